@@ -1,0 +1,197 @@
+"""The ``aidrules`` command line (contract §3). The library never imports this module.
+
+Exit codes: 0 a decision was made (whatever it recommends) or the files are valid; 2 invalid
+input (facts or rule files), every problem on stderr, no traceback; 1 an internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from aidrules.errors import AidrulesError, Diagnostic, FactsError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="aidrules: explained budget-help decisions for OCMWs / CPAS.",
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class Lang(StrEnum):
+    nl = "nl"
+    fr = "fr"
+    en = "en"
+
+
+class Engine(StrEnum):
+    compiled = "compiled"
+    durable = "durable"
+
+
+class SchemaKind(StrEnum):
+    facts = "facts"
+    decision = "decision"
+    ruleset = "ruleset"
+
+
+RulesOpt = Annotated[
+    str | None, typer.Option("--rules", help="Rule set: a path, ID or ID@VERSION (default: the shipped reference set).")
+]
+OnOpt = Annotated[
+    str | None, typer.Option("--on", help="Decision date YYYY-MM-DD (default: the case's `on`, else today).")
+]
+FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the texts.")]
+EngineOpt = Annotated[Engine, typer.Option("--engine", help="Evaluation engine.")]
+
+
+def _fail(error: AidrulesError) -> NoReturn:
+    typer.echo(error.report(), err=True)
+    raise typer.Exit(error.exit_code)
+
+
+def _read_case(case: str) -> str:
+    if case == "-":
+        return sys.stdin.read()
+    try:
+        return Path(case).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        message = f"cannot read case file {case}: {exc}"
+        raise FactsError(message, [Diagnostic("CF004", message, path=case)]) from None
+
+
+def _decide(case: str, rules: str | None, on: str | None, lang: Lang, engine: Engine) -> tuple[object, object]:
+    from aidrules.facts.parse import parse_facts, read_case_text
+    from aidrules.ruleset.shipped import load
+
+    if engine is Engine.durable:
+        message = (
+            "the durable_rules backend is not part of this version; use --engine compiled (the reference semantics)"
+        )
+        raise FactsError(message, [Diagnostic("CL001", message, path="--engine")])
+    day: date | None = None
+    if on is not None:
+        try:
+            day = date.fromisoformat(on)
+        except ValueError:
+            message = f"--on: `{on}` is not a date in the form YYYY-MM-DD"
+            raise FactsError(message, [Diagnostic("CL002", message, path="--on")]) from None
+    facts = parse_facts(read_case_text(_read_case(case), "<stdin>" if case == "-" else case))
+    day = day or facts.on or date.today()
+    ruleset = load(rules, day)
+    return ruleset, ruleset.evaluate(facts, day, lang=lang.value)
+
+
+def _run_decision(
+    case: str, rules: str | None, on: str | None, fmt: Format, lang: Lang, engine: Engine, full: bool
+) -> None:
+    from aidrules.explain.render import render
+
+    try:
+        ruleset, decision = _decide(case, rules, on, lang, engine)
+    except AidrulesError as exc:
+        _fail(exc)
+    if fmt is Format.json:
+        typer.echo(decision.to_json(), nl=False)  # type: ignore[attr-defined]
+    else:
+        typer.echo(render(decision, ruleset, fmt.value, full=full), nl=False)  # type: ignore[arg-type]
+
+
+@app.command()
+def evaluate(
+    case: Annotated[str, typer.Argument(help="Case file (YAML or JSON), or - for standard input.")],
+    rules: RulesOpt = None,
+    on: OnOpt = None,
+    format: FormatOpt = Format.text,
+    lang: LangOpt = Lang.nl,
+    engine: EngineOpt = Engine.compiled,
+) -> None:
+    """Evaluate a case and print the decision."""
+    _run_decision(case, rules, on, format, lang, engine, full=False)
+
+
+@app.command()
+def explain(
+    case: Annotated[str, typer.Argument(help="Case file (YAML or JSON), or - for standard input.")],
+    rules: RulesOpt = None,
+    on: OnOpt = None,
+    format: FormatOpt = Format.text,
+    lang: LangOpt = Lang.nl,
+    engine: EngineOpt = Engine.compiled,
+) -> None:
+    """Print the full reasoning for a social worker: every rule, value and source."""
+    _run_decision(case, rules, on, format, lang, engine, full=True)
+
+
+@app.command()
+def validate(
+    rules: Annotated[list[Path], typer.Argument(help="Rule files to check.")],
+    format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+) -> None:
+    """Check rule files; report every problem with file:line:column, a code and a hint."""
+    from aidrules.errors import Severity
+    from aidrules.ruleset.compile import check_ruleset
+
+    diagnostics: list[Diagnostic] = []
+    for path in rules:
+        diagnostics.extend(check_ruleset(path))
+    errors = [d for d in diagnostics if d.severity == Severity.ERROR]
+    if format is Format.json:
+        typer.echo(json.dumps([d.to_dict() for d in diagnostics], ensure_ascii=False, indent=2))
+    else:
+        for d in diagnostics:
+            typer.echo(str(d), err=True)
+        if not errors:
+            typer.echo(f"{len(rules)} rule file(s) valid" + (f", {len(diagnostics)} warning(s)" if diagnostics else ""))
+    if errors:
+        raise typer.Exit(2)
+
+
+@app.command()
+def schema(kind: Annotated[SchemaKind, typer.Argument(help="facts, decision or ruleset.")]) -> None:
+    """Print a JSON Schema: of the case facts, the decision or the rule-file format."""
+    from pydantic import BaseModel
+
+    from aidrules.engine.decision import Decision
+    from aidrules.facts.model import Case
+    from aidrules.ruleset.schema import RuleSetFile
+
+    models: dict[str, type[BaseModel]] = {"facts": Case, "decision": Decision, "ruleset": RuleSetFile}
+    model = models[kind.value]
+    typer.echo(json.dumps(model.model_json_schema(by_alias=True), ensure_ascii=False, indent=2))
+
+
+def main() -> None:
+    """Entry point: maps unexpected failures to exit 1 without a traceback."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except AidrulesError as exc:  # pragma: no cover - commands catch these themselves
+        typer.echo(exc.report(), err=True)
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "Please report this with the case (anonymised) and the rule set.",
+            err=True,
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Trace events, formatting and rendering of decisions."""

@@ -1,0 +1,56 @@
+"""Belgian formatting of values in texts (Babel: nl-BE, fr-BE, en-BE)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from aidrules.explain.i18n import ui, value_label
+from aidrules.expr import types as t
+from aidrules.expr.runtime import Unknown
+
+LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_BE"}
+
+
+@lru_cache(maxsize=4096)
+def money(value: Decimal, lang: str) -> str:
+    """``€ 1.314,20`` in nl-BE."""
+    from babel.numbers import format_currency
+
+    return str(format_currency(value, "EUR", locale=LOCALES[lang]))
+
+
+@lru_cache(maxsize=4096)
+def number(value: Decimal | int, lang: str) -> str:
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, locale=LOCALES[lang], decimal_quantization=False))
+
+
+@lru_cache(maxsize=1024)
+def day(value: date, lang: str) -> str:
+    """``1 maart 2025`` in nl-BE."""
+    from babel.dates import format_date
+
+    return str(format_date(value, format="long", locale=LOCALES[lang]))
+
+
+def value(v: Any, typ: t.Type, lang: str) -> str:
+    """A value for a reader, by its type."""
+    if isinstance(v, Unknown):
+        return ui("unknown_value", lang)
+    if v is None:
+        return ui("none_value", lang)
+    if isinstance(v, bool):
+        return ui("yes" if v else "no", lang)
+    if isinstance(v, Decimal | int) and isinstance(typ, t.Number):
+        if typ.money:
+            return money(Decimal(v), lang)
+        return number(v, lang)
+    if isinstance(v, date):
+        return day(v, lang)
+    if isinstance(typ, t.Text) and typ.choices:
+        return value_label(str(v), lang)
+    return str(v)

@@ -1,0 +1,108 @@
+"""Fixed interface texts in Dutch (first), French and English."""
+
+from __future__ import annotations
+
+_TEXTS: dict[str, tuple[str, str, str]] = {
+    # key: (nl, fr, en)
+    "yes": ("ja", "oui", "yes"),
+    "no": ("nee", "non", "no"),
+    "unknown_value": ("onbekend", "inconnu", "unknown"),
+    "none_value": ("geen", "aucun", "none"),
+    "unknown_outcome": (
+        "{title}: nog niet te beoordelen; ontbrekende gegevens: {facts}.",
+        "{title} : pas encore évaluable ; données manquantes : {facts}.",
+        "{title}: cannot be assessed yet; missing facts: {facts}.",
+    ),
+    "principle_satisfied": (
+        "Principe ‘{title}’ is voldaan.",
+        "Le principe « {title} » est respecté.",
+        "Principle ‘{title}’ is satisfied.",
+    ),
+    "principle_not_satisfied": (
+        "Principe ‘{title}’ is niet voldaan.",
+        "Le principe « {title} » n’est pas respecté.",
+        "Principle ‘{title}’ is not satisfied.",
+    ),
+    "principle_undetermined": (
+        "Principe ‘{title}’ is nog niet te beoordelen.",
+        "Le principe « {title} » ne peut pas encore être évalué.",
+        "Principle ‘{title}’ cannot be assessed yet.",
+    ),
+    "form_eligible": ("{title} is mogelijk.", "{title} est possible.", "{title} is possible."),
+    "form_ineligible": ("{title} is niet mogelijk.", "{title} n’est pas possible.", "{title} is not possible."),
+    "form_undetermined": (
+        "Of {title} mogelijk is, is nog niet te bepalen.",
+        "On ne peut pas encore déterminer si {title} est possible.",
+        "Whether {title} is possible cannot be determined yet.",
+    ),
+    "recommendation_undetermined": (
+        "Er is nog geen voorstel mogelijk: eerst ontbrekende gegevens aanvullen ({facts}).",
+        "Aucune proposition n’est encore possible : compléter d’abord les données manquantes ({facts}).",
+        "No recommendation is possible yet: first complete the missing facts ({facts}).",
+    ),
+    "action_undetermined": (
+        "{title}: nog niet te bepalen ({facts}).",
+        "{title} : pas encore déterminable ({facts}).",
+        "{title}: cannot be determined yet ({facts}).",
+    ),
+    # text rendering
+    "decision": ("Beslissing", "Décision", "Decision"),
+    "recommendation": ("Voorstel", "Proposition", "Recommendation"),
+    "principles": ("Principes", "Principes", "Principles"),
+    "forms": ("Vormen van budgethulp", "Formes d’aide budgétaire", "Forms of budget help"),
+    "actions": ("Acties", "Actions", "Actions"),
+    "values": ("Berekende bedragen", "Montants calculés", "Computed values"),
+    "key_values": ("Kerncijfers", "Chiffres clés", "Key figures"),
+    "missing_facts": ("Ontbrekende gegevens", "Données manquantes", "Missing facts"),
+    "ruleset": ("Regelset", "Ensemble de règles", "Rule set"),
+    "decision_date": ("Datum", "Date", "Date"),
+    "reasons": ("Redenen", "Motifs", "Reasons"),
+    "source": ("bron", "source", "source"),
+    "status.eligible": ("mogelijk", "possible", "eligible"),
+    "status.ineligible": ("niet mogelijk", "pas possible", "not eligible"),
+    "status.undetermined": ("onbepaald", "indéterminé", "undetermined"),
+    "status.satisfied": ("voldaan", "respecté", "satisfied"),
+    "status.not_satisfied": ("niet voldaan", "non respecté", "not satisfied"),
+    "status.proposed": ("voorgesteld", "proposée", "proposed"),
+    "outcome.none": ("geen budgethulp", "pas d’aide budgétaire", "no budget help"),
+    "outcome.undetermined": ("nog niet te bepalen", "pas encore déterminable", "not yet determined"),
+}
+
+#: Reader's words for the coded values of the case facts (contract §1).
+VALUE_LABELS: dict[str, tuple[str, str, str]] = {
+    "single": ("alleenstaande", "isolé", "single"),
+    "cohabiting": ("samenwonende", "cohabitant", "cohabiting"),
+    "family_dependants": ("met gezin ten laste", "avec famille à charge", "with dependent family"),
+    "none": ("geen", "aucune", "none"),
+    "limited": ("beperkt", "limitées", "limited"),
+    "adequate": ("voldoende", "suffisantes", "adequate"),
+    "self": ("de cliënt zelf", "le client lui-même", "the client"),
+    "family": ("familie", "la famille", "family"),
+    "third_party": ("een derde", "un tiers", "a third party"),
+    "court": ("de rechtbank", "le tribunal", "the court"),
+    "reminder": ("aanmaning", "rappel", "reminder"),
+    "bailiff": ("deurwaarder", "huissier", "bailiff"),
+    "seizure": ("beslag", "saisie", "seizure"),
+    "budget_guidance": ("budgetbegeleiding", "guidance budgétaire", "budget guidance"),
+    "budget_management": ("budgetbeheer", "gestion budgétaire", "budget management"),
+    "collective_debt_settlement": (
+        "collectieve schuldenregeling",
+        "règlement collectif de dettes",
+        "collective debt settlement",
+    ),
+    "undetermined": ("nog niet te bepalen", "pas encore déterminable", "not yet determined"),
+}
+
+LANGS = ("nl", "fr", "en")
+
+
+def value_label(code: str, lang: str) -> str:
+    """The reader's word for a coded value, or the code itself."""
+    labels = VALUE_LABELS.get(code)
+    return labels[LANGS.index(lang)] if labels else code
+
+
+def ui(key: str, lang: str, **fields: str) -> str:
+    """An interface text in ``lang`` with ``fields`` filled in."""
+    text = _TEXTS[key][LANGS.index(lang)]
+    return text.format(**fields) if fields else text

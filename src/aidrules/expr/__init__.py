@@ -1,0 +1,1 @@
+"""The expression language: parser, types, checker and compiler."""

@@ -1,0 +1,808 @@
+"""Type-checking expressions and compiling them into Python closures.
+
+One pass over the AST both checks types against the environment (facts, parameters, derived
+values, conditions) and builds a closure ``fn(context) -> value``. Nothing is parsed, looked up by
+name or type-checked at evaluation time. Values are ``Decimal``/``int``, ``bool``, ``str``,
+``date``, lists of fact records, ``None`` (known absent) or :class:`Unknown`.
+
+Three-valued logic (Kleene): ``False and unknown`` is ``False``, ``True or unknown`` is ``True``;
+any other operation on an unknown value is unknown, and remembers which facts were missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from aidrules.errors import did_you_mean
+from aidrules.expr import nodes as n
+from aidrules.expr import types as t
+from aidrules.expr.parser import ParseProblem, parse
+from aidrules.expr.runtime import Context, ExpressionFailure, Unknown
+
+Fn = Callable[[Context], Any]
+
+#: The name of the decision date inside expressions.
+DECISION_DATE = "decision_date"
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    """What names mean: the fact schema, and the named values with their types."""
+
+    facts: t.Record
+    names: Mapping[str, t.Type]
+    tables: Mapping[str, t.Table] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: str
+    message: str
+    line: int
+    column: int
+    hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledExpression:
+    source: str
+    type: t.Type
+    fn: Fn
+    names: frozenset[str]  # named values it reads (parameters, derived values, conditions...)
+    facts: tuple[str, ...]  # fact paths it reads, in order of appearance (``debts[].amount``)
+    node: n.Node
+
+
+class _Error(t.Type):
+    """The type of an expression that already has a diagnostic (stops cascades)."""
+
+    def name(self) -> str:
+        return "error"
+
+    def accepts(self, other: t.Type) -> bool:
+        return True
+
+    def _same_kind(self, other: t.Type) -> bool:
+        return True
+
+
+_ERR = _Error()
+
+
+def compile_expression(
+    source: str, env: Environment, expected: t.Type | None = None
+) -> tuple[CompiledExpression | None, list[Problem]]:
+    """Parse, check and compile ``source``; problems are returned, not raised."""
+    try:
+        tree = parse(source)
+    except ParseProblem as p:
+        return None, [Problem(p.code, p.message, p.line, p.column, p.hint)]
+    compiler = _Compiler(env)
+    typ, fn = compiler.compile(tree, {}, frozenset())
+    if expected is not None and typ is not _ERR and not expected.accepts(typ):
+        compiler.problem(
+            tree,
+            "RS204",
+            f"this expression gives {typ.describe()}, expected {expected.describe()}",
+            _nullable_hint(typ) if typ.nullable else None,
+        )
+    if compiler.problems:
+        return None, compiler.problems
+    return CompiledExpression(
+        source, typ, fn, frozenset(compiler.names), tuple(dict.fromkeys(compiler.facts)), tree
+    ), []
+
+
+def _nullable_hint(typ: t.Type) -> str:
+    return "this value may be none (never happened); check `x is None` first, as in `x is None or ...`"
+
+
+Scope = dict[str, tuple[t.Type, str]]  # loop variable -> (item type, fact label of the list)
+
+
+class _Compiler:
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self.problems: list[Problem] = []
+        self.names: set[str] = set()
+        self.facts: list[str] = []
+
+    def problem(self, node: n.Node, code: str, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(code, message, node.line, node.column, hint))
+
+    # -- dispatch -------------------------------------------------------------------------
+    def compile(self, node: n.Node, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+        match node:
+            case n.Literal():
+                return self.literal(node)
+            case n.Name():
+                return self.name(node, scope, narrowed)
+            case n.Subscript():
+                return self.subscript(node, scope, narrowed)
+            case n.Unary():
+                return self.unary(node, scope, narrowed)
+            case n.Binary():
+                return self.binary(node, scope, narrowed)
+            case n.Compare():
+                return self.comparison(node, scope, narrowed)
+            case n.BoolOp():
+                return self.boolop(node, scope, narrowed)
+            case n.In():
+                return self.membership(node, scope, narrowed)
+            case n.IsNone():
+                return self.is_none(node, scope, narrowed)
+            case n.IfElse():
+                return self.if_else(node, scope, narrowed)
+            case n.ListLiteral():
+                self.problem(node, "RS204", "a list can only stand after `in`", "write `x in ['a', 'b']`")
+                return _ERR, _const(None)
+            case n.Call():
+                return self.call(node, scope, narrowed)
+            case n.Aggregate():
+                return self.aggregate(node, scope, narrowed)
+        raise AssertionError(node)  # pragma: no cover
+
+    # -- leaves ---------------------------------------------------------------------------
+    def literal(self, node: n.Literal) -> tuple[t.Type, Fn]:
+        v = node.value
+        if v is None:
+            return t.NONE, _const(None)
+        if isinstance(v, bool):
+            return t.BOOL, _const(v)
+        if isinstance(v, int):
+            return t.INTEGER, _const(v)
+        if isinstance(v, Decimal):
+            return t.NUMBER, _const(v)
+        if isinstance(v, str):
+            return t.Text(choices=(v,)), _const(v)
+        return t.DATE, _const(v)  # pragma: no cover - dates come from date()
+
+    def name(self, node: n.Name, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+        parts = node.parts
+        dotted = node.dotted
+        head = parts[0]
+        if head in scope:
+            item_type = scope[head][0]
+            return self.walk_record(node, item_type, parts[1:], local=head)
+        if dotted in self.env.names:
+            self.names.add(dotted)
+            typ = self.env.names[dotted]
+            if isinstance(typ, t.Table):
+                self.problem(
+                    node, "RS204", f"`{dotted}` is a table; pick an entry", f"write `{dotted}[household.category]`"
+                )
+                return _ERR, _const(None)
+            return typ, _value(dotted)
+        if dotted in self.env.tables:
+            self.problem(
+                node, "RS204", f"`{dotted}` is a table; pick an entry", f"write `{dotted}[household.category]`"
+            )
+            return _ERR, _const(None)
+        if dotted == DECISION_DATE:
+            return t.DATE, _decision_date
+        if self.env.facts.field_type(head) is not None:
+            typ, fn = self.walk_record(node, self.env.facts, parts, local=None)
+            if dotted in narrowed:
+                typ = typ.non_null()
+            return typ, fn
+        candidates = [*self.env.names, *self.env.tables, *self.env.facts.field_names(), DECISION_DATE, *scope]
+        hint = did_you_mean(dotted, candidates) or did_you_mean(head, candidates)
+        if len(parts) > 1 and hint is None:
+            hint = "facts start with household, client, incomes, expenses, debts, signals or remi"
+        self.problem(node, "RS203", f"unknown name `{dotted}`: not a fact, parameter, derived value or condition", hint)
+        return _ERR, _const(None)
+
+    def walk_record(self, node: n.Name, root: t.Type, parts: tuple[str, ...], local: str | None) -> tuple[t.Type, Fn]:
+        typ: t.Type = root
+        nullable = False
+        for i, part in enumerate(parts):
+            if not isinstance(typ, t.Record):
+                self.problem(node, "RS202", f"`{'.'.join(parts[:i])}` is {typ.describe()}, it has no field `{part}`")
+                return _ERR, _const(None)
+            field_type = typ.field_type(part)
+            if field_type is None:
+                shown = ".".join(((local,) if local else ()) + parts[: i + 1])
+                self.problem(node, "RS202", f"unknown fact `{shown}`", did_you_mean(part, typ.field_names()))
+                return _ERR, _const(None)
+            nullable = nullable or typ.nullable
+            typ = field_type
+        if nullable and not typ.nullable:
+            from dataclasses import replace
+
+            typ = replace(typ, nullable=True)
+        if local is None:
+            label = ".".join(parts)
+            self.facts.append(label)
+            return typ, _fact(parts, label)
+        return typ, _local(local, parts)
+
+    def subscript(self, node: n.Subscript, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+        dotted = node.target.dotted
+        table = self.env.tables.get(dotted)
+        key_type, key_fn = self.compile(node.key, scope, narrowed)
+        if table is None:
+            self.problem(
+                node, "RS203", f"`{dotted}` is not a parameter table", did_you_mean(dotted, list(self.env.tables))
+            )
+            return _ERR, _const(None)
+        self.names.add(dotted)
+        if key_type is not _ERR:
+            if not isinstance(key_type, t.Text) or key_type.nullable:
+                self.problem(node.key, "RS204", f"a table is indexed by text, got {key_type.describe()}")
+            elif key_type.choices:
+                missing = [c for c in key_type.choices if c not in table.keys]
+                if missing:
+                    self.problem(
+                        node.key,
+                        "RS204",
+                        f"table `{dotted}` has no entry for {', '.join(map(repr, missing))}",
+                        f"its entries are {', '.join(table.keys)}",
+                    )
+        return table.value, _table_entry(dotted, key_fn)
+
+    # -- operators ------------------------------------------------------------------------
+    def unary(self, node: n.Unary, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+        typ, fn = self.compile(node.operand, scope, narrowed)
+        if node.op == "not":
+            self.expect(node.operand, typ, t.BOOL)
+            return t.BOOL, _not(fn)
+        self.expect(node.operand, typ, t.NUMBER)
+        return (typ if isinstance(typ, t.Number) else t.NUMBER), _neg(fn)
+
+    def expect(self, node: n.Node, got: t.Type, want: t.Type) -> bool:
+        if got is _ERR or want.accepts(got):
+            return True
+        self.problem(
+            node,
+            "RS204",
+            f"expected {want.describe()}, got {got.describe()}",
+            _nullable_hint(got) if got.nullable and want.accepts(got.non_null()) else None,
+        )
+        return False
+
+    def binary(self, node: n.Binary, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+        lt, lf = self.compile(node.left, scope, narrowed)
+        rt, rf = self.compile(node.right, scope, narrowed)
+        ok = self.expect(node.left, lt, t.NUMBER) & self.expect(node.right, rt, t.NUMBER)
+        if not ok or lt is _ERR or rt is _ERR:
+            return _ERR, _const(None)
+        assert isinstance(lt, t.Number) and isinstance(rt, t.Number)
+        if node.op in "+-":
+            result = t.Number(money=lt.money or rt.money, integer=lt.integer and rt.integer)
+        elif node.op == "*":
+            result = t.Number(money=lt.money != rt.money, integer=lt.integer and rt.integer)
+        else:
+            result = t.Number(money=lt.money and not rt.money)
+        return result, _arith(node.op, lf, rf)
+
+    def comparison(self, node: n.Compare, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+        lt, lf = self.compile(node.left, scope, narrowed)
+        rt, rf = self.compile(node.right, scope, narrowed)
+        if lt is _ERR or rt is _ERR:
+            return t.BOOL, _const(None)
+        for side, typ in ((node.left, lt), (node.right, rt)):
+            if typ.nullable:
+                self.problem(side, "RS204", f"cannot compare {typ.describe()}", _nullable_hint(typ))
+                return t.BOOL, _const(None)
+        if not lt.non_null().accepts(rt) and not rt.accepts(lt):
+            self.problem(node, "RS204", f"cannot compare {lt.describe()} with {rt.describe()}")
+            return t.BOOL, _const(None)
+        if isinstance(lt, t.Text | t.Bool) and node.op not in ("==", "!="):
+            self.problem(
+                node,
+                "RS204",
+                f"`{node.op}` needs numbers or dates, got {lt.describe()}",
+                "texts and yes/no values can only be compared with == and !=",
+            )
+            return t.BOOL, _const(None)
+        if isinstance(lt, t.Text) and isinstance(rt, t.Text):
+            self.check_choices(node.left, lt, node.right, rt)
+        return t.BOOL, _compare(node.op, lf, rf)
+
+    def check_choices(self, left: n.Node, lt: t.Text, right: n.Node, rt: t.Text) -> None:
+        for lit_node, other in ((right, lt), (left, rt)):
+            if (
+                isinstance(lit_node, n.Literal)
+                and other.choices
+                and not isinstance(lit_node.value, bool)
+                and lit_node.value not in other.choices
+            ):
+                self.problem(
+                    lit_node,
+                    "RS206",
+                    f"`{lit_node.value}` is never a value here; possible values: {', '.join(other.choices)}",
+                    did_you_mean(str(lit_node.value), list(other.choices)),
+                )
+
+    def boolop(self, node: n.BoolOp, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+        fns = []
+        current = narrowed
+        for value in node.values:
+            typ, fn = self.compile(value, scope, current)
+            self.expect(value, typ, t.BOOL)
+            fns.append(fn)
+            current = current | _narrowing(value, node.op)
+        return t.BOOL, (_and if node.op == "and" else _or)(tuple(fns))
+
+    def membership(self, node: n.In, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+        it, item_fn = self.compile(node.item, scope, narrowed)
+        if not isinstance(node.container, n.ListLiteral):
+            self.problem(node.container, "RS204", "`in` needs a written list", "write `x in ['a', 'b']`")
+            return t.BOOL, _const(None)
+        fns = []
+        for element in node.container.items:
+            et, ef = self.compile(element, scope, narrowed)
+            if it is not _ERR and et is not _ERR:
+                if it.nullable:
+                    self.problem(node.item, "RS204", f"cannot test {it.describe()}", _nullable_hint(it))
+                    return t.BOOL, _const(None)
+                if not it.accepts(et) and not et.accepts(it):
+                    self.problem(element, "RS204", f"cannot compare {it.describe()} with {et.describe()}")
+                elif isinstance(it, t.Text) and isinstance(et, t.Text):
+                    self.check_choices(node.item, it, element, et)
+            fns.append(ef)
+        return t.BOOL, _membership(item_fn, tuple(fns), node.negate)
+
+    def is_none(self, node: n.IsNone, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+        typ, fn = self.compile(node.operand, scope, frozenset())
+        if typ is not _ERR and not typ.nullable:
+            self.problem(
+                node,
+                "RS204",
+                f"this value is never none ({typ.describe()})",
+                "only event facts such as client.csr_revoked_on can be none",
+            )
+        return t.BOOL, _is_none(fn, node.negate)
+
+    def if_else(self, node: n.IfElse, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+        ct, cf = self.compile(node.condition, scope, narrowed)
+        self.expect(node.condition, ct, t.BOOL)
+        at, af = self.compile(node.then, scope, narrowed | _narrowing(node.condition, "and"))
+        bt, bf = self.compile(node.otherwise, scope, narrowed | _narrowing(node.condition, "or"))
+        if at is _ERR or bt is _ERR:
+            return _ERR, _const(None)
+        if not at.accepts(bt) and not bt.accepts(at):
+            self.problem(
+                node, "RS204", f"both branches must give the same kind of value: {at.describe()} vs {bt.describe()}"
+            )
+            return _ERR, _const(None)
+        result = at
+        if isinstance(at, t.Number) and isinstance(bt, t.Number):
+            result = t.Number(money=at.money or bt.money, integer=at.integer and bt.integer)
+        return result, _if_else(cf, af, bf)
+
+    # -- functions ------------------------------------------------------------------------
+    def call(self, node: n.Call, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+        name = node.function
+        if name == "date":
+            if len(node.args) == 1 and isinstance(node.args[0], n.Literal) and isinstance(node.args[0].value, str):
+                try:
+                    return t.DATE, _const(date.fromisoformat(node.args[0].value))
+                except ValueError:
+                    pass
+            self.problem(node, "RS204", "date() takes one written date", "write `date('2025-01-01')`")
+            return _ERR, _const(None)
+        spec = _FUNCTIONS.get(name)
+        if spec is None:
+            if name in ("sum", "count", "any", "all") and len(node.args) == 1:
+                return self.count_list(node, scope, narrowed)
+            self.problem(
+                node,
+                "RS205",
+                f"unknown function `{name}`",
+                did_you_mean(name, [*_FUNCTIONS, "date", "sum", "count", "any", "all"]),
+            )
+            return _ERR, _const(None)
+        params, result_of, impl = spec
+        if len(node.args) not in params:
+            counts = " or ".join(str(c) for c in sorted(params))
+            self.problem(node, "RS204", f"`{name}` takes {counts} arguments, got {len(node.args)}")
+            return _ERR, _const(None)
+        types: list[t.Type] = []
+        fns: list[Fn] = []
+        for arg in node.args:
+            typ, fn = self.compile(arg, scope, narrowed)
+            types.append(typ)
+            fns.append(fn)
+        if any(typ is _ERR for typ in types):
+            return _ERR, _const(None)
+        result = result_of(self, node, types)
+        if result is _ERR:
+            return _ERR, _const(None)
+        return result, _strict_call(impl, tuple(fns))
+
+    def count_list(self, node: n.Call, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+        typ, fn = self.compile(node.args[0], scope, narrowed)
+        if node.function != "count":
+            self.problem(node, "RS204", f"write `{node.function}(x.field for x in list)`")
+            return _ERR, _const(None)
+        if typ is not _ERR and not isinstance(typ, t.ListOf):
+            self.problem(node.args[0], "RS204", f"count() needs a list, got {typ.describe()}")
+            return _ERR, _const(None)
+        return t.INTEGER, _strict_call(len, (fn,))
+
+    def aggregate(self, node: n.Aggregate, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+        lt, lf = self.compile(node.iterable, scope, narrowed)
+        if lt is _ERR:
+            return _ERR, _const(None)
+        if not isinstance(lt, t.ListOf) or not isinstance(node.iterable, n.Name):
+            self.problem(node.iterable, "RS204", f"`for ... in` needs a list of facts, got {lt.describe()}")
+            return _ERR, _const(None)
+        if node.variable in scope or self.env.facts.field_type(node.variable) or node.variable in self.env.names:
+            self.problem(node, "RS204", f"the loop name `{node.variable}` is already in use", "pick another letter")
+            return _ERR, _const(None)
+        head = node.iterable.parts[0]
+        label = scope[head][1] + "[]." + ".".join(node.iterable.parts[1:]) if head in scope else node.iterable.dotted
+        inner: Scope = {**scope, node.variable: (lt.item, label)}
+        cond_fn: Fn | None = None
+        if node.condition is not None:
+            ct, cond_fn = self.compile(node.condition, inner, narrowed)
+            self.expect(node.condition, ct, t.BOOL)
+        et, ef = self.compile(node.element, inner, narrowed)
+        for i, fact in enumerate(self.facts):
+            if fact.startswith(f"{node.variable}."):
+                self.facts[i] = label + "[]" + fact[len(node.variable) :]
+        if node.function == "sum":
+            self.expect(node.element, et, t.NUMBER)
+            result: t.Type = et if isinstance(et, t.Number) else t.NUMBER
+        elif node.function == "count":
+            result = t.INTEGER
+        else:
+            self.expect(node.element, et, t.BOOL)
+            result = t.BOOL
+        return result, _aggregate(node.function, node.variable, lf, ef, cond_fn, label)
+
+
+# -- function table ---------------------------------------------------------------------------
+ResultOf = Callable[[_Compiler, n.Call, list[t.Type]], t.Type]
+
+
+def _numbers(c: _Compiler, node: n.Call, types: list[t.Type]) -> t.Type:
+    ok = all(c.expect(arg, typ, t.NUMBER) for arg, typ in zip(node.args, types, strict=True))
+    if not ok:
+        return _ERR
+    nums = [typ for typ in types if isinstance(typ, t.Number)]
+    return t.Number(money=any(x.money for x in nums), integer=all(x.integer for x in nums))
+
+
+def _min_max(c: _Compiler, node: n.Call, types: list[t.Type]) -> t.Type:
+    if all(isinstance(x, t.Date) and not x.nullable for x in types):
+        return t.DATE
+    return _numbers(c, node, types)
+
+
+def _round_type(c: _Compiler, node: n.Call, types: list[t.Type]) -> t.Type:
+    if len(types) == 2 and not (isinstance(types[1], t.Number) and types[1].integer):
+        c.problem(node.args[1], "RS204", "round() takes a whole number of decimals")
+        return _ERR
+    first = _numbers(c, n.Call(node.line, node.column, node.function, node.args[:1]), types[:1])
+    return first
+
+
+def _dates(c: _Compiler, node: n.Call, types: list[t.Type]) -> t.Type:
+    ok = all(c.expect(arg, typ, t.DATE) for arg, typ in zip(node.args, types, strict=True))
+    return t.INTEGER if ok else _ERR
+
+
+def _months_between(a: date, b: date) -> int:
+    if b < a:
+        return -_months_between(b, a)
+    months = (b.year - a.year) * 12 + (b.month - a.month)
+    if b.day < a.day:
+        months -= 1
+    return months
+
+
+def _round(x: Any, places: int = 0) -> Decimal:
+    if not -10 <= places <= 10:
+        raise ExpressionFailure("round() to more than 10 decimals")
+    return Decimal(x).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _clamp(x: Any, lo: Any, hi: Any) -> Any:
+    if lo > hi:
+        raise ExpressionFailure(f"clamp() lower bound {lo} is above upper bound {hi}")
+    return min(max(x, lo), hi)
+
+
+_FUNCTIONS: dict[str, tuple[frozenset[int], ResultOf, Callable[..., Any]]] = {
+    "min": (frozenset({2, 3, 4, 5, 6}), _min_max, min),
+    "max": (frozenset({2, 3, 4, 5, 6}), _min_max, max),
+    "abs": (frozenset({1}), _numbers, abs),
+    "round": (frozenset({1, 2}), _round_type, _round),
+    "clamp": (frozenset({3}), _numbers, _clamp),
+    "months_between": (frozenset({2}), _dates, _months_between),
+    "years_between": (frozenset({2}), _dates, lambda a, b: (1 if b >= a else -1) * (abs(_months_between(a, b)) // 12)),
+    "days_between": (frozenset({2}), _dates, lambda a, b: (b - a).days),
+}
+
+FUNCTION_NAMES = (*sorted(_FUNCTIONS), "date", "sum", "count", "any", "all")
+
+
+# -- narrowing --------------------------------------------------------------------------------
+def _narrowing(node: n.Node, op: str) -> frozenset[str]:
+    """Names known not to be none in the next operand of ``op`` after ``node`` was evaluated."""
+    # `x is not None and ...` / `x is None or ...`
+    if isinstance(node, n.IsNone) and isinstance(node.operand, n.Name) and node.negate == (op == "and"):
+        return frozenset({node.operand.dotted})
+    if isinstance(node, n.BoolOp) and node.op == op:
+        out: frozenset[str] = frozenset()
+        for v in node.values:
+            out |= _narrowing(v, op)
+        return out
+    return frozenset()
+
+
+# -- closures ---------------------------------------------------------------------------------
+def _const(value: Any) -> Fn:
+    return lambda ctx: value
+
+
+def _decision_date(ctx: Context) -> Any:
+    return ctx.on
+
+
+def _value(name: str) -> Fn:
+    return lambda ctx: ctx.values[name]
+
+
+def _fact(parts: tuple[str, ...], label: str) -> Fn:
+    missing = Unknown(frozenset({label}))
+
+    def read(ctx: Context) -> Any:
+        node: Any = ctx.facts
+        for part in parts:
+            if node is None:
+                return None
+            node = node.get(part, missing)
+            if node is missing:
+                return missing
+        return node
+
+    return read
+
+
+def _local(var: str, parts: tuple[str, ...]) -> Fn:
+    def read(ctx: Context) -> Any:
+        node, prefix = ctx.locals[var]
+        path = prefix
+        for part in parts:
+            path = f"{path}.{part}"
+            if node is None:
+                return None
+            if part not in node:
+                return Unknown(frozenset({path}))
+            node = node[part]
+        return node
+
+    return read
+
+
+def _table_entry(name: str, key_fn: Fn) -> Fn:
+    def read(ctx: Context) -> Any:
+        key = key_fn(ctx)
+        if isinstance(key, Unknown):
+            return key
+        table = ctx.values[name]
+        if key not in table:
+            raise ExpressionFailure(f"table `{name}` has no entry `{key}`")
+        return table[key]
+
+    return read
+
+
+def _not(fn: Fn) -> Fn:
+    def run(ctx: Context) -> Any:
+        v = fn(ctx)
+        return v if isinstance(v, Unknown) else not v
+
+    return run
+
+
+def _neg(fn: Fn) -> Fn:
+    def run(ctx: Context) -> Any:
+        v = fn(ctx)
+        return v if isinstance(v, Unknown) else -v
+
+    return run
+
+
+def _arith(op: str, lf: Fn, rf: Fn) -> Fn:
+    def run(ctx: Context) -> Any:
+        a = lf(ctx)
+        b = rf(ctx)
+        if isinstance(a, Unknown):
+            return a.merge(b) if isinstance(b, Unknown) else a
+        if isinstance(b, Unknown):
+            return b
+        if op == "+":
+            return a + b
+        if op == "-":
+            return a - b
+        if op == "*":
+            return a * b
+        if b == 0:
+            raise ExpressionFailure("division by zero")
+        return Decimal(a) / Decimal(b)
+
+    return run
+
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "==": lambda a, b: bool(a == b),
+    "!=": lambda a, b: bool(a != b),
+    "<": lambda a, b: bool(a < b),
+    "<=": lambda a, b: bool(a <= b),
+    ">": lambda a, b: bool(a > b),
+    ">=": lambda a, b: bool(a >= b),
+}
+
+
+def _compare(op: str, lf: Fn, rf: Fn) -> Fn:
+    compare = _COMPARE[op]
+
+    def run(ctx: Context) -> Any:
+        a = lf(ctx)
+        b = rf(ctx)
+        if isinstance(a, Unknown):
+            return a.merge(b) if isinstance(b, Unknown) else a
+        if isinstance(b, Unknown):
+            return b
+        return compare(a, b)
+
+    return run
+
+
+def _and(fns: tuple[Fn, ...]) -> Fn:
+    def run(ctx: Context) -> Any:
+        unknown: Unknown | None = None
+        for fn in fns:
+            v = fn(ctx)
+            if v is False:
+                return False
+            if isinstance(v, Unknown):
+                unknown = v if unknown is None else unknown.merge(v)
+        return True if unknown is None else unknown
+
+    return run
+
+
+def _or(fns: tuple[Fn, ...]) -> Fn:
+    def run(ctx: Context) -> Any:
+        unknown: Unknown | None = None
+        for fn in fns:
+            v = fn(ctx)
+            if v is True:
+                return True
+            if isinstance(v, Unknown):
+                unknown = v if unknown is None else unknown.merge(v)
+        return False if unknown is None else unknown
+
+    return run
+
+
+def _membership(item_fn: Fn, fns: tuple[Fn, ...], negate: bool) -> Fn:
+    def run(ctx: Context) -> Any:
+        item = item_fn(ctx)
+        if isinstance(item, Unknown):
+            return item
+        unknown: Unknown | None = None
+        for fn in fns:
+            v = fn(ctx)
+            if isinstance(v, Unknown):
+                unknown = v if unknown is None else unknown.merge(v)
+            elif v == item:
+                return not negate
+        return negate if unknown is None else unknown
+
+    return run
+
+
+def _is_none(fn: Fn, negate: bool) -> Fn:
+    def run(ctx: Context) -> Any:
+        v = fn(ctx)
+        if isinstance(v, Unknown):
+            return v
+        return (v is not None) if negate else (v is None)
+
+    return run
+
+
+def _if_else(cf: Fn, af: Fn, bf: Fn) -> Fn:
+    def run(ctx: Context) -> Any:
+        c = cf(ctx)
+        if c is True:
+            return af(ctx)
+        if c is False:
+            return bf(ctx)
+        return c
+
+    return run
+
+
+def _strict_call(impl: Callable[..., Any], fns: tuple[Fn, ...]) -> Fn:
+    def run(ctx: Context) -> Any:
+        args = [fn(ctx) for fn in fns]
+        unknown: Unknown | None = None
+        for a in args:
+            if isinstance(a, Unknown):
+                unknown = a if unknown is None else unknown.merge(a)
+        if unknown is not None:
+            return unknown
+        return impl(*args)
+
+    return run
+
+
+def _aggregate(function: str, var: str, list_fn: Fn, elem_fn: Fn, cond_fn: Fn | None, label: str) -> Fn:
+    def run(ctx: Context) -> Any:
+        items = list_fn(ctx)
+        if isinstance(items, Unknown):
+            return items
+        unknown: Unknown | None = None
+        total: Any = 0
+        found = False
+        saved = ctx.locals.get(var)
+        try:
+            for i, item in enumerate(items):
+                ctx.locals[var] = (item, f"{label}[{i}]")
+                include: Any = True if cond_fn is None else cond_fn(ctx)
+                if include is False:
+                    continue
+                if function == "count":
+                    if isinstance(include, Unknown):
+                        unknown = include if unknown is None else unknown.merge(include)
+                    else:
+                        total += 1
+                    continue
+                value = elem_fn(ctx)
+                if function == "sum":
+                    for v in (include, value):
+                        if isinstance(v, Unknown):
+                            unknown = v if unknown is None else unknown.merge(v)
+                    if unknown is None:
+                        total += value
+                    continue
+                # any: Kleene OR of (include AND value); all: Kleene AND of (NOT include OR value)
+                if function == "any":
+                    hit = (
+                        value
+                        if include is True
+                        else (
+                            False if value is False else include.merge(value) if isinstance(value, Unknown) else include
+                        )
+                    )
+                    if hit is True:
+                        return True
+                else:
+                    hit = (
+                        value
+                        if include is True
+                        else (
+                            True if value is True else include.merge(value) if isinstance(value, Unknown) else include
+                        )
+                    )
+                    if hit is False:
+                        return False
+                if isinstance(hit, Unknown):
+                    unknown = hit if unknown is None else unknown.merge(hit)
+                found = True
+        finally:
+            if saved is None:
+                ctx.locals.pop(var, None)
+            else:
+                ctx.locals[var] = saved
+        del found
+        if unknown is not None:
+            return unknown
+        if function == "any":
+            return False
+        if function == "all":
+            return True
+        return total
+
+    return run

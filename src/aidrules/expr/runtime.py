@@ -1,0 +1,73 @@
+"""Runtime values: the *unknown* value of three-valued logic and the evaluation context."""
+
+from __future__ import annotations
+
+import decimal
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+#: Arithmetic context of every evaluation: 28 significant digits, banker's rounding inside
+#: computations, and errors (never silent infinities) on overflow or invalid operations.
+#: Amounts of type ``money`` are rounded to the cent, half up, when a derived value is stored.
+DECIMAL_CONTEXT = decimal.Context(
+    prec=28,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emin=-999_999,
+    Emax=999_999,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+CENT = Decimal("0.01")
+
+
+class Unknown:
+    """An unknown value, carrying the fact paths whose absence made it unknown.
+
+    Example:
+        >>> u = Unknown(frozenset({"client.motivation"}))
+        >>> u.merge(Unknown(frozenset({"incomes"}))).facts == {"client.motivation", "incomes"}
+        True
+    """
+
+    __slots__ = ("facts",)
+
+    def __init__(self, facts: frozenset[str]) -> None:
+        self.facts = facts
+
+    def merge(self, other: Unknown) -> Unknown:
+        if other.facts <= self.facts:
+            return self
+        return Unknown(self.facts | other.facts)
+
+    def __repr__(self) -> str:
+        return f"Unknown({sorted(self.facts)})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unknown) and other.facts == self.facts
+
+    def __hash__(self) -> int:
+        return hash(self.facts)
+
+
+def merge_unknown(values: list[Any]) -> Unknown:
+    facts: frozenset[str] = frozenset()
+    for v in values:
+        if isinstance(v, Unknown):
+            facts |= v.facts
+    return Unknown(facts)
+
+
+class Context:
+    """What one evaluation reads: the fact tree, named values, the decision date, loop variables."""
+
+    __slots__ = ("facts", "locals", "on", "values")
+
+    def __init__(self, facts: dict[str, Any], values: dict[str, Any], on: date) -> None:
+        self.facts = facts
+        self.values = values
+        self.on = on
+        self.locals: dict[str, tuple[Any, str]] = {}
+
+
+class ExpressionFailure(Exception):
+    """Evaluation could not proceed (e.g. division by zero); the engine adds the rule's id."""

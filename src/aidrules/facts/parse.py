@@ -1,0 +1,154 @@
+"""Validating case facts and turning them into the evaluation's fact tree."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, cast
+
+from pydantic import BaseModel, ValidationError
+
+from aidrules.errors import Diagnostic, FactsError, did_you_mean
+from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS, Case
+
+
+def _field_names_by_path(model: type[BaseModel], prefix: str = "") -> dict[str, list[str]]:
+    """Field names of every model in the case, keyed by their path without list indices."""
+    import typing
+
+    out: dict[str, list[str]] = {prefix: list(model.model_fields)}
+    for name, info in model.model_fields.items():
+        stack: list[Any] = [info.annotation]
+        while stack:
+            tp = stack.pop()
+            if isinstance(tp, type) and issubclass(tp, BaseModel):
+                out.update(_field_names_by_path(tp, f"{prefix}.{name}" if prefix else name))
+            else:
+                stack.extend(typing.get_args(tp))
+    return out
+
+
+_FIELDS_BY_PATH = _field_names_by_path(Case)
+
+
+def _path(loc: tuple[int | str, ...]) -> tuple[str, str]:
+    """Printable path (``debts[0].amount``) and its index-free form (``debts.amount``)."""
+    shown = ""
+    plain = ""
+    for part in loc:
+        if isinstance(part, int):
+            shown += f"[{part}]"
+        else:
+            if part.startswith(("function-", "decimal", "date")) or "[" in part:
+                continue  # pydantic's validator step names, not fields
+            shown += f".{part}" if shown else part
+            plain += f".{part}" if plain else part
+    return shown or "(case)", plain
+
+
+def _diagnostics(error: ValidationError) -> list[Diagnostic]:
+    out = []
+    for item in error.errors(include_url=False):
+        shown, plain = _path(tuple(item["loc"]))
+        hint = None
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            parent, _, key = plain.rpartition(".")
+            message = f"unknown field `{key}`"
+            hint = did_you_mean(key, _FIELDS_BY_PATH.get(parent, []))
+        elif item["type"] == "literal_error":
+            message = f"{message}, got `{item.get('input')}`"
+        out.append(Diagnostic("CF001", f"{shown}: {message}", path=shown, hint=hint))
+    return out
+
+
+def parse_facts(data: Case | Mapping[str, Any]) -> Case:
+    """Validate case facts; raise :class:`FactsError` naming every offending path.
+
+    Example:
+        >>> parse_facts({"client": {"motivation": 3}}).client.motivation
+        3
+    """
+    if isinstance(data, Case):
+        return data
+    if not isinstance(data, Mapping):
+        raise FactsError(
+            "a case must be a mapping of fields",
+            [Diagnostic("CF002", "a case must be a mapping of fields", path="(case)")],
+        )
+    try:
+        return Case.model_validate(data)
+    except ValidationError as exc:
+        diagnostics = _diagnostics(exc)
+        raise FactsError(f"the case has {len(diagnostics)} invalid field(s)", diagnostics) from None
+
+
+def read_case_text(text: str, name: str) -> dict[str, Any]:
+    """Parse a case document (YAML or JSON) with exact decimals; no validation yet."""
+    from aidrules.ruleset.yamlload import load_yaml_plain
+
+    stripped = text.lstrip()
+    data: Any
+    if stripped.startswith("{"):
+        try:
+            data = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+        except (json.JSONDecodeError, ValueError) as exc:
+            raise FactsError(
+                f"{name}: not valid JSON",
+                [Diagnostic("CF003", f"{name}: not valid JSON: {exc}", path=name)],
+            ) from None
+    else:
+        data = load_yaml_plain(text, name, error_type=FactsError)
+    if not isinstance(data, dict):
+        raise FactsError(
+            f"{name}: a case must be a mapping",
+            [Diagnostic("CF002", f"{name}: a case must be a mapping of fields", path=name)],
+        )
+    return cast(dict[str, Any], data)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def load_case(path: str | Path) -> Case:
+    """Read and validate a case file (YAML or JSON)."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FactsError(
+            f"cannot read {p}: {exc.strerror}", [Diagnostic("CF004", f"cannot read {p}: {exc.strerror}", path=str(p))]
+        ) from None
+    return parse_facts(read_case_text(text, str(p)))
+
+
+def fact_tree(case: Case) -> dict[str, Any]:
+    """The facts as nested dicts/lists: a key is present exactly when its value is known.
+
+    Known absence (an event field given as ``null``, or an optional input left out) is ``None``.
+    """
+    raw = case.model_dump(exclude_unset=True, exclude={"on"})
+    tree = _drop_nulls(raw, "")
+    for field in OPTIONAL_INPUTS:
+        tree.setdefault(field, None)
+    return tree
+
+
+def _drop_nulls(node: dict[str, Any], prefix: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if value is None:
+            if path in EVENT_FIELDS or path in OPTIONAL_INPUTS:
+                out[key] = None
+            continue
+        if isinstance(value, dict):
+            out[key] = _drop_nulls(value, path)
+        elif isinstance(value, list):
+            out[key] = [_drop_nulls(v, path) if isinstance(v, dict) else v for v in value]
+        else:
+            out[key] = value
+    return out

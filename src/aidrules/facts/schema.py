@@ -1,0 +1,56 @@
+"""The fact schema as types of the expression language (the type environment of facts)."""
+
+from __future__ import annotations
+
+import typing
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+
+from aidrules.expr import types as t
+from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS, Case
+
+
+def _type_of(annotation: Any, path: str, metadata: list[Any]) -> t.Type:
+    nullable = path in EVENT_FIELDS or path in OPTIONAL_INPUTS
+    origin = typing.get_origin(annotation)
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)) and len(args) == 1:
+        return _type_of(args[0], path, metadata)
+    if origin is typing.Annotated:
+        return _type_of(args[0], path, metadata + list(annotation.__metadata__))
+    if origin is typing.Literal:
+        return t.Text(choices=tuple(str(a) for a in args), nullable=nullable)
+    if origin is list:
+        return t.ListOf(item=_type_of(args[0], path, []), nullable=nullable)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return record_type(annotation, path, nullable)
+    if annotation is bool:
+        return t.Bool(nullable=nullable)
+    if annotation is int:
+        return t.Number(integer=True, nullable=nullable)
+    if annotation is Decimal:
+        return t.Number(money=True, nullable=nullable)
+    if annotation is date:
+        return t.Date(nullable=nullable)
+    if annotation is str:
+        return t.Text(nullable=nullable)
+    raise TypeError(f"no expression type for {annotation!r} at {path}")  # pragma: no cover
+
+
+def record_type(model: type[BaseModel], path: str = "", nullable: bool = False) -> t.Record:
+    fields = []
+    for name, info in model.model_fields.items():
+        sub = f"{path}.{name}" if path else name
+        fields.append((name, _type_of(info.annotation, sub, list(info.metadata))))
+    return t.Record(type_name=model.__name__.lower(), fields=tuple(fields), nullable=nullable)
+
+
+@cache
+def case_type() -> t.Record:
+    """The record type of a whole case, without the decision date ``on``."""
+    full = record_type(Case)
+    return t.Record(type_name="case", fields=tuple((k, v) for k, v in full.fields if k != "on"))

@@ -1,0 +1,660 @@
+"""Loading and compiling a rule file, in named stages.
+
+``parse`` (YAML with positions) → ``schema`` (pydantic shape) → ``parameters`` (dated values,
+coverage of the effective period) → ``expressions`` (names and types) → ``references``
+(principles, forms, recommendation) → ``cycles`` → ``plan`` (dependency order). Every stage adds
+diagnostics; all of them are reported together, sorted by position.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from aidrules.errors import Diagnostic, RuleSetError, Span, did_you_mean
+from aidrules.expr import types as t
+from aidrules.expr.compiler import CompiledExpression, Environment, compile_expression
+from aidrules.facts.schema import case_type
+from aidrules.ruleset.compiled import (
+    ActionSpec,
+    ActionValueSpec,
+    CompiledRuleSet,
+    DatedValue,
+    FormSpec,
+    NamedValue,
+    ParameterSpec,
+    PrincipleSpec,
+    RecommendationRow,
+    Template,
+)
+from aidrules.ruleset.schema import LANGUAGES, RuleSetFile, Texts
+from aidrules.ruleset.yamlload import Path as YPath
+from aidrules.ruleset.yamlload import YamlDocument, load_yaml
+
+#: Names a rule file may not use for its own items: they are fact roots or namespaces.
+RESERVED = frozenset({"principles", "forms", "recommendation", "decision_date"})
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def load_ruleset(path: str | Path) -> CompiledRuleSet:
+    """Load, check and compile a rule file.
+
+    Raises:
+        RuleSetError: with every problem found, each with ``file:line:column``, a code and a hint.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        d = Diagnostic("RS000", f"cannot read the rule file: {exc}", Span(str(p), 1, 1))
+        raise RuleSetError(str(d), [d]) from None
+    return compile_text(text, str(p))
+
+
+def check_ruleset(path: str | Path) -> list[Diagnostic]:
+    """Every diagnostic of a rule file (empty when it is fine)."""
+    try:
+        load_ruleset(path)
+    except RuleSetError as exc:
+        return exc.diagnostics
+    return []
+
+
+def compile_text(text: str, file: str = "<rules>") -> CompiledRuleSet:
+    """Compile rule-file text; see :func:`load_ruleset`."""
+    doc, diagnostics = load_yaml(text, file)
+    compiler = _RuleCompiler(doc, text, diagnostics)
+    result = compiler.run()
+    errors = [d for d in compiler.diagnostics if d.severity == "error"]
+    if errors or result is None:
+        raise RuleSetError(f"{file}: {len(errors)} problem(s) in the rule file", compiler.diagnostics)
+    return result
+
+
+@dataclass
+class _RuleCompiler:
+    doc: YamlDocument
+    text: str
+    diagnostics: list[Diagnostic]
+    model: RuleSetFile | None = None
+    env: Environment | None = None
+    named: dict[str, NamedValue] = field(default_factory=dict)
+
+    # -- helpers --------------------------------------------------------------------------
+    def error(self, code: str, message: str, path: YPath, hint: str | None = None, key: bool = False) -> None:
+        self.diagnostics.append(Diagnostic(code, message, self.doc.span(path, key=key), hint))
+
+    def expr_span(self, path: YPath, line: int, column: int) -> Span:
+        pos = self.doc.positions.get(path)
+        if pos is None:
+            return self.doc.span(path)
+        if pos.style in ("|", ">"):
+            file_line = pos.line + line
+            lines = self.text.splitlines()
+            raw = lines[file_line - 1] if file_line - 1 < len(lines) else ""
+            indent = len(raw) - len(raw.lstrip(" "))
+            return Span(self.doc.file, file_line, indent + column)
+        quote = 1 if pos.style in ("'", '"') else 0
+        if line == 1:
+            return Span(self.doc.file, pos.line, pos.column + quote + column - 1)
+        return Span(self.doc.file, pos.line, pos.column)
+
+    def compile_expr(self, source: str, path: YPath, expected: t.Type | None) -> CompiledExpression | None:
+        assert self.env is not None
+        compiled, problems = compile_expression(source, self.env, expected)
+        for p in problems:
+            self.diagnostics.append(Diagnostic(p.code, p.message, self.expr_span(path, p.line, p.column), p.hint))
+        return compiled
+
+    # -- stages ---------------------------------------------------------------------------
+    def run(self) -> CompiledRuleSet | None:
+        for stage in (
+            self.stage_schema,
+            self.stage_parameters,
+            self.stage_expressions,
+            self.stage_references,
+            self.stage_cycles,
+        ):
+            if not stage():
+                return None
+        return self.stage_plan()
+
+    def stage_schema(self) -> bool:
+        if not isinstance(self.doc.data, dict):
+            self.error("RS103", "a rule file must be a mapping with `aidrules`, `ruleset`, `forms`, ...", ())
+            return False
+        try:
+            self.model = RuleSetFile.model_validate(self.doc.data)
+        except ValidationError as exc:
+            for item in exc.errors(include_url=False):
+                self.schema_problem(item)
+            return False
+        return not any(d.severity == "error" for d in self.diagnostics)
+
+    def schema_problem(self, item: Any) -> None:
+        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and ("[" in p or p in _PYD_STEPS)))
+        kind = item["type"]
+        if kind == "extra_forbidden":
+            allowed = _allowed_keys(loc[:-1])
+            self.error(
+                "RS101",
+                f"unknown key `{loc[-1]}`",
+                loc,
+                did_you_mean(str(loc[-1]), allowed) or (f"allowed here: {', '.join(allowed)}" if allowed else None),
+                key=True,
+            )
+        elif kind == "missing":
+            self.error("RS102", f"`{loc[-1]}` is required here", loc[:-1], _missing_hint(loc), key=True)
+        elif kind == "literal_error":
+            self.error("RS103", f"`{_show(loc)}`: {item['msg']}, got `{item.get('input')}`", loc)
+        elif kind == "string_pattern_mismatch":
+            self.error(
+                "RS103",
+                f"`{item.get('input')}` is not a valid id or version",
+                loc,
+                'ids use lower-case letters, digits and `_`; rule-set ids use `-`; quote versions such as "2025.1"',
+            )
+        elif kind in ("string_type",):
+            self.error("RS103", f"`{_show(loc)}` must be text", loc, "put the value between quotes")
+        else:
+            self.error("RS103", f"`{_show(loc)}`: {item['msg']}", loc)
+
+    def stage_parameters(self) -> bool:
+        assert self.model is not None
+        ok = True
+        start = self.model.ruleset.effective.from_
+        self.parameters: dict[str, ParameterSpec] = {}
+        for pid, param in self.model.parameters.items():
+            path: YPath = ("parameters", pid)
+            typ = t.type_from_name(param.type)
+            assert typ is not None
+            values: list[DatedValue] = []
+            seen: set[date] = set()
+            for i, entry in enumerate(param.values):
+                vpath: YPath = (*path, "values", i, "value")
+                if entry.from_ in seen:
+                    self.error("RS402", f"two values of `{pid}` start on {entry.from_}", (*path, "values", i))
+                    ok = False
+                seen.add(entry.from_)
+                value = self.check_param_value(pid, tuple(param.table or ()) or None, typ, entry.value, vpath)
+                if value is None:
+                    ok = False
+                    continue
+                values.append(DatedValue(entry.from_, value, entry.source))
+            if [v.valid_from for v in values] != sorted(v.valid_from for v in values):
+                self.error("RS402", f"the values of `{pid}` must be listed from old to new", (*path, "values"))
+                ok = False
+            values.sort(key=lambda v: v.valid_from)
+            if values and values[0].valid_from > start:
+                self.error(
+                    "RS401",
+                    f"`{pid}` has no value on {start}, the start of the rule set's effective period",
+                    (*path, "values"),
+                    f"add a value in force from {start} or earlier",
+                )
+                ok = False
+            if param.policy_choice is None and param.group == "policy":
+                self.diagnostics.append(
+                    Diagnostic(
+                        "RS403",
+                        f"policy parameter `{pid}` has no `policy_choice` rationale",
+                        self.doc.span(path, key=True),
+                        "say why the council chose this value",
+                        severity=_WARNING,
+                    )
+                )
+            full_type = t.Table(keys=tuple(param.table), value=typ) if param.table else typ
+            self.parameters[pid] = ParameterSpec(
+                pid,
+                param.title,
+                full_type,
+                param.group,
+                param.unit,
+                param.policy_choice,
+                tuple(values),
+                self.doc.span(path, key=True),
+                tuple(v.valid_from for v in values),
+            )
+        return ok
+
+    def check_param_value(self, pid: str, table: tuple[str, ...] | None, typ: t.Type, value: Any, path: YPath) -> Any:
+        if table is not None:
+            if not isinstance(value, dict):
+                self.error("RS104", f"`{pid}` is a table: give a value for each of {', '.join(table)}", path)
+                return None
+            missing = [k for k in table if k not in value]
+            extra = [k for k in value if k not in table]
+            for k in extra:
+                self.error("RS104", f"`{pid}` has no entry `{k}`", (*path, k), did_you_mean(k, list(table)), key=True)
+            if missing:
+                self.error("RS104", f"`{pid}` lacks a value for {', '.join(missing)}", path)
+            if missing or extra:
+                return None
+            out = {}
+            for k in table:
+                v = self.check_param_value(pid, None, typ, value[k], (*path, k))
+                if v is None:
+                    return None
+                out[k] = v
+            return out
+        if isinstance(typ, t.Number):
+            if isinstance(value, bool) or not isinstance(value, int | Decimal):
+                self.error("RS104", f"`{pid}` needs {typ.describe()}, got `{value}`", path)
+                return None
+            if typ.integer and not isinstance(value, int):
+                self.error("RS104", f"`{pid}` needs a whole number, got `{value}`", path)
+                return None
+            return Decimal(value) if typ.money else value
+        if isinstance(typ, t.Bool) and not isinstance(value, bool):
+            self.error("RS104", f"`{pid}` needs true or false, got `{value}`", path)
+            return None
+        if isinstance(typ, t.Text) and not isinstance(value, str):
+            self.error("RS104", f"`{pid}` needs text, got `{value}`", path)
+            return None
+        return value
+
+    def stage_expressions(self) -> bool:
+        assert self.model is not None
+        m = self.model
+        names: dict[str, t.Type] = {}
+        tables: dict[str, t.Table] = {}
+        facts = case_type()
+        taken: dict[str, str] = {}
+        for section, ids in (("parameters", m.parameters), ("derived", m.derived), ("conditions", m.conditions)):
+            for item_id in ids:
+                head = item_id.split(".")[0]
+                if item_id in RESERVED or facts.field_type(head) is not None or head in RESERVED:
+                    self.error(
+                        "RS105",
+                        f"`{item_id}` is a reserved name (a fact or a namespace)",
+                        (section, item_id),
+                        "choose another id",
+                        key=True,
+                    )
+                if item_id in taken:
+                    self.error(
+                        "RS105",
+                        f"`{item_id}` is already defined in `{taken[item_id]}`",
+                        (section, item_id),
+                        "ids must be unique across parameters, derived values and conditions",
+                        key=True,
+                    )
+                taken[item_id] = section
+        for pid, spec in self.parameters.items():
+            if isinstance(spec.type, t.Table):
+                tables[pid] = spec.type
+            else:
+                names[pid] = spec.type
+        for did, derived in m.derived.items():
+            typ = t.type_from_name(derived.type)
+            assert typ is not None
+            names[did] = typ
+        for cid in m.conditions:
+            names[cid] = t.BOOL
+        for pid in m.principles:
+            names[f"principles.{pid}"] = t.BOOL
+        for fid in m.forms:
+            names[f"forms.{fid}"] = t.BOOL
+        outcomes = (*m.forms, m.recommendation.otherwise, "undetermined")
+        names["recommendation"] = t.Text(choices=tuple(dict.fromkeys(outcomes)))
+        staged = {k for k in names if k.startswith(("principles.", "forms.")) or k == "recommendation"}
+
+        # Derived values and conditions may not read principles, forms or the recommendation.
+        self.env = Environment(facts, {k: v for k, v in names.items() if k not in staged}, tables)
+        for did, derived in m.derived.items():
+            path: YPath = ("derived", did, "expr")
+            expr = self.compile_expr(derived.expr, path, names[did])
+            if expr is not None:
+                self.named[did] = NamedValue(
+                    did,
+                    "derived",
+                    derived.title,
+                    names[did],
+                    expr,
+                    derived.source,
+                    self.doc.span(("derived", did), key=True),
+                    summary=derived.summary,
+                )
+        for cid, cond in m.conditions.items():
+            path = ("conditions", cid, "when")
+            expr = self.compile_expr(cond.when, path, t.BOOL)
+            messages = {
+                "true": self.template(cond.explain.if_true, ("conditions", cid, "explain", "if_true")),
+                "false": self.template(cond.explain.if_false, ("conditions", cid, "explain", "if_false")),
+            }
+            if cond.explain.if_unknown is not None:
+                messages["unknown"] = self.template(
+                    cond.explain.if_unknown, ("conditions", cid, "explain", "if_unknown")
+                )
+            if expr is not None:
+                self.named[cid] = NamedValue(
+                    cid,
+                    "condition",
+                    cond.title,
+                    t.BOOL,
+                    expr,
+                    cond.source,
+                    self.doc.span(("conditions", cid), key=True),
+                    messages,
+                    self.shown(expr),
+                )
+        # Recommendation rows and actions may read everything.
+        self.env = Environment(facts, names, tables)
+        self.rows: list[RecommendationRow] = []
+        for i, row in enumerate(m.recommendation.rules):
+            source = row.when if row.when is not None else f"forms.{row.recommend}"
+            path = ("recommendation", "rules", i, "when")
+            expr = self.compile_expr(source, path, t.BOOL)
+            if expr is not None:
+                self.rows.append(
+                    RecommendationRow(row.recommend, expr, row.because, self.doc.span(("recommendation", "rules", i)))
+                )
+        self.actions: list[ActionSpec] = []
+        for aid, action in m.actions.items():
+            when = self.compile_expr(action.when, ("actions", aid, "when"), t.BOOL)
+            values = []
+            for vid, value in action.values.items():
+                vtype = t.type_from_name(value.type)
+                assert vtype is not None
+                vexpr = self.compile_expr(value.expr, ("actions", aid, "values", vid, "expr"), vtype)
+                if vexpr is not None:
+                    values.append(ActionValueSpec(vid, value.title, vtype, vexpr))
+            # The action's message may show its own values as {actions.<id>.<value>}.
+            own = {f"actions.{aid}.{v.id}": v.type for v in values}
+            self.env = Environment(facts, {**names, **own}, tables)
+            message = self.template(action.explain, ("actions", aid, "explain"))
+            self.env = Environment(facts, names, tables)
+            if when is not None:
+                self.actions.append(
+                    ActionSpec(
+                        aid,
+                        action.title,
+                        when,
+                        action.source,
+                        message,
+                        tuple(values),
+                        self.shown(when),
+                        self.doc.span(("actions", aid), key=True),
+                    )
+                )
+        return not self.has_errors()
+
+    def shown(self, expr: CompiledExpression) -> tuple[tuple[str, CompiledExpression], ...]:
+        """The values a reason shows: the scalar facts and named values the expression reads."""
+        assert self.env is not None
+        out = []
+        for name in [*expr.facts, *sorted(expr.names)]:
+            if "[]" in name or name in self.env.tables:
+                continue
+            compiled, problems = compile_expression(name, self.env)
+            if compiled is not None and not problems and not isinstance(compiled.type, t.ListOf | t.Record):
+                out.append((name, compiled))
+        return tuple(out)
+
+    def template(self, texts: Texts, path: YPath) -> Template:
+        assert self.env is not None
+        parts: dict[str, tuple[str | CompiledExpression, ...]] = {}
+        for lang in LANGUAGES:
+            text = texts.get(lang)
+            out: list[str | CompiledExpression] = []
+            pos = 0
+            for match in _PLACEHOLDER.finditer(text):
+                out.append(text[pos : match.start()])
+                name = match.group(1).strip()
+                compiled, problems = compile_expression(name, self.env)
+                if problems or compiled is None:
+                    p = problems[0] if problems else None
+                    self.error(
+                        "RS208",
+                        f"placeholder `{{{name}}}` in the {lang} text: {p.message if p else 'not a value'}",
+                        (*path, lang),
+                        p.hint if p else None,
+                    )
+                else:
+                    out.append(compiled)
+                pos = match.end()
+            out.append(text[pos:])
+            if "{" in text[pos:] or "}" in text[pos:]:
+                self.error(
+                    "RS208",
+                    f"unbalanced `{{` or `}}` in the {lang} text",
+                    (*path, lang),
+                    "placeholders look like {client.motivation}",
+                )
+            parts[lang] = tuple(x for x in out if x != "")
+        return Template(parts)
+
+    def stage_references(self) -> bool:
+        assert self.model is not None
+        m = self.model
+        conditions = set(m.conditions)
+        principles = set(m.principles)
+        forms = set(m.forms)
+        self.used_by: dict[str, list[str]] = {}
+        for pid, principle in m.principles.items():
+            for i, ref in enumerate(principle.requires):
+                if ref not in conditions:
+                    self.error(
+                        "RS302",
+                        f"principle `{pid}` requires unknown condition `{ref}`",
+                        ("principles", pid, "requires", i),
+                        did_you_mean(ref, conditions),
+                    )
+                self.used_by.setdefault(ref, []).append(f"principles.{pid}")
+        for fid, form in m.forms.items():
+            if fid in ("none", "undetermined"):
+                self.error("RS105", f"`{fid}` is reserved for the outcome without a form", ("forms", fid), key=True)
+            for i, ref in enumerate(form.principles):
+                if ref not in principles:
+                    self.error(
+                        "RS302",
+                        f"form `{fid}` requires unknown principle `{ref}`",
+                        ("forms", fid, "principles", i),
+                        did_you_mean(ref, principles),
+                    )
+            for i, ref in enumerate(form.requires):
+                if ref not in conditions:
+                    self.error(
+                        "RS302",
+                        f"form `{fid}` requires unknown condition `{ref}`",
+                        ("forms", fid, "requires", i),
+                        did_you_mean(ref, conditions),
+                    )
+                self.used_by.setdefault(ref, []).append(f"forms.{fid}")
+        for i, row in enumerate(m.recommendation.rules):
+            if row.recommend not in forms:
+                self.error(
+                    "RS302",
+                    f"the recommendation names unknown form `{row.recommend}`",
+                    ("recommendation", "rules", i, "recommend"),
+                    did_you_mean(row.recommend, forms),
+                )
+        otherwise = m.recommendation.otherwise
+        if otherwise in forms or otherwise == "undetermined":
+            self.error(
+                "RS302",
+                f"`otherwise: {otherwise}` must be an outcome without a form",
+                ("recommendation", "otherwise"),
+                "use `none`: a form is only recommended by a rule that checks it is eligible",
+            )
+        return not self.has_errors()
+
+    def stage_cycles(self) -> bool:
+        graph = {k: sorted(n for n in v.expr.names if n in self.named) for k, v in self.named.items()}
+        state: dict[str, int] = {}
+        stack: list[str] = []
+        self.order: list[str] = []
+        reported: set[frozenset[str]] = set()
+
+        def visit(node: str) -> None:
+            state[node] = 1
+            stack.append(node)
+            for dep in graph[node]:
+                if state.get(dep) == 1:
+                    cycle = [*stack[stack.index(dep) :], dep]
+                    key = frozenset(cycle)
+                    if key not in reported:
+                        reported.add(key)
+                        section = "derived" if self.named[dep].kind == "derived" else "conditions"
+                        self.error(
+                            "RS301",
+                            "circular definition: " + " → ".join(cycle),
+                            (section, dep),
+                            "a value cannot depend on itself; break the cycle",
+                            key=True,
+                        )
+                elif state.get(dep) is None:
+                    visit(dep)
+            stack.pop()
+            state[node] = 2
+            self.order.append(node)
+
+        for node in graph:
+            if node not in state:
+                visit(node)
+        return not self.has_errors()
+
+    def stage_plan(self) -> CompiledRuleSet:
+        assert self.model is not None
+        m = self.model
+        principles = tuple(
+            PrincipleSpec(
+                pid, p.title, p.description, p.source, tuple(p.requires), self.doc.span(("principles", pid), key=True)
+            )
+            for pid, p in m.principles.items()
+        )
+        forms = tuple(
+            sorted(
+                (
+                    FormSpec(
+                        fid,
+                        f.title,
+                        f.description,
+                        f.source,
+                        f.intrusiveness,
+                        tuple(f.principles),
+                        tuple(f.requires),
+                        self.doc.span(("forms", fid), key=True),
+                    )
+                    for fid, f in m.forms.items()
+                ),
+                key=lambda f: f.intrusiveness,
+            )
+        )
+        return CompiledRuleSet(
+            meta=m.ruleset,
+            fingerprint=fingerprint(m),
+            file=self.doc.file,
+            parameters=self.parameters,
+            plan=tuple(self.named[k] for k in self.order),
+            principles=principles,
+            forms=forms,
+            hit_policy=m.recommendation.hit_policy,
+            rows=tuple(self.rows),
+            otherwise=m.recommendation.otherwise,
+            otherwise_because=m.recommendation.otherwise_because,
+            actions=tuple(self.actions),
+            conditions_used_by={k: tuple(v) for k, v in self.used_by.items()},
+        )
+
+    def has_errors(self) -> bool:
+        return any(d.severity == "error" for d in self.diagnostics)
+
+
+_WARNING = __import__("aidrules.errors", fromlist=["Severity"]).Severity.WARNING
+_PYD_STEPS = {
+    "function-after",
+    "function-before",
+    "function-wrap",
+    "function-plain",
+    "lax-or-strict",
+    "json-or-python",
+    "str",
+    "int",
+    "bool",
+    "decimal",
+    "date",
+    "dict",
+    "tuple",
+    "list",
+}
+
+
+def _show(loc: Iterable[object]) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def _missing_hint(loc: tuple[Any, ...]) -> str:
+    if loc and loc[-1] in LANGUAGES:
+        return "every text needs Dutch (nl), French (fr) and English (en)"
+    return f"add `{loc[-1]}:`"
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys a mapping at ``loc`` may have, for "did you mean" hints."""
+    current: Any = RuleSetFile
+    for part in loc:
+        current = _step(current, part)
+        if current is None:
+            return []
+    while True:
+        args = [a for a in typing.get_args(current) if a is not type(None)]
+        if typing.get_origin(current) in (typing.Union, __import__("types").UnionType) and len(args) == 1:
+            current = args[0]
+        else:
+            break
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [info.alias or name for name, info in current.model_fields.items()]
+    return []
+
+
+def _step(annotation: Any, part: object) -> Any:
+    origin = typing.get_origin(annotation)
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if origin in (typing.Union, __import__("types").UnionType):
+        for arg in args:
+            found = _step(arg, part)
+            if found is not None:
+                return found
+        return None
+    if origin is typing.Annotated:
+        return _step(args[0], part)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for name, info in annotation.model_fields.items():
+            if part in (name, info.alias):
+                return info.annotation
+        return None
+    if origin is dict:
+        return args[1]
+    if origin in (tuple, list):
+        return args[0]
+    return None
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def fingerprint(model: RuleSetFile) -> str:
+    """sha256 over a canonical form: independent of YAML layout, comments and number formatting."""
+    data = _canonical(model.model_dump(mode="python", by_alias=True, exclude_none=True))
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()

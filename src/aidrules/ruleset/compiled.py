@@ -1,0 +1,178 @@
+"""The compiled rule set: immutable, thread-safe, ready to evaluate many cases.
+
+Everything here is built once by :mod:`aidrules.ruleset.compile`; evaluation only reads it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from aidrules.errors import Span
+from aidrules.expr import types as t
+from aidrules.expr.compiler import CompiledExpression
+from aidrules.ruleset.schema import Metadata, PolicyChoice, Texts
+
+if TYPE_CHECKING:
+    from aidrules.engine.decision import Decision
+    from aidrules.explain.trace import Tracer
+    from aidrules.facts.model import Case
+
+
+@dataclass(frozen=True, slots=True)
+class DatedValue:
+    valid_from: date
+    value: Any
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterSpec:
+    id: str
+    title: Texts
+    type: t.Type
+    group: str
+    unit: str | None
+    policy_choice: PolicyChoice | None
+    values: tuple[DatedValue, ...]  # sorted by valid_from
+    span: Span
+    _starts: tuple[date, ...] = field(default=(), repr=False)
+
+    def value_at(self, on: date) -> DatedValue | None:
+        """The value in force on ``on`` (the latest one starting on or before it)."""
+        starts = self._starts or tuple(v.valid_from for v in self.values)
+        i = bisect.bisect_right(starts, on)
+        return self.values[i - 1] if i else None
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A message with ``{name}`` placeholders, per language."""
+
+    parts: dict[str, tuple[str | CompiledExpression, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class NamedValue:
+    """A derived value or a condition (a named yes/no rule with explanations)."""
+
+    id: str
+    kind: str  # "derived" | "condition"
+    title: Texts
+    type: t.Type
+    expr: CompiledExpression
+    source: str | None
+    span: Span
+    messages: dict[str, Template] = field(default_factory=dict)  # outcome -> template
+    shown: tuple[tuple[str, CompiledExpression], ...] = ()  # values shown with the reason
+    summary: bool = False  # a key figure of the short decision
+
+
+@dataclass(frozen=True, slots=True)
+class PrincipleSpec:
+    id: str
+    title: Texts
+    description: Texts
+    source: str
+    requires: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class FormSpec:
+    id: str
+    title: Texts
+    description: Texts
+    source: str
+    intrusiveness: int
+    principles: tuple[str, ...]
+    requires: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RecommendationRow:
+    recommend: str
+    when: CompiledExpression
+    because: Texts
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ActionValueSpec:
+    id: str
+    title: Texts
+    type: t.Type
+    expr: CompiledExpression
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    id: str
+    title: Texts
+    when: CompiledExpression
+    source: str
+    message: Template
+    values: tuple[ActionValueSpec, ...]
+    shown: tuple[tuple[str, CompiledExpression], ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRuleSet:
+    """A checked, compiled rule set. Immutable; safe to share between threads.
+
+    Example:
+        >>> import aidrules
+        >>> rs = aidrules.load()                       # the shipped reference rule set
+        >>> rs.evaluate({"client": {"consents": False}}, on=date(2025, 3, 1)).recommendation
+        'none'
+    """
+
+    meta: Metadata
+    fingerprint: str
+    file: str
+    parameters: dict[str, ParameterSpec]
+    plan: tuple[NamedValue, ...]  # derived values and conditions in dependency order
+    principles: tuple[PrincipleSpec, ...]
+    forms: tuple[FormSpec, ...]
+    hit_policy: str
+    rows: tuple[RecommendationRow, ...]
+    otherwise: str
+    otherwise_because: Texts
+    actions: tuple[ActionSpec, ...]
+    conditions_used_by: dict[str, tuple[str, ...]]  # condition id -> principles/forms using it
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def version(self) -> str:
+        return self.meta.version
+
+    def named(self, name: str) -> NamedValue | None:
+        for item in self.plan:
+            if item.id == name:
+                return item
+        return None
+
+    def evaluate(
+        self,
+        facts: Case | dict[str, Any],
+        on: date | None = None,
+        *,
+        lang: str = "nl",
+        tracer: Tracer | None = None,
+    ) -> Decision:
+        """Decide one case on ``on`` (default: the case's own ``on``).
+
+        Raises:
+            FactsError: the facts are invalid (each path named).
+            EvaluationError: no decision date, or the date is outside the effective period.
+        """
+        from aidrules.engine.compiled import evaluate
+
+        return evaluate(self, facts, on, lang=lang, tracer=tracer)
