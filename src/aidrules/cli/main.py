@@ -175,6 +175,11 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="facts, decision or r
     typer.echo(json.dumps(model.model_json_schema(by_alias=True), ensure_ascii=False, indent=2))
 
 
+# Further command groups register themselves on `app` when imported (one module per area).
+# --- command modules (keep one import per line) ---
+# --- end of command modules ---
+
+
 def main() -> None:
     """Entry point: maps unexpected failures to exit 1 without a traceback."""
     try:
