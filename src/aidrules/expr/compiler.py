@@ -14,14 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, Overflow
 from typing import Any
 
 from aidrules.errors import did_you_mean
 from aidrules.expr import nodes as n
 from aidrules.expr import types as t
 from aidrules.expr.parser import ParseProblem, parse
-from aidrules.expr.runtime import Context, ExpressionFailure, Unknown
+from aidrules.expr.runtime import Context, ExpressionFailure, Unknown, bounded
+from aidrules.limits import Limits
 
 Fn = Callable[[Context], Any]
 
@@ -74,16 +75,26 @@ _ERR = _Error()
 
 
 def compile_expression(
-    source: str, env: Environment, expected: t.Type | None = None
+    source: str, env: Environment, expected: t.Type | None = None, *, limits: Limits | None = None
 ) -> tuple[CompiledExpression | None, list[Problem]]:
     """Parse, check and compile ``source``; problems are returned, not raised."""
     try:
-        tree = parse(source)
+        tree = parse(source, limits=limits)
     except ParseProblem as p:
         return None, [Problem(p.code, p.message, p.line, p.column, p.hint)]
     compiler = _Compiler(env)
     typ, fn = compiler.compile(tree, {}, frozenset())
-    if expected is not None and typ is not _ERR and not expected.accepts(typ):
+    if (
+        expected is not None
+        and typ is not _ERR
+        and isinstance(expected, t.Number)
+        and expected.integer
+        and isinstance(typ, t.Number)
+        and not typ.integer
+    ):
+        compiler.problem(tree, "RS204", "this expression may give a fraction, expected a whole number",
+                         "use round(x) or declare the type as number or money")
+    elif expected is not None and typ is not _ERR and not expected.accepts(typ):
         compiler.problem(
             tree,
             "RS204",
@@ -189,6 +200,11 @@ class _Compiler:
             if dotted in narrowed:
                 typ = typ.non_null()
             return typ, fn
+        if head in ("principles", "forms", "recommendation"):
+            self.problem(node, "RS203", f"`{dotted}` cannot be read here",
+                         "principles, forms and the recommendation are decided after derived values and "
+                         "conditions; only recommendation rules and actions can read them")
+            return _ERR, _const(None)
         candidates = [*self.env.names, *self.env.tables, *self.env.facts.field_names(), DECISION_DATE, *scope]
         hint = did_you_mean(dotted, candidates) or did_you_mean(head, candidates)
         if len(parts) > 1 and hint is None:
@@ -480,6 +496,9 @@ def _round_type(c: _Compiler, node: n.Call, types: list[t.Type]) -> t.Type:
         c.problem(node.args[1], "RS204", "round() takes a whole number of decimals")
         return _ERR
     first = _numbers(c, n.Call(node.line, node.column, node.function, node.args[:1]), types[:1])
+    whole = len(node.args) == 1 or (isinstance(node.args[1], n.Literal) and node.args[1].value == 0)
+    if whole and isinstance(first, t.Number) and not first.money:
+        return t.INTEGER  # round(x) and round(x, 0) give whole numbers
     return first
 
 
@@ -552,6 +571,16 @@ def _value(name: str) -> Fn:
 
 def _fact(parts: tuple[str, ...], label: str) -> Fn:
     missing = Unknown(frozenset({label}))
+    if len(parts) == 2:  # the common `section.field`, unrolled for speed
+        head, tail = parts
+
+        def read2(ctx: Context) -> Any:
+            node = ctx.facts.get(head, missing)
+            if node is missing or node is None:
+                return node
+            return node.get(tail, missing)
+
+        return read2
 
     def read(ctx: Context) -> Any:
         node: Any = ctx.facts
@@ -569,13 +598,11 @@ def _fact(parts: tuple[str, ...], label: str) -> Fn:
 def _local(var: str, parts: tuple[str, ...]) -> Fn:
     def read(ctx: Context) -> Any:
         node, prefix = ctx.locals[var]
-        path = prefix
-        for part in parts:
-            path = f"{path}.{part}"
+        for i, part in enumerate(parts):
             if node is None:
                 return None
-            if part not in node:
-                return Unknown(frozenset({path}))
+            if part not in node:  # the path is only spelled out when it is reported
+                return Unknown(frozenset({".".join((prefix, *parts[: i + 1]))}))
             node = node[part]
         return node
 
@@ -619,15 +646,18 @@ def _arith(op: str, lf: Fn, rf: Fn) -> Fn:
             return a.merge(b) if isinstance(b, Unknown) else a
         if isinstance(b, Unknown):
             return b
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        if b == 0:
+        if b == 0 and op == "/":
             raise ExpressionFailure("division by zero")
-        return Decimal(a) / Decimal(b)
+        try:
+            if op == "+":
+                return bounded(a + b)
+            if op == "-":
+                return bounded(a - b)
+            if op == "*":
+                return bounded(a * b)
+            return Decimal(a) / Decimal(b)
+        except Overflow:
+            raise ExpressionFailure(f"`{op}` gave a number beyond the limit 10^25") from None
 
     return run
 
@@ -803,6 +833,6 @@ def _aggregate(function: str, var: str, list_fn: Fn, elem_fn: Fn, cond_fn: Fn | 
             return False
         if function == "all":
             return True
-        return total
+        return bounded(total)
 
     return run

@@ -14,11 +14,11 @@ from datetime import date
 from decimal import Decimal
 
 from aidrules.expr import nodes as n
+from aidrules.limits import DEFAULT_LIMITS, Limits, number_in_range
 
-#: Longest expression text accepted, in characters.
-MAX_EXPRESSION_CHARS = 4_000
-#: Deepest nesting of sub-expressions accepted.
-MAX_EXPRESSION_DEPTH = 40
+# The defaults of :class:`aidrules.limits.Limits`, kept under their former names.
+MAX_EXPRESSION_CHARS = DEFAULT_LIMITS.max_expression_chars
+MAX_EXPRESSION_DEPTH = DEFAULT_LIMITS.max_expression_depth
 
 _NUMBER = re.compile(r"[0-9_]*\.?[0-9_]*(?:[eE][-+]?[0-9_]+)?")
 
@@ -51,17 +51,18 @@ class ParseProblem(Exception):
     hint: str | None = None
 
 
-def parse(source: str) -> n.Node:
+def parse(source: str, *, limits: Limits | None = None) -> n.Node:
     """Parse one expression; raise :class:`ParseProblem` on anything outside the language.
 
     Example:
         >>> parse("client.motivation >= minimum_motivation").op
         '>='
     """
-    if len(source) > MAX_EXPRESSION_CHARS:
+    limits = limits or DEFAULT_LIMITS
+    if len(source) > limits.max_expression_chars:
         raise ParseProblem(
             "RS207",
-            f"expression longer than {MAX_EXPRESSION_CHARS} characters",
+            f"expression longer than {limits.max_expression_chars} characters",
             1,
             1,
             "split it into named derived values",
@@ -84,12 +85,13 @@ def parse(source: str) -> n.Node:
         ) from None
     except (RecursionError, MemoryError, ValueError):
         raise ParseProblem("RS207", "expression nested too deeply", 1, 1) from None
-    return _Translator(text).node(tree.body, 0)
+    return _Translator(text, limits).node(tree.body, 0)
 
 
 class _Translator:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, limits: Limits = DEFAULT_LIMITS) -> None:
         self.lines = text.split("\n")
+        self.limits = limits
 
     def pos(self, node: ast.AST) -> tuple[int, int]:
         line = max(getattr(node, "lineno", 2) - 1, 1)
@@ -103,10 +105,10 @@ class _Translator:
         return ParseProblem(code, message, line, col, hint)
 
     def node(self, node: ast.AST, depth: int) -> n.Node:
-        if depth > MAX_EXPRESSION_DEPTH:
+        if depth > self.limits.max_expression_depth:
             raise self.fail(
                 node,
-                f"expression nested deeper than {MAX_EXPRESSION_DEPTH} levels",
+                f"expression nested deeper than {self.limits.max_expression_depth} levels",
                 "split it into named derived values",
                 code="RS207",
             )
@@ -156,7 +158,7 @@ class _Translator:
         if value is None or isinstance(value, bool | str):
             return value
         if isinstance(value, int):
-            if abs(value) > 10**15:
+            if not number_in_range(value, self.limits):
                 raise self.fail(node, "number too large", code="RS207")
             return value
         if isinstance(value, float):
@@ -165,7 +167,7 @@ class _Translator:
             if match is None:  # pragma: no cover - ast only makes floats from number literals
                 raise self.fail(node, "not a number")
             number = Decimal(match.group(0).replace("_", ""))
-            if not number.is_finite() or abs(number.adjusted()) > 15:
+            if not number.is_finite() or not number_in_range(number, self.limits):
                 raise self.fail(node, "number too large or too small", code="RS207")
             return number
         raise self.fail(node, f"constant `{value!r}` is not supported")

@@ -10,14 +10,22 @@ from typing import Any
 #: Arithmetic context of every evaluation: 28 significant digits, banker's rounding inside
 #: computations, and errors (never silent infinities) on overflow or invalid operations.
 #: Amounts of type ``money`` are rounded to the cent, half up, when a derived value is stored.
+#:
+#: Every result stays below 10**25 in size (``Emax``): a larger one is an ``Overflow`` error, which
+#: the engine reports as ``EV002`` naming the rule. The bound leaves room to round any result to
+#: the cent and to format it with three decimals within the 28 digits, so rounding and formatting
+#: never fail. Results below 10**-24 (``Emin``) lose digits and at last become zero.
 DECIMAL_CONTEXT = decimal.Context(
     prec=28,
     rounding=decimal.ROUND_HALF_EVEN,
-    Emin=-999_999,
-    Emax=999_999,
+    Emin=-24,
+    Emax=24,
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
 )
 CENT = Decimal("0.01")
+#: Whole numbers (values of type ``integer``) are Python ints, outside the Decimal context; they
+#: are held to the same bound by :func:`bounded`.
+INTEGER_LIMIT = 10 ** (DECIMAL_CONTEXT.Emax + 1)
 
 
 class Unknown:
@@ -71,3 +79,18 @@ class Context:
 
 class ExpressionFailure(Exception):
     """Evaluation could not proceed (e.g. division by zero); the engine adds the rule's id."""
+
+
+def bounded(value: Any) -> Any:
+    """``value``, unless it is a whole number beyond :data:`INTEGER_LIMIT`.
+
+    Without it, ``x * x`` in a chain of derived values would square a Python int at every step
+    and build a number of millions of digits.
+
+    Example:
+        >>> bounded(10**24)
+        1000000000000000000000000
+    """
+    if type(value) is int and not -INTEGER_LIMIT < value < INTEGER_LIMIT:
+        raise ExpressionFailure(f"a whole number reached 10^{len(str(abs(value))) - 1}, beyond the limit 10^25")
+    return value

@@ -7,6 +7,11 @@ amounts, NaN/infinity and impossible dates are errors naming the field's path.
 Two kinds of fields are *event* fields, marked ``x-null-means: never`` in the JSON Schema: an
 explicit ``null`` says the event never happened (``csr_revoked_on: null``), leaving the field out
 says it is unknown. ``remi`` is an *optional input*: left out, no REMI budget was made.
+
+*Protected* fields, marked ``x-protected: true`` in the JSON Schema, belong in the file but no
+decision may depend on them; ``aidrules validate`` reports every rule that reads one (SA501).
+``household.municipality`` is protected: the OCMWs of a region apply one policy, so where in the
+region a client lives must not change the help offered (equal treatment).
 """
 
 from __future__ import annotations
@@ -87,7 +92,7 @@ class Household(_Strict):
     )
     adults: StrictInt | None = Field(default=None, ge=1, le=20)
     children: list[Child] | None = None
-    municipality: StrictStr | None = Field(default=None, max_length=200)
+    municipality: StrictStr | None = Field(default=None, max_length=200, json_schema_extra={"x-protected": True})
     housing: Literal["private_rental", "social_rental", "owner", "homeless", "other"] | None = None
 
 

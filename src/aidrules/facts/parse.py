@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
@@ -12,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from aidrules.errors import Diagnostic, FactsError, did_you_mean
 from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS, Case
+from aidrules.limits import DEFAULT_LIMITS, Limits, read_document
 
 
 def _field_names_by_path(model: type[BaseModel], prefix: str = "") -> dict[str, list[str]]:
@@ -59,13 +58,39 @@ def _diagnostics(error: ValidationError) -> list[Diagnostic]:
             message = f"unknown field `{key}`"
             hint = did_you_mean(key, _FIELDS_BY_PATH.get(parent, []))
         elif item["type"] == "literal_error":
-            message = f"{message}, got `{item.get('input')}`"
-        out.append(Diagnostic("CF001", f"{shown}: {message}", path=shown, hint=hint))
+            message = f"{message}, got `{_shorten(str(item.get('input')))}`"
+        out.append(Diagnostic("CF001", message, path=shown, hint=hint))  # printed as "<path>: error CF001: ..."
     return out
 
 
-def parse_facts(data: Case | Mapping[str, Any]) -> Case:
+def _shorten(text: str, size: int = 60) -> str:
+    """Echo at most ``size`` characters of a value from the input (it may be huge)."""
+    return text if len(text) <= size else f"{text[: size - 1]}…"
+
+
+def _oversized(data: Any, path: str, limits: Limits, depth: int, out: list[Diagnostic]) -> None:
+    """Lists longer than ``max_list_items`` and nesting deeper than ``max_depth``, by path."""
+    if depth > limits.max_depth:
+        out.append(Diagnostic("CF005", f"{path}: nested deeper than {limits.max_depth} levels", path=path))
+        return
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            name = _shorten(str(key), 40)
+            _oversized(value, f"{path}.{name}" if path else name, limits, depth + 1, out)
+    elif isinstance(data, list | tuple):
+        if len(data) > limits.max_list_items:
+            message = f"{path}: a list of {len(data)} items, more than {limits.max_list_items}"
+            out.append(Diagnostic("CF005", message, path=path, hint="see Limits.max_list_items in docs/security.md"))
+            return
+        for i, item in enumerate(data):
+            _oversized(item, f"{path}[{i}]", limits, depth + 1, out)
+
+
+def parse_facts(data: Case | Mapping[str, Any], *, limits: Limits | None = None) -> Case:
     """Validate case facts; raise :class:`FactsError` naming every offending path.
+
+    Lists longer than ``limits.max_list_items`` (see :mod:`aidrules.limits`) are refused before
+    anything else is checked.
 
     Example:
         >>> parse_facts({"client": {"motivation": 3}}).client.motivation
@@ -78,6 +103,10 @@ def parse_facts(data: Case | Mapping[str, Any]) -> Case:
             "a case must be a mapping of fields",
             [Diagnostic("CF002", "a case must be a mapping of fields", path="(case)")],
         )
+    oversized: list[Diagnostic] = []
+    _oversized(data, "", limits or DEFAULT_LIMITS, 0, oversized)
+    if oversized:
+        raise FactsError(f"the case exceeds the limits in {len(oversized)} place(s)", oversized)
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
@@ -85,22 +114,17 @@ def parse_facts(data: Case | Mapping[str, Any]) -> Case:
         raise FactsError(f"the case has {len(diagnostics)} invalid field(s)", diagnostics) from None
 
 
-def read_case_text(text: str, name: str) -> dict[str, Any]:
-    """Parse a case document (YAML or JSON) with exact decimals; no validation yet."""
+def read_case_text(text: str, name: str, *, limits: Limits | None = None) -> dict[str, Any]:
+    """Parse a case document (YAML or JSON) with exact decimals, within ``limits``; no validation yet."""
+    from aidrules.facts.jsonload import read_json_case
     from aidrules.ruleset.yamlload import load_yaml_plain
 
     stripped = text.lstrip()
     data: Any
     if stripped.startswith("{"):
-        try:
-            data = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
-        except (json.JSONDecodeError, ValueError) as exc:
-            raise FactsError(
-                f"{name}: not valid JSON",
-                [Diagnostic("CF003", f"{name}: not valid JSON: {exc}", path=name)],
-            ) from None
+        data = read_json_case(text, name, limits or DEFAULT_LIMITS)
     else:
-        data = load_yaml_plain(text, name, error_type=FactsError)
+        data = load_yaml_plain(text, name, error_type=FactsError, limits=limits)
     if not isinstance(data, dict):
         raise FactsError(
             f"{name}: a case must be a mapping",
@@ -109,20 +133,17 @@ def read_case_text(text: str, name: str) -> dict[str, Any]:
     return cast(dict[str, Any], data)
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number")
-
-
-def load_case(path: str | Path) -> Case:
-    """Read and validate a case file (YAML or JSON)."""
+def load_case(path: str | Path, *, limits: Limits | None = None) -> Case:
+    """Read and validate a case file (YAML or JSON), within ``limits``."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
+        text = read_document(p, limits or DEFAULT_LIMITS)
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
         raise FactsError(
-            f"cannot read {p}: {exc.strerror}", [Diagnostic("CF004", f"cannot read {p}: {exc.strerror}", path=str(p))]
+            f"cannot read {p}: {reason}", [Diagnostic("CF004", f"cannot read {p}: {reason}", path=str(p))]
         ) from None
-    return parse_facts(read_case_text(text, str(p)))
+    return parse_facts(read_case_text(text, str(p), limits=limits), limits=limits)
 
 
 def fact_tree(case: Case) -> dict[str, Any]:

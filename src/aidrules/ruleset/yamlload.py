@@ -14,18 +14,18 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
 from aidrules.errors import AidrulesError, Diagnostic, RuleSetError, Span
+from aidrules.expr.runtime import DECIMAL_CONTEXT
+from aidrules.limits import DEFAULT_LIMITS, Limits, number_in_range
 
-#: Refuse documents larger than this many characters.
-MAX_DOCUMENT_CHARS = 2_000_000
-#: Refuse documents with more nodes than this (after alias expansion).
-MAX_NODES = 200_000
-#: Refuse documents nested deeper than this.
-MAX_DEPTH = 64
+# The defaults of :class:`aidrules.limits.Limits`, kept under their former names.
+MAX_DOCUMENT_CHARS = DEFAULT_LIMITS.max_document_chars
+MAX_NODES = DEFAULT_LIMITS.max_nodes
+MAX_DEPTH = DEFAULT_LIMITS.max_depth
 
 Path = tuple[str | int, ...]
 
@@ -40,7 +40,48 @@ _SEQ = "tag:yaml.org,2002:seq"
 
 
 class _CoreLoader(yaml.SafeLoader):
-    """YAML 1.2 core schema resolution (plus ISO dates)."""
+    """YAML 1.2 core schema resolution (plus ISO dates), composing under :class:`Limits`.
+
+    The limits are enforced while composing, before anything is expanded: an alias adds the
+    size of the node it repeats, so a "billion laughs" document is refused after reading a few
+    lines instead of after building its billion nodes.
+    """
+
+    def __init__(self, stream: str, limits: Limits) -> None:
+        super().__init__(stream)
+        self.limits = limits
+        self.depth = 0
+        self.nodes = 0
+        self.aliases = 0
+        self.sizes: dict[int, int] = {}  # id(node) -> nodes it stands for, aliases expanded
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        mark = cast(yaml.Mark, event.start_mark)
+        if isinstance(event, yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > self.limits.max_aliases:
+                raise _Refused(f"more than {self.limits.max_aliases} aliases", mark)
+            node = super().compose_node(parent, index)
+            size = self.sizes.get(id(node))
+            if size is None:
+                raise _Refused(f"the alias `*{event.anchor}` repeats a node that contains it", mark)
+            self.grow(size, mark)
+            return node
+        self.depth += 1
+        if self.depth > self.limits.max_depth:
+            raise _Refused(f"nested deeper than {self.limits.max_depth} levels", mark)
+        before = self.nodes
+        self.grow(1, mark)
+        node = super().compose_node(parent, index)
+        self.depth -= 1
+        self.sizes[id(node)] = self.nodes - before
+        return node
+
+    def grow(self, size: int, mark: yaml.Mark) -> None:
+        self.nodes += size
+        if self.nodes > self.limits.max_nodes:
+            raise _Refused(f"more than {self.limits.max_nodes} nodes (after expanding aliases)", mark)
 
 
 _CoreLoader.yaml_implicit_resolvers = {}
@@ -64,12 +105,13 @@ class Pos:
     key_line: int
     key_column: int
     style: str | None  # scalar style: None (plain), "'", '"', "|", ">"
+    file: str | None = None  # set when a merged document holds positions from several files
 
     def span(self, file: str) -> Span:
-        return Span(file, self.line, self.column)
+        return Span(self.file or file, self.line, self.column)
 
     def key_span(self, file: str) -> Span:
-        return Span(file, self.key_line, self.key_column)
+        return Span(self.file or file, self.key_line, self.key_column)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +132,9 @@ class YamlDocument:
 
 
 class _Builder:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, limits: Limits = DEFAULT_LIMITS) -> None:
         self.file = file
+        self.limits = limits
         self.positions: dict[Path, Pos] = {}
         self.diagnostics: list[Diagnostic] = []
         self.count = 0
@@ -101,10 +144,10 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: Path, key_mark: yaml.Mark | None, depth: int) -> Any:
         self.count += 1
-        if self.count > MAX_NODES:
-            raise _TooLarge(f"more than {MAX_NODES} nodes (after expanding aliases)")
-        if depth > MAX_DEPTH:
-            raise _TooLarge(f"nested deeper than {MAX_DEPTH} levels")
+        if self.count > self.limits.max_nodes:
+            raise _TooLarge(f"more than {self.limits.max_nodes} nodes (after expanding aliases)")
+        if depth > self.limits.max_depth:
+            raise _TooLarge(f"nested deeper than {self.limits.max_depth} levels")
         mark = node.start_mark
         km = key_mark or mark
         style = node.style if isinstance(node, yaml.ScalarNode) else None
@@ -120,6 +163,20 @@ class _Builder:
                     )
                     continue
                 key = key_node.value
+                if key == "<<" and key_node.style is None:
+                    # YAML 1.1 merge keys are not part of YAML 1.2: refused, so that no value can
+                    # hide behind a merge (which of two values wins is easy to get wrong).
+                    self.diagnostics.append(
+                        Diagnostic(
+                            "RS003",
+                            "YAML merge keys (`<<: *name`) are not supported",
+                            self.span(key_node.start_mark),
+                            hint="write the keys out in full",
+                        )
+                    )
+                    continue
+                if self.too_long(key_node):
+                    continue
                 if key in out:
                     self.diagnostics.append(
                         Diagnostic(
@@ -139,6 +196,43 @@ class _Builder:
         assert isinstance(node, yaml.ScalarNode)
         return self.scalar(node)
 
+    def too_long(self, node: yaml.ScalarNode) -> bool:
+        if len(node.value) <= self.limits.max_string_chars:
+            return False
+        self.diagnostics.append(
+            Diagnostic(
+                "RS004",
+                f"a text of {len(node.value)} characters, more than {self.limits.max_string_chars}",
+                self.span(node.start_mark),
+                hint="see Limits.max_string_chars in docs/security.md",
+            )
+        )
+        return True
+
+    def number_fits(self, node: yaml.ScalarNode) -> bool:
+        """Whether a number is short enough to convert (``int()`` of a huge text is slow)."""
+        text = node.value
+        if len(text) > self.limits.max_number_chars:
+            self.number_refused(node)
+            return False
+        if node.tag == _INT and not number_in_range(int(text), self.limits):
+            self.number_refused(node)
+            return False
+        return True
+
+    def number_refused(self, node: yaml.ScalarNode) -> None:
+        e = self.limits.max_number_exponent
+        shown = node.value if len(node.value) <= 24 else f"{node.value[:20]}…"
+        self.diagnostics.append(
+            Diagnostic(
+                "RS004",
+                f"the number `{shown}` is too large, too small or too long",
+                self.span(node.start_mark),
+                hint=f"numbers lie between 10^-{e} and 10^{e + 1}, with at most {DECIMAL_CONTEXT.prec} digits "
+                f"and {self.limits.max_number_chars} characters",
+            )
+        )
+
     def _bad_tag(self, node: yaml.Node) -> None:
         self.diagnostics.append(
             Diagnostic(
@@ -152,11 +246,13 @@ class _Builder:
     def scalar(self, node: yaml.ScalarNode) -> Any:
         tag, value = node.tag, node.value
         if tag == _STR:
-            return value
+            return None if self.too_long(node) else value
         if tag == _NULL:
             return None
         if tag == _BOOL:
             return value.lower() == "true"
+        if tag in (_INT, _FLOAT) and not self.number_fits(node):
+            return None
         if tag == _INT:
             return int(value)
         if tag == _FLOAT:
@@ -168,6 +264,9 @@ class _Builder:
                 self.diagnostics.append(
                     Diagnostic("RS005", f"`{value}` is not a finite number", self.span(node.start_mark))
                 )
+                return None
+            if not number_in_range(number, self.limits) or len(number.as_tuple().digits) > DECIMAL_CONTEXT.prec:
+                self.number_refused(node)
                 return None
             return number
         if tag == _DATE:
@@ -186,23 +285,52 @@ class _TooLarge(Exception):
     pass
 
 
+class _Refused(Exception):
+    def __init__(self, message: str, mark: yaml.Mark) -> None:
+        super().__init__(message)
+        self.mark = mark
+
+
+def _compose(text: str, limits: Limits) -> list[yaml.Node]:
+    loader = _CoreLoader(text, limits)
+    try:
+        nodes = []
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                nodes.append(node)
+        return nodes
+    finally:
+        loader.dispose()
+
+
 def load_yaml(
-    text: str, file: str, error_type: type[AidrulesError] = RuleSetError
+    text: str, file: str, error_type: type[AidrulesError] = RuleSetError, *, limits: Limits | None = None
 ) -> tuple[YamlDocument, list[Diagnostic]]:
     """Parse YAML into plain data with positions; problems come back as diagnostics.
 
-    Broken YAML raises ``error_type`` at once (nothing else can be checked then).
+    Broken YAML, and YAML beyond the ``limits`` (default :data:`aidrules.limits.DEFAULT_LIMITS`),
+    raise ``error_type`` at once (nothing else can be checked then).
     """
-    if len(text) > MAX_DOCUMENT_CHARS:
+    limits = limits or DEFAULT_LIMITS
+    if len(text) > limits.max_document_chars:
         d = Diagnostic(
             "RS004",
-            f"the document has {len(text)} characters, more than {MAX_DOCUMENT_CHARS}",
+            f"the document has {len(text)} characters or more, more than {limits.max_document_chars}",
             Span(file, 1, 1),
-            hint="aidrules.ruleset.yamlload.MAX_DOCUMENT_CHARS sets the limit",
+            hint="see Limits.max_document_chars in docs/security.md",
         )
         raise error_type(str(d), [d])
     try:
-        nodes = list(yaml.compose_all(text, Loader=_CoreLoader))
+        nodes = _compose(text, limits)
+    except _Refused as exc:
+        d = Diagnostic(
+            "RS004",
+            f"the document is too large: {exc}",
+            Span(file, exc.mark.line + 1, exc.mark.column + 1),
+            hint="split the file; remove runaway aliases; the limits are in docs/security.md",
+        )
+        raise error_type(str(d), [d]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         span = Span(file, mark.line + 1, mark.column + 1) if mark else Span(file, 1, 1)
@@ -215,11 +343,16 @@ def load_yaml(
             hint="check the indentation and that every `key: value` has a space after the colon",
         )
         raise error_type(str(d), [d]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as NUL
+        at = min(max(exc.position, 0), len(text))
+        span = Span(file, text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at))
+        d = Diagnostic("RS001", f"invalid YAML: character #x{exc.character:04x} is not allowed", span)
+        raise error_type(str(d), [d]) from None
     except yaml.YAMLError as exc:
         d = Diagnostic("RS001", f"invalid YAML: {exc}", Span(file, 1, 1))
         raise error_type(str(d), [d]) from None
     except RecursionError:
-        d = Diagnostic("RS004", f"the document is nested too deeply (limit {MAX_DEPTH})", Span(file, 1, 1))
+        d = Diagnostic("RS004", f"the document is nested too deeply (limit {limits.max_depth})", Span(file, 1, 1))
         raise error_type(str(d), [d]) from None
     if len(nodes) > 1:
         d = Diagnostic(
@@ -229,7 +362,7 @@ def load_yaml(
             hint="remove the extra `---` separator",
         )
         raise error_type(str(d), [d])
-    builder = _Builder(file)
+    builder = _Builder(file, limits)
     try:
         data = builder.build(nodes[0], (), None, 0) if nodes else None
     except _TooLarge as exc:
@@ -238,9 +371,11 @@ def load_yaml(
     return YamlDocument(data, builder.positions, file), builder.diagnostics
 
 
-def load_yaml_plain(text: str, file: str, error_type: type[AidrulesError] = RuleSetError) -> Any:
+def load_yaml_plain(
+    text: str, file: str, error_type: type[AidrulesError] = RuleSetError, *, limits: Limits | None = None
+) -> Any:
     """Parse YAML into plain data; any problem raises ``error_type``."""
-    doc, diagnostics = load_yaml(text, file, error_type)
+    doc, diagnostics = load_yaml(text, file, error_type, limits=limits)
     if diagnostics:
         raise error_type(f"{file}: invalid YAML", diagnostics)
     return doc.data

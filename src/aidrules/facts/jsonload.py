@@ -1,0 +1,196 @@
+"""Reading JSON case documents from other software, within :class:`~aidrules.limits.Limits`.
+
+``json.loads`` alone is not safe for untrusted input: it lets a later duplicate key silently win
+(``{"consents": true, "consents": false}``), raises ``RecursionError`` on deep nesting and
+``ValueError`` on integers of more than 4,300 digits, and accepts numbers and texts of any size.
+Here numbers are exact decimals, duplicate keys are refused, nesting is measured before parsing,
+and every refusal is a :class:`~aidrules.errors.FactsError` with a ``CF`` diagnostic that names
+the line and column or the path of the offending value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from aidrules.errors import Diagnostic, FactsError, Span
+from aidrules.expr.runtime import DECIMAL_CONTEXT
+from aidrules.limits import Limits, number_in_range
+
+_STRUCTURE = re.compile(r'[\[\]{}"\\]')
+_HINT = "see aidrules.limits.Limits in docs/security.md"
+
+
+class _Refused:
+    """A number refused while parsing; reported with its path once the document is read."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class _Object(dict[str, Any]):
+    """A JSON object that remembers the keys it saw twice."""
+
+    duplicates: list[str]
+
+
+def read_json_case(text: str, name: str, limits: Limits) -> Any:
+    """Parse a JSON case document into plain data (dicts, lists, str, int, Decimal, bool, None).
+
+    Raises:
+        FactsError: invalid JSON (``CF003``), a limit exceeded (``CF005``) or a duplicate key
+            (``CF006``); all problems of the document at once where it could be read.
+    """
+    if len(text) > limits.max_document_chars:
+        message = f"the document has {len(text)} characters or more, more than {limits.max_document_chars}"
+        _fail(name, message, Span(name, 1, 1))
+    _check_nesting(text, name, limits)
+    try:
+        data = json.loads(
+            text,
+            parse_float=lambda s: _number(s, limits, decimal=True),
+            parse_int=lambda s: _number(s, limits, decimal=False),
+            parse_constant=_refuse_constant,
+            object_pairs_hook=_pairs,
+        )
+    except RecursionError:  # pragma: no cover - _check_nesting refuses long before
+        _fail(name, f"nested deeper than {limits.max_depth} levels", Span(name, 1, 1))
+    except (json.JSONDecodeError, ValueError) as exc:
+        raise FactsError(
+            f"{name}: not valid JSON",
+            [Diagnostic("CF003", f"{name}: not valid JSON: {exc}", path=name)],
+        ) from None
+    problems: list[Diagnostic] = []
+    cleaned = _Cleaner(limits, problems).clean(data, "", 0)
+    if problems:
+        raise FactsError(f"{name}: the case exceeds the limits or repeats a key", problems)
+    return cleaned
+
+
+def _fail(name: str, message: str, span: Span) -> Any:
+    d = Diagnostic("CF005", f"{name}: {message}", span, hint=_HINT, path=name)
+    raise FactsError(str(d), [d])
+
+
+def _check_nesting(text: str, name: str, limits: Limits) -> None:
+    """Refuse nesting deeper than ``max_depth`` before the parser recurses into it."""
+    depth = 0
+    in_string = False
+    escaped_until = -1
+    for match in _STRUCTURE.finditer(text):
+        pos = match.start()
+        char = match.group()
+        if in_string:
+            if pos < escaped_until:
+                continue
+            if char == "\\":
+                escaped_until = pos + 2
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limits.max_depth:
+                line = text.count("\n", 0, pos) + 1
+                column = pos - text.rfind("\n", 0, pos)
+                _fail(name, f"nested deeper than {limits.max_depth} levels", Span(name, line, column))
+        elif char in "]}":
+            depth -= 1
+
+
+def _number(text: str, limits: Limits, *, decimal: bool) -> Any:
+    if len(text) > limits.max_number_chars:
+        return _Refused(text)
+    try:
+        value: Decimal | int = Decimal(text) if decimal else int(text)
+    except (InvalidOperation, ValueError):  # pragma: no cover - the JSON scanner only passes numbers
+        return _Refused(text)
+    if not number_in_range(value, limits):
+        return _Refused(text)
+    if isinstance(value, Decimal) and len(value.as_tuple().digits) > DECIMAL_CONTEXT.prec:
+        return _Refused(text)
+    return value
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> _Object:
+    out = _Object()
+    out.duplicates = []
+    for key, value in pairs:
+        if key in out:
+            out.duplicates.append(key)
+        else:
+            out[key] = value
+    return out
+
+
+class _Cleaner:
+    """Turns parsed JSON into plain data, collecting every problem with its path."""
+
+    def __init__(self, limits: Limits, problems: list[Diagnostic]) -> None:
+        self.limits = limits
+        self.problems = problems
+        self.count = 0
+
+    def problem(self, code: str, path: str, message: str, hint: str | None = _HINT) -> None:
+        shown = path or "(case)"
+        self.problems.append(Diagnostic(code, f"{shown}: {message}", path=shown, hint=hint))
+
+    def clean(self, value: Any, path: str, depth: int) -> Any:
+        self.count += 1
+        if self.count == self.limits.max_nodes + 1:
+            self.problem("CF005", path, f"more than {self.limits.max_nodes} values in the document")
+        if depth > self.limits.max_depth:  # pragma: no cover - _check_nesting refuses first
+            self.problem("CF005", path, f"nested deeper than {self.limits.max_depth} levels")
+            return None
+        if isinstance(value, _Refused):
+            shown = value.text if len(value.text) <= 24 else f"{value.text[:20]}…"
+            e = self.limits.max_number_exponent
+            self.problem(
+                "CF005",
+                path,
+                f"the number `{shown}` is too large, too small or too long",
+                f"numbers lie between 10^-{e} and 10^{e + 1}, with at most {DECIMAL_CONTEXT.prec} digits and "
+                f"{self.limits.max_number_chars} characters",
+            )
+            return None
+        if isinstance(value, str):
+            if len(value) > self.limits.max_string_chars:
+                self.problem(
+                    "CF005", path, f"a text of {len(value)} characters, more than {self.limits.max_string_chars}"
+                )
+                return None
+            return value
+        if isinstance(value, _Object):
+            out: dict[str, Any] = {}
+            for key in dict.fromkeys(value.duplicates):
+                self.problem(
+                    "CF006",
+                    _join(path, key),
+                    "the key appears more than once in one object",
+                    "a later value would silently win; keep one",
+                )
+            for key, item in value.items():
+                if len(key) > self.limits.max_string_chars:
+                    self.problem(
+                        "CF005", path, f"a key of {len(key)} characters, more than {self.limits.max_string_chars}"
+                    )
+                    continue
+                out[key] = self.clean(item, _join(path, key), depth + 1)
+            return out
+        if isinstance(value, list):
+            return [self.clean(item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value)]
+        return value
+
+
+def _join(path: str, key: str) -> str:
+    shown = key if len(key) <= 40 else f"{key[:37]}…"
+    return f"{path}.{shown}" if path else shown
