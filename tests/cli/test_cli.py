@@ -83,7 +83,13 @@ def test_case_from_stdin() -> None:
 
 def test_date_outside_the_effective_period_exits_2() -> None:
     result = runner.invoke(app, ["evaluate", str(EXAMPLE), "--on", "2023-06-01"])
-    assert result.exit_code == 2 and "in force from 2024-01-01" in result.stderr
+    assert (
+        result.exit_code == 2 and "no version of `noord-limburg-budgethulp` is in force on 2023-06-01" in result.stderr
+    )
+    pinned = runner.invoke(
+        app, ["evaluate", str(EXAMPLE), "--on", "2024-06-01", "--rules", "noord-limburg-budgethulp@2025.1"]
+    )
+    assert pinned.exit_code == 2 and "in force from 2025-02-01" in pinned.stderr
 
 
 def test_unknown_rule_set_exits_2() -> None:
@@ -129,11 +135,6 @@ def test_schema(kind: str) -> None:
 def test_schema_facts_marks_event_fields() -> None:
     text = runner.invoke(app, ["schema", "facts"]).stdout
     assert '"x-null-means": "never"' in text
-
-
-def test_durable_engine_is_refused_clearly() -> None:
-    result = runner.invoke(app, ["evaluate", str(EXAMPLE), "--engine", "durable"])
-    assert result.exit_code == 2 and "durable_rules" in result.stderr
 
 
 def test_installed_entry_point_runs() -> None:

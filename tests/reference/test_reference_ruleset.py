@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from aidrules.engine.decision import Decision
 from aidrules.ruleset.compiled import CompiledRuleSet
+
+Decide = Callable[..., Decision]
 
 LEEFLOON = [
     # (date, category, amount) — domain brief §4, with the dates in force
@@ -34,8 +38,8 @@ def _case(category: str = "single", incomes: list[dict[str, Any]] | None = None,
 
 
 @pytest.mark.parametrize(("on", "category", "amount"), LEEFLOON)
-def test_leefloon_table(reference: CompiledRuleSet, on: date, category: str, amount: str) -> None:
-    decision = reference.evaluate(_case(category), on)
+def test_leefloon_table(decide: Decide, on: date, category: str, amount: str) -> None:
+    decision = decide(_case(category), on)
     assert decision.values["integration_income_amount"] == Decimal(amount)
 
 
@@ -67,18 +71,18 @@ def test_published_band_maxima_2025(reference: CompiledRuleSet, kind: str, band_
     assert decision.values["seizable_part"] == sum(Decimal(x) for x in band_maxima)
 
 
-def test_per_child_supplement_follows_the_year(reference: CompiledRuleSet) -> None:
+def test_per_child_supplement_follows_the_year(decide: Decide) -> None:
     case = _case(
         category="family_dependants", children=2, incomes=[{"kind": "wage", "monthly_net": "1700.00", "stable": True}]
     )
-    by_year = {y: reference.evaluate(case, date(y, 3, 1)).values["protected_income"] for y in (2024, 2025, 2026)}
+    by_year = {y: decide(case, date(y, 3, 1)).values["protected_income"] for y in (2024, 2025, 2026)}
     # 2025: 1611.40 + 2 × 86 = 1783.40, capped at the income 1700.00
     assert by_year[2025] == Decimal("1700.00")
     low = _case(
         category="family_dependants", children=2, incomes=[{"kind": "wage", "monthly_net": "1500.00", "stable": True}]
     )
     # 2024: seizable 20 % × 99 + 30 % × 60 = 37.80 → 1462.20 + 166 = 1628.20 → capped at 1500.00
-    assert reference.evaluate(low, date(2024, 3, 1)).values["protected_income"] == Decimal("1500.00")
+    assert decide(low, date(2024, 3, 1)).values["protected_income"] == Decimal("1500.00")
     assert by_year[2026] == Decimal("1700.00")
 
 

@@ -146,3 +146,32 @@ def test_the_shipped_rule_set_has_no_diagnostics() -> None:
     from aidrules.ruleset import resolve
 
     assert check_ruleset(resolve()) == []
+
+
+def test_integer_value_from_a_fraction_is_refused(minimal_text: str) -> None:
+    text = minimal_text.replace(
+        "    expr: sum(i.monthly_net for i in incomes)\n",
+        "    expr: sum(i.monthly_net for i in incomes)\n  ratio:\n    title: {nl: R, fr: R, en: R}\n"
+        "    type: integer\n    expr: 3 / 2\n",
+    )
+    [d] = diagnostics(text)
+    assert d.code == "RS204" and "whole number" in d.message
+
+
+def test_a_recommendation_rule_cannot_read_the_recommendation(minimal_text: str) -> None:
+    text = minimal_text.replace(
+        "    - recommend: budget_guidance\n", "    - recommend: budget_guidance\n      when: recommendation == 'none'\n"
+    )
+    [d] = diagnostics(text)
+    assert d.code == "RS203" and "recommendation" in d.message
+
+
+def test_problems_of_several_stages_are_reported_together(minimal_text: str) -> None:
+    text = minimal_text.replace(
+        "{from: 2024-01-01, value: 2, source: test}", "{from: 2024-06-01, value: 2, source: test}"
+    )
+    text = text.replace("client.motivation >=", "client.motivaton >=").replace(
+        "requires: [motivation.minimum]", "requires: [motivation.minimun]"
+    )
+    codes = sorted(d.code for d in diagnostics(text))
+    assert codes == ["RS202", "RS302", "RS401"]

@@ -3,13 +3,30 @@
 It walks the evaluation plan of a :class:`~aidrules.ruleset.compiled.CompiledRuleSet`: parameter
 values on the decision date, derived values and conditions in dependency order, principles,
 forms, the recommendation (hit policy), then actions. Every step may be traced.
+
+An evaluation has two halves. :meth:`Evaluation.decide` computes every value and outcome;
+:meth:`Evaluation.assemble` turns them into the :class:`Decision` with its reasons and texts and
+replays the trace. Other backends (``engine/durable``) decide differently and assemble with the
+same code, so that their decisions can be byte-identical.
+
+Speed (``docs/performance.md``): whatever depends only on the rule set is prepared once and kept
+with it (:class:`_Prepared`: the plan as plain tuples, parameter values per date, cached reasons).
+A reason is a pure function of its rule, the outcome, the values it shows and the values its
+message names, so equal inputs share one immutable :class:`Reason`. Decision models are built
+with ``model_construct``: their data is made here and is valid by construction (a conformance
+test validates it again for every fixture).
 """
 
 from __future__ import annotations
 
+import bisect
+import threading
+from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
+
+from pydantic import BaseModel
 
 from aidrules.engine.decision import (
     ActionResult,
@@ -21,16 +38,17 @@ from aidrules.engine.decision import (
 )
 from aidrules.errors import Diagnostic, EvaluationError
 from aidrules.explain import formatting
-from aidrules.explain.i18n import LANGS, ui
+from aidrules.explain.i18n import LANGS, ui, value_label
 from aidrules.explain.trace import TraceEvent, Tracer
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.expr.runtime import CENT, DECIMAL_CONTEXT, Context, ExpressionFailure, Unknown
-from aidrules.facts.model import Case
-from aidrules.facts.parse import fact_tree, parse_facts
-from aidrules.ruleset.compiled import CompiledRuleSet, Template
+from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS, Case
+from aidrules.facts.parse import parse_facts
+from aidrules.ruleset.compiled import CompiledRuleSet, DatedValue, NamedValue, Template
 
 Outcome = bool | Unknown
+Fn = Callable[[Context], Any]
 
 
 def evaluate(
@@ -40,306 +58,730 @@ def evaluate(
     *,
     lang: str = "nl",
     tracer: Tracer | None = None,
+    check_period: bool = True,
 ) -> Decision:
     """Decide one case; see :meth:`CompiledRuleSet.evaluate`."""
+    case, day = admit(rs, facts, on, lang, check_period)
+    with localcontext(DECIMAL_CONTEXT):
+        return Evaluation(rs, case, day, lang, tracer).run()
+
+
+def admit(
+    rs: CompiledRuleSet, facts: Case | dict[str, Any], on: date | None, lang: str, check_period: bool = True
+) -> tuple[Case, date]:
+    """Check what every backend checks before deciding: the language, the facts, the date."""
     if lang not in LANGS:
-        raise EvaluationError(f"unknown language `{lang}`; use one of {', '.join(LANGS)}")
+        message = f"unknown language `{lang}`; use one of {', '.join(LANGS)}"
+        raise EvaluationError(message, [Diagnostic("EV006", message, path="lang")])
     case = parse_facts(facts)
     day = on or case.on
     if day is None:
-        raise EvaluationError("no decision date: give `on` in the case or as an argument (--on)")
+        message = "no decision date: give `on` in the case or as an argument (--on)"
+        raise EvaluationError(message, [Diagnostic("EV007", message, path="on")])
+    if not rs.decides:
+        message = f"{rs.id} {rs.version} is a base layer (amounts only); evaluate a rule set that extends it"
+        raise EvaluationError(message, [Diagnostic("EV004", message, path="rules")])
     period = rs.meta.effective
-    if day < period.from_ or (period.until is not None and day > period.until):
+    if check_period and (day < period.from_ or (period.until is not None and day > period.until)):
         until = period.until.isoformat() if period.until else "…"
         message = f"rule set {rs.id} {rs.version} is in force from {period.from_} to {until}, not on {day}"
         raise EvaluationError(message, [Diagnostic("EV001", message, path="on")])
-    with localcontext(DECIMAL_CONTEXT):
-        return _Evaluation(rs, case, day, lang, tracer).run()
+    return case, day
 
 
-class _Evaluation:
+def failure(where: str, exc: Exception) -> EvaluationError:
+    """The :class:`EvaluationError` for an expression that failed while deciding ``where``."""
+    if isinstance(exc, ExpressionFailure):
+        message = f"{where}: {exc}"
+    else:
+        message = f"{where}: arithmetic error ({type(exc).__name__})"
+    return EvaluationError(message, [Diagnostic("EV002", message, path=where)])
+
+
+# -- what is prepared once per rule set ---------------------------------------------------------
+class _Text:
+    """A message template in one language: its literal parts and the values it names."""
+
+    __slots__ = ("fns", "parts", "types")
+
+    def __init__(self, parts: tuple[str | CompiledExpression, ...]) -> None:
+        self.parts = parts
+        self.fns: tuple[Fn, ...] = tuple(p.fn for p in parts if not isinstance(p, str))
+        self.types: tuple[t.Type, ...] = tuple(p.type for p in parts if not isinstance(p, str))
+
+    def render(self, values: list[Any], lang: str) -> str:
+        out = []
+        it = iter(values)
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+            else:
+                out.append(_format(next(it), part.type, lang))
+        return "".join(out)
+
+
+def _texts(template: Template | None) -> dict[str, _Text] | None:
+    return None if template is None else {lang: _Text(parts) for lang, parts in template.parts.items()}
+
+
+class _Condition:
+    """A condition as the assembly loop wants it.
+
+    ``reads[outcome][lang]`` is what its reason reads: the values it shows, then the values its
+    message for that outcome names, as one tuple of functions, and that message.
+    """
+
+    __slots__ = ("id", "reads", "shown", "shown_names", "source", "title", "width")
+
+    def __init__(self, item: NamedValue) -> None:
+        self.id = item.id
+        self.title = item.title
+        self.source = item.source
+        self.shown = item.shown
+        self.shown_names = tuple(name for name, _ in item.shown)
+        self.width = len(item.shown)
+        shown_fns = tuple(expr.fn for _, expr in item.shown)
+        self.reads: dict[bool | None, dict[str, tuple[tuple[Fn, ...], _Text | None]]] = {}
+        for outcome, name in ((True, "true"), (False, "false"), (None, "unknown")):
+            texts = _texts(item.messages.get(name))
+            self.reads[outcome] = {
+                lang: (shown_fns + (texts[lang].fns if texts else ()), texts[lang] if texts else None)
+                for lang in LANGS
+            }
+
+
+class _Prepared:
+    """The rule set in the shape the hot loop wants, and the caches that belong to it."""
+
+    #: Cached reasons and results are dropped all together when there are more than this many.
+    MAX_CACHED = 100_000
+
+    def __init__(self, rs: CompiledRuleSet) -> None:
+        self.steps: tuple[tuple[str, Fn, bool], ...] = tuple(
+            (item.id, item.expr.fn, item.kind == "derived" and _is_money(item.type)) for item in rs.plan
+        )
+        self.derived: tuple[str, ...] = tuple(item.id for item in rs.plan if item.kind == "derived")
+        self.conditions = tuple(_Condition(item) for item in rs.plan if item.kind == "condition")
+        self.principles = tuple((p, f"principles.{p.id}", p.requires) for p in rs.principles)
+        self.forms = tuple(
+            (f, f"forms.{f.id}", tuple(f"principles.{p}" for p in f.principles) + f.requires) for f in rs.forms
+        )
+        self.principle_titles = {p.id: p.title for p in rs.principles}
+        self.action_texts = tuple(_texts(a.message) for a in rs.actions)
+        self.stamp = RuleSetStamp.model_construct(
+            id=rs.id, version=rs.version, fingerprint=rs.fingerprint, layers=list(rs.layers)
+        )
+        self._changes = sorted({v.valid_from for spec in rs.parameters.values() for v in spec.values})
+        self._days: dict[int, tuple[dict[str, Any], tuple[DatedValue, ...]]] = {}
+        self.cache: dict[tuple[Any, ...], Any] = {}
+        self._lock = threading.Lock()
+        self._rs = rs
+
+    def parameters_at(self, day: date) -> tuple[dict[str, Any], tuple[DatedValue, ...]]:
+        """Parameter values in force on ``day``, and where they come from (for the trace).
+
+        Values only change on the dates some value starts, so days between two such dates share
+        one result, computed once.
+        """
+        period = bisect.bisect_right(self._changes, day)
+        found = self._days.get(period)
+        if found is None:
+            values: dict[str, Any] = {}
+            dated_values = []
+            for pid, spec in self._rs.parameters.items():
+                dated = spec.value_at(day)
+                if dated is None:  # pragma: no cover - coverage of the effective period is checked at load
+                    raise EvaluationError(f"parameter `{pid}` has no value on {day}")
+                values[pid] = dated.value
+                dated_values.append(dated)
+            found = (values, tuple(dated_values))
+            self._days[period] = found
+        return found
+
+    def remember(self, key: tuple[Any, ...], value: Any) -> Any:
+        """Keep ``value`` (a reason or a result) under ``key``; returns it."""
+        if len(self.cache) > self.MAX_CACHED:
+            with self._lock:
+                self.cache.clear()
+        self.cache[key] = value
+        return value
+
+
+def prepared(rs: CompiledRuleSet) -> _Prepared:
+    """The prepared form of ``rs`` (made on first use, then kept with the rule set)."""
+    found = rs.runtime.get("compiled")
+    if found is None:
+        found = rs.runtime.setdefault("compiled", _Prepared(rs))
+    assert isinstance(found, _Prepared)
+    return found
+
+
+# -- one evaluation -----------------------------------------------------------------------------
+class Evaluation:
+    """Deciding one case, then assembling the decision.
+
+    :meth:`decide` fills :attr:`values` with every named value and outcome (``principles.X``,
+    ``forms.X``, ``recommendation``), :attr:`rec` and :attr:`whens`. Backends override it.
+    """
+
     def __init__(self, rs: CompiledRuleSet, case: Case, day: date, lang: str, tracer: Tracer | None) -> None:
         self.rs = rs
+        self.prep = prepared(rs)
         self.day = day
         self.lang = lang
         self.tracer = tracer
-        self.values: dict[str, Any] = {}
-        self.ctx = Context(fact_tree(case), self.values, day)
-        self.reasons: dict[str, Reason] = {}
+        base, self.parameters = self.prep.parameters_at(day)
+        self.values: dict[str, Any] = dict(base)
+        self.ctx = Context(fast_fact_tree(case), self.values, day)
+        #: (chosen id, index of the row that chose it or -1, facts that left it undetermined)
+        self.rec: tuple[str, int, frozenset[str]] = ("", -1, frozenset())
+        #: the outcome of each action's ``when``, in the order of ``rs.actions``
+        self.whens: list[Outcome] = []
 
     def run(self) -> Decision:
-        rs, values, tracer = self.rs, self.values, self.tracer
-        for pid, spec in rs.parameters.items():
-            dated = spec.value_at(self.day)
-            if dated is None:  # pragma: no cover - coverage of the effective period is checked at load
-                raise EvaluationError(f"parameter `{pid}` has no value on {self.day}")
-            values[pid] = dated.value
-            if tracer:
-                tracer(TraceEvent("parameter", pid, dated.value, valid_from=dated.valid_from, source=dated.source))
-        for item in rs.plan:
-            value = self.run_expr(item.expr, item.id)
-            if item.kind == "derived":
-                value = _as_type(value, item.type)
-                values[item.id] = value
-                if tracer:
-                    tracer(
-                        TraceEvent(
-                            "derived",
-                            item.id,
-                            None if isinstance(value, Unknown) else value,
-                            missing_facts=tuple(_missing(value)),
-                        )
-                    )
-                continue
-            values[item.id] = value
-            reason = self.reason(
-                item.id, "condition", value, item.messages, item.shown, item.title.get(self.lang), item.source
-            )
-            self.reasons[item.id] = reason
-            if tracer:
-                tracer(
-                    TraceEvent(
-                        "condition",
-                        item.id,
-                        reason.outcome,
-                        dict(reason.values),
-                        tuple(reason.missing_facts),
-                        source=item.source,
-                    )
-                )
-        principles = self.principles()
-        forms = self.forms()
-        recommendation, rec_reason, rec_unknown = self.recommend()
-        actions, action_unknown = self.actions()
-        missing: set[str] = set(rec_unknown.facts) | action_unknown
-        undetermined = [p.reasons for p in principles.values() if p.status == "undetermined"]
-        undetermined += [f.reasons for f in forms.values() if f.status == "undetermined"]
-        for reasons in undetermined:
-            for r in reasons:
-                missing.update(r.missing_facts)
-        return Decision(
-            recommendation=recommendation,
-            forms=forms,
-            principles=principles,
-            actions=actions,
-            missing_facts=sorted(missing),
-            values={item.id: _json(values[item.id]) for item in rs.plan if item.kind == "derived"},
-            ruleset=RuleSetStamp(id=rs.id, version=rs.version, fingerprint=rs.fingerprint),
-            on=self.day,
-            lang=self.lang,
-            reasons=[rec_reason, *self.reasons.values()],
-        )
+        self.decide()
+        return self.assemble()
 
-    # -- steps ----------------------------------------------------------------------------
+    # -- deciding (the reference semantics) ----------------------------------------------------
+    def decide(self) -> None:
+        values, ctx = self.values, self.ctx
+        where = ""
+        try:
+            for where, fn, money in self.prep.steps:
+                value = fn(ctx)
+                if money and (type(value) is Decimal or type(value) is int):
+                    value = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+                values[where] = value
+        except (ExpressionFailure, ArithmeticError) as exc:
+            raise failure(where, exc) from None
+        for _, key, requires in self.prep.principles:
+            values[key] = _kleene_and([values[c] for c in requires])
+        for _, key, parts in self.prep.forms:
+            values[key] = _kleene_and([values[c] for c in parts])
+        self.rec = self.recommend()
+        self.whens = [self.run_expr(a.when, f"actions.{a.id}") for a in self.rs.actions]
+
+    def recommend(self) -> tuple[str, int, frozenset[str]]:
+        rs = self.rs
+        unknown = Unknown(frozenset())
+        hits = []
+        for i, row in enumerate(rs.rows):
+            v = self.run_expr(row.when, f"recommendation.{row.recommend}")
+            if isinstance(v, Unknown):
+                unknown = unknown.merge(v)
+                continue
+            if v is True:
+                hits.append(i)
+                if rs.hit_policy == "first":
+                    break
+        return self.choose(hits, unknown.facts)
+
+    def choose(self, hits: list[int], unknown: frozenset[str]) -> tuple[str, int, frozenset[str]]:
+        """The recommendation from the rows that hold (their indexes, in order) and the facts that
+        left rows unknown; sets ``values["recommendation"]``."""
+        rs = self.rs
+        if rs.hit_policy == "unique" and len(hits) > 1:
+            message = "hit policy unique: more than one recommendation holds: " + ", ".join(
+                rs.rows[i].recommend for i in hits
+            )
+            raise EvaluationError(message, [Diagnostic("EV003", message, path="recommendation")])
+        if unknown:
+            self.values["recommendation"] = Unknown(unknown)
+            return "undetermined", -1, unknown
+        if hits:
+            chosen, index = rs.rows[hits[0]].recommend, hits[0]
+        elif rs.otherwise is None or rs.otherwise_because is None:
+            message = "no recommendation rule holds and the rule set has no `otherwise` (a gap: see aidrules validate)"
+            raise EvaluationError(message, [Diagnostic("EV005", message, path="recommendation")])
+        else:
+            chosen, index = rs.otherwise, -1
+        self.values["recommendation"] = chosen
+        return chosen, index, unknown
+
     def run_expr(self, expr: CompiledExpression, where: str) -> Any:
         try:
             return expr.fn(self.ctx)
-        except ExpressionFailure as exc:
-            raise EvaluationError(f"{where}: {exc}", [Diagnostic("EV002", f"{where}: {exc}", path=where)]) from None
-        except ArithmeticError as exc:
-            message = f"{where}: arithmetic error ({type(exc).__name__})"
-            raise EvaluationError(message, [Diagnostic("EV002", message, path=where)]) from None
+        except (ExpressionFailure, ArithmeticError) as exc:
+            raise failure(where, exc) from None
 
-    def principles(self) -> dict[str, PrincipleResult]:
-        out = {}
-        for p in self.rs.principles:
-            outcome = _kleene_and([self.values[c] for c in p.requires])
-            self.values[f"principles.{p.id}"] = outcome
-            status = _status(outcome, "satisfied", "not_satisfied")
-            title = p.title.get(self.lang)
-            summary = Reason(
-                rule=f"principles.{p.id}",
-                kind="principle",
-                outcome=_outcome(outcome),
-                message=ui(f"principle_{status}", self.lang, title=title),
-                source=p.source,
-                missing_facts=_missing(outcome),
-            )
-            out[p.id] = PrincipleResult(status=status, reasons=[summary, *(self.reasons[c] for c in p.requires)])
-            if self.tracer:
-                self.tracer(
+    # -- assembling ------------------------------------------------------------------------------
+    def assemble(self) -> Decision:
+        rs, values, tracer, prep, lang = self.rs, self.values, self.tracer, self.prep, self.lang
+        cache = prep.cache
+        reasons: dict[str, Reason] = {}
+        for cond in prep.conditions:
+            reasons[cond.id] = self.condition_reason(cond, values[cond.id])
+        if tracer:
+            self.replay(reasons)
+        principles: dict[str, PrincipleResult] = {}
+        missing: set[str] = set()
+        for p, key, requires in prep.principles:
+            outcome = values[key]
+            parts = [self.summary(key, "principle", outcome, p.title, p.source), *(reasons[c] for c in requires)]
+            rkey = ("P", key, *map(id, parts))
+            result = cache.get(rkey)
+            if result is None:
+                result = prep.remember(
+                    rkey,
+                    _construct(
+                        PrincipleResult,
+                        {"status": _status(outcome, "satisfied", "not_satisfied"), "reasons": parts},
+                    ),
+                )
+            principles[p.id] = result
+            if outcome.__class__ is Unknown:
+                for r in parts:
+                    missing.update(r.missing_facts)
+        forms: dict[str, FormResult] = {}
+        for f, key, _ in prep.forms:
+            outcome = values[key]
+            parts = [
+                self.summary(key, "form", outcome, f.title, f.source),
+                *[
+                    self.summary(f"principles.{pid}", "principle", values[f"principles.{pid}"], None, None)
+                    for pid in f.principles
+                ],
+                *(reasons[c] for c in f.requires),
+            ]
+            rkey = ("F", key, *map(id, parts))
+            form = cache.get(rkey)
+            if form is None:
+                form = prep.remember(
+                    rkey,
+                    _construct(FormResult, {"status": _status(outcome, "eligible", "ineligible"), "reasons": parts}),
+                )
+            forms[f.id] = form
+            if outcome.__class__ is Unknown:
+                for r in parts:
+                    missing.update(r.missing_facts)
+        if tracer:
+            for p, key, _ in prep.principles:
+                outcome = values[key]
+                tracer(
                     TraceEvent(
                         "principle", p.id, _outcome(outcome), missing_facts=tuple(_missing(outcome)), source=p.source
                     )
                 )
-        return out
-
-    def forms(self) -> dict[str, FormResult]:
-        out = {}
-        for f in self.rs.forms:
-            parts = [self.values[f"principles.{p}"] for p in f.principles] + [self.values[c] for c in f.requires]
-            outcome = _kleene_and(parts)
-            self.values[f"forms.{f.id}"] = outcome
-            status = _status(outcome, "eligible", "ineligible")
-            title = f.title.get(self.lang)
-            summary = Reason(
-                rule=f"forms.{f.id}",
-                kind="form",
-                outcome=_outcome(outcome),
-                message=ui(f"form_{status}", self.lang, title=title),
-                source=f.source,
-                missing_facts=_missing(outcome),
-            )
-            principle_reasons = [
-                Reason(
-                    rule=f"principles.{p}",
-                    kind="principle",
-                    outcome=_outcome(self.values[f"principles.{p}"]),
-                    message=self.principle_message(p),
-                    missing_facts=_missing(self.values[f"principles.{p}"]),
-                )
-                for p in f.principles
-            ]
-            out[f.id] = FormResult(
-                status=status, reasons=[summary, *principle_reasons, *(self.reasons[c] for c in f.requires)]
-            )
-            if self.tracer:
-                self.tracer(
+            for f, key, _ in prep.forms:
+                outcome = values[key]
+                tracer(
                     TraceEvent("form", f.id, _outcome(outcome), missing_facts=tuple(_missing(outcome)), source=f.source)
                 )
-        return out
-
-    def principle_message(self, pid: str) -> str:
-        spec = next(p for p in self.rs.principles if p.id == pid)
-        status = _status(self.values[f"principles.{pid}"], "satisfied", "not_satisfied")
-        return ui(f"principle_{status}", self.lang, title=spec.title.get(self.lang))
-
-    def recommend(self) -> tuple[str, Reason, Unknown]:
-        rs = self.rs
-        unknown = Unknown(frozenset())
-        chosen = None
-        hits = []
-        for row in rs.rows:
-            v = self.run_expr(row.when, f"recommendation.{row.recommend}")
-            if isinstance(v, Unknown):
-                unknown = unknown.merge(v) if v.facts else Unknown(unknown.facts | {"?"})
-                continue
-            if v is True:
-                hits.append(row)
-                if rs.hit_policy == "first":
-                    break
-        if rs.hit_policy == "unique" and len(hits) > 1:
-            message = "hit policy unique: more than one recommendation holds: " + ", ".join(r.recommend for r in hits)
-            raise EvaluationError(message, [Diagnostic("EV003", message, path="recommendation")])
-        if unknown.facts:
-            chosen_id = "undetermined"
-            message = ui("recommendation_undetermined", self.lang, facts=", ".join(sorted(unknown.facts)))
-            outcome: bool | None = None
-        elif hits:
-            chosen = hits[0]
-            chosen_id = chosen.recommend
-            message = chosen.because.get(self.lang)
-            outcome = True
-        else:
-            chosen_id = rs.otherwise
-            message = rs.otherwise_because.get(self.lang)
-            outcome = True
-        self.values["recommendation"] = unknown if unknown.facts else chosen_id
-        reason = Reason(
-            rule="recommendation",
-            kind="recommendation",
-            outcome=outcome,
-            message=message,
-            values={"recommendation": chosen_id},
-            missing_facts=sorted(unknown.facts),
+        chosen, index, unknown = self.rec
+        rec_reason = self.recommendation_reason(chosen, index, unknown)
+        if tracer:
+            tracer(TraceEvent("recommendation", chosen, rec_reason.outcome, missing_facts=tuple(sorted(unknown))))
+        missing.update(unknown)
+        actions = self.actions(missing)
+        return _construct(  # type: ignore[no-any-return]
+            Decision,
+            {
+                "recommendation": chosen,
+                "forms": forms,
+                "principles": principles,
+                "actions": actions,
+                "missing_facts": sorted(missing),
+                "values": {key: _json(values[key]) for key in prep.derived},
+                "ruleset": prep.stamp,
+                "on": self.day,
+                "lang": lang,
+                "reasons": [rec_reason, *reasons.values()],
+                "provenance": dict(rs.provenance),
+            },
         )
-        if self.tracer:
-            self.tracer(TraceEvent("recommendation", chosen_id, outcome, missing_facts=tuple(sorted(unknown.facts))))
-        return chosen_id, reason, unknown
 
-    def actions(self) -> tuple[list[ActionResult], set[str]]:
-        out = []
-        missing: set[str] = set()
-        for a in self.rs.actions:
-            when = self.run_expr(a.when, f"actions.{a.id}")
-            if when is False:
-                if self.tracer:
-                    self.tracer(TraceEvent("action", a.id, False, source=a.source))
+    def replay(self, reasons: dict[str, Reason]) -> None:
+        """The trace events of parameters, derived values and conditions, in plan order."""
+        tracer = self.tracer
+        assert tracer is not None
+        for pid, dated in zip(self.rs.parameters, self.parameters, strict=True):
+            tracer(TraceEvent("parameter", pid, dated.value, valid_from=dated.valid_from, source=dated.source))
+        for item in self.rs.plan:
+            value = self.values[item.id]
+            if item.kind == "derived":
+                tracer(
+                    TraceEvent(
+                        "derived",
+                        item.id,
+                        None if isinstance(value, Unknown) else value,
+                        missing_facts=tuple(_missing(value)),
+                    )
+                )
                 continue
-            title = a.title.get(self.lang)
+            reason = reasons[item.id]
+            tracer(
+                TraceEvent(
+                    "condition",
+                    item.id,
+                    reason.outcome,
+                    dict(reason.values),
+                    tuple(reason.missing_facts),
+                    source=item.source,
+                )
+            )
+
+    def actions(self, missing: set[str]) -> list[ActionResult]:
+        out = []
+        tracer, lang, prep = self.tracer, self.lang, self.prep
+        for a, when, texts in zip(self.rs.actions, self.whens, prep.action_texts, strict=True):
+            if when is False:
+                if tracer:
+                    tracer(TraceEvent("action", a.id, False, source=a.source))
+                continue
+            shown = self.shown(a.shown)
             if isinstance(when, Unknown):
                 missing.update(when.facts)
-                reason = Reason(
-                    rule=f"actions.{a.id}",
-                    kind="action",
-                    outcome=None,
-                    message=ui("action_undetermined", self.lang, title=title, facts=", ".join(sorted(when.facts))),
-                    values=self.shown_values(a.shown),
-                    source=a.source,
-                    missing_facts=sorted(when.facts),
+                key: tuple[Any, ...] = ("a", a.id, lang, when, *map(_key, shown))
+                reason = prep.cache.get(key)
+                if reason is None:
+                    facts = sorted(when.facts)
+                    reason = prep.remember(
+                        key,
+                        _reason(
+                            f"actions.{a.id}",
+                            "action",
+                            None,
+                            ui("action_undetermined", lang, title=a.title.get(lang), facts=", ".join(facts)),
+                            self.shown_values(a.shown, shown),
+                            a.source,
+                            facts,
+                        ),
+                    )
+                out.append(
+                    _construct(ActionResult, {"id": a.id, "status": "undetermined", "values": {}, "reasons": [reason]})
                 )
-                out.append(ActionResult(id=a.id, status="undetermined", values={}, reasons=[reason]))
             else:
                 computed: dict[str, Any] = {}
                 for v in a.values:
                     value = self.run_expr(v.expr, f"actions.{a.id}.{v.id}")
-                    value = _as_type(value, v.type)
+                    if _is_money(v.type) and (type(value) is Decimal or type(value) is int):
+                        value = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
                     if isinstance(value, Unknown):
                         missing.update(value.facts)
                     computed[v.id] = value
-                self.values.update({f"actions.{a.id}.{k}": v for k, v in computed.items()})
-                reason = Reason(
-                    rule=f"actions.{a.id}",
-                    kind="action",
-                    outcome=True,
-                    message=self.render(a.message),
-                    values=self.shown_values(a.shown),
-                    source=a.source,
-                )
+                    self.values[f"actions.{a.id}.{v.id}"] = value
+                assert texts is not None
+                text = texts[lang]
+                parts = self.values_of(text.fns, "text")
+                key = ("a", a.id, lang, True, *map(_key, shown), *map(_key, parts))
+                reason = prep.cache.get(key)
+                if reason is None:
+                    reason = prep.remember(
+                        key,
+                        _reason(
+                            f"actions.{a.id}",
+                            "action",
+                            True,
+                            text.render(parts, lang),
+                            self.shown_values(a.shown, shown),
+                            a.source,
+                            [],
+                        ),
+                    )
                 out.append(
-                    ActionResult(
-                        id=a.id, status="proposed", values={k: _json(v) for k, v in computed.items()}, reasons=[reason]
+                    _construct(
+                        ActionResult,
+                        {
+                            "id": a.id,
+                            "status": "proposed",
+                            "values": {k: _json(v) for k, v in computed.items()},
+                            "reasons": [reason],
+                        },
                     )
                 )
-            if self.tracer:
-                self.tracer(
-                    TraceEvent("action", a.id, _outcome(when), missing_facts=tuple(_missing(when)), source=a.source)
-                )
-        return out, missing
+            if tracer:
+                tracer(TraceEvent("action", a.id, _outcome(when), missing_facts=tuple(_missing(when)), source=a.source))
+        return out
 
-    # -- reasons --------------------------------------------------------------------------
-    def reason(
-        self,
-        rule: str,
-        kind: Any,
-        outcome: Outcome,
-        messages: dict[str, Template],
-        shown: tuple[tuple[str, CompiledExpression], ...],
-        title: str,
-        source: str | None,
-    ) -> Reason:
-        if isinstance(outcome, Unknown):
-            template = messages.get("unknown")
-            facts = sorted(outcome.facts)
+    # -- reasons ---------------------------------------------------------------------------------
+    def condition_reason(self, cond: _Condition, outcome: Outcome) -> Reason:
+        lang = self.lang
+        ctx = self.ctx
+        unknown = isinstance(outcome, Unknown)
+        fns, text = cond.reads[None if isinstance(outcome, Unknown) else outcome][lang]
+        try:
+            read = [fn(ctx) for fn in fns]
+        except (ExpressionFailure, ArithmeticError):
+            self.shown(cond.shown)  # raises, naming the value that failed
+            read = self.values_of(fns, "text")
+        key = ("c", cond.id, lang, outcome, *[str(v) if v.__class__ is Decimal else v for v in read])
+        reason = self.prep.cache.get(key)
+        if reason is not None:
+            return reason  # type: ignore[no-any-return]
+        raw, parts = read[: cond.width], read[cond.width :]
+        if unknown:
+            facts = sorted(outcome.facts)  # type: ignore[union-attr]
             message = (
-                self.render(template)
-                if template is not None
-                else ui("unknown_outcome", self.lang, title=title, facts=", ".join(facts))
+                text.render(parts, lang)
+                if text is not None
+                else ui("unknown_outcome", lang, title=cond.title.get(lang), facts=", ".join(facts))
             )
         else:
-            message = self.render(messages["true" if outcome else "false"])
             facts = []
-        return Reason(
-            rule=rule,
-            kind=kind,
-            outcome=_outcome(outcome),
-            message=message,
-            values=self.shown_values(shown),
-            source=source,
-            missing_facts=facts,
+            assert text is not None
+            message = text.render(parts, lang)
+        return self.prep.remember(  # type: ignore[no-any-return]
+            key,
+            _reason(
+                cond.id,
+                "condition",
+                None if unknown else bool(outcome),
+                message,
+                {name: _json(value) for name, value in zip(cond.shown_names, raw, strict=True)},
+                cond.source,
+                facts,
+            ),
         )
 
-    def shown_values(self, shown: tuple[tuple[str, CompiledExpression], ...]) -> dict[str, Any]:
-        return {name: _json(self.run_expr(expr, name)) for name, expr in shown}
+    def summary(self, rule: str, kind: str, outcome: Outcome, title: Any, source: str | None) -> Reason:
+        """The reason of a principle or form (``title`` None: a principle as part of a form)."""
+        lang = self.lang
+        key = ("s", rule, lang, outcome, title is None)
+        reason = self.prep.cache.get(key)
+        if reason is not None:
+            return reason  # type: ignore[no-any-return]
+        if kind == "form":
+            status = _status(outcome, "eligible", "ineligible")
+        else:
+            status = _status(outcome, "satisfied", "not_satisfied")
+        if title is None:
+            title = self.prep.principle_titles[rule.removeprefix("principles.")]
+        return self.prep.remember(  # type: ignore[no-any-return]
+            key,
+            _reason(
+                rule,
+                kind,
+                _outcome(outcome),
+                ui(f"{kind}_{status}", lang, title=title.get(lang)),
+                {},
+                source,
+                _missing(outcome),
+            ),
+        )
 
-    def render(self, template: Template) -> str:
-        out = []
-        for part in template.parts[self.lang]:
-            if isinstance(part, str):
-                out.append(part)
-            else:
-                out.append(formatting.value(self.run_expr(part, "text"), part.type, self.lang))
-        return "".join(out)
+    def recommendation_reason(self, chosen: str, index: int, unknown: frozenset[str]) -> Reason:
+        lang = self.lang
+        key = ("r", lang, chosen, index, unknown)
+        reason = self.prep.cache.get(key)
+        if reason is not None:
+            return reason  # type: ignore[no-any-return]
+        outcome: bool | None = True
+        if unknown:
+            outcome = None
+            message = ui("recommendation_undetermined", lang, facts=", ".join(sorted(unknown)))
+        else:
+            texts = self.rs.rows[index].because if index >= 0 else self.rs.otherwise_because
+            assert texts is not None
+            message = texts.get(lang)
+        return self.prep.remember(  # type: ignore[no-any-return]
+            key,
+            _reason(
+                "recommendation", "recommendation", outcome, message, {"recommendation": chosen}, None, sorted(unknown)
+            ),
+        )
+
+    def shown(self, shown: tuple[tuple[str, CompiledExpression], ...]) -> list[Any]:
+        return [self.run_expr(expr, name) for name, expr in shown]
+
+    def shown_values(self, shown: tuple[tuple[str, CompiledExpression], ...], raw: list[Any]) -> dict[str, Any]:
+        return {name: _json(value) for (name, _), value in zip(shown, raw, strict=True)}
+
+    def values_of(self, fns: tuple[Fn, ...], where: str) -> list[Any]:
+        ctx = self.ctx
+        try:
+            return [fn(ctx) for fn in fns]
+        except (ExpressionFailure, ArithmeticError) as exc:
+            raise failure(where, exc) from None
+
+
+# -- building models from data that is valid by construction ------------------------------------
+def _fast_construct(cls: type[Any], data: dict[str, Any]) -> Any:
+    """What ``cls.model_construct(**data)`` makes when ``data`` names every field, in a quarter of
+    the time: pydantic's own fields, set directly."""
+    model = _new(cls)
+    _set(model, "__dict__", data)
+    _set(model, "__pydantic_fields_set__", _FIELDS[cls])
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
+def _slow_construct(cls: type[Any], data: dict[str, Any]) -> Any:
+    return cls.model_construct(**data)
+
+
+_new = object.__new__
+_set = object.__setattr__
+_FIELDS: dict[type[Any], frozenset[str]] = {
+    cls: frozenset(cls.model_fields) for cls in (Reason, PrincipleResult, FormResult, ActionResult, Decision)
+}
+
+
+def _fast_construct_works() -> bool:
+    """Whether :func:`_fast_construct` makes exactly what pydantic makes (checked once, at import)."""
+    data: dict[str, Any] = {
+        "rule": "r",
+        "kind": "condition",
+        "outcome": True,
+        "message": "m",
+        "values": {"x": Decimal("1.50")},
+        "source": None,
+        "missing_facts": [],
+    }
+    try:
+        fast, slow = _fast_construct(Reason, dict(data)), Reason.model_construct(**data)
+        return bool(
+            fast == slow
+            and fast.model_dump_json() == slow.model_dump_json()
+            and fast.model_fields_set == slow.model_fields_set
+            and set(Reason.model_fields) == set(data)
+        )
+    except Exception:  # pragma: no cover - a pydantic that stores models differently
+        return False
+
+
+_construct = _fast_construct if _fast_construct_works() else _slow_construct
+
+
+def _reason(
+    rule: str,
+    kind: str,
+    outcome: bool | None,
+    message: str,
+    values: dict[str, Any],
+    source: str | None,
+    missing: list[str],
+) -> Reason:
+    return _construct(  # type: ignore[no-any-return]
+        Reason,
+        {
+            "rule": rule,
+            "kind": kind,
+            "outcome": outcome,
+            "message": message,
+            "values": values,
+            "source": source,
+            "missing_facts": missing,
+        },
+    )
+
+
+# -- the fact tree --------------------------------------------------------------------------------
+_TREE_PLANS: dict[tuple[type[Any], str], tuple[tuple[str, bool, str], ...]] = {}
+
+
+def fast_fact_tree(case: Case) -> dict[str, Any]:
+    """:func:`aidrules.facts.parse.fact_tree`, read straight from the validated models.
+
+    ``model_dump(exclude_unset=True)`` and dropping unknown ``None`` values in one pass; a
+    conformance test checks that both give the same tree for generated cases.
+    """
+    tree = _tree(case, "", skip="on")
+    for name in OPTIONAL_INPUTS:
+        tree.setdefault(name, None)
+    return tree
+
+
+def _tree(model: Any, prefix: str, skip: str = "") -> dict[str, Any]:
+    cls = model.__class__
+    plan = _TREE_PLANS.get((cls, prefix))
+    if plan is None:
+        plan = tuple(
+            (name, f"{prefix}{name}" in EVENT_FIELDS or f"{prefix}{name}" in OPTIONAL_INPUTS, f"{prefix}{name}.")
+            for name in cls.model_fields
+            if name != skip
+        )
+        _TREE_PLANS[(cls, prefix)] = plan
+    data = model.__dict__
+    given = model.__pydantic_fields_set__
+    out: dict[str, Any] = {}
+    for name, keep_none, sub in plan:
+        if name not in given:
+            continue
+        value = data[name]
+        if value is None:
+            if keep_none:
+                out[name] = None
+        elif isinstance(value, BaseModel):
+            out[name] = _tree(value, sub)
+        elif value.__class__ is list:
+            out[name] = [_tree(v, sub) if isinstance(v, BaseModel) else v for v in value]
+        else:
+            out[name] = value
+    return out
+
+
+# -- formatting: the same texts as explain.formatting, without Babel in the common cases ------------
+class _Locale:
+    """Separators and currency placement of one locale, read from Babel once."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        probe = formatting.money(Decimal("1234567.89"), lang)
+        start = probe.index("1")
+        end = probe.index("89") + 2
+        self.prefix, self.suffix = probe[:start], probe[end:]
+        body = probe[start:end]
+        group, decimal = body[1], body[-3]
+        self.money_table = str.maketrans({",": group, ".": decimal})
+        negative = formatting.money(Decimal("-1234567.89"), lang)
+        # The fast path writes the sign right before the digits, as Babel does for nl, fr and en.
+        self.fast_money = negative == self.prefix + "-" + body + self.suffix
+        number = formatting.number(1234567, lang)
+        self.number_table = str.maketrans({",": number[1]}) if len(number) == 9 else None
+
+    def money(self, value: Decimal) -> str:
+        """``formatting.money`` for an amount with at most two decimals (Babel rounds others)."""
+        exponent = value.as_tuple().exponent
+        if not self.fast_money or not isinstance(exponent, int) or exponent < -2 or value.adjusted() > 17:
+            return formatting.money(value, self.lang)
+        return self.prefix + format(value, ",.2f").translate(self.money_table) + self.suffix
+
+    def integer(self, value: int) -> str:
+        if self.number_table is None or abs(value) >= 10**18:
+            return formatting.number(value, self.lang)
+        return format(value, ",").translate(self.number_table)
+
+
+_LOCALES: dict[str, _Locale] = {}
+
+
+def _locale(lang: str) -> _Locale:
+    found = _LOCALES.get(lang)
+    if found is None:
+        found = _LOCALES.setdefault(lang, _Locale(lang))
+    return found
+
+
+def _format(v: Any, typ: t.Type, lang: str) -> str:
+    """:func:`aidrules.explain.formatting.value`, with fast paths for amounts and whole numbers."""
+    if isinstance(v, Unknown):
+        return ui("unknown_value", lang)
+    if v is None:
+        return ui("none_value", lang)
+    if v is True or v is False:
+        return ui("yes" if v else "no", lang)
+    if isinstance(typ, t.Number):
+        if type(v) is Decimal:
+            return _locale(lang).money(v) if typ.money else formatting.number(v, lang)
+        if type(v) is int:
+            return _locale(lang).money(Decimal(v)) if typ.money else _locale(lang).integer(v)
+    if isinstance(v, date):
+        return formatting.day(v, lang)
+    if isinstance(typ, t.Text) and typ.choices:
+        return value_label(str(v), lang)
+    return formatting.value(v, typ, lang)
+
+
+# -- small helpers ------------------------------------------------------------------------------
+def _is_money(typ: t.Type) -> bool:
+    return isinstance(typ, t.Number) and typ.money
+
+
+def _key(value: Any) -> Any:
+    """A cache key part that tells apart what prints differently: 1.5 and 1.50. (A value's type is
+    fixed by its expression's type, so True and 1 never meet at the same place in a key.)"""
+    return str(value) if value.__class__ is Decimal else value
 
 
 def _as_type(value: Any, typ: t.Type) -> Any:

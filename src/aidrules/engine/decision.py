@@ -53,7 +53,8 @@ class ActionResult(_Frozen):
 class RuleSetStamp(_Frozen):
     id: str
     version: str
-    fingerprint: str
+    fingerprint: str  # over the whole chain of layers
+    layers: list[str] = []  # "id@version", base first
 
 
 class Decision(_Frozen):
@@ -69,6 +70,7 @@ class Decision(_Frozen):
     on: date
     lang: str
     reasons: list[Reason]
+    provenance: dict[str, str] = {}  # "conditions.csr.own_will" -> the layer ("id@version") it came from
 
     def to_json(self) -> str:
         """The contract JSON (indented, stable key order)."""

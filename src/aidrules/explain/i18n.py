@@ -91,6 +91,31 @@ VALUE_LABELS: dict[str, tuple[str, str, str]] = {
         "collective debt settlement",
     ),
     "undetermined": ("nog niet te bepalen", "pas encore déterminable", "not yet determined"),
+    # housing
+    "private_rental": ("private huur", "location privée", "private rental"),
+    "social_rental": ("sociale huur", "logement social", "social rental"),
+    "owner": ("eigenaar", "propriétaire", "owner"),
+    "homeless": ("dakloos", "sans abri", "homeless"),
+    # kinds of income
+    "wage": ("loon", "salaire", "wage"),
+    "replacement_income": ("vervangingsinkomen", "revenu de remplacement", "replacement income"),
+    "integration_income": ("leefloon", "revenu d’intégration", "integration income"),
+    "child_benefit": ("groeipakket (kinderbijslag)", "allocations familiales", "child benefit"),
+    "alimony": ("onderhoudsgeld", "pension alimentaire", "alimony"),
+    # kinds of fixed costs and debts
+    "rent": ("huur", "loyer", "rent"),
+    "energy": ("energie", "énergie", "energy"),
+    "water": ("water", "eau", "water"),
+    "insurance": ("verzekeringen", "assurances", "insurance"),
+    "health": ("gezondheidszorg", "soins de santé", "health care"),
+    "childcare": ("kinderopvang", "garde d’enfants", "childcare"),
+    "education": ("onderwijs", "enseignement", "education"),
+    "transport": ("vervoer", "transport", "transport"),
+    "telecom": ("telecom", "télécom", "telecom"),
+    "tax": ("belastingen", "impôts", "taxes"),
+    "consumer_credit": ("consumentenkrediet", "crédit à la consommation", "consumer credit"),
+    "fine": ("boetes", "amendes", "fines"),
+    "other": ("andere", "autre", "other"),
 }
 
 LANGS = ("nl", "fr", "en")

@@ -8,11 +8,9 @@ diagnostics; all of them are reported together, sorted by position.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -25,6 +23,8 @@ from aidrules.errors import Diagnostic, RuleSetError, Span, did_you_mean
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression, Environment, compile_expression
 from aidrules.facts.schema import case_type
+from aidrules.limits import DEFAULT_LIMITS, Limits, evaluation_cost, read_document_bytes
+from aidrules.registry.layers import Layer, Verify, chain_fingerprint, layer_from_text, load_chain, merge
 from aidrules.ruleset.compiled import (
     ActionSpec,
     ActionValueSpec,
@@ -39,53 +39,117 @@ from aidrules.ruleset.compiled import (
 )
 from aidrules.ruleset.schema import LANGUAGES, RuleSetFile, Texts
 from aidrules.ruleset.yamlload import Path as YPath
-from aidrules.ruleset.yamlload import YamlDocument, load_yaml
+from aidrules.ruleset.yamlload import YamlDocument
+
+Finder = Callable[[str], Path]
 
 #: Names a rule file may not use for its own items: they are fact roots or namespaces.
 RESERVED = frozenset({"principles", "forms", "recommendation", "decision_date"})
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
-def load_ruleset(path: str | Path) -> CompiledRuleSet:
-    """Load, check and compile a rule file.
+def load_ruleset(
+    path: str | Path, *, find: Finder | None = None, verify: Verify | None = None, limits: Limits | None = None
+) -> CompiledRuleSet:
+    """Load, check and compile a rule file (and the layers it extends).
+
+    ``find`` maps ``id@version`` to a file for ``extends``; by default the registry is searched,
+    starting with the file's own directory. ``verify`` (e.g. a
+    :class:`~aidrules.registry.signing.Verifier`) checks the bytes of every layer before use.
 
     Raises:
         RuleSetError: with every problem found, each with ``file:line:column``, a code and a hint.
     """
     p = Path(path)
+    within = limits or DEFAULT_LIMITS
     try:
-        text = p.read_text(encoding="utf-8")
+        read = read_document_bytes(p, within)
+        if read is None:
+            message = f"the file is longer than {within.max_document_chars} characters can be"
+            d = Diagnostic("RS004", message, Span(str(p), 1, 1), "see Limits.max_document_chars in docs/security.md")
+            raise RuleSetError(str(d), [d])
+        data = read
+        if verify is not None:
+            verify(str(p), data)
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         d = Diagnostic("RS000", f"cannot read the rule file: {exc}", Span(str(p), 1, 1))
         raise RuleSetError(str(d), [d]) from None
-    return compile_text(text, str(p))
+    return compile_text(text, str(p), find=find or _registry_finder(p.parent), verify=verify, limits=limits)
 
 
-def check_ruleset(path: str | Path) -> list[Diagnostic]:
-    """Every diagnostic of a rule file (empty when it is fine)."""
+def _registry_finder(directory: Path) -> Finder:
+    def find(spec: str) -> Path:
+        from aidrules.registry.index import find as registry_find
+
+        # The layer's own directory and the one above it (a rules tree: rules/lokaal/x.yaml
+        # extends rules/y.yaml) come before the registry's directories.
+        parent = directory.parent
+        return registry_find(spec, extra=[directory] if parent == Path(parent.anchor) else [directory, parent])
+
+    return find
+
+
+def check_ruleset(path: str | Path, *, limits: Limits | None = None) -> list[Diagnostic]:
+    """Every diagnostic of a rule file: its errors, or the warnings of a file that compiles."""
     try:
-        load_ruleset(path)
+        rs = load_ruleset(path, limits=limits)
     except RuleSetError as exc:
         return exc.diagnostics
-    return []
+    return list(rs.warnings)
 
 
-def compile_text(text: str, file: str = "<rules>") -> CompiledRuleSet:
+def compile_text(
+    text: str,
+    file: str = "<rules>",
+    *,
+    find: Finder | None = None,
+    verify: Verify | None = None,
+    limits: Limits | None = None,
+) -> CompiledRuleSet:
     """Compile rule-file text; see :func:`load_ruleset`."""
-    doc, diagnostics = load_yaml(text, file)
-    compiler = _RuleCompiler(doc, text, diagnostics)
+    limits = limits or DEFAULT_LIMITS
+    top, diagnostics = layer_from_text(text, file, limits=limits)
+    chain = [top]
+    if "extends" in top.data:
+        chain, found = load_chain(top, find or _registry_finder(Path.cwd()), verify)
+        diagnostics += found
+    merged = merge(chain)
+    compiler = _RuleCompiler(merged.doc, merged.texts, diagnostics + merged.diagnostics)
+    compiler.layers = chain
+    compiler.provenance = merged.provenance
+    compiler.limits = limits
     result = compiler.run()
+    if result is not None:
+        _check_cost(result, limits, compiler.diagnostics)
     errors = [d for d in compiler.diagnostics if d.severity == "error"]
     if errors or result is None:
         raise RuleSetError(f"{file}: {len(errors)} problem(s) in the rule file", compiler.diagnostics)
     return result
 
 
+def _check_cost(rs: CompiledRuleSet, limits: Limits, diagnostics: list[Diagnostic]) -> None:
+    """Refuse a rule set whose evaluation could take more than ``max_evaluation_steps`` on some case."""
+    total, ranked = evaluation_cost(rs, limits)
+    if total <= limits.max_evaluation_steps:
+        return
+    worst, item, span = ranked[0]
+    message = (
+        f"evaluating this rule set could take {total:,} steps on a case with full lists, more than the limit "
+        f"{limits.max_evaluation_steps:,}; `{item}` alone takes up to {worst:,}"
+    )
+    hint = "do not nest sum/count/any/all over lists: compute the inner total once as a derived value"
+    diagnostics.append(Diagnostic("RS207", message, span or Span(rs.file, 1, 1), hint))
+
+
 @dataclass
 class _RuleCompiler:
     doc: YamlDocument
-    text: str
+    texts: dict[str, str]
     diagnostics: list[Diagnostic]
+    layers: list[Layer] = field(default_factory=list)
+    provenance: dict[str, str] = field(default_factory=dict)
+    limits: Limits = DEFAULT_LIMITS
     model: RuleSetFile | None = None
     env: Environment | None = None
     named: dict[str, NamedValue] = field(default_factory=dict)
@@ -100,34 +164,38 @@ class _RuleCompiler:
             return self.doc.span(path)
         if pos.style in ("|", ">"):
             file_line = pos.line + line
-            lines = self.text.splitlines()
+            lines = self.texts.get(pos.file or self.doc.file, "").splitlines()
             raw = lines[file_line - 1] if file_line - 1 < len(lines) else ""
             indent = len(raw) - len(raw.lstrip(" "))
-            return Span(self.doc.file, file_line, indent + column)
+            return Span(pos.file or self.doc.file, file_line, indent + column)
         quote = 1 if pos.style in ("'", '"') else 0
         if line == 1:
-            return Span(self.doc.file, pos.line, pos.column + quote + column - 1)
-        return Span(self.doc.file, pos.line, pos.column)
+            return Span(pos.file or self.doc.file, pos.line, pos.column + quote + column - 1)
+        return Span(pos.file or self.doc.file, pos.line, pos.column)
 
     def compile_expr(self, source: str, path: YPath, expected: t.Type | None) -> CompiledExpression | None:
         assert self.env is not None
-        compiled, problems = compile_expression(source, self.env, expected)
+        compiled, problems = compile_expression(source, self.env, expected, limits=self.limits)
         for p in problems:
             self.diagnostics.append(Diagnostic(p.code, p.message, self.expr_span(path, p.line, p.column), p.hint))
         return compiled
 
     # -- stages ---------------------------------------------------------------------------
     def run(self) -> CompiledRuleSet | None:
+        # Without a valid shape nothing else can be checked; after that every stage runs, so that
+        # one `validate` reports every problem of the file, not only those of the first stage.
+        if not self.stage_schema():
+            return None
+        ok = True
         for stage in (
-            self.stage_schema,
             self.stage_parameters,
             self.stage_expressions,
             self.stage_references,
             self.stage_cycles,
+            self.stage_reviews,
         ):
-            if not stage():
-                return None
-        return self.stage_plan()
+            ok = stage() and ok
+        return self.stage_plan() if ok and not self.has_errors() else None
 
     def stage_schema(self) -> bool:
         if not isinstance(self.doc.data, dict):
@@ -141,14 +209,35 @@ class _RuleCompiler:
             return False
         return not any(d.severity == "error" for d in self.diagnostics)
 
+    def schema_loc(self, raw: tuple[Any, ...]) -> YPath:
+        """The path in the file of a pydantic error location, without pydantic's step names.
+
+        A part that is a key of the document is kept even when it looks like a step name: a key
+        such as ``a[1]`` must not vanish from the path.
+        """
+        node: Any = self.doc.data
+        out: list[Any] = []
+        for part in raw:
+            in_dict = isinstance(node, dict) and part in node
+            if in_dict or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+                node = node[part]
+            elif isinstance(part, str) and ("[" in part or part in _PYD_STEPS):
+                continue
+            else:
+                node = None
+            out.append(part)
+        return tuple(out)
+
     def schema_problem(self, item: Any) -> None:
-        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and ("[" in p or p in _PYD_STEPS)))
+        loc = self.schema_loc(tuple(item["loc"]))
         kind = item["type"]
-        if kind == "extra_forbidden":
+        if not loc:
+            self.error("RS103", item["msg"], ())
+        elif kind == "extra_forbidden":
             allowed = _allowed_keys(loc[:-1])
             self.error(
                 "RS101",
-                f"unknown key `{loc[-1]}`",
+                f"unknown key `{_shorten(str(loc[-1]))}`",
                 loc,
                 did_you_mean(str(loc[-1]), allowed) or (f"allowed here: {', '.join(allowed)}" if allowed else None),
                 key=True,
@@ -156,11 +245,11 @@ class _RuleCompiler:
         elif kind == "missing":
             self.error("RS102", f"`{loc[-1]}` is required here", loc[:-1], _missing_hint(loc), key=True)
         elif kind == "literal_error":
-            self.error("RS103", f"`{_show(loc)}`: {item['msg']}, got `{item.get('input')}`", loc)
+            self.error("RS103", f"`{_show(loc)}`: {item['msg']}, got `{_shorten(str(item.get('input')))}`", loc)
         elif kind == "string_pattern_mismatch":
             self.error(
                 "RS103",
-                f"`{item.get('input')}` is not a valid id or version",
+                f"`{_shorten(str(item.get('input')))}` is not a valid id or version",
                 loc,
                 'ids use lower-case letters, digits and `_`; rule-set ids use `-`; quote versions such as "2025.1"',
             )
@@ -305,7 +394,8 @@ class _RuleCompiler:
             names[f"principles.{pid}"] = t.BOOL
         for fid in m.forms:
             names[f"forms.{fid}"] = t.BOOL
-        outcomes = (*m.forms, m.recommendation.otherwise, "undetermined")
+        otherwise = m.recommendation.otherwise if m.recommendation else "none"
+        outcomes = (*m.forms, *([otherwise] if otherwise else []), "undetermined")
         names["recommendation"] = t.Text(choices=tuple(dict.fromkeys(outcomes)))
         staged = {k for k in names if k.startswith(("principles.", "forms.")) or k == "recommendation"}
 
@@ -348,10 +438,13 @@ class _RuleCompiler:
                     messages,
                     self.shown(expr),
                 )
-        # Recommendation rows and actions may read everything.
-        self.env = Environment(facts, names, tables)
+        # Recommendation rows read principles and forms, not the recommendation they make;
+        # actions may read everything.
+        self.env = Environment(facts, {k: v for k, v in names.items() if k != "recommendation"}, tables)
         self.rows: list[RecommendationRow] = []
-        for i, row in enumerate(m.recommendation.rules):
+        for i, row in enumerate(m.recommendation.rules if m.recommendation else []):
+            if row.when is None and row.recommend not in m.forms:
+                continue  # reported by the references stage (RS302)
             source = row.when if row.when is not None else f"forms.{row.recommend}"
             path = ("recommendation", "rules", i, "when")
             expr = self.compile_expr(source, path, t.BOOL)
@@ -359,6 +452,7 @@ class _RuleCompiler:
                 self.rows.append(
                     RecommendationRow(row.recommend, expr, row.because, self.doc.span(("recommendation", "rules", i)))
                 )
+        self.env = Environment(facts, names, tables)
         self.actions: list[ActionSpec] = []
         for aid, action in m.actions.items():
             when = self.compile_expr(action.when, ("actions", aid, "when"), t.BOOL)
@@ -396,7 +490,7 @@ class _RuleCompiler:
         for name in [*expr.facts, *sorted(expr.names)]:
             if "[]" in name or name in self.env.tables:
                 continue
-            compiled, problems = compile_expression(name, self.env)
+            compiled, problems = compile_expression(name, self.env, limits=self.limits)
             if compiled is not None and not problems and not isinstance(compiled.type, t.ListOf | t.Record):
                 out.append((name, compiled))
         return tuple(out)
@@ -411,7 +505,7 @@ class _RuleCompiler:
             for match in _PLACEHOLDER.finditer(text):
                 out.append(text[pos : match.start()])
                 name = match.group(1).strip()
-                compiled, problems = compile_expression(name, self.env)
+                compiled, problems = compile_expression(name, self.env, limits=self.limits)
                 if problems or compiled is None:
                     p = problems[0] if problems else None
                     self.error(
@@ -471,6 +565,15 @@ class _RuleCompiler:
                         did_you_mean(ref, conditions),
                     )
                 self.used_by.setdefault(ref, []).append(f"forms.{fid}")
+        if m.recommendation is None:
+            if forms:
+                self.error(
+                    "RS102",
+                    "`recommendation` is required when the rule set has forms",
+                    (),
+                    "add a `recommendation:` section with its rules and `otherwise`",
+                )
+            return not self.has_errors()
         for i, row in enumerate(m.recommendation.rules):
             if row.recommend not in forms:
                 self.error(
@@ -496,11 +599,20 @@ class _RuleCompiler:
         self.order: list[str] = []
         reported: set[frozenset[str]] = set()
 
-        def visit(node: str) -> None:
-            state[node] = 1
-            stack.append(node)
-            for dep in graph[node]:
-                if state.get(dep) == 1:
+        def visit(root: str) -> None:
+            # Depth first without recursion: a chain of thousands of values must not hit Python's
+            # recursion limit. The order and the cycles found are those of the recursive search.
+            state[root] = 1
+            stack.append(root)
+            pending = [iter(graph[root])]
+            while pending:
+                dep = next(pending[-1], None)
+                if dep is None:
+                    pending.pop()
+                    done = stack.pop()
+                    state[done] = 2
+                    self.order.append(done)
+                elif state.get(dep) == 1:
                     cycle = [*stack[stack.index(dep) :], dep]
                     key = frozenset(cycle)
                     if key not in reported:
@@ -514,14 +626,20 @@ class _RuleCompiler:
                             key=True,
                         )
                 elif state.get(dep) is None:
-                    visit(dep)
-            stack.pop()
-            state[node] = 2
-            self.order.append(node)
+                    state[dep] = 1
+                    stack.append(dep)
+                    pending.append(iter(graph[dep]))
 
         for node in graph:
             if node not in state:
                 visit(node)
+        return not self.has_errors()
+
+    def stage_reviews(self) -> bool:
+        """The `reviews:` section (review rules for a running dossier; see docs/lifecycle.md)."""
+        from aidrules.lifecycle.compile import compile_reviews
+
+        self.reviews = compile_reviews(self)
         return not self.has_errors()
 
     def stage_plan(self) -> CompiledRuleSet:
@@ -551,20 +669,27 @@ class _RuleCompiler:
                 key=lambda f: f.intrusiveness,
             )
         )
+        rec = m.recommendation
         return CompiledRuleSet(
             meta=m.ruleset,
-            fingerprint=fingerprint(m),
+            fingerprint=chain_fingerprint(self.layers),
             file=self.doc.file,
             parameters=self.parameters,
             plan=tuple(self.named[k] for k in self.order),
             principles=principles,
             forms=forms,
-            hit_policy=m.recommendation.hit_policy,
+            hit_policy=rec.hit_policy if rec else "first",
             rows=tuple(self.rows),
-            otherwise=m.recommendation.otherwise,
-            otherwise_because=m.recommendation.otherwise_because,
+            otherwise=rec.otherwise if rec else "none",
+            otherwise_because=rec.otherwise_because if rec else m.ruleset.title,
             actions=tuple(self.actions),
             conditions_used_by={k: tuple(v) for k, v in self.used_by.items()},
+            decides=rec is not None,
+            layers=tuple(layer.label for layer in self.layers),
+            provenance=dict(self.provenance),
+            files=tuple(layer.file for layer in self.layers),
+            warnings=tuple(sorted((d for d in self.diagnostics if d.severity == _WARNING), key=Diagnostic.sort_key)),
+            reviews=self.reviews,
         )
 
     def has_errors(self) -> bool:
@@ -591,7 +716,12 @@ _PYD_STEPS = {
 
 
 def _show(loc: Iterable[object]) -> str:
-    return ".".join(str(p) for p in loc)
+    return _shorten(".".join(str(p) for p in loc), 200)
+
+
+def _shorten(text: str, size: int = 60) -> str:
+    """At most ``size`` characters of a text taken from the file (it may be huge)."""
+    return text if len(text) <= size else f"{text[: size - 1]}…"
 
 
 def _missing_hint(loc: tuple[Any, ...]) -> str:
@@ -639,22 +769,3 @@ def _step(annotation: Any, part: object) -> Any:
     if origin in (tuple, list):
         return args[0]
     return None
-
-
-def _canonical(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _canonical(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_canonical(v) for v in value]
-    return value
-
-
-def fingerprint(model: RuleSetFile) -> str:
-    """sha256 over a canonical form: independent of YAML layout, comments and number formatting."""
-    data = _canonical(model.model_dump(mode="python", by_alias=True, exclude_none=True))
-    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()

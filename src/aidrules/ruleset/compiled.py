@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from aidrules.errors import Span
+from aidrules.errors import Diagnostic, Span
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.ruleset.schema import Metadata, PolicyChoice, Texts
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from aidrules.engine.decision import Decision
     from aidrules.explain.trace import Tracer
     from aidrules.facts.model import Case
+    from aidrules.lifecycle.spec import ReviewSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,10 +141,19 @@ class CompiledRuleSet:
     forms: tuple[FormSpec, ...]
     hit_policy: str
     rows: tuple[RecommendationRow, ...]
-    otherwise: str
-    otherwise_because: Texts
+    otherwise: str | None  # None: a case no rule covers is a gap (SA301) and is refused (EV005)
+    otherwise_because: Texts | None
     actions: tuple[ActionSpec, ...]
     conditions_used_by: dict[str, tuple[str, ...]]  # condition id -> principles/forms using it
+    decides: bool = True  # False for a base layer (amounts only) that cannot decide a case alone
+    layers: tuple[str, ...] = ()  # "id@version" of each layer, base first
+    provenance: dict[str, str] = field(default_factory=dict)  # "conditions.x" -> the layer it came from
+    files: tuple[str, ...] = ()  # the rule files of the layers, base first
+    warnings: tuple[Diagnostic, ...] = ()  # what `aidrules validate` reports for a file that compiles
+    reviews: ReviewSpec | None = None  # the compiled `reviews:` section (docs/lifecycle.md)
+    # What backends prepare from this rule set on first use (plans, caches, durable_rules networks),
+    # by backend name. Filled lazily; never part of equality or of the fingerprint.
+    runtime: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -166,13 +176,25 @@ class CompiledRuleSet:
         *,
         lang: str = "nl",
         tracer: Tracer | None = None,
+        check_period: bool = True,
+        engine: str = "compiled",
     ) -> Decision:
         """Decide one case on ``on`` (default: the case's own ``on``).
 
+        ``check_period=False`` evaluates outside the rule set's effective period: only for
+        what-if comparisons between versions (``aidrules diff``/``rerun``), never for decisions.
+        ``engine="durable"`` decides with the durable_rules backend (the optional extra
+        ``aidrules[durable]``); every engine gives the same decision (docs/durable.md).
+
         Raises:
             FactsError: the facts are invalid (each path named).
-            EvaluationError: no decision date, or the date is outside the effective period.
+            EvaluationError: no decision date, or the date is outside the effective period; an
+                unknown engine, or durable_rules not installed (with how to install it).
         """
-        from aidrules.engine.compiled import evaluate
+        if engine == "compiled":
+            from aidrules.engine.compiled import evaluate
 
-        return evaluate(self, facts, on, lang=lang, tracer=tracer)
+            return evaluate(self, facts, on, lang=lang, tracer=tracer, check_period=check_period)
+        from aidrules.engine.protocol import prepare
+
+        return prepare(self, engine).evaluate(facts, on, lang=lang, tracer=tracer, check_period=check_period)

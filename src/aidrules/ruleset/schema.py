@@ -100,6 +100,7 @@ class Parameter(_Model):
     unit: NonEmpty | None = None
     policy_choice: PolicyChoice | None = None
     values: list[ParameterValue] = Field(min_length=1)
+    locked: bool = False  # an overlay may not change it
 
 
 class Derived(_Model):
@@ -109,6 +110,7 @@ class Derived(_Model):
     description: Texts | None = None
     source: NonEmpty | None = None
     summary: bool = False  # shown among the key figures of a short decision
+    locked: bool = False
 
 
 class Explanation(_Model):
@@ -124,6 +126,7 @@ class Condition(_Model):
     when: Expression
     source: NonEmpty
     explain: Explanation
+    locked: bool = False
 
 
 class Principle(_Model):
@@ -131,6 +134,7 @@ class Principle(_Model):
     description: Texts
     source: NonEmpty
     requires: list[DottedId] = Field(min_length=1)
+    locked: bool = False
 
 
 class Form(_Model):
@@ -140,6 +144,7 @@ class Form(_Model):
     intrusiveness: Annotated[int, Field(ge=0, le=100)]
     principles: list[Id] = Field(default_factory=list)
     requires: list[DottedId] = Field(default_factory=list)
+    locked: bool = False
 
 
 class RecommendationRule(_Model):
@@ -151,8 +156,11 @@ class RecommendationRule(_Model):
 class Recommendation(_Model):
     hit_policy: Literal["first", "unique"]
     rules: list[RecommendationRule] = Field(min_length=1)
-    otherwise: Id
-    otherwise_because: Texts
+    # Without `otherwise`, a case that no rule covers is a gap: `aidrules validate` reports it
+    # (SA301) and evaluation refuses it (EV005) instead of recommending anything.
+    otherwise: Id | None = None
+    otherwise_because: Texts | None = None
+    locked: bool = False
 
 
 class ActionValue(_Model):
@@ -167,6 +175,39 @@ class Action(_Model):
     source: NonEmpty
     explain: Texts
     values: dict[Id, ActionValue] = Field(default_factory=dict)
+    locked: bool = False
+
+
+class StopReason(_Model):
+    """One entry of the policy's list of reasons to stop budget help (``reviews.stop_reasons``)."""
+
+    title: Texts
+    description: Texts | None = None
+    source: NonEmpty
+
+
+class ReviewRule(_Model):
+    """A row of the review table: the first row that holds decides (``reviews.rules``)."""
+
+    outcome: Literal["continue", "start_phase_out", "step_down", "stop"]
+    when: Expression
+    because: Texts
+    stop_reason: Id | None = None  # required for `stop`
+    to_form: Id | None = None  # required for `step_down`: the lighter form
+    source: NonEmpty | None = None
+
+
+class Reviews(_Model):
+    """Review rules for a running dossier (see ``docs/lifecycle.md``)."""
+
+    interval: Id  # the integer parameter holding the review interval in months
+    overdue: DottedId  # the review condition that flags an overdue review
+    stop_reasons: dict[Id, StopReason] = Field(min_length=1)
+    derived: dict[Id, Derived] = Field(default_factory=dict)
+    conditions: dict[DottedId, Condition] = Field(default_factory=dict)
+    rules: list[ReviewRule] = Field(min_length=1)
+    otherwise_because: Texts
+    otherwise_source: NonEmpty | None = None
 
 
 class RuleSetFile(_Model):
@@ -178,9 +219,12 @@ class RuleSetFile(_Model):
     derived: dict[Id, Derived] = Field(default_factory=dict)
     conditions: dict[DottedId, Condition] = Field(default_factory=dict)
     principles: dict[Id, Principle] = Field(default_factory=dict)
-    forms: dict[Id, Form] = Field(min_length=1)
-    recommendation: Recommendation
+    # A base layer (e.g. federal amounts only) has no forms and no recommendation; it cannot
+    # decide a case on its own, only be extended.
+    forms: dict[Id, Form] = Field(default_factory=dict)
+    recommendation: Recommendation | None = None
     actions: dict[Id, Action] = Field(default_factory=dict)
+    reviews: Reviews | None = None
 
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")

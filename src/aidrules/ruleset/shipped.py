@@ -1,17 +1,19 @@
-"""Finding rule sets: a path, or the id (and optional version) of a shipped rule set."""
+"""Finding rule sets by path, ``ID`` (the version in force on a date) or ``ID@VERSION``."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 
-from aidrules.errors import Diagnostic, RuleSetNotFoundError
 from aidrules.ruleset.compile import load_ruleset
 from aidrules.ruleset.compiled import CompiledRuleSet
-from aidrules.ruleset.yamlload import load_yaml_plain
 
 #: The rule set used when none is named.
 DEFAULT_RULESET = "noord-limburg-budgethulp"
+
+_cache: dict[Path, tuple[CompiledRuleSet, tuple[tuple[str, tuple[int, int]], ...]]] = {}
+_cache_lock = threading.Lock()
 
 
 def shipped_rules_dir() -> Path:
@@ -22,43 +24,47 @@ def shipped_rules_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "rules"
 
 
-def _headers(directory: Path) -> list[tuple[str, str, date, date | None, Path]]:
-    out = []
-    for path in sorted(directory.glob("*.yaml")):
-        try:
-            data = load_yaml_plain(path.read_text(encoding="utf-8"), str(path))
-            meta = data["ruleset"]
-            period = meta["effective"]
-            out.append((meta["id"], str(meta["version"]), period["from"], period.get("until"), path))
-        except Exception:
-            continue
-    return out
-
-
 def resolve(spec: str | None = None, on: date | None = None) -> Path:
     """The file for ``spec``: a path, ``ID`` (the version in force on ``on``) or ``ID@VERSION``."""
+    from aidrules.registry.index import find
+
     spec = spec or DEFAULT_RULESET
     as_path = Path(spec)
-    if as_path.suffix in (".yaml", ".yml") or as_path.exists():
+    if as_path.suffix in (".yaml", ".yml") or as_path.is_file():
         return as_path
-    rid, _, version = spec.partition("@")
-    candidates = [h for h in _headers(shipped_rules_dir()) if h[0] == rid]
-    if version:
-        candidates = [h for h in candidates if h[1] == version]
-    elif on is not None:
-        candidates = [h for h in candidates if h[2] <= on and (h[3] is None or on <= h[3])] or candidates
-    if not candidates:
-        known = sorted({h[0] + "@" + h[1] for h in _headers(shipped_rules_dir())})
-        message = f"no rule set `{spec}`; available: {', '.join(known) or 'none'}"
-        raise RuleSetNotFoundError(message, [Diagnostic("RS501", message, path=spec)])
-    return max(candidates, key=lambda h: h[2])[4]
+    return find(spec, on)
 
 
-def load(spec: str | None = None, on: date | None = None) -> CompiledRuleSet:
+def load(spec: str | None = None, on: date | None = None, *, public_key: str | Path | None = None) -> CompiledRuleSet:
     """Load a rule set by path, ``ID`` or ``ID@VERSION`` (default: the shipped reference set).
+
+    Compiled rule sets are immutable, so a rule set whose files have not changed is compiled once
+    per process and shared. With ``public_key``, every layer must carry a valid Ed25519 signature
+    by that key (see :mod:`aidrules.registry.signing`), or a :class:`RuleSetError` is raised.
 
     Example:
         >>> load().id
         'noord-limburg-budgethulp'
     """
-    return load_ruleset(resolve(spec, on))
+    path = resolve(spec, on).resolve()
+    if public_key is not None:
+        from aidrules.registry.signing import Verifier
+
+        return load_ruleset(path, verify=Verifier(Path(public_key)))
+    with _cache_lock:
+        cached = _cache.get(path)
+    if cached is not None and all(_stamp(Path(f)) == s for f, s in cached[1]):
+        return cached[0]
+    rs = load_ruleset(path)
+    stamps = tuple((f, _stamp(Path(f))) for f in rs.files)
+    with _cache_lock:
+        _cache[path] = (rs, stamps)
+    return rs
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (st.st_mtime_ns, st.st_size)

@@ -1,0 +1,170 @@
+"""Commands for versioned, layered and signed rule sets: list, keygen, sign, verify, diff, rerun."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aidrules.cli.main import Format, app, fail
+from aidrules.errors import AidrulesError, Diagnostic, FactsError, Severity
+
+
+@app.command("list")
+def list_rulesets(
+    rules_dir: Annotated[list[Path] | None, typer.Option("--rules-dir", help="Also search this directory.")] = None,
+    format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+) -> None:
+    """List the rule sets available, their versions and effective periods."""
+    from aidrules.registry.index import discover, period_diagnostics
+
+    entries = discover(rules_dir or [])
+    problems = period_diagnostics(entries)
+    if format is Format.json:
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "id": e.id,
+                        "version": e.version,
+                        "from": e.effective_from.isoformat(),
+                        "until": e.effective_until.isoformat() if e.effective_until else None,
+                        "extends": e.extends,
+                        "decides": e.decides,
+                        "path": str(e.path),
+                        "title": e.title,
+                    }
+                    for e in entries
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for e in entries:
+            until = e.effective_until.isoformat() if e.effective_until else "…"
+            base = f"  (extends {e.extends})" if e.extends else ""
+            kind = "" if e.decides else "  [basislaag]"
+            typer.echo(f"{e.label:45} {e.effective_from} – {until:10}  {e.title}{base}{kind}")
+    for d in problems:
+        typer.echo(str(d), err=True)
+    if any(d.severity == Severity.ERROR for d in problems):
+        raise typer.Exit(2)
+
+
+@app.command()
+def keygen(
+    out: Annotated[Path, typer.Option("--out", help="Directory for NAME.key (private) and NAME.pub.")] = Path("."),
+    name: Annotated[str, typer.Option("--name", help="File name of the key pair.")] = "aidrules",
+) -> None:
+    """Create an Ed25519 key pair for signing rule sets."""
+    from aidrules.registry.signing import keygen as make_keys
+
+    try:
+        private, public = make_keys(out, name)
+    except AidrulesError as exc:
+        fail(exc)
+    typer.echo(
+        f"private key: {private} (keep it secret)\npublic key:  {public} (share it with whoever loads the rules)"
+    )
+
+
+@app.command()
+def sign(
+    rules: Annotated[list[Path], typer.Argument(help="Rule files to sign (each layer is signed on its own).")],
+    key: Annotated[Path, typer.Option("--key", help="Ed25519 private key (PEM).")],
+) -> None:
+    """Sign rule files: writes FILE.sig beside each."""
+    from aidrules.registry.signing import sign as sign_file
+
+    try:
+        for path in rules:
+            typer.echo(f"signed {path} → {sign_file(path, key)}")
+    except AidrulesError as exc:
+        fail(exc)
+    except OSError as exc:
+        fail(FactsError(str(exc), [Diagnostic("RS000", f"cannot read {exc.filename}: {exc.strerror}")]))
+
+
+@app.command()
+def verify(
+    rules: Annotated[Path, typer.Argument(help="A rule file; every layer it extends is verified too.")],
+    public_key: Annotated[Path, typer.Option("--public-key", help="Ed25519 public key (PEM).")],
+) -> None:
+    """Check the signatures of a rule set and of every layer it extends (exit 2 if any fails)."""
+    from aidrules.ruleset.shipped import load, resolve
+
+    try:
+        rs = load(str(resolve(str(rules))), public_key=public_key)
+    except AidrulesError as exc:
+        fail(exc)
+    typer.echo(f"{rs.id}@{rs.version}: every layer carries a valid signature ({', '.join(rs.layers)})")
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="The old rule set: a path, ID@VERSION.")],
+    new: Annotated[str, typer.Argument(help="The new rule set: a path, ID@VERSION.")],
+    format: Annotated[Format, typer.Option("--format", help="markdown or json.")] = Format.markdown,
+    cases: Annotated[
+        Path | None, typer.Option("--cases", help="Fixture directory (default fixtures/reference).")
+    ] = None,
+) -> None:
+    """What changed between two versions, and which cases get another outcome."""
+    from aidrules.registry.diff import diff as compare_sets
+    from aidrules.registry.diff import load_cases, to_markdown
+    from aidrules.ruleset.shipped import load
+
+    try:
+        old_rs, new_rs = load(old), load(new)
+        case_dir = cases or _default_cases()
+        report = compare_sets(old_rs, new_rs, load_cases(case_dir) if case_dir else [])
+    except AidrulesError as exc:
+        fail(exc)
+    typer.echo(report.to_json() if format is Format.json else to_markdown(report), nl=False)
+
+
+def _default_cases() -> Path | None:
+    from aidrules.ruleset.shipped import shipped_rules_dir
+
+    candidate = shipped_rules_dir().parent / "fixtures" / "reference"
+    if candidate.is_dir():
+        return candidate
+    here = Path("fixtures/reference")
+    return here if here.is_dir() else None
+
+
+@app.command()
+def rerun(
+    decision: Annotated[Path, typer.Argument(help="A stored decision (its JSON).")],
+    case: Annotated[Path, typer.Argument(help="The case it was made for.")],
+    rules: Annotated[str | None, typer.Option("--rules", help="The other rule set: path, ID or ID@VERSION.")] = None,
+) -> None:
+    """Re-evaluate a stored decision's case under other rules and show what changed."""
+    from aidrules.engine.decision import Decision
+    from aidrules.facts.parse import read_case_text
+    from aidrules.registry.diff import rerun as rerun_case
+    from aidrules.ruleset.shipped import load
+
+    try:
+        try:
+            stored = Decision.model_validate_json(decision.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            message = f"{decision}: not a stored aidrules decision ({str(exc).splitlines()[0]})"
+            raise FactsError(message, [Diagnostic("CF005", message, path=str(decision))]) from None
+        facts = read_case_text(case.read_text(encoding="utf-8"), str(case))
+        other = load(rules, stored.on if isinstance(stored.on, date) else None)
+        after, changes = rerun_case(stored, facts, other)
+    except AidrulesError as exc:
+        fail(exc)
+    except OSError as exc:
+        fail(FactsError(str(exc), [Diagnostic("CF004", f"cannot read {exc.filename}: {exc.strerror}")]))
+    before = f"{stored.ruleset.id}@{stored.ruleset.version}"
+    typer.echo(f"{before} → {after.ruleset.id}@{after.ruleset.version} on {stored.on}")
+    if not changes:
+        typer.echo("no change: the same decision")
+    for line in changes:
+        typer.echo(f"- {line}")

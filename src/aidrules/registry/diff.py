@@ -1,0 +1,444 @@
+"""What changed between two rule-set versions, in plain words, and what it changes for cases.
+
+``diff`` lists changed parameters, rules and texts, then the **impact**: which fixture cases and
+which generated boundary profiles (cases just either side of every changed threshold) get
+another outcome, and why (the rules that decided differently). ``compare`` is also the heart of
+"re-run under new rules" for a stored decision.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from aidrules.engine.decision import Decision
+from aidrules.errors import AidrulesError
+from aidrules.expr import nodes as n
+from aidrules.ruleset.compiled import CompiledRuleSet, Template
+from aidrules.ruleset.schema import Texts
+
+#: At most this many boundary profiles are generated per changed parameter.
+MAX_PROFILES_PER_PARAMETER = 8
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between two rule sets (``kind``: added / removed / changed)."""
+
+    section: str
+    item: str
+    kind: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class OutcomeChange:
+    """A case whose decision differs between two versions."""
+
+    case: str
+    on: str
+    before: str
+    after: str
+    differences: list[str]
+
+
+@dataclass
+class DiffReport:
+    old: str
+    new: str
+    changes: list[Change] = field(default_factory=list)
+    fixture_impact: list[OutcomeChange] = field(default_factory=list)
+    profile_impact: list[OutcomeChange] = field(default_factory=list)
+    cases_checked: int = 0
+    profiles_checked: int = 0
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n"
+
+
+# -- comparing decisions ------------------------------------------------------------------------
+
+
+def compare(before: Decision, after: Decision) -> list[str]:
+    """The differences between two decisions for the same case, in plain words (English ids)."""
+    out: list[str] = []
+    if before.recommendation != after.recommendation:
+        out.append(f"recommendation: {before.recommendation} → {after.recommendation}")
+    for section, old_map, new_map in (
+        ("form", before.forms, after.forms),
+        ("principle", before.principles, after.principles),
+    ):
+        for key in sorted(set(old_map) | set(new_map)):
+            a = old_map[key].status if key in old_map else "(absent)"
+            b = new_map[key].status if key in new_map else "(absent)"
+            if a != b:
+                out.append(f"{section} {key}: {a} → {b}")
+    old_actions = {a.id: a for a in before.actions}
+    new_actions = {a.id: a for a in after.actions}
+    for key in sorted(set(old_actions) | set(new_actions)):
+        a_act, b_act = old_actions.get(key), new_actions.get(key)
+        a_txt = f"{a_act.status} {_values(a_act.values)}" if a_act else "not proposed"
+        b_txt = f"{b_act.status} {_values(b_act.values)}" if b_act else "not proposed"
+        if a_txt != b_txt:
+            out.append(f"action {key}: {a_txt} → {b_txt}")
+    old_reasons = {r.rule: r.outcome for r in before.reasons if r.kind == "condition"}
+    for r in after.reasons:
+        if r.kind == "condition" and r.rule in old_reasons and old_reasons[r.rule] != r.outcome:
+            out.append(f"rule {r.rule}: {_outcome(old_reasons[r.rule])} → {_outcome(r.outcome)} ({r.message})")
+    for key in sorted(set(before.values) | set(after.values)):
+        a_val, b_val = before.values.get(key), after.values.get(key)
+        if a_val != b_val:
+            out.append(f"value {key}: {a_val} → {b_val}")
+    return out
+
+
+def _values(values: dict[str, Any]) -> str:
+    return "(" + ", ".join(f"{k} {v}" for k, v in values.items()) + ")" if values else ""
+
+
+def _outcome(value: bool | None) -> str:
+    return {True: "true", False: "false", None: "unknown"}[value]
+
+
+def rerun(stored: Decision, case: dict[str, Any], rules: CompiledRuleSet) -> tuple[Decision, list[str]]:
+    """Evaluate ``case`` under ``rules`` on the stored decision's date, and list what changed."""
+    day = stored.on
+    period = rules.meta.effective
+    inside = period.from_ <= day and (period.until is None or day <= period.until)
+    after = rules.evaluate(case, day, lang=stored.lang, check_period=inside)
+    return after, compare(stored, after)
+
+
+# -- comparing rule sets --------------------------------------------------------------------------
+
+
+def _texts(t: Texts | None) -> str:
+    return " | ".join(t.get(lang) for lang in ("nl", "fr", "en")) if t else ""
+
+
+def _template(t: Template) -> str:
+    parts = []
+    for lang in ("nl", "fr", "en"):
+        parts.append("".join(p if isinstance(p, str) else "{" + p.source + "}" for p in t.parts.get(lang, ())))
+    return " | ".join(parts)
+
+
+def _param_values(rs: CompiledRuleSet, pid: str) -> list[tuple[str, str]]:
+    return [(v.valid_from.isoformat(), _show(v.value)) for v in rs.parameters[pid].values]
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def rule_changes(old: CompiledRuleSet, new: CompiledRuleSet) -> list[Change]:
+    out: list[Change] = []
+
+    for pid in sorted(old.parameters.keys() - new.parameters.keys()):
+        out.append(Change("parameter", pid, "removed", f"parameter `{pid}` was removed"))
+    for pid in sorted(new.parameters.keys() - old.parameters.keys()):
+        out.append(Change("parameter", pid, "added", f"parameter `{pid}` was added: {_param_values(new, pid)}"))
+    for pid in sorted(old.parameters.keys() & new.parameters.keys()):
+        a_vals, b_vals = _param_values(old, pid), _param_values(new, pid)
+        if a_vals != b_vals:
+            changed = [f"from {d}: {v}" for d, v in b_vals if (d, v) not in a_vals]
+            dropped = [f"from {d}: {v}" for d, v in a_vals if (d, v) not in b_vals]
+            detail = (
+                f"parameter `{pid}` values changed"
+                + (f"; now {', '.join(changed)}" if changed else "")
+                + (f"; no longer {', '.join(dropped)}" if dropped else "")
+            )
+            out.append(Change("parameter", pid, "changed", detail))
+        if _texts(old.parameters[pid].title) != _texts(new.parameters[pid].title):
+            out.append(Change("parameter", pid, "changed", f"parameter `{pid}` title changed"))
+    a_named = {v.id: v for v in old.plan}
+    b_named = {v.id: v for v in new.plan}
+    for key in sorted(a_named.keys() - b_named.keys()):
+        out.append(Change(a_named[key].kind, key, "removed", f"{a_named[key].kind} `{key}` was removed"))
+    for key in sorted(b_named.keys() - a_named.keys()):
+        out.append(
+            Change(
+                b_named[key].kind, key, "added", f"{b_named[key].kind} `{key}` was added: `{b_named[key].expr.source}`"
+            )
+        )
+    for key in sorted(a_named.keys() & b_named.keys()):
+        a_item, b_item = a_named[key], b_named[key]
+        if " ".join(a_item.expr.source.split()) != " ".join(b_item.expr.source.split()):
+            out.append(
+                Change(
+                    b_item.kind,
+                    key,
+                    "changed",
+                    f"{b_item.kind} `{key}`: `{' '.join(a_item.expr.source.split())}` → "
+                    f"`{' '.join(b_item.expr.source.split())}`",
+                )
+            )
+        if _texts(a_item.title) != _texts(b_item.title) or {k: _template(t) for k, t in a_item.messages.items()} != {
+            k: _template(t) for k, t in b_item.messages.items()
+        }:
+            out.append(Change(b_item.kind, key, "changed", f"{b_item.kind} `{key}`: texts changed"))
+        if a_item.source != b_item.source:
+            out.append(
+                Change(
+                    b_item.kind, key, "changed", f"{b_item.kind} `{key}`: source `{a_item.source}` → `{b_item.source}`"
+                )
+            )
+    for label, a_specs, b_specs in (("principle", old.principles, new.principles), ("form", old.forms, new.forms)):
+        a_map = {s.id: s for s in a_specs}
+        b_map = {s.id: s for s in b_specs}
+        for key in sorted(a_map.keys() ^ b_map.keys()):
+            kind = "removed" if key in a_map else "added"
+            out.append(Change(label, key, kind, f"{label} `{key}` was {kind}"))
+        for key in sorted(a_map.keys() & b_map.keys()):
+            if a_map[key].requires != b_map[key].requires:
+                out.append(
+                    Change(
+                        label,
+                        key,
+                        "changed",
+                        f"{label} `{key}` now requires "
+                        f"{', '.join(b_map[key].requires)} (was {', '.join(a_map[key].requires)})",
+                    )
+                )
+    a_rows = [(r.recommend, r.when.source) for r in old.rows]
+    b_rows = [(r.recommend, r.when.source) for r in new.rows]
+    if a_rows != b_rows or old.otherwise != new.otherwise:
+        out.append(
+            Change(
+                "recommendation",
+                "order",
+                "changed",
+                "recommendation order: " + " → ".join(r for r, _ in b_rows) + f", otherwise {new.otherwise} "
+                f"(was {' → '.join(r for r, _ in a_rows)}, otherwise {old.otherwise})",
+            )
+        )
+    a_actions = {a.id: a for a in old.actions}
+    b_actions = {a.id: a for a in new.actions}
+    for key in sorted(a_actions.keys() ^ b_actions.keys()):
+        kind = "removed" if key in a_actions else "added"
+        out.append(Change("action", key, kind, f"action `{key}` was {kind}"))
+    for key in sorted(a_actions.keys() & b_actions.keys()):
+        if a_actions[key].when.source != b_actions[key].when.source:
+            out.append(
+                Change(
+                    "action",
+                    key,
+                    "changed",
+                    f"action `{key}` now when `{b_actions[key].when.source}` (was `{a_actions[key].when.source}`)",
+                )
+            )
+        a_vals = [(v.id, v.expr.source) for v in a_actions[key].values]
+        b_vals = [(v.id, v.expr.source) for v in b_actions[key].values]
+        if a_vals != b_vals:
+            out.append(Change("action", key, "changed", f"action `{key}`: computed values changed"))
+    return out
+
+
+# -- impact -------------------------------------------------------------------------------------
+
+
+def _decide(rules: CompiledRuleSet, case: dict[str, Any], day: date) -> Decision | str:
+    try:
+        return rules.evaluate(case, day, check_period=False)
+    except AidrulesError as exc:
+        return f"error: {exc}"
+
+
+def _impact(
+    name: str, case: dict[str, Any], day: date, old: CompiledRuleSet, new: CompiledRuleSet
+) -> OutcomeChange | None:
+    before = _decide(old, case, day)
+    after = _decide(new, case, day)
+    if isinstance(before, str) or isinstance(after, str):
+        if str(before) == str(after):
+            return None
+        b_txt = before if isinstance(before, str) else before.recommendation
+        a_txt = after if isinstance(after, str) else after.recommendation
+        return OutcomeChange(name, day.isoformat(), b_txt, a_txt, [])
+    differences = compare(before, after)
+    outcome_level = [d for d in differences if not d.startswith(("value ", "rule "))]
+    if not outcome_level:
+        return None
+    return OutcomeChange(name, day.isoformat(), before.recommendation, after.recommendation, differences)
+
+
+def _threshold_sites(rules: CompiledRuleSet, parameter: str) -> list[tuple[str, n.Compare]]:
+    """Conditions comparing something with an expression that reads ``parameter`` (directly or via derived values)."""
+    depends: set[str] = {parameter}
+    for item in rules.plan:  # dependency order: a derived value depends on `parameter` if any input does
+        if item.kind == "derived" and item.expr.names & depends:
+            depends.add(item.id)
+    sites = []
+    for item in rules.plan:
+        if item.kind != "condition":
+            continue
+        for node in n.walk(item.expr.node):
+            if isinstance(node, n.Compare) and node.op in ("<", "<=", ">", ">="):
+                sides = [{x.dotted for x in n.walk(side) if isinstance(x, n.Name)} for side in (node.left, node.right)]
+                if sides[0] & depends or sides[1] & depends:
+                    sites.append((item.id, node))
+    return sites
+
+
+def _numeric_paths(case: dict[str, Any]) -> list[tuple[str | int, ...]]:
+    out: list[tuple[str | int, ...]] = []
+    for section in ("incomes", "expenses", "debts"):
+        for i, item in enumerate(case.get(section) or []):
+            for key in ("monthly_net", "monthly", "amount"):
+                if isinstance(item, dict) and key in item:
+                    out.append((section, i, key))
+    if isinstance(case.get("client"), dict) and "motivation" in case["client"]:
+        out.append(("client", "motivation"))
+    return out
+
+
+def _with(case: dict[str, Any], path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
+    changed = copy.deepcopy(case)
+    node: Any = changed
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+    return changed
+
+
+def _condition(rules: CompiledRuleSet, case: dict[str, Any], day: date, rule: str) -> bool | None:
+    decision = _decide(rules, case, day)
+    if isinstance(decision, str):
+        return None
+    for r in decision.reasons:
+        if r.rule == rule:
+            return r.outcome
+    return None
+
+
+def _flip_point(
+    rules: CompiledRuleSet, case: dict[str, Any], day: date, rule: str, path: tuple[str | int, ...]
+) -> Decimal | None:
+    """The smallest value of the fact at ``path`` where ``rule`` flips, by bisection (in cents or units)."""
+    integer = path[-1] == "motivation"
+    lo, hi = (Decimal(0), Decimal(4)) if integer else (Decimal(0), Decimal(20000))
+    step = Decimal(1) if integer else Decimal("0.01")
+
+    def value(v: Decimal) -> Any:
+        return int(v) if integer else str(v.quantize(step))
+
+    at_lo = _condition(rules, _with(case, path, value(lo if integer or path[-1] != "amount" else step)), day, rule)
+    at_hi = _condition(rules, _with(case, path, value(hi)), day, rule)
+    if at_lo is None or at_hi is None or at_lo == at_hi:
+        return None
+    if not integer and path[-1] == "amount":
+        lo = step
+    for _ in range(40):
+        if hi - lo <= step:
+            break
+        mid = ((lo + hi) / 2).quantize(step)
+        if _condition(rules, _with(case, path, value(mid)), day, rule) == at_lo:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+def boundary_profiles(
+    old: CompiledRuleSet, new: CompiledRuleSet, changed: list[str], cases: list[tuple[str, dict[str, Any], date]]
+) -> tuple[list[OutcomeChange], int]:
+    """Cases just either side of each changed threshold, under both versions."""
+    impact: list[OutcomeChange] = []
+    checked = 0
+    for parameter in changed:
+        profiles = 0
+        for rule, _node in _threshold_sites(new, parameter):
+            for name, case, day in cases:
+                if profiles >= MAX_PROFILES_PER_PARAMETER:
+                    break
+                for path in _numeric_paths(case):
+                    points = {_flip_point(old, case, day, rule, path), _flip_point(new, case, day, rule, path)}
+                    points.discard(None)
+                    if len(points) < 2:
+                        continue
+                    integer = path[-1] == "motivation"
+                    step = Decimal(1) if integer else Decimal("0.01")
+                    for point in sorted(p for p in points if p is not None):
+                        for v in (point - step, point):
+                            value: Any = int(v) if integer else str(v)
+                            label = f"{name} with {'.'.join(map(str, path))} = {value} ({parameter})"
+                            checked += 1
+                            profiles += 1
+                            found = _impact(label, _with(case, path, value), day, old, new)
+                            if found is not None:
+                                impact.append(found)
+                    break
+                else:
+                    continue
+                break
+    return impact, checked
+
+
+def diff(old: CompiledRuleSet, new: CompiledRuleSet, cases: list[tuple[str, dict[str, Any], date]]) -> DiffReport:
+    """Compare two rule sets and the outcomes of ``cases`` (name, facts, date) under both."""
+    report = DiffReport(f"{old.id}@{old.version}", f"{new.id}@{new.version}")
+    report.changes = rule_changes(old, new)
+    for name, case, day in cases:
+        report.cases_checked += 1
+        found = _impact(name, case, day, old, new)
+        if found is not None:
+            report.fixture_impact.append(found)
+    changed_params = sorted({c.item for c in report.changes if c.section == "parameter" and c.kind == "changed"})
+    report.profile_impact, report.profiles_checked = boundary_profiles(old, new, changed_params, cases)
+    return report
+
+
+def load_cases(directory: Path) -> list[tuple[str, dict[str, Any], date]]:
+    """Fixture cases of a directory (``fixtures/reference`` by default) as (name, facts, date)."""
+    from aidrules.testing.fixtures import load_fixture
+
+    out = []
+    for path in sorted(directory.glob("*.yaml")):
+        fixture = load_fixture(path)
+        day = fixture.case.get("on")
+        if isinstance(day, date):
+            out.append((path.stem, fixture.case, day))
+    return out
+
+
+def to_markdown(report: DiffReport) -> str:
+    """A reviewer-readable report (headings in Dutch, the rule ids as they are in the files)."""
+    lines = [f"# Wijzigingen {report.old} → {report.new}", ""]
+    lines += ["## Gewijzigde parameters, regels en teksten", ""]
+    if not report.changes:
+        lines.append("Geen inhoudelijke wijzigingen.")
+    for c in report.changes:
+        lines.append(f"- **{c.kind}** — {c.detail}")
+    lines += [
+        "",
+        "## Gevolgen voor de testcasussen",
+        "",
+        f"{report.cases_checked} casussen opnieuw beslist met beide versies; "
+        f"{len(report.fixture_impact)} met een andere uitkomst.",
+        "",
+    ]
+    for o in report.fixture_impact:
+        lines.append(f"### {o.case} ({o.on}): {o.before} → {o.after}")
+        lines.extend(f"- {d}" for d in o.differences)
+        lines.append("")
+    lines += [
+        "## Gevolgen rond de gewijzigde drempels",
+        "",
+        f"{report.profiles_checked} grensprofielen (net onder en op elke oude en nieuwe drempel); "
+        f"{len(report.profile_impact)} met een andere uitkomst.",
+        "",
+    ]
+    for o in report.profile_impact:
+        lines.append(f"### {o.case}: {o.before} → {o.after}")
+        lines.extend(f"- {d}" for d in o.differences if not d.startswith("value "))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,305 @@
+"""Layered rule sets: ``extends: <id>@<version>`` overlays on a base, merged without mutating it.
+
+A chain runs from the base (e.g. federal amounts) through regional policy to a local overlay.
+An overlay may
+
+* override a parameter's ``values`` (and its ``title``/``policy_choice``),
+* replace a derived value, condition, principle, form, action or the recommendation whole,
+* add new items of any kind, and texts,
+* ``disable`` derived values, conditions or actions of its base,
+
+but never touch an item its base marked ``locked: true`` (the legal admission conditions of
+collective debt settlement, the five principles, the federal amounts in the reference set).
+Every item of the merged rule set remembers the layer it came from.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from aidrules.errors import Diagnostic, RuleSetError, Span
+from aidrules.limits import Limits
+from aidrules.ruleset.yamlload import Path as YPath
+from aidrules.ruleset.yamlload import Pos, YamlDocument, load_yaml
+
+#: Sections whose items an overlay may replace, add or (some of them) disable.
+ITEM_SECTIONS = ("parameters", "derived", "conditions", "principles", "forms", "actions")
+DISABLABLE = ("derived", "conditions", "actions")
+#: What an overlay may change on an existing parameter without redefining it.
+PARAMETER_OVERRIDES = frozenset({"values", "title", "policy_choice"})
+#: Longest chain of layers accepted (a cycle is reported long before).
+MAX_LAYERS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """One rule file of a chain."""
+
+    label: str  # "id@version"
+    file: str
+    doc: YamlDocument
+    text: str
+    digest: str  # sha256 of the layer's canonical form
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.doc.data if isinstance(self.doc.data, dict) else {}
+
+
+def canonical(value: Any) -> Any:
+    """A JSON-able form independent of YAML layout, comments and number formatting."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | Decimal):
+        number = Decimal(value).normalize()
+        return {"$n": format(number, "f")}
+    if isinstance(value, date):
+        return {"$d": value.isoformat()}
+    if isinstance(value, dict):
+        return {str(k): canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [canonical(v) for v in value]
+    raise TypeError(f"cannot fingerprint {type(value).__name__}")  # pragma: no cover - loader makes no others
+
+
+def digest(data: Any) -> str:
+    blob = json.dumps(canonical(data), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def chain_fingerprint(layers: list[Layer]) -> str:
+    """The fingerprint of a whole chain: it changes when any layer changes semantically."""
+    blob = "\n".join(f"{layer.label}:{layer.digest}" for layer in layers)
+    return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def label_of(data: Any) -> str:
+    meta = data.get("ruleset") if isinstance(data, dict) else None
+    if isinstance(meta, dict):
+        return f"{meta.get('id', '?')}@{meta.get('version', '?')}"
+    return "?@?"
+
+
+Verify = Callable[[str, bytes], None]
+
+
+def read_layer(path: Path, verify: Verify | None = None) -> tuple[Layer, list[Diagnostic]]:
+    """Parse one rule file (not yet validated) as a layer; ``verify`` checks its bytes first."""
+    try:
+        data = path.read_bytes()
+        if verify is not None:
+            verify(str(path), data)
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        d = Diagnostic("RS000", f"cannot read the rule file: {exc}", Span(str(path), 1, 1))
+        raise RuleSetError(str(d), [d]) from None
+    return layer_from_text(text, str(path))
+
+
+def layer_from_text(text: str, file: str, *, limits: Limits | None = None) -> tuple[Layer, list[Diagnostic]]:
+    doc, diagnostics = load_yaml(text, file, limits=limits)
+    return Layer(label_of(doc.data), file, doc, text, digest(doc.data)), diagnostics
+
+
+def load_chain(
+    top: Layer, find: Callable[[str], Path] | None, verify: Verify | None = None
+) -> tuple[list[Layer], list[Diagnostic]]:
+    """The chain from the base to ``top``, following ``extends``."""
+    chain = [top]
+    diagnostics: list[Diagnostic] = []
+    seen = {top.label}
+    current = top
+    while isinstance(current.data.get("extends"), str):
+        spec = current.data["extends"]
+        span = current.doc.span(("extends",))
+        if "@" not in spec:
+            diagnostics.append(
+                Diagnostic(
+                    "RS701",
+                    f"`extends: {spec}` must pin a version",
+                    span,
+                    "write `extends: <id>@<version>`, e.g. noord-limburg-budgethulp@2025.1",
+                )
+            )
+            break
+        if find is None:
+            diagnostics.append(
+                Diagnostic(
+                    "RS702",
+                    f"cannot look up `{spec}` here",
+                    span,
+                    "load the file through aidrules.load() or the command line",
+                )
+            )
+            break
+        try:
+            base, found = read_layer(find(spec), verify)
+        except RuleSetError as exc:
+            if verify is not None and any(d.code.startswith("RS8") for d in exc.diagnostics):
+                raise
+            diagnostics.extend(
+                [
+                    Diagnostic("RS702", f"the base `{spec}` cannot be loaded: {d.message}", span, d.hint)
+                    for d in exc.diagnostics
+                ]
+                or [Diagnostic("RS702", str(exc), span)]
+            )
+            break
+        diagnostics.extend(found)
+        if base.label != spec:
+            diagnostics.append(Diagnostic("RS702", f"`{spec}` resolved to a file declaring `{base.label}`", span))
+            break
+        if base.label in seen or len(chain) >= MAX_LAYERS:
+            diagnostics.append(Diagnostic("RS703", f"layers extend each other in a circle at `{spec}`", span))
+            break
+        seen.add(base.label)
+        chain.insert(0, base)
+        current = base
+    return chain, diagnostics
+
+
+def _positions_under(doc: YamlDocument, prefix: YPath, file: str) -> dict[YPath, Pos]:
+    n = len(prefix)
+    out = {}
+    for path, pos in doc.positions.items():
+        if path[:n] == prefix:
+            out[path] = Pos(pos.line, pos.column, pos.key_line, pos.key_column, pos.style, file)
+    return out
+
+
+@dataclass
+class Merged:
+    data: dict[str, Any]
+    doc: YamlDocument
+    texts: dict[str, str]
+    provenance: dict[str, str]  # "parameters.minimum_motivation" -> "id@version"
+    diagnostics: list[Diagnostic]
+
+
+def merge(chain: list[Layer]) -> Merged:
+    """Apply each layer of ``chain`` on a copy of the one before it."""
+    base = chain[0]
+    data: dict[str, Any] = copy.deepcopy(base.data)
+    data.pop("extends", None)
+    positions = _positions_under(base.doc, (), base.file)
+    provenance: dict[str, str] = {}
+    for section in (*ITEM_SECTIONS,):
+        for item in data.get(section) or {}:
+            provenance[f"{section}.{item}"] = base.label
+    for section in ("recommendation", "reviews"):
+        if section in data:
+            provenance[section] = base.label
+    diagnostics: list[Diagnostic] = []
+    for layer in chain[1:]:
+        _apply(layer, data, positions, provenance, diagnostics)
+    doc = YamlDocument(data, positions, chain[-1].file)
+    return Merged(data, doc, {layer.file: layer.text for layer in chain}, provenance, diagnostics)
+
+
+def _locked(item: Any) -> bool:
+    return isinstance(item, dict) and item.get("locked") is True
+
+
+def _apply(
+    layer: Layer,
+    data: dict[str, Any],
+    positions: dict[YPath, Pos],
+    provenance: dict[str, str],
+    diagnostics: list[Diagnostic],
+) -> None:
+    overlay = layer.data
+    doc = layer.doc
+
+    def refuse(path: YPath, what: str) -> None:
+        diagnostics.append(
+            Diagnostic(
+                "RS704",
+                f"{what} is locked by its base and cannot be changed by `{layer.label}`",
+                doc.span(path, key=True),
+                "locked items (legal conditions, the five principles, federal amounts) change only in their base",
+            )
+        )
+
+    def take(path: YPath) -> None:
+        for p in [p for p in positions if p[: len(path)] == path]:
+            del positions[p]
+        positions.update(_positions_under(doc, path, layer.file))
+
+    # metadata is the overlay's own
+    for key in ("aidrules", "ruleset"):
+        if key in overlay:
+            data[key] = copy.deepcopy(overlay[key])
+            take((key,))
+    disabled = overlay.get("disable") or []
+    if not isinstance(disabled, list):
+        diagnostics.append(
+            Diagnostic("RS705", "`disable` must be a list such as [conditions.x, actions.y]", doc.span(("disable",)))
+        )
+        disabled = []
+    for i, ref in enumerate(disabled):
+        section, _, item = str(ref).partition(".")
+        if section not in DISABLABLE or not item:
+            diagnostics.append(
+                Diagnostic(
+                    "RS705",
+                    f"cannot disable `{ref}`",
+                    doc.span(("disable", i)),
+                    f"name a {', '.join(DISABLABLE)} item, e.g. `actions.referral`",
+                )
+            )
+            continue
+        items = data.get(section) or {}
+        if item not in items:
+            diagnostics.append(Diagnostic("RS705", f"`{ref}` is not in the base", doc.span(("disable", i))))
+            continue
+        if _locked(items[item]):
+            refuse(("disable", i), f"`{ref}`")
+            continue
+        del items[item]
+        provenance[f"{section}.{item}"] = f"disabled by {layer.label}"
+        take((section, item))
+    for section in ITEM_SECTIONS:
+        items = overlay.get(section)
+        if not isinstance(items, dict):
+            continue
+        target = data.setdefault(section, {})
+        for item_id, item in items.items():
+            path: YPath = (section, item_id)
+            existing = target.get(item_id)
+            if existing is not None and _locked(existing):
+                refuse(path, f"`{section}.{item_id}`")
+                continue
+            if (
+                existing is not None
+                and section == "parameters"
+                and isinstance(item, dict)
+                and set(item) <= PARAMETER_OVERRIDES
+            ):
+                merged = dict(existing)
+                merged.update(copy.deepcopy(item))
+                target[item_id] = merged
+                for key in item:
+                    take((*path, key))
+            else:
+                target[item_id] = copy.deepcopy(item)
+                take(path)
+            provenance[f"{section}.{item_id}"] = layer.label
+    if "recommendation" in overlay:
+        if _locked(data.get("recommendation")):
+            refuse(("recommendation",), "the recommendation")
+        else:
+            data["recommendation"] = copy.deepcopy(overlay["recommendation"])
+            take(("recommendation",))
+            provenance["recommendation"] = layer.label
+    if "reviews" in overlay:  # review rules (docs/lifecycle.md): an overlay's section replaces the base's
+        data["reviews"] = copy.deepcopy(overlay["reviews"])
+        take(("reviews",))
+        provenance["reviews"] = layer.label

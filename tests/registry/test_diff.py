@@ -1,0 +1,104 @@
+"""`aidrules diff` between shipped versions, and re-running a stored decision under new rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+import aidrules
+from aidrules.cli.main import app
+from aidrules.registry.diff import compare, diff, load_cases, rule_changes
+from aidrules.ruleset.shipped import shipped_rules_dir
+
+runner = CliRunner()
+FIXTURES = shipped_rules_dir().parent / "fixtures" / "reference"
+
+
+def test_rule_changes_between_the_shipped_versions_are_named() -> None:
+    old = aidrules.load("noord-limburg-budgethulp@2024.1")
+    new = aidrules.load("noord-limburg-budgethulp@2025.1")
+    details = [c.detail for c in rule_changes(old, new)]
+    assert any("maximum_supplementary_aid" in d and "500.00" in d and "400.00" in d for d in details)
+    assert any("dignity_shortfall" in d and "remi.reference_budget" in d for d in details)
+
+
+def test_diff_markdown_names_a_case_whose_outcome_changes() -> None:
+    result = runner.invoke(
+        app, ["diff", "noord-limburg-budgethulp@2024.1", "noord-limburg-budgethulp@2025.1", "--cases", str(FIXTURES)]
+    )
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert text.startswith("# Wijzigingen noord-limburg-budgethulp@2024.1 → noord-limburg-budgethulp@2025.1")
+    # shortfall exactly 500: beyond the old maximum of 400, within the new one of 500
+    assert "### 012-dignity-shortfall-exactly-500 (2025-03-01): none → budget_guidance" in text
+    assert "principle dignity: not_satisfied → satisfied" in text
+    assert "## Gevolgen rond de gewijzigde drempels" in text
+
+
+def test_boundary_profiles_sit_either_side_of_the_changed_threshold() -> None:
+    old = aidrules.load("noord-limburg-budgethulp@2024.1")
+    new = aidrules.load("noord-limburg-budgethulp@2025.1")
+    report = diff(old, new, load_cases(FIXTURES)[:3])
+    assert report.profiles_checked >= 2
+    changed = [o for o in report.profile_impact if any("dignity.floor_reachable" in d for d in o.differences)]
+    assert changed, report.profile_impact
+
+
+def test_diff_json() -> None:
+    result = runner.invoke(
+        app,
+        [
+            "diff",
+            "noord-limburg-budgethulp@2024.1",
+            "noord-limburg-budgethulp@2025.1",
+            "--cases",
+            str(FIXTURES),
+            "--format",
+            "json",
+        ],
+    )
+    data = json.loads(result.stdout)
+    assert data["cases_checked"] == len(list(FIXTURES.glob("*.yaml")))
+    assert any(o["case"].startswith("012-") for o in data["fixture_impact"])
+
+
+def test_an_identical_version_shows_no_change() -> None:
+    rules = aidrules.load("noord-limburg-budgethulp@2025.1")
+    report = diff(rules, rules, load_cases(FIXTURES)[:5])
+    assert report.changes == [] and report.fixture_impact == [] and report.profile_impact == []
+
+
+def test_rerun_a_stored_decision_under_the_local_overlay(tmp_path: Path) -> None:
+    case = FIXTURES / "022-debt-exactly-36-months-capacity.yaml"
+    from aidrules.testing import load_fixture
+
+    facts = load_fixture(case).case
+    facts["debts"] = [{"creditor": "X", "kind": "energy", "amount": "11200.00", "enforcement": "reminder"}]
+    regional = aidrules.load("noord-limburg-budgethulp@2025.1").evaluate(facts)
+    stored = tmp_path / "decision.json"
+    stored.write_text(regional.to_json(), encoding="utf-8")
+    case_file = tmp_path / "case.json"
+    case_file.write_text(json.dumps(facts, default=str), encoding="utf-8")
+    result = runner.invoke(app, ["rerun", str(stored), str(case_file), "--rules", "ocmw-voorbeeldgem"])
+    assert result.exit_code == 0, result.output
+    assert "noord-limburg-budgethulp@2025.1 → ocmw-voorbeeldgem@2025.1" in result.stdout
+    assert f"recommendation: {regional.recommendation} → budget_guidance" in result.stdout
+
+
+def test_rerun_with_the_same_rules_shows_no_change(tmp_path: Path) -> None:
+    from aidrules.testing import load_fixture
+
+    facts = load_fixture(FIXTURES / "001-single-wage-guidance-baseline.yaml").case
+    decision = aidrules.load("noord-limburg-budgethulp@2025.1").evaluate(facts)
+    assert compare(decision, decision) == []
+
+
+def test_rerun_refuses_a_file_that_is_not_a_decision(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"hello": 1}', encoding="utf-8")
+    case = tmp_path / "case.yaml"
+    case.write_text("on: 2025-03-01\n", encoding="utf-8")
+    result = runner.invoke(app, ["rerun", str(bad), str(case)])
+    assert result.exit_code == 2 and "not a stored aidrules decision" in result.stderr
