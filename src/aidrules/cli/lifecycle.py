@@ -1,0 +1,300 @@
+"""Commands for running dossiers: ``review``, ``journal …`` and the yearly ``report``."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from aidrules.cli.main import Format, Lang, LangOpt, OnOpt, RulesOpt, app, fail
+from aidrules.errors import AidrulesError, Diagnostic, FactsError
+
+if TYPE_CHECKING:
+    from aidrules.journal.keys import DossierKeyer
+    from aidrules.lifecycle.decision import ReviewDecision
+    from aidrules.ruleset.compiled import CompiledRuleSet
+
+journal_app = typer.Typer(
+    no_args_is_help=True,
+    help="The decision journal: record decisions and reviews, list and verify entries.",
+)
+app.add_typer(journal_app, name="journal")
+
+
+class ReportFormat(StrEnum):
+    markdown = "markdown"
+    html = "html"
+    csv = "csv"
+
+
+JournalOpt = Annotated[Path, typer.Option("--journal", help="The journal file (SQLite).")]
+KeyFileOpt = Annotated[
+    Path | None,
+    typer.Option("--key-file", help="The OCMW's journal key (default: $AIDRULES_JOURNAL_KEY_FILE)."),
+]
+DossierOpt = Annotated[str, typer.Option("--dossier", help="The OCMW's dossier number; only its keyed hash is stored.")]
+PreparedOpt = Annotated[str, typer.Option("--prepared-by", help="Staff id of who prepared the decision.")]
+ApprovedOpt = Annotated[
+    str | None,
+    typer.Option("--approved-by", help="Staff id of the approver (another person); without it, a draft is kept."),
+]
+
+
+def _read(path: str, what: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        message = f"cannot read {what} file {path}: {exc}"
+        raise FactsError(message, [Diagnostic("CF004", message, path=path)]) from None
+
+
+def _day(on: str | None) -> date | None:
+    if on is None:
+        return None
+    try:
+        return date.fromisoformat(on)
+    except ValueError:
+        message = f"--on: `{on}` is not a date in the form YYYY-MM-DD"
+        raise FactsError(message, [Diagnostic("CL002", message, path="--on")]) from None
+
+
+def _review(dossier: str, rules: str | None, on: str | None, lang: Lang) -> tuple[CompiledRuleSet, ReviewDecision]:
+    from aidrules.facts.parse import read_case_text
+    from aidrules.lifecycle.engine import evaluate_review
+    from aidrules.lifecycle.model import parse_review_facts
+    from aidrules.ruleset.shipped import load
+
+    facts = parse_review_facts(read_case_text(_read(dossier, "review"), "<stdin>" if dossier == "-" else dossier))
+    day = _day(on) or facts.on or date.today()
+    ruleset = load(rules, day)
+    return ruleset, evaluate_review(ruleset, facts, day, lang=lang.value)
+
+
+def _keyer(key_file: Path | None) -> DossierKeyer:
+    from aidrules.journal.keys import DossierKeyer
+
+    return DossierKeyer.from_file(key_file) if key_file is not None else DossierKeyer.from_environment()
+
+
+@app.command()
+def review(
+    dossier: Annotated[str, typer.Argument(help="Review facts of a running dossier (YAML or JSON), or -.")],
+    rules: RulesOpt = None,
+    on: OnOpt = None,
+    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
+    lang: LangOpt = Lang.nl,
+    full: Annotated[bool, typer.Option("--full", help="Every reason with its values and source.")] = False,
+) -> None:
+    """Review a running dossier: continue, start phase-out, step down or stop (with the reason)."""
+    from aidrules.lifecycle.render import render_review
+
+    try:
+        ruleset, decision = _review(dossier, rules, on, lang)
+    except AidrulesError as exc:
+        fail(exc)
+    if format is Format.json:
+        typer.echo(decision.to_json(), nl=False)
+    else:
+        typer.echo(render_review(decision, ruleset, format.value, full=full), nl=False)
+
+
+@journal_app.command("new-key")
+def new_key(
+    out: Annotated[Path, typer.Option("--out", help="The key file to create (readable by its owner only).")],
+) -> None:
+    """Create a secret journal key. Keep it apart from the journal, like a password."""
+    from aidrules.journal.errors import JournalError
+    from aidrules.journal.keys import DossierKeyer
+
+    if out.exists():
+        fail(JournalError("JR007", f"{out} exists; a key is never overwritten", "--out"))
+    try:
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(DossierKeyer.new_secret() + b"\n")
+    except OSError as exc:
+        fail(JournalError("JR007", f"cannot write {out}: {exc.strerror}", "--out"))
+    typer.echo(f"{out}")
+
+
+@journal_app.command("record-decision")
+def record_decision(
+    case: Annotated[str, typer.Argument(help="Case file (YAML or JSON), or -.")],
+    journal: JournalOpt,
+    dossier: DossierOpt,
+    prepared_by: PreparedOpt,
+    approved_by: ApprovedOpt = None,
+    rules: RulesOpt = None,
+    on: OnOpt = None,
+    key_file: KeyFileOpt = None,
+) -> None:
+    """Decide a case and record the decision (final with an approver, else a draft)."""
+    from aidrules.facts.parse import parse_facts, read_case_text
+    from aidrules.journal.journal import Journal
+    from aidrules.ruleset.shipped import load
+
+    try:
+        facts = parse_facts(read_case_text(_read(case, "case"), "<stdin>" if case == "-" else case))
+        day = _day(on) or facts.on or date.today()
+        ruleset = load(rules, day)
+        decision = ruleset.evaluate(facts, day)
+        with Journal.open(journal, keyer=_keyer(key_file)) as j:
+            entry = j.record_decision(
+                decision, ruleset, dossier=dossier, prepared_by=prepared_by, approved_by=approved_by
+            )
+    except AidrulesError as exc:
+        fail(exc)
+    typer.echo(f"{entry.id}\t{entry.status}\t{entry.kind}\t{entry.decided_on}\t{entry.outcome}\t{entry.dossier_key}")
+
+
+@journal_app.command("record-review")
+def record_review(
+    facts: Annotated[str, typer.Argument(help="Review facts (YAML or JSON), or -.")],
+    journal: JournalOpt,
+    dossier: DossierOpt,
+    prepared_by: PreparedOpt,
+    approved_by: ApprovedOpt = None,
+    rules: RulesOpt = None,
+    on: OnOpt = None,
+    key_file: KeyFileOpt = None,
+) -> None:
+    """Review a running dossier and record the review (final with an approver, else a draft)."""
+    from aidrules.journal.journal import Journal
+
+    try:
+        ruleset, decision = _review(facts, rules, on, Lang.nl)
+        with Journal.open(journal, keyer=_keyer(key_file)) as j:
+            entry = j.record_review(
+                decision, ruleset, dossier=dossier, prepared_by=prepared_by, approved_by=approved_by
+            )
+    except AidrulesError as exc:
+        fail(exc)
+    outcome = entry.outcome + (f" ({entry.stop_reason})" if entry.stop_reason else "")
+    typer.echo(f"{entry.id}\t{entry.status}\t{entry.kind}\t{entry.decided_on}\t{outcome}\t{entry.dossier_key}")
+
+
+@journal_app.command("approve")
+def approve(
+    entry_id: Annotated[int, typer.Argument(help="The id of the draft to approve.")],
+    journal: JournalOpt,
+    approved_by: Annotated[str, typer.Option("--approved-by", help="Staff id of the approver.")],
+    key_file: KeyFileOpt = None,
+) -> None:
+    """Approve a draft: a new final entry by someone other than its preparer."""
+    from aidrules.journal.journal import Journal
+
+    try:
+        with Journal.open(journal, keyer=_keyer(key_file)) as j:
+            entry = j.approve(entry_id, approved_by=approved_by)
+    except AidrulesError as exc:
+        fail(exc)
+    typer.echo(f"{entry.id}\t{entry.status}\t{entry.kind}\t{entry.decided_on}\t{entry.outcome}\t{entry.dossier_key}")
+
+
+@journal_app.command("list")
+def list_entries(
+    journal: JournalOpt,
+    year: Annotated[int | None, typer.Option("--year", help="Only entries decided in this year.")] = None,
+    dossier: Annotated[str | None, typer.Option("--dossier", help="Only this dossier (needs the key).")] = None,
+    key_file: KeyFileOpt = None,
+    format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+) -> None:
+    """List journal entries (pseudonymous keys, outcomes, rule-set versions)."""
+    from aidrules.journal.journal import Journal
+
+    try:
+        keyer = _keyer(key_file) if dossier is not None else None
+        with Journal.open(journal, keyer=keyer, read_only=keyer is None) as j:
+            since = date(year, 1, 1) if year else None
+            until = date(year, 12, 31) if year else None
+            key = keyer.key(dossier) if keyer is not None and dossier is not None else None
+            entries = list(j.entries(since=since, until=until, dossier_key=key))
+    except AidrulesError as exc:
+        fail(exc)
+    if format is Format.json:
+        rows = [
+            {
+                "id": e.id,
+                "kind": e.kind,
+                "status": e.status,
+                "decided_on": e.decided_on.isoformat(),
+                "outcome": e.outcome,
+                "form": e.form,
+                "stop_reason": e.stop_reason,
+                "overdue": e.overdue,
+                "review_due_on": e.review_due_on.isoformat() if e.review_due_on else None,
+                "dossier_key": e.dossier_key,
+                "ruleset": f"{e.ruleset_id}@{e.ruleset_version}",
+                "prepared_by": e.prepared_by,
+                "approved_by": e.approved_by,
+            }
+            for e in entries
+        ]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for e in entries:
+        outcome = e.outcome + (f" ({e.stop_reason})" if e.stop_reason else "")
+        typer.echo(
+            f"{e.id}\t{e.decided_on}\t{e.kind}\t{e.status}\t{outcome}\t{e.ruleset_id}@{e.ruleset_version}\t"
+            f"{e.dossier_key[:15]}…\t{e.prepared_by}/{e.approved_by or '-'}"
+        )
+
+
+@journal_app.command("verify")
+def verify(journal: JournalOpt) -> None:
+    """Check the database and the hash chain: is every entry as it was written?"""
+    from aidrules.journal.journal import Journal
+
+    try:
+        with Journal.open(journal, read_only=True) as j:
+            problems = j.verify()
+            entries = list(j.entries())
+    except AidrulesError as exc:
+        fail(exc)
+    for problem in problems:
+        typer.echo(problem, err=True)
+    if problems:
+        raise typer.Exit(2)
+    typer.echo(f"{journal}: {len(entries)} entries, database and hash chain intact")
+    if entries:
+        # the chain cannot show that entries were cut off at its end: keep this line elsewhere
+        typer.echo(f"last entry {entries[-1].id}: {entries[-1].entry_hash}")
+
+
+@app.command()
+def report(
+    journal: JournalOpt,
+    year: Annotated[int, typer.Option("--year", help="The calendar year to report on.")],
+    format: Annotated[ReportFormat, typer.Option("--format", help="markdown, html or csv.")] = ReportFormat.markdown,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Directory for the report files (default: standard output).")
+    ] = None,
+    lang: LangOpt = Lang.nl,
+) -> None:
+    """The yearly report to the council: files started, refused and stopped, and the reasons."""
+    from aidrules.report.build import ReportError, make_report
+
+    try:
+        files = make_report(journal, year, format.value, lang.value)
+    except AidrulesError as exc:
+        fail(exc)
+    if out is None:
+        typer.echo(files[0].content, nl=False)
+        return
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for f in files:
+            (out / f.name).write_text(f.content, encoding="utf-8")
+    except OSError as exc:
+        message = f"cannot write the report to {out}: {exc.strerror}"
+        fail(ReportError(message, [Diagnostic("RP002", message, path="--out")]))
+    for f in files:
+        typer.echo(str(out / f.name))

@@ -1,0 +1,253 @@
+"""The SQLite journal store: append-only, crash-safe, with a hash chain.
+
+- WAL mode and ``synchronous=FULL``: a committed entry survives a crash of the process (and of
+  the machine); an entry being written when the process dies is either wholly there or absent.
+- Every entry is one ``BEGIN IMMEDIATE`` transaction: the write lock is taken before the last
+  hash is read, so two writers never chain onto the same entry.
+- Triggers refuse ``UPDATE`` and ``DELETE`` on the entries and on the journal's metadata; a
+  ``CHECK`` constraint refuses a final entry approved by its own preparer or left undetermined.
+- ``PRAGMA application_id`` marks the file as an aidrules journal; ``user_version`` is the schema.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import fields
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from aidrules.journal.entry import GENESIS, EntryKind, JournalEntry, NewEntry
+from aidrules.journal.errors import JournalError, SeparationOfDutiesError
+
+#: "AIDR" — marks an aidrules journal.
+APPLICATION_ID = 0x41494452
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE entries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL CHECK (kind IN ('decision', 'review')),
+    status TEXT NOT NULL CHECK (status IN ('draft', 'final')),
+    dossier_key TEXT NOT NULL CHECK (dossier_key GLOB 'dk_*' AND length(dossier_key) = 67),
+    decided_on TEXT NOT NULL CHECK (date(decided_on) = decided_on),
+    outcome TEXT NOT NULL,
+    form TEXT,
+    stop_reason TEXT,
+    overdue INTEGER CHECK (overdue IN (0, 1)),
+    review_due_on TEXT CHECK (review_due_on IS NULL OR date(review_due_on) = review_due_on),
+    ruleset_id TEXT NOT NULL,
+    ruleset_version TEXT NOT NULL,
+    ruleset_fingerprint TEXT NOT NULL,
+    prepared_by TEXT NOT NULL CHECK (length(trim(prepared_by)) > 0),
+    approved_by TEXT,
+    decision_json TEXT NOT NULL CHECK (json_valid(decision_json)),
+    labels_json TEXT NOT NULL CHECK (json_valid(labels_json)),
+    recorded_at TEXT NOT NULL,
+    approves INTEGER REFERENCES entries(id),
+    prev_hash TEXT NOT NULL,
+    entry_hash TEXT NOT NULL UNIQUE,
+    -- separation of duties: a final entry is approved by someone other than its preparer
+    CHECK ((status = 'draft' AND approved_by IS NULL)
+        OR (status = 'final' AND approved_by IS NOT NULL
+            AND lower(trim(approved_by)) <> lower(trim(prepared_by)))),
+    CHECK (status = 'draft' OR outcome <> 'undetermined')
+);
+CREATE UNIQUE INDEX entries_approves ON entries(approves) WHERE approves IS NOT NULL;
+CREATE INDEX entries_decided_on ON entries(decided_on);
+CREATE INDEX entries_dossier ON entries(dossier_key);
+CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only: entries cannot be changed'); END;
+CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only: entries cannot be deleted'); END;
+CREATE TRIGGER meta_no_update BEFORE UPDATE ON meta
+BEGIN SELECT RAISE(ABORT, 'the journal metadata cannot be changed'); END;
+CREATE TRIGGER meta_no_delete BEFORE DELETE ON meta
+BEGIN SELECT RAISE(ABORT, 'the journal metadata cannot be deleted'); END;
+"""
+
+_COLUMNS = [f.name for f in fields(NewEntry)]
+_INSERT = (
+    f"INSERT INTO entries ({', '.join(_COLUMNS)}, prev_hash, entry_hash) "
+    f"VALUES ({', '.join('?' for _ in _COLUMNS)}, ?, ?)"
+)
+_SELECT = f"SELECT id, {', '.join(_COLUMNS)}, prev_hash, entry_hash FROM entries"
+
+
+class SQLiteJournalStore:
+    """A journal in one SQLite file. Use one store per thread (or process).
+
+    Args:
+        path: the database file.
+        key_check: the check value of the key; required to create a new journal.
+        read_only: open without writing (the yearly report, ``verify``); the file must exist.
+    """
+
+    def __init__(self, path: str | Path, *, key_check: str | None = None, read_only: bool = False) -> None:
+        self.path = Path(path)
+        exists = self.path.exists()
+        if read_only and not exists:
+            raise JournalError("JR006", f"no journal at {self.path}", "journal")
+        if not exists and key_check is None:
+            raise JournalError("JR006", f"no journal at {self.path}; a new journal needs the key", "journal")
+        try:
+            if read_only:
+                self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+            else:
+                self.db = sqlite3.connect(self.path, isolation_level=None)
+            self.db.execute("PRAGMA busy_timeout = 10000")
+            if not read_only:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = FULL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if not exists or self._is_empty():
+                assert key_check is not None
+                self._create(key_check)
+            self._check_format()
+        except sqlite3.DatabaseError as exc:
+            raise JournalError("JR006", f"{self.path} is not a usable journal: {exc}", "journal") from None
+
+    # -- set-up ---------------------------------------------------------------------------
+    def _is_empty(self) -> bool:
+        row = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        app = self.db.execute("PRAGMA application_id").fetchone()[0]
+        return bool(row[0] == 0 and app == 0)
+
+    def _create(self, key_check: str) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            if self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+                for statement in _SCHEMA.split(";\n"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute("INSERT INTO meta (key, value) VALUES ('key_check', ?)", (key_check,))
+                self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def _check_format(self) -> None:
+        app = self.db.execute("PRAGMA application_id").fetchone()[0]
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if app != APPLICATION_ID:
+            raise JournalError("JR006", f"{self.path} is not an aidrules journal", "journal")
+        if version != SCHEMA_VERSION:
+            raise JournalError(
+                "JR006", f"{self.path} has journal format {version}; this version reads {SCHEMA_VERSION}", "journal"
+            )
+
+    # -- the protocol ---------------------------------------------------------------------
+    def key_check(self) -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'key_check'").fetchone()
+        if row is None:
+            raise JournalError("JR009", f"{self.path}: the journal's key check is missing", "journal")
+        return str(row[0])
+
+    def append(self, entry: NewEntry) -> JournalEntry:
+        if entry.status == "final" and (
+            entry.approved_by is None or entry.approved_by.strip().lower() == entry.prepared_by.strip().lower()
+        ):
+            raise SeparationOfDutiesError(
+                "JR002",
+                "a final entry needs an approver who is not its preparer",
+                "approved_by",
+                "separation of duties: another staff member (e.g. the head social worker) approves",
+            )
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise JournalError("JR006", f"{self.path}: cannot write: {exc}", "journal") from None
+        try:
+            row = self.db.execute("SELECT entry_hash FROM entries ORDER BY id DESC LIMIT 1").fetchone()
+            prev = str(row[0]) if row else GENESIS
+            digest = entry.hash_after(prev)
+            cursor = self.db.execute(_INSERT, (*_row(entry), prev, digest))
+            new_id = cursor.lastrowid
+            self.db.execute("COMMIT")
+        except sqlite3.IntegrityError as exc:
+            self.db.execute("ROLLBACK")
+            raise JournalError("JR009", f"the journal refused the entry: {exc}", "journal") from None
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+        assert new_id is not None
+        return _entry(entry, new_id, prev, digest)
+
+    def get(self, entry_id: int) -> JournalEntry:
+        row = self.db.execute(f"{_SELECT} WHERE id = ?", (entry_id,)).fetchone()
+        if row is None:
+            raise JournalError("JR010", f"no entry {entry_id} in {self.path}", "id")
+        return _from_row(row)
+
+    def entries(
+        self,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        dossier_key: str | None = None,
+        kind: EntryKind | None = None,
+    ) -> Iterator[JournalEntry]:
+        where: list[str] = []
+        args: list[Any] = []
+        for clause, value in (
+            ("decided_on >= ?", since.isoformat() if since else None),
+            ("decided_on <= ?", until.isoformat() if until else None),
+            ("dossier_key = ?", dossier_key),
+            ("kind = ?", kind),
+        ):
+            if value is not None:
+                where.append(clause)
+                args.append(value)
+        sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+        for row in self.db.execute(sql, args):
+            yield _from_row(row)
+
+    def verify(self) -> list[str]:
+        problems = [f"integrity_check: {row[0]}" for row in self.db.execute("PRAGMA integrity_check") if row[0] != "ok"]
+        prev = GENESIS
+        for row in self.db.execute(f"{_SELECT} ORDER BY id"):
+            entry = _from_row(row)
+            if entry.prev_hash != prev:
+                problems.append(f"entry {entry.id}: the chain is broken (an entry before it was removed or changed)")
+            if entry.as_new().hash_after(entry.prev_hash) != entry.entry_hash:
+                problems.append(f"entry {entry.id}: its content does not match its hash (it was changed)")
+            prev = entry.entry_hash
+        return problems
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _row(entry: NewEntry) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for name in _COLUMNS:
+        value = getattr(entry, name)
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, bool):
+            value = int(value)
+        out.append(value)
+    return tuple(out)
+
+
+def _from_row(row: tuple[Any, ...]) -> JournalEntry:
+    values = dict(zip(["id", *_COLUMNS, "prev_hash", "entry_hash"], row, strict=True))
+    values["decided_on"] = date.fromisoformat(values["decided_on"])
+    if values["review_due_on"] is not None:
+        values["review_due_on"] = date.fromisoformat(values["review_due_on"])
+    if values["overdue"] is not None:
+        values["overdue"] = bool(values["overdue"])
+    return JournalEntry(**values)
+
+
+def _entry(entry: NewEntry, entry_id: int, prev: str, digest: str) -> JournalEntry:
+    values = {name: getattr(entry, name) for name in _COLUMNS}
+    return JournalEntry(**values, id=entry_id, prev_hash=prev, entry_hash=digest)

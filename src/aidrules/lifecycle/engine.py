@@ -1,0 +1,321 @@
+"""Evaluating the review rules of a rule set on a running dossier.
+
+The same semantics as a decision (:mod:`aidrules.engine.compiled`): parameters on the review
+date, the review's derived values and conditions in dependency order, then the review rules read
+top to bottom — the first that holds decides; a rule that is unknown before it makes the outcome
+``undetermined`` with the facts that would settle it (Kleene logic).
+
+Example:
+    >>> import aidrules
+    >>> from datetime import date
+    >>> rs = aidrules.load()
+    >>> facts = {"situation": {"deceased": True}}
+    >>> review = evaluate_review(rs, facts, on=date(2025, 9, 1))
+    >>> review.outcome, review.stop_reason
+    ('stop', 'deceased')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import Any
+
+from aidrules.engine.decision import RuleSetStamp
+from aidrules.errors import Diagnostic, EvaluationError, FactsError
+from aidrules.explain import formatting
+from aidrules.explain.i18n import LANGS, ui
+from aidrules.explain.trace import TraceEvent, Tracer
+from aidrules.expr import types as t
+from aidrules.expr.compiler import CompiledExpression
+from aidrules.expr.runtime import CENT, DECIMAL_CONTEXT, Context, ExpressionFailure, Unknown
+from aidrules.lifecycle.dates import add_months
+from aidrules.lifecycle.decision import ReviewDecision, ReviewedDossier, ReviewReason
+from aidrules.lifecycle.model import ReviewFacts, parse_review_facts, review_fact_tree
+from aidrules.lifecycle.spec import REVIEW_DUE_ON, ReviewRow, ReviewSpec
+from aidrules.lifecycle.texts import text
+from aidrules.ruleset.compiled import CompiledRuleSet, Template
+
+#: Outcomes after which the dossier keeps running (and a next review is due).
+RUNNING_OUTCOMES = frozenset({"continue", "start_phase_out", "step_down"})
+
+
+def evaluate_review(
+    rs: CompiledRuleSet,
+    facts: ReviewFacts | Mapping[str, Any],
+    on: date | None = None,
+    *,
+    lang: str = "nl",
+    tracer: Tracer | None = None,
+) -> ReviewDecision:
+    """Review one running dossier on ``on`` (default: the facts' own ``on``).
+
+    Raises:
+        FactsError: the review facts are invalid (each path named) or their dates contradict.
+        EvaluationError: the rule set has no review rules, there is no review date, or the date
+            is outside the rule set's effective period.
+    """
+    if lang not in LANGS:
+        raise EvaluationError(f"unknown language `{lang}`; use one of {', '.join(LANGS)}")
+    spec = rs.reviews
+    if spec is None:
+        message = f"rule set {rs.id} {rs.version} has no review rules (no `reviews:` section)"
+        raise EvaluationError(message, [Diagnostic("EV010", message, path="reviews")])
+    parsed = parse_review_facts(facts)
+    day = on or parsed.on
+    if day is None:
+        message = "no review date: give `on` in the review facts or as an argument (--on)"
+        raise EvaluationError(message, [Diagnostic("EV011", message, path="on")])
+    started = parsed.dossier.started_on if parsed.dossier else None
+    if started is not None and day < started:
+        message = f"on: the review date {day} is before the start of the form ({started})"
+        raise FactsError(message, [Diagnostic("CF005", message, path="on")])
+    period = rs.meta.effective
+    if day < period.from_ or (period.until is not None and day > period.until):
+        until = period.until.isoformat() if period.until else "…"
+        message = f"rule set {rs.id} {rs.version} is in force from {period.from_} to {until}, not on {day}"
+        raise EvaluationError(message, [Diagnostic("EV001", message, path="on")])
+    with localcontext(DECIMAL_CONTEXT):
+        return _Review(rs, spec, parsed, day, lang, tracer).run()
+
+
+class _Review:
+    def __init__(
+        self, rs: CompiledRuleSet, spec: ReviewSpec, facts: ReviewFacts, day: date, lang: str, tracer: Tracer | None
+    ) -> None:
+        self.rs = rs
+        self.spec = spec
+        self.facts = facts
+        self.day = day
+        self.lang = lang
+        self.tracer = tracer
+        self.values: dict[str, Any] = {}
+        self.tree = review_fact_tree(facts)
+        self.ctx = Context(self.tree, self.values, day)
+
+    def run(self) -> ReviewDecision:
+        spec, values, tracer = self.spec, self.values, self.tracer
+        for pid, param in self.rs.parameters.items():
+            dated = param.value_at(self.day)
+            if dated is None:  # pragma: no cover - coverage of the effective period is checked at load
+                raise EvaluationError(f"parameter `{pid}` has no value on {self.day}")
+            values[pid] = dated.value
+            if tracer:
+                tracer(TraceEvent("parameter", pid, dated.value, valid_from=dated.valid_from, source=dated.source))
+        interval = int(values[spec.interval])
+        due = self.review_due_on(interval)
+        values[REVIEW_DUE_ON] = due
+        if tracer:
+            tracer(
+                TraceEvent(
+                    "derived",
+                    REVIEW_DUE_ON,
+                    None if isinstance(due, Unknown) else due,
+                    missing_facts=tuple(_missing(due)),
+                )
+            )
+        reasons: list[ReviewReason] = []
+        for item in spec.plan:
+            value = _as_type(self.run_expr(item.expr, f"reviews.{item.id}"), item.type)
+            values[item.id] = value
+            if item.kind == "derived":
+                if tracer:
+                    tracer(
+                        TraceEvent(
+                            "derived",
+                            item.id,
+                            None if isinstance(value, Unknown) else value,
+                            missing_facts=tuple(_missing(value)),
+                        )
+                    )
+                continue
+            reason = self.condition_reason(
+                item.id, value, item.messages, item.shown, item.title.get(self.lang), item.source
+            )
+            reasons.append(reason)
+            if tracer:
+                tracer(
+                    TraceEvent(
+                        "condition",
+                        item.id,
+                        reason.outcome,
+                        dict(reason.values),
+                        tuple(reason.missing_facts),
+                        source=item.source,
+                    )
+                )
+        outcome, row, unknown = self.choose()
+        overdue = values[spec.overdue]
+        missing = set(unknown.facts) | set(_missing(overdue))
+        dossier = self.tree.get("dossier", {})
+        form = dossier.get("form")
+        if outcome == "step_down" and row is not None:
+            new_form = row.to_form
+        elif outcome in ("continue", "start_phase_out"):
+            new_form = form
+        else:
+            new_form = None
+        outcome_reason = self.outcome_reason(outcome, row, unknown)
+        if tracer:
+            tracer(
+                TraceEvent(
+                    "recommendation",
+                    outcome,
+                    outcome_reason.outcome,
+                    dict(outcome_reason.values),
+                    tuple(sorted(unknown.facts)),
+                    source=outcome_reason.source,
+                )
+            )
+        return ReviewDecision(
+            outcome=outcome,
+            stop_reason=row.stop_reason if row is not None and outcome == "stop" else None,
+            new_form=new_form,
+            overdue=None if isinstance(overdue, Unknown) else bool(overdue),
+            review_due_on=None if isinstance(due, Unknown) else due,
+            next_review_on=add_months(self.day, interval) if outcome in RUNNING_OUTCOMES else None,
+            dossier=ReviewedDossier(form=form, started_on=dossier.get("started_on")),
+            missing_facts=sorted(missing),
+            values={item.id: _json(values[item.id]) for item in spec.plan if item.kind == "derived"},
+            ruleset=RuleSetStamp(
+                id=self.rs.id, version=self.rs.version, fingerprint=self.rs.fingerprint, layers=list(self.rs.layers)
+            ),
+            on=self.day,
+            lang=self.lang,
+            reasons=[outcome_reason, *reasons],
+        )
+
+    # -- steps ----------------------------------------------------------------------------
+    def review_due_on(self, interval: int) -> date | Unknown:
+        """The last review (or the start of the form when never reviewed) plus the interval."""
+        dossier = self.tree.get("dossier", {})
+        if "last_review_on" not in dossier:
+            return Unknown(frozenset({"dossier.last_review_on"}))
+        base = dossier["last_review_on"]
+        if base is None:
+            if "started_on" not in dossier:
+                return Unknown(frozenset({"dossier.started_on"}))
+            base = dossier["started_on"]
+        return add_months(base, interval)
+
+    def run_expr(self, expr: CompiledExpression, where: str) -> Any:
+        try:
+            return expr.fn(self.ctx)
+        except ExpressionFailure as exc:
+            raise EvaluationError(f"{where}: {exc}", [Diagnostic("EV002", f"{where}: {exc}", path=where)]) from None
+        except ArithmeticError as exc:
+            message = f"{where}: arithmetic error ({type(exc).__name__})"
+            raise EvaluationError(message, [Diagnostic("EV002", message, path=where)]) from None
+
+    def choose(self) -> tuple[str, ReviewRow | None, Unknown]:
+        """First hit; an unknown row before the first row that holds leaves the outcome open."""
+        unknown = Unknown(frozenset())
+        for i, row in enumerate(self.spec.rows):
+            value = self.run_expr(row.when, f"reviews.rules[{i}]")
+            if isinstance(value, Unknown):
+                unknown = unknown.merge(value) if value.facts else Unknown(unknown.facts | {"?"})
+                continue
+            if value is True:
+                return ("undetermined", None, unknown) if unknown.facts else (row.outcome, row, unknown)
+        return ("undetermined" if unknown.facts else "continue"), None, unknown
+
+    def outcome_reason(self, outcome: str, row: ReviewRow | None, unknown: Unknown) -> ReviewReason:
+        values: dict[str, Any] = {"outcome": outcome}
+        if outcome == "undetermined":
+            facts = sorted(unknown.facts)
+            return ReviewReason(
+                rule="reviews.outcome",
+                kind="outcome",
+                outcome=None,
+                message=text("review_undetermined", self.lang, facts=", ".join(facts)),
+                values=values,
+                missing_facts=facts,
+            )
+        if row is None:
+            return ReviewReason(
+                rule="reviews.outcome",
+                kind="outcome",
+                outcome=True,
+                message=self.render(self.spec.otherwise_because),
+                values=values,
+                source=self.spec.otherwise_source,
+            )
+        source = row.source
+        if row.stop_reason is not None:
+            values["stop_reason"] = row.stop_reason
+            stop = self.spec.stop_reason(row.stop_reason)
+            if source is None and stop is not None:
+                source = stop.source
+        if row.to_form is not None:
+            values["to_form"] = row.to_form
+        values.update(self.shown(row.shown))
+        return ReviewReason(
+            rule="reviews.outcome",
+            kind="outcome",
+            outcome=True,
+            message=self.render(row.because),
+            values=values,
+            source=source,
+        )
+
+    # -- reasons --------------------------------------------------------------------------
+    def condition_reason(
+        self,
+        rule: str,
+        outcome: Any,
+        messages: dict[str, Template],
+        shown: tuple[tuple[str, CompiledExpression], ...],
+        title: str,
+        source: str | None,
+    ) -> ReviewReason:
+        if isinstance(outcome, Unknown):
+            facts = sorted(outcome.facts)
+            template = messages.get("unknown")
+            if template is not None:
+                message = self.render(template)
+            else:
+                message = ui("unknown_outcome", self.lang, title=title, facts=", ".join(facts))
+            return ReviewReason(
+                rule=rule,
+                kind="condition",
+                outcome=None,
+                message=message,
+                values=self.shown(shown),
+                source=source,
+                missing_facts=facts,
+            )
+        return ReviewReason(
+            rule=rule,
+            kind="condition",
+            outcome=bool(outcome),
+            message=self.render(messages["true" if outcome else "false"]),
+            values=self.shown(shown),
+            source=source,
+        )
+
+    def shown(self, shown: tuple[tuple[str, CompiledExpression], ...]) -> dict[str, Any]:
+        return {name: _json(self.run_expr(expr, name)) for name, expr in shown}
+
+    def render(self, template: Template) -> str:
+        out = []
+        for part in template.parts[self.lang]:
+            if isinstance(part, str):
+                out.append(part)
+            else:
+                out.append(formatting.value(self.run_expr(part, "text"), part.type, self.lang))
+        return "".join(out)
+
+
+def _as_type(value: Any, typ: t.Type) -> Any:
+    if isinstance(typ, t.Number) and typ.money and isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return value
+
+
+def _missing(value: Any) -> list[str]:
+    return sorted(value.facts) if isinstance(value, Unknown) else []
+
+
+def _json(value: Any) -> Any:
+    return None if isinstance(value, Unknown) else value
