@@ -1,1 +1,55 @@
-"""Trace events, formatting and rendering of decisions."""
+"""Trace events, formatting and rendering of decisions, and explanations for three audiences.
+
+The explanation API is loaded on first use (the engine imports this package for formatting, and
+must not pay for Jinja2 or the explanation machinery).
+
+Example:
+    >>> import aidrules
+    >>> from aidrules.explain import explanation
+    >>> expl = explanation(aidrules.load(), {"on": "2025-03-01", "client": {"consents": False}})
+    >>> expl.recommendation
+    'none'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aidrules.explain.api import AUDIENCES, FORMATS, explain, explanation, render_explanation
+    from aidrules.explain.factpaths import Edit, apply
+    from aidrules.explain.model import Counterfactual, Explanation, MissingFact
+
+_LAZY = {
+    "AUDIENCES": "aidrules.explain.api",
+    "FORMATS": "aidrules.explain.api",
+    "explain": "aidrules.explain.api",
+    "explanation": "aidrules.explain.api",
+    "render_explanation": "aidrules.explain.api",
+    "Edit": "aidrules.explain.factpaths",
+    "apply": "aidrules.explain.factpaths",
+    "Counterfactual": "aidrules.explain.model",
+    "Explanation": "aidrules.explain.model",
+    "MissingFact": "aidrules.explain.model",
+}
+
+__all__ = [
+    "AUDIENCES",
+    "FORMATS",
+    "Counterfactual",
+    "Edit",
+    "Explanation",
+    "MissingFact",
+    "apply",
+    "explain",
+    "explanation",
+    "render_explanation",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'aidrules.explain' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,144 @@
+"""The committee's view: an anonymised social report for the Bijzonder Comité voor de Sociale Dienst.
+
+In the spirit of Vilvoorde's anonymous reports (seed 002): the household and finances by kind and
+amount, the test against the principles and forms, the recommendation with its reasons, the
+missing facts and the proposed actions. No names, no municipality, no creditors (debts by kind),
+no free text about the person: the report is built only from :func:`anonymised` data.
+"""
+
+from __future__ import annotations
+
+from aidrules.explain import formatting
+from aidrules.explain.blocks import (
+    MARK,
+    comparison_items,
+    condition_item,
+    lines_table,
+    missing_items,
+    values_table,
+)
+from aidrules.explain.document import Block, Bullets, Document, Item, Span, inline
+from aidrules.explain.factpaths import free_text_patterns, pattern
+from aidrules.explain.model import ActionView, ConditionView, Explanation
+from aidrules.explain.texts import colon, lower_first, text
+
+
+def anonymised(expl: Explanation) -> Explanation:
+    """``expl`` without anything free-text: the trace, and messages or values that show free text."""
+    free = free_text_patterns()
+
+    def clean_condition(c: ConditionView) -> ConditionView:
+        values = [v for v in c.values if not (v.kind == "fact" and pattern(v.name) in free)]
+        if not c.free_text:
+            return c.model_copy(update={"values": values})
+        outcome = {True: "outcome.true", False: "outcome.false", None: "outcome.unknown"}[c.outcome]
+        message = f"{c.title}{colon(expl.lang)}{text(outcome, expl.lang)}"
+        return c.model_copy(update={"values": values, "message": message})
+
+    def clean_action(a: ActionView) -> ActionView:
+        values = [v for v in a.values if not (v.kind == "fact" and pattern(v.name) in free)]
+        return a.model_copy(update={"values": values, "message": a.title if a.free_text else a.message})
+
+    return expl.model_copy(
+        update={
+            "conditions": {cid: clean_condition(c) for cid, c in expl.conditions.items()},
+            "actions": [clean_action(a) for a in expl.actions],
+            "trace": [],
+        }
+    )
+
+
+def committee_document(expl: Explanation) -> Document:
+    expl = anonymised(expl)
+    lang = expl.lang
+    doc = Document(text("committee.title", lang), lang)
+    doc.heading(1, doc.title)
+    doc.para(
+        text(
+            "committee.for",
+            lang,
+            day=formatting.day(expl.on, lang),
+            title=expl.ruleset.title,
+            version=expl.ruleset.version,
+        )
+    )
+    doc.para(text("committee.anonymous", lang))
+
+    doc.heading(2, text("h.situation", lang))
+    doc.heading(3, text("h.household", lang))
+    values_table(doc, expl.case.household, lang)
+    if expl.case.client:
+        doc.heading(3, text("h.client", lang))
+        values_table(doc, expl.case.client, lang)
+    doc.heading(3, text("h.incomes", lang))
+    lines_table(doc, expl.case.incomes, lang, text("col.note", lang))
+    doc.heading(3, text("h.expenses", lang))
+    lines_table(doc, expl.case.expenses, lang, text("col.note", lang))
+    doc.heading(3, text("h.debts", lang))
+    lines_table(doc, expl.case.debts, lang, text("col.note", lang))
+    if expl.case.signals:
+        doc.heading(3, text("h.signals", lang))
+        values_table(doc, expl.case.signals, lang)
+    key = [v for v in expl.values if v.name in expl.key_values]
+    if key:
+        doc.heading(3, text("h.key_values", lang))
+        values_table(doc, key, lang)
+
+    doc.heading(2, text("h.principles", lang))
+    doc.bullets(
+        [
+            Item(
+                inline(f"{p.title}{colon(lang)}{text('principle.' + p.status, lang)}"),
+                _children(
+                    [
+                        condition_item(expl.conditions[c], lang, False, True)
+                        for c in p.conditions
+                        if expl.conditions[c].outcome is not True
+                    ]
+                ),
+            )
+            for p in expl.principles
+        ]
+    )
+    doc.heading(2, text("h.forms", lang))
+    doc.bullets(
+        [
+            Item(
+                inline(f"{MARK[_form_mark(f.status)]} {f.title}{colon(lang)}{text('form.' + f.status, lang)}"),
+            )
+            for f in expl.forms
+        ]
+    )
+
+    doc.heading(2, text("h.motivation", lang))
+    doc.para(Span(text("proposal", lang, title=expl.recommendation_title), "strong"))
+    doc.para(expl.because)
+    doc.bullets(comparison_items(expl, detail=False, anonymous=True))
+
+    if expl.missing:
+        doc.heading(2, text("h.missing", lang))
+        doc.bullets(missing_items(expl, detail=False))
+    if expl.actions:
+        doc.heading(2, text("h.actions", lang))
+        doc.bullets(
+            [inline(f"{a.title} ({text('action.' + a.status, lang)}){colon(lang)}{a.message}") for a in expl.actions]
+        )
+
+    doc.heading(2, text("h.decide", lang))
+    if expl.recommendation == "undetermined":
+        doc.para(text("committee.decide_undetermined", lang))
+    elif expl.recommendation == "none":
+        doc.para(text("committee.decide_none", lang))
+    else:
+        doc.para(text("committee.decide", lang, rec_lower=lower_first(expl.recommendation_title)))
+        if expl.recommendation == "budget_management":
+            doc.para(text("committee.phase_out", lang))
+    return doc
+
+
+def _children(items: list[Item]) -> tuple[Block, ...]:
+    return (Bullets(tuple(items)),) if items else ()
+
+
+def _form_mark(status: str) -> bool | None:
+    return {"eligible": True, "ineligible": False}.get(status)

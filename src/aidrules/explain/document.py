@@ -1,0 +1,389 @@
+"""A small document model (headings, paragraphs, bullet lists, tables) and its three renderings.
+
+Every audience builds a :class:`Document`; it is then written as plain text for the terminal,
+Markdown or a standalone HTML page. Text in the document is plain: each renderer escapes it for its
+format, so a value can never turn into markup. Letters written as Jinja2 templates use a small
+Markdown subset that :func:`parse_markup` reads back into blocks.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+Style = Literal["plain", "strong", "code", "ref"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of text: ``strong`` (emphasis), ``code`` (a fact path), ``ref`` (a rule id)."""
+
+    text: str
+    style: Style = "plain"
+
+
+Inline = tuple[Span, ...]
+
+
+def inline(*parts: str | Span) -> Inline:
+    """Plain strings and spans as one inline run."""
+    return tuple(p if isinstance(p, Span) else Span(p) for p in parts if (p.text if isinstance(p, Span) else p))
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    content: Inline
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    content: Inline
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    content: Inline
+    children: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Bullets:
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    #: ``"l"`` or ``"r"`` per column (amounts are right-aligned).
+    align: tuple[str, ...] = ()
+
+
+Block = Heading | Paragraph | Bullets | Table
+
+
+@dataclass
+class Document:
+    """A document in one language; ``title`` is also the HTML page title."""
+
+    title: str
+    lang: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def heading(self, level: int, *parts: str | Span) -> None:
+        self.blocks.append(Heading(level, inline(*parts)))
+
+    def para(self, *parts: str | Span) -> None:
+        content = inline(*parts)
+        if content:
+            self.blocks.append(Paragraph(content))
+
+    def bullets(self, items: list[Item] | list[Inline]) -> None:
+        if items:
+            self.blocks.append(Bullets(tuple(i if isinstance(i, Item) else Item(i) for i in items)))
+
+    def table(self, header: tuple[str, ...], rows: Sequence[tuple[str, ...]], align: tuple[str, ...] = ()) -> None:
+        if rows:
+            self.blocks.append(Table(header, tuple(rows), align))
+
+
+# -- plain text -----------------------------------------------------------------------------
+def render_text(doc: Document, width: int = 88) -> str:
+    """Plain text for a terminal: underlined headings, wrapped paragraphs, aligned tables."""
+    out: list[str] = []
+    for block in doc.blocks:
+        out.extend(_text_block(block, width, 0))
+        out.append("")
+    return "\n".join(out).strip() + "\n"
+
+
+def _plain(content: Inline) -> str:
+    return "".join(f"[{s.text}]" if s.style == "ref" else s.text for s in content)
+
+
+_NO_BREAK = {"\u00a0": "\ue000", "\u202f": "\ue001"}
+
+
+def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    # textwrap breaks at no-break spaces too; hide them so that `€ 1.314,20` stays on one line
+    for space, private in _NO_BREAK.items():
+        text = text.replace(space, private)
+    lines = textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [first.rstrip()]
+    for space, private in _NO_BREAK.items():
+        lines = [line.replace(private, space) for line in lines]
+    return lines
+
+
+def _text_block(block: Block, width: int, indent: int) -> list[str]:
+    if isinstance(block, Heading):
+        title = _plain(block.content)
+        if block.level == 1:
+            return [title, "=" * len(title)]
+        return [title, ("-" if block.level == 2 else "~") * len(title)]
+    if isinstance(block, Paragraph):
+        pad = " " * indent
+        return _wrap(_plain(block.content), width, pad, pad)
+    if isinstance(block, Bullets):
+        lines: list[str] = []
+        pad = " " * indent
+        for item in block.items:
+            lines.extend(_wrap(_plain(item.content), width, pad + "• ", pad + "  "))
+            for child in item.children:
+                lines.extend(_text_block(child, width, indent + 2))
+        return lines
+    return _text_table(block, width, indent)
+
+
+def _text_table(table: Table, width: int, indent: int) -> list[str]:
+    columns = len(table.header)
+    widths = [max(len(str(r[i])) for r in (table.header, *table.rows)) for i in range(columns)]
+    pad = " " * indent
+    if sum(widths) + 2 * (columns - 1) + indent > width:
+        # too wide for a terminal: one bullet per row, "header: value" pairs
+        lines: list[str] = []
+        for row in table.rows:
+            pairs = [row[0], *(f"{h}: {v}" for h, v in zip(table.header[1:], row[1:], strict=True) if v)]
+            lines.extend(_wrap("; ".join(pairs), width, pad + "• ", pad + "  "))
+        return lines
+    align = table.align or ("l",) * columns
+
+    def fmt(row: tuple[str, ...]) -> str:
+        cells = [c.rjust(w) if a == "r" else c.ljust(w) for c, w, a in zip(row, widths, align, strict=True)]
+        return (pad + "  ".join(cells)).rstrip()
+
+    return [fmt(table.header), pad + "  ".join("-" * w for w in widths), *(fmt(r) for r in table.rows)]
+
+
+# -- Markdown -------------------------------------------------------------------------------
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|])")
+_MD_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_MD_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
+
+
+def md_escape(text: str) -> str:
+    """Escape text so that Markdown shows it as written."""
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_UNDERSCORE.sub(r"\\_", text)
+
+
+def _md_inline(content: Inline) -> str:
+    out = []
+    for span in content:
+        if span.style in ("code", "ref"):
+            fence = "``" if "`" in span.text else "`"
+            out.append(f"{fence}{span.text}{fence}")
+        elif span.style == "strong":
+            out.append(f"**{md_escape(span.text)}**")
+        else:
+            out.append(md_escape(span.text))
+    text = "".join(out)
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1)
+
+
+def render_markdown(doc: Document) -> str:
+    out: list[str] = []
+    for block in doc.blocks:
+        out.extend(_md_block(block, 0))
+        out.append("")
+    return "\n".join(out).strip() + "\n"
+
+
+def _md_block(block: Block, indent: int) -> list[str]:
+    pad = " " * indent
+    if isinstance(block, Heading):
+        return ["#" * block.level + " " + _md_inline(block.content)]
+    if isinstance(block, Paragraph):
+        return [pad + _md_inline(block.content)]
+    if isinstance(block, Bullets):
+        lines = []
+        for item in block.items:
+            lines.append(f"{pad}- {_md_inline(item.content)}")
+            for child in item.children:
+                lines.extend(_md_block(child, indent + 2))
+        return lines
+    align = block.align or ("l",) * len(block.header)
+
+    def row(cells: tuple[str, ...]) -> str:
+        return pad + "| " + " | ".join(md_escape(c) for c in cells) + " |"
+
+    rule = pad + "|" + "|".join("---:" if a == "r" else "---" for a in align) + "|"
+    return [row(block.header), rule, *(row(r) for r in block.rows)]
+
+
+# -- HTML -----------------------------------------------------------------------------------
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; line-height: 1.5;
+       max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #1b1b1b; }
+h1 { font-size: 1.6rem; border-bottom: 2px solid #2a5d8f; padding-bottom: .3rem; }
+h2 { font-size: 1.25rem; margin-top: 2rem; color: #2a5d8f; }
+h3 { font-size: 1.05rem; margin-top: 1.3rem; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; }
+th, td { border: 1px solid #c8c8c8; padding: .25rem .6rem; text-align: left; vertical-align: top; }
+th { background: #eef3f8; }
+td.r, th.r { text-align: right; white-space: nowrap; }
+code { font-size: .9em; background: #f2f2f2; padding: 0 .2em; border-radius: 3px; }
+li { margin: .15rem 0; }
+@media print { body { margin: 0; max-width: none; } }
+"""
+
+
+def _html_inline(content: Inline) -> str:
+    out = []
+    for span in content:
+        text = html.escape(span.text, quote=False)
+        if span.style in ("code", "ref"):
+            out.append(f"<code>{text}</code>")
+        elif span.style == "strong":
+            out.append(f"<strong>{text}</strong>")
+        else:
+            out.append(text)
+    return "".join(out)
+
+
+def _html_block(block: Block) -> list[str]:
+    if isinstance(block, Heading):
+        level = min(block.level, 6)
+        return [f"<h{level}>{_html_inline(block.content)}</h{level}>"]
+    if isinstance(block, Paragraph):
+        return [f"<p>{_html_inline(block.content)}</p>"]
+    if isinstance(block, Bullets):
+        lines = ["<ul>"]
+        for item in block.items:
+            inner = "".join(line for child in item.children for line in _html_block(child))
+            lines.append(f"<li>{_html_inline(item.content)}{inner}</li>")
+        lines.append("</ul>")
+        return lines
+    align = block.align or ("l",) * len(block.header)
+
+    def cell(tag: str, text: str, a: str) -> str:
+        cls = ' class="r"' if a == "r" else ""
+        return f"<{tag}{cls}>{html.escape(text, quote=False)}</{tag}>"
+
+    head = "".join(cell("th", h, a) for h, a in zip(block.header, align, strict=True))
+    body = ["<tr>" + "".join(cell("td", c, a) for c, a in zip(r, align, strict=True)) + "</tr>" for r in block.rows]
+    return ["<table>", f"<thead><tr>{head}</tr></thead>", "<tbody>", *body, "</tbody>", "</table>"]
+
+
+def render_html(doc: Document) -> str:
+    """A standalone HTML page (UTF-8, simple CSS, printable); every text is escaped."""
+    body = [line for block in doc.blocks for line in _html_block(block)]
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            f'<html lang="{html.escape(doc.lang)}">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{html.escape(doc.title, quote=False)}</title>",
+            f"<style>{_CSS}</style>",
+            "</head>",
+            "<body>",
+            "<main>",
+            *body,
+            "</main>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+
+
+def render(doc: Document, fmt: str) -> str:
+    """``doc`` as ``text``, ``markdown`` or ``html``."""
+    if fmt == "markdown":
+        return render_markdown(doc)
+    if fmt == "html":
+        return render_html(doc)
+    return render_text(doc)
+
+
+# -- reading a template's output ---------------------------------------------------------------
+_INLINE = re.compile(r"\\(.)|\*\*(.+?)\*\*|`([^`]+)`", re.DOTALL)
+
+
+def parse_inline(text: str) -> Inline:
+    """``**strong**``, ```code``` and backslash escapes; everything else is plain text."""
+    spans: list[Span] = []
+    plain: list[str] = []
+    pos = 0
+    for match in _INLINE.finditer(text):
+        plain.append(text[pos : match.start()])
+        pos = match.end()
+        if match.group(1) is not None:
+            plain.append(match.group(1))
+            continue
+        if plain and "".join(plain):
+            spans.append(Span("".join(plain)))
+        plain = []
+        if match.group(2) is not None:
+            spans.append(Span(_unescape(match.group(2)), "strong"))
+        else:
+            spans.append(Span(match.group(3), "code"))
+    plain.append(text[pos:])
+    if "".join(plain):
+        spans.append(Span("".join(plain)))
+    return tuple(spans)
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def parse_markup(text: str) -> list[Block]:
+    """Blocks from a small Markdown subset: ``#``/``##``/``###`` headings, paragraphs separated
+    by blank lines, ``- `` bullets (continuation lines and ``  - `` sub-bullets indented)."""
+    blocks: list[Block] = []
+    para: list[str] = []
+    items: list[tuple[list[str], list[list[str]]]] = []  # (item lines, sub-items' lines)
+
+    def flush() -> None:
+        if para:
+            blocks.append(Paragraph(parse_inline(" ".join(para))))
+            para.clear()
+        if items:
+            built = []
+            for lines, subs in items:
+                children: tuple[Block, ...] = ()
+                if subs:
+                    children = (Bullets(tuple(Item(parse_inline(" ".join(s))) for s in subs)),)
+                built.append(Item(parse_inline(" ".join(lines)), children))
+            blocks.append(Bullets(tuple(built)))
+            items.clear()
+
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        stripped = line.strip()
+        if not stripped:
+            flush()
+            continue
+        heading = re.match(r"^(#{1,3}) (.+)$", line)
+        if heading:
+            flush()
+            blocks.append(Heading(len(heading.group(1)), parse_inline(heading.group(2).strip())))
+        elif line.startswith("- "):
+            if para:
+                flush()
+            items.append(([line[2:].strip()], []))
+        elif items and line.startswith("  - "):
+            items[-1][1].append([line[4:].strip()])
+        elif items and line.startswith("  "):
+            target = items[-1][1][-1] if items[-1][1] and line.startswith("    ") else items[-1][0]
+            target.append(stripped)
+        else:
+            if items:
+                flush()
+            para.append(stripped)
+    flush()
+    return blocks

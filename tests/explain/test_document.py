@@ -1,0 +1,65 @@
+"""The document model renders text, Markdown and HTML with every value escaped."""
+
+from __future__ import annotations
+
+from aidrules.explain.document import (
+    Bullets,
+    Document,
+    Heading,
+    Item,
+    Paragraph,
+    Span,
+    inline,
+    parse_markup,
+    render_html,
+    render_markdown,
+    render_text,
+)
+
+
+def _doc(*texts: str) -> Document:
+    doc = Document("Titel <1>", "nl")
+    doc.heading(1, "Titel <1>")
+    for t in texts:
+        doc.para(t)
+    return doc
+
+
+def test_html_escapes_every_text_and_the_title() -> None:
+    out = render_html(_doc("<script>alert('x')</script> & co"))
+    assert "<script>" not in out and "&lt;script&gt;" in out and "&amp; co" in out
+    assert "<title>Titel &lt;1&gt;</title>" in out
+
+
+def test_markdown_escapes_markup_in_values() -> None:
+    out = render_markdown(_doc("**niet vet** [link](x) `code` <b> | _x_ # kop", "- geen lijst"))
+    assert "\\*\\*niet vet\\*\\*" in out and "\\[link\\]" in out and "\\`code\\`" in out
+    assert "\\<b\\>" in out and "\\|" in out and "\\_x\\_" in out
+    assert "\n\\- geen lijst" in out  # a paragraph starting with "- " stays a paragraph
+
+
+def test_markdown_keeps_underscores_inside_words() -> None:
+    assert "budget_guidance" in render_markdown(_doc("budget_guidance"))
+
+
+def test_text_keeps_amounts_on_one_line() -> None:
+    text = "x " * 40 + "een schuld van €\u00a01.314,20 per maand"
+    out = render_text(_doc(text), width=50)
+    assert "€\u00a01.314,20" in out
+
+
+def test_text_table_too_wide_for_a_terminal_becomes_a_list() -> None:
+    doc = Document("T", "nl")
+    doc.table(("Naam", "Bron"), [("leefloon", "lange bron " * 12)])
+    assert render_text(doc).startswith("• leefloon; Bron: ")
+
+
+def test_parse_markup_reads_headings_paragraphs_bullets_and_bold() -> None:
+    blocks = parse_markup("# Titel\n\nEen **vet** woord\nop twee regels.\n\n- een\n  vervolg\n  - sub\n- twee\n")
+    assert blocks[0] == Heading(1, inline("Titel"))
+    assert blocks[1] == Paragraph((Span("Een "), Span("vet", "strong"), Span(" woord op twee regels.")))
+    assert blocks[2] == Bullets((Item(inline("een vervolg"), (Bullets((Item(inline("sub")),)),)), Item(inline("twee"))))
+
+
+def test_escaped_marks_in_markup_stay_text() -> None:
+    assert parse_markup("a \\*\\*b\\*\\* c") == [Paragraph((Span("a **b** c"),))]
