@@ -1,0 +1,129 @@
+"""Commands for policy makers: ``test`` (fixtures and rule coverage), ``generate-cases``, ``docs``.
+
+Exit codes of ``aidrules test``: 0 every fixture passed (and coverage reached ``--fail-under``);
+1 a fixture decided differently, or coverage stayed under ``--fail-under``; 2 a fixture file is
+invalid (or its rule set cannot be loaded). ``generate-cases`` and ``docs`` exit 2 when the rule
+set cannot be loaded.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aidrules.cli.main import Lang, app, fail
+from aidrules.errors import AidrulesError, Diagnostic, FactsError
+
+
+class CoverageFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+
+
+@app.command("test")
+def run_tests(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Fixture files or directories (default: fixtures/).", show_default=False)
+    ] = None,
+    coverage: Annotated[
+        bool, typer.Option("--coverage", help="Report rule coverage (conditions true/false/unknown).")
+    ] = False,
+    fail_under: Annotated[
+        str | None, typer.Option("--fail-under", help="Exit 1 when true/false coverage is below this percentage.")
+    ] = None,
+    coverage_format: Annotated[
+        CoverageFormat, typer.Option("--coverage-format", help="Coverage report format.")
+    ] = CoverageFormat.text,
+    coverage_out: Annotated[
+        Path | None, typer.Option("--coverage-out", help="Write the coverage report to this file instead.")
+    ] = None,
+) -> None:
+    """Run fixture cases; explain every difference in domain terms."""
+    from aidrules.testing.runner import run
+
+    targets = paths or [Path("fixtures")]
+    missing = [p for p in targets if not p.exists()]
+    if missing:
+        message = f"no such fixture file or directory: {', '.join(map(str, missing))}"
+        fail(FactsError(message, [Diagnostic("FX000", message, path=str(missing[0]))]))
+    threshold = _percentage(fail_under) if fail_under is not None else None
+    result = run(targets, coverage=coverage or threshold is not None)
+    typer.echo(result.text(), nl=False)
+    code = result.exit_code
+    report = result.coverage
+    if report is not None:
+        rendered = report.markdown() if coverage_format is CoverageFormat.markdown else report.text()
+        if coverage_out is not None:
+            coverage_out.write_text(rendered, encoding="utf-8")
+            typer.echo(f"coverage {report.percent}% written to {coverage_out}")
+        else:
+            typer.echo(rendered, nl=False)
+        if threshold is not None and report.percent < threshold:
+            typer.echo(f"coverage {report.percent}% is below --fail-under {threshold}%", err=True)
+            code = max(code, 1)
+    raise typer.Exit(code)
+
+
+def _percentage(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not Decimal(0) <= value <= Decimal(100):
+        message = f"--fail-under: `{text}` is not a percentage between 0 and 100"
+        fail(FactsError(message, [Diagnostic("CL003", message, path="--fail-under")]))
+    return value
+
+
+@app.command("generate-cases")
+def generate_cases(
+    rules: Annotated[str, typer.Argument(help="Rule set: a path, ID or ID@VERSION.")],
+    out: Annotated[Path, typer.Option("--out", help="Directory for the proposed cases.")] = Path("proposed-cases"),
+) -> None:
+    """Propose cases just either side of every threshold, for a policy maker to check and label."""
+    from aidrules.analysis.boundaries import boundary_cases
+    from aidrules.analysis.proposals import write_proposals
+    from aidrules.ruleset.shipped import load, resolve
+
+    try:
+        rs = load(rules)
+        written = write_proposals(rs, boundary_cases(rs), out, rules_ref=_rules_ref(rules, resolve(rules), out))
+    except AidrulesError as exc:
+        fail(exc)
+    for path in written:
+        typer.echo(str(path))
+    typer.echo(
+        f"{len(written)} proposed case(s) in {out}: check each `proposed_expect` against the policy, "
+        "rename it to `expect` and move the file into fixtures/"
+    )
+
+
+def _rules_ref(spec: str, path: Path, out: Path) -> str:
+    """How a proposed case names its rule set: the id and version, or a path relative to ``out``."""
+    import os
+
+    if Path(spec).suffix in (".yaml", ".yml") or Path(spec).is_file():
+        return os.path.relpath(path.resolve(), out.resolve())
+    return spec
+
+
+@app.command("docs")
+def docs(
+    rules: Annotated[list[str], typer.Argument(help="Rule sets: paths, IDs or ID@VERSION.")],
+    out: Annotated[Path, typer.Option("--out", help="Directory for the Markdown pages.")],
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the pages.")] = Lang.nl,
+) -> None:
+    """Write Markdown pages for policy makers: principles, rules, parameters, choices, flowchart."""
+    from aidrules.docgen import write_pages
+    from aidrules.ruleset.shipped import load
+
+    try:
+        written = [p for spec in rules for p in write_pages(load(spec), out, lang=lang.value)]
+    except AidrulesError as exc:
+        fail(exc)
+    for path in written:
+        typer.echo(str(path))
