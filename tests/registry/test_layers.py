@@ -132,3 +132,12 @@ def test_fingerprint_covers_the_whole_chain(tmp_path: Path) -> None:
     a = overlay(tmp_path, "")
     regional = aidrules.load("noord-limburg-budgethulp@2025.1")
     assert a.fingerprint != regional.fingerprint
+
+
+def test_extending_an_unknown_version_points_at_the_extends_line(tmp_path: Path) -> None:
+    path = tmp_path / "overlay.yaml"
+    path.write_text(OVERLAY_HEAD.replace("@2025.1", "@1999.9"), encoding="utf-8")
+    with pytest.raises(RuleSetError) as info:
+        aidrules.load_ruleset(path)
+    [d] = [d for d in info.value.diagnostics if d.code == "RS702"]
+    assert "noord-limburg-budgethulp@1999.9" in d.message and d.span is not None and d.span.line == 2

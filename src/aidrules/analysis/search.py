@@ -23,10 +23,8 @@ from aidrules.analysis.oracle import Observation, Oracle
 from aidrules.analysis.reads import fact_paths
 from aidrules.analysis.space import Assignment, CaseSpace, Dimension
 from aidrules.expr import nodes as n
-from aidrules.expr import types as t
-from aidrules.expr.compiler import CompiledExpression, Environment, _Compiler
+from aidrules.expr.compiler import CompiledExpression, _Compiler
 from aidrules.expr.runtime import Context, Unknown
-from aidrules.facts.schema import case_type
 from aidrules.ruleset.compiled import CompiledRuleSet
 
 Fn = Callable[[Context], Any]
@@ -152,21 +150,7 @@ class _Scorer:
 
     def __init__(self, rs: CompiledRuleSet, space: CaseSpace) -> None:
         self.rs = rs
-        names: dict[str, t.Type] = {}
-        tables: dict[str, t.Table] = {}
-        for pid, spec in rs.parameters.items():
-            if isinstance(spec.type, t.Table):
-                tables[pid] = spec.type
-            else:
-                names[pid] = spec.type
-        for item in rs.plan:
-            names[item.id] = item.type
-        for p in rs.principles:
-            names[f"principles.{p.id}"] = t.BOOL
-        for f in rs.forms:
-            names[f"forms.{f.id}"] = t.BOOL
-        names["recommendation"] = t.TEXT
-        self.env = Environment(case_type(), names, tables)
+        self.env = rs.environment()
         self.narrowed = frozenset(space.paths)
         self.plan = {item.id: item for item in rs.plan}
         self.principles = {p.id: p for p in rs.principles}

@@ -192,5 +192,5 @@ class _Cleaner:
 
 
 def _join(path: str, key: str) -> str:
-    shown = key if len(key) <= 40 else f"{key[:37]}…"
+    shown = (key if len(key) <= 40 else f"{key[:37]}…") or '""'  # an empty key still needs a visible path
     return f"{path}.{shown}" if path else shown

@@ -75,7 +75,7 @@ def _oversized(data: Any, path: str, limits: Limits, depth: int, out: list[Diagn
         return
     if isinstance(data, Mapping):
         for key, value in data.items():
-            name = _shorten(str(key), 40)
+            name = _shorten(str(key), 40) or '""'  # an empty key still needs a visible path
             _oversized(value, f"{path}.{name}" if path else name, limits, depth + 1, out)
     elif isinstance(data, list | tuple):
         if len(data) > limits.max_list_items:

@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from aidrules.errors import Diagnostic, RuleSetError, Span
+from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError, Span
 from aidrules.limits import Limits
 from aidrules.ruleset.yamlload import Path as YPath
 from aidrules.ruleset.yamlload import Pos, YamlDocument, load_yaml
@@ -142,7 +142,7 @@ def load_chain(
             break
         try:
             base, found = read_layer(find(spec), verify)
-        except RuleSetError as exc:
+        except (RuleSetError, RuleSetNotFoundError) as exc:
             if verify is not None and any(d.code.startswith("RS8") for d in exc.diagnostics):
                 raise
             diagnostics.extend(

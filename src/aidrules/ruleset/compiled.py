@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from aidrules.errors import Diagnostic, Span
 from aidrules.expr import types as t
-from aidrules.expr.compiler import CompiledExpression
+from aidrules.expr.compiler import CompiledExpression, Environment
 from aidrules.ruleset.schema import Metadata, PolicyChoice, Texts
 
 if TYPE_CHECKING:
@@ -162,6 +162,31 @@ class CompiledRuleSet:
     @property
     def version(self) -> str:
         return self.meta.version
+
+    def environment(self) -> Environment:
+        """Every name an action may read, with its type, as the rule-set compiler saw them.
+
+        Used by the tools that compile further expressions against a compiled rule set (the
+        static checks, the durable_rules backend).
+        """
+        from aidrules.facts.schema import case_type
+
+        names: dict[str, t.Type] = {}
+        tables: dict[str, t.Table] = {}
+        for pid, spec in self.parameters.items():
+            if isinstance(spec.type, t.Table):
+                tables[pid] = spec.type
+            else:
+                names[pid] = spec.type
+        for item in self.plan:
+            names[item.id] = item.type
+        for p in self.principles:
+            names[f"principles.{p.id}"] = t.BOOL
+        for f in self.forms:
+            names[f"forms.{f.id}"] = t.BOOL
+        outcomes = (*(f.id for f in self.forms), *((self.otherwise,) if self.otherwise else ()), "undetermined")
+        names["recommendation"] = t.Text(choices=tuple(dict.fromkeys(outcomes)))
+        return Environment(case_type(), names, tables)
 
     def named(self, name: str) -> NamedValue | None:
         for item in self.plan:
