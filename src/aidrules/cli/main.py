@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -57,6 +58,10 @@ OnOpt = Annotated[
 FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the texts.")]
 EngineOpt = Annotated[Engine, typer.Option("--engine", help="Evaluation engine.")]
+PublicKeyOpt = Annotated[
+    Path | None,
+    typer.Option("--public-key", help="Require every layer of the rule set to be signed with this Ed25519 key."),
+]
 
 
 def _fail(error: AidrulesError) -> NoReturn:
@@ -64,25 +69,37 @@ def _fail(error: AidrulesError) -> NoReturn:
     raise typer.Exit(error.exit_code)
 
 
+fail = _fail  # for the command modules
+
+
 def _read_case(case: str) -> str:
-    if case == "-":
-        return sys.stdin.read()
+    from aidrules.limits import DEFAULT_LIMITS, read_document
+
+    if case == "-":  # never more than one character past the limit, which then refuses it
+        return sys.stdin.read(DEFAULT_LIMITS.max_document_chars + 1)
     try:
-        return Path(case).read_text(encoding="utf-8")
+        return read_document(Path(case), DEFAULT_LIMITS)
     except (OSError, UnicodeDecodeError) as exc:
         message = f"cannot read case file {case}: {exc}"
         raise FactsError(message, [Diagnostic("CF004", message, path=case)]) from None
 
 
-def _decide(case: str, rules: str | None, on: str | None, lang: Lang, engine: Engine) -> tuple[object, object]:
+def _decide(
+    case: str,
+    rules: str | None,
+    on: str | None,
+    lang: Lang,
+    engine: Engine,
+    public_key: Path | None = None,
+    then: Callable[[Any, Any, date], object] | None = None,
+) -> tuple[object, object]:
     from aidrules.facts.parse import parse_facts, read_case_text
     from aidrules.ruleset.shipped import load
 
-    if engine is Engine.durable:
-        message = (
-            "the durable_rules backend is not part of this version; use --engine compiled (the reference semantics)"
-        )
-        raise FactsError(message, [Diagnostic("CL001", message, path="--engine")])
+    if engine is Engine.durable:  # says how to install it when it is missing (exit 2)
+        from aidrules.engine.durable.runtime import load_durable
+
+        load_durable()
     day: date | None = None
     if on is not None:
         try:
@@ -92,17 +109,26 @@ def _decide(case: str, rules: str | None, on: str | None, lang: Lang, engine: En
             raise FactsError(message, [Diagnostic("CL002", message, path="--on")]) from None
     facts = parse_facts(read_case_text(_read_case(case), "<stdin>" if case == "-" else case))
     day = day or facts.on or date.today()
-    ruleset = load(rules, day)
-    return ruleset, ruleset.evaluate(facts, day, lang=lang.value)
+    ruleset = load(rules, day, public_key=public_key)
+    if then is not None:  # e.g. explain: evaluate with a trace and build the explanation
+        return ruleset, then(ruleset, facts, day)
+    return ruleset, ruleset.evaluate(facts, day, lang=lang.value, engine=engine.value)
 
 
 def _run_decision(
-    case: str, rules: str | None, on: str | None, fmt: Format, lang: Lang, engine: Engine, full: bool
+    case: str,
+    rules: str | None,
+    on: str | None,
+    fmt: Format,
+    lang: Lang,
+    engine: Engine,
+    full: bool,
+    public_key: Path | None = None,
 ) -> None:
     from aidrules.explain.render import render
 
     try:
-        ruleset, decision = _decide(case, rules, on, lang, engine)
+        ruleset, decision = _decide(case, rules, on, lang, engine, public_key)
     except AidrulesError as exc:
         _fail(exc)
     if fmt is Format.json:
@@ -119,9 +145,23 @@ def evaluate(
     format: FormatOpt = Format.text,
     lang: LangOpt = Lang.nl,
     engine: EngineOpt = Engine.compiled,
+    public_key: PublicKeyOpt = None,
 ) -> None:
     """Evaluate a case and print the decision."""
-    _run_decision(case, rules, on, format, lang, engine, full=False)
+    _run_decision(case, rules, on, format, lang, engine, full=False, public_key=public_key)
+
+
+class ExplainFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+
+
+class Audience(StrEnum):
+    worker = "worker"
+    committee = "committee"
+    client = "client"
 
 
 @app.command()
@@ -129,18 +169,48 @@ def explain(
     case: Annotated[str, typer.Argument(help="Case file (YAML or JSON), or - for standard input.")],
     rules: RulesOpt = None,
     on: OnOpt = None,
-    format: FormatOpt = Format.text,
+    format: Annotated[ExplainFormat, typer.Option("--format", help="Output format.")] = ExplainFormat.text,
     lang: LangOpt = Lang.nl,
     engine: EngineOpt = Engine.compiled,
+    public_key: PublicKeyOpt = None,
+    audience: Annotated[
+        Audience,
+        typer.Option(
+            "--audience",
+            help="worker: the full reasoning; committee: an anonymised social report; client: a plain-language letter.",
+        ),
+    ] = Audience.worker,
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", help="Directory with your own letter templates (client_letter.<lang>.md.j2)."),
+    ] = None,
 ) -> None:
-    """Print the full reasoning for a social worker: every rule, value and source."""
-    _run_decision(case, rules, on, format, lang, engine, full=True)
+    """Explain a decision: why and why not, what would change it, for a worker, the committee or the client."""
+    from aidrules.explain.api import explanation, render_explanation
+
+    try:
+        _, expl = _decide(
+            case,
+            rules,
+            on,
+            lang,
+            engine,
+            public_key,
+            then=lambda rs, facts, day: explanation(rs, facts, day, lang=lang.value),
+        )
+        out = render_explanation(expl, audience.value, format.value, templates=templates)  # type: ignore[arg-type]
+    except AidrulesError as exc:
+        _fail(exc)
+    typer.echo(out, nl=False)
 
 
 @app.command()
 def validate(
     rules: Annotated[list[Path], typer.Argument(help="Rule files to check.")],
     format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+    static: Annotated[
+        bool, typer.Option("--static/--no-static", help="Also run the static checks (docs/policy-toolkit.md).")
+    ] = True,
 ) -> None:
     """Check rule files; report every problem with file:line:column, a code and a hint."""
     from aidrules.errors import Severity
@@ -149,6 +219,10 @@ def validate(
     diagnostics: list[Diagnostic] = []
     for path in rules:
         diagnostics.extend(check_ruleset(path))
+    if static:  # unused items, rules that never fire, gaps, overlaps, periods, protected facts
+        from aidrules.analysis import static_diagnostics
+
+        diagnostics.extend(static_diagnostics(rules))
     errors = [d for d in diagnostics if d.severity == Severity.ERROR]
     if format is Format.json:
         typer.echo(json.dumps([d.to_dict() for d in diagnostics], ensure_ascii=False, indent=2))
@@ -177,6 +251,11 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="facts, decision or r
 
 # Further command groups register themselves on `app` when imported (one module per area).
 # --- command modules (keep one import per line) ---
+import aidrules.cli.batch  # noqa: E402
+import aidrules.cli.lifecycle  # noqa: E402
+import aidrules.cli.registry  # noqa: E402
+import aidrules.cli.toolkit  # noqa: E402, F401
+
 # --- end of command modules ---
 
 

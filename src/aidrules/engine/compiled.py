@@ -154,7 +154,7 @@ class _Prepared:
     """The rule set in the shape the hot loop wants, and the caches that belong to it."""
 
     #: Cached reasons and results are dropped all together when there are more than this many.
-    MAX_CACHED = 100_000
+    MAX_CACHED = 20_000
 
     def __init__(self, rs: CompiledRuleSet) -> None:
         self.steps: tuple[tuple[str, Fn, bool], ...] = tuple(
@@ -168,6 +168,7 @@ class _Prepared:
         )
         self.principle_titles = {p.id: p.title for p in rs.principles}
         self.action_texts = tuple(_texts(a.message) for a in rs.actions)
+        self.action_shown = tuple(tuple(expr.fn for _, expr in a.shown) for a in rs.actions)
         self.stamp = RuleSetStamp.model_construct(
             id=rs.id, version=rs.version, fingerprint=rs.fingerprint, layers=list(rs.layers)
         )
@@ -423,12 +424,18 @@ class Evaluation:
     def actions(self, missing: set[str]) -> list[ActionResult]:
         out = []
         tracer, lang, prep = self.tracer, self.lang, self.prep
-        for a, when, texts in zip(self.rs.actions, self.whens, prep.action_texts, strict=True):
+        ctx = self.ctx
+        for a, when, texts, shown_fns in zip(
+            self.rs.actions, self.whens, prep.action_texts, prep.action_shown, strict=True
+        ):
             if when is False:
                 if tracer:
                     tracer(TraceEvent("action", a.id, False, source=a.source))
                 continue
-            shown = self.shown(a.shown)
+            try:
+                shown = [fn(ctx) for fn in shown_fns]
+            except (ExpressionFailure, ArithmeticError):
+                shown = self.shown(a.shown)  # raises, naming the value that failed
             if isinstance(when, Unknown):
                 missing.update(when.facts)
                 key: tuple[Any, ...] = ("a", a.id, lang, when, *map(_key, shown))

@@ -470,7 +470,10 @@ class _Compiler:
         else:
             self.expect(node.element, et, t.BOOL)
             result = t.BOOL
-        return result, _aggregate(node.function, node.variable, lf, ef, cond_fn, label)
+        field = None  # `x.field` as the element: read straight from the item (the common case)
+        if isinstance(node.element, n.Name) and len(node.element.parts) == 2 and node.element.parts[0] == node.variable:
+            field = node.element.parts[1]
+        return result, _aggregate(node.function, node.variable, lf, ef, cond_fn, label, field)
 
 
 # -- function table ---------------------------------------------------------------------------
@@ -768,7 +771,12 @@ def _strict_call(impl: Callable[..., Any], fns: tuple[Fn, ...]) -> Fn:
     return run
 
 
-def _aggregate(function: str, var: str, list_fn: Fn, elem_fn: Fn, cond_fn: Fn | None, label: str) -> Fn:
+def _aggregate(
+    function: str, var: str, list_fn: Fn, elem_fn: Fn, cond_fn: Fn | None, label: str, field: str | None = None
+) -> Fn:
+    if field is not None and cond_fn is None and function == "sum":
+        return _sum_field(list_fn, field, label)
+
     def run(ctx: Context) -> Any:
         items = list_fn(ctx)
         if isinstance(items, Unknown):
@@ -833,6 +841,31 @@ def _aggregate(function: str, var: str, list_fn: Fn, elem_fn: Fn, cond_fn: Fn | 
             return False
         if function == "all":
             return True
+        return bounded(total)
+
+    return run
+
+
+def _sum_field(list_fn: Fn, field: str, label: str) -> Fn:
+    """``sum(x.field for x in items)``: the generic aggregate, without a loop variable."""
+
+    def run(ctx: Context) -> Any:
+        items = list_fn(ctx)
+        if isinstance(items, Unknown):
+            return items
+        missing: list[str] = []
+        total: Any = 0
+        for i, item in enumerate(items):
+            if field in item:
+                value = item[field]
+                if isinstance(value, Unknown):  # pragma: no cover - facts are values
+                    missing.extend(value.facts)
+                elif not missing:
+                    total += value
+            else:
+                missing.append(f"{label}[{i}].{field}")
+        if missing:
+            return Unknown(frozenset(missing))
         return bounded(total)
 
     return run

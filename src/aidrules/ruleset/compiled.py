@@ -153,7 +153,7 @@ class CompiledRuleSet:
     reviews: ReviewSpec | None = None  # the compiled `reviews:` section (docs/lifecycle.md)
     # What backends prepare from this rule set on first use (plans, caches, durable_rules networks),
     # by backend name. Filled lazily; never part of equality or of the fingerprint.
-    runtime: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    runtime: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def id(self) -> str:

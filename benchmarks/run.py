@@ -1,0 +1,256 @@
+"""Reproducible performance runs: ``python benchmarks/run.py [--quick] [--json OUT] [--seed N]``.
+
+Measures, in one run and on one core, on a seeded synthetic population (``population.py``):
+
+- the compiled engine, deciding with full reasons (the ``Decision`` as ``evaluate`` returns it,
+  with every message rendered);
+- the durable_rules backend (the same decisions, byte for byte);
+- the reference policy written by hand (``handwritten.py``): the practical speed limit.
+
+For each: decisions per second, latency per decision (median, p99) and peak memory (tracemalloc,
+Python allocations only). Then how costs grow: with the number of rules (generated rule sets of
+10, 100 and 1,000 conditions, ``rulesets.py``) and with the number of debts in a case, and how
+long loading and compiling a rule set takes. Every case is decided once (no repeats of the same
+case), from validated facts; validating the facts is measured apart.
+
+``--quick`` finishes in well under a minute; the full run takes a few minutes. The JSON has
+``{"compiled": {"decisions_per_second": ...}, "durable": {...}, "handwritten": {...}, ...}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+
+import handwritten  # noqa: E402
+from population import population  # noqa: E402
+from rulesets import ruleset_text  # noqa: E402
+
+import aidrules  # noqa: E402
+from aidrules.facts.parse import parse_facts  # noqa: E402
+from aidrules.limits import Limits  # noqa: E402
+from aidrules.ruleset.compile import compile_text, load_ruleset  # noqa: E402
+
+SIZES = {
+    "quick": {"cases": 3000, "durable": 200, "memory": 300, "rules_cases": 150, "durable_rules_cases": 10},
+    "full": {"cases": 20000, "durable": 1500, "memory": 2000, "rules_cases": 600, "durable_rules_cases": 40},
+}
+
+
+# -- measuring -------------------------------------------------------------------------------------
+def timed(decide: Callable[[Any], Any], cases: list[Any]) -> dict[str, float]:
+    """Decide every case once; throughput and per-decision latency."""
+    gc.collect()
+    latencies = []
+    clock = time.perf_counter_ns
+    started = clock()
+    for case in cases:
+        t0 = clock()
+        decide(case)
+        latencies.append(clock() - t0)
+    total = (clock() - started) / 1e9
+    latencies.sort()
+    return {
+        "decisions": len(cases),
+        "seconds": round(total, 4),
+        "decisions_per_second": round(len(cases) / total, 1),
+        "latency_median_us": round(statistics.median(latencies) / 1e3, 1),
+        "latency_p99_us": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] / 1e3, 1),
+    }
+
+
+def peak_memory(decide: Callable[[Any], Any], cases: list[Any]) -> float:
+    """Peak of Python allocations while deciding ``cases`` (KiB)."""
+    gc.collect()
+    tracemalloc.start()
+    for case in cases:
+        decide(case)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return round(peak / 1024, 1)
+
+
+def load_compile_ms(repeats: int) -> dict[str, float]:
+    """Loading and compiling the shipped reference rule set from its files (no cache)."""
+    path = HERE.parent / "rules" / "noord-limburg-budgethulp.yaml"
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        load_ruleset(path)
+        times.append((time.perf_counter() - t0) * 1e3)
+    return {"median_ms": round(statistics.median(times), 1), "min_ms": round(min(times), 1)}
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "load_average_at_start": [round(x, 2) for x in load],
+    }
+
+
+# -- the run -----------------------------------------------------------------------------------------
+def run(quick: bool, seed: int) -> dict[str, Any]:
+    size = SIZES["quick" if quick else "full"]
+    result: dict[str, Any] = {"mode": "quick" if quick else "full", "seed": seed, "machine": machine()}
+    rules = aidrules.load(None, date(2025, 3, 1))
+    raw = population(size["cases"], seed)
+    t0 = time.perf_counter()
+    cases = [parse_facts(c) for c in raw]
+    result["validation"] = {"facts_per_second": round(len(cases) / (time.perf_counter() - t0), 1)}
+
+    def compiled(case: Any) -> Any:
+        return rules.evaluate(case)
+
+    def durable(case: Any) -> Any:
+        return rules.evaluate(case, engine="durable")
+
+    def hand(case: Any) -> Any:
+        return handwritten.decide(case, case.on)
+
+    rules.evaluate(cases[0], engine="durable")  # register the network (its time is reported apart)
+    result["compiled"] = timed(compiled, cases)
+    result["durable"] = timed(durable, cases[: size["durable"]])
+    result["handwritten"] = timed(hand, cases)
+    memory_cases = population(size["memory"], seed + 1)
+    memory_cases = [parse_facts(c) for c in memory_cases]
+    result["compiled"]["peak_memory_kib"] = peak_memory(compiled, memory_cases)
+    result["durable"]["peak_memory_kib"] = peak_memory(durable, memory_cases[: max(50, size["memory"] // 10)])
+    result["handwritten"]["peak_memory_kib"] = peak_memory(hand, memory_cases)
+    c, d, h = (result[k]["decisions_per_second"] for k in ("compiled", "durable", "handwritten"))
+    result["ratios"] = {"compiled_over_durable": round(c / d, 1), "handwritten_over_compiled": round(h / c, 1)}
+    result["load_and_compile"] = load_compile_ms(3 if quick else 7)
+    result["scaling_rules"] = scaling_rules(size, seed)
+    result["scaling_debts"] = scaling_debts(rules, seed, quick)
+    return result
+
+
+def scaling_rules(size: dict[str, int], seed: int) -> list[dict[str, Any]]:
+    limits = Limits(max_nodes=500_000, max_document_chars=20_000_000)
+    cases = [parse_facts(c) for c in population(size["rules_cases"], seed + 2)]
+    out = []
+    for count in (10, 100, 1000):
+        text = ruleset_text(count)
+        t0 = time.perf_counter()
+        rs = compile_text(text, f"generated-{count}.yaml", limits=limits)
+        compile_ms = (time.perf_counter() - t0) * 1e3
+        row: dict[str, Any] = {"rules": count, "load_and_compile_ms": round(compile_ms, 1)}
+        row["compiled"] = timed(rs.evaluate, cases)
+        t0 = time.perf_counter()
+        try:
+            rs.evaluate(cases[0], engine="durable")
+        except aidrules.EvaluationError as exc:  # beyond what durable_rules can hold
+            row["durable_prepare_ms"] = None
+            row["durable"] = {"error": str(exc)}
+            out.append(row)
+            continue
+        row["durable_prepare_ms"] = round((time.perf_counter() - t0) * 1e3, 1)
+        row["durable"] = timed(
+            lambda case, rs=rs: rs.evaluate(case, engine="durable"), cases[: size["durable_rules_cases"]]
+        )
+        out.append(row)
+    return out
+
+
+def scaling_debts(rules: Any, seed: int, quick: bool) -> list[dict[str, Any]]:
+    out = []
+    count = 100 if quick else 400
+    for debts in (0, 10, 100, 500):
+        cases = [parse_facts(c) for c in population(count, seed + 3 + debts, debts=debts, unknowns=0)]
+        row: dict[str, Any] = {"debts": debts}
+        row["compiled"] = timed(rules.evaluate, cases)
+        row["durable"] = timed(lambda case: rules.evaluate(case, engine="durable"), cases[: count // 10])
+        row["handwritten"] = timed(lambda case: handwritten.decide(case, case.on), cases)
+        out.append(row)
+    return out
+
+
+# -- printing ---------------------------------------------------------------------------------------
+def report(r: dict[str, Any]) -> str:
+    m = r["machine"]
+    lines = [
+        f"aidrules benchmark ({r['mode']}, seed {r['seed']}) — Python {m['python']}, {m['cores']} cores, {m['cpu']}",
+        f"load average at start: {m['load_average_at_start']}",
+        "",
+        f"{'engine':<12} {'decisions/s':>12} {'median µs':>10} {'p99 µs':>10} {'peak KiB':>10} {'cases':>7}",
+    ]
+    for name in ("compiled", "durable", "handwritten"):
+        e = r[name]
+        lines.append(
+            f"{name:<12} {e['decisions_per_second']:>12,.0f} {e['latency_median_us']:>10,.1f} "
+            f"{e['latency_p99_us']:>10,.1f} {e['peak_memory_kib']:>10,.0f} {e['decisions']:>7}"
+        )
+    ratios = r["ratios"]
+    lines += [
+        "",
+        f"compiled / durable: {ratios['compiled_over_durable']}×   handwritten / compiled: "
+        f"{ratios['handwritten_over_compiled']}×",
+        f"validating facts: {r['validation']['facts_per_second']:,.0f} cases/s (not included above)",
+        f"load + compile of the reference rule set: {r['load_and_compile']['median_ms']} ms (median)",
+        "",
+        f"{'rules':>6} {'load+compile ms':>16} {'compiled dec/s':>15} {'durable prep ms':>16} {'durable dec/s':>14}",
+    ]
+    for row in r["scaling_rules"]:
+        durable = row["durable"]
+        tail = (
+            f"{row['durable_prepare_ms']:>16,.1f} {durable['decisions_per_second']:>14,.1f}"
+            if "error" not in durable
+            else f"  durable: {durable['error'][:90]}"
+        )
+        lines.append(
+            f"{row['rules']:>6} {row['load_and_compile_ms']:>16,.1f} {row['compiled']['decisions_per_second']:>15,.0f} "
+            + tail
+        )
+    lines += ["", f"{'debts':>6} {'compiled µs':>12} {'durable µs':>12} {'handwritten µs':>15}"]
+    for row in r["scaling_debts"]:
+        lines.append(
+            f"{row['debts']:>6} {row['compiled']['latency_median_us']:>12,.1f} "
+            f"{row['durable']['latency_median_us']:>12,.1f} {row['handwritten']['latency_median_us']:>15,.1f}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a smaller run (well under a minute)")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
+    parser.add_argument("--seed", type=int, default=2025, help="seed of the generated population")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    result = run(args.quick, args.seed)
+    result["run_seconds"] = round(time.perf_counter() - started, 1)
+    print(report(result))
+    print(f"\n(run took {result['run_seconds']} s)")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

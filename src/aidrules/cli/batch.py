@@ -1,0 +1,89 @@
+"""``aidrules batch``: decide a JSON Lines file of cases on every core (see :mod:`aidrules.batch`).
+
+Exit codes: 0 every line was decided; 2 some lines were invalid (each reported on stderr with its
+line number; the batch went on) or the rule set / input could not be read; 1 an internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from datetime import date
+from pathlib import Path
+from typing import IO, Annotated
+
+import typer
+
+from aidrules.batch import Options, Summary, count_lines, run_batch
+from aidrules.cli.main import Engine, EngineOpt, Lang, LangOpt, RulesOpt, _fail, app
+from aidrules.errors import AidrulesError, Diagnostic, FactsError
+
+
+@app.command()
+def batch(
+    cases: Annotated[str, typer.Argument(help="JSON Lines file of cases (one JSON object per line), or - for stdin.")],
+    out: Annotated[str, typer.Option("--out", help="Where to write the decisions (JSON Lines), or - for stdout.")],
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Worker processes (default: one per core).")
+    ] = None,
+    rules: RulesOpt = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Decision date YYYY-MM-DD for every case (default: each case's `on`).")
+    ] = None,
+    lang: LangOpt = Lang.nl,
+    engine: EngineOpt = Engine.compiled,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Show a progress bar on stderr (when it is a terminal).")
+    ] = True,
+) -> None:
+    """Decide many cases: one decision (or the reasons it is invalid) per input line, in order."""
+    from aidrules.ruleset.shipped import load
+
+    try:
+        day = _date(on)
+        if engine is Engine.durable:
+            from aidrules.engine.durable.runtime import load_durable
+
+            load_durable()
+        load(rules, day)  # an unknown or broken rule set stops here, not once per line
+    except AidrulesError as exc:
+        _fail(exc)
+    options = Options(rules=rules, engine=engine.value, lang=lang.value, on=day)
+    with ExitStack() as stack:
+        try:
+            source: IO[str] = sys.stdin if cases == "-" else stack.enter_context(Path(cases).open(encoding="utf-8"))
+            sink: IO[str] = sys.stdout if out == "-" else stack.enter_context(Path(out).open("w", encoding="utf-8"))
+        except OSError as exc:
+            message = f"cannot open {exc.filename}: {exc.strerror}"
+            _fail(FactsError(message, [Diagnostic("BA002", message, path=str(exc.filename))]))
+        total = None if cases == "-" else count_lines(Path(cases))
+        summary = _run(source, sink, options, workers, total, progress)
+    for line, message in summary.invalid:
+        typer.echo(f"line {line}: {message}", err=True)
+    for line, message in summary.internal:
+        typer.echo(f"line {line}: {message}", err=True)
+    typer.echo(summary.report(), err=True)
+    raise typer.Exit(summary.exit_code)
+
+
+def _date(on: str | None) -> date | None:
+    if on is None:
+        return None
+    try:
+        return date.fromisoformat(on)
+    except ValueError:
+        message = f"--on: `{on}` is not a date in the form YYYY-MM-DD"
+        raise FactsError(message, [Diagnostic("CL002", message, path="--on")]) from None
+
+
+def _run(
+    source: IO[str], sink: IO[str], options: Options, workers: int | None, total: int | None, show: bool
+) -> Summary:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    columns = (TextColumn("deciding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, disable=not (show and console.is_terminal)) as bar:
+        task = bar.add_task("deciding", total=total)
+        return run_batch(source, sink, options, workers=workers, on_line=lambda _: bar.advance(task))

@@ -1,0 +1,45 @@
+"""The durable_rules backend (optional extra: ``pip install "aidrules[durable]"``).
+
+The yes/no inference of a rule set (conditions, yes/no derived values, principles, forms, the
+recommendation, actions' ``when``) runs in durable_rules' Rete network; amounts, dates and
+functions are computed exactly in Python first and lowered into the facts it matches. See
+``docs/durable.md`` for what runs where, and why.
+
+Example:
+    >>> import aidrules
+    >>> from datetime import date
+    >>> rules = aidrules.load()
+    >>> decision = rules.evaluate({"client": {"consents": False}}, on=date(2025, 3, 1), engine="durable")
+    >>> decision.principles["voluntary"].status
+    'not_satisfied'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aidrules.engine.durable.runtime import INSTALL_HINT, load_durable
+
+if TYPE_CHECKING:
+    from aidrules.engine.durable.backend import DurablePrepared
+    from aidrules.ruleset.compiled import CompiledRuleSet
+
+
+def prepare(rs: CompiledRuleSet) -> DurablePrepared:
+    """The rule set ``rs`` prepared for durable_rules (raises how to install it when it is absent)."""
+    load_durable()
+    from aidrules.engine.durable.backend import prepare as prepare_network
+
+    return prepare_network(rs)
+
+
+def available() -> bool:
+    """Whether durable_rules can be imported here."""
+    try:
+        load_durable()
+    except Exception:
+        return False
+    return True
+
+
+__all__ = ["INSTALL_HINT", "available", "prepare"]

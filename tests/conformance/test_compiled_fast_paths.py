@@ -1,0 +1,94 @@
+"""The compiled engine's shortcuts (docs/performance.md) change nothing a reader or program sees."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from babel.numbers import format_currency, format_decimal
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import aidrules
+from aidrules.engine.compiled import _locale, fast_fact_tree, prepared
+from aidrules.engine.decision import Decision
+from aidrules.facts.parse import fact_tree, parse_facts
+from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.testing import load_fixture
+from properties.strategies import case_and_partial, json_like
+
+FIXTURES = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "reference").glob("*.yaml"))
+LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_BE"}
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+amounts = st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=2) | st.decimals(
+    min_value=Decimal("-1e6"), max_value=Decimal("1e6"), places=0
+)
+
+
+@SETTINGS
+@given(value=amounts, lang=st.sampled_from(["nl", "fr", "en"]))
+def test_amounts_are_written_as_babel_writes_them(value: Decimal, lang: str) -> None:
+    assert _locale(lang).money(value) == format_currency(value, "EUR", locale=LOCALES[lang])
+
+
+@SETTINGS
+@given(value=st.decimals(min_value=Decimal("-1e4"), max_value=Decimal("1e4"), places=4), lang=st.just("nl"))
+def test_amounts_with_more_than_two_decimals_are_left_to_babel(value: Decimal, lang: str) -> None:
+    assert _locale(lang).money(value) == format_currency(value, "EUR", locale=LOCALES[lang])
+
+
+@SETTINGS
+@given(value=st.integers(min_value=-(10**17), max_value=10**17), lang=st.sampled_from(["nl", "fr", "en"]))
+def test_whole_numbers_are_written_as_babel_writes_them(value: int, lang: str) -> None:
+    assert _locale(lang).integer(value) == format_decimal(value, locale=LOCALES[lang], decimal_quantization=False)
+
+
+@SETTINGS
+@given(pair=case_and_partial())
+def test_the_fast_fact_tree_is_the_fact_tree(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    for data in pair:
+        case = parse_facts(data)
+        assert fast_fact_tree(case) == fact_tree(case)
+
+
+@SETTINGS
+@given(data=json_like)
+def test_the_fast_fact_tree_is_the_fact_tree_for_any_valid_input(data: Any) -> None:
+    try:
+        case = parse_facts(data)
+    except aidrules.AidrulesError:
+        return
+    assert fast_fact_tree(case) == fact_tree(case)
+
+
+def test_decisions_built_without_validation_are_valid_and_serialise_the_same() -> None:
+    for path in FIXTURES:
+        fixture = load_fixture(path)
+        rules = aidrules.load(None, fixture.case.get("on"))
+        for lang in ("nl", "fr", "en"):
+            decision = rules.evaluate(fixture.case, lang=lang)
+            validated = Decision.model_validate(decision.model_dump())
+            assert validated.to_json() == decision.to_json()
+            assert validated == decision
+
+
+def test_cached_reasons_do_not_change_a_decision(reference: CompiledRuleSet) -> None:
+    cases = [load_fixture(p).case for p in FIXTURES]
+    cases = [c for c in cases if date.fromisoformat(str(c["on"])) >= date(2025, 2, 1)]
+    warm = [reference.evaluate(c).to_json() for c in cases]
+    prepared(reference).cache.clear()
+    cold = [reference.evaluate(c).to_json() for c in reversed(cases)]
+    assert list(reversed(cold)) == warm
+
+
+def test_a_changed_copy_of_a_rule_set_prepares_its_own_plan(reference: CompiledRuleSet) -> None:
+    from dataclasses import replace
+
+    case = {"on": "2025-03-01", "client": {"consents": False}}
+    reference.evaluate(case)
+    copy = replace(reference, otherwise="none")
+    assert copy.runtime == {} and reference.runtime
+    assert copy.evaluate(case).to_json() == reference.evaluate(case).to_json()

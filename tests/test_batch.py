@@ -1,0 +1,110 @@
+"""Batch evaluation: JSON Lines in and out, in order, bounded, every core; bad lines do not stop it."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+import aidrules
+from aidrules.batch import CHUNK, WINDOW_PER_WORKER, Options, decide_lines, run_batch
+from aidrules.cli.main import app
+
+GOOD = [
+    {"on": "2025-03-01", "client": {"consents": False}},
+    {"on": "2025-03-02", "client": {"consents": True, "motivation": 1}, "debts": []},
+    {"on": "2024-06-01", "household": {"category": "single", "adults": 1, "children": []}},
+]
+
+
+def _lines() -> list[str]:
+    lines = [json.dumps(c) for c in GOOD]
+    lines.insert(1, '{"on": "2025-03-01", "client": {"motivation": 9}}')  # line 2: out of range
+    lines.insert(3, "")  # line 4: blank, skipped
+    lines.insert(4, "this is not json")  # line 5
+    lines.append('{"client": {"consents": true}}')  # line 7: no decision date
+    return lines
+
+
+def test_each_line_gets_its_decision_or_its_problems_in_input_order() -> None:
+    results = list(decide_lines(enumerate(_lines(), start=1)))
+    assert [(r.line, r.ok) for r in results] == [(1, True), (2, False), (3, True), (5, False), (6, True), (7, False)]
+    first = json.loads(results[0].text)
+    expected = aidrules.load(None, None).evaluate(GOOD[0]).model_dump(mode="json")
+    assert first == {"line": 1, "decision": expected}
+    problems = json.loads(results[1].text)
+    assert problems["line"] == 2 and problems["errors"][0]["path"] == "client.motivation"
+    assert "not valid JSON" in results[3].message
+    assert "no decision date" in results[5].message
+    # each case is decided by the version of the rule set in force on its date
+    assert json.loads(results[4].text)["decision"]["ruleset"]["version"] == "2024.1"
+
+
+def test_workers_give_the_same_output_as_one_process(tmp_path: Path) -> None:
+    lines = _lines() * 40
+    one, many = io.StringIO(), io.StringIO()
+    summary_one = run_batch(io.StringIO("\n".join(lines) + "\n"), one, workers=1)
+    summary_many = run_batch(io.StringIO("\n".join(lines) + "\n"), many, Options(), workers=2)
+    assert one.getvalue() == many.getvalue()
+    assert summary_one.lines == summary_many.lines == 240
+    assert summary_many.decided == 120 and len(summary_many.invalid) == 120
+    assert summary_many.exit_code == 2
+
+
+def test_the_input_is_read_as_it_is_decided_not_all_at_once() -> None:
+    read = 0
+
+    def source() -> Iterator[tuple[int, str]]:
+        nonlocal read
+        for n in range(1, 100_000):
+            read += 1
+            yield n, json.dumps(GOOD[0])
+
+    results = decide_lines(source(), workers=2, chunk=CHUNK)
+    assert next(results).line == 1
+    assert read <= (2 * WINDOW_PER_WORKER + 1) * CHUNK
+    results.close()
+
+
+def test_the_durable_backend_decides_a_batch_the_same_way() -> None:
+    lines = [json.dumps(c) for c in GOOD]
+    compiled = [r.text for r in decide_lines(enumerate(lines, start=1))]
+    durable = [r.text for r in decide_lines(enumerate(lines, start=1), Options(engine="durable"))]
+    assert durable == compiled
+
+
+def test_the_command_reports_invalid_lines_and_goes_on(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("\n".join(_lines()) + "\n", encoding="utf-8")
+    out = tmp_path / "decisions.jsonl"
+    result = CliRunner().invoke(app, ["batch", str(cases), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 2
+    assert "line 2: client.motivation" in result.output
+    assert "line 5:" in result.output and "line 7:" in result.output
+    assert "6 case(s): 3 decided, 3 invalid" in result.output
+    written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [w["line"] for w in written] == [1, 2, 3, 5, 6, 7]
+
+
+def test_the_command_exits_0_when_every_case_is_decided(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("\n".join(json.dumps(c) for c in GOOD) + "\n", encoding="utf-8")
+    out = tmp_path / "decisions.jsonl"
+    result = CliRunner().invoke(app, ["batch", str(cases), "--out", str(out), "--engine", "durable", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 3
+
+
+def test_an_unknown_rule_set_or_a_missing_file_stops_before_deciding(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps(GOOD[0]) + "\n", encoding="utf-8")
+    out = tmp_path / "decisions.jsonl"
+    runner = CliRunner()
+    unknown = runner.invoke(app, ["batch", str(cases), "--out", str(out), "--rules", "no-such-rules"])
+    assert unknown.exit_code == 2 and "no-such-rules" in unknown.output
+    missing = runner.invoke(app, ["batch", str(tmp_path / "nope.jsonl"), "--out", str(out)])
+    assert missing.exit_code == 2 and "cannot open" in missing.output
+    assert "Traceback" not in unknown.output + missing.output
