@@ -31,9 +31,8 @@ from typing import Any
 from aidrules.errors import Diagnostic, EvaluationError
 from aidrules.expr import nodes as n
 from aidrules.expr import types as t
-from aidrules.expr.compiler import DECISION_DATE, Environment, _Compiler, _narrowing
+from aidrules.expr.compiler import DECISION_DATE, _Compiler, _narrowing
 from aidrules.expr.runtime import Context
-from aidrules.facts.schema import case_type
 from aidrules.ruleset.compiled import CompiledRuleSet
 
 Fn = Callable[[Context], Any]
@@ -251,26 +250,6 @@ class Network:
 
 
 # -- building ---------------------------------------------------------------------------------------
-def environment(rs: CompiledRuleSet) -> Environment:
-    """The names of ``rs`` with their types, as the rule-set compiler saw them."""
-    names: dict[str, t.Type] = {}
-    tables: dict[str, t.Table] = {}
-    for pid, spec in rs.parameters.items():
-        if isinstance(spec.type, t.Table):
-            tables[pid] = spec.type
-        else:
-            names[pid] = spec.type
-    for item in rs.plan:
-        names[item.id] = item.type
-    for p in rs.principles:
-        names[f"principles.{p.id}"] = t.BOOL
-    for f in rs.forms:
-        names[f"forms.{f.id}"] = t.BOOL
-    outcomes = (*(f.id for f in rs.forms), *((rs.otherwise,) if rs.otherwise else ()), "undetermined")
-    names["recommendation"] = t.Text(choices=tuple(dict.fromkeys(outcomes)))
-    return Environment(case_type(), names, tables)
-
-
 def build(rs: CompiledRuleSet) -> Network:
     """Analyse ``rs`` into a :class:`Network`."""
     return _Builder(rs).build()
@@ -279,7 +258,7 @@ def build(rs: CompiledRuleSet) -> Network:
 class _Builder:
     def __init__(self, rs: CompiledRuleSet) -> None:
         self.rs = rs
-        self.env = environment(rs)
+        self.env = rs.environment()
         self.terms: dict[str, Term] = {}
         self.items: list[Item] = []
         self.by_name: dict[str, Item] = {}
