@@ -39,7 +39,7 @@ from aidrules.engine.decision import (
 from aidrules.errors import Diagnostic, EvaluationError
 from aidrules.explain import formatting
 from aidrules.explain.i18n import LANGS, ui, value_label
-from aidrules.explain.trace import TraceEvent, Tracer
+from aidrules.explain.trace import TraceEvent, Tracer, derived_event
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.expr.runtime import CENT, DECIMAL_CONTEXT, Context, ExpressionFailure, Unknown
@@ -400,14 +400,7 @@ class Evaluation:
         for item in self.rs.plan:
             value = self.values[item.id]
             if item.kind == "derived":
-                tracer(
-                    TraceEvent(
-                        "derived",
-                        item.id,
-                        None if isinstance(value, Unknown) else value,
-                        missing_facts=tuple(_missing(value)),
-                    )
-                )
+                tracer(derived_event(item.id, value))
                 continue
             reason = reasons[item.id]
             tracer(

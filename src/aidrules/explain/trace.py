@@ -34,6 +34,15 @@ class TraceEvent:
 Tracer = Callable[[TraceEvent], None]
 
 
+def derived_event(item_id: str, value: Any) -> TraceEvent:
+    """The event of a computed derived value; an unknown value is ``None`` with its missing facts."""
+    from aidrules.expr.runtime import Unknown
+
+    if isinstance(value, Unknown):
+        return TraceEvent("derived", item_id, None, missing_facts=tuple(sorted(value.facts)))
+    return TraceEvent("derived", item_id, value)
+
+
 class RecordingTracer:
     """Keeps every event in :attr:`events`.
 

@@ -26,7 +26,7 @@ from aidrules.engine.decision import RuleSetStamp
 from aidrules.errors import Diagnostic, EvaluationError, FactsError
 from aidrules.explain import formatting
 from aidrules.explain.i18n import LANGS, ui
-from aidrules.explain.trace import TraceEvent, Tracer
+from aidrules.explain.trace import TraceEvent, Tracer, derived_event
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.expr.runtime import CENT, DECIMAL_CONTEXT, Context, ExpressionFailure, Unknown
@@ -107,28 +107,14 @@ class _Review:
         due = self.review_due_on(interval)
         values[REVIEW_DUE_ON] = due
         if tracer:
-            tracer(
-                TraceEvent(
-                    "derived",
-                    REVIEW_DUE_ON,
-                    None if isinstance(due, Unknown) else due,
-                    missing_facts=tuple(_missing(due)),
-                )
-            )
+            tracer(derived_event(REVIEW_DUE_ON, due))
         reasons: list[ReviewReason] = []
         for item in spec.plan:
             value = _as_type(self.run_expr(item.expr, f"reviews.{item.id}"), item.type)
             values[item.id] = value
             if item.kind == "derived":
                 if tracer:
-                    tracer(
-                        TraceEvent(
-                            "derived",
-                            item.id,
-                            None if isinstance(value, Unknown) else value,
-                            missing_facts=tuple(_missing(value)),
-                        )
-                    )
+                    tracer(derived_event(item.id, value))
                 continue
             reason = self.condition_reason(
                 item.id, value, item.messages, item.shown, item.title.get(self.lang), item.source
