@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -12,8 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aidrules.cli.main import Format, Lang, LangOpt, OnOpt, RulesOpt, app, fail
-from aidrules.errors import AidrulesError, Diagnostic, FactsError
+from aidrules.cli.main import Format, Lang, LangOpt, OnOpt, RulesOpt, app, fail, parse_on, read_input
+from aidrules.errors import AidrulesError, Diagnostic
 
 if TYPE_CHECKING:
     from aidrules.journal.keys import DossierKeyer
@@ -46,34 +45,14 @@ ApprovedOpt = Annotated[
 ]
 
 
-def _read(path: str, what: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        message = f"cannot read {what} file {path}: {exc}"
-        raise FactsError(message, [Diagnostic("CF004", message, path=path)]) from None
-
-
-def _day(on: str | None) -> date | None:
-    if on is None:
-        return None
-    try:
-        return date.fromisoformat(on)
-    except ValueError:
-        message = f"--on: `{on}` is not a date in the form YYYY-MM-DD"
-        raise FactsError(message, [Diagnostic("CL002", message, path="--on")]) from None
-
-
 def _review(dossier: str, rules: str | None, on: str | None, lang: Lang) -> tuple[CompiledRuleSet, ReviewDecision]:
     from aidrules.facts.parse import read_case_text
     from aidrules.lifecycle.engine import evaluate_review
     from aidrules.lifecycle.model import parse_review_facts
     from aidrules.ruleset.shipped import load
 
-    facts = parse_review_facts(read_case_text(_read(dossier, "review"), "<stdin>" if dossier == "-" else dossier))
-    day = _day(on) or facts.on or date.today()
+    facts = parse_review_facts(read_case_text(read_input(dossier, "review"), "<stdin>" if dossier == "-" else dossier))
+    day = parse_on(on) or facts.on or date.today()
     ruleset = load(rules, day)
     return ruleset, evaluate_review(ruleset, facts, day, lang=lang.value)
 
@@ -142,8 +121,8 @@ def record_decision(
     from aidrules.ruleset.shipped import load
 
     try:
-        facts = parse_facts(read_case_text(_read(case, "case"), "<stdin>" if case == "-" else case))
-        day = _day(on) or facts.on or date.today()
+        facts = parse_facts(read_case_text(read_input(case, "case"), "<stdin>" if case == "-" else case))
+        day = parse_on(on) or facts.on or date.today()
         ruleset = load(rules, day)
         decision = ruleset.evaluate(facts, day)
         with Journal.open(journal, keyer=_keyer(key_file)) as j:

@@ -72,16 +72,28 @@ def _fail(error: AidrulesError) -> NoReturn:
 fail = _fail  # for the command modules
 
 
-def _read_case(case: str) -> str:
+def read_input(path: str, what: str = "case") -> str:
+    """A case (or review) document from a file or ``-`` (stdin), never more than the size limit."""
     from aidrules.limits import DEFAULT_LIMITS, read_document
 
-    if case == "-":  # never more than one character past the limit, which then refuses it
+    if path == "-":  # never more than one character past the limit, which then refuses it
         return sys.stdin.read(DEFAULT_LIMITS.max_document_chars + 1)
     try:
-        return read_document(Path(case), DEFAULT_LIMITS)
+        return read_document(Path(path), DEFAULT_LIMITS)
     except (OSError, UnicodeDecodeError) as exc:
-        message = f"cannot read case file {case}: {exc}"
-        raise FactsError(message, [Diagnostic("CF004", message, path=case)]) from None
+        message = f"cannot read {what} file {path}: {exc}"
+        raise FactsError(message, [Diagnostic("CF004", message, path=path)]) from None
+
+
+def parse_on(on: str | None) -> date | None:
+    """The ``--on`` option as a date (None when not given)."""
+    if on is None:
+        return None
+    try:
+        return date.fromisoformat(on)
+    except ValueError:
+        message = f"--on: `{on}` is not a date in the form YYYY-MM-DD"
+        raise FactsError(message, [Diagnostic("CL002", message, path="--on")]) from None
 
 
 def _decide(
@@ -100,14 +112,8 @@ def _decide(
         from aidrules.engine.durable.runtime import load_durable
 
         load_durable()
-    day: date | None = None
-    if on is not None:
-        try:
-            day = date.fromisoformat(on)
-        except ValueError:
-            message = f"--on: `{on}` is not a date in the form YYYY-MM-DD"
-            raise FactsError(message, [Diagnostic("CL002", message, path="--on")]) from None
-    facts = parse_facts(read_case_text(_read_case(case), "<stdin>" if case == "-" else case))
+    day = parse_on(on)
+    facts = parse_facts(read_case_text(read_input(case), "<stdin>" if case == "-" else case))
     day = day or facts.on or date.today()
     ruleset = load(rules, day, public_key=public_key)
     if then is not None:  # e.g. explain: evaluate with a trace and build the explanation
