@@ -14,9 +14,23 @@ import pytest
 from aidrules import FactsError, RuleSetError
 from aidrules.facts.parse import load_case, parse_facts, read_case_text
 from aidrules.limits import DEFAULT_LIMITS, Limits
+from aidrules.ruleset import yamlload
 from aidrules.ruleset.compile import compile_text, load_ruleset
 
 from .helpers import minimal_text, only_diagnostic
+
+LOADERS = {"python": yamlload._CoreLoader, "libyaml": getattr(yamlload, "_CCoreLoader", None)}
+
+
+@pytest.fixture(autouse=True, params=sorted(LOADERS))
+def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every attack is tried on both parsers: libyaml's (used when PyYAML has it, the usual case)
+    and PyYAML's pure-Python one (the fallback); the limits live in the composer both share."""
+    chosen = LOADERS[request.param]
+    if chosen is None:  # pragma: no cover - PyYAML built without libyaml
+        pytest.fail("PyYAML has no libyaml here: install a PyYAML wheel (pip install --force-reinstall pyyaml)")
+    monkeypatch.setattr(yamlload, "_Loader", chosen)
+    return str(request.param)
 
 
 def _billion_laughs(levels: int = 9) -> str:

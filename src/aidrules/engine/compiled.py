@@ -145,8 +145,7 @@ class _Condition:
         for outcome, name in ((True, "true"), (False, "false"), (None, "unknown")):
             texts = _texts(item.messages.get(name))
             self.reads[outcome] = {
-                lang: (shown_fns + (texts[lang].fns if texts else ()), texts[lang] if texts else None)
-                for lang in LANGS
+                lang: (shown_fns + (texts[lang].fns if texts else ()), texts[lang] if texts else None) for lang in LANGS
             }
 
 

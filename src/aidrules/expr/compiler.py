@@ -92,8 +92,12 @@ def compile_expression(
         and isinstance(typ, t.Number)
         and not typ.integer
     ):
-        compiler.problem(tree, "RS204", "this expression may give a fraction, expected a whole number",
-                         "use round(x) or declare the type as number or money")
+        compiler.problem(
+            tree,
+            "RS204",
+            "this expression may give a fraction, expected a whole number",
+            "use round(x) or declare the type as number or money",
+        )
     elif expected is not None and typ is not _ERR and not expected.accepts(typ):
         compiler.problem(
             tree,
@@ -201,9 +205,13 @@ class _Compiler:
                 typ = typ.non_null()
             return typ, fn
         if head in ("principles", "forms", "recommendation"):
-            self.problem(node, "RS203", f"`{dotted}` cannot be read here",
-                         "principles, forms and the recommendation are decided after derived values and "
-                         "conditions; only recommendation rules and actions can read them")
+            self.problem(
+                node,
+                "RS203",
+                f"`{dotted}` cannot be read here",
+                "principles, forms and the recommendation are decided after derived values and "
+                "conditions; only recommendation rules and actions can read them",
+            )
             return _ERR, _const(None)
         candidates = [*self.env.names, *self.env.tables, *self.env.facts.field_names(), DECISION_DATE, *scope]
         hint = did_you_mean(dotted, candidates) or did_you_mean(head, candidates)

@@ -17,6 +17,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 import yaml
+from yaml.composer import Composer
+from yaml.resolver import BaseResolver
 
 from aidrules.errors import AidrulesError, Diagnostic, RuleSetError, Span
 from aidrules.expr.runtime import DECIMAL_CONTEXT
@@ -39,16 +41,17 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
 
-class _CoreLoader(yaml.SafeLoader):
-    """YAML 1.2 core schema resolution (plus ISO dates), composing under :class:`Limits`.
+class _Limited:
+    """Composing under :class:`Limits`, whichever parser gives the events.
 
     The limits are enforced while composing, before anything is expanded: an alias adds the
     size of the node it repeats, so a "billion laughs" document is refused after reading a few
     lines instead of after building its billion nodes.
     """
 
-    def __init__(self, stream: str, limits: Limits) -> None:
-        super().__init__(stream)
+    limits: Limits
+
+    def start_limits(self, limits: Limits) -> None:
         self.limits = limits
         self.depth = 0
         self.nodes = 0
@@ -56,32 +59,42 @@ class _CoreLoader(yaml.SafeLoader):
         self.sizes: dict[int, int] = {}  # id(node) -> nodes it stands for, aliases expanded
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+        event = self.peek_event()  # type: ignore[attr-defined]
         mark = cast(yaml.Mark, event.start_mark)
+        compose = super().compose_node  # type: ignore[misc]
         if isinstance(event, yaml.AliasEvent):
             self.aliases += 1
             if self.aliases > self.limits.max_aliases:
                 raise _Refused(f"more than {self.limits.max_aliases} aliases", mark)
-            node = super().compose_node(parent, index)
+            node = compose(parent, index)
             size = self.sizes.get(id(node))
             if size is None:
                 raise _Refused(f"the alias `*{event.anchor}` repeats a node that contains it", mark)
             self.grow(size, mark)
-            return node
+            return cast(yaml.Node, node)
         self.depth += 1
         if self.depth > self.limits.max_depth:
             raise _Refused(f"nested deeper than {self.limits.max_depth} levels", mark)
         before = self.nodes
         self.grow(1, mark)
-        node = super().compose_node(parent, index)
+        node = compose(parent, index)
         self.depth -= 1
         self.sizes[id(node)] = self.nodes - before
-        return node
+        return cast(yaml.Node, node)
 
     def grow(self, size: int, mark: yaml.Mark) -> None:
         self.nodes += size
         if self.nodes > self.limits.max_nodes:
             raise _Refused(f"more than {self.limits.max_nodes} nodes (after expanding aliases)", mark)
+
+
+class _CoreLoader(_Limited, yaml.SafeLoader):
+    """YAML 1.2 core schema resolution (plus ISO dates), composing under :class:`Limits`, on
+    PyYAML's pure-Python scanner and parser (used where libyaml is not available)."""
+
+    def __init__(self, stream: str, limits: Limits) -> None:
+        yaml.SafeLoader.__init__(self, stream)
+        self.start_limits(limits)
 
 
 _CoreLoader.yaml_implicit_resolvers = {}
@@ -94,6 +107,25 @@ for _tag, _pattern, _first in [
     (_DATE, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "0123456789"),
 ]:
     _CoreLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+
+_Loader: Any = _CoreLoader
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml._yaml import CParser
+
+    class _CCoreLoader(_Limited, Composer, CParser, BaseResolver):
+        """The same, on libyaml's C scanner and parser: the events (with their positions) come
+        from C, the composing with its limits and the resolution stay here. About ten times
+        faster than the pure-Python parser (docs/performance.md)."""
+
+        yaml_implicit_resolvers = _CoreLoader.yaml_implicit_resolvers
+
+        def __init__(self, stream: str, limits: Limits) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            BaseResolver.__init__(self)
+            self.start_limits(limits)
+
+    _Loader = _CCoreLoader
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +182,7 @@ class _Builder:
             raise _TooLarge(f"nested deeper than {self.limits.max_depth} levels")
         mark = node.start_mark
         km = key_mark or mark
-        style = node.style if isinstance(node, yaml.ScalarNode) else None
+        style = (node.style or None) if isinstance(node, yaml.ScalarNode) else None
         self.positions[path] = Pos(mark.line + 1, mark.column + 1, km.line + 1, km.column + 1, style)
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP:
@@ -163,7 +195,7 @@ class _Builder:
                     )
                     continue
                 key = key_node.value
-                if key == "<<" and key_node.style is None:
+                if key == "<<" and not key_node.style:
                     # YAML 1.1 merge keys are not part of YAML 1.2: refused, so that no value can
                     # hide behind a merge (which of two values wins is easy to get wrong).
                     self.diagnostics.append(
@@ -292,7 +324,7 @@ class _Refused(Exception):
 
 
 def _compose(text: str, limits: Limits) -> list[yaml.Node]:
-    loader = _CoreLoader(text, limits)
+    loader = _Loader(text, limits)
     try:
         nodes = []
         while loader.check_node():

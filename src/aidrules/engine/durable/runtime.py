@@ -137,7 +137,6 @@ class Engine:
             with contextlib.suppress(Exception):  # a session that never got facts has no state
                 self._host.delete_state(name, sid)
 
-
     def _assert_all(self, name: str, facts: list[dict[str, Any]]) -> None:
         """Assert ``facts`` at once and run every rule they trigger, to the end.
 
