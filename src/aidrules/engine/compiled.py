@@ -41,6 +41,7 @@ from aidrules.explain import formatting
 from aidrules.explain.i18n import LANGS, ui, value_label
 from aidrules.explain.trace import TraceEvent, Tracer, derived_event
 from aidrules.expr import types as t
+from aidrules.expr.codegen import generate
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.expr.runtime import CENT, DECIMAL_CONTEXT, Context, ExpressionFailure, Unknown
 from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS, Case
@@ -131,7 +132,7 @@ class _Condition:
     message for that outcome names, as one tuple of functions, and that message.
     """
 
-    __slots__ = ("id", "reads", "shown", "shown_names", "source", "title", "width")
+    __slots__ = ("id", "memo", "reads", "shown", "shown_names", "source", "title", "width")
 
     def __init__(self, item: NamedValue) -> None:
         self.id = item.id
@@ -140,6 +141,8 @@ class _Condition:
         self.shown = item.shown
         self.shown_names = tuple(name for name, _ in item.shown)
         self.width = len(item.shown)
+        #: this condition's reasons by (language, outcome, values read): see _Prepared.MAX_PER_RULE
+        self.memo: dict[tuple[Any, ...], Reason] = {}
         shown_fns = tuple(expr.fn for _, expr in item.shown)
         self.reads: dict[bool | None, dict[str, tuple[tuple[Fn, ...], _Text | None]]] = {}
         for outcome, name in ((True, "true"), (False, "false"), (None, "unknown")):
@@ -152,12 +155,25 @@ class _Condition:
 class _Prepared:
     """The rule set in the shape the hot loop wants, and the caches that belong to it."""
 
-    #: Cached reasons and results are dropped all together when there are more than this many.
+    #: Cached reasons are dropped all together when there are more than this many (shared reasons
+    #: of principles, forms, actions and the recommendation).
     MAX_CACHED = 20_000
+    #: Each condition keeps at most this many reasons: the cache grows with the number of rules,
+    #: and a rule's hit rate does not depend on how many other rules there are.
+    MAX_PER_RULE = 128
 
     def __init__(self, rs: CompiledRuleSet) -> None:
+        # The plan, the recommendation rows and the actions' conditions as generated functions
+        # (aidrules.expr.codegen: the same results as the closures, in one call each).
+        fns = generate(
+            [item.expr.fn for item in rs.plan] + [row.when.fn for row in rs.rows] + [a.when.fn for a in rs.actions]
+        )
+        plan_fns, fns = fns[: len(rs.plan)], fns[len(rs.plan) :]
+        self.row_fns: tuple[Fn, ...] = tuple(fns[: len(rs.rows)])
+        self.when_fns: tuple[Fn, ...] = tuple(fns[len(rs.rows) :])
         self.steps: tuple[tuple[str, Fn, bool], ...] = tuple(
-            (item.id, item.expr.fn, item.kind == "derived" and _is_money(item.type)) for item in rs.plan
+            (item.id, fn, item.kind == "derived" and _is_money(item.type))
+            for item, fn in zip(rs.plan, plan_fns, strict=True)
         )
         self.derived: tuple[str, ...] = tuple(item.id for item in rs.plan if item.kind == "derived")
         self.conditions = tuple(_Condition(item) for item in rs.plan if item.kind == "condition")
@@ -259,14 +275,16 @@ class Evaluation:
         for _, key, parts in self.prep.forms:
             values[key] = _kleene_and([values[c] for c in parts])
         self.rec = self.recommend()
-        self.whens = [self.run_expr(a.when, f"actions.{a.id}") for a in self.rs.actions]
+        self.whens = [
+            self.run_fn(fn, f"actions.{a.id}") for a, fn in zip(self.rs.actions, self.prep.when_fns, strict=True)
+        ]
 
     def recommend(self) -> tuple[str, int, frozenset[str]]:
         rs = self.rs
         unknown = Unknown(frozenset())
         hits = []
-        for i, row in enumerate(rs.rows):
-            v = self.run_expr(row.when, f"recommendation.{row.recommend}")
+        for i, (row, fn) in enumerate(zip(rs.rows, self.prep.row_fns, strict=True)):
+            v = self.run_fn(fn, f"recommendation.{row.recommend}")
             if isinstance(v, Unknown):
                 unknown = unknown.merge(v)
                 continue
@@ -299,15 +317,17 @@ class Evaluation:
         return chosen, index, unknown
 
     def run_expr(self, expr: CompiledExpression, where: str) -> Any:
+        return self.run_fn(expr.fn, where)
+
+    def run_fn(self, fn: Fn, where: str) -> Any:
         try:
-            return expr.fn(self.ctx)
+            return fn(self.ctx)
         except (ExpressionFailure, ArithmeticError) as exc:
             raise failure(where, exc) from None
 
     # -- assembling ------------------------------------------------------------------------------
     def assemble(self) -> Decision:
         rs, values, tracer, prep, lang = self.rs, self.values, self.tracer, self.prep, self.lang
-        cache = prep.cache
         reasons: dict[str, Reason] = {}
         for cond in prep.conditions:
             reasons[cond.id] = self.condition_reason(cond, values[cond.id])
@@ -318,17 +338,9 @@ class Evaluation:
         for p, key, requires in prep.principles:
             outcome = values[key]
             parts = [self.summary(key, "principle", outcome, p.title, p.source), *(reasons[c] for c in requires)]
-            rkey = ("P", key, *map(id, parts))
-            result = cache.get(rkey)
-            if result is None:
-                result = prep.remember(
-                    rkey,
-                    _construct(
-                        PrincipleResult,
-                        {"status": _status(outcome, "satisfied", "not_satisfied"), "reasons": parts},
-                    ),
-                )
-            principles[p.id] = result
+            principles[p.id] = _construct(
+                PrincipleResult, {"status": _status(outcome, "satisfied", "not_satisfied"), "reasons": parts}
+            )
             if outcome.__class__ is Unknown:
                 for r in parts:
                     missing.update(r.missing_facts)
@@ -343,14 +355,9 @@ class Evaluation:
                 ],
                 *(reasons[c] for c in f.requires),
             ]
-            rkey = ("F", key, *map(id, parts))
-            form = cache.get(rkey)
-            if form is None:
-                form = prep.remember(
-                    rkey,
-                    _construct(FormResult, {"status": _status(outcome, "eligible", "ineligible"), "reasons": parts}),
-                )
-            forms[f.id] = form
+            forms[f.id] = _construct(
+                FormResult, {"status": _status(outcome, "eligible", "ineligible"), "reasons": parts}
+            )
             if outcome.__class__ is Unknown:
                 for r in parts:
                     missing.update(r.missing_facts)
@@ -496,17 +503,18 @@ class Evaluation:
     def condition_reason(self, cond: _Condition, outcome: Outcome) -> Reason:
         lang = self.lang
         ctx = self.ctx
-        unknown = isinstance(outcome, Unknown)
-        fns, text = cond.reads[None if isinstance(outcome, Unknown) else outcome][lang]
+        unknown = outcome.__class__ is Unknown
+        fns, text = cond.reads[None if unknown else outcome][lang]  # type: ignore[index]
         try:
             read = [fn(ctx) for fn in fns]
         except (ExpressionFailure, ArithmeticError):
             self.shown(cond.shown)  # raises, naming the value that failed
             read = self.values_of(fns, "text")
-        key = ("c", cond.id, lang, outcome, *[str(v) if v.__class__ is Decimal else v for v in read])
-        reason = self.prep.cache.get(key)
+        key = (lang, outcome, *[str(v) if v.__class__ is Decimal else v for v in read])
+        memo = cond.memo
+        reason = memo.get(key)
         if reason is not None:
-            return reason  # type: ignore[no-any-return]
+            return reason
         raw, parts = read[: cond.width], read[cond.width :]
         if unknown:
             facts = sorted(outcome.facts)  # type: ignore[union-attr]
@@ -519,18 +527,19 @@ class Evaluation:
             facts = []
             assert text is not None
             message = text.render(parts, lang)
-        return self.prep.remember(  # type: ignore[no-any-return]
-            key,
-            _reason(
-                cond.id,
-                "condition",
-                None if unknown else bool(outcome),
-                message,
-                {name: _json(value) for name, value in zip(cond.shown_names, raw, strict=True)},
-                cond.source,
-                facts,
-            ),
+        reason = _reason(
+            cond.id,
+            "condition",
+            None if unknown else bool(outcome),
+            message,
+            {name: _json(value) for name, value in zip(cond.shown_names, raw, strict=True)},
+            cond.source,
+            facts,
         )
+        if len(memo) >= _Prepared.MAX_PER_RULE:
+            memo.clear()
+        memo[key] = reason
+        return reason
 
     def summary(self, rule: str, kind: str, outcome: Outcome, title: Any, source: str | None) -> Reason:
         """The reason of a principle or form (``title`` None: a principle as part of a form)."""

@@ -568,8 +568,18 @@ def _narrowing(node: n.Node, op: str) -> frozenset[str]:
 
 
 # -- closures ---------------------------------------------------------------------------------
+SHAPE = "_aidrules_shape"
+
+
+def _shaped(fn: Fn, *shape: Any) -> Fn:
+    """Record what ``fn`` computes (its kind and parts), for :mod:`aidrules.expr.codegen`, which
+    turns a tree of closures into one straight-line function with the same results."""
+    setattr(fn, SHAPE, shape)
+    return fn
+
+
 def _const(value: Any) -> Fn:
-    return lambda ctx: value
+    return _shaped(lambda ctx: value, "const", value)
 
 
 def _decision_date(ctx: Context) -> Any:
@@ -577,7 +587,7 @@ def _decision_date(ctx: Context) -> Any:
 
 
 def _value(name: str) -> Fn:
-    return lambda ctx: ctx.values[name]
+    return _shaped(lambda ctx: ctx.values[name], "value", name)
 
 
 def _fact(parts: tuple[str, ...], label: str) -> Fn:
@@ -591,7 +601,7 @@ def _fact(parts: tuple[str, ...], label: str) -> Fn:
                 return node
             return node.get(tail, missing)
 
-        return read2
+        return _shaped(read2, "fact", parts, missing)
 
     def read(ctx: Context) -> Any:
         node: Any = ctx.facts
@@ -603,7 +613,7 @@ def _fact(parts: tuple[str, ...], label: str) -> Fn:
                 return missing
         return node
 
-    return read
+    return _shaped(read, "fact", parts, missing)
 
 
 def _local(var: str, parts: tuple[str, ...]) -> Fn:
@@ -630,7 +640,7 @@ def _table_entry(name: str, key_fn: Fn) -> Fn:
             raise ExpressionFailure(f"table `{name}` has no entry `{key}`")
         return table[key]
 
-    return read
+    return _shaped(read, "table", name, key_fn)
 
 
 def _not(fn: Fn) -> Fn:
@@ -638,7 +648,7 @@ def _not(fn: Fn) -> Fn:
         v = fn(ctx)
         return v if isinstance(v, Unknown) else not v
 
-    return run
+    return _shaped(run, "not", fn)
 
 
 def _neg(fn: Fn) -> Fn:
@@ -646,7 +656,7 @@ def _neg(fn: Fn) -> Fn:
         v = fn(ctx)
         return v if isinstance(v, Unknown) else -v
 
-    return run
+    return _shaped(run, "neg", fn)
 
 
 def _arith(op: str, lf: Fn, rf: Fn) -> Fn:
@@ -670,7 +680,7 @@ def _arith(op: str, lf: Fn, rf: Fn) -> Fn:
         except Overflow:
             raise ExpressionFailure(f"`{op}` gave a number beyond the limit 10^25") from None
 
-    return run
+    return _shaped(run, "arith", op, lf, rf)
 
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
@@ -695,7 +705,7 @@ def _compare(op: str, lf: Fn, rf: Fn) -> Fn:
             return b
         return compare(a, b)
 
-    return run
+    return _shaped(run, "compare", op, lf, rf)
 
 
 def _and(fns: tuple[Fn, ...]) -> Fn:
@@ -709,7 +719,7 @@ def _and(fns: tuple[Fn, ...]) -> Fn:
                 unknown = v if unknown is None else unknown.merge(v)
         return True if unknown is None else unknown
 
-    return run
+    return _shaped(run, "and", fns)
 
 
 def _or(fns: tuple[Fn, ...]) -> Fn:
@@ -723,7 +733,7 @@ def _or(fns: tuple[Fn, ...]) -> Fn:
                 unknown = v if unknown is None else unknown.merge(v)
         return False if unknown is None else unknown
 
-    return run
+    return _shaped(run, "or", fns)
 
 
 def _membership(item_fn: Fn, fns: tuple[Fn, ...], negate: bool) -> Fn:
@@ -740,7 +750,7 @@ def _membership(item_fn: Fn, fns: tuple[Fn, ...], negate: bool) -> Fn:
                 return not negate
         return negate if unknown is None else unknown
 
-    return run
+    return _shaped(run, "in", item_fn, fns, negate)
 
 
 def _is_none(fn: Fn, negate: bool) -> Fn:
@@ -750,7 +760,7 @@ def _is_none(fn: Fn, negate: bool) -> Fn:
             return v
         return (v is not None) if negate else (v is None)
 
-    return run
+    return _shaped(run, "is_none", fn, negate)
 
 
 def _if_else(cf: Fn, af: Fn, bf: Fn) -> Fn:
@@ -762,7 +772,7 @@ def _if_else(cf: Fn, af: Fn, bf: Fn) -> Fn:
             return bf(ctx)
         return c
 
-    return run
+    return _shaped(run, "if", cf, af, bf)
 
 
 def _strict_call(impl: Callable[..., Any], fns: tuple[Fn, ...]) -> Fn:
@@ -776,7 +786,7 @@ def _strict_call(impl: Callable[..., Any], fns: tuple[Fn, ...]) -> Fn:
             return unknown
         return impl(*args)
 
-    return run
+    return _shaped(run, "call", impl, fns)
 
 
 def _aggregate(
