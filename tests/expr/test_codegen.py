@@ -54,19 +54,24 @@ def _expressions(rs: CompiledRuleSet) -> list[tuple[str, Any]]:
     )
 
 
+class Subject(tuple[CompiledRuleSet, list[tuple[str, Any, Any]]]):
+    """A rule set and its expressions (closure, generated), with a short repr for reports."""
+
+    def __repr__(self) -> str:
+        return f"<{self[0].id} {self[0].version}>"
+
+
 @pytest.fixture(scope="module", params=sorted(RULE_SETS))
-def rules(request: pytest.FixtureRequest) -> tuple[CompiledRuleSet, list[tuple[str, Any, Any]]]:
+def rules(request: pytest.FixtureRequest) -> Subject:
     rs = RULE_SETS[request.param]()
     exprs = _expressions(rs)
     generated = codegen.generate([e.fn for _, e in exprs])
-    return rs, [(name, e.fn, g) for (name, e), g in zip(exprs, generated, strict=True)]
+    return Subject((rs, [(name, e.fn, g) for (name, e), g in zip(exprs, generated, strict=True)]))
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(pair=case_and_partial(), plants=st.lists(st.integers(0, 10_000), max_size=12))
-def test_generated_functions_agree_with_the_closures(
-    rules: tuple[CompiledRuleSet, list[tuple[str, Any, Any]]], pair: Any, plants: list[int]
-) -> None:
+def test_generated_functions_agree_with_the_closures(rules: Subject, pair: Any, plants: list[int]) -> None:
     rs, exprs = rules
     case = parse_facts(pair[1])
     day = max(case.on or rs.meta.effective.from_, rs.meta.effective.from_)
@@ -163,3 +168,68 @@ def test_generated_functions_agree_on_edge_cases(kind: str, expression: str) -> 
                 assert _outcome(generated, ctx) == expected, (tree, income)
             outcomes.add(expected[0])
     assert len(outcomes) > 1, outcomes  # the cases reach more than one kind of result
+
+
+def _closure_plan(rs: CompiledRuleSet, ctx: Context) -> tuple[str, Any]:
+    """The plan as the engine ran it before it was generated: the reference semantics."""
+    from decimal import ROUND_HALF_UP
+
+    from aidrules.engine.compiled import _is_money
+    from aidrules.expr.runtime import CENT
+
+    values = ctx.values
+    for item in rs.plan:
+        try:
+            value = item.expr.fn(ctx)
+        except Exception as exc:
+            return "error", (item.id, type(exc).__name__, str(exc))
+        if item.kind == "derived" and _is_money(item.type) and type(value) in (Decimal, int):
+            value = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+        values[item.id] = value
+    for p in rs.principles:
+        values[f"principles.{p.id}"] = _kleene_and([values[c] for c in p.requires])
+    for f in rs.forms:
+        parts = [f"principles.{p}" for p in f.principles] + list(f.requires)
+        values[f"forms.{f.id}"] = _kleene_and([values[c] for c in parts])
+    return "values", {k: _outcome(lambda ctx, v=v: v, ctx) for k, v in values.items()}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pair=case_and_partial(), planted=st.sampled_from([None, *REPLACEMENTS]), at=st.integers(0, 200))
+def test_the_generated_plan_computes_what_the_closures_compute(
+    rules: Subject, pair: Any, planted: Any, at: int
+) -> None:
+    """Every value, its rounding to the cent, principles and forms; an error names its step.
+    A planted parameter value (unknown, zero, none) takes the plan down unusual branches."""
+    rs = rules[0]
+    case = parse_facts(pair[1])
+    day = rs.meta.effective.from_
+    prep = prepared(rs)
+    base, _ = prep.parameters_at(day)
+    base = dict(base)
+    if planted is not None and base:
+        base[sorted(base)[at % len(base)]] = planted
+    expected_ctx = Context(fast_fact_tree(case), dict(base), day)
+    actual_ctx = Context(fast_fact_tree(case), dict(base), day)
+    with localcontext(DECIMAL_CONTEXT):
+        expected = _closure_plan(rs, expected_ctx)
+        step = [0]
+        try:
+            prep.plan(actual_ctx, step)
+            actual: tuple[str, Any] = (
+                "values",
+                {k: _outcome(lambda ctx, v=v: v, actual_ctx) for k, v in actual_ctx.values.items()},
+            )
+        except Exception as exc:
+            actual = "error", (prep.steps[step[0]][0], type(exc).__name__, str(exc))
+    assert actual == expected
+
+
+def _kleene_and(values: list[Any]) -> Any:
+    unknown: Unknown | None = None
+    for v in values:
+        if v is False:
+            return False
+        if isinstance(v, Unknown):
+            unknown = v if unknown is None else unknown.merge(v)
+    return True if unknown is None else unknown

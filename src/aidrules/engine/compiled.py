@@ -41,7 +41,7 @@ from aidrules.explain import formatting
 from aidrules.explain.i18n import LANGS, ui, value_label
 from aidrules.explain.trace import TraceEvent, Tracer, derived_event
 from aidrules.expr import types as t
-from aidrules.expr.codegen import generate
+from aidrules.expr.codegen import generate, generate_plan
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.expr.runtime import CENT, DECIMAL_CONTEXT, Context, ExpressionFailure, Unknown
 from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS, Case
@@ -175,6 +175,11 @@ class _Prepared:
             (item.id, fn, item.kind == "derived" and _is_money(item.type))
             for item, fn in zip(rs.plan, plan_fns, strict=True)
         )
+        self.plan = generate_plan(
+            tuple((item.id, item.expr.fn, item.kind == "derived" and _is_money(item.type)) for item in rs.plan),
+            [(f"principles.{p.id}", p.requires) for p in rs.principles]
+            + [(f"forms.{f.id}", tuple(f"principles.{p}" for p in f.principles) + f.requires) for f in rs.forms],
+        )
         self.derived: tuple[str, ...] = tuple(item.id for item in rs.plan if item.kind == "derived")
         self.conditions = tuple(_Condition(item) for item in rs.plan if item.kind == "condition")
         self.principles = tuple((p, f"principles.{p.id}", p.requires) for p in rs.principles)
@@ -260,20 +265,11 @@ class Evaluation:
 
     # -- deciding (the reference semantics) ----------------------------------------------------
     def decide(self) -> None:
-        values, ctx = self.values, self.ctx
-        where = ""
+        at = [0]
         try:
-            for where, fn, money in self.prep.steps:
-                value = fn(ctx)
-                if money and (type(value) is Decimal or type(value) is int):
-                    value = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-                values[where] = value
+            self.prep.plan(self.ctx, at)  # values, conditions, principles, forms (see _Prepared)
         except (ExpressionFailure, ArithmeticError) as exc:
-            raise failure(where, exc) from None
-        for _, key, requires in self.prep.principles:
-            values[key] = _kleene_and([values[c] for c in requires])
-        for _, key, parts in self.prep.forms:
-            values[key] = _kleene_and([values[c] for c in parts])
+            raise failure(self.prep.steps[at[0]][0], exc) from None
         self.rec = self.recommend()
         self.whens = [
             self.run_fn(fn, f"actions.{a.id}") for a, fn in zip(self.rs.actions, self.prep.when_fns, strict=True)
@@ -797,16 +793,6 @@ def _as_type(value: Any, typ: t.Type) -> Any:
     if isinstance(typ, t.Number) and typ.money and isinstance(value, Decimal | int) and not isinstance(value, bool):
         return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
     return value
-
-
-def _kleene_and(values: list[Any]) -> Outcome:
-    unknown: Unknown | None = None
-    for v in values:
-        if v is False:
-            return False
-        if isinstance(v, Unknown):
-            unknown = v if unknown is None else unknown.merge(v)
-    return True if unknown is None else unknown
 
 
 def _status(outcome: Outcome, yes: str, no: str) -> Any:

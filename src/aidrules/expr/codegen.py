@@ -18,7 +18,7 @@ closure; an expression nested deeper than :data:`MAX_DEPTH` keeps its closures f
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from decimal import Decimal, Overflow
+from decimal import ROUND_HALF_UP, Decimal, Overflow
 from typing import Any
 
 from aidrules.expr.compiler import SHAPE
@@ -28,6 +28,9 @@ Fn = Callable[[Context], Any]
 
 #: Nesting (of ``if`` blocks) beyond which a sub-expression stays a closure call.
 MAX_DEPTH = 40
+#: Nested aggregations beyond which an aggregation stays a closure call (Python allows 20 nested
+#: loops in one function).
+MAX_LOOPS = 8
 
 _COMPARE = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _ARITH = {"+": "+", "-": "-", "*": "*"}
@@ -46,6 +49,12 @@ class _Writer:
         self._consts: dict[int, str] = {}
         #: names and literals that hold a constant, never an Unknown: their checks are left out
         self.known: set[str] = set()
+        #: loop variables of the aggregations being written: name -> (item, index) locals
+        self.scope: dict[str, tuple[str, str]] = {}
+        self.labels: dict[str, str] = {}
+        self.loops = 0
+        #: named values already computed in the function being written: name -> local
+        self.computed: dict[str, str] = {}
 
     def temp(self) -> str:
         self.count += 1
@@ -81,13 +90,138 @@ class _Writer:
         """Write the statements computing ``fn``'s value at indentation ``depth``; return the
         name (or literal) holding it."""
         shape = getattr(fn, SHAPE, None)
-        if shape is None or depth > MAX_DEPTH:
+        if shape is None or depth > MAX_DEPTH or not self.supported(shape):
             out = self.temp()
             self.line(depth, f"{out} = {self.const(fn)}(ctx)")
             return out
         kind = shape[0]
         method: Callable[..., str] = getattr(self, f"_{kind}")
         return method(depth, *shape[1:])
+
+    def supported(self, shape: tuple[Any, ...]) -> bool:
+        """Loop variables exist only in generated loops; an aggregation is generated only when
+        everything inside it is (a closure inside would look for its loop variable in
+        ``ctx.locals``)."""
+        if shape[0] == "local":
+            return bool(shape[1] in self.scope)
+        if shape[0] == "aggregate":
+            return self.loops < MAX_LOOPS and all(_generable(fn) for fn in shape[3:6] if fn is not None)
+        return True
+
+    def _date(self, depth: int) -> str:
+        out = self.temp()
+        self.line(depth, f"{out} = ctx.on")
+        return out
+
+    def _local(self, depth: int, var: str, parts: tuple[str, ...]) -> str:
+        item, index = self.scope[var]
+        out = self.temp()
+        self.line(depth, f"{out} = {item}")
+        level = depth
+        for i, part in enumerate(parts):
+            key = self.const(part)
+            path = self.const("." + ".".join(parts[: i + 1]))
+            self.line(level, f"if {out} is not None:")
+            self.line(level + 1, f"if {key} in {out}:")
+            self.line(level + 2, f"{out} = {out}[{key}]")
+            self.line(level + 1, "else:")
+            self.line(
+                level + 2,
+                f"{out} = U(frozenset({{{self.const(self.label(var))} + '[' + str({index}) + ']' + {path}}}))",
+            )
+            level += 2
+        return out
+
+    def label(self, var: str) -> str:
+        return self.labels[var]
+
+    def _sum_field(self, depth: int, list_fn: Fn, field: str, label: str) -> str:
+        items = self.emit(list_fn, depth)
+        out, missing, total, item, index, v = (self.temp() for _ in range(6))
+        key = self.const(field)
+        self.line(depth, f"if {items}.__class__ is U:")
+        self.line(depth + 1, f"{out} = {items}")
+        self.line(depth, "else:")
+        d = depth + 1
+        self.line(d, f"{missing} = []")
+        self.line(d, f"{total} = 0")
+        self.line(d, f"for {index}, {item} in enumerate({items}):")
+        self.line(d + 1, f"if {key} in {item}:")
+        self.line(d + 2, f"{v} = {item}[{key}]")
+        self.line(d + 2, f"if {v}.__class__ is U:")
+        self.line(d + 3, f"{missing}.extend({v}.facts)")
+        self.line(d + 2, f"elif not {missing}:")
+        self.line(d + 3, f"{total} += {v}")
+        self.line(d + 1, "else:")
+        self.line(d + 2, f"{missing}.append({self.const(label)} + '[' + str({index}) + '].' + {key})")
+        self.line(d, f"{out} = U(frozenset({missing})) if {missing} else bounded({total})")
+        return out
+
+    def _aggregate(
+        self, depth: int, function: str, var: str, list_fn: Fn, elem_fn: Fn, cond_fn: Fn | None, label: str
+    ) -> str:
+        items = self.emit(list_fn, depth)
+        out, acc, total, item, index, done = (self.temp() for _ in range(6))
+        self.line(depth, f"if {items}.__class__ is U:")
+        self.line(depth + 1, f"{out} = {items}")
+        self.line(depth, "else:")
+        d = depth + 1
+        self.line(d, f"{acc} = None")
+        self.line(d, f"{total} = 0")
+        self.line(d, f"{done} = False")
+        self.line(d, f"for {index}, {item} in enumerate({items}):")
+        saved = self.scope.get(var), self.labels.get(var)
+        self.scope[var] = (item, index)
+        self.labels[var] = label
+        self.loops += 1
+        body = d + 1
+        include = "True"
+        if cond_fn is not None:
+            include = self.emit(cond_fn, body)
+            self.line(body, f"if {include} is False:")
+            self.line(body + 1, "continue")
+        if function == "count":
+            if cond_fn is None:
+                self.line(body, f"{total} += 1")
+            else:
+                self.line(body, f"if {include}.__class__ is U:")
+                self.line(body + 1, f"{acc} = {include} if {acc} is None else {acc}.merge({include})")
+                self.line(body, "else:")
+                self.line(body + 1, f"{total} += 1")
+        else:
+            value = self.emit(elem_fn, body)
+            if function == "sum":
+                if cond_fn is not None:
+                    self.merge_into(body, acc, include)
+                self.merge_into(body, acc, value)
+                self.line(body, f"if {acc} is None:")
+                self.line(body + 1, f"{total} += {value}")
+            else:
+                stop = function == "any"  # any stops at the first true, all at the first false
+                hit = self.temp()
+                if cond_fn is None:
+                    self.line(body, f"{hit} = {value}")
+                else:
+                    self.line(
+                        body,
+                        f"{hit} = {value} if {include} is True else ({stop} if {value} is {stop} else "
+                        f"({include}.merge({value}) if {value}.__class__ is U else {include}))",
+                    )
+                self.line(body, f"if {hit} is {stop}:")
+                self.line(body + 1, f"{out} = {stop}")
+                self.line(body + 1, f"{done} = True")
+                self.line(body + 1, "break")
+                self.merge_into(body, acc, hit)
+        self.loops -= 1
+        for name, old, table in ((var, saved[0], self.scope), (var, saved[1], self.labels)):
+            if old is None:
+                del table[name]
+            else:
+                table[name] = old  # type: ignore[assignment]
+        self.line(d, f"if not {done}:")
+        final = {"any": "False", "all": "True"}.get(function, f"bounded({total})")
+        self.line(d + 1, f"{out} = {acc} if {acc} is not None else {final}")
+        return out
 
     def _const(self, depth: int, value: Any) -> str:
         name = self.const(value)
@@ -96,6 +230,8 @@ class _Writer:
         return name
 
     def _value(self, depth: int, name: str) -> str:
+        if name in self.computed:
+            return self.computed[name]
         out = self.temp()
         self.line(depth, f"{out} = values[{self.const(name)}]")
         return out
@@ -241,6 +377,78 @@ class _Writer:
             self.merge_into(depth, acc, a)
         self.line(depth, f"{out} = {acc} if {acc} is not None else {self.const(impl)}({', '.join(args)})")
         return out
+
+
+def _children(shape: tuple[Any, ...]) -> list[Fn]:
+    out: list[Fn] = []
+    for part in shape[1:]:
+        if callable(part) and getattr(part, SHAPE, None) is not None:
+            out.append(part)
+        elif isinstance(part, tuple):
+            out.extend(p for p in part if callable(p))
+        elif callable(part) and shape[0] != "call":  # a node without a shape
+            out.append(part)
+    return out
+
+
+def _generable(fn: Fn) -> bool:
+    """Whether every node of the tree has a shape (nothing in it would read ``ctx.locals``)."""
+    shape = getattr(fn, SHAPE, None)
+    if shape is None:
+        return False
+    return all(_generable(child) for child in _children(shape))
+
+
+def _reference(name: str) -> Fn:
+    def read(ctx: Context) -> Any:  # pragma: no cover - only its shape is used
+        return ctx.values[name]
+
+    setattr(read, SHAPE, ("value", name))
+    return read
+
+
+def generate_plan(
+    steps: Sequence[tuple[str, Fn, bool]], conjunctions: Sequence[tuple[str, Sequence[str]]]
+) -> Callable[[Context, list[int]], None]:
+    """The whole evaluation plan as one function ``plan(ctx, at)``.
+
+    ``steps`` are ``(name, closure tree, money)`` in dependency order: each value is computed,
+    rounded to the cent when it is money (half up, as the engine does), stored in
+    ``ctx.values[name]`` and kept in a local for the steps after it. ``at[0]`` is the index of the
+    step being computed, so that an error can name it. Then each of ``conjunctions``
+    ``(name, parts)`` stores the Kleene AND of its parts' values (principles and forms).
+    """
+    from aidrules.expr.runtime import CENT
+
+    writer = _Writer()
+    writer.namespace.update({"D": Decimal, "CENT": CENT, "HALF_UP": ROUND_HALF_UP})
+    writer.line(0, "def plan(ctx, at):")
+    writer.line(1, "values = ctx.values")
+    writer.line(1, "facts = ctx.facts")
+    for i, (name, fn, money) in enumerate(steps):
+        writer.line(1, f"at[0] = {i}")
+        result = writer.emit(fn, 1)
+        if money:
+            writer.line(1, f"if {result}.__class__ is D or {result}.__class__ is int:")
+            writer.line(2, f"{result} = D({result}).quantize(CENT, rounding=HALF_UP)")
+        writer.line(1, f"values[{writer.const(name)}] = {result}")
+        writer.computed[name] = result
+    for name, parts in conjunctions:
+        result = writer.emit(_shape_and(parts), 1)
+        writer.line(1, f"values[{writer.const(name)}] = {result}")
+        writer.computed[name] = result
+    code = compile("\n".join(writer.lines) + "\n", "<aidrules generated plan>", "exec")
+    exec(code, writer.namespace)
+    plan: Callable[[Context, list[int]], None] = writer.namespace["plan"]
+    return plan
+
+
+def _shape_and(parts: Sequence[str]) -> Fn:
+    def conjunction(ctx: Context) -> Any:  # pragma: no cover - only its shape is used
+        raise NotImplementedError
+
+    setattr(conjunction, SHAPE, ("and", tuple(_reference(p) for p in parts)))
+    return conjunction
 
 
 def generate(fns: Sequence[Fn]) -> list[Fn]:

@@ -582,8 +582,11 @@ def _const(value: Any) -> Fn:
     return _shaped(lambda ctx: value, "const", value)
 
 
-def _decision_date(ctx: Context) -> Any:
+def _decision_date_read(ctx: Context) -> Any:
     return ctx.on
+
+
+_decision_date = _shaped(_decision_date_read, "date")
 
 
 def _value(name: str) -> Fn:
@@ -627,7 +630,7 @@ def _local(var: str, parts: tuple[str, ...]) -> Fn:
             node = node[part]
         return node
 
-    return read
+    return _shaped(read, "local", var, parts)
 
 
 def _table_entry(name: str, key_fn: Fn) -> Fn:
@@ -793,7 +796,7 @@ def _aggregate(
     function: str, var: str, list_fn: Fn, elem_fn: Fn, cond_fn: Fn | None, label: str, field: str | None = None
 ) -> Fn:
     if field is not None and cond_fn is None and function == "sum":
-        return _sum_field(list_fn, field, label)
+        return _shaped(_sum_field(list_fn, field, label), "sum_field", list_fn, field, label)
 
     def run(ctx: Context) -> Any:
         items = list_fn(ctx)
@@ -861,7 +864,7 @@ def _aggregate(
             return True
         return bounded(total)
 
-    return run
+    return _shaped(run, "aggregate", function, var, list_fn, elem_fn, cond_fn, label)
 
 
 def _sum_field(list_fn: Fn, field: str, label: str) -> Fn:
