@@ -56,6 +56,9 @@ def test_both_parsers_agree_on_every_shipped_file(monkeypatch: pytest.MonkeyPatc
         "a: [1, 2\n",
         "a: 1\n---\nb: 2\n",
         "- 1\n- 2\n",
+        "a: 1\nb: x\ud800y\n",
+        "a: 1\nb: x\x00y\n",
+        "a: 1\nb: x\x07y\n",
     ],
 )
 def test_both_parsers_agree_on_edge_cases(monkeypatch: pytest.MonkeyPatch, text: str) -> None:

@@ -41,7 +41,7 @@ from aidrules.explain import formatting
 from aidrules.explain.i18n import LANGS, ui, value_label
 from aidrules.explain.trace import TraceEvent, Tracer, derived_event
 from aidrules.expr import types as t
-from aidrules.expr.codegen import generate, generate_plan
+from aidrules.expr.codegen import generate, generate_keys, generate_plan
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.expr.runtime import CENT, DECIMAL_CONTEXT, Context, ExpressionFailure, Unknown
 from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS, Case
@@ -132,7 +132,7 @@ class _Condition:
     message for that outcome names, as one tuple of functions, and that message.
     """
 
-    __slots__ = ("id", "memo", "reads", "shown", "shown_names", "source", "title", "width")
+    __slots__ = ("id", "keys", "memo", "reads", "shown", "shown_names", "source", "title", "width")
 
     def __init__(self, item: NamedValue) -> None:
         self.id = item.id
@@ -143,6 +143,8 @@ class _Condition:
         self.width = len(item.shown)
         #: this condition's reasons by (language, outcome, values read): see _Prepared.MAX_PER_RULE
         self.memo: dict[tuple[Any, ...], Reason] = {}
+        #: ``keys[outcome][lang](ctx)``: that key, from generated code (set by _Prepared)
+        self.keys: dict[bool | None, dict[str, Callable[[Context], tuple[Any, ...]]]] = {}
         shown_fns = tuple(expr.fn for _, expr in item.shown)
         self.reads: dict[bool | None, dict[str, tuple[tuple[Fn, ...], _Text | None]]] = {}
         for outcome, name in ((True, "true"), (False, "false"), (None, "unknown")):
@@ -182,12 +184,24 @@ class _Prepared:
         )
         self.derived: tuple[str, ...] = tuple(item.id for item in rs.plan if item.kind == "derived")
         self.conditions = tuple(_Condition(item) for item in rs.plan if item.kind == "condition")
+        slots = [(c, o, lang) for c in self.conditions for o in (True, False, None) for lang in LANGS]
+        keys = generate_keys([((lang, o), c.reads[o][lang][0]) for c, o, lang in slots])
+        for (c, o, lang), key_fn in zip(slots, keys, strict=True):
+            c.keys.setdefault(o, {})[lang] = key_fn
         self.principles = tuple((p, f"principles.{p.id}", p.requires) for p in rs.principles)
         self.forms = tuple(
             (f, f"forms.{f.id}", tuple(f"principles.{p}" for p in f.principles) + f.requires) for f in rs.forms
         )
         self.principle_titles = {p.id: p.title for p in rs.principles}
         self.action_texts = tuple(_texts(a.message) for a in rs.actions)
+        self.action_values = tuple(tuple(generate([v.expr.fn for v in a.values])) for a in rs.actions)
+        # What messages name, read by generated functions too (one module for all of them).
+        texts = [text for c in self.conditions for o in c.reads.values() for _, text in o.values() if text]
+        texts += [text for found in self.action_texts if found for text in found.values()]
+        texts = list({id(text): text for text in texts}.values())
+        generated = iter(generate([fn for text in texts for fn in text.fns]))
+        for text in texts:
+            text.fns = tuple(next(generated) for _ in text.fns)
         self.action_shown = tuple(tuple(expr.fn for _, expr in a.shown) for a in rs.actions)
         self.stamp = RuleSetStamp.model_construct(
             id=rs.id, version=rs.version, fingerprint=rs.fingerprint, layers=list(rs.layers)
@@ -420,8 +434,8 @@ class Evaluation:
         out = []
         tracer, lang, prep = self.tracer, self.lang, self.prep
         ctx = self.ctx
-        for a, when, texts, shown_fns in zip(
-            self.rs.actions, self.whens, prep.action_texts, prep.action_shown, strict=True
+        for a, when, texts, shown_fns, value_fns in zip(
+            self.rs.actions, self.whens, prep.action_texts, prep.action_shown, prep.action_values, strict=True
         ):
             if when is False:
                 if tracer:
@@ -454,8 +468,8 @@ class Evaluation:
                 )
             else:
                 computed: dict[str, Any] = {}
-                for v in a.values:
-                    value = self.run_expr(v.expr, f"actions.{a.id}.{v.id}")
+                for v, fn in zip(a.values, value_fns, strict=True):
+                    value = self.run_fn(fn, f"actions.{a.id}.{v.id}")
                     if _is_money(v.type) and (type(value) is Decimal or type(value) is int):
                         value = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
                     if isinstance(value, Unknown):
@@ -500,17 +514,21 @@ class Evaluation:
         lang = self.lang
         ctx = self.ctx
         unknown = outcome.__class__ is Unknown
-        fns, text = cond.reads[None if unknown else outcome][lang]  # type: ignore[index]
+        simple = None if unknown else outcome
         try:
-            read = [fn(ctx) for fn in fns]
+            key = cond.keys[simple][lang](ctx)  # type: ignore[index]
         except (ExpressionFailure, ArithmeticError):
             self.shown(cond.shown)  # raises, naming the value that failed
-            read = self.values_of(fns, "text")
-        key = (lang, outcome, *[str(v) if v.__class__ is Decimal else v for v in read])
+            self.values_of(cond.reads[simple][lang][0], "text")  # type: ignore[index]
+            raise  # pragma: no cover - one of the two above raised
+        if unknown:
+            key += (outcome,)
         memo = cond.memo
         reason = memo.get(key)
         if reason is not None:
             return reason
+        fns, text = cond.reads[simple][lang]  # type: ignore[index]
+        read = [fn(ctx) for fn in fns]
         raw, parts = read[: cond.width], read[cond.width :]
         if unknown:
             facts = sorted(outcome.facts)  # type: ignore[union-attr]

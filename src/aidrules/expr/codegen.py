@@ -399,6 +399,17 @@ def _generable(fn: Fn) -> bool:
     return all(_generable(child) for child in _children(shape))
 
 
+def _run(writer: _Writer, what: str) -> dict[str, Any]:
+    """Compile and run the written definitions; their namespace.
+
+    The source holds only statements written by :class:`_Writer`; every value that comes from a
+    rule file is a constant of the namespace (see the module's docstring).
+    """
+    code = compile("\n".join(writer.lines) + "\n", f"<aidrules generated {what}>", "exec")
+    exec(code, writer.namespace)
+    return writer.namespace
+
+
 def _reference(name: str) -> Fn:
     def read(ctx: Context) -> Any:  # pragma: no cover - only its shape is used
         return ctx.values[name]
@@ -437,9 +448,7 @@ def generate_plan(
         result = writer.emit(_shape_and(parts), 1)
         writer.line(1, f"values[{writer.const(name)}] = {result}")
         writer.computed[name] = result
-    code = compile("\n".join(writer.lines) + "\n", "<aidrules generated plan>", "exec")
-    exec(code, writer.namespace)
-    plan: Callable[[Context, list[int]], None] = writer.namespace["plan"]
+    plan: Callable[[Context, list[int]], None] = _run(writer, "plan")["plan"]
     return plan
 
 
@@ -449,6 +458,25 @@ def _shape_and(parts: Sequence[str]) -> Fn:
 
     setattr(conjunction, SHAPE, ("and", tuple(_reference(p) for p in parts)))
     return conjunction
+
+
+def generate_keys(rows: Sequence[tuple[tuple[Any, ...], Sequence[Fn]]]) -> list[Callable[[Context], tuple[Any, ...]]]:
+    """For each ``(prefix, fns)``: a function giving ``(*prefix, *values)``, the values of
+    ``fns`` with each Decimal as its text (``1.5`` and ``1.50`` print differently, so they must
+    not be equal keys). The engine keys its cache of reasons with them."""
+    writer = _Writer()
+    writer.namespace["D"] = Decimal
+    for i, (prefix, fns) in enumerate(rows):
+        writer.line(0, f"def r{i}(ctx):")
+        writer.line(1, "values = ctx.values")
+        writer.line(1, "facts = ctx.facts")
+        parts = [writer.const(p) for p in prefix]
+        for fn in fns:
+            v = writer.emit(fn, 1)
+            parts.append(v if v in writer.known else f"(str({v}) if {v}.__class__ is D else {v})")
+        writer.line(1, f"return ({', '.join(parts)},)")
+    namespace = _run(writer, "keys")
+    return [namespace[f"r{i}"] for i in range(len(rows))]
 
 
 def generate(fns: Sequence[Fn]) -> list[Fn]:
@@ -472,7 +500,5 @@ def generate(fns: Sequence[Fn]) -> list[Fn]:
         writer.line(1, f"return {result}")
     if not writer.lines:
         return list(fns)
-    code = compile("\n".join(writer.lines) + "\n", "<aidrules generated>", "exec")
-    namespace = writer.namespace
-    exec(code, namespace)
+    namespace = _run(writer, "expressions")
     return [fn if name is None else namespace[name] for fn, name in zip(fns, names, strict=True)]

@@ -375,10 +375,13 @@ def load_yaml(
             hint="check the indentation and that every `key: value` has a space after the colon",
         )
         raise error_type(str(d), [d]) from None
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as NUL
-        at = min(max(exc.position, 0), len(text))
+    except (yaml.reader.ReaderError, UnicodeEncodeError) as exc:  # a character YAML does not allow, such as NUL
+        # (libyaml reads UTF-8: a lone surrogate cannot even be encoded for it)
+        at = exc.position if isinstance(exc, yaml.reader.ReaderError) else exc.start
+        at = min(max(at, 0), len(text))
+        character = exc.character if isinstance(exc, yaml.reader.ReaderError) else ord(text[at])
         span = Span(file, text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at))
-        d = Diagnostic("RS001", f"invalid YAML: character #x{exc.character:04x} is not allowed", span)
+        d = Diagnostic("RS001", f"invalid YAML: character #x{character:04x} is not allowed", span)
         raise error_type(str(d), [d]) from None
     except yaml.YAMLError as exc:
         d = Diagnostic("RS001", f"invalid YAML: {exc}", Span(file, 1, 1))
