@@ -221,7 +221,7 @@ def test_the_generated_plan_computes_what_the_closures_compute(
                 {k: _outcome(lambda ctx, v=v: v, actual_ctx) for k, v in actual_ctx.values.items()},
             )
         except Exception as exc:
-            actual = "error", (prep.steps[step[0]][0], type(exc).__name__, str(exc))
+            actual = "error", (prep.step_ids[step[0]], type(exc).__name__, str(exc))
     assert actual == expected
 
 

@@ -103,11 +103,12 @@ def failure(where: str, exc: Exception) -> EvaluationError:
 class _Text:
     """A message template in one language: its literal parts and the values it names."""
 
-    __slots__ = ("fns", "parts", "types")
+    __slots__ = ("exprs", "fns", "parts", "types")
 
     def __init__(self, parts: tuple[str | CompiledExpression, ...]) -> None:
         self.parts = parts
-        self.fns: tuple[Fn, ...] = tuple(p.fn for p in parts if not isinstance(p, str))
+        self.exprs = tuple(p for p in parts if not isinstance(p, str))
+        self.fns: tuple[Fn, ...] = tuple(p.fn for p in self.exprs)
         self.types: tuple[t.Type, ...] = tuple(p.type for p in parts if not isinstance(p, str))
 
     def render(self, values: list[Any], lang: str) -> str:
@@ -132,7 +133,7 @@ class _Condition:
     message for that outcome names, as one tuple of functions, and that message.
     """
 
-    __slots__ = ("id", "keys", "memo", "reads", "shown", "shown_names", "source", "title", "width")
+    __slots__ = ("id", "keys", "memo", "reads", "shown", "shown_names", "source", "sources", "title", "width")
 
     def __init__(self, item: NamedValue) -> None:
         self.id = item.id
@@ -144,13 +145,19 @@ class _Condition:
         #: this condition's reasons by (language, outcome, values read): see _Prepared.MAX_PER_RULE
         self.memo: dict[tuple[Any, ...], Reason] = {}
         #: ``keys[outcome][lang](ctx)``: that key, from generated code (set by _Prepared)
-        self.keys: dict[bool | None, dict[str, Callable[[Context], tuple[Any, ...]]]] = {}
+        self.keys: dict[bool | None, dict[str, Callable[[Context, str], tuple[Any, ...]]]] = {}
         shown_fns = tuple(expr.fn for _, expr in item.shown)
+        shown_sources = tuple(expr.source for _, expr in item.shown)
         self.reads: dict[bool | None, dict[str, tuple[tuple[Fn, ...], _Text | None]]] = {}
+        #: the texts of the expressions in ``reads`` (equal texts read equal values)
+        self.sources: dict[bool | None, dict[str, tuple[str, ...]]] = {}
         for outcome, name in ((True, "true"), (False, "false"), (None, "unknown")):
             texts = _texts(item.messages.get(name))
             self.reads[outcome] = {
                 lang: (shown_fns + (texts[lang].fns if texts else ()), texts[lang] if texts else None) for lang in LANGS
+            }
+            self.sources[outcome] = {
+                lang: shown_sources + (tuple(e.source for e in texts[lang].exprs) if texts else ()) for lang in LANGS
             }
 
 
@@ -165,18 +172,9 @@ class _Prepared:
     MAX_PER_RULE = 128
 
     def __init__(self, rs: CompiledRuleSet) -> None:
-        # The plan, the recommendation rows and the actions' conditions as generated functions
-        # (aidrules.expr.codegen: the same results as the closures, in one call each).
-        fns = generate(
-            [item.expr.fn for item in rs.plan] + [row.when.fn for row in rs.rows] + [a.when.fn for a in rs.actions]
-        )
-        plan_fns, fns = fns[: len(rs.plan)], fns[len(rs.plan) :]
-        self.row_fns: tuple[Fn, ...] = tuple(fns[: len(rs.rows)])
-        self.when_fns: tuple[Fn, ...] = tuple(fns[len(rs.rows) :])
-        self.steps: tuple[tuple[str, Fn, bool], ...] = tuple(
-            (item.id, fn, item.kind == "derived" and _is_money(item.type))
-            for item, fn in zip(rs.plan, plan_fns, strict=True)
-        )
+        # The plan as one generated function (aidrules.expr.codegen: the same results as the
+        # closures); ``step_ids`` name the step an error comes from.
+        self.step_ids = tuple(item.id for item in rs.plan)
         self.plan = generate_plan(
             tuple((item.id, item.expr.fn, item.kind == "derived" and _is_money(item.type)) for item in rs.plan),
             [(f"principles.{p.id}", p.requires) for p in rs.principles]
@@ -184,24 +182,35 @@ class _Prepared:
         )
         self.derived: tuple[str, ...] = tuple(item.id for item in rs.plan if item.kind == "derived")
         self.conditions = tuple(_Condition(item) for item in rs.plan if item.kind == "condition")
-        slots = [(c, o, lang) for c in self.conditions for o in (True, False, None) for lang in LANGS]
-        keys = generate_keys([((lang, o), c.reads[o][lang][0]) for c, o, lang in slots])
-        for (c, o, lang), key_fn in zip(slots, keys, strict=True):
-            c.keys.setdefault(o, {})[lang] = key_fn
         self.principles = tuple((p, f"principles.{p.id}", p.requires) for p in rs.principles)
         self.forms = tuple(
             (f, f"forms.{f.id}", tuple(f"principles.{p}" for p in f.principles) + f.requires) for f in rs.forms
         )
         self.principle_titles = {p.id: p.title for p in rs.principles}
         self.action_texts = tuple(_texts(a.message) for a in rs.actions)
-        self.action_values = tuple(tuple(generate([v.expr.fn for v in a.values])) for a in rs.actions)
-        # What messages name, read by generated functions too (one module for all of them).
+        # Everything else that is evaluated for every case, generated in one module: one function
+        # per distinct expression text (the three languages' messages mostly name the same values).
         texts = [text for c in self.conditions for o in c.reads.values() for _, text in o.values() if text]
         texts += [text for found in self.action_texts if found for text in found.values()]
         texts = list({id(text): text for text in texts}.values())
-        generated = iter(generate([fn for text in texts for fn in text.fns]))
+        exprs = [row.when for row in rs.rows] + [a.when for a in rs.actions]
+        exprs += [v.expr for a in rs.actions for v in a.values] + [e for text in texts for e in text.exprs]
+        unique = {e.source: e.fn for e in exprs}
+        fast = dict(zip(unique, generate(list(unique.values())), strict=True))
+        self.row_fns: tuple[Fn, ...] = tuple(fast[row.when.source] for row in rs.rows)
+        self.when_fns: tuple[Fn, ...] = tuple(fast[a.when.source] for a in rs.actions)
+        self.action_values = tuple(tuple(fast[v.expr.source] for v in a.values) for a in rs.actions)
         for text in texts:
-            text.fns = tuple(next(generated) for _ in text.fns)
+            text.fns = tuple(fast[e.source] for e in text.exprs)
+        # The keys of the conditions' reasons: one generated function per condition, outcome and
+        # distinct list of values read.
+        slots = [(c, o, lang) for c in self.conditions for o in (True, False, None) for lang in LANGS]
+        rows: dict[tuple[Any, ...], tuple[bool | None, tuple[Fn, ...]]] = {}
+        for c, o, lang in slots:
+            rows.setdefault((c.id, o, c.sources[o][lang]), (o, c.reads[o][lang][0]))
+        keys = dict(zip(rows, generate_keys(list(rows.values())), strict=True))
+        for c, o, lang in slots:
+            c.keys.setdefault(o, {})[lang] = keys[(c.id, o, c.sources[o][lang])]
         self.action_shown = tuple(tuple(expr.fn for _, expr in a.shown) for a in rs.actions)
         self.stamp = RuleSetStamp.model_construct(
             id=rs.id, version=rs.version, fingerprint=rs.fingerprint, layers=list(rs.layers)
@@ -283,7 +292,7 @@ class Evaluation:
         try:
             self.prep.plan(self.ctx, at)  # values, conditions, principles, forms (see _Prepared)
         except (ExpressionFailure, ArithmeticError) as exc:
-            raise failure(self.prep.steps[at[0]][0], exc) from None
+            raise failure(self.prep.step_ids[at[0]], exc) from None
         self.rec = self.recommend()
         self.whens = [
             self.run_fn(fn, f"actions.{a.id}") for a, fn in zip(self.rs.actions, self.prep.when_fns, strict=True)
@@ -516,7 +525,7 @@ class Evaluation:
         unknown = outcome.__class__ is Unknown
         simple = None if unknown else outcome
         try:
-            key = cond.keys[simple][lang](ctx)  # type: ignore[index]
+            key = cond.keys[simple][lang](ctx, lang)  # type: ignore[index]
         except (ExpressionFailure, ArithmeticError):
             self.shown(cond.shown)  # raises, naming the value that failed
             self.values_of(cond.reads[simple][lang][0], "text")  # type: ignore[index]

@@ -460,17 +460,19 @@ def _shape_and(parts: Sequence[str]) -> Fn:
     return conjunction
 
 
-def generate_keys(rows: Sequence[tuple[tuple[Any, ...], Sequence[Fn]]]) -> list[Callable[[Context], tuple[Any, ...]]]:
-    """For each ``(prefix, fns)``: a function giving ``(*prefix, *values)``, the values of
-    ``fns`` with each Decimal as its text (``1.5`` and ``1.50`` print differently, so they must
-    not be equal keys). The engine keys its cache of reasons with them."""
+def generate_keys(
+    rows: Sequence[tuple[Any, Sequence[Fn]]],
+) -> list[Callable[[Context, str], tuple[Any, ...]]]:
+    """For each ``(outcome, fns)``: a function ``(ctx, lang)`` giving ``(lang, outcome,
+    *values)``, the values of ``fns`` with each Decimal as its text (``1.5`` and ``1.50`` print
+    differently, so they must not be equal keys). The engine keys its cache of reasons with them."""
     writer = _Writer()
     writer.namespace["D"] = Decimal
-    for i, (prefix, fns) in enumerate(rows):
-        writer.line(0, f"def r{i}(ctx):")
+    for i, (outcome, fns) in enumerate(rows):
+        writer.line(0, f"def r{i}(ctx, lang):")
         writer.line(1, "values = ctx.values")
         writer.line(1, "facts = ctx.facts")
-        parts = [writer.const(p) for p in prefix]
+        parts = ["lang", writer.const(outcome)]
         for fn in fns:
             v = writer.emit(fn, 1)
             parts.append(v if v in writer.known else f"(str({v}) if {v}.__class__ is D else {v})")
