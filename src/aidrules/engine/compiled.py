@@ -24,7 +24,8 @@ import threading
 from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -348,8 +349,18 @@ class Evaluation:
     def assemble(self) -> Decision:
         rs, values, tracer, prep, lang = self.rs, self.values, self.tracer, self.prep, self.lang
         reasons: dict[str, Reason] = {}
-        for cond in prep.conditions:
-            reasons[cond.id] = self.condition_reason(cond, values[cond.id])
+        ctx = self.ctx
+        for cond in prep.conditions:  # the common case (a cached reason) inline; the rest below
+            outcome = values[cond.id]
+            if outcome is True or outcome is False:
+                try:
+                    found = cond.memo.get(cond.keys[outcome][lang](ctx, lang))
+                except (ExpressionFailure, ArithmeticError):
+                    found = None
+                if found is not None:
+                    reasons[cond.id] = found
+                    continue
+            reasons[cond.id] = self.condition_reason(cond, outcome)
         if tracer:
             self.replay(reasons)
         principles: dict[str, PrincipleResult] = {}
@@ -407,7 +418,7 @@ class Evaluation:
                 "principles": principles,
                 "actions": actions,
                 "missing_facts": sorted(missing),
-                "values": {key: _json(values[key]) for key in prep.derived},
+                "values": {key: None if (v := values[key]).__class__ is Unknown else v for key in prep.derived},
                 "ruleset": prep.stamp,
                 "on": self.day,
                 "lang": lang,
@@ -567,7 +578,7 @@ class Evaluation:
     def summary(self, rule: str, kind: str, outcome: Outcome, title: Any, source: str | None) -> Reason:
         """The reason of a principle or form (``title`` None: a principle as part of a form)."""
         lang = self.lang
-        key = ("s", rule, lang, outcome, title is None)
+        key = ("s", rule, lang, outcome, title is None)  # an Unknown outcome hashes by its facts
         reason = self.prep.cache.get(key)
         if reason is not None:
             return reason  # type: ignore[no-any-return]
@@ -698,7 +709,8 @@ def _reason(
 
 
 # -- the fact tree --------------------------------------------------------------------------------
-_TREE_PLANS: dict[tuple[type[Any], str], tuple[tuple[str, bool, str], ...]] = {}
+_TREE_PLANS: dict[tuple[type[Any], str], tuple[tuple[str, bool, str, int], ...]] = {}
+_SCALAR, _MODEL, _MODELS, _ANY = 0, 1, 2, 3
 
 
 def fast_fact_tree(case: Case) -> dict[str, Any]:
@@ -718,21 +730,32 @@ def _tree(model: Any, prefix: str, skip: str = "") -> dict[str, Any]:
     plan = _TREE_PLANS.get((cls, prefix))
     if plan is None:
         plan = tuple(
-            (name, f"{prefix}{name}" in EVENT_FIELDS or f"{prefix}{name}" in OPTIONAL_INPUTS, f"{prefix}{name}.")
-            for name in cls.model_fields
+            (
+                name,
+                f"{prefix}{name}" in EVENT_FIELDS or f"{prefix}{name}" in OPTIONAL_INPUTS,
+                f"{prefix}{name}.",
+                _kind(field.annotation),
+            )
+            for name, field in cls.model_fields.items()
             if name != skip
         )
         _TREE_PLANS[(cls, prefix)] = plan
     data = model.__dict__
     given = model.__pydantic_fields_set__
     out: dict[str, Any] = {}
-    for name, keep_none, sub in plan:
+    for name, keep_none, sub, kind in plan:
         if name not in given:
             continue
         value = data[name]
         if value is None:
             if keep_none:
                 out[name] = None
+        elif kind == _SCALAR:
+            out[name] = value
+        elif kind == _MODEL:
+            out[name] = _tree(value, sub)
+        elif kind == _MODELS:
+            out[name] = [_tree(v, sub) for v in value]
         elif isinstance(value, BaseModel):
             out[name] = _tree(value, sub)
         elif value.__class__ is list:
@@ -740,6 +763,39 @@ def _tree(model: Any, prefix: str, skip: str = "") -> dict[str, Any]:
         else:
             out[name] = value
     return out
+
+
+def _kind(annotation: Any) -> int:
+    """What a field holds, from its annotation: never a model, a model (or none), a list of
+    models (or none), or something else (checked value by value)."""
+    options = [_bare(a) for a in (get_args(annotation) if get_origin(annotation) in _UNIONS else (annotation,))]
+    options = [a for a in options if a is not type(None)]
+    if len(options) != 1:
+        return _SCALAR if all(_plain(a) for a in options) else _ANY
+    (only,) = options
+    if isinstance(only, type) and issubclass(only, BaseModel):
+        return _MODEL
+    if get_origin(only) is list:
+        (item,) = [_bare(a) for a in get_args(only)] or [Any]
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return _MODELS
+        return _SCALAR if _plain(item) else _ANY
+    return _SCALAR if _plain(only) else _ANY
+
+
+def _bare(annotation: Any) -> Any:
+    """``X`` for ``Annotated[X, ...]``."""
+    return get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation
+
+
+def _plain(annotation: Any) -> bool:
+    """Whether values of this annotation can never hold a model."""
+    if get_origin(annotation) is Literal:
+        return True
+    return isinstance(annotation, type) and annotation in (str, int, bool, Decimal, date)
+
+
+_UNIONS = (Union, UnionType)
 
 
 # -- formatting: the same texts as explain.formatting, without Babel in the common cases ------------
