@@ -233,3 +233,29 @@ def _kleene_and(values: list[Any]) -> Any:
         if isinstance(v, Unknown):
             unknown = v if unknown is None else unknown.merge(v)
     return True if unknown is None else unknown
+
+
+@pytest.mark.parametrize("joiner", [" and ", " or "])
+def test_long_conjunctions_and_lists_stay_flat(joiner: str) -> None:
+    """A form over a hundred principles, an `and` of 120 operands, an `in` list of 200 items:
+    Python refuses more than 100 levels of indentation, so each operand must not nest deeper."""
+    from aidrules.ruleset.compile import compile_text
+    from security.helpers import with_derived
+
+    wide = joiner.join(f"client.motivation != {i}" for i in range(120))
+    listed = "client.motivation in [" + ", ".join(str(i) for i in range(200)) + "]"
+    rs = compile_text(with_derived(("wide", "bool", wide), ("listed", "bool", listed)))
+    fns = [item.expr.fn for item in rs.plan if item.id in ("wide", "listed")]
+    generated = codegen.generate(fns)
+    for tree in FACT_TREES:
+        ctx = Context(tree, {}, date(2025, 3, 1))
+        assert [_outcome(g, ctx) for g in generated] == [_outcome(f, ctx) for f in fns]
+    steps = [(f"v{i}", _reference("x"), False) for i in range(3)]
+    plan = codegen.generate_plan(steps, [("all", tuple(f"v{i}" for i in range(3)) * 100)])
+    values: dict[str, Any] = {"x": True}
+    plan(Context({}, values, date(2025, 3, 1)), [0])
+    assert values["all"] is True
+
+
+def _reference(name: str) -> Any:
+    return codegen._reference(name)

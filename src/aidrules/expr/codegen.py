@@ -313,18 +313,24 @@ class _Writer:
 
     def _kleene(self, depth: int, fns: Sequence[Fn], stop: bool) -> str:
         """``and`` (``stop`` False) or ``or`` (``stop`` True): the first operand that is ``stop``
-        decides, unknowns merge, later operands are not evaluated after a decision."""
+        decides, unknowns merge, later operands are not evaluated after a decision. Each operand
+        is guarded by ``if out is None`` at the same depth, however many operands there are."""
         out, acc = self.temp(), self.temp()
         self.line(depth, f"{acc} = None")
-        level = depth
-        for fn in fns:
+        self.line(depth, f"{out} = None")
+        for i, fn in enumerate(fns):
+            level = depth
+            if i:
+                self.line(depth, f"if {out} is None:")
+                level = depth + 1
             v = self.emit(fn, level)
             self.line(level, f"if {v} is {stop}:")
             self.line(level + 1, f"{out} = {stop}")
-            self.line(level, "else:")
-            level += 1
-            self.merge_into(level, acc, v)
-        self.line(level, f"{out} = {not stop} if {acc} is None else {acc}")
+            if v not in self.known:
+                self.line(level, f"elif {v}.__class__ is U:")
+                self.line(level + 1, f"{acc} = {v} if {acc} is None else {acc}.merge({v})")
+        self.line(depth, f"if {out} is None:")
+        self.line(depth + 1, f"{out} = {not stop} if {acc} is None else {acc}")
         return out
 
     def _and(self, depth: int, fns: tuple[Fn, ...]) -> str:
@@ -336,19 +342,16 @@ class _Writer:
     def _in(self, depth: int, item_fn: Fn, fns: tuple[Fn, ...], negate: bool) -> str:
         item = self.emit(item_fn, depth)
         out, acc = self.temp(), self.temp()
-        self.line(depth, f"if {item}.__class__ is U:")
-        self.line(depth + 1, f"{out} = {item}")
-        self.line(depth, "else:")
-        level = depth + 1
-        self.line(level, f"{acc} = None")
+        self.line(depth, f"{out} = {item} if {item}.__class__ is U else None")
+        self.line(depth, f"{acc} = None")
         for fn in fns:
-            v = self.emit(fn, level)
-            self.line(level, f"if {v}.__class__ is not U and {v} == {item}:")
-            self.line(level + 1, f"{out} = {not negate}")
-            self.line(level, "else:")
-            level += 1
-            self.merge_into(level, acc, v)
-        self.line(level, f"{out} = {negate} if {acc} is None else {acc}")
+            self.line(depth, f"if {out} is None:")
+            v = self.emit(fn, depth + 1)
+            self.line(depth + 1, f"if {v}.__class__ is not U and {v} == {item}:")
+            self.line(depth + 2, f"{out} = {not negate}")
+            self.merge_into(depth + 1, acc, v)
+        self.line(depth, f"if {out} is None:")
+        self.line(depth + 1, f"{out} = {negate} if {acc} is None else {acc}")
         return out
 
     def _is_none(self, depth: int, fn: Fn, negate: bool) -> str:
