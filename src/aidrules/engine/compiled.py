@@ -134,7 +134,21 @@ class _Condition:
     message for that outcome names, as one tuple of functions, and that message.
     """
 
-    __slots__ = ("id", "keys", "memo", "reads", "shown", "shown_names", "source", "sources", "title", "width")
+    __slots__ = (
+        "cap",
+        "hits",
+        "id",
+        "keys",
+        "memo",
+        "misses",
+        "reads",
+        "shown",
+        "shown_names",
+        "source",
+        "sources",
+        "title",
+        "width",
+    )
 
     def __init__(self, item: NamedValue) -> None:
         self.id = item.id
@@ -143,8 +157,11 @@ class _Condition:
         self.shown = item.shown
         self.shown_names = tuple(name for name, _ in item.shown)
         self.width = len(item.shown)
-        #: this condition's reasons by (language, outcome, values read): see _Prepared.MAX_PER_RULE
+        #: this condition's reasons by (language, outcome, values read), at most ``cap`` of them:
+        #: see :meth:`Evaluation.remember`
         self.memo: dict[tuple[Any, ...], Reason] = {}
+        self.cap = _Prepared.MAX_PER_RULE
+        self.hits = self.misses = 0
         #: ``keys[outcome][lang](ctx)``: that key, from generated code (set by _Prepared)
         self.keys: dict[bool | None, dict[str, Callable[[Context, str], tuple[Any, ...]]]] = {}
         shown_fns = tuple(expr.fn for _, expr in item.shown)
@@ -171,6 +188,9 @@ class _Prepared:
     #: Each condition keeps at most this many reasons: the cache grows with the number of rules,
     #: and a rule's hit rate does not depend on how many other rules there are.
     MAX_PER_RULE = 128
+    #: ... and far fewer when its reasons seldom repeat (it shows an amount of each case): then
+    #: keeping them would only grow the heap (see Evaluation.remember).
+    MIN_PER_RULE = 4
 
     def __init__(self, rs: CompiledRuleSet) -> None:
         # The plan as one generated function (aidrules.expr.codegen: the same results as the
@@ -358,6 +378,7 @@ class Evaluation:
                 except (ExpressionFailure, ArithmeticError):
                     found = None
                 if found is not None:
+                    cond.hits += 1
                     reasons[cond.id] = found
                     continue
             reasons[cond.id] = self.condition_reason(cond, outcome)
@@ -543,9 +564,9 @@ class Evaluation:
             raise  # pragma: no cover - one of the two above raised
         if unknown:
             key += (outcome,)
-        memo = cond.memo
-        reason = memo.get(key)
+        reason = cond.memo.get(key)
         if reason is not None:
+            cond.hits += 1
             return reason
         fns, text = cond.reads[simple][lang]  # type: ignore[index]
         read = [fn(ctx) for fn in fns]
@@ -570,10 +591,24 @@ class Evaluation:
             cond.source,
             facts,
         )
-        if len(memo) >= _Prepared.MAX_PER_RULE:
+        self.remember(cond, key, reason)
+        return reason
+
+    @staticmethod
+    def remember(cond: _Condition, key: tuple[Any, ...], reason: Reason) -> None:
+        """Keep a new reason of ``cond``. When its cache is full it is emptied, and its size
+        adapts: a quarter when fewer than one in four lookups found a reason, twice as large (up
+        to ``MAX_PER_RULE``) otherwise."""
+        memo = cond.memo
+        cond.misses += 1
+        if len(memo) >= cond.cap:
+            if cond.hits * 3 < cond.misses:
+                cond.cap = max(_Prepared.MIN_PER_RULE, cond.cap // 4)
+            else:
+                cond.cap = min(_Prepared.MAX_PER_RULE, cond.cap * 2)
+            cond.hits = cond.misses = 0
             memo.clear()
         memo[key] = reason
-        return reason
 
     def summary(self, rule: str, kind: str, outcome: Outcome, title: Any, source: str | None) -> Reason:
         """The reason of a principle or form (``title`` None: a principle as part of a form)."""
