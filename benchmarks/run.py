@@ -101,6 +101,56 @@ def _summary(latencies: list[int], total_ns: int) -> dict[str, float]:
     }
 
 
+def phases(rules: Any, cases: list[Any]) -> dict[str, float]:
+    """Where one compiled decision's time goes (µs per decision, mean): reading the facts into the
+    fact tree, deciding (every value, condition, principle, form, the recommendation and the
+    actions' conditions, in generated code), and assembling the ``Decision`` (reasons with their
+    texts in the reader's language, actions, the models)."""
+    from decimal import localcontext
+
+    from aidrules.engine.compiled import Evaluation, fast_fact_tree
+    from aidrules.expr.runtime import DECIMAL_CONTEXT
+
+    clock = time.perf_counter_ns
+    totals = {"fact_tree": 0, "decide": 0, "assemble": 0}
+    with localcontext(DECIMAL_CONTEXT):
+        for case in cases:
+            t0 = clock()
+            fast_fact_tree(case)
+            t1 = clock()
+            evaluation = Evaluation(rules, case, case.on, "nl", None)  # builds the tree again
+            t2 = clock()
+            evaluation.decide()
+            t3 = clock()
+            evaluation.assemble()
+            t4 = clock()
+            totals["fact_tree"] += t1 - t0
+            totals["decide"] += t3 - t2
+            totals["assemble"] += t4 - t3
+    return {k: round(v / len(cases) / 1e3, 1) for k, v in totals.items()}
+
+
+def bytecodes(decide: Callable[[Any], Any], cases: list[Any]) -> float:
+    """Python bytecode instructions executed per decision (``sys.settrace`` opcode events): the
+    work done, independent of how fast the machine or its memory caches are."""
+    count = 0
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal count
+        frame.f_trace_opcodes = True
+        if event == "opcode":
+            count += 1
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        for case in cases:
+            decide(case)
+    finally:
+        sys.settrace(None)
+    return round(count / len(cases))
+
+
 def peak_memory(decide: Callable[[Any], Any], cases: list[Any]) -> float:
     """Peak of Python allocations while deciding ``cases`` (KiB)."""
     gc.collect()
@@ -171,6 +221,7 @@ def run(quick: bool, seed: int) -> dict[str, Any]:
 
     rules.evaluate(cases[0], engine="durable")  # register the network (its time is reported apart)
     result["compiled"], result["handwritten"] = timed_together(compiled, hand, cases)
+    result["compiled"]["phases_us"] = phases(rules, population_cases(size["memory"], seed + 4))
     result["durable"] = timed(durable, cases[: size["durable"]])
     memory_cases = population(size["memory"], seed + 1)
     memory_cases = [parse_facts(c) for c in memory_cases]
@@ -183,6 +234,10 @@ def run(quick: bool, seed: int) -> dict[str, Any]:
     result["scaling_rules"] = scaling_rules(size, seed)
     result["scaling_debts"] = scaling_debts(rules, seed, quick)
     return result
+
+
+def population_cases(count: int, seed: int) -> list[Any]:
+    return [parse_facts(c) for c in population(count, seed)]
 
 
 def scaling_rules(size: dict[str, int], seed: int) -> list[dict[str, Any]]:
@@ -199,6 +254,7 @@ def scaling_rules(size: dict[str, int], seed: int) -> list[dict[str, Any]]:
         prepared(rs)
         row["compiled_prepare_ms"] = round((time.perf_counter() - t0) * 1e3, 1)
         row["compiled"] = timed(rs.evaluate, cases)
+        row["compiled"]["bytecodes_per_decision"] = bytecodes(rs.evaluate, cases[:5])
         t0 = time.perf_counter()
         try:
             rs.evaluate(cases[0], engine="durable")
@@ -248,12 +304,14 @@ def report(r: dict[str, Any]) -> str:
         "",
         f"compiled / durable: {ratios['compiled_over_durable']}×   handwritten / compiled: "
         f"{ratios['handwritten_over_compiled']}×",
+        "compiled, per decision: "
+        + ", ".join(f"{k.replace('_', ' ')} {v} µs" for k, v in r["compiled"]["phases_us"].items()),
         f"validating facts: {r['validation']['facts_per_second']:,.0f} cases/s (not included above)",
         f"load + compile of the reference rule set: {r['load_and_compile']['median_ms']} ms (median); "
         f"preparing it for the compiled engine (first decision): {r['load_and_compile']['prepare_median_ms']} ms",
         "",
-        f"{'rules':>6} {'load+compile ms':>16} {'prepare ms':>11} {'compiled dec/s':>15} {'durable prep ms':>16} "
-        f"{'durable dec/s':>14}",
+        f"{'rules':>6} {'load+compile ms':>16} {'prepare ms':>11} {'compiled dec/s':>15} {'bytecodes/rule':>15} "
+        f"{'durable prep ms':>16} {'durable dec/s':>14}",
     ]
     for row in r["scaling_rules"]:
         durable = row["durable"]
@@ -264,7 +322,8 @@ def report(r: dict[str, Any]) -> str:
         )
         lines.append(
             f"{row['rules']:>6} {row['load_and_compile_ms']:>16,.1f} {row['compiled_prepare_ms']:>11,.1f} "
-            f"{row['compiled']['decisions_per_second']:>15,.0f} " + tail
+            f"{row['compiled']['decisions_per_second']:>15,.0f} "
+            f"{row['compiled']['bytecodes_per_decision'] / row['rules']:>15,.0f} " + tail
         )
     lines += ["", f"{'debts':>6} {'compiled µs':>12} {'durable µs':>12} {'handwritten µs':>15}"]
     for row in r["scaling_debts"]:

@@ -102,29 +102,57 @@ def failure(where: str, exc: Exception) -> EvaluationError:
 
 # -- what is prepared once per rule set ---------------------------------------------------------
 class _Text:
-    """A message template in one language: its literal parts and the values it names."""
+    """A message template in one language: its literal parts and the values it names.
 
-    __slots__ = ("exprs", "fns", "parts", "types")
+    ``render`` writes the literal text between the values and each value as
+    :func:`aidrules.explain.formatting.value` would, with a writer chosen once per value from its
+    type (amounts and whole numbers have fast writers, see :class:`_Locale`).
+    """
 
-    def __init__(self, parts: tuple[str | CompiledExpression, ...]) -> None:
+    __slots__ = ("exprs", "fns", "parts", "pieces", "tail", "types")
+
+    def __init__(self, parts: tuple[str | CompiledExpression, ...], lang: str) -> None:
         self.parts = parts
         self.exprs = tuple(p for p in parts if not isinstance(p, str))
         self.fns: tuple[Fn, ...] = tuple(p.fn for p in self.exprs)
         self.types: tuple[t.Type, ...] = tuple(p.type for p in parts if not isinstance(p, str))
+        pieces: list[tuple[str, Callable[[Any], str]]] = []
+        literal = ""
+        for part in parts:
+            if isinstance(part, str):
+                literal += part
+            else:
+                pieces.append((literal, _writer(part.type, lang)))
+                literal = ""
+        self.pieces = tuple(pieces)
+        self.tail = literal
 
     def render(self, values: list[Any], lang: str) -> str:
-        out = []
-        it = iter(values)
-        for part in self.parts:
-            if isinstance(part, str):
-                out.append(part)
-            else:
-                out.append(_format(next(it), part.type, lang))
+        out = [literal + write(value) for (literal, write), value in zip(self.pieces, values, strict=True)]
+        out.append(self.tail)
         return "".join(out)
 
 
+def _writer(typ: t.Type, lang: str) -> Callable[[Any], str]:
+    """How a value of ``typ`` is written in ``lang``: ``_format``, with the common case first."""
+    locale = _locale(lang)
+    if isinstance(typ, t.Number) and typ.money:
+
+        def money(v: Any) -> str:
+            return locale.money(v) if v.__class__ is Decimal else _format(v, typ, lang)
+
+        return money
+    if isinstance(typ, t.Number) and typ.integer:
+
+        def integer(v: Any) -> str:
+            return locale.integer(v) if v.__class__ is int else _format(v, typ, lang)
+
+        return integer
+    return lambda v: _format(v, typ, lang)
+
+
 def _texts(template: Template | None) -> dict[str, _Text] | None:
-    return None if template is None else {lang: _Text(parts) for lang, parts in template.parts.items()}
+    return None if template is None else {lang: _Text(parts, lang) for lang, parts in template.parts.items()}
 
 
 class _Condition:
