@@ -166,13 +166,37 @@ def load_chain(
     return chain, diagnostics
 
 
-def _positions_under(doc: YamlDocument, prefix: YPath, file: str) -> dict[YPath, Pos]:
-    n = len(prefix)
-    out = {}
-    for path, pos in doc.positions.items():
-        if path[:n] == prefix:
-            out[path] = Pos(pos.line, pos.column, pos.key_line, pos.key_column, pos.style, file)
-    return out
+class _Positions:
+    """Positions by path, with every path also listed under each of its prefixes, so that a
+    whole subtree is found or removed without scanning every position (merging is linear in the
+    size of the layers, not quadratic)."""
+
+    def __init__(self) -> None:
+        self.at: dict[YPath, Pos] = {}
+        self.under: dict[YPath, set[YPath]] = {}
+
+    @classmethod
+    def of(cls, doc: YamlDocument, file: str) -> _Positions:
+        """``doc``'s positions, each marked with the file it comes from."""
+        out = cls()
+        for path, pos in doc.positions.items():
+            out.add(path, Pos(pos.line, pos.column, pos.key_line, pos.key_column, pos.style, file))
+        return out
+
+    def add(self, path: YPath, pos: Pos) -> None:
+        self.at[path] = pos
+        for i in range(len(path) + 1):
+            self.under.setdefault(path[:i], set()).add(path)
+
+    def remove(self, prefix: YPath) -> None:
+        for path in list(self.under.get(prefix, ())):
+            del self.at[path]
+            for i in range(len(path) + 1):
+                self.under[path[:i]].discard(path)
+
+    def copy_from(self, other: _Positions, prefix: YPath) -> None:
+        for path in other.under.get(prefix, ()):
+            self.add(path, other.at[path])
 
 
 @dataclass
@@ -189,7 +213,7 @@ def merge(chain: list[Layer]) -> Merged:
     base = chain[0]
     data: dict[str, Any] = copy.deepcopy(base.data)
     data.pop("extends", None)
-    positions = _positions_under(base.doc, (), base.file)
+    positions = _Positions.of(base.doc, base.file)
     provenance: dict[str, str] = {}
     for section in (*ITEM_SECTIONS,):
         for item in data.get(section) or {}:
@@ -200,7 +224,7 @@ def merge(chain: list[Layer]) -> Merged:
     diagnostics: list[Diagnostic] = []
     for layer in chain[1:]:
         _apply(layer, data, positions, provenance, diagnostics)
-    doc = YamlDocument(data, positions, chain[-1].file)
+    doc = YamlDocument(data, positions.at, chain[-1].file)
     return Merged(data, doc, {layer.file: layer.text for layer in chain}, provenance, diagnostics)
 
 
@@ -211,7 +235,7 @@ def _locked(item: Any) -> bool:
 def _apply(
     layer: Layer,
     data: dict[str, Any],
-    positions: dict[YPath, Pos],
+    positions: _Positions,
     provenance: dict[str, str],
     diagnostics: list[Diagnostic],
 ) -> None:
@@ -228,10 +252,11 @@ def _apply(
             )
         )
 
+    own = _Positions.of(doc, layer.file)
+
     def take(path: YPath) -> None:
-        for p in [p for p in positions if p[: len(path)] == path]:
-            del positions[p]
-        positions.update(_positions_under(doc, path, layer.file))
+        positions.remove(path)
+        positions.copy_from(own, path)
 
     # metadata is the overlay's own
     for key in ("aidrules", "ruleset"):
