@@ -79,9 +79,29 @@ def test_cached_reasons_do_not_change_a_decision(reference: CompiledRuleSet) -> 
     cases = [load_fixture(p).case for p in FIXTURES]
     cases = [c for c in cases if date.fromisoformat(str(c["on"])) >= date(2025, 2, 1)]
     warm = [reference.evaluate(c).to_json() for c in cases]
-    prepared(reference).cache.clear()
+    prep = prepared(reference)
+    prep.cache.clear()
+    for cond in prep.conditions:
+        cond.memo.clear()
     cold = [reference.evaluate(c).to_json() for c in reversed(cases)]
     assert list(reversed(cold)) == warm
+
+
+def test_reason_caches_shrink_where_reasons_do_not_repeat() -> None:
+    """A condition that shows each case's income finds no reason twice: its cache shrinks to a
+    few entries. One that shows a yes/no fact keeps its (few) reasons and its full size."""
+    from aidrules.engine.compiled import _Prepared
+    from aidrules.ruleset.compile import load_ruleset
+
+    rules = load_ruleset(Path(__file__).resolve().parents[2] / "rules" / "noord-limburg-budgethulp.yaml")
+    for i in range(600):
+        amount = f"{1000 + i}.{i % 100:02d}"
+        rules.evaluate({"on": "2025-03-01", "client": {"consents": i % 2 == 0}, "incomes": [{"monthly_net": amount}]})
+    conditions = {c.id: c for c in prepared(rules).conditions}
+    by_income = conditions["minimal_income.sufficient"]  # shows total_income
+    by_consent = conditions["voluntary.consents"]  # shows client.consents
+    assert by_income.cap == _Prepared.MIN_PER_RULE and len(by_income.memo) <= _Prepared.MIN_PER_RULE
+    assert by_consent.cap == _Prepared.MAX_PER_RULE and 1 <= len(by_consent.memo) <= 4
 
 
 def test_a_changed_copy_of_a_rule_set_prepares_its_own_plan(reference: CompiledRuleSet) -> None:

@@ -186,7 +186,7 @@ class _Condition:
         self.shown_names = tuple(name for name, _ in item.shown)
         self.width = len(item.shown)
         #: this condition's reasons by (language, outcome, values read), at most ``cap`` of them:
-        #: see :meth:`Evaluation.remember`
+        #: see :meth:`Evaluation.keep`
         self.memo: dict[tuple[Any, ...], Reason] = {}
         self.cap = _Prepared.MAX_PER_RULE
         self.hits = self.misses = 0
@@ -217,7 +217,7 @@ class _Prepared:
     #: and a rule's hit rate does not depend on how many other rules there are.
     MAX_PER_RULE = 128
     #: ... and far fewer when its reasons seldom repeat (it shows an amount of each case): then
-    #: keeping them would only grow the heap (see Evaluation.remember).
+    #: keeping them would only grow the heap (see Evaluation.keep).
     MIN_PER_RULE = 4
 
     def __init__(self, rs: CompiledRuleSet) -> None:
@@ -619,11 +619,11 @@ class Evaluation:
             cond.source,
             facts,
         )
-        self.remember(cond, key, reason)
+        self.keep(cond, key, reason)
         return reason
 
     @staticmethod
-    def remember(cond: _Condition, key: tuple[Any, ...], reason: Reason) -> None:
+    def keep(cond: _Condition, key: tuple[Any, ...], reason: Reason) -> None:
         """Keep a new reason of ``cond``. When its cache is full it is emptied, and its size
         adapts: a quarter when fewer than one in four lookups found a reason, twice as large (up
         to ``MAX_PER_RULE``) otherwise."""
