@@ -81,8 +81,8 @@ def test_cached_reasons_do_not_change_a_decision(reference: CompiledRuleSet) -> 
     warm = [reference.evaluate(c).to_json() for c in cases]
     prep = prepared(reference)
     prep.cache.clear()
-    for cond in prep.conditions:
-        cond.memo.clear()
+    for memo in (*(cond.memo for cond in prep.conditions), *prep.action_memos):
+        memo.entries.clear()
     cold = [reference.evaluate(c).to_json() for c in reversed(cases)]
     assert list(reversed(cold)) == warm
 
@@ -90,7 +90,7 @@ def test_cached_reasons_do_not_change_a_decision(reference: CompiledRuleSet) -> 
 def test_reason_caches_shrink_where_reasons_do_not_repeat() -> None:
     """A condition that shows each case's income finds no reason twice: its cache shrinks to a
     few entries. One that shows a yes/no fact keeps its (few) reasons and its full size."""
-    from aidrules.engine.compiled import _Prepared
+    from aidrules.engine.compiled import _Memo
     from aidrules.ruleset.compile import load_ruleset
 
     rules = load_ruleset(Path(__file__).resolve().parents[2] / "rules" / "noord-limburg-budgethulp.yaml")
@@ -100,8 +100,8 @@ def test_reason_caches_shrink_where_reasons_do_not_repeat() -> None:
     conditions = {c.id: c for c in prepared(rules).conditions}
     by_income = conditions["minimal_income.sufficient"]  # shows total_income
     by_consent = conditions["voluntary.consents"]  # shows client.consents
-    assert by_income.cap == _Prepared.MIN_PER_RULE and len(by_income.memo) <= _Prepared.MIN_PER_RULE
-    assert by_consent.cap == _Prepared.MAX_PER_RULE and 1 <= len(by_consent.memo) <= 4
+    assert by_income.memo.cap == _Memo.MIN_SIZE and len(by_income.memo.entries) <= _Memo.MIN_SIZE
+    assert by_consent.memo.cap == _Memo.MAX_SIZE and 1 <= len(by_consent.memo.entries) <= 4
 
 
 def test_a_changed_copy_of_a_rule_set_prepares_its_own_plan(reference: CompiledRuleSet) -> None:

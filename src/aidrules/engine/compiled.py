@@ -155,6 +155,45 @@ def _texts(template: Template | None) -> dict[str, _Text] | None:
     return None if template is None else {lang: _Text(parts, lang) for lang, parts in template.parts.items()}
 
 
+class _Memo:
+    """The reasons of one rule, by what they depend on, at most :attr:`cap` of them.
+
+    When it is full it is emptied and its size adapts: a quarter when fewer than one in four
+    lookups found a reason (the rule shows an amount of each case, so its reasons seldom repeat
+    and keeping them would only grow the heap), twice as large otherwise, between
+    :data:`MIN_SIZE` and :data:`MAX_SIZE`. Each rule has its own, so a rule's hit rate does not
+    depend on how many other rules there are.
+    """
+
+    __slots__ = ("cap", "entries", "hits", "misses")
+
+    MAX_SIZE = 128
+    MIN_SIZE = 4
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[Any, ...], Reason] = {}
+        self.cap = self.MAX_SIZE
+        self.hits = self.misses = 0
+
+    def get(self, key: tuple[Any, ...]) -> Reason | None:
+        found = self.entries.get(key)
+        if found is not None:
+            self.hits += 1
+        return found
+
+    def keep(self, key: tuple[Any, ...], reason: Reason) -> Reason:
+        self.misses += 1
+        if len(self.entries) >= self.cap:
+            if self.hits * 3 < self.misses:
+                self.cap = max(self.MIN_SIZE, self.cap // 4)
+            else:
+                self.cap = min(self.MAX_SIZE, self.cap * 2)
+            self.hits = self.misses = 0
+            self.entries.clear()
+        self.entries[key] = reason
+        return reason
+
+
 class _Condition:
     """A condition as the assembly loop wants it.
 
@@ -163,12 +202,9 @@ class _Condition:
     """
 
     __slots__ = (
-        "cap",
-        "hits",
         "id",
         "keys",
         "memo",
-        "misses",
         "reads",
         "shown",
         "shown_names",
@@ -185,11 +221,8 @@ class _Condition:
         self.shown = item.shown
         self.shown_names = tuple(name for name, _ in item.shown)
         self.width = len(item.shown)
-        #: this condition's reasons by (language, outcome, values read), at most ``cap`` of them:
-        #: see :meth:`Evaluation.keep`
-        self.memo: dict[tuple[Any, ...], Reason] = {}
-        self.cap = _Prepared.MAX_PER_RULE
-        self.hits = self.misses = 0
+        #: this condition's reasons by (language, outcome, values read)
+        self.memo = _Memo()
         #: ``keys[outcome][lang](ctx)``: that key, from generated code (set by _Prepared)
         self.keys: dict[bool | None, dict[str, Callable[[Context, str], tuple[Any, ...]]]] = {}
         shown_fns = tuple(expr.fn for _, expr in item.shown)
@@ -213,12 +246,6 @@ class _Prepared:
     #: Cached reasons are dropped all together when there are more than this many (shared reasons
     #: of principles, forms, actions and the recommendation).
     MAX_CACHED = 20_000
-    #: Each condition keeps at most this many reasons: the cache grows with the number of rules,
-    #: and a rule's hit rate does not depend on how many other rules there are.
-    MAX_PER_RULE = 128
-    #: ... and far fewer when its reasons seldom repeat (it shows an amount of each case): then
-    #: keeping them would only grow the heap (see Evaluation.keep).
-    MIN_PER_RULE = 4
 
     def __init__(self, rs: CompiledRuleSet) -> None:
         # The plan as one generated function (aidrules.expr.codegen: the same results as the
@@ -237,6 +264,7 @@ class _Prepared:
         )
         self.principle_titles = {p.id: p.title for p in rs.principles}
         self.action_texts = tuple(_texts(a.message) for a in rs.actions)
+        self.action_memos = tuple(_Memo() for _ in rs.actions)
         # Everything else that is evaluated for every case, generated in one module: one function
         # per distinct expression text (the three languages' messages mostly name the same values).
         texts = [text for c in self.conditions for o in c.reads.values() for _, text in o.values() if text]
@@ -406,7 +434,6 @@ class Evaluation:
                 except (ExpressionFailure, ArithmeticError):
                     found = None
                 if found is not None:
-                    cond.hits += 1
                     reasons[cond.id] = found
                     continue
             reasons[cond.id] = self.condition_reason(cond, outcome)
@@ -503,8 +530,14 @@ class Evaluation:
         out = []
         tracer, lang, prep = self.tracer, self.lang, self.prep
         ctx = self.ctx
-        for a, when, texts, shown_fns, value_fns in zip(
-            self.rs.actions, self.whens, prep.action_texts, prep.action_shown, prep.action_values, strict=True
+        for a, when, texts, shown_fns, value_fns, memo in zip(
+            self.rs.actions,
+            self.whens,
+            prep.action_texts,
+            prep.action_shown,
+            prep.action_values,
+            prep.action_memos,
+            strict=True,
         ):
             if when is False:
                 if tracer:
@@ -516,11 +549,11 @@ class Evaluation:
                 shown = self.shown(a.shown)  # raises, naming the value that failed
             if isinstance(when, Unknown):
                 missing.update(when.facts)
-                key: tuple[Any, ...] = ("a", a.id, lang, when, *map(_key, shown))
-                reason = prep.cache.get(key)
+                key: tuple[Any, ...] = (lang, when, *map(_key, shown))
+                reason = memo.get(key)
                 if reason is None:
                     facts = sorted(when.facts)
-                    reason = prep.remember(
+                    reason = memo.keep(
                         key,
                         _reason(
                             f"actions.{a.id}",
@@ -548,10 +581,10 @@ class Evaluation:
                 assert texts is not None
                 text = texts[lang]
                 parts = self.values_of(text.fns, "text")
-                key = ("a", a.id, lang, True, *map(_key, shown), *map(_key, parts))
-                reason = prep.cache.get(key)
+                key = (lang, True, *map(_key, shown), *map(_key, parts))
+                reason = memo.get(key)
                 if reason is None:
-                    reason = prep.remember(
+                    reason = memo.keep(
                         key,
                         _reason(
                             f"actions.{a.id}",
@@ -594,7 +627,6 @@ class Evaluation:
             key += (outcome,)
         reason = cond.memo.get(key)
         if reason is not None:
-            cond.hits += 1
             return reason
         fns, text = cond.reads[simple][lang]  # type: ignore[index]
         read = [fn(ctx) for fn in fns]
@@ -619,24 +651,7 @@ class Evaluation:
             cond.source,
             facts,
         )
-        self.keep(cond, key, reason)
-        return reason
-
-    @staticmethod
-    def keep(cond: _Condition, key: tuple[Any, ...], reason: Reason) -> None:
-        """Keep a new reason of ``cond``. When its cache is full it is emptied, and its size
-        adapts: a quarter when fewer than one in four lookups found a reason, twice as large (up
-        to ``MAX_PER_RULE``) otherwise."""
-        memo = cond.memo
-        cond.misses += 1
-        if len(memo) >= cond.cap:
-            if cond.hits * 3 < cond.misses:
-                cond.cap = max(_Prepared.MIN_PER_RULE, cond.cap // 4)
-            else:
-                cond.cap = min(_Prepared.MAX_PER_RULE, cond.cap * 2)
-            cond.hits = cond.misses = 0
-            memo.clear()
-        memo[key] = reason
+        return cond.memo.keep(key, reason)
 
     def summary(self, rule: str, kind: str, outcome: Outcome, title: Any, source: str | None) -> Reason:
         """The reason of a principle or form (``title`` None: a principle as part of a form)."""
