@@ -206,6 +206,36 @@ def test_endless_file_is_not_read_to_the_end() -> None:
     assert done.returncode == 2 and "RS004" in done.stderr, done.stderr
 
 
+def test_endless_files_elsewhere_are_not_read_to_the_end(tmp_path: Path) -> None:
+    """Catches ``read_bytes()``/``read_text()`` in the other readers: a rule file in the registry's
+    directories, a layer named by ``extends``, a signature file, and ``aidrules rerun``'s stored
+    decision and case. Each is given ``/dev/zero`` in a child process with 1 GiB of address
+    space and must come back refused."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "endless.yaml").symlink_to("/dev/zero")
+    script = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+        "from pathlib import Path\n"
+        "from aidrules import AidrulesError\n"
+        "from aidrules.registry.index import discover\n"
+        "from aidrules.registry.layers import read_layer\n"
+        f"print(len([e for e in discover([{str(rules)!r}]) if 'endless' in str(e.path)]))\n"
+        "try:\n"
+        "    read_layer(Path('/dev/zero'))\n"
+        "except AidrulesError as exc:\n"
+        "    print(exc.diagnostics[0].code)\n"
+        "sys.argv = ['aidrules', 'rerun', '/dev/zero', '/dev/zero']\n"
+        "from aidrules.cli.main import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 2, done.stderr
+    assert done.stdout.split() == ["0", "RS004"], done.stdout
+    assert "CF005" in done.stderr and "longer than" in done.stderr, done.stderr
+
+
 @pytest.mark.parametrize(
     "number",
     ["1e999999", "9" * 5000, "10000000000000000", "-1e16", "0.0000000000000001", "1." + "1" * 40],

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from aidrules.cli.main import Format, app, fail
+from aidrules.cli.main import Format, app, fail, read_input
 from aidrules.errors import AidrulesError, Diagnostic, FactsError, Severity
 
 
@@ -146,16 +146,20 @@ def rerun(
     """Re-evaluate a stored decision's case under other rules and show what changed."""
     from aidrules.engine.decision import Decision
     from aidrules.facts.parse import read_case_text
+    from aidrules.limits import DEFAULT_LIMITS, read_document
     from aidrules.registry.diff import rerun as rerun_case
     from aidrules.ruleset.shipped import load
 
     try:
         try:
-            stored = Decision.model_validate_json(decision.read_text(encoding="utf-8"))
+            text = read_document(decision, DEFAULT_LIMITS)
+            if len(text) > DEFAULT_LIMITS.max_document_chars:
+                raise ValueError(f"longer than {DEFAULT_LIMITS.max_document_chars} characters")
+            stored = Decision.model_validate_json(text)
         except (OSError, ValueError) as exc:
             message = f"{decision}: not a stored aidrules decision ({str(exc).splitlines()[0]})"
             raise FactsError(message, [Diagnostic("CF005", message, path=str(decision))]) from None
-        facts = read_case_text(case.read_text(encoding="utf-8"), str(case))
+        facts = read_case_text(read_input(str(case)), str(case))
         other = load(rules, stored.on if isinstance(stored.on, date) else None)
         after, changes = rerun_case(stored, facts, other)
     except AidrulesError as exc:

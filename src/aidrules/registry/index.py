@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from aidrules.errors import Diagnostic, RuleSetNotFoundError, Span
+from aidrules.limits import DEFAULT_LIMITS, read_document
 from aidrules.ruleset.yamlload import load_yaml
 
 ENTRY_POINT_GROUP = "aidrules.rulesets"
@@ -70,7 +71,7 @@ def _header(path: Path) -> Entry | None:
 
 def _read_header(path: Path) -> Entry | None:
     try:
-        doc, _ = load_yaml(path.read_text(encoding="utf-8"), str(path))
+        doc, _ = load_yaml(read_document(path, DEFAULT_LIMITS), str(path))  # refused when too long
     except Exception:
         return None
     data: Any = doc.data

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError, Span
-from aidrules.limits import Limits
+from aidrules.limits import DEFAULT_LIMITS, Limits, read_document_bytes
 from aidrules.ruleset.yamlload import Path as YPath
 from aidrules.ruleset.yamlload import Pos, YamlDocument, load_yaml
 
@@ -93,15 +93,30 @@ Verify = Callable[[str, bytes], None]
 
 def read_layer(path: Path, verify: Verify | None = None) -> tuple[Layer, list[Diagnostic]]:
     """Parse one rule file (not yet validated) as a layer; ``verify`` checks its bytes first."""
+    return layer_from_text(read_rule_file(path, verify), str(path))
+
+
+def read_rule_file(path: Path, verify: Verify | None = None, limits: Limits | None = None) -> str:
+    """A rule file's text, read no further than a document within ``limits`` can be (so that
+    ``/dev/zero`` is refused, not read); ``verify`` checks its bytes first.
+
+    Raises:
+        RuleSetError: the file is too long (RS004), cannot be read or is not UTF-8 (RS000), or
+            ``verify`` refused it.
+    """
+    within = limits or DEFAULT_LIMITS
     try:
-        data = path.read_bytes()
+        data = read_document_bytes(path, within)
+        if data is None:
+            message = f"the file is longer than {within.max_document_chars} characters can be"
+            d = Diagnostic("RS004", message, Span(str(path), 1, 1), "see Limits.max_document_chars in docs/security.md")
+            raise RuleSetError(str(d), [d])
         if verify is not None:
             verify(str(path), data)
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         d = Diagnostic("RS000", f"cannot read the rule file: {exc}", Span(str(path), 1, 1))
         raise RuleSetError(str(d), [d]) from None
-    return layer_from_text(text, str(path))
 
 
 def layer_from_text(text: str, file: str, *, limits: Limits | None = None) -> tuple[Layer, list[Diagnostic]]:

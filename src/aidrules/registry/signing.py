@@ -20,6 +20,8 @@ from aidrules.errors import Diagnostic, RuleSetError, Span
 
 FORMAT = "aidrules-signature-1"
 SUFFIX = ".sig"
+#: A signature record is a few hundred characters; a longer file is not one (and is not read on).
+_MAX_SIGNATURE_CHARS = 4096
 
 
 def _crypto() -> Any:
@@ -129,7 +131,8 @@ def verify_bytes(rule_file: Path, data: bytes, public_key: Path) -> None:
             "sign it: aidrules sign RULES --key PRIVATE_KEY",
         )
     try:
-        record = json.loads(sig_path.read_text(encoding="utf-8"))
+        with sig_path.open(encoding="utf-8") as handle:  # a signature record is a few hundred bytes
+            record = json.loads(handle.read(_MAX_SIGNATURE_CHARS + 1))
         signature = base64.b64decode(record["signature"], validate=True)
         if record.get("format") != FORMAT or record.get("algorithm") != "ed25519":
             raise ValueError("unknown signature format")

@@ -23,8 +23,16 @@ from aidrules.errors import Diagnostic, RuleSetError, Span, did_you_mean
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression, Environment, compile_expression
 from aidrules.facts.schema import case_type
-from aidrules.limits import DEFAULT_LIMITS, Limits, evaluation_cost, read_document_bytes
-from aidrules.registry.layers import Layer, Verify, chain_fingerprint, layer_from_text, load_chain, merge
+from aidrules.limits import DEFAULT_LIMITS, Limits, evaluation_cost
+from aidrules.registry.layers import (
+    Layer,
+    Verify,
+    chain_fingerprint,
+    layer_from_text,
+    load_chain,
+    merge,
+    read_rule_file,
+)
 from aidrules.ruleset.compiled import (
     ActionSpec,
     ActionValueSpec,
@@ -61,20 +69,7 @@ def load_ruleset(
         RuleSetError: with every problem found, each with ``file:line:column``, a code and a hint.
     """
     p = Path(path)
-    within = limits or DEFAULT_LIMITS
-    try:
-        read = read_document_bytes(p, within)
-        if read is None:
-            message = f"the file is longer than {within.max_document_chars} characters can be"
-            d = Diagnostic("RS004", message, Span(str(p), 1, 1), "see Limits.max_document_chars in docs/security.md")
-            raise RuleSetError(str(d), [d])
-        data = read
-        if verify is not None:
-            verify(str(p), data)
-        text = data.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        d = Diagnostic("RS000", f"cannot read the rule file: {exc}", Span(str(p), 1, 1))
-        raise RuleSetError(str(d), [d]) from None
+    text = read_rule_file(p, verify, limits)
     return compile_text(text, str(p), find=find or _registry_finder(p.parent), verify=verify, limits=limits)
 
 
