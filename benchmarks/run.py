@@ -67,26 +67,24 @@ def timed(decide: Callable[[Any], Any], cases: list[Any]) -> dict[str, float]:
     return _summary(latencies, clock() - started)
 
 
-def timed_together(
-    first: Callable[[Any], Any], second: Callable[[Any], Any], cases: list[Any], batch: int = 250
-) -> tuple[dict[str, float], dict[str, float]]:
-    """:func:`timed` for two deciders, alternating batches of ``batch`` cases, so that a change
-    in the machine's speed during the run (a shared machine) weighs on both alike: their ratio
-    is then steadier than two runs one after the other."""
+def timed_together(deciders: list[Callable[[Any], Any]], cases: list[Any], batch: int = 250) -> list[dict[str, float]]:
+    """:func:`timed` for several deciders, alternating batches of ``batch`` cases, so that a
+    change in the machine's speed during the run (a shared machine) weighs on all alike: their
+    ratios are then steadier than runs one after the other."""
     gc.collect()
     clock = time.perf_counter_ns
-    latencies: tuple[list[int], list[int]] = ([], [])
-    totals = [0, 0]
+    latencies: list[list[int]] = [[] for _ in deciders]
+    totals = [0 for _ in deciders]
     for start in range(0, len(cases), batch):
         chunk = cases[start : start + batch]
-        for k, decide in enumerate((first, second)):
+        for k, decide in enumerate(deciders):
             began = clock()
             for case in chunk:
                 t0 = clock()
                 decide(case)
                 latencies[k].append(clock() - t0)
             totals[k] += clock() - began
-    return _summary(latencies[0], totals[0]), _summary(latencies[1], totals[1])
+    return [_summary(lat, total) for lat, total in zip(latencies, totals, strict=True)]
 
 
 def _summary(latencies: list[int], total_ns: int) -> dict[str, float]:
@@ -205,6 +203,16 @@ def run(quick: bool, seed: int) -> dict[str, Any]:
     size = SIZES["quick" if quick else "full"]
     result: dict[str, Any] = {"mode": "quick" if quick else "full", "seed": seed, "machine": machine()}
     rules = aidrules.load(None, date(2025, 3, 1))
+    engines(rules, size, seed, result)
+    gc.collect()  # the population of the first part is gone: it does not weigh on what follows
+    result["load_and_compile"] = load_compile_ms(3 if quick else 7)
+    result["scaling_rules"] = scaling_rules(size, seed)
+    result["scaling_debts"] = scaling_debts(rules, seed, quick)
+    return result
+
+
+def engines(rules: Any, size: dict[str, int], seed: int, result: dict[str, Any]) -> None:
+    """The three deciders on the seeded population (kept in memory only while they run)."""
     raw = population(size["cases"], seed)
     t0 = time.perf_counter()
     cases = [parse_facts(c) for c in raw]
@@ -220,7 +228,7 @@ def run(quick: bool, seed: int) -> dict[str, Any]:
         return handwritten.decide(case, case.on)
 
     rules.evaluate(cases[0], engine="durable")  # register the network (its time is reported apart)
-    result["compiled"], result["handwritten"] = timed_together(compiled, hand, cases)
+    result["compiled"], result["handwritten"] = timed_together([compiled, hand], cases)
     result["compiled"]["phases_us"] = phases(rules, population_cases(size["memory"], seed + 4))
     result["durable"] = timed(durable, cases[: size["durable"]])
     memory_cases = population(size["memory"], seed + 1)
@@ -230,10 +238,6 @@ def run(quick: bool, seed: int) -> dict[str, Any]:
     result["handwritten"]["peak_memory_kib"] = peak_memory(hand, memory_cases)
     c, d, h = (result[k]["decisions_per_second"] for k in ("compiled", "durable", "handwritten"))
     result["ratios"] = {"compiled_over_durable": round(c / d, 1), "handwritten_over_compiled": round(h / c, 1)}
-    result["load_and_compile"] = load_compile_ms(3 if quick else 7)
-    result["scaling_rules"] = scaling_rules(size, seed)
-    result["scaling_debts"] = scaling_debts(rules, seed, quick)
-    return result
 
 
 def population_cases(count: int, seed: int) -> list[Any]:
@@ -241,19 +245,39 @@ def population_cases(count: int, seed: int) -> list[Any]:
 
 
 def scaling_rules(size: dict[str, int], seed: int) -> list[dict[str, Any]]:
+    """Generated rule sets of 10, 100 and 1,000 conditions: loading, preparing, deciding (the
+    three timed in alternating batches, so that their ratios are steady), the work per decision
+    and the durable backend where durable_rules can hold the rule set."""
     limits = Limits(max_nodes=500_000, max_document_chars=20_000_000)
     cases = [parse_facts(c) for c in population(size["rules_cases"], seed + 2)]
     out = []
+    sets = []
     for count in (10, 100, 1000):
         text = ruleset_text(count)
-        t0 = time.perf_counter()
-        rs = compile_text(text, f"generated-{count}.yaml", limits=limits)
-        compile_ms = (time.perf_counter() - t0) * 1e3
-        row: dict[str, Any] = {"rules": count, "load_and_compile_ms": round(compile_ms, 1)}
+        times = []
+        for _ in range(3 if count <= 100 else 1):  # the median of three where that is quick
+            t0 = time.perf_counter()
+            rs = compile_text(text, f"generated-{count}.yaml", limits=limits)
+            times.append((time.perf_counter() - t0) * 1e3)
+        row: dict[str, Any] = {"rules": count, "load_and_compile_ms": round(statistics.median(times), 1)}
         t0 = time.perf_counter()
         prepared(rs)
         row["compiled_prepare_ms"] = round((time.perf_counter() - t0) * 1e3, 1)
-        row["compiled"] = timed(rs.evaluate, cases)
+        out.append(row)
+        sets.append(rs)
+    timings = timed_together([rs.evaluate for rs in sets], cases, batch=25)
+    # The same once the loaded rule sets are kept out of Python's garbage collector (gc.freeze(),
+    # as a server or batch worker does after loading): full collections walk every object that
+    # survives, the big compiled rule sets included, and they grow with the rule set.
+    gc.collect()
+    gc.freeze()
+    try:
+        frozen = timed_together([rs.evaluate for rs in sets], cases, batch=25)
+    finally:
+        gc.unfreeze()
+    for row, rs, timing, timing_frozen in zip(out, sets, timings, frozen, strict=True):
+        row["compiled"] = timing
+        row["compiled_frozen"] = timing_frozen
         row["compiled"]["bytecodes_per_decision"] = bytecodes(rs.evaluate, cases[:5])
         t0 = time.perf_counter()
         try:
@@ -261,13 +285,11 @@ def scaling_rules(size: dict[str, int], seed: int) -> list[dict[str, Any]]:
         except aidrules.EvaluationError as exc:  # beyond what durable_rules can hold
             row["durable_prepare_ms"] = None
             row["durable"] = {"error": str(exc)}
-            out.append(row)
             continue
         row["durable_prepare_ms"] = round((time.perf_counter() - t0) * 1e3, 1)
         row["durable"] = timed(
             lambda case, rs=rs: rs.evaluate(case, engine="durable"), cases[: size["durable_rules_cases"]]
         )
-        out.append(row)
     return out
 
 
@@ -310,8 +332,8 @@ def report(r: dict[str, Any]) -> str:
         f"load + compile of the reference rule set: {r['load_and_compile']['median_ms']} ms (median); "
         f"preparing it for the compiled engine (first decision): {r['load_and_compile']['prepare_median_ms']} ms",
         "",
-        f"{'rules':>6} {'load+compile ms':>16} {'prepare ms':>11} {'compiled dec/s':>15} {'bytecodes/rule':>15} "
-        f"{'durable prep ms':>16} {'durable dec/s':>14}",
+        f"{'rules':>6} {'load+compile ms':>16} {'prepare ms':>11} {'compiled dec/s':>15} {'frozen¹ dec/s':>14} "
+        f"{'bytecodes/rule':>15} {'durable prep ms':>16} {'durable dec/s':>14}",
     ]
     for row in r["scaling_rules"]:
         durable = row["durable"]
@@ -323,8 +345,10 @@ def report(r: dict[str, Any]) -> str:
         lines.append(
             f"{row['rules']:>6} {row['load_and_compile_ms']:>16,.1f} {row['compiled_prepare_ms']:>11,.1f} "
             f"{row['compiled']['decisions_per_second']:>15,.0f} "
+            f"{row['compiled_frozen']['decisions_per_second']:>14,.0f} "
             f"{row['compiled']['bytecodes_per_decision'] / row['rules']:>15,.0f} " + tail
         )
+    lines.append("¹ with the loaded rule sets kept out of the garbage collector (gc.freeze())")
     lines += ["", f"{'debts':>6} {'compiled µs':>12} {'durable µs':>12} {'handwritten µs':>15}"]
     for row in r["scaling_debts"]:
         lines.append(

@@ -87,10 +87,12 @@ class Summary:
 class _Decider:
     """The rule sets a worker has loaded, by the version in force on each date."""
 
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: Options, *, own_process: bool = False) -> None:
         self.options = options
         self.by_day: dict[date, Any] = {}
         self.loaded: list[Any] = []
+        #: in a worker process of its own, loaded rule sets are kept out of the garbage collector
+        self.own_process = own_process
         if options.engine == "durable":  # fail early, with the install hint, not once per line
             from aidrules.engine.durable.runtime import load_durable
 
@@ -115,6 +117,8 @@ class _Decider:
 
                 found = load(self.options.rules, day)
                 self.loaded.append(found)
+                if self.own_process:
+                    _keep_out_of_collections(found)
             self.by_day[day] = found
         return found
 
@@ -164,7 +168,22 @@ _WORKER: _Decider | None = None
 
 def _start_worker(options: Options) -> None:
     global _WORKER
-    _WORKER = _Decider(options)
+    _WORKER = _Decider(options, own_process=True)
+
+
+def _keep_out_of_collections(rules: Any) -> None:
+    """Prepare ``rules`` for the compiled engine and move everything alive now out of Python's
+    garbage collector (``gc.freeze()``): a loaded rule set lives as long as the worker, and
+    Python's full collections would otherwise walk all of its objects again and again, at a cost
+    that grows with the size of the rule set (docs/performance.md). Only in a worker process of
+    our own: in a caller's process this would also freeze the caller's objects."""
+    import gc
+
+    from aidrules.engine.compiled import prepared
+
+    prepared(rules)
+    gc.collect()
+    gc.freeze()
 
 
 def _decide_chunk(chunk: list[tuple[int, str]]) -> list[LineResult]:

@@ -159,16 +159,19 @@ class _Memo:
     """The reasons of one rule, by what they depend on, at most :attr:`cap` of them.
 
     When it is full it is emptied and its size adapts: a quarter when fewer than one in four
-    lookups found a reason (the rule shows an amount of each case, so its reasons seldom repeat
-    and keeping them would only grow the heap), twice as large otherwise, between
-    :data:`MIN_SIZE` and :data:`MAX_SIZE`. Each rule has its own, so a rule's hit rate does not
-    depend on how many other rules there are.
+    lookups found a reason, twice as large otherwise (at most :data:`MAX_SIZE`). A rule that
+    shows an amount of each case finds its reasons almost never again: its cache shrinks to
+    nothing, and is tried again with :data:`PROBE_SIZE` entries after :data:`PROBE_AFTER` new
+    reasons. Keeping reasons that never come back would only make work for Python's garbage
+    collector, which walks every object that survives (docs/performance.md). Each rule has its
+    own cache, so a rule's hit rate does not depend on how many other rules there are.
     """
 
     __slots__ = ("cap", "entries", "hits", "misses")
 
     MAX_SIZE = 128
-    MIN_SIZE = 4
+    PROBE_SIZE = 4
+    PROBE_AFTER = 1024
 
     def __init__(self) -> None:
         self.entries: dict[tuple[Any, ...], Reason] = {}
@@ -183,13 +186,16 @@ class _Memo:
 
     def keep(self, key: tuple[Any, ...], reason: Reason) -> Reason:
         self.misses += 1
+        if self.cap == 0:
+            if self.misses >= self.PROBE_AFTER:
+                self.cap, self.hits, self.misses = self.PROBE_SIZE, 0, 0
+            return reason
         if len(self.entries) >= self.cap:
-            if self.hits * 3 < self.misses:
-                self.cap = max(self.MIN_SIZE, self.cap // 4)
-            else:
-                self.cap = min(self.MAX_SIZE, self.cap * 2)
+            self.cap = self.cap // 4 if self.hits * 3 < self.misses else min(self.MAX_SIZE, self.cap * 2)
             self.hits = self.misses = 0
             self.entries.clear()
+            if self.cap == 0:
+                return reason
         self.entries[key] = reason
         return reason
 
