@@ -177,14 +177,18 @@ def test_huge_yaml_document_is_refused(tmp_path: Path) -> None:
     assert "1000" in only_diagnostic(small.value, "RS004").message
 
 
+def _in_one_gib(script: str) -> subprocess.CompletedProcess[str]:
+    """Run ``script`` in a child Python with 1 GiB of address space (``sys`` imported)."""
+    limited = "import resource, sys\nresource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n" + script
+    return subprocess.run([sys.executable, "-c", limited], capture_output=True, text=True, timeout=300, check=False)
+
+
 def test_endless_file_is_not_read_to_the_end() -> None:
     """Catches ``Path.read_text()``: given ``/dev/zero`` (or a pipe that never ends) it reads until
     memory runs out. Files (and the command line's case file) are read up to one character past
     ``max_document_chars``. The check runs in a child process with 1 GiB of address space, so a
     regression fails instead of swapping."""
     script = (
-        "import resource, sys\n"
-        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
         "from aidrules import AidrulesError, load_case, load_ruleset\n"
         "for load in (load_case, load_ruleset):\n"
         "    try:\n"
@@ -192,17 +196,10 @@ def test_endless_file_is_not_read_to_the_end() -> None:
         "    except AidrulesError as exc:\n"
         "        print(exc.diagnostics[0].code)\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False)
+    done = _in_one_gib(script)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["RS004", "RS004"], done.stdout
-    cli = (
-        "import resource, sys\n"
-        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
-        "sys.argv = ['aidrules', 'evaluate', '/dev/zero']\n"
-        "from aidrules.cli.main import main\n"
-        "main()\n"
-    )
-    done = subprocess.run([sys.executable, "-c", cli], capture_output=True, text=True, timeout=300, check=False)
+    done = _in_one_gib("sys.argv = ['aidrules', 'evaluate', '/dev/zero']\nfrom aidrules.cli.main import main\nmain()\n")
     assert done.returncode == 2 and "RS004" in done.stderr, done.stderr
 
 
@@ -215,8 +212,6 @@ def test_endless_files_elsewhere_are_not_read_to_the_end(tmp_path: Path) -> None
     rules.mkdir()
     (rules / "endless.yaml").symlink_to("/dev/zero")
     script = (
-        "import resource, sys\n"
-        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
         "from pathlib import Path\n"
         "from aidrules import AidrulesError\n"
         "from aidrules.registry.index import discover\n"
@@ -230,7 +225,7 @@ def test_endless_files_elsewhere_are_not_read_to_the_end(tmp_path: Path) -> None
         "from aidrules.cli.main import main\n"
         "main()\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False)
+    done = _in_one_gib(script)
     assert done.returncode == 2, done.stderr
     assert done.stdout.split() == ["0", "RS004"], done.stdout
     assert "CF005" in done.stderr and "longer than" in done.stderr, done.stderr

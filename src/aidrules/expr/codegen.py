@@ -135,17 +135,23 @@ class _Writer:
     def label(self, var: str) -> str:
         return self.labels[var]
 
-    def _sum_field(self, depth: int, list_fn: Fn, field: str, label: str) -> str:
+    def loop(self, depth: int, list_fn: Fn, out: str, index: str, item: str, *start: str) -> int:
+        """The head of a loop over a list: an unknown list is the result; otherwise the ``start``
+        statements, then ``for index, item in enumerate(list):``. Returns the depth of the
+        ``for`` (its body is one deeper)."""
         items = self.emit(list_fn, depth)
-        out, missing, total, item, index, v = (self.temp() for _ in range(6))
-        key = self.const(field)
         self.line(depth, f"if {items}.__class__ is U:")
         self.line(depth + 1, f"{out} = {items}")
         self.line(depth, "else:")
-        d = depth + 1
-        self.line(d, f"{missing} = []")
-        self.line(d, f"{total} = 0")
-        self.line(d, f"for {index}, {item} in enumerate({items}):")
+        for statement in start:
+            self.line(depth + 1, statement)
+        self.line(depth + 1, f"for {index}, {item} in enumerate({items}):")
+        return depth + 1
+
+    def _sum_field(self, depth: int, list_fn: Fn, field: str, label: str) -> str:
+        out, missing, total, item, index, v = (self.temp() for _ in range(6))
+        key = self.const(field)
+        d = self.loop(depth, list_fn, out, index, item, f"{missing} = []", f"{total} = 0")
         self.line(d + 1, f"if {key} in {item}:")
         self.line(d + 2, f"{v} = {item}[{key}]")
         self.line(d + 2, f"if {v}.__class__ is U:")
@@ -160,16 +166,8 @@ class _Writer:
     def _aggregate(
         self, depth: int, function: str, var: str, list_fn: Fn, elem_fn: Fn, cond_fn: Fn | None, label: str
     ) -> str:
-        items = self.emit(list_fn, depth)
         out, acc, total, item, index, done = (self.temp() for _ in range(6))
-        self.line(depth, f"if {items}.__class__ is U:")
-        self.line(depth + 1, f"{out} = {items}")
-        self.line(depth, "else:")
-        d = depth + 1
-        self.line(d, f"{acc} = None")
-        self.line(d, f"{total} = 0")
-        self.line(d, f"{done} = False")
-        self.line(d, f"for {index}, {item} in enumerate({items}):")
+        d = self.loop(depth, list_fn, out, index, item, f"{acc} = None", f"{total} = 0", f"{done} = False")
         saved = self.scope.get(var), self.labels.get(var)
         self.scope[var] = (item, index)
         self.labels[var] = label
@@ -284,12 +282,18 @@ class _Writer:
             self.line(depth + 1, f"{out} = {b}")
         return "else"
 
-    def _arith(self, depth: int, op: str, lf: Fn, rf: Fn) -> str:
+    def binary(self, depth: int, lf: Fn, rf: Fn) -> tuple[str, str, str]:
+        """Both operands, then the unknown cases; what follows at ``depth + 1`` runs when both
+        are known. Returns the operands' names and the result's."""
         a = self.emit(lf, depth)
         b = self.emit(rf, depth)
         out = self.temp()
         if self._binary_unknown(depth, a, b, out) == "else":
             self.line(depth, "else:")
+        return a, b, out
+
+    def _arith(self, depth: int, op: str, lf: Fn, rf: Fn) -> str:
+        a, b, out = self.binary(depth, lf, rf)
         if op == "/":
             self.line(depth + 1, f"if {b} == 0:")
             self.line(depth + 2, "raise Failure('division by zero')")
@@ -303,11 +307,7 @@ class _Writer:
         return out
 
     def _compare(self, depth: int, op: str, lf: Fn, rf: Fn) -> str:
-        a = self.emit(lf, depth)
-        b = self.emit(rf, depth)
-        out = self.temp()
-        if self._binary_unknown(depth, a, b, out) == "else":
-            self.line(depth, "else:")
+        a, b, out = self.binary(depth, lf, rf)
         self.line(depth + 1, f"{out} = bool({a} {_COMPARE[op]} {b})")
         return out
 
