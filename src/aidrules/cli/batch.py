@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import sys
 from contextlib import ExitStack
-from datetime import date
 from pathlib import Path
 from typing import IO, Annotated
 
 import typer
 
 from aidrules.batch import Options, Summary, count_lines, run_batch
-from aidrules.cli.main import Engine, EngineOpt, Lang, LangOpt, RulesOpt, _fail, app
+from aidrules.cli.main import Engine, EngineOpt, Lang, LangOpt, RulesOpt, _fail, app, parse_on
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
 
 
@@ -40,7 +39,7 @@ def batch(
     from aidrules.ruleset.shipped import load
 
     try:
-        day = _date(on)
+        day = parse_on(on)
         if engine is Engine.durable:
             from aidrules.engine.durable.runtime import load_durable
 
@@ -64,16 +63,6 @@ def batch(
         typer.echo(f"line {line}: {message}", err=True)
     typer.echo(summary.report(), err=True)
     raise typer.Exit(summary.exit_code)
-
-
-def _date(on: str | None) -> date | None:
-    if on is None:
-        return None
-    try:
-        return date.fromisoformat(on)
-    except ValueError:
-        message = f"--on: `{on}` is not a date in the form YYYY-MM-DD"
-        raise FactsError(message, [Diagnostic("CL002", message, path="--on")]) from None
 
 
 def _run(
