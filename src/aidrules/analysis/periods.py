@@ -11,53 +11,53 @@ closing the previous one with ``until``: every version states the days it decide
 from __future__ import annotations
 
 from datetime import timedelta
-from itertools import pairwise
 from pathlib import Path
 
 from aidrules.errors import Diagnostic, Span
+from aidrules.limits import DEFAULT_LIMITS, read_document
+from aidrules.registry.index import period_conflicts
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.ruleset.yamlload import load_yaml
 
 
 def period_diagnostics(rulesets: list[CompiledRuleSet]) -> list[Diagnostic]:
-    by_id: dict[str, list[CompiledRuleSet]] = {}
-    for rs in rulesets:
-        by_id.setdefault(rs.id, []).append(rs)
     out = []
-    for versions in by_id.values():
-        versions.sort(key=lambda r: (r.meta.effective.from_, r.version))
-        for before, after in pairwise(versions):
-            until = before.meta.effective.until
-            start = after.meta.effective.from_
-            if until is not None and until + timedelta(days=1) < start:
-                first, last = until + timedelta(days=1), start - timedelta(days=1)
-                out.append(
-                    Diagnostic(
-                        "SA401",
-                        f"{after.id}: no version is in force from {first} to {last}: {before.version} ends on "
-                        f"{until}, {after.version} starts on {start}; e.g. a decision on {first} is refused",
-                        _span(after, ("ruleset", "effective", "from")),
-                        f"let {after.version} start on {first}, or extend `until` of {before.version} to {last}",
-                    )
+    ordered = sorted(rulesets, key=lambda r: r.version)  # equal starts: in version order
+    conflicts = period_conflicts(
+        ordered, lambda r: r.id, lambda r: r.meta.effective.from_, lambda r: r.meta.effective.until
+    )
+    for kind, before, after in conflicts:
+        until = before.meta.effective.until
+        start = after.meta.effective.from_
+        if kind == "gap":
+            assert until is not None
+            first, last = until + timedelta(days=1), start - timedelta(days=1)
+            out.append(
+                Diagnostic(
+                    "SA401",
+                    f"{after.id}: no version is in force from {first} to {last}: {before.version} ends on "
+                    f"{until}, {after.version} starts on {start}; e.g. a decision on {first} is refused",
+                    _span(after, ("ruleset", "effective", "from")),
+                    f"let {after.version} start on {first}, or extend `until` of {before.version} to {last}",
                 )
-            elif until is None or until >= start:
-                out.append(
-                    Diagnostic(
-                        "SA402",
-                        f"{after.id}: versions {before.version} and {after.version} are both in force from {start}"
-                        + (f" to {until}" if until else "")
-                        + "; a decision on those days cannot choose between them",
-                        _span(before, ("ruleset", "effective", "until" if until else "from")),
-                        f"end {before.version} on {start - timedelta(days=1)} (effective.until)",
-                    )
+            )
+        else:
+            out.append(
+                Diagnostic(
+                    "SA402",
+                    f"{after.id}: versions {before.version} and {after.version} are both in force from {start}"
+                    + (f" to {until}" if until else "")
+                    + "; a decision on those days cannot choose between them",
+                    _span(before, ("ruleset", "effective", "until" if until else "from")),
+                    f"end {before.version} on {start - timedelta(days=1)} (effective.until)",
                 )
+            )
     return out
 
 
 def _span(rs: CompiledRuleSet, path: tuple[str, ...]) -> Span:
     try:
-        text = Path(rs.file).read_text(encoding="utf-8")
-        doc, _ = load_yaml(text, rs.file)
+        doc, _ = load_yaml(read_document(Path(rs.file), DEFAULT_LIMITS), rs.file)
         return doc.span(path)
     except Exception:  # the file was compiled a moment ago; a position is a courtesy
         return Span(rs.file, 1, 1)

@@ -13,14 +13,14 @@ error, a gap between consecutive versions a warning.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib.metadata import entry_points
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from aidrules.errors import Diagnostic, RuleSetNotFoundError, Span
 from aidrules.limits import DEFAULT_LIMITS, read_document
@@ -163,35 +163,56 @@ def discover(extra: Iterable[Path | str] = ()) -> list[Entry]:
     return sorted(unique.values(), key=lambda e: (e.id, e.effective_from, e.version))
 
 
+T = TypeVar("T")
+
+
+def period_conflicts(
+    versions: Iterable[T], rid: Callable[[T], str], start: Callable[[T], date], until: Callable[[T], date | None]
+) -> Iterator[tuple[str, T, T]]:
+    """Per rule-set id, each pair of consecutive versions (by start) that does not meet exactly:
+    ``("overlap", before, after)`` when ``before`` is still in force when ``after`` starts (also
+    when it has no end), ``("gap", before, after)`` when days lie between them. The one rule for
+    the registry's list (RS503/RS504) and for the static checks (SA402/SA401)."""
+    by_id: dict[str, list[T]] = {}
+    for v in versions:
+        by_id.setdefault(rid(v), []).append(v)
+    for group in by_id.values():
+        group.sort(key=start)
+        for before, after in pairwise(group):
+            end = until(before)
+            if end is None or end >= start(after):
+                yield "overlap", before, after
+            elif end + timedelta(days=1) < start(after):
+                yield "gap", before, after
+
+
 def period_diagnostics(entries: list[Entry]) -> list[Diagnostic]:
     """Overlapping and missing periods between versions of the same id (both errors, as SA402/SA401)."""
     out: list[Diagnostic] = []
-    by_id: dict[str, list[Entry]] = {}
-    for e in entries:
-        by_id.setdefault(e.id, []).append(e)
-    for rid, versions in by_id.items():
-        versions.sort(key=lambda e: e.effective_from)
-        for a, b in pairwise(versions):
-            span = Span(str(b.path), 1, 1)
-            if a.effective_until is None or a.effective_until >= b.effective_from:
-                out.append(
-                    Diagnostic(
-                        "RS503",
-                        f"{a.label} and {b.label} are both in force on {b.effective_from}",
-                        span,
-                        f"end {a.label} on {b.effective_from - timedelta(days=1)} (effective.until)",
-                    )
+    for kind, a, b in period_conflicts(
+        entries, lambda e: e.id, lambda e: e.effective_from, lambda e: e.effective_until
+    ):
+        span = Span(str(b.path), 1, 1)
+        if kind == "overlap":
+            out.append(
+                Diagnostic(
+                    "RS503",
+                    f"{a.label} and {b.label} are both in force on {b.effective_from}",
+                    span,
+                    f"end {a.label} on {b.effective_from - timedelta(days=1)} (effective.until)",
                 )
-            elif a.effective_until + timedelta(days=1) < b.effective_from:
-                out.append(
-                    Diagnostic(
-                        "RS504",
-                        f"no version of {rid} is in force from {a.effective_until + timedelta(days=1)} "
-                        f"to {b.effective_from - timedelta(days=1)}",
-                        span,
-                        "extend a version's effective period or add one",
-                    )
+            )
+        else:
+            assert a.effective_until is not None
+            out.append(
+                Diagnostic(
+                    "RS504",
+                    f"no version of {a.id} is in force from {a.effective_until + timedelta(days=1)} "
+                    f"to {b.effective_from - timedelta(days=1)}",
+                    span,
+                    "extend a version's effective period or add one",
                 )
+            )
     return out
 
 
