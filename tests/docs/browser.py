@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-FLAGS = [
+#: Headless, offline, no first-run screens: every browser test starts Chromium with these.
+HEADLESS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -26,8 +27,8 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--remote-debugging-pipe",
 ]
+FLAGS = [*HEADLESS, "--remote-debugging-pipe"]
 
 
 def find_chromium() -> str | None:

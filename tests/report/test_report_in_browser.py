@@ -5,7 +5,6 @@ Needs ``chromium`` on PATH: ``scripts/ensure-browser.sh`` installs it (``apt-get
 
 from __future__ import annotations
 
-import shutil
 import struct
 import subprocess
 import tempfile
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from aidrules.report.build import make_report
+from docs.browser import HEADLESS, find_chromium
 
 if TYPE_CHECKING:
     from conftest import Seeded
@@ -32,28 +32,16 @@ EXPECTED_CHARTS = {
 
 
 def chromium() -> str:
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.fail("no headless browser: run scripts/ensure-browser.sh (installs Debian's chromium)")
+    found = find_chromium()
+    if found is None:
+        pytest.fail("no headless browser: run scripts/ensure-browser.sh (installs Debian's chromium)")
+    return found
 
 
 def run_chromium(*args: str) -> subprocess.CompletedProcess[str]:
     with tempfile.TemporaryDirectory(prefix="aidrules-report-chromium-") as profile:
         return subprocess.run(
-            [
-                chromium(),
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                f"--user-data-dir={profile}",
-                *args,
-            ],
+            [chromium(), *HEADLESS, f"--user-data-dir={profile}", *args],
             capture_output=True,
             text=True,
             timeout=180,  # a guard against a hanging browser, not a timing check
