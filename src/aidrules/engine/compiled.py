@@ -23,7 +23,7 @@ import bisect
 import threading
 from collections.abc import Callable
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -44,7 +44,15 @@ from aidrules.explain.trace import TraceEvent, Tracer, derived_event
 from aidrules.expr import types as t
 from aidrules.expr.codegen import generate, generate_keys, generate_plan
 from aidrules.expr.compiler import CompiledExpression
-from aidrules.expr.runtime import CENT, DECIMAL_CONTEXT, Context, ExpressionFailure, Unknown
+from aidrules.expr.runtime import (
+    DECIMAL_CONTEXT,
+    Context,
+    ExpressionFailure,
+    Unknown,
+    as_type,
+    json_value,
+    missing_facts,
+)
 from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS, Case
 from aidrules.facts.parse import parse_facts
 from aidrules.ruleset.compiled import CompiledRuleSet, DatedValue, NamedValue, Template
@@ -478,13 +486,19 @@ class Evaluation:
                 outcome = values[key]
                 tracer(
                     TraceEvent(
-                        "principle", p.id, _outcome(outcome), missing_facts=tuple(_missing(outcome)), source=p.source
+                        "principle",
+                        p.id,
+                        _outcome(outcome),
+                        missing_facts=tuple(missing_facts(outcome)),
+                        source=p.source,
                     )
                 )
             for f, key, _ in prep.forms:
                 outcome = values[key]
                 tracer(
-                    TraceEvent("form", f.id, _outcome(outcome), missing_facts=tuple(_missing(outcome)), source=f.source)
+                    TraceEvent(
+                        "form", f.id, _outcome(outcome), missing_facts=tuple(missing_facts(outcome)), source=f.source
+                    )
                 )
         chosen, index, unknown = self.rec
         rec_reason = self.recommendation_reason(chosen, index, unknown)
@@ -577,9 +591,7 @@ class Evaluation:
             else:
                 computed: dict[str, Any] = {}
                 for v, fn in zip(a.values, value_fns, strict=True):
-                    value = self.run_fn(fn, f"actions.{a.id}.{v.id}")
-                    if _is_money(v.type) and (type(value) is Decimal or type(value) is int):
-                        value = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+                    value = as_type(self.run_fn(fn, f"actions.{a.id}.{v.id}"), v.type)
                     if isinstance(value, Unknown):
                         missing.update(value.facts)
                     computed[v.id] = value
@@ -608,13 +620,17 @@ class Evaluation:
                         {
                             "id": a.id,
                             "status": "proposed",
-                            "values": {k: _json(v) for k, v in computed.items()},
+                            "values": {k: json_value(v) for k, v in computed.items()},
                             "reasons": [reason],
                         },
                     )
                 )
             if tracer:
-                tracer(TraceEvent("action", a.id, _outcome(when), missing_facts=tuple(_missing(when)), source=a.source))
+                tracer(
+                    TraceEvent(
+                        "action", a.id, _outcome(when), missing_facts=tuple(missing_facts(when)), source=a.source
+                    )
+                )
         return out
 
     # -- reasons ---------------------------------------------------------------------------------
@@ -653,7 +669,7 @@ class Evaluation:
             "condition",
             None if unknown else bool(outcome),
             message,
-            {name: _json(value) for name, value in zip(cond.shown_names, raw, strict=True)},
+            {name: json_value(value) for name, value in zip(cond.shown_names, raw, strict=True)},
             cond.source,
             facts,
         )
@@ -681,7 +697,7 @@ class Evaluation:
                 ui(f"{kind}_{status}", lang, title=title.get(lang)),
                 {},
                 source,
-                _missing(outcome),
+                missing_facts(outcome),
             ),
         )
 
@@ -710,7 +726,7 @@ class Evaluation:
         return [self.run_expr(expr, name) for name, expr in shown]
 
     def shown_values(self, shown: tuple[tuple[str, CompiledExpression], ...], raw: list[Any]) -> dict[str, Any]:
-        return {name: _json(value) for (name, _), value in zip(shown, raw, strict=True)}
+        return {name: json_value(value) for (name, _), value in zip(shown, raw, strict=True)}
 
     def values_of(self, fns: tuple[Fn, ...], where: str) -> list[Any]:
         ctx = self.ctx
@@ -955,13 +971,6 @@ def _key(value: Any) -> Any:
     return str(value) if value.__class__ is Decimal else value
 
 
-def _as_type(value: Any, typ: t.Type) -> Any:
-    """Money is always a Decimal rounded to the cent (half up); that rounded value is used further."""
-    if isinstance(typ, t.Number) and typ.money and isinstance(value, Decimal | int) and not isinstance(value, bool):
-        return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-    return value
-
-
 def _status(outcome: Outcome, yes: str, no: str) -> Any:
     if isinstance(outcome, Unknown):
         return "undetermined"
@@ -970,13 +979,3 @@ def _status(outcome: Outcome, yes: str, no: str) -> Any:
 
 def _outcome(value: Any) -> bool | None:
     return None if isinstance(value, Unknown) else bool(value)
-
-
-def _missing(value: Any) -> list[str]:
-    return sorted(value.facts) if isinstance(value, Unknown) else []
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, Unknown):
-        return None
-    return value

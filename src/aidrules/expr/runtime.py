@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import decimal
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+from aidrules.expr import types as t
 
 #: Arithmetic context of every evaluation: 28 significant digits, banker's rounding inside
 #: computations, and errors (never silent infinities) on overflow or invalid operations.
@@ -94,3 +96,20 @@ def bounded(value: Any) -> Any:
     if type(value) is int and not -INTEGER_LIMIT < value < INTEGER_LIMIT:
         raise ExpressionFailure(f"a whole number reached 10^{len(str(abs(value))) - 1}, beyond the limit 10^25")
     return value
+
+
+def as_type(value: Any, typ: t.Type) -> Any:
+    """Money is always a Decimal rounded to the cent (half up); that rounded value is used further."""
+    if isinstance(typ, t.Number) and typ.money and isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return value
+
+
+def missing_facts(value: Any) -> list[str]:
+    """The facts that left ``value`` unknown, sorted (none for a known value)."""
+    return sorted(value.facts) if isinstance(value, Unknown) else []
+
+
+def json_value(value: Any) -> Any:
+    """``value`` as a decision shows it: an unknown is ``None`` (``missing_facts`` says why)."""
+    return None if isinstance(value, Unknown) else value

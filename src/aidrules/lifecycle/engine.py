@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import localcontext
 from typing import Any
 
 from aidrules.engine.decision import RuleSetStamp
@@ -27,9 +27,16 @@ from aidrules.errors import Diagnostic, EvaluationError, FactsError
 from aidrules.explain import formatting
 from aidrules.explain.i18n import LANGS, ui
 from aidrules.explain.trace import TraceEvent, Tracer, derived_event
-from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
-from aidrules.expr.runtime import CENT, DECIMAL_CONTEXT, Context, ExpressionFailure, Unknown
+from aidrules.expr.runtime import (
+    DECIMAL_CONTEXT,
+    Context,
+    ExpressionFailure,
+    Unknown,
+    as_type,
+    json_value,
+    missing_facts,
+)
 from aidrules.lifecycle.dates import add_months
 from aidrules.lifecycle.decision import ReviewDecision, ReviewedDossier, ReviewReason
 from aidrules.lifecycle.model import ReviewFacts, parse_review_facts, review_fact_tree
@@ -110,7 +117,7 @@ class _Review:
             tracer(derived_event(REVIEW_DUE_ON, due))
         reasons: list[ReviewReason] = []
         for item in spec.plan:
-            value = _as_type(self.run_expr(item.expr, f"reviews.{item.id}"), item.type)
+            value = as_type(self.run_expr(item.expr, f"reviews.{item.id}"), item.type)
             values[item.id] = value
             if item.kind == "derived":
                 if tracer:
@@ -133,7 +140,7 @@ class _Review:
                 )
         outcome, row, unknown = self.choose()
         overdue = values[spec.overdue]
-        missing = set(unknown.facts) | set(_missing(overdue))
+        missing = set(unknown.facts) | set(missing_facts(overdue))
         dossier = self.tree.get("dossier", {})
         form = dossier.get("form")
         if outcome == "step_down" and row is not None:
@@ -163,7 +170,7 @@ class _Review:
             next_review_on=add_months(self.day, interval) if outcome in RUNNING_OUTCOMES else None,
             dossier=ReviewedDossier(form=form, started_on=dossier.get("started_on")),
             missing_facts=sorted(missing),
-            values={item.id: _json(values[item.id]) for item in spec.plan if item.kind == "derived"},
+            values={item.id: json_value(values[item.id]) for item in spec.plan if item.kind == "derived"},
             ruleset=RuleSetStamp(
                 id=self.rs.id, version=self.rs.version, fingerprint=self.rs.fingerprint, layers=list(self.rs.layers)
             ),
@@ -281,7 +288,7 @@ class _Review:
         )
 
     def shown(self, shown: tuple[tuple[str, CompiledExpression], ...]) -> dict[str, Any]:
-        return {name: _json(self.run_expr(expr, name)) for name, expr in shown}
+        return {name: json_value(self.run_expr(expr, name)) for name, expr in shown}
 
     def render(self, template: Template) -> str:
         out = []
@@ -291,17 +298,3 @@ class _Review:
             else:
                 out.append(formatting.value(self.run_expr(part, "text"), part.type, self.lang))
         return "".join(out)
-
-
-def _as_type(value: Any, typ: t.Type) -> Any:
-    if isinstance(typ, t.Number) and typ.money and isinstance(value, Decimal | int) and not isinstance(value, bool):
-        return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-    return value
-
-
-def _missing(value: Any) -> list[str]:
-    return sorted(value.facts) if isinstance(value, Unknown) else []
-
-
-def _json(value: Any) -> Any:
-    return None if isinstance(value, Unknown) else value
