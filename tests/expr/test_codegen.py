@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 import aidrules
 from aidrules.engine.compiled import fast_fact_tree, prepared
 from aidrules.expr import codegen
+from aidrules.expr.compiler import _value
 from aidrules.expr.runtime import DECIMAL_CONTEXT, Context, Unknown
 from aidrules.facts.parse import parse_facts
 from aidrules.ruleset.compile import load_ruleset
@@ -250,12 +251,8 @@ def test_long_conjunctions_and_lists_stay_flat(joiner: str) -> None:
     for tree in FACT_TREES:
         ctx = Context(tree, {}, date(2025, 3, 1))
         assert [_outcome(g, ctx) for g in generated] == [_outcome(f, ctx) for f in fns]
-    steps = [(f"v{i}", _reference("x"), False) for i in range(3)]
+    steps = [(f"v{i}", _value("x"), False) for i in range(3)]
     plan = codegen.generate_plan(steps, [("all", tuple(f"v{i}" for i in range(3)) * 100)])
     values: dict[str, Any] = {"x": True}
     plan(Context({}, values, date(2025, 3, 1)), [0])
     assert values["all"] is True
-
-
-def _reference(name: str) -> Any:
-    return codegen._reference(name)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, Overflow
+from functools import partial
 from typing import Any
 
 from aidrules.expr.compiler import SHAPE
@@ -127,13 +128,10 @@ class _Writer:
             self.line(level + 1, "else:")
             self.line(
                 level + 2,
-                f"{out} = U(frozenset({{{self.const(self.label(var))} + '[' + str({index}) + ']' + {path}}}))",
+                f"{out} = U(frozenset({{{self.const(self.labels[var])} + '[' + str({index}) + ']' + {path}}}))",
             )
             level += 2
         return out
-
-    def label(self, var: str) -> str:
-        return self.labels[var]
 
     def loop(self, depth: int, list_fn: Fn, out: str, index: str, item: str, *start: str) -> int:
         """The head of a loop over a list: an unknown list is the result; otherwise the ``start``
@@ -311,19 +309,20 @@ class _Writer:
         self.line(depth + 1, f"{out} = bool({a} {_COMPARE[op]} {b})")
         return out
 
-    def _kleene(self, depth: int, fns: Sequence[Fn], stop: bool) -> str:
+    def _kleene(self, depth: int, operands: Sequence[Callable[[int], str]], stop: bool) -> str:
         """``and`` (``stop`` False) or ``or`` (``stop`` True): the first operand that is ``stop``
         decides, unknowns merge, later operands are not evaluated after a decision. Each operand
-        is guarded by ``if out is None`` at the same depth, however many operands there are."""
+        is guarded by ``if out is None`` at the same depth, however many operands there are.
+        ``operands`` write their statements at a given depth and return the value's name."""
         out, acc = self.temp(), self.temp()
         self.line(depth, f"{acc} = None")
         self.line(depth, f"{out} = None")
-        for i, fn in enumerate(fns):
+        for i, operand in enumerate(operands):
             level = depth
             if i:
                 self.line(depth, f"if {out} is None:")
                 level = depth + 1
-            v = self.emit(fn, level)
+            v = operand(level)
             self.line(level, f"if {v} is {stop}:")
             self.line(level + 1, f"{out} = {stop}")
             if v not in self.known:
@@ -334,10 +333,14 @@ class _Writer:
         return out
 
     def _and(self, depth: int, fns: tuple[Fn, ...]) -> str:
-        return self._kleene(depth, fns, False)
+        return self._kleene(depth, [partial(self.emit, fn) for fn in fns], False)
 
     def _or(self, depth: int, fns: tuple[Fn, ...]) -> str:
-        return self._kleene(depth, fns, True)
+        return self._kleene(depth, [partial(self.emit, fn) for fn in fns], True)
+
+    def conjunction(self, depth: int, names: Sequence[str]) -> str:
+        """The Kleene AND of named values (a principle's conditions, a form's parts)."""
+        return self._kleene(depth, [partial(self._value, name=name) for name in names], False)
 
     def _in(self, depth: int, item_fn: Fn, fns: tuple[Fn, ...], negate: bool) -> str:
         item = self.emit(item_fn, depth)
@@ -413,14 +416,6 @@ def _run(writer: _Writer, what: str) -> dict[str, Any]:
     return writer.namespace
 
 
-def _reference(name: str) -> Fn:
-    def read(ctx: Context) -> Any:  # pragma: no cover - only its shape is used
-        return ctx.values[name]
-
-    setattr(read, SHAPE, ("value", name))
-    return read
-
-
 def generate_plan(
     steps: Sequence[tuple[str, Fn, bool]], conjunctions: Sequence[tuple[str, Sequence[str]]]
 ) -> Callable[[Context, list[int]], None]:
@@ -448,19 +443,11 @@ def generate_plan(
         writer.line(1, f"values[{writer.const(name)}] = {result}")
         writer.computed[name] = result
     for name, parts in conjunctions:
-        result = writer.emit(_shape_and(parts), 1)
+        result = writer.conjunction(1, parts)
         writer.line(1, f"values[{writer.const(name)}] = {result}")
         writer.computed[name] = result
     plan: Callable[[Context, list[int]], None] = _run(writer, "plan")["plan"]
     return plan
-
-
-def _shape_and(parts: Sequence[str]) -> Fn:
-    def conjunction(ctx: Context) -> Any:  # pragma: no cover - only its shape is used
-        raise NotImplementedError
-
-    setattr(conjunction, SHAPE, ("and", tuple(_reference(p) for p in parts)))
-    return conjunction
 
 
 def generate_keys(
