@@ -223,7 +223,6 @@ class _Condition:
         "shown",
         "shown_names",
         "source",
-        "sources",
         "title",
         "width",
     )
@@ -240,18 +239,17 @@ class _Condition:
         #: ``keys[outcome][lang](ctx)``: that key, from generated code (set by _Prepared)
         self.keys: dict[bool | None, dict[str, Callable[[Context, str], tuple[Any, ...]]]] = {}
         shown_fns = tuple(expr.fn for _, expr in item.shown)
-        shown_sources = tuple(expr.source for _, expr in item.shown)
         self.reads: dict[bool | None, dict[str, tuple[tuple[Fn, ...], _Text | None]]] = {}
-        #: the texts of the expressions in ``reads`` (equal texts read equal values)
-        self.sources: dict[bool | None, dict[str, tuple[str, ...]]] = {}
         for outcome, name in ((True, "true"), (False, "false"), (None, "unknown")):
             texts = _texts(item.messages.get(name))
             self.reads[outcome] = {
                 lang: (shown_fns + (texts[lang].fns if texts else ()), texts[lang] if texts else None) for lang in LANGS
             }
-            self.sources[outcome] = {
-                lang: shown_sources + (tuple(e.source for e in texts[lang].exprs) if texts else ()) for lang in LANGS
-            }
+
+    def read_sources(self, outcome: bool | None, lang: str) -> tuple[str, ...]:
+        """The texts of the expressions in ``reads[outcome][lang]`` (equal texts read equal values)."""
+        text = self.reads[outcome][lang][1]
+        return tuple(e.source for _, e in self.shown) + (tuple(e.source for e in text.exprs) if text else ())
 
 
 class _Prepared:
@@ -296,12 +294,13 @@ class _Prepared:
         # The keys of the conditions' reasons: one generated function per condition, outcome and
         # distinct list of values read.
         slots = [(c, o, lang) for c in self.conditions for o in (True, False, None) for lang in LANGS]
+        distinct = {(c, o, lang): (c.id, o, c.read_sources(o, lang)) for c, o, lang in slots}
         rows: dict[tuple[Any, ...], tuple[bool | None, tuple[Fn, ...]]] = {}
-        for c, o, lang in slots:
-            rows.setdefault((c.id, o, c.sources[o][lang]), (o, c.reads[o][lang][0]))
+        for (c, o, lang), row in distinct.items():
+            rows.setdefault(row, (o, c.reads[o][lang][0]))
         keys = dict(zip(rows, generate_keys(list(rows.values())), strict=True))
-        for c, o, lang in slots:
-            c.keys.setdefault(o, {})[lang] = keys[(c.id, o, c.sources[o][lang])]
+        for (c, o, lang), row in distinct.items():
+            c.keys.setdefault(o, {})[lang] = keys[row]
         self.action_shown = tuple(tuple(expr.fn for _, expr in a.shown) for a in rs.actions)
         self.stamp = RuleSetStamp.model_construct(
             id=rs.id, version=rs.version, fingerprint=rs.fingerprint, layers=list(rs.layers)
