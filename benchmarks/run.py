@@ -231,8 +231,7 @@ def engines(rules: Any, size: dict[str, int], seed: int, result: dict[str, Any])
     result["compiled"], result["handwritten"] = timed_together([compiled, hand], cases)
     result["compiled"]["phases_us"] = phases(rules, population_cases(size["memory"], seed + 4))
     result["durable"] = timed(durable, cases[: size["durable"]])
-    memory_cases = population(size["memory"], seed + 1)
-    memory_cases = [parse_facts(c) for c in memory_cases]
+    memory_cases = population_cases(size["memory"], seed + 1)
     result["compiled"]["peak_memory_kib"] = peak_memory(compiled, memory_cases)
     result["durable"]["peak_memory_kib"] = peak_memory(durable, memory_cases[: max(50, size["memory"] // 10)])
     result["handwritten"]["peak_memory_kib"] = peak_memory(hand, memory_cases)
@@ -240,8 +239,9 @@ def engines(rules: Any, size: dict[str, int], seed: int, result: dict[str, Any])
     result["ratios"] = {"compiled_over_durable": round(c / d, 1), "handwritten_over_compiled": round(h / c, 1)}
 
 
-def population_cases(count: int, seed: int) -> list[Any]:
-    return [parse_facts(c) for c in population(count, seed)]
+def population_cases(count: int, seed: int, **kwargs: Any) -> list[Any]:
+    """The seeded population, validated (``kwargs`` go to :func:`population.population`)."""
+    return [parse_facts(c) for c in population(count, seed, **kwargs)]
 
 
 def scaling_rules(size: dict[str, int], seed: int) -> list[dict[str, Any]]:
@@ -249,7 +249,7 @@ def scaling_rules(size: dict[str, int], seed: int) -> list[dict[str, Any]]:
     three timed in alternating batches, so that their ratios are steady), the work per decision
     and the durable backend where durable_rules can hold the rule set."""
     limits = Limits(max_nodes=500_000, max_document_chars=20_000_000)
-    cases = [parse_facts(c) for c in population(size["rules_cases"], seed + 2)]
+    cases = population_cases(size["rules_cases"], seed + 2)
     out = []
     sets = []
     for count in (10, 100, 1000):
@@ -297,7 +297,7 @@ def scaling_debts(rules: Any, seed: int, quick: bool) -> list[dict[str, Any]]:
     out = []
     count = 100 if quick else 400
     for debts in (0, 10, 100, 500):
-        cases = [parse_facts(c) for c in population(count, seed + 3 + debts, debts=debts, unknowns=0)]
+        cases = population_cases(count, seed + 3 + debts, debts=debts, unknowns=0)
         row: dict[str, Any] = {"debts": debts}
         row["compiled"] = timed(rules.evaluate, cases)
         row["durable"] = timed(lambda case: rules.evaluate(case, engine="durable"), cases[: count // 10])
