@@ -143,5 +143,19 @@ def lines_table(doc: Document, lines: list[Line] | None, lang: str, note_header:
         doc.table(header, [r[:2] for r in rows], ("l", "r"))
 
 
+def money_and_signals(doc: Document, expl: Explanation, lang: str) -> None:
+    """The case's incomes, fixed costs and debts as tables, then its urgent signals if any."""
+    for heading, lines in (
+        ("h.incomes", expl.case.incomes),
+        ("h.expenses", expl.case.expenses),
+        ("h.debts", expl.case.debts),
+    ):
+        doc.heading(3, text(heading, lang))
+        lines_table(doc, lines, lang, text("col.note", lang))
+    if expl.case.signals:
+        doc.heading(3, text("h.signals", lang))
+        values_table(doc, expl.case.signals, lang)
+
+
 def values_table(doc: Document, values: list[ValueView], lang: str) -> None:
     doc.table((text("col.item", lang), text("col.value", lang)), [(upper_first(v.title), v.text) for v in values])

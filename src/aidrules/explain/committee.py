@@ -13,8 +13,8 @@ from aidrules.explain.blocks import (
     MARK,
     comparison_items,
     condition_item,
-    lines_table,
     missing_items,
+    money_and_signals,
     values_table,
 )
 from aidrules.explain.document import Block, Bullets, Document, Item, Span, inline
@@ -70,15 +70,7 @@ def committee_document(expl: Explanation) -> Document:
     if expl.case.client:
         doc.heading(3, text("h.client", lang))
         values_table(doc, expl.case.client, lang)
-    doc.heading(3, text("h.incomes", lang))
-    lines_table(doc, expl.case.incomes, lang, text("col.note", lang))
-    doc.heading(3, text("h.expenses", lang))
-    lines_table(doc, expl.case.expenses, lang, text("col.note", lang))
-    doc.heading(3, text("h.debts", lang))
-    lines_table(doc, expl.case.debts, lang, text("col.note", lang))
-    if expl.case.signals:
-        doc.heading(3, text("h.signals", lang))
-        values_table(doc, expl.case.signals, lang)
+    money_and_signals(doc, expl, lang)
     key = [v for v in expl.values if v.name in expl.key_values]
     if key:
         doc.heading(3, text("h.key_values", lang))

@@ -11,8 +11,8 @@ from aidrules.explain import formatting
 from aidrules.explain.blocks import (
     comparison_items,
     condition_item,
-    lines_table,
     missing_items,
+    money_and_signals,
     value_inline,
     values_table,
 )
@@ -115,15 +115,7 @@ def worker_document(expl: Explanation) -> Document:
     doc.heading(2, text("h.situation", lang))
     doc.heading(3, text("h.household", lang))
     values_table(doc, expl.case.household + expl.case.client, lang)
-    doc.heading(3, text("h.incomes", lang))
-    lines_table(doc, expl.case.incomes, lang, text("col.note", lang))
-    doc.heading(3, text("h.expenses", lang))
-    lines_table(doc, expl.case.expenses, lang, text("col.note", lang))
-    doc.heading(3, text("h.debts", lang))
-    lines_table(doc, expl.case.debts, lang, text("col.note", lang))
-    if expl.case.signals:
-        doc.heading(3, text("h.signals", lang))
-        values_table(doc, expl.case.signals, lang)
+    money_and_signals(doc, expl, lang)
 
     doc.heading(2, text("h.values", lang))
     doc.table(
