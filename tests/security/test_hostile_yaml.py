@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from aidrules import FactsError, RuleSetError
 from aidrules.facts.parse import load_case, parse_facts, read_case_text
@@ -160,6 +161,29 @@ def test_deeply_nested_yaml_is_refused(text: str, where: tuple[int, int]) -> Non
         d = only_diagnostic(exc.value, "RS004")
         assert "nested deeper than 64" in d.message
         assert d.span is not None and (d.span.line, d.span.column) == where
+
+
+def _libyaml_limits_depth() -> bool:
+    """Whether this PyYAML's libyaml refuses 1,001 nested brackets itself (libyaml 0.2.6)."""
+    try:
+        for _ in yaml.parse("[" * 1_001 + "]" * 1_001, Loader=yaml.CSafeLoader):
+            pass
+    except yaml.YAMLError:
+        return True
+    return False
+
+
+def test_nesting_beyond_libyaml_own_limit_is_a_located_depth_refusal(loader: str) -> None:
+    """Catches passing libyaml 0.2.6's own refusal (PyYAML 6.0.3+, "exceeded maximum nesting
+    depth" at level 1,001) on as broken YAML (RS001): with ``max_depth`` raised above what the
+    parsers take, the document is still refused as too deeply nested (RS004), at a position."""
+    text = "a: " + "[" * 10_000 + "]" * 10_000 + "\n"
+    with pytest.raises(FactsError) as exc:
+        read_case_text(text, "case.yaml", limits=Limits(max_depth=5_000))
+    d = only_diagnostic(exc.value, "RS004")
+    assert "nested" in d.message and d.span is not None
+    if loader == "libyaml" and _libyaml_limits_depth():
+        assert "1000 levels" in d.message and d.span.line == 1 and d.span.column > 1_000
 
 
 def test_huge_yaml_document_is_refused(tmp_path: Path) -> None:

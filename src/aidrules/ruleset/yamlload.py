@@ -10,6 +10,7 @@ Every key and value keeps its position, so later stages can point at ``file:line
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -323,8 +324,30 @@ class _Refused(Exception):
         self.mark = mark
 
 
+# libyaml 0.2.6 (in PyYAML 6.0.3+ wheels) refuses nesting beyond 1000 levels itself, and its
+# scanner looks ahead over a whole run of flow brackets, so it can refuse before our composer has
+# seen level ``max_depth``. Its refusal names neither our limit nor the level where it was crossed.
+_LIBYAML_DEPTH_PROBLEM = "exceeded maximum nesting depth"
+_LIBYAML_MAX_DEPTH = 1000
+
+
 def _compose(text: str, limits: Limits) -> list[yaml.Node]:
-    loader = _Loader(text, limits)
+    try:
+        return _compose_with(_Loader, text, limits)
+    except yaml.MarkedYAMLError as exc:
+        if _Loader is _CoreLoader or exc.problem != _LIBYAML_DEPTH_PROBLEM or exc.problem_mark is None:
+            raise
+        # The pure-Python parser reads events lazily: composing again with it stops at the exact
+        # node where ``max_depth`` is crossed (only documents libyaml refused pay for this).
+        # PyYAML's composer recurses per level: past a few hundred levels, libyaml's mark is better.
+        with contextlib.suppress(RecursionError):
+            _compose_with(_CoreLoader, text, limits)
+        # Reached only when ``max_depth`` is above what the parsers can take: report libyaml's limit.
+        raise _Refused(f"nested deeper than {_LIBYAML_MAX_DEPTH} levels", exc.problem_mark) from None
+
+
+def _compose_with(loader_type: Any, text: str, limits: Limits) -> list[yaml.Node]:
+    loader = loader_type(text, limits)
     try:
         nodes = []
         while loader.check_node():
