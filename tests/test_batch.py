@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import aidrules
@@ -69,6 +70,7 @@ def test_the_input_is_read_as_it_is_decided_not_all_at_once() -> None:
     results.close()
 
 
+@pytest.mark.durable
 def test_the_durable_backend_decides_a_batch_the_same_way() -> None:
     lines = [json.dumps(c) for c in GOOD]
     compiled = [r.text for r in decide_lines(enumerate(lines, start=1))]
@@ -89,6 +91,7 @@ def test_the_command_reports_invalid_lines_and_goes_on(tmp_path: Path) -> None:
     assert [w["line"] for w in written] == [1, 2, 3, 5, 6, 7]
 
 
+@pytest.mark.durable
 def test_the_command_exits_0_when_every_case_is_decided(tmp_path: Path) -> None:
     cases = tmp_path / "cases.jsonl"
     cases.write_text("\n".join(json.dumps(c) for c in GOOD) + "\n", encoding="utf-8")

@@ -18,6 +18,8 @@ from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.testing import load_fixture
 from properties.strategies import case_and_partial, complete_case
 
+pytestmark = pytest.mark.durable
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = sorted((ROOT / "fixtures" / "reference").glob("*.yaml"))
 FEATURES = Path(__file__).resolve().parent / "data" / "features.yaml"

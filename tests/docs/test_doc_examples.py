@@ -63,7 +63,8 @@ def _modules() -> list[str]:
 @pytest.mark.parametrize(
     "name",
     [
-        n
+        # the durable backend's examples need the durable extra (absent on Python 3.13+)
+        pytest.param(n, marks=pytest.mark.durable) if n.startswith("aidrules.engine.durable") else n
         for n in _modules()
         if ">>>"
         in (

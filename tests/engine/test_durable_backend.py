@@ -28,6 +28,7 @@ def _leaf(rules: CompiledRuleSet, item_id: str) -> list[Leaf]:
     return leaves(item.node)
 
 
+@pytest.mark.durable
 def test_comparisons_between_facts_parameters_and_amounts_run_in_the_network(reference: CompiledRuleSet) -> None:
     (motivation,) = _leaf(reference, "motivation.minimum")
     assert motivation.test == "cmp" and motivation.op in (">=", "<=")
@@ -37,6 +38,7 @@ def test_comparisons_between_facts_parameters_and_amounts_run_in_the_network(ref
     assert {"cmp", "in", "none"} <= tests
 
 
+@pytest.mark.durable
 def test_functions_and_sums_are_computed_first_and_named_in_the_terms(reference: CompiledRuleSet) -> None:
     labels = {t.label for t in prepare(reference).network.terms}
     assert "months_between(client.enterprise_ceased_on, decision_date)" in labels
@@ -44,6 +46,7 @@ def test_functions_and_sums_are_computed_first_and_named_in_the_terms(reference:
     assert "total_income" in labels  # a derived amount, computed exactly in Python, compared in the network
 
 
+@pytest.mark.durable
 def test_principles_forms_and_the_recommendation_are_network_rules(reference: CompiledRuleSet) -> None:
     prepared = prepare(reference)
     decided = {rule.item for rule in prepared.rules}
@@ -52,6 +55,7 @@ def test_principles_forms_and_the_recommendation_are_network_rules(reference: Co
     assert prepared.network.by_name["principles.motivation"].target.id == "motivation.minimum"
 
 
+@pytest.mark.durable
 def test_a_derived_amount_that_waits_for_a_condition_is_computed_by_a_network_action() -> None:
     rules = aidrules.load_ruleset(FEATURES)
     prepared = prepare(rules)
@@ -60,6 +64,7 @@ def test_a_derived_amount_that_waits_for_a_condition_is_computed_by_a_network_ac
     assert any(rule.name.endswith(".compute") for rule in prepared.rules)
 
 
+@pytest.mark.durable
 def test_rule_sets_are_registered_once_under_a_versioned_name(reference: CompiledRuleSet) -> None:
     name = prepare(reference).name
     assert name.startswith(f"{reference.id}@{reference.version}:")
@@ -71,6 +76,7 @@ def test_rule_sets_are_registered_once_under_a_versioned_name(reference: Compile
     assert first.evaluate(case, engine="durable") == second.evaluate(case, engine="durable")
 
 
+@pytest.mark.durable
 def test_a_comparison_beyond_double_precision_is_refused_not_guessed() -> None:
     text = FEATURES.read_text(encoding="utf-8").replace(
         "      - {from: 2024-01-01, value: 24, source: test}",
@@ -84,6 +90,7 @@ def test_a_comparison_beyond_double_precision_is_refused_not_guessed() -> None:
     assert caught.value.diagnostics[0].code == "DU001"
 
 
+@pytest.mark.durable
 def test_more_recommendation_rules_than_durable_rules_can_join_are_refused_at_preparation() -> None:
     text = FEATURES.read_text(encoding="utf-8")
     extra = "".join(
@@ -97,6 +104,7 @@ def test_more_recommendation_rules_than_durable_rules_can_join_are_refused_at_pr
     assert caught.value.diagnostics[0].code == "DU004"
 
 
+@pytest.mark.durable
 def test_the_engines_are_named_and_an_unknown_engine_is_refused(reference: CompiledRuleSet) -> None:
     assert ENGINES == ("compiled", "durable")
     case = {"on": "2025-03-01", "client": {"consents": False}}
@@ -119,6 +127,7 @@ def test_without_durable_rules_the_error_says_how_to_install_it(
     assert "Traceback" not in result.output
 
 
+@pytest.mark.durable
 def test_the_command_line_decides_with_durable_rules_as_with_the_compiled_engine() -> None:
     runner = CliRunner()
     compiled = runner.invoke(app, ["evaluate", str(CASE), "--format", "json"])

@@ -100,6 +100,16 @@ class SQLiteJournalStore:
                 self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
             else:
                 self.db = sqlite3.connect(self.path, isolation_level=None)
+        except sqlite3.DatabaseError as exc:
+            raise JournalError("JR006", f"{self.path} is not a usable journal: {exc}", "journal") from None
+        try:
+            self._open(exists, key_check, read_only)
+        except BaseException:
+            self.db.close()  # a refused file leaves no connection open behind it
+            raise
+
+    def _open(self, exists: bool, key_check: str | None, read_only: bool) -> None:
+        try:
             self.db.execute("PRAGMA busy_timeout = 10000")
             if not read_only:
                 self.db.execute("PRAGMA journal_mode = WAL")

@@ -25,6 +25,7 @@ import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from datetime import datetime
 from typing import Any, TypeVar
 
 from aidrules.errors import Diagnostic, EvaluationError
@@ -45,12 +46,27 @@ def unavailable(reason: str) -> EvaluationError:
     return EvaluationError(message, [Diagnostic("EN001", message, path="--engine")])
 
 
+_EPOCH = datetime(1970, 1, 1)
+
+
+def _unix_now() -> float:
+    """durable_rules' clock (``durable.engine._unix_now``: local wall time minus the naive epoch,
+    used only for its action time-outs), without ``datetime.utcfromtimestamp(0)``, which is
+    deprecated since Python 3.12 and warns on every fired action."""
+    return (datetime.now() - _EPOCH).total_seconds()
+
+
 def load_durable() -> Any:
-    """The ``durable.engine`` module, or the :class:`EvaluationError` that says how to install it."""
+    """The ``durable.engine`` module, or the :class:`EvaluationError` that says how to install it.
+
+    durable_rules 2.0.28 is the last release (2020): its one call deprecated since Python 3.12 is
+    replaced here by an equivalent, so that no warning reaches the embedding application.
+    """
     try:
-        from durable import engine  # type: ignore[import-untyped]
+        from durable import engine  # type: ignore[import-untyped, import-not-found, unused-ignore]
     except ImportError as exc:
         raise unavailable(f"cannot import durable_rules: {exc}") from None
+    engine._unix_now = _unix_now
     return engine
 
 
