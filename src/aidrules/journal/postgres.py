@@ -286,14 +286,16 @@ class PostgresJournalStore:
                 )
         except (pg_errors.IntegrityError, pg_errors.DataError) as exc:
             raise JournalError("JR009", f"the journal refused the entry: {self._message(exc)}", "journal") from None
-        except psycopg.Error as exc:
-            # a failure during COMMIT leaves it open whether the entry was written: say so
+        except psycopg.OperationalError as exc:
+            # a connection lost during COMMIT leaves it open whether the entry was written: say so
             raise JournalError(
                 "JR006",
                 f"{self.url}: cannot write: {self._message(exc)}",
                 "journal",
                 "the entry may or may not be written; check with `aidrules journal list` before recording again",
             ) from None
+        except psycopg.Error as exc:
+            raise JournalError("JR006", f"{self.url}: cannot write: {self._message(exc)}", "journal") from None
         return JournalEntry(
             **{name: getattr(entry, name) for name in _COLUMNS}, id=new_id, prev_hash=prev, entry_hash=digest
         )
