@@ -7,7 +7,9 @@
 # authentication, Debian's default pg_hba.conf); it owns only its test database.
 #
 # Overrides: AIDRULES_PG_ROLE (aidrules), AIDRULES_PG_PASSWORD (aidrules), AIDRULES_PG_DATABASE
-# (aidrules_test). The password is a local test password, not a secret.
+# (aidrules_test). The password is a local test password, not a secret. A second role,
+# `<ROLE>_writer` (no login; the test role may act as it with `SET ROLE`), lets the tests check the
+# documented production set-up: a service role that may only read and add journal entries.
 set -euo pipefail
 
 ROLE="${AIDRULES_PG_ROLE:-aidrules}"
@@ -55,12 +57,19 @@ pg_isready -q -h 127.0.0.1 -p "$PORT" || {
 # role and database, created only when missing (psql variables are quoted by psql itself)
 as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$PORT" -d postgres \
   -v role="$ROLE" -v password="$PASSWORD" -v database="$DATABASE" <<'SQL'
+SET client_min_messages = warning;
 SELECT NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') AS create_role \gset
 \if :create_role
 CREATE ROLE :"role" LOGIN PASSWORD :'password';
 \else
 ALTER ROLE :"role" LOGIN PASSWORD :'password';
 \endif
+SELECT :'role' || '_writer' AS writer \gset
+SELECT NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'writer') AS create_writer \gset
+\if :create_writer
+CREATE ROLE :"writer" NOLOGIN;
+\endif
+GRANT :"writer" TO :"role";
 SELECT NOT EXISTS (SELECT FROM pg_database WHERE datname = :'database') AS create_database \gset
 \if :create_database
 CREATE DATABASE :"database" OWNER :"role" ENCODING 'UTF8' TEMPLATE template0;

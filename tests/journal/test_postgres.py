@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import fields
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -304,3 +305,52 @@ def test_the_command_line_records_lists_and_reports_the_same_on_both_stores(url:
     assert outputs[0] == outputs[1]
     listed_rows = outputs[1][0]
     assert '"status": "final"' in listed_rows and '"approved_by": "hmw-2"' in listed_rows
+
+
+def test_a_service_role_that_may_only_read_and_add_cannot_touch_the_safeguards(
+    pg: Locations, postgres_server: str, keyer: DossierKeyer, guidance: Decision, rules: CompiledRuleSet
+) -> None:
+    """The production set-up of docs/lifecycle.md: the owner creates the journal, the service
+    logs in as a role granted only SELECT and INSERT. Catches grants that are too wide (the
+    service could drop a trigger, then change entries) or too narrow (it could not record)."""
+    url = pg.new()
+    three_entries(url, keyer, guidance, rules)
+    writer = f"{urlsplit(postgres_server).username}_writer"
+    s = f'"{schema_of(url)}"'
+    with raw(url) as db:
+        if db.execute("SELECT FROM pg_roles WHERE rolname = %s", (writer,)).fetchone() is None:
+            pytest.fail(f"the role {writer} is missing: run `bash scripts/ensure-postgres.sh`", pytrace=False)
+        # the grants of docs/lifecycle.md, word for word
+        db.execute(f'GRANT USAGE ON SCHEMA {s} TO "{writer}"')
+        db.execute(f'GRANT SELECT, INSERT ON {s}.entries TO "{writer}"')
+        db.execute(f'GRANT SELECT ON {s}.meta TO "{writer}"')
+    # the service's connection acts as the writer role (libpq options, a space as %20)
+    service = f"{url}&options=-c%20role%3D{writer}"
+    with Journal.open(service, keyer=keyer) as journal:
+        assert journal.store.db.execute("SELECT current_user").fetchone() == (writer,)  # type: ignore[attr-defined]
+        entry = journal.record_decision(
+            guidance, rules, dossier="BB-2025-0004", prepared_by="mw-1", approved_by="hmw-2"
+        )
+        assert entry.id == 4 and journal.verify() == []
+    with raw(url) as db:
+        db.execute(f'SET ROLE "{writer}"')
+        for sql in (
+            f"DROP TRIGGER entries_no_update ON {s}.entries",
+            f"ALTER TABLE {s}.entries DISABLE TRIGGER USER",
+            f"UPDATE {s}.entries SET outcome = 'none'",
+            f"DELETE FROM {s}.entries",
+            f"TRUNCATE {s}.entries",
+            f"INSERT INTO {s}.meta (key, value) VALUES ('key_check', 'x')",
+            f"DROP TABLE {s}.entries",
+        ):
+            with pytest.raises(pg_errors.InsufficientPrivilege):
+                db.execute(sql)
+        # granting itself more only warns ("no privileges were granted") and changes nothing
+        db.execute(f"GRANT UPDATE, DELETE ON {s}.entries TO CURRENT_USER")
+        privileges = db.execute(
+            "SELECT has_table_privilege(%s, %s, 'UPDATE'), has_table_privilege(%s, %s, 'DELETE')",
+            (writer, f"{s}.entries", writer, f"{s}.entries"),
+        ).fetchone()
+        assert privileges == (False, False)
+    with Journal.open(url, read_only=True) as journal:
+        assert [e.id for e in journal.entries()] == [1, 2, 3, 4] and journal.verify() == []

@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from dataclasses import fields
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -391,7 +391,8 @@ def _split_url(url: str) -> tuple[str, str, str | None]:
             "journal",
             "lower-case letters, digits and _, at most 63, not starting with a digit",
         )
-    rest = urlencode([(key, value) for key, value in query if key != "schema"])
+    # %20 for a space, as libpq decodes it (urlencode would write +)
+    rest = urlencode([(key, value) for key, value in query if key != "schema"], quote_via=quote)
     passwords = [value for key, value in query if key == "password"]
     password = parts.password or (passwords[-1] if passwords else None)
     return urlunsplit(parts._replace(query=rest)), schema, password

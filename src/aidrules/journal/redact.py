@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 HIDDEN = "***"
 
@@ -27,7 +27,7 @@ def redact_url(url: str) -> str:
         query = parse_qsl(parts.query, keep_blank_values=True)
         if any(key == "password" for key, _ in query):
             query = [(key, HIDDEN if key == "password" else value) for key, value in query]
-            return urlunsplit(parts._replace(netloc=netloc, query=urlencode(query)))
+            return urlunsplit(parts._replace(netloc=netloc, query=urlencode(query, quote_via=quote)))
         return urlunsplit(parts._replace(netloc=netloc))
     except ValueError:
         # a URL that does not parse is shown as its scheme only: it may hold a password anywhere
