@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -70,3 +71,15 @@ def test_postgresql_without_the_extra_says_which_extra(monkeypatch: pytest.Monke
 def test_a_password_is_redacted_from_a_journal_url(url: str, shown: str) -> None:
     assert redact_url(url) == shown
     assert "s3c" not in redact_url(url)
+
+
+def test_the_core_and_a_sqlite_journal_never_import_psycopg(tmp_path: Path) -> None:
+    """Catches a top-level import of the optional extra: the core install has no psycopg."""
+    code = (
+        "import sys, aidrules, aidrules.journal, aidrules.cli.main\n"
+        "from aidrules.journal import DossierKeyer, Journal\n"
+        f"Journal.open({str(tmp_path / 'j.db')!r}, keyer=DossierKeyer(b'a' * 32)).close()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('psycopg')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
