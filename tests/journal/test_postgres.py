@@ -354,3 +354,29 @@ def test_a_service_role_that_may_only_read_and_add_cannot_touch_the_safeguards(
         assert privileges == (False, False)
     with Journal.open(url, read_only=True) as journal:
         assert [e.id for e in journal.entries()] == [1, 2, 3, 4] and journal.verify() == []
+
+
+def test_a_dropped_connection_is_replaced_without_losing_or_doubling_an_entry(
+    url: str, keyer: DossierKeyer, guidance: Decision, rules: CompiledRuleSet
+) -> None:
+    """A server restart or fail-over drops a long-running service's connection. Catches a store
+    that fails every later call (the service would need a restart) or that sends an entry twice."""
+    three_entries(url, keyer, guidance, rules)
+    with Journal.open(url, keyer=keyer) as journal, raw(url) as admin:
+        store: Any = journal.store
+
+        def drop() -> int:
+            pid = int(store.db.info.backend_pid)
+            assert admin.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,)).fetchone() == (True,)
+            return pid
+
+        old = drop()
+        assert [e.id for e in journal.entries()] == [1, 2, 3]  # a read reconnects
+        assert store.db.info.backend_pid != old
+        old = drop()
+        entry = journal.record_decision(
+            guidance, rules, dossier="BB-2025-0004", prepared_by="mw-1", approved_by="hmw-2"
+        )
+        assert store.db.info.backend_pid != old
+        assert entry.id == 4
+        assert [e.id for e in journal.entries()] == [1, 2, 3, 4] and journal.verify() == []

@@ -19,6 +19,10 @@ with its own key check. The guarantees and how the database itself enforces them
   insert trigger takes the same lock and refuses an entry whose ``id`` is not the next one or
   whose ``prev_hash`` is not the last entry's hash, and ``prev_hash`` is unique. Ids are given
   under the lock, not by a sequence, so they have no gaps.
+- **A dropped connection** (a server restart, a fail-over) is replaced on the next call. An
+  append whose connection was found dropped before its ``COMMIT`` was sent is sent once more
+  (nothing had been written); one lost during ``COMMIT`` is reported (JR006), never repeated
+  blindly, since it may have been written.
 - **Four-eyes.** ``CHECK`` constraints as in SQLite (a final entry's approver is not its
   preparer; an undetermined outcome is never final); the trigger also checks that an approval
   points at an earlier draft of the same dossier, once (a unique index).
@@ -174,23 +178,11 @@ class PostgresJournalStore:
         conninfo, self.schema, password = _split_url(url)
         self._password = password
         self._s = f'"{self.schema}"'
+        self._conninfo = conninfo
+        self._read_only = read_only
+        self.db = self._connect()
         try:
-            self.db = psycopg.connect(conninfo, autocommit=True, connect_timeout=10, application_name="aidrules")
-        except psycopg.Error as exc:
-            raise JournalError(
-                "JR006",
-                f"cannot connect to the journal database {self.url}: {self._message(exc)}",
-                "journal",
-                "check the URL, that the server runs and the role's password (e.g. in ~/.pgpass)",
-            ) from None
-        try:
-            # durability when acknowledged does not depend on the server's configuration
-            self.db.execute("SET synchronous_commit TO on")
-            self.db.execute("SET default_transaction_isolation TO 'read committed'")
-            if read_only:
-                self.db.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
-            state = self._state()
-            if state == "absent":
+            if self._state() == "absent":
                 if read_only:
                     raise JournalError("JR006", f"no journal at {self.url}", "journal")
                 if key_check is None:
@@ -205,6 +197,36 @@ class PostgresJournalStore:
         except BaseException:
             self.db.close()
             raise
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        try:
+            db = psycopg.connect(self._conninfo, autocommit=True, connect_timeout=10, application_name="aidrules")
+        except psycopg.Error as exc:
+            raise JournalError(
+                "JR006",
+                f"cannot connect to the journal database {self.url}: {self._message(exc)}",
+                "journal",
+                "check the URL, that the server runs and the role's password (e.g. in ~/.pgpass)",
+            ) from None
+        try:
+            # durability when acknowledged does not depend on the server's configuration
+            db.execute("SET synchronous_commit TO on")
+            db.execute("SET default_transaction_isolation TO 'read committed'")
+            if self._read_only:
+                db.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        except psycopg.Error as exc:
+            db.close()
+            raise JournalError(
+                "JR006", f"{self.url}: cannot set up the session: {self._message(exc)}", "journal"
+            ) from None
+        return db
+
+    def _usable(self) -> psycopg.Connection[Any]:
+        """The connection, a new one when the server dropped the old (a restart, a fail-over)."""
+        if self.db.broken:
+            self.db.close()
+            self.db = self._connect()
+        return self.db
 
     # -- set-up ---------------------------------------------------------------------------
     def _state(self) -> str:
@@ -232,10 +254,10 @@ class PostgresJournalStore:
                 )
 
     def _meta(self) -> dict[str, str]:
-        try:
-            rows = self.db.execute(f"SELECT key, value FROM {self._s}.meta").fetchall()
-        except pg_errors.UndefinedTable:
+        exists = self._fetch("SELECT to_regclass(%s) IS NOT NULL", [f"{self._s}.meta"]).fetchone()
+        if exists is None or not exists[0]:
             return {}
+        rows = self._fetch(f"SELECT key, value FROM {self._s}.meta", []).fetchall()
         return {str(k): str(v) for k, v in rows}
 
     def _check_format(self) -> None:
@@ -271,28 +293,41 @@ class PostgresJournalStore:
                 "approved_by",
                 "separation of duties: another staff member (e.g. the head social worker) approves",
             )
+        # a connection found dropped before the entry went to COMMIT: nothing was written, so the
+        # entry is sent once more on a new connection; a connection lost during COMMIT is not
+        written = self._append_once(entry, retry=True)
+        if written is None:
+            written = self._append_once(entry, retry=False)
+        assert written is not None  # without retry, every failure raises
+        return written
+
+    def _append_once(self, entry: NewEntry, *, retry: bool) -> JournalEntry | None:
+        committing = False
         try:
-            with self.db.transaction():
+            db = self._usable()
+            with db.transaction():
                 self._lock()  # held until commit: the next writer reads this entry as the last
-                row = self.db.execute(
-                    f"SELECT id, entry_hash FROM {self._s}.entries ORDER BY id DESC LIMIT 1"
-                ).fetchone()
+                row = db.execute(f"SELECT id, entry_hash FROM {self._s}.entries ORDER BY id DESC LIMIT 1").fetchone()
                 new_id, prev = (int(row[0]) + 1, str(row[1])) if row else (1, GENESIS)
                 digest = entry.hash_after(prev)
                 values = [new_id, *(getattr(entry, name) for name in _COLUMNS), prev, digest]
-                self.db.execute(
+                db.execute(
                     f"INSERT INTO {self._s}.entries ({', '.join(_ALL)}) VALUES ({', '.join('%s' for _ in _ALL)})",
                     values,
                 )
+                committing = True
         except (pg_errors.IntegrityError, pg_errors.DataError) as exc:
             raise JournalError("JR009", f"the journal refused the entry: {self._message(exc)}", "journal") from None
         except psycopg.OperationalError as exc:
-            # a connection lost during COMMIT leaves it open whether the entry was written: say so
+            if retry and not committing and self.db.broken:
+                return None
             raise JournalError(
                 "JR006",
                 f"{self.url}: cannot write: {self._message(exc)}",
                 "journal",
-                "the entry may or may not be written; check with `aidrules journal list` before recording again",
+                "the entry may or may not be written; check with `aidrules journal list` before recording again"
+                if committing
+                else None,
             ) from None
         except psycopg.Error as exc:
             raise JournalError("JR006", f"{self.url}: cannot write: {self._message(exc)}", "journal") from None
@@ -345,10 +380,16 @@ class PostgresJournalStore:
             last = int(rows[-1][0])
 
     def _fetch(self, sql: str, args: list[Any]) -> psycopg.Cursor[Any]:
-        try:
-            return self.db.execute(sql, args)
-        except psycopg.Error as exc:
-            raise JournalError("JR006", f"{self.url}: cannot read: {self._message(exc)}", "journal") from None
+        for retry in (True, False):
+            try:
+                return self._usable().execute(sql, args)
+            except psycopg.OperationalError as exc:
+                if retry and self.db.broken:
+                    continue  # reading is safe to repeat on a new connection
+                raise JournalError("JR006", f"{self.url}: cannot read: {self._message(exc)}", "journal") from None
+            except psycopg.Error as exc:
+                raise JournalError("JR006", f"{self.url}: cannot read: {self._message(exc)}", "journal") from None
+        raise AssertionError("unreachable")
 
     def verify(self) -> list[str]:
         problems: list[str] = []
