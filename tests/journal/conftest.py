@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+from journal_locations import BACKENDS, POSTGRES_URL, Locations
 
 import aidrules
 from aidrules.engine.decision import Decision
@@ -54,9 +57,51 @@ def keyer() -> DossierKeyer:
     return DossierKeyer(SECRET)
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The test server's URL; the test fails (never skips) when it cannot be reached."""
+    try:
+        with psycopg.connect(POSTGRES_URL, connect_timeout=5) as db:
+            db.execute("SELECT 1")
+    except psycopg.Error as exc:
+        pytest.fail(
+            f"the PostgreSQL test server is not reachable ({exc.__class__.__name__}: {str(exc).strip()}); "
+            "run `bash scripts/ensure-postgres.sh` (or set AIDRULES_TEST_POSTGRES_URL)",
+            pytrace=False,
+        )
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=BACKENDS)
+def locations(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Locations]:
+    """Where journals go, for each store: SQLite files and PostgreSQL schemas (one per journal)."""
+    server = request.getfixturevalue("postgres_server") if request.param == "postgresql" else None
+    where = Locations(request.param, tmp_path, server)
+    yield where
+    where.drop()
+
+
 @pytest.fixture
-def journal(tmp_path: Path, keyer: DossierKeyer) -> Journal:
-    clock = iter(datetime(2025, 3, 1, 9, 0, s, tzinfo=UTC) for s in range(60))
-    j = Journal.open(tmp_path / "journal.db", keyer=keyer, clock=lambda: next(clock))
-    yield j  # type: ignore[misc]
+def journal_url(locations: Locations) -> str:
+    return locations.new()
+
+
+def _clock() -> Any:
+    ticks = iter(datetime(2025, 3, 1, 9, 0, s, tzinfo=UTC) for s in range(60))
+    return lambda: next(ticks)
+
+
+@pytest.fixture
+def journal(journal_url: str, keyer: DossierKeyer) -> Iterator[Journal]:
+    """A new journal on each store (SQLite and PostgreSQL)."""
+    j = Journal.open(journal_url, keyer=keyer, clock=_clock())
+    yield j
+    j.close()
+
+
+@pytest.fixture
+def sqlite_journal(tmp_path: Path, keyer: DossierKeyer) -> Iterator[Journal]:
+    """A new SQLite journal at tmp_path/journal.db, for tests that open the file themselves."""
+    j = Journal.open(tmp_path / "journal.db", keyer=keyer, clock=_clock())
+    yield j
     j.close()

@@ -1,6 +1,6 @@
 """A journal writer for the crash-safety test: writes entries until it is killed.
 
-Usage: python crash_writer.py JOURNAL KEY_FILE COMMITTED_FILE
+Usage: python crash_writer.py JOURNAL KEY_FILE COMMITTED_FILE  (JOURNAL: a path or a URL)
 
 After each committed entry it appends ``<id> <entry_hash>`` to COMMITTED_FILE and flushes it, so
 the test knows exactly which entries the journal confirmed before the process died.

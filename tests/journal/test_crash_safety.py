@@ -8,8 +8,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
+from journal_locations import Locations
+
+import aidrules
 from aidrules.journal import DossierKeyer, Journal
 
 WRITER = Path(__file__).resolve().parent / "crash_writer.py"
@@ -25,13 +29,15 @@ def committed(path: Path) -> list[tuple[int, str]]:
     return [(int(a), b) for a, b in (line.split() for line in lines[:-1])]
 
 
-def test_every_committed_entry_survives_a_kill(tmp_path: Path) -> None:
-    journal_path = tmp_path / "journal.db"
+def test_every_committed_entry_survives_a_kill(tmp_path: Path, locations: Locations) -> None:
+    """On both stores: SQLite's WAL is recovered; PostgreSQL aborts the killed writer's open
+    transaction and releases its lock. Catches a store that acknowledges before it commits."""
+    journal_url = locations.new()
     key_file = tmp_path / "ocmw.key"
     key_file.write_bytes(DossierKeyer.new_secret())
     confirmed_path = tmp_path / "committed.txt"
     writer = subprocess.Popen(
-        [sys.executable, str(WRITER), str(journal_path), str(key_file), str(confirmed_path)],
+        [sys.executable, str(WRITER), journal_url, str(key_file), str(confirmed_path)],
         stderr=subprocess.PIPE,
     )
     try:
@@ -51,12 +57,12 @@ def test_every_committed_entry_survives_a_kill(tmp_path: Path) -> None:
 
     confirmed = committed(confirmed_path)
     assert len(confirmed) >= CONFIRMED_BEFORE_KILL
-    assert (tmp_path / "journal.db-wal").exists()  # the kill left a write-ahead log to recover
-
-    db = sqlite3.connect(journal_path)
-    assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    db.close()
-    with Journal.open(journal_path, keyer=DossierKeyer.from_file(key_file)) as journal:
+    if locations.backend == "sqlite":
+        assert Path(journal_url + "-wal").exists()  # the kill left a write-ahead log to recover
+        db = sqlite3.connect(journal_url)
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        db.close()
+    with Journal.open(journal_url, keyer=DossierKeyer.from_file(key_file)) as journal:
         stored = {e.id: e for e in journal.entries()}
         for entry_id, entry_hash in confirmed:
             assert entry_id in stored, f"committed entry {entry_id} was lost"
@@ -69,3 +75,11 @@ def test_every_committed_entry_survives_a_kill(tmp_path: Path) -> None:
             ("none", "2025-03-01"),
             ("none", "2025-03-02"),
         }
+        # the killed writer holds nothing: the next entry continues the chain
+        rules = aidrules.load(None, date(2025, 3, 1))
+        decision = rules.evaluate({"client": {"consents": False}}, on=date(2025, 3, 1))
+        after = journal.record_decision(
+            decision, rules, dossier="BB-2025-9999", prepared_by="mw-1", approved_by="hmw-2"
+        )
+        assert (after.id, after.prev_hash) == (len(stored) + 1, stored[len(stored)].entry_hash)
+        assert journal.verify() == []

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from journal_locations import Locations
 
 from aidrules.engine.decision import Decision
 from aidrules.journal import DossierKeyer, Journal, JournalError, SeparationOfDutiesError, SQLiteJournalStore
+from aidrules.journal.postgres import PostgresJournalStore
 from aidrules.lifecycle.engine import evaluate_review
 from aidrules.ruleset.compiled import CompiledRuleSet
 
@@ -94,9 +96,9 @@ def test_the_store_refuses_self_approval_too(journal: Journal, guidance: Decisio
 
 
 def test_the_database_refuses_self_approval_even_without_the_library(
-    journal: Journal, guidance: Decision, rules: CompiledRuleSet, tmp_path: Path
+    sqlite_journal: Journal, guidance: Decision, rules: CompiledRuleSet, tmp_path: Path
 ) -> None:
-    journal.record_decision(guidance, rules, dossier="BB-2025-0142", prepared_by="mw-017", approved_by="hmw-3")
+    sqlite_journal.record_decision(guidance, rules, dossier="BB-2025-0142", prepared_by="mw-017", approved_by="hmw-3")
     db = sqlite3.connect(tmp_path / "journal.db")
     columns = [r[1] for r in db.execute("PRAGMA table_info(entries)") if r[1] != "id"]
     row = db.execute(f"SELECT {', '.join(columns)} FROM entries WHERE id = 1").fetchone()
@@ -140,15 +142,15 @@ def test_an_undetermined_decision_stays_a_draft(journal: Journal, rules: Compile
 
 
 def test_there_is_no_api_to_change_or_remove_entries() -> None:
-    for cls in (Journal, SQLiteJournalStore):
+    for cls in (Journal, SQLiteJournalStore, PostgresJournalStore):
         names = {n for n in dir(cls) if not n.startswith("_")}
         assert not names & {"update", "delete", "remove", "replace", "edit", "amend", "purge", "truncate"}, cls
 
 
 def test_sqlite_triggers_refuse_update_and_delete(
-    journal: Journal, guidance: Decision, rules: CompiledRuleSet, tmp_path: Path
+    sqlite_journal: Journal, guidance: Decision, rules: CompiledRuleSet, tmp_path: Path
 ) -> None:
-    journal.record_decision(guidance, rules, dossier="BB-2025-0142", prepared_by="mw-017", approved_by="hmw-3")
+    sqlite_journal.record_decision(guidance, rules, dossier="BB-2025-0142", prepared_by="mw-017", approved_by="hmw-3")
     db = sqlite3.connect(tmp_path / "journal.db")
     for sql in (
         "UPDATE entries SET outcome = 'none' WHERE id = 1",
@@ -159,15 +161,17 @@ def test_sqlite_triggers_refuse_update_and_delete(
         with pytest.raises(sqlite3.IntegrityError, match=r"append-only|cannot be"):
             db.execute(sql)
     db.close()
-    assert journal.get(1).outcome == "budget_guidance"
+    assert sqlite_journal.get(1).outcome == "budget_guidance"
 
 
 def test_verify_finds_a_changed_or_removed_entry(
-    journal: Journal, guidance: Decision, rules: CompiledRuleSet, tmp_path: Path
+    sqlite_journal: Journal, guidance: Decision, rules: CompiledRuleSet, tmp_path: Path
 ) -> None:
     for n in range(3):
-        journal.record_decision(guidance, rules, dossier=f"BB-2025-{n:04d}", prepared_by="mw-017", approved_by="hmw-3")
-    assert journal.verify() == []
+        sqlite_journal.record_decision(
+            guidance, rules, dossier=f"BB-2025-{n:04d}", prepared_by="mw-017", approved_by="hmw-3"
+        )
+    assert sqlite_journal.verify() == []
     db = sqlite3.connect(tmp_path / "journal.db")  # someone with file access removes the safeguards
     db.execute("DROP TRIGGER entries_no_update")
     db.execute("DROP TRIGGER entries_no_delete")
@@ -177,21 +181,21 @@ def test_verify_finds_a_changed_or_removed_entry(
     db.close()
     # entry 3 was the last one: cutting off the end of a chain leaves no trace in the chain itself
     # (docs/lifecycle.md: keep the last hash that `journal verify` prints, e.g. with the yearly report)
-    assert journal.verify() == ["entry 2: its content does not match its hash (it was changed)"]
-    journal.record_decision(guidance, rules, dossier="BB-2025-0009", prepared_by="mw-017", approved_by="hmw-3")
+    assert sqlite_journal.verify() == ["entry 2: its content does not match its hash (it was changed)"]
+    sqlite_journal.record_decision(guidance, rules, dossier="BB-2025-0009", prepared_by="mw-017", approved_by="hmw-3")
     db = sqlite3.connect(tmp_path / "journal.db")
     db.execute("DELETE FROM entries WHERE id = 1")
     db.commit()
     db.close()
-    problems = journal.verify()
+    problems = sqlite_journal.verify()
     assert "entry 2: the chain is broken (an entry before it was removed or changed)" in problems
 
 
 def test_no_dossier_number_or_name_is_stored(
-    journal: Journal, guidance: Decision, rules: CompiledRuleSet, tmp_path: Path
+    sqlite_journal: Journal, guidance: Decision, rules: CompiledRuleSet, tmp_path: Path
 ) -> None:
-    journal.record_decision(guidance, rules, dossier="BB-2025-0142", prepared_by="mw-017", approved_by="hmw-3")
-    journal.close()
+    sqlite_journal.record_decision(guidance, rules, dossier="BB-2025-0142", prepared_by="mw-017", approved_by="hmw-3")
+    sqlite_journal.close()
     blob = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("journal.db"))
     assert b"BB-2025-0142" not in blob.upper() and b"2025-0142" not in blob
 
@@ -211,11 +215,10 @@ def test_a_reference_inside_the_decision_is_refused(
     assert info.value.code == "JR008"
 
 
-def test_another_key_is_refused(tmp_path: Path, guidance: Decision, rules: CompiledRuleSet) -> None:
-    path = tmp_path / "journal.db"
-    Journal.open(path, keyer=DossierKeyer(b"a" * 32)).close()
+def test_another_key_is_refused(journal_url: str) -> None:
+    Journal.open(journal_url, keyer=DossierKeyer(b"a" * 32)).close()
     with pytest.raises(JournalError) as info:
-        Journal.open(path, keyer=DossierKeyer(b"b" * 32))
+        Journal.open(journal_url, keyer=DossierKeyer(b"b" * 32))
     assert info.value.code == "JR005"
 
 
@@ -231,19 +234,24 @@ def test_a_decision_is_recorded_with_the_rule_set_that_made_it(
 
 
 def test_reading_needs_no_key_and_writes_nothing(
-    journal: Journal, guidance: Decision, rules: CompiledRuleSet, tmp_path: Path
+    journal: Journal, journal_url: str, locations: Locations, guidance: Decision, rules: CompiledRuleSet
 ) -> None:
     journal.record_decision(guidance, rules, dossier="BB-2025-0142", prepared_by="mw-017", approved_by="hmw-3")
     journal.close()
-    with Journal.open(tmp_path / "journal.db", read_only=True) as reader:
+    with Journal.open(journal_url, read_only=True) as reader:
         assert [e.outcome for e in reader.entries()] == ["budget_guidance"]
         with pytest.raises(JournalError) as info:
             reader.record_decision(guidance, rules, dossier="BB-1", prepared_by="mw-017", approved_by="hmw-3")
         assert info.value.code == "JR007"
+    absent = locations.new()
     with pytest.raises(JournalError) as info:
-        Journal.open(tmp_path / "absent.db", read_only=True)
+        Journal.open(absent, read_only=True)
     assert info.value.code == "JR006"
-    assert not (tmp_path / "absent.db").exists()
+    assert not locations.exists(absent)
+    with pytest.raises(JournalError) as info:
+        Journal.open(absent)  # nor is a journal created without its key
+    assert info.value.code == "JR006"
+    assert not locations.exists(absent)
 
 
 def test_a_file_that_is_not_a_journal_is_refused(tmp_path: Path) -> None:

@@ -32,7 +32,14 @@ class ReportFormat(StrEnum):
     csv = "csv"
 
 
-JournalOpt = Annotated[Path, typer.Option("--journal", help="The journal file (SQLite).")]
+JournalOpt = Annotated[
+    str,
+    typer.Option(
+        "--journal",
+        help="The journal: a SQLite file, sqlite:///PATH or postgresql://USER@HOST/DB?schema=NAME "
+        "(password in ~/.pgpass rather than the URL; never printed).",
+    ),
+]
 KeyFileOpt = Annotated[
     Path | None,
     typer.Option("--key-file", help="The OCMW's journal key (default: $AIDRULES_JOURNAL_KEY_FILE)."),
@@ -242,7 +249,9 @@ def verify(journal: JournalOpt) -> None:
         typer.echo(problem, err=True)
     if problems:
         raise typer.Exit(2)
-    typer.echo(f"{journal}: {len(entries)} entries, database and hash chain intact")
+    from aidrules.journal.redact import redact_url
+
+    typer.echo(f"{redact_url(journal)}: {len(entries)} entries, database and hash chain intact")
     if entries:
         # the chain cannot show that entries were cut off at its end: keep this line elsewhere
         typer.echo(f"last entry {entries[-1].id}: {entries[-1].entry_hash}")

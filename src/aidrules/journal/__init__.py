@@ -1,7 +1,9 @@
 """The decision journal: an append-only, pseudonymous record of decisions and reviews.
 
 See ``docs/lifecycle.md``. :class:`Journal` records; :class:`SQLiteJournalStore` is the embedded
-store behind the :class:`JournalStore` interface; :class:`DossierKeyer` makes the keyed hashes.
+store behind the :class:`JournalStore` interface, ``PostgresJournalStore`` (in
+:mod:`aidrules.journal.postgres`, the ``postgres`` extra) the server one; :func:`open_store` opens
+either from a path or a URL; :class:`DossierKeyer` makes the keyed hashes.
 """
 
 from aidrules.journal.entry import JournalEntry, NewEntry
@@ -10,6 +12,7 @@ from aidrules.journal.journal import Journal
 from aidrules.journal.keys import DossierKeyer
 from aidrules.journal.sqlite import SQLiteJournalStore
 from aidrules.journal.store import JournalStore
+from aidrules.journal.stores import open_store
 
 __all__ = [
     "DossierKeyer",
@@ -20,4 +23,5 @@ __all__ = [
     "NewEntry",
     "SQLiteJournalStore",
     "SeparationOfDutiesError",
+    "open_store",
 ]

@@ -27,8 +27,8 @@ from aidrules.journal.entry import EntryKind, EntryStatus, JournalEntry, NewEntr
 from aidrules.journal.errors import JournalError, SeparationOfDutiesError
 from aidrules.journal.keys import DossierKeyer, check_reference, check_staff_id
 from aidrules.journal.labels import decision_labels, review_labels
-from aidrules.journal.sqlite import SQLiteJournalStore
 from aidrules.journal.store import JournalStore
+from aidrules.journal.stores import open_store
 from aidrules.lifecycle.dates import add_months
 from aidrules.lifecycle.decision import ReviewDecision
 from aidrules.ruleset.compiled import CompiledRuleSet
@@ -58,9 +58,13 @@ class Journal:
     def open(
         cls, path: str | Path, *, keyer: DossierKeyer | None = None, read_only: bool = False, clock: Clock | None = None
     ) -> Journal:
-        """Open (or, with a key, create) a SQLite journal. Without a key, entries can only be read."""
+        """Open (or, with a key, create) a journal. Without a key, entries can only be read.
+
+        ``path`` is a SQLite file or a URL: ``sqlite:///journal.db``, ``postgresql://…`` (see
+        :func:`aidrules.journal.open_store`).
+        """
         check = keyer.check_value() if keyer is not None else None
-        store = SQLiteJournalStore(path, key_check=check, read_only=read_only)
+        store = open_store(path, key_check=check, read_only=read_only)
         try:
             return cls(store, keyer, clock)
         except BaseException:

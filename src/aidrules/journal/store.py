@@ -1,7 +1,8 @@
 """The storage interface of the journal: append and read, never change.
 
-SQLite (:mod:`aidrules.journal.sqlite`) is the embedded default; a server database can follow by
-implementing this protocol. A store must be append-only, write each entry atomically (all of it
+SQLite (:mod:`aidrules.journal.sqlite`) is the embedded default, PostgreSQL
+(:mod:`aidrules.journal.postgres`) the server store; another database can follow by implementing
+this protocol. A store must be append-only, write each entry atomically (all of it
 or nothing), keep the hash chain (``prev_hash`` of an entry is the ``entry_hash`` of the entry
 before it) and refuse a final entry whose approver is its preparer, even when called directly.
 """
