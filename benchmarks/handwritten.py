@@ -223,7 +223,13 @@ def decide(case: Any, on: date) -> HandDecision:
         "supplementary_aid": cmp3(shortfall, ">", 0),
         # child benefit is not a resource for the leefloon (KB 11 July 2002 art. 22)
         "claim_integration_income": cmp3(
-            money(total(incomes, "monthly_net", lambda i: not3(None if get(i, "kind") is None else get(i, "kind") == "child_benefit"))),
+            money(
+                total(
+                    incomes,
+                    "monthly_net",
+                    lambda i: not3(None if get(i, "kind") is None else get(i, "kind") == "child_benefit"),
+                )
+            ),
             "<",
             leefloon,
         ),
