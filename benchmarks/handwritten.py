@@ -7,7 +7,7 @@ texts, missing facts or trace: what a program that hard-codes the policy would d
 ``tests/conformance/test_handwritten_policy.py`` checks that it agrees with the engine.
 
 Example:
-    >>> from datetime import date
+    >>> from datetime import date, timedelta
     >>> from aidrules import parse_facts
     >>> decide(parse_facts({"client": {"consents": False}}), date(2025, 3, 1)).recommendation
     'none'
@@ -16,7 +16,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -24,10 +24,10 @@ CENT = Decimal("0.01")
 
 # Leefloon per category, by the date it starts (docs/reference-policy.md §2).
 LEEFLOON = [
-    (date(2020, 1, 1), {"cohabiting": "626.74", "single": "940.11", "family_dependants": "1270.51"}),
-    (date(2022, 11, 1), {"cohabiting": "773.80", "single": "1160.70", "family_dependants": "1568.62"}),
+    (date(2023, 11, 1), {"cohabiting": "842.12", "single": "1263.17", "family_dependants": "1707.11"}),
     (date(2024, 5, 1), {"cohabiting": "858.97", "single": "1288.46", "family_dependants": "1741.29"}),
     (date(2025, 2, 1), {"cohabiting": "876.13", "single": "1314.20", "family_dependants": "1776.07"}),
+    (date(2026, 3, 1), {"cohabiting": "893.65", "single": "1340.47", "family_dependants": "1811.57"}),
 ]
 # Art. 1409 thresholds by year: T0, T20, T30, T40, per child.
 SEIZURE = {2024: (1341, 1440, 1589, 1738, 83), 2025: (1388, 1492, 1646, 1800, 86), 2026: (1419, 1524, 1682, 1839, 88)}
@@ -36,6 +36,7 @@ REPAYMENT_MONTHS = 36
 FLOOR_FIRST, FLOOR_OTHER, FLOOR_CHILD = Decimal("650.00"), Decimal("325.00"), Decimal("200.00")
 CESSATION_MONTHS = 6
 REVOCATION_YEARS = 5
+SERIOUS_DEBT = Decimal("5000.00")  # a court procedure only for a serious debt problem (policy choice)
 VERSION_2025 = date(2025, 2, 1)  # 2024.1 before: maximum aid 400.00 and no REMI budget
 
 
@@ -107,6 +108,11 @@ def months_between(a: date, b: date) -> int:
 
 def years_between(a: date, b: date) -> int:
     return (1 if b >= a else -1) * (abs(months_between(a, b)) // 12)
+
+
+def period_over(event: date, months: int, on: date) -> bool:
+    """Art. 52/54 Ger.W.: the period starts the day after the event and ends the day before the same date."""
+    return months_between(event + timedelta(days=1), on) >= months
 
 
 def money(value: Decimal | None) -> Decimal | None:
@@ -186,23 +192,23 @@ def decide(case: Any, on: date) -> HandDecision:
         not3(get(client, "is_enterprise")),
         any3(
             None if not has_ceased else ceased is None,
-            None if ceased is None else months_between(ceased, on) >= CESSATION_MONTHS,
+            None if ceased is None else period_over(ceased, CESSATION_MONTHS, on),
         ),
     )
     no_revocation = any3(
         None if not has_revoked else revoked is None,
-        None if revoked is None else years_between(revoked, on) >= REVOCATION_YEARS,
+        None if revoked is None else period_over(revoked, 12 * REVOCATION_YEARS, on),
     )
     settlement = all3(
-        principles["voluntary"],
-        principles["participation"],
+        all_principles,
+        cmp3(total_debt, ">=", SERIOUS_DEBT),
         all3(cmp3(total_debt, ">", 0), not3(repayable)),
         not_enterprise,
         no_revocation,
         not3(get(client, "organised_insolvency")),
         get(client, "habitual_residence_in_belgium"),
         not3(get(client, "in_collective_debt_settlement")),
-        consents,
+        get(client, "wants_debt_settlement"),
     )
     forms = {"budget_guidance": guidance, "budget_management": management, "collective_debt_settlement": settlement}
     recommendation = "none"
@@ -215,7 +221,18 @@ def decide(case: Any, on: date) -> HandDecision:
             break
     actions = {
         "supplementary_aid": cmp3(shortfall, ">", 0),
-        "claim_integration_income": cmp3(total_income, "<", leefloon),
+        # child benefit is not a resource for the leefloon (KB 11 July 2002 art. 22)
+        "claim_integration_income": cmp3(
+            money(
+                total(
+                    incomes,
+                    "monthly_net",
+                    lambda i: not3(None if get(i, "kind") is None else get(i, "kind") == "child_benefit"),
+                )
+            ),
+            "<",
+            leefloon,
+        ),
         "debt_mediation": all3(cmp3(total_debt, ">", 0), repayable),
         "urgent_help": any3(
             get(signals, "eviction_threat"), get(signals, "utility_cutoff_threat"), get(signals, "income_seized")

@@ -64,6 +64,7 @@ def make_case(rng: random.Random, *, debts: int | None = None, unknowns: float =
             "csr_revoked_on": _day(rng, date(2018, 1, 1), 2900) if rng.random() < 0.05 else None,
             "in_collective_debt_settlement": rng.random() < 0.05,
             "organised_insolvency": rng.random() < 0.03,
+            "wants_debt_settlement": rng.random() < 0.6,
         },
         "incomes": [
             {"kind": rng.choice(INCOME_KINDS), "monthly_net": _money(rng, 400, 2400), "stable": rng.random() < 0.9}

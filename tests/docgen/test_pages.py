@@ -47,13 +47,15 @@ def test_every_condition_is_in_words_with_its_formula_and_source() -> None:
     assert "Geldt als: `client.motivation >= minimum_motivation`" in page
     # a parameter in an explanation shows its value; a fact its name
     assert "De motivatie (`client.motivation`) ligt onder het minimum (2)." in page
-    assert "*Bron: Art. 1675/2 al. 3 Ger.W. (wet 14 januari 2013; GwH nr. 67/2015)*" in page
+    assert (
+        "*Bron: Art. 1675/2 al. 3 Ger.W. (wet 14 januari 2013; GwH nr. 67/2015); termijn volgens art. 52 en 54" in page
+    )
 
 
 def test_parameter_tables_have_dates_values_and_sources() -> None:
     page = render_pages(aidrules.load())["parameters.md"]
     assert "| In voege vanaf | `cohabiting` | `single` | `family_dependants` | Bron |" in page
-    row = "| 1 februari 2025 | € 876,13 | € 1.314,20 | € 1.776,07 | Wet 26 mei 2002 art. 14; cpassivryrance.be"
+    row = "| 1 februari 2025 | € 876,13 | € 1.314,20 | € 1.776,07 | Wet 26 mei 2002 art. 14; montants au 01/02/2025"
     assert row.replace("€ ", "€\u00a0") in page  # Belgian format, with a no-break space
 
 

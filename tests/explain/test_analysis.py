@@ -24,10 +24,14 @@ def test_motivation_threshold_is_the_parameter_minimum_motivation() -> None:
 
 
 def test_date_thresholds_give_the_dates_on_either_side_of_the_waiting_time() -> None:
-    # decision 2025-03-01; 6 months after ceasing an enterprise, 5 years after a revoked settlement
+    # decision 2025-03-01; 6 months after ceasing an enterprise, 5 years after a revoked settlement,
+    # counted from the day after the event (art. 52/54 Ger.W.): ceased on 2024-08-31 the period is over,
+    # ceased on 2024-09-01 today is its last day
     a = _analysis()
-    assert a.date_candidates("client.enterprise_ceased_on") == [date(2024, 9, 1), date(2024, 9, 2)]
-    assert a.date_candidates("client.csr_revoked_on") == [date(2020, 3, 1), date(2020, 3, 2)]
+    assert a.date_candidates("client.enterprise_ceased_on") == [date(2024, 8, 31), date(2024, 9, 1)]
+    assert a.date_candidates("client.csr_revoked_on") == [date(2020, 2, 29), date(2020, 3, 1)]
+    [th] = a.thresholds_of("client.enterprise_ceased_on")
+    assert (th.unit, th.bound, th.offset_days) == ("months", 6, 1)
 
 
 def test_months_before_clamps_to_the_end_of_a_shorter_month() -> None:

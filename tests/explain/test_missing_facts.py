@@ -50,13 +50,14 @@ def test_a_missing_list_must_be_supplied_and_is_never_guessed() -> None:
 
 
 def test_a_missing_date_is_tried_never_and_on_either_side_of_the_waiting_time() -> None:
-    # fixture 052, decided on 2025-03-01; a former enterprise may file 6 months after ceasing:
-    # ceased 2024-09-01 → 6 months → CSR possible (and first in the rules after guidance);
-    # ceased 2024-09-02 → 5 months → CSR impossible, management remains; never → CSR.
+    # fixture 052, decided on 2025-03-01; a former enterprise may file once the 6 months after ceasing
+    # are over, counted from the day after (art. 52/54 Ger.W.):
+    # ceased 2024-08-31 → the period ended 2025-02-28 → CSR possible (and first after guidance);
+    # ceased 2024-09-01 → today is the period's last day → CSR impossible, management remains; never → CSR.
     assert _by_value("052-undetermined-enterprise-ceased-unknown", "client.enterprise_ceased_on") == {
         None: "collective_debt_settlement",
-        date(2024, 9, 1): "collective_debt_settlement",
-        date(2024, 9, 2): "budget_management",
+        date(2024, 8, 31): "collective_debt_settlement",
+        date(2024, 9, 1): "budget_management",
     }
 
 

@@ -135,6 +135,10 @@ EDGE_EXPRESSIONS = [
     ("integer", "max(client.motivation, household.adults, 2) - min(household.adults, 1)"),
     ("money", "clamp(total_income - 100.50, 0, 1000) + round(total_income / 3, 2)"),
     ("integer", "years_between(client.csr_revoked_on, decision_date) if client.csr_revoked_on is not None else 0"),
+    (
+        "bool",
+        "client.csr_revoked_on is None or months_between(add_days(client.csr_revoked_on, 1), decision_date) >= 6",
+    ),
 ]
 FACT_TREES = [
     {},

@@ -146,6 +146,37 @@ def test_months_and_years_between_count_full_calendar_periods(start: date, on: d
     assert run("days_between(date('2025-01-01'), decision_date)", {}, date(2025, 3, 1)) == 59
 
 
+@pytest.mark.parametrize(
+    ("event", "on", "admissible"),
+    [
+        (date(2024, 9, 1), date(2025, 3, 1), False),  # the last day of the six months (art. 54 Ger.W.)
+        (date(2024, 9, 1), date(2025, 3, 2), True),  # the first day after them
+        (date(2024, 8, 31), date(2025, 2, 28), False),  # no 31 February: the period ends on the last day
+        (date(2024, 8, 31), date(2025, 3, 1), True),
+        (date(2020, 3, 1), date(2025, 3, 1), False),  # five years, counted the same way
+        (date(2020, 3, 1), date(2025, 3, 2), True),
+    ],
+)
+def test_add_days_counts_a_judicial_period_from_the_day_after_the_event(
+    event: date, on: date, admissible: bool
+) -> None:
+    """Counting from the event itself (the old rule) admits a petition one day early."""
+    facts = {"client": {"csr_revoked_on": event.isoformat()}}
+    months = 60 if event.year == 2020 else 6
+    source = (
+        "client.csr_revoked_on is not None"
+        f" and months_between(add_days(client.csr_revoked_on, 1), decision_date) >= {months}"
+    )
+    assert run(source, facts, on) is admissible
+    assert run("add_days(date('2024-12-31'), 1) == date('2025-01-01')", {}) is True
+    assert run("add_days(date('2025-03-01'), -1) == date('2025-02-28')", {}) is True
+
+
+def test_add_days_takes_a_whole_number_of_days() -> None:
+    [(code, message, _)] = problems("add_days(date('2025-01-01'), 1.5) == date('2025-01-02')")
+    assert code == "RS204" and "whole number of days" in message
+
+
 def test_null_event_means_never() -> None:
     source = "client.csr_revoked_on is None or years_between(client.csr_revoked_on, decision_date) >= 5"
     assert run(source, {"client": {"csr_revoked_on": None}}) is True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
@@ -15,9 +15,12 @@ from aidrules.ruleset.compiled import CompiledRuleSet
 Decide = Callable[..., Decision]
 
 LEEFLOON = [
-    # (date, category, amount) — domain brief §4, with the dates in force
-    (date(2024, 1, 1), "single", "1160.70"),
-    (date(2024, 4, 30), "cohabiting", "773.80"),
+    # (date, category, amount): every step in force from 2024-01-01 (docs/reference-policy.md), with
+    # the first and last day of each step
+    (date(2024, 1, 1), "cohabiting", "842.12"),
+    (date(2024, 1, 1), "single", "1263.17"),
+    (date(2024, 1, 1), "family_dependants", "1707.11"),
+    (date(2024, 4, 30), "cohabiting", "842.12"),
     (date(2024, 5, 1), "cohabiting", "858.97"),
     (date(2024, 5, 1), "single", "1288.46"),
     (date(2024, 5, 1), "family_dependants", "1741.29"),
@@ -25,6 +28,16 @@ LEEFLOON = [
     (date(2025, 2, 1), "cohabiting", "876.13"),
     (date(2025, 2, 1), "single", "1314.20"),
     (date(2025, 2, 1), "family_dependants", "1776.07"),
+    (date(2026, 2, 28), "single", "1314.20"),
+    (date(2026, 3, 1), "cohabiting", "893.65"),
+    (date(2026, 3, 1), "single", "1340.47"),
+    (date(2026, 3, 1), "family_dependants", "1811.57"),
+    (date(2026, 12, 4), "single", "1340.47"),
+]
+# Yearly amounts (art. 14 wet 26 mei 2002) of the steps whose monthly figure the table derives.
+LEEFLOON_YEARLY = [
+    (date(2023, 11, 1), {"cohabiting": "10105.38", "single": "15158.08", "family_dependants": "20485.33"}),
+    (date(2026, 3, 1), {"cohabiting": "10723.75", "single": "16085.64", "family_dependants": "21738.88"}),
 ]
 
 
@@ -41,6 +54,27 @@ def _case(category: str = "single", incomes: list[dict[str, Any]] | None = None,
 def test_leefloon_table(decide: Decide, on: date, category: str, amount: str) -> None:
     decision = decide(_case(category), on)
     assert decision.values["integration_income_amount"] == Decimal(amount)
+
+
+@pytest.mark.parametrize(("start", "yearly"), LEEFLOON_YEARLY)
+def test_monthly_leefloon_is_the_yearly_amount_over_twelve_rounded_half_up(
+    reference: CompiledRuleSet, start: date, yearly: dict[str, str]
+) -> None:
+    """The rounding rule of docs/reference-policy.md: 10,105.38 / 12 = 842.115 gives 842.12 (half up)."""
+    dated = reference.parameters["leefloon"].value_at(start)
+    assert dated is not None and dated.valid_from == start
+    for category, amount in yearly.items():
+        expected = (Decimal(amount) / 12).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        assert dated.value[category] == expected, category
+
+
+def test_leefloon_history_has_no_row_before_the_step_in_force_on_the_first_decidable_day(
+    reference: CompiledRuleSet,
+) -> None:
+    """Rows before 2024-01-01 were incomplete; the table starts with the step in force on that day."""
+    first = reference.parameters["leefloon"].value_at(date(2024, 1, 1))
+    assert first is not None and first.valid_from == date(2023, 11, 1)
+    assert reference.parameters["leefloon"].value_at(date(2023, 10, 31)) is None
 
 
 @pytest.mark.parametrize(

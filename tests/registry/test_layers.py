@@ -37,13 +37,14 @@ def overlay_error(tmp_path: Path, body: str) -> list[aidrules.Diagnostic]:
 
 def test_the_reference_set_is_built_from_layers() -> None:
     rules = aidrules.load("noord-limburg-budgethulp@2025.1")
-    assert rules.layers == ("federale-bedragen@2025.1", "noord-limburg-budgethulp@2025.1")
-    assert rules.provenance["parameters.leefloon"] == "federale-bedragen@2025.1"
+    assert rules.layers == ("federale-bedragen@2026.1", "noord-limburg-budgethulp@2025.1")
+    assert rules.provenance["parameters.leefloon"] == "federale-bedragen@2026.1"
+    assert rules.provenance["parameters.enterprise_cessation_months"] == "federale-bedragen@2026.1"
     assert rules.provenance["conditions.csr.own_will"] == "noord-limburg-budgethulp@2025.1"
 
 
 def test_a_base_layer_cannot_decide_alone() -> None:
-    base = aidrules.load("federale-bedragen@2025.1")
+    base = aidrules.load("federale-bedragen@2026.1")
     with pytest.raises(aidrules.EvaluationError, match="base layer"):
         base.evaluate({}, ON)
 
@@ -57,6 +58,7 @@ def test_the_local_overlay_adjusts_a_threshold_and_adds_an_action() -> None:
     case = shipped_rules_dir().parent / "fixtures" / "reference" / "001-single-wage-guidance-baseline.yaml"
     facts = load_fixture(case).case
     facts["debts"] = [{"creditor": "X", "kind": "energy", "amount": "11200.00", "enforcement": "reminder"}]
+    facts["client"]["wants_debt_settlement"] = True
     assert regional.evaluate(facts).recommendation == "collective_debt_settlement"
     decision = local.evaluate(facts)
     assert decision.recommendation == "budget_guidance"
@@ -92,6 +94,10 @@ def test_an_overlay_never_mutates_its_base(tmp_path: Path) -> None:
             "principles.voluntary",
         ),
         ("disable: [conditions.csr.habitual_residence]\n", "conditions.csr.habitual_residence"),
+        (  # the six months after ceasing an enterprise are law (art. 1675/2 Ger.W.), not a council's choice
+            "parameters:\n  enterprise_cessation_months:\n    values: [{from: 2024-01-01, value: 1, source: x}]\n",
+            "parameters.enterprise_cessation_months",
+        ),
     ],
 )
 def test_touching_a_locked_item_is_refused(tmp_path: Path, body: str, what: str) -> None:

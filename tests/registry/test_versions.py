@@ -21,10 +21,10 @@ SINGLE = {"household": {"category": "single", "adults": 1, "children": []}, "inc
 @pytest.mark.parametrize(
     ("on", "version", "leefloon"),
     [
-        (date(2024, 1, 1), "2024.1", "1160.70"),
+        (date(2024, 1, 1), "2024.1", "1263.17"),
         (date(2025, 1, 31), "2024.1", "1288.46"),
         (date(2025, 2, 1), "2025.1", "1314.20"),
-        (date(2026, 6, 1), "2025.1", "1314.20"),
+        (date(2026, 6, 1), "2025.1", "1340.47"),
     ],
 )
 def test_the_version_in_force_on_the_decision_date_decides(on: date, version: str, leefloon: str) -> None:
@@ -53,7 +53,7 @@ def test_shipped_versions_have_no_period_problems() -> None:
     entries = discover()
     labels = {e.label for e in entries}
     assert {
-        "federale-bedragen@2025.1",
+        "federale-bedragen@2026.1",
         "noord-limburg-budgethulp@2024.1",
         "noord-limburg-budgethulp@2025.1",
         "ocmw-voorbeeldgem@2025.1",

@@ -160,3 +160,15 @@ def test_long_chains_of_values_do_not_hit_the_recursion_limit() -> None:
     rules = compile_text(with_derived(*chain, ("d0", "number", "total_income")), "shared.yaml")
     decision = rules.evaluate({"client": {"motivation": 3}, "incomes": [{"monthly_net": "1.00"}]}, on=ON)
     assert decision.values["d1499"] == Decimal("1500.00")
+
+
+def test_add_days_beyond_the_calendar_stops_with_the_rule_named() -> None:
+    """Catches a bare ``date + timedelta``: three million days after 2025 lie beyond the year 9999
+    and raised ``OverflowError`` out of ``evaluate``. It stops the evaluation with EV002 instead."""
+    far = ("far", "integer", "days_between(decision_date, add_days(decision_date, 3000000))")
+    with pytest.raises(EvaluationError) as exc:
+        compile_text(with_derived(far), "shared.yaml").evaluate(CASE, on=ON)
+    d = only_diagnostic(exc.value, "EV002")
+    assert d.path == "far" and "add_days" in d.message
+    near = ("near", "integer", "days_between(decision_date, add_days(decision_date, 10))")
+    assert compile_text(with_derived(near), "shared.yaml").evaluate(CASE, on=ON).values["near"] == 10

@@ -27,7 +27,9 @@ class Threshold:
     """``fact <op> bound`` (the fact is always on the left), found in rule ``rule``.
 
     ``unit`` is ``"value"`` for a direct comparison, ``"months"``/``"years"`` when the fact is a
-    date compared through ``months_between``/``years_between`` with the decision date.
+    date compared through ``months_between``/``years_between`` with the decision date. ``offset_days``
+    is the whole number of days added first (``months_between(add_days(fact, 1), decision_date)``:
+    a judicial period counted from the day after the event, art. 52 Ger.W.).
     """
 
     fact: str
@@ -36,6 +38,7 @@ class Threshold:
     unit: str
     rule: str
     bound_name: str | None
+    offset_days: int = 0
 
 
 class RuleSetAnalysis:
@@ -113,7 +116,8 @@ class RuleSetAnalysis:
                 if bound is _NO_BOUND:
                     continue
                 bound_name = other.dotted if isinstance(other, n.Name) else None
-                return [Threshold(fact, op, bound, unit, rule, bound_name)]  # type: ignore[arg-type]
+                offset = _offset_days(subject)
+                return [Threshold(fact, op, bound, unit, rule, bound_name, offset)]  # type: ignore[arg-type]
         if isinstance(node, n.In) and isinstance(node.container, n.ListLiteral):
             fact, unit = self._subject(node.item, scope)
             if fact is not None and unit == "value":
@@ -133,11 +137,13 @@ class RuleSetAnalysis:
             isinstance(node, n.Call)
             and node.function in ("months_between", "years_between")
             and len(node.args) == 2
-            and isinstance(node.args[0], n.Name)
+            and _dated_name(node.args[0]) is not None
             and isinstance(node.args[1], n.Name)
             and node.args[1].dotted == DECISION_DATE
         ):
-            fact = _fact_pattern(node.args[0], scope, self.named)
+            name = _dated_name(node.args[0])
+            assert name is not None
+            fact = _fact_pattern(name, scope, self.named)
             return fact, "months" if node.function == "months_between" else "years"
         return None, "value"
 
@@ -175,7 +181,7 @@ class RuleSetAnalysis:
             if th.unit not in ("months", "years") or not isinstance(th.bound, int | Decimal):
                 continue
             months = int(th.bound) * (12 if th.unit == "years" else 1)
-            edge = months_before(self.on, months)
+            edge = months_before(self.on, months) - timedelta(days=th.offset_days)
             out.extend([edge, edge + timedelta(days=1)])
         return sorted(set(out))
 
@@ -187,6 +193,31 @@ class RuleSetAnalysis:
                 b = int(th.bound)
                 out |= {b - 1, b, b + 1}
         return sorted(out)
+
+
+def _dated_name(node: n.Node) -> n.Name | None:
+    """The fact in ``fact`` or ``add_days(fact, <whole number>)``."""
+    if isinstance(node, n.Name):
+        return node
+    if _offset_days(node) and isinstance(node, n.Call) and isinstance(node.args[0], n.Name):
+        return node.args[0]
+    return None
+
+
+def _offset_days(node: n.Node) -> int:
+    """``k`` in ``months_between(add_days(fact, k), ...)`` (or ``add_days(fact, k)`` itself); else 0."""
+    if isinstance(node, n.Call) and node.function in ("months_between", "years_between") and node.args:
+        node = node.args[0]
+    if (
+        isinstance(node, n.Call)
+        and node.function == "add_days"
+        and len(node.args) == 2
+        and isinstance(node.args[1], n.Literal)
+        and isinstance(node.args[1].value, int)
+        and not isinstance(node.args[1].value, bool)
+    ):
+        return node.args[1].value
+    return 0
 
 
 class _NoBound:

@@ -266,16 +266,38 @@ CONDITIONS: dict[str, dict[str, tuple[str, str, str]]] = {
             "You are already in a collective debt settlement.",
         ),
     },
+    # asked as its own question (client.wants_debt_settlement), not read from agreeing to budget help
     "csr.own_will": {
         "true": (
-            "U wilt zelf een collectieve schuldenregeling vragen.",
-            "Vous voulez demander vous-même un règlement collectif de dettes.",
-            "You want to ask for a collective debt settlement yourself.",
+            "U hebt gezegd dat u zelf een collectieve schuldenregeling wilt vragen.",
+            "Vous avez dit que vous voulez demander vous-même un règlement collectif de dettes.",
+            "You said that you want to ask for a collective debt settlement yourself.",
         ),
         "false": (
-            "Alleen uzelf kunt een collectieve schuldenregeling vragen.",
-            "Vous seul(e) pouvez demander un règlement collectif de dettes.",
-            "Only you can ask for a collective debt settlement.",
+            (
+                "U hebt gezegd dat u geen collectieve schuldenregeling wilt vragen. Alleen uzelf kunt die vragen, "
+                "en dat blijft uw keuze."
+            ),
+            (
+                "Vous avez dit que vous ne voulez pas demander de règlement collectif de dettes. Vous seul(e) pouvez "
+                "le demander, et cela reste votre choix."
+            ),
+            (
+                "You said that you do not want to ask for a collective debt settlement. Only you can ask for it, "
+                "and it stays your choice."
+            ),
+        ),
+    },
+    "csr.serious_debt_problem": {
+        "true": (
+            "Uw schulden zijn zo hoog ({total_debt}) dat een gerechtelijke regeling nodig kan zijn.",
+            "Vos dettes sont si élevées ({total_debt}) qu’une procédure judiciaire peut être nécessaire.",
+            "Your debts are so high ({total_debt}) that a court procedure may be needed.",
+        ),
+        "false": (
+            "Uw schulden ({total_debt}) zijn niet zo hoog dat u naar de rechter moet.",
+            "Vos dettes ({total_debt}) ne sont pas si élevées que vous deviez aller chez le juge.",
+            "Your debts ({total_debt}) are not so high that you need to go to court.",
         ),
     },
 }

@@ -44,6 +44,8 @@ ACTIONABLE: dict[str, str] = {
     "client.motivation": "up",
     "client.budgeting_skills": "up",
     "client.wants_to_keep_control": "either",
+    # client.wants_debt_settlement is left out on purpose: filing a petition is the debtor's own act
+    # (art. 1675/4 Ger.W.); the aid never suggests changing that wish to reach a form.
     "incomes[].stable": "yes",
     "debts[].enforcement": "down",
     "expenses[].monthly": "lower",

@@ -19,6 +19,11 @@ FACT_LABELS: dict[str, tuple[str, str, str]] = {
     "client": ("cliënt", "client", "client"),
     "client.requested_by": ("hulpvraag gesteld door", "aide demandée par", "help requested by"),
     "client.consents": ("instemming met budgethulp", "consentement à l’aide budgétaire", "consent to budget help"),
+    "client.wants_debt_settlement": (
+        "wil zelf een collectieve schuldenregeling aanvragen",
+        "veut introduire lui-même un règlement collectif de dettes",
+        "wants to file for collective debt settlement",
+    ),
     "client.shares_information": (
         "volledig inzicht in inkomsten, uitgaven en schulden",
         "transparence sur revenus, dépenses et dettes",

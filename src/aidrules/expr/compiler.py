@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, Overflow
 from typing import Any
 
@@ -518,6 +518,24 @@ def _dates(c: _Compiler, node: n.Call, types: list[t.Type]) -> t.Type:
     return t.INTEGER if ok else _ERR
 
 
+def _date_and_days(c: _Compiler, node: n.Call, types: list[t.Type]) -> t.Type:
+    ok = c.expect(node.args[0], types[0], t.DATE)
+    days = types[1]
+    if not (isinstance(days, t.Number) and days.integer and not days.money):
+        c.problem(node.args[1], "RS204", f"add_days() takes a whole number of days, got {days.describe()}")
+        return _ERR
+    return t.DATE if ok else _ERR
+
+
+def _add_days(day: date, days: int) -> date:
+    # Periods of the Judicial Code start the day after the event (art. 52 Ger.W.):
+    # `months_between(add_days(event, 1), decision_date) >= n` says the n months are over.
+    try:
+        return day + timedelta(days=int(days))
+    except OverflowError as exc:
+        raise ExpressionFailure(f"add_days() leaves the calendar: {day} + {days} days") from exc
+
+
 def _months_between(a: date, b: date) -> int:
     if b < a:
         return -_months_between(b, a)
@@ -548,6 +566,7 @@ _FUNCTIONS: dict[str, tuple[frozenset[int], ResultOf, Callable[..., Any]]] = {
     "months_between": (frozenset({2}), _dates, _months_between),
     "years_between": (frozenset({2}), _dates, lambda a, b: (1 if b >= a else -1) * (abs(_months_between(a, b)) // 12)),
     "days_between": (frozenset({2}), _dates, lambda a, b: (b - a).days),
+    "add_days": (frozenset({2}), _date_and_days, _add_days),
 }
 
 FUNCTION_NAMES = (*sorted(_FUNCTIONS), "date", "sum", "count", "any", "all")

@@ -110,6 +110,13 @@ class Client(_Strict):
     csr_revoked_on: EventDay | None = None
     in_collective_debt_settlement: StrictBool | None = None
     organised_insolvency: StrictBool | None = None
+    wants_debt_settlement: StrictBool | None = Field(
+        default=None,
+        description=(
+            "The client says they want to file for collective debt settlement themselves (art. 1675/4 Ger.W.); "
+            "asked apart from `consents` (agreeing to budget help)."
+        ),
+    )
 
 
 class Income(_Strict):
