@@ -186,6 +186,23 @@ def period_conflicts(
                 yield "gap", before, after
 
 
+def shifted(day: date, days: int) -> date | None:
+    """``day`` plus ``days``, or ``None`` beyond the calendar (0001-01-01 to 9999-12-31): a period
+    may start on the first day there is, and a message about the day before must not crash."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def end_hint(label: str, start: date) -> str:
+    """How to make the version ``label`` end before another that starts on ``start``."""
+    before = shifted(start, -1)
+    if before is None:
+        return f"the other version starts on {start}, the first day there is: let it start later"
+    return f"end {label} on {before} (effective.until)"
+
+
 def period_diagnostics(entries: list[Entry]) -> list[Diagnostic]:
     """Overlapping and missing periods between versions of the same id (both errors, as SA402/SA401)."""
     out: list[Diagnostic] = []
@@ -199,7 +216,7 @@ def period_diagnostics(entries: list[Entry]) -> list[Diagnostic]:
                     "RS503",
                     f"{a.label} and {b.label} are both in force on {b.effective_from}",
                     span,
-                    f"end {a.label} on {b.effective_from - timedelta(days=1)} (effective.until)",
+                    end_hint(a.label, b.effective_from),
                 )
             )
         else:

@@ -202,6 +202,15 @@ class _RuleCompiler:
             for item in exc.errors(include_url=False):
                 self.schema_problem(item)
             return False
+        period = self.model.ruleset.effective
+        if period.until is not None and period.until < period.from_:
+            # Such a rule set is in force on no day at all: every evaluation would be refused (EV001).
+            self.error(
+                "RS106",
+                f"the effective period ends on {period.until}, before it starts on {period.from_}",
+                ("ruleset", "effective", "until"),
+                "`until` is the last day the rule set is in force, on or after `from`",
+            )
         return not any(d.severity == "error" for d in self.diagnostics)
 
     def schema_loc(self, raw: tuple[Any, ...]) -> YPath:
