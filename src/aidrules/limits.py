@@ -19,6 +19,8 @@ for rule files and YAML, ``CF005`` for cases) that names the limit. See ``docs/s
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
@@ -104,6 +106,22 @@ def read_document(path: Path, limits: Limits) -> str:
         UnicodeDecodeError: the file is not UTF-8.
     """
     with path.open(encoding="utf-8", newline="") as handle:
+        return handle.read(limits.max_document_chars + 1)
+
+
+def read_regular_document(path: Path, limits: Limits) -> str:
+    """:func:`read_document` for a file that was *found* (in a searched directory), not named: only
+    a regular file is read. A FIFO called ``x.yaml`` would block ``open()`` until something writes
+    to it, and a device never ends; the file is opened without blocking and checked before reading.
+
+    Raises:
+        OSError: the file cannot be read, or is not a regular file.
+        UnicodeDecodeError: the file is not UTF-8.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, encoding="utf-8", newline="") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
         return handle.read(limits.max_document_chars + 1)
 
 
