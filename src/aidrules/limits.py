@@ -44,6 +44,9 @@ class Limits:
         max_depth: nesting of mappings and lists in one document.
         max_aliases: uses of YAML aliases (``*name``) in one document.
         max_string_chars: characters in one text (a key, a value, a message).
+        max_expanded_chars: characters of all texts (keys and values) in one YAML document,
+            counting every text an alias repeats as often as it is repeated. A document without
+            aliases cannot reach it (it has at most ``max_document_chars``).
         max_number_chars: characters of one number as written in a file (``1250.00`` has 7).
         max_number_exponent: numbers in files and expressions lie between ``10**-e`` and
             ``10**(e+1)`` in size (or are zero); with 15, up to 9,999,999,999,999,999.
@@ -61,6 +64,7 @@ class Limits:
     max_depth: int = 64
     max_aliases: int = 1_000
     max_string_chars: int = 20_000
+    max_expanded_chars: int = 2_000_000
     max_number_chars: int = 40
     max_number_exponent: int = 15
     max_expression_chars: int = 4_000
