@@ -57,6 +57,10 @@ class Limits:
         max_evaluation_steps: the most expensive evaluation a rule set may need, in expression
             steps, on the largest case the limits allow (every list full). Checked when the rule
             set is compiled, so a rule set that passes cannot be slowed down by any case.
+        max_code_nodes: parts (nodes) of all the expressions of a rule set together, each
+            expression counted wherever it is used. The Python generated for the first evaluation
+            (``aidrules.expr.codegen``), and the memory and time to compile it, grow with it: about
+            4 lines and 17 KB of compiler memory a node. The reference rule set has about 650.
     """
 
     max_document_chars: int = 1_000_000
@@ -71,6 +75,7 @@ class Limits:
     max_expression_depth: int = 40
     max_list_items: int = 500
     max_evaluation_steps: int = 2_000_000
+    max_code_nodes: int = 10_000
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -216,6 +221,23 @@ def expression_cost(node: n.Node, limits: Limits, cap: Callable[[str], int] | No
     return cost(node)
 
 
+def expression_size(node: n.Node) -> int:
+    """The nodes of an expression: what the code generated for it grows with.
+
+    Example:
+        >>> from aidrules.expr.parser import parse
+        >>> expression_size(parse("a + b * 2"))
+        5
+    """
+    size = 0
+    stack = [node]
+    while stack:  # without recursion: the depth is bounded, but a loop costs nothing
+        current = stack.pop()
+        size += 1
+        stack.extend(n.children(current))
+    return size
+
+
 def evaluation_cost(ruleset: object, limits: Limits) -> tuple[int, list[tuple[int, str, Span | None]]]:
     """The worst-case steps of one evaluation of a compiled rule set, and the cost per item.
 
@@ -224,6 +246,16 @@ def evaluation_cost(ruleset: object, limits: Limits) -> tuple[int, list[tuple[in
     costs bounds the work of any evaluation. Items are named by their ``id`` where they have one,
     most expensive first, with the position of the item when it has one.
     """
+    return _per_item(ruleset, lambda node: expression_cost(node, limits))
+
+
+def code_size(ruleset: object) -> tuple[int, list[tuple[int, str, Span | None]]]:
+    """The nodes of every expression of a compiled rule set together (see ``max_code_nodes``), and
+    per item, largest first, as :func:`evaluation_cost` gives the steps."""
+    return _per_item(ruleset, expression_size)
+
+
+def _per_item(ruleset: object, measure: Callable[[n.Node], int]) -> tuple[int, list[tuple[int, str, Span | None]]]:
     from dataclasses import is_dataclass
 
     from aidrules.expr.compiler import CompiledExpression
@@ -234,7 +266,7 @@ def evaluation_cost(ruleset: object, limits: Limits) -> tuple[int, list[tuple[in
 
     def visit(obj: object, owner: str, span: Span | None) -> None:
         if isinstance(obj, CompiledExpression):
-            per_item[owner] = per_item.get(owner, 0) + expression_cost(obj.node, limits)
+            per_item[owner] = per_item.get(owner, 0) + measure(obj.node)
             spans.setdefault(owner, span)
             return
         if isinstance(obj, str | int | float | Decimal | bool | type(None)) or id(obj) in seen:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import minimal_text
+from .helpers import minimal_text, with_derived
 
 CASE = {"on": "2025-03-01", "client": {"motivation": 3}}
 
@@ -71,3 +71,87 @@ def test_fifo_is_skipped_wherever_the_directory_comes_from(tmp_path: Path, where
     extra = ["--rules-dir", str(tmp_path)] if where == "--rules-dir" else []
     listed = _aidrules(["list", *extra], env, timeout=60)
     assert listed.returncode == 0 and "minimal@1" in listed.stdout, listed.stderr
+
+
+def _in_one_gib(script: str, stdin: str) -> subprocess.CompletedProcess[str]:
+    """Run ``script`` in a child Python with 1 GiB of address space (``sys`` imported), ``stdin`` as its input."""
+    limited = "import resource, sys\nresource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n" + script
+    return subprocess.run(
+        [sys.executable, "-c", limited], input=stdin, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def _balanced_sum(name: str, count: int) -> str:
+    """``name`` added to itself ``count`` times, as a balanced tree (shallow enough to be accepted)."""
+    if count == 1:
+        return name
+    half = count // 2
+    return f"({_balanced_sum(name, half)} + {_balanced_sum(name, count - half)})"
+
+
+def _chained(values: int) -> str:
+    """Each derived value adds up the one before it about 400 times: an expression under 4,000 characters."""
+    items = [("v0", "money", "total_income")]
+    for i in range(1, values):
+        items.append((f"v{i}", "money", _balanced_sum(f"v{i - 1}", 400 if i < 10 else 360 if i < 100 else 320)))
+    return with_derived(*items)
+
+
+def _summing_the_previous(values: int, window: int) -> str:
+    items = [("v0", "money", "total_income")]
+    for i in range(1, values):
+        items.append((f"v{i}", "money", " + ".join(f"v{j}" for j in range(max(0, i - window), i))))
+    return with_derived(*items)
+
+
+DECIDE = (
+    "from aidrules import RuleSetError\n"
+    "from aidrules.ruleset.compile import compile_text\n"
+    "try:\n"
+    "    rules = compile_text(sys.stdin.read(), 'big.yaml')\n"
+    "except RuleSetError as exc:\n"
+    "    for d in exc.diagnostics:\n"
+    "        print(d.code, d.span.line, d.span.column, d.message)\n"
+    "else:\n"
+    "    rules.evaluate({'on': '2025-03-01', 'client': {'motivation': 3}})\n"
+    "    print('evaluated')\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [_chained(230), _summing_the_previous(1500, 30)],
+    ids=["230-chained-values-0.8MB", "1500-values-summing-the-previous-30"],
+)
+def test_rule_set_whose_generated_code_would_explode_is_refused_at_load(text: str) -> None:
+    """Catches a cost bound that counts evaluation steps only: 230 derived values, each adding up
+    the one before it 400 times, pass `validate --no-static` (2,000 steps at most), and the first
+    evaluation then generated 823,000 lines of Python whose compilation took 13.6 s and 3 GB
+    (1,500 values summing the previous 30: 393,000 lines, 3.9 s, 1.5 GB). The expressions' size
+    is bounded when the rule set is loaded (``max_code_nodes``), with a located RS207. Run in a
+    child process with 1 GiB of address space, so that a regression fails instead of swapping."""
+    done = _in_one_gib(DECIDE, text)
+    assert done.returncode == 0, done.stderr[-2000:]
+    [line] = done.stdout.splitlines()
+    code, row, column, message = line.split(" ", 3)
+    assert code == "RS207" and "parts together, more than the limit 10,000" in message, line
+    assert text.splitlines()[int(row) - 1][int(column) - 1 :].startswith("v"), line  # at a derived value's id
+
+
+def test_code_size_bound_leaves_room_for_real_rule_sets() -> None:
+    """The bound is far above what a policy needs: the reference rule set (and its local overlay)
+    uses a small part of it, and a caller's stricter bound refuses it with RS207."""
+    from dataclasses import replace
+
+    import aidrules
+    from aidrules import RuleSetError
+    from aidrules.limits import DEFAULT_LIMITS, code_size
+    from aidrules.ruleset.shipped import shipped_rules_dir
+
+    for name in ("noord-limburg-budgethulp.yaml", "lokaal/ocmw-voorbeeldgem.yaml"):
+        path = shipped_rules_dir() / name
+        size, ranked = code_size(aidrules.load_ruleset(path))
+        assert 0 < size * 10 < DEFAULT_LIMITS.max_code_nodes and ranked[0][0] <= size
+        with pytest.raises(RuleSetError) as info:
+            aidrules.load_ruleset(path, limits=replace(DEFAULT_LIMITS, max_code_nodes=size - 1))
+        assert [d.code for d in info.value.diagnostics] == ["RS207"]
