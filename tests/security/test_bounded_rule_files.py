@@ -155,3 +155,55 @@ def test_code_size_bound_leaves_room_for_real_rule_sets() -> None:
         with pytest.raises(RuleSetError) as info:
             aidrules.load_ruleset(path, limits=replace(DEFAULT_LIMITS, max_code_nodes=size - 1))
         assert [d.code for d in info.value.diagnostics] == ["RS207"]
+
+
+def _never_holding_conditions(count: int) -> str:
+    """The minimal rule set with ``count`` more conditions, each impossible (a total above and
+    below the same amount) and each required by the principle: a 51 KB file for 200."""
+    block = "".join(
+        f"  c{i}:\n    title: {{nl: C{i}, fr: C{i}, en: C{i}}}\n"
+        f"    when: client.motivation >= {i % 5} and total_income > {i * 10} and total_income < {i * 10}\n"
+        "    source: test\n    explain:\n"
+        "      if_true: {nl: ja, fr: oui, en: yes}\n      if_false: {nl: nee, fr: non, en: no}\n"
+        for i in range(count)
+    )
+    text = minimal_text().replace("conditions:\n", "conditions:\n" + block, 1)
+    required = ", ".join(f"c{i}" for i in range(count))
+    return text.replace("requires: [motivation.minimum]", f"requires: [motivation.minimum, {required}]")
+
+
+def test_static_checks_of_many_impossible_conditions_are_cut_short_with_a_warning(tmp_path: Path) -> None:
+    """Catches static checks without a work budget: 200 conditions that never hold (51 KB) make
+    the search try to satisfy each for thousands of cases, and `aidrules validate` ran for minutes
+    (50 such conditions: 47 s). The search stops at its budget and says so (SA701, a warning
+    naming what was not checked); the command runs with a timeout, so a regression fails."""
+    path = tmp_path / "impossible.yaml"
+    path.write_text(_never_holding_conditions(200), encoding="utf-8")
+    done = _aidrules(["validate", str(path), "--format", "json"], timeout=120)
+    assert done.returncode == 2, done.stderr  # the conditions it did check never hold: errors
+    found = json.loads(done.stdout)
+    [cut] = [d for d in found if d["code"] == "SA701"]
+    assert cut["severity"] == "warning" and cut["line"] > 1 and "were not checked" in cut["message"], cut
+    assert "condition `c" in cut["message"] and cut["hint"]
+    assert {d["code"] for d in found} == {"SA201", "SA701"}
+
+
+def test_what_the_budget_leaves_unchecked_is_never_reported_as_a_finding() -> None:
+    """Catches a budget that ends the search by answering "not found": every condition the
+    budget left unchecked would be reported as one that never holds. The conditions reported
+    and those left unchecked are disjoint and together all of them."""
+    from aidrules.analysis.checks import analyse
+    from aidrules.analysis.search import Explorer
+    from aidrules.ruleset.compile import compile_text
+
+    rules = compile_text(_never_holding_conditions(40), "impossible.yaml")
+    found = analyse(rules, budget=300_000)
+    reported = {d.message.split("`")[1] for d in found if d.code == "SA201"}
+    [cut] = [d for d in found if d.code == "SA701"]
+    unchecked = {part.split("`")[1] for part in cut.message.split("condition ")[1:]}
+    assert reported and unchecked and not reported & unchecked
+    listed = int(cut.message.split(" item(s)")[0].rsplit(" ", 1)[1])
+    assert len(reported) + listed >= 40  # also forms and rules may be among the unchecked items
+    assert "and " in cut.message and "more" in cut.message  # only the first ten are named
+    explorer = Explorer(rules, work_budget=None)
+    assert explorer.work_budget is None and explorer.work > 0  # unbounded when asked
