@@ -7,6 +7,7 @@ Each test names, in its docstring, the naive implementation it would catch. Ever
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 import aidrules
-from aidrules import Diagnostic, RuleSetError
+from aidrules import AidrulesError, Diagnostic, RuleSetError
 from aidrules.cli.main import app
 from aidrules.registry.index import discover
 from aidrules.registry.index import period_diagnostics as registry_periods
@@ -176,3 +177,51 @@ def test_overlay_of_the_right_form_still_decides_with_its_own_values(tmp_path: P
     rules = aidrules.load_ruleset(_overlay(tmp_path, OVERLAY_HEAD + body))
     assert rules.parameters["reasonable_repayment_months"].value_at(date(2025, 3, 1)).value == 1  # type: ignore[union-attr]
     assert rules.provenance["parameters.reasonable_repayment_months"] == "test-overlay@1"
+
+
+def _api_calls(path: Path) -> list[tuple[str, Callable[[], object]]]:
+    from aidrules.analysis import static_diagnostics
+    from aidrules.ruleset.compile import check_ruleset
+
+    text = path.read_text(encoding="utf-8")
+
+    def evaluate() -> object:
+        return aidrules.load_ruleset(path).evaluate({"client": {"motivation": 3}}, on=date(2025, 3, 1))
+
+    return [
+        ("load_ruleset", lambda: aidrules.load_ruleset(path)),
+        ("load", lambda: aidrules.load(str(path))),
+        ("compile_text", lambda: compile_text(text, str(path), find=lambda spec: shipped_rules_dir() / "x.yaml")),
+        ("check_ruleset", lambda: check_ruleset(path)),
+        ("static_diagnostics", lambda: static_diagnostics([path, path.parent / "twin.yaml"])),
+        ("evaluate", evaluate),
+    ]
+
+
+HOSTILE = {
+    "overlay-parameters-as-a-list": OVERLAY_HEAD + PARAMETERS_AS_A_LIST,
+    "overlay-actions-5": OVERLAY_HEAD + "actions: 5\n",
+    "overlay-extends-123": OVERLAY_HEAD.replace("noord-limburg-budgethulp@2025.1", "123"),
+    "overlay-extends-list": OVERLAY_HEAD.replace("noord-limburg-budgethulp@2025.1", "[a@1, b@2]"),
+    "principles-true": re.sub(r"^principles:\n(?:[ ].*\n)*", "principles: true\n", minimal_text(), flags=re.M),
+    "derived-a-date": re.sub(r"^derived:\n(?:[ ].*\n)*", "derived: 2024-01-01\n", minimal_text(), flags=re.M),
+    "until-before-from": minimal_text().replace("{from: 2024-01-01}", "{from: 2024-01-01, until: 2020-01-01}"),
+    "from-year-one": minimal_text().replace("2024-01-01", "0001-01-01"),
+    "document-a-list": "- 1\n- 2\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_python_api_raises_only_library_errors_on_hostile_rule_files(tmp_path: Path, name: str) -> None:
+    """Catches an API that lets TypeError, OverflowError or ValueError escape on a rule file of
+    the wrong form: every public entry point either answers or raises an ``AidrulesError``
+    whose diagnostics are located."""
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(HOSTILE[name], encoding="utf-8")
+    (tmp_path / "twin.yaml").write_text(HOSTILE[name].replace('version: "1"', 'version: "2"'), encoding="utf-8")
+    for call, run in _api_calls(path):
+        try:
+            run()
+        except AidrulesError as exc:
+            assert exc.diagnostics, (call, exc)
+            assert all(d.span is not None or d.path for d in exc.diagnostics), (call, exc.report())
