@@ -6,6 +6,7 @@ Each test names, in its docstring, the naive implementation it would catch. Ever
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import date
@@ -225,3 +226,25 @@ def test_python_api_raises_only_library_errors_on_hostile_rule_files(tmp_path: P
         except AidrulesError as exc:
             assert exc.diagnostics, (call, exc)
             assert all(d.span is not None or d.path for d in exc.diagnostics), (call, exc.report())
+
+
+def test_month_threshold_beyond_the_calendar_does_not_break_the_explanation(tmp_path: Path) -> None:
+    """Catches date arithmetic on a rule-file number without a bound: with
+    `enterprise_cessation_months: 999999999999999` (a valid number) the explanation's search for
+    the dates that would change the outcome computed a date 10^15 months back and raised
+    OverflowError out of `explain` whenever that date was missing. Such a threshold has no date to
+    suggest and is left out."""
+    from aidrules.explain.api import explain
+
+    reference = (shipped_rules_dir() / "noord-limburg-budgethulp.yaml").read_text(encoding="utf-8")
+    reference = reference.replace('version: "2025.1"', 'version: "2025.1-far-threshold"', 1)
+    at = reference.index("value: ", reference.index("  enterprise_cessation_months:"))
+    end = reference.index(",", at)
+    path = tmp_path / "noord-limburg-budgethulp.yaml"
+    path.write_text(reference[:at] + "value: 999999999999999" + reference[end:], encoding="utf-8")
+    rules = aidrules.load_ruleset(path)
+    case: dict[str, object] = {}  # the cessation date is missing: which dates would decide is explained
+    decision = rules.evaluate(case, on=date(2025, 3, 1))
+    shown = json.loads(explain(rules, case, date(2025, 3, 1), fmt="json"))
+    assert shown["recommendation"] == decision.recommendation
+    assert shown["missing"], "the facts still missing are explained, the far threshold only left out"

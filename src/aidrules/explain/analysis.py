@@ -176,7 +176,10 @@ class RuleSetAnalysis:
                 continue
             months = int(th.bound) * (12 if th.unit == "years" else 1)
             edge = months_before(self.on, months)
-            out.extend([edge, edge + timedelta(days=1)])
+            # A threshold from the rule file (a parameter of 10^15 months) may point beyond the
+            # calendar: there is no date to suggest then.
+            if edge is not None and edge < date.max:
+                out.extend([edge, edge + timedelta(days=1)])
         return sorted(set(out))
 
     def int_candidates(self, fact_pattern: str) -> list[int]:
@@ -197,10 +200,13 @@ class _NoBound:
 _NO_BOUND = _NoBound()
 
 
-def months_before(day: date, months: int) -> date:
-    """The date ``months`` months before ``day`` (the last day of a shorter month if needed)."""
+def months_before(day: date, months: int) -> date | None:
+    """The date ``months`` months before ``day`` (the last day of a shorter month if needed), or
+    ``None`` when that lies outside the calendar (years 1 to 9999)."""
     total = day.year * 12 + (day.month - 1) - months
     year, month = divmod(total, 12)
+    if not date.min.year <= year <= date.max.year:
+        return None
     last = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last))
 
