@@ -45,8 +45,8 @@ class Limits:
         max_aliases: uses of YAML aliases (``*name``) in one document.
         max_string_chars: characters in one text (a key, a value, a message).
         max_expanded_chars: characters of all texts (keys and values) in one YAML document,
-            counting every text an alias repeats as often as it is repeated. A document without
-            aliases cannot reach it (it has at most ``max_document_chars``).
+            counting every text an alias repeats as often as it is repeated. The bound is never
+            below ``max_document_chars``, so a document without aliases cannot reach it.
         max_number_chars: characters of one number as written in a file (``1250.00`` has 7).
         max_number_exponent: numbers in files and expressions lie between ``10**-e`` and
             ``10**(e+1)`` in size (or are zero); with 15, up to 9,999,999,999,999,999.

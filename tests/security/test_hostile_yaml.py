@@ -159,6 +159,20 @@ def test_alias_amplified_texts_are_refused_before_expanding(loader: str) -> None
     assert "characters of text (after expanding aliases)" in message
 
 
+def test_expanded_text_bound_never_refuses_a_document_without_aliases() -> None:
+    """Catches a character bound below the document bound: a caller who raises only
+    ``max_document_chars`` must still be able to load every document of that size that has no
+    aliases; repeating its text through an alias is what is refused."""
+    limits = Limits(max_document_chars=5_000, max_expanded_chars=1_000)
+    plain = "a: " + "x" * 1_500 + "\nb: " + "y" * 1_500 + "\n"
+    assert read_case_text(plain, "case.yaml", limits=limits) == {"a": "x" * 1_500, "b": "y" * 1_500}
+    repeated = "a: &t " + "x" * 1_500 + "\nb: [*t, *t, *t]\n"
+    with pytest.raises(FactsError) as exc:
+        read_case_text(repeated, "case.yaml", limits=limits)
+    d = only_diagnostic(exc.value, "RS004")
+    assert "5000 characters of text" in d.message and d.span is not None and (d.span.line, d.span.column) == (2, 13)
+
+
 def test_too_many_aliases_are_refused() -> None:
     """Catches a loader without an alias budget: many small aliases stay under the node limit
     for long while multiplying the work of every later stage."""

@@ -93,11 +93,12 @@ class _Limited:
         # Texts an alias repeats are counted as often as they are repeated: 45 texts of 20,000
         # characters behind one anchor, repeated 1,000 times, are 900 million characters to
         # fingerprint and check, although the file has less than a million.
+        # A document without aliases never reaches the bound, also when a caller raises
+        # max_document_chars alone.
         self.chars += chars
-        if self.chars > self.limits.max_expanded_chars:
-            raise _Refused(
-                f"more than {self.limits.max_expanded_chars} characters of text (after expanding aliases)", mark
-            )
+        bound = max(self.limits.max_expanded_chars, self.limits.max_document_chars)
+        if self.chars > bound:
+            raise _Refused(f"more than {bound} characters of text (after expanding aliases)", mark)
 
 
 class _CoreLoader(_Limited, yaml.SafeLoader):
