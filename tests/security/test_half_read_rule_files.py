@@ -119,6 +119,7 @@ def test_section_holding_a_scalar_is_a_located_diagnostic(section: str, value: s
     [d] = info.value.diagnostics
     line = text.splitlines().index(f"{section}: {value}") + 1
     assert d.code == "RS103" and d.span is not None and d.span.line == line and f"`{section}`" in d.message
+    assert d.hint and f"`{section}:`" in d.hint
 
 
 def test_period_ending_before_it_starts_is_refused_at_load() -> None:

@@ -271,6 +271,21 @@ class _RuleCompiler:
             )
         elif kind in ("string_type",):
             self.error("RS103", f"`{_show(loc)}` must be text", loc, "put the value between quotes")
+        elif kind in ("dict_type", "model_type", "model_attributes_type"):
+            self.error(
+                "RS103",
+                f"`{_show(loc)}`: {item['msg']}",
+                loc,
+                f"write `{_shorten(str(loc[-1]))}:` with its keys indented below it (`key: value`), not a list "
+                "item, a single value or nothing; remove an empty section",
+            )
+        elif kind == "list_type":
+            self.error(
+                "RS103",
+                f"`{_show(loc)}`: {item['msg']}",
+                loc,
+                f"write `{_shorten(str(loc[-1]))}:` as a list: one `- item` a line below it, or `[a, b]`",
+            )
         else:
             self.error("RS103", f"`{_show(loc)}`: {item['msg']}", loc)
 
