@@ -209,6 +209,14 @@ HOSTILE = {
     "derived-a-date": re.sub(r"^derived:\n(?:[ ].*\n)*", "derived: 2024-01-01\n", minimal_text(), flags=re.M),
     "until-before-from": minimal_text().replace("{from: 2024-01-01}", "{from: 2024-01-01, until: 2020-01-01}"),
     "from-year-one": minimal_text().replace("2024-01-01", "0001-01-01"),
+    # The static checks try dates "3 months before" the decision date: before 0001-01-01 here.
+    "from-year-one-with-date-thresholds": minimal_text()
+    .replace("2024-01-01", "0001-01-01")
+    .replace(
+        "when: client.motivation >= minimum_motivation",
+        "when: client.motivation >= minimum_motivation and (client.csr_revoked_on is None"
+        " or months_between(client.csr_revoked_on, decision_date) >= 3)",
+    ),
     "document-a-list": "- 1\n- 2\n",
 }
 
