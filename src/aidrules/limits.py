@@ -19,6 +19,8 @@ for rule files and YAML, ``CF005`` for cases) that names the limit. See ``docs/s
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
@@ -42,6 +44,9 @@ class Limits:
         max_depth: nesting of mappings and lists in one document.
         max_aliases: uses of YAML aliases (``*name``) in one document.
         max_string_chars: characters in one text (a key, a value, a message).
+        max_expanded_chars: characters of all texts (keys and values) in one YAML document,
+            counting every text an alias repeats as often as it is repeated. The bound is never
+            below ``max_document_chars``, so a document without aliases cannot reach it.
         max_number_chars: characters of one number as written in a file (``1250.00`` has 7).
         max_number_exponent: numbers in files and expressions lie between ``10**-e`` and
             ``10**(e+1)`` in size (or are zero); with 15, up to 9,999,999,999,999,999.
@@ -52,6 +57,10 @@ class Limits:
         max_evaluation_steps: the most expensive evaluation a rule set may need, in expression
             steps, on the largest case the limits allow (every list full). Checked when the rule
             set is compiled, so a rule set that passes cannot be slowed down by any case.
+        max_code_nodes: parts (nodes) of all the expressions of a rule set together, each
+            expression counted wherever it is used. The Python generated for the first evaluation
+            (``aidrules.expr.codegen``), and the memory and time to compile it, grow with it: about
+            4 lines and 17 KB of compiler memory a node. The reference rule set has about 650.
     """
 
     max_document_chars: int = 1_000_000
@@ -59,12 +68,14 @@ class Limits:
     max_depth: int = 64
     max_aliases: int = 1_000
     max_string_chars: int = 20_000
+    max_expanded_chars: int = 2_000_000
     max_number_chars: int = 40
     max_number_exponent: int = 15
     max_expression_chars: int = 4_000
     max_expression_depth: int = 40
     max_list_items: int = 500
     max_evaluation_steps: int = 2_000_000
+    max_code_nodes: int = 10_000
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -104,6 +115,22 @@ def read_document(path: Path, limits: Limits) -> str:
         UnicodeDecodeError: the file is not UTF-8.
     """
     with path.open(encoding="utf-8", newline="") as handle:
+        return handle.read(limits.max_document_chars + 1)
+
+
+def read_regular_document(path: Path, limits: Limits) -> str:
+    """:func:`read_document` for a file that was *found* (in a searched directory), not named: only
+    a regular file is read. A FIFO called ``x.yaml`` would block ``open()`` until something writes
+    to it, and a device never ends; the file is opened without blocking and checked before reading.
+
+    Raises:
+        OSError: the file cannot be read, or is not a regular file.
+        UnicodeDecodeError: the file is not UTF-8.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, encoding="utf-8", newline="") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
         return handle.read(limits.max_document_chars + 1)
 
 
@@ -194,6 +221,23 @@ def expression_cost(node: n.Node, limits: Limits, cap: Callable[[str], int] | No
     return cost(node)
 
 
+def expression_size(node: n.Node) -> int:
+    """The nodes of an expression: what the code generated for it grows with.
+
+    Example:
+        >>> from aidrules.expr.parser import parse
+        >>> expression_size(parse("a + b * 2"))
+        5
+    """
+    size = 0
+    stack = [node]
+    while stack:  # without recursion: the depth is bounded, but a loop costs nothing
+        current = stack.pop()
+        size += 1
+        stack.extend(n.children(current))
+    return size
+
+
 def evaluation_cost(ruleset: object, limits: Limits) -> tuple[int, list[tuple[int, str, Span | None]]]:
     """The worst-case steps of one evaluation of a compiled rule set, and the cost per item.
 
@@ -202,6 +246,16 @@ def evaluation_cost(ruleset: object, limits: Limits) -> tuple[int, list[tuple[in
     costs bounds the work of any evaluation. Items are named by their ``id`` where they have one,
     most expensive first, with the position of the item when it has one.
     """
+    return _per_item(ruleset, lambda node: expression_cost(node, limits))
+
+
+def code_size(ruleset: object) -> tuple[int, list[tuple[int, str, Span | None]]]:
+    """The nodes of every expression of a compiled rule set together (see ``max_code_nodes``), and
+    per item, largest first, as :func:`evaluation_cost` gives the steps."""
+    return _per_item(ruleset, expression_size)
+
+
+def _per_item(ruleset: object, measure: Callable[[n.Node], int]) -> tuple[int, list[tuple[int, str, Span | None]]]:
     from dataclasses import is_dataclass
 
     from aidrules.expr.compiler import CompiledExpression
@@ -212,7 +266,7 @@ def evaluation_cost(ruleset: object, limits: Limits) -> tuple[int, list[tuple[in
 
     def visit(obj: object, owner: str, span: Span | None) -> None:
         if isinstance(obj, CompiledExpression):
-            per_item[owner] = per_item.get(owner, 0) + expression_cost(obj.node, limits)
+            per_item[owner] = per_item.get(owner, 0) + measure(obj.node)
             spans.setdefault(owner, span)
             return
         if isinstance(obj, str | int | float | Decimal | bool | type(None)) or id(obj) in seen:

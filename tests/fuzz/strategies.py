@@ -247,6 +247,19 @@ def _mutate_expression(draw: st.DrawFn, text: str) -> str:
     return "".join(chars)
 
 
+#: Top-level keys of a rule file (and of a layer): a section of the wrong form must be refused
+#: where it stands, never skipped by the merge nor crash it.
+TOP_KEYS = ("aidrules", "extends", "ruleset", "disable", *SECTIONS, "recommendation")
+#: What a section written in the wrong form looks like: a scalar, a date, nothing, or a list of
+#: the section's items (``- id:`` instead of ``id:``).
+wrong_sections = st.one_of(
+    junk_scalars,
+    st.lists(junk_scalars, max_size=3),
+    st.just([{"reasonable_repayment_months": {"values": [{"from": date(2024, 1, 1), "value": 1, "source": "x"}]}}]),
+    st.just(["noord-limburg-budgethulp@2025.1", "federale-bedragen@2025.1"]),
+)
+
+
 @st.composite
 def mutated_data(draw: st.DrawFn, name: str) -> Any:
     """The data of rule file ``name`` after one to three hostile edits."""
@@ -256,9 +269,11 @@ def mutated_data(draw: st.DrawFn, name: str) -> Any:
         if not paths:
             break
         path = draw(st.sampled_from(paths))
-        how = draw(st.sampled_from(["delete", "retype", "expression", "rename", "duplicate"]))
+        how = draw(st.sampled_from(["delete", "retype", "expression", "rename", "duplicate", "section"]))
         current = _get(data, path)
-        if how == "delete":
+        if how == "section" and isinstance(data, dict):
+            data[draw(st.sampled_from(TOP_KEYS))] = draw(wrong_sections)
+        elif how == "delete":
             _delete(data, path)
         elif how == "retype":
             _set(data, path, draw(junk_values))

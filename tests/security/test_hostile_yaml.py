@@ -127,6 +127,52 @@ def test_recursive_alias_is_refused() -> None:
     assert "contains it" in d.message and d.span is not None and d.span.line == 2
 
 
+def test_alias_amplified_texts_are_refused_before_expanding(loader: str) -> None:
+    """Catches a composer that counts only the nodes an alias repeats: 45 texts of 20,000
+    characters behind one anchor, repeated 999 times, stay under the node and alias limits but stand
+    for 900 million characters, which the fingerprint serialised (14.8 s, 1.77 GB) before the schema
+    refused the unknown key. The composer counts the characters too and refuses at the alias that
+    crosses ``max_expanded_chars``. Run in a child process with 1 GiB of address space, so that a
+    regression fails instead of swapping."""
+    texts = "strings: &all\n" + "".join(f"  - {'x' * 20_000}\n" for _ in range(45))
+    attack = minimal_text() + texts + "junk:\n" + "  - *all\n" * 999
+    first_alias = attack[: attack.index("*all")].count("\n") + 1
+    # 45 x 20,000 characters once, then twice (first alias), then three times: over 2,000,000.
+    script = (
+        "from aidrules import RuleSetError\n"
+        "from aidrules.ruleset import yamlload\n"
+        "from aidrules.ruleset.compile import compile_text\n"
+        f"yamlload._Loader = getattr(yamlload, {yamlload._Loader.__name__!r})\n"
+        "try:\n"
+        "    compile_text(sys.stdin.read(), 'amplified.yaml')\n"
+        "except RuleSetError as exc:\n"
+        "    d = exc.diagnostics[0]\n"
+        "    print(len(exc.diagnostics), d.code, d.span.line, d.span.column, d.message)\n"
+    )
+    limited = "import resource, sys\nresource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n" + script
+    done = subprocess.run(
+        [sys.executable, "-c", limited], input=attack, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    count, code, line, column, message = done.stdout.split(" ", 4)
+    assert (count, code, int(line), int(column)) == ("1", "RS004", first_alias + 1, 5), done.stdout
+    assert "characters of text (after expanding aliases)" in message
+
+
+def test_expanded_text_bound_never_refuses_a_document_without_aliases() -> None:
+    """Catches a character bound below the document bound: a caller who raises only
+    ``max_document_chars`` must still be able to load every document of that size that has no
+    aliases; repeating its text through an alias is what is refused."""
+    limits = Limits(max_document_chars=5_000, max_expanded_chars=1_000)
+    plain = "a: " + "x" * 1_500 + "\nb: " + "y" * 1_500 + "\n"
+    assert read_case_text(plain, "case.yaml", limits=limits) == {"a": "x" * 1_500, "b": "y" * 1_500}
+    repeated = "a: &t " + "x" * 1_500 + "\nb: [*t, *t, *t]\n"
+    with pytest.raises(FactsError) as exc:
+        read_case_text(repeated, "case.yaml", limits=limits)
+    d = only_diagnostic(exc.value, "RS004")
+    assert "5000 characters of text" in d.message and d.span is not None and (d.span.line, d.span.column) == (2, 13)
+
+
 def test_too_many_aliases_are_refused() -> None:
     """Catches a loader without an alias budget: many small aliases stay under the node limit
     for long while multiplying the work of every later stage."""

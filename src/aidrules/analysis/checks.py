@@ -17,38 +17,81 @@ SA301   error     a gap: cases for which no recommendation rule holds and there 
 SA302   error     an overlap: two rules hold together under ``hit_policy: unique``
 SA501   error     a rule reads a protected fact (no decision may depend on it)
 SA601   error     the engine cannot evaluate some case (e.g. a division by zero)
+SA701   warning   the checks were cut short: their work budget ran out; the items named were not checked
 ======  ========  =====================================================================
 
 "Never" and "always" are found by search (:mod:`aidrules.analysis.search`), not proved: the
 message says how many cases were tried and which values of the facts involved.
+
+The whole search has a work budget (:data:`WORK_BUDGET`, counted in steps, not timed, so the
+findings stay deterministic): a rule set from elsewhere with hundreds of conditions that never
+hold would otherwise keep ``aidrules validate`` busy for minutes. When it runs out, the items not
+yet checked are not reported as findings; one SA701 warning names them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from aidrules.analysis.example import flow
 from aidrules.analysis.oracle import Observation
 from aidrules.analysis.reads import protected_fields, readers
-from aidrules.analysis.search import Explorer, Goal, goal
+from aidrules.analysis.search import Explorer, Goal, SearchExhausted, goal
 from aidrules.analysis.space import ON, DateOffset, Dimension
 from aidrules.errors import Diagnostic, Severity, Span
 from aidrules.ruleset.compiled import CompiledRuleSet
 
 _W = Severity.WARNING
 
+#: The work the checks of one rule set may take (see :class:`aidrules.analysis.search.Explorer`):
+#: under 2 s of CPU. The shipped rule sets need less than 50,000.
+WORK_BUDGET = 1_000_000
 
-def analyse(rs: CompiledRuleSet, *, seed: int = 0) -> list[Diagnostic]:
-    """Every static-check diagnostic of ``rs`` (empty for a base layer, which decides nothing)."""
+
+def analyse(rs: CompiledRuleSet, *, seed: int = 0, budget: int | None = WORK_BUDGET) -> list[Diagnostic]:
+    """Every static-check diagnostic of ``rs`` (empty for a base layer, which decides nothing).
+
+    ``budget`` bounds the search's work (``None``: no bound); what it leaves unchecked is named
+    by one SA701 warning instead of being reported as a finding.
+    """
     if not rs.decides:
         return []
     out = unused(rs)
-    explorer = Explorer(rs, seed=seed)
+    explorer = Explorer(rs, seed=seed, work_budget=budget)
     out += protected(rs, explorer)
     out += reachability(rs, explorer)
     out += gaps_and_overlaps(rs, explorer)
     out += failures(rs, explorer)
+    out += _cut_short(rs, explorer)
     return sorted(out, key=Diagnostic.sort_key)
+
+
+@contextmanager
+def _unless_exhausted(ex: Explorer, what: str, span: Span) -> Iterator[None]:
+    """Check one item; when the work budget runs out meanwhile, note it as not checked."""
+    try:
+        yield
+    except SearchExhausted:
+        ex.unchecked.append((what, span))
+
+
+def _cut_short(rs: CompiledRuleSet, ex: Explorer) -> list[Diagnostic]:
+    if not ex.unchecked:
+        return []
+    names = ", ".join(what for what, _ in ex.unchecked[:10])
+    more = f" and {len(ex.unchecked) - 10} more" if len(ex.unchecked) > 10 else ""
+    return [
+        Diagnostic(
+            "SA701",
+            f"the static checks were cut short after {ex.work:,} steps of work (budget {ex.work_budget:,}): "
+            f"{len(ex.unchecked)} item(s) were not checked: {names}{more}; what was checked is reported",
+            ex.unchecked[0][1],
+            "many conditions that are hard or impossible to satisfy make the search long: simplify them, or "
+            "split the rule set; in Python, aidrules.analysis.analyse(rules, budget=...) searches further",
+            severity=_W,
+        )
+    ]
 
 
 # -- unused -----------------------------------------------------------------------------------
@@ -111,7 +154,9 @@ def protected(rs: CompiledRuleSet, ex: Explorer) -> list[Diagnostic]:
         for path in fact_paths(reader.expr.node):
             if path not in shielded:
                 continue
-            example = _protected_example(ex, reader.ref, path)
+            example = None
+            with _unless_exhausted(ex, f"an example for protected fact `{path}`", reader.span):
+                example = _protected_example(ex, reader.ref, path)
             out.append(
                 Diagnostic(
                     "SA501",
@@ -149,58 +194,65 @@ def _protected_example(ex: Explorer, ref: str, path: str) -> str | None:
 def reachability(rs: CompiledRuleSet, ex: Explorer) -> list[Diagnostic]:
     out = []
     for item in rs.plan:
-        if item.kind != "condition":
-            continue
-        found, closest = ex.find(goal(item.id, [(item.id, True)]))
-        if found is None:
-            out.append(
-                Diagnostic(
-                    "SA201",
-                    f"condition `{item.id}` never holds: {_tried(ex, goal(item.id, [(item.id, True)]))}",
-                    item.span,
-                    f"check `{item.expr.source}` against the possible values of the facts it reads",
-                )
-            )
-            continue
-        found, closest = ex.find(goal(item.id, [(item.id, False)]))
-        if found is None:
-            out.append(
-                Diagnostic(
-                    "SA202",
-                    f"condition `{item.id}` always holds: {_tried(ex, goal(item.id, [(item.id, False)]))}",
-                    item.span,
-                    "a condition that cannot fail adds nothing to a decision; check it",
-                    severity=_W,
-                )
-            )
+        if item.kind == "condition":
+            with _unless_exhausted(ex, f"condition `{item.id}`", item.span):
+                out.extend(_condition(ex, item.id, item.expr.source, item.span))
     for form in rs.forms:
         g = goal(form.id, [(f"forms.{form.id}", True)])
-        found, closest = ex.find(g)
-        if found is None:
-            out.append(
-                Diagnostic(
-                    "SA203",
-                    f"form `{form.id}` is never eligible: its requirements never hold together"
-                    + _closest(ex, g, closest, f"forms.{form.id}"),
-                    form.span,
-                    "look for requirements that contradict each other",
+        with _unless_exhausted(ex, f"form `{form.id}`", form.span):
+            found, closest = ex.find(g)
+            if found is None:
+                out.append(
+                    Diagnostic(
+                        "SA203",
+                        f"form `{form.id}` is never eligible: its requirements never hold together"
+                        + _closest(ex, g, closest, f"forms.{form.id}"),
+                        form.span,
+                        "look for requirements that contradict each other",
+                    )
                 )
-            )
     for i in range(len(rs.rows)):
-        out.extend(_row(rs, ex, i))
+        with _unless_exhausted(ex, f"recommendation rule {i + 1}", rs.rows[i].span):
+            out.extend(_row(rs, ex, i))
     for action in rs.actions:
         g = goal(action.id, [(f"action:{action.id}", True)])
-        found, _ = ex.find(g)
-        if found is None:
-            out.append(
-                Diagnostic(
-                    "SA205",
-                    f"action `{action.id}` is never proposed: its condition never holds: {_tried(ex, g)}",
-                    action.span,
-                    f"check `{action.when.source}` against the possible values of the facts it reads",
+        with _unless_exhausted(ex, f"action `{action.id}`", action.span):
+            found, _ = ex.find(g)
+            if found is None:
+                out.append(
+                    Diagnostic(
+                        "SA205",
+                        f"action `{action.id}` is never proposed: its condition never holds: {_tried(ex, g)}",
+                        action.span,
+                        f"check `{action.when.source}` against the possible values of the facts it reads",
+                    )
                 )
-            )
     return out
+
+
+def _condition(ex: Explorer, cid: str, source: str, span: Span) -> list[Diagnostic]:
+    found, _ = ex.find(goal(cid, [(cid, True)]))
+    if found is None:
+        return [
+            Diagnostic(
+                "SA201",
+                f"condition `{cid}` never holds: {_tried(ex, goal(cid, [(cid, True)]))}",
+                span,
+                f"check `{source}` against the possible values of the facts it reads",
+            )
+        ]
+    found, _ = ex.find(goal(cid, [(cid, False)]))
+    if found is None:
+        return [
+            Diagnostic(
+                "SA202",
+                f"condition `{cid}` always holds: {_tried(ex, goal(cid, [(cid, False)]))}",
+                span,
+                "a condition that cannot fail adds nothing to a decision; check it",
+                severity=_W,
+            )
+        ]
+    return []
 
 
 def _row(rs: CompiledRuleSet, ex: Explorer, i: int) -> list[Diagnostic]:
@@ -247,37 +299,48 @@ def gaps_and_overlaps(rs: CompiledRuleSet, ex: Explorer) -> list[Diagnostic]:
         return out
     if getattr(rs, "otherwise", None) is None:
         g = goal("gap", [(f"row:{i}", False) for i in range(len(rs.rows))])
-        found, _ = ex.find(g)
-        if found is not None:
-            example = ex.simplify(found, lambda o: ex.holds(o, g))
-            out.append(
-                Diagnostic(
-                    "SA301",
-                    "gap: for some cases no recommendation rule holds and there is no `otherwise`, e.g. "
-                    f"{flow(example.case)} (there {_blocked(rs, ex, example)})",
-                    rs.rows[-1].span,
-                    "add `otherwise:` (with `otherwise_because:`) or a rule that covers these cases",
-                )
-            )
+        with _unless_exhausted(ex, "gaps between the recommendation rules", rs.rows[-1].span):
+            out.extend(_gap(rs, ex, g))
     if rs.hit_policy == "unique":
         for i in range(len(rs.rows)):
             for j in range(i + 1, len(rs.rows)):
-                g = goal("overlap", [(f"row:{i}", True), (f"row:{j}", True)])
-                found, _ = ex.find(g)
-                if found is None:
-                    continue
-                example = ex.simplify(found, _holding(ex, g))
-                a, b = rs.rows[i], rs.rows[j]
-                out.append(
-                    Diagnostic(
-                        "SA302",
-                        f"overlap: rules {i + 1} (`{a.recommend}`) and {j + 1} (`{b.recommend}`) both hold "
-                        f"although the hit policy is unique, e.g. {flow(example.case)}",
-                        b.span,
-                        "make the rules exclusive (add the negation of one to the other) or use `hit_policy: first`",
-                    )
-                )
+                with _unless_exhausted(ex, f"overlap of rules {i + 1} and {j + 1}", rs.rows[j].span):
+                    out.extend(_overlap(rs, ex, i, j))
     return out
+
+
+def _gap(rs: CompiledRuleSet, ex: Explorer, g: Goal) -> list[Diagnostic]:
+    found, _ = ex.find(g)
+    if found is None:
+        return []
+    example = ex.simplify(found, lambda o: ex.holds(o, g))
+    return [
+        Diagnostic(
+            "SA301",
+            "gap: for some cases no recommendation rule holds and there is no `otherwise`, e.g. "
+            f"{flow(example.case)} (there {_blocked(rs, ex, example)})",
+            rs.rows[-1].span,
+            "add `otherwise:` (with `otherwise_because:`) or a rule that covers these cases",
+        )
+    ]
+
+
+def _overlap(rs: CompiledRuleSet, ex: Explorer, i: int, j: int) -> list[Diagnostic]:
+    g = goal("overlap", [(f"row:{i}", True), (f"row:{j}", True)])
+    found, _ = ex.find(g)
+    if found is None:
+        return []
+    example = ex.simplify(found, _holding(ex, g))
+    a, b = rs.rows[i], rs.rows[j]
+    return [
+        Diagnostic(
+            "SA302",
+            f"overlap: rules {i + 1} (`{a.recommend}`) and {j + 1} (`{b.recommend}`) both hold "
+            f"although the hit policy is unique, e.g. {flow(example.case)}",
+            b.span,
+            "make the rules exclusive (add the negation of one to the other) or use `hit_policy: first`",
+        )
+    ]
 
 
 def _holding(ex: Explorer, g: Goal) -> Callable[[Observation], bool]:

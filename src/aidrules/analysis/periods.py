@@ -15,7 +15,7 @@ from pathlib import Path
 
 from aidrules.errors import Diagnostic, Span
 from aidrules.limits import DEFAULT_LIMITS, read_document
-from aidrules.registry.index import period_conflicts
+from aidrules.registry.index import end_hint, period_conflicts
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.ruleset.yamlload import load_yaml
 
@@ -49,7 +49,7 @@ def period_diagnostics(rulesets: list[CompiledRuleSet]) -> list[Diagnostic]:
                     + (f" to {until}" if until else "")
                     + "; a decision on those days cannot choose between them",
                     _span(before, ("ruleset", "effective", "until" if until else "from")),
-                    f"end {before.version} on {start - timedelta(days=1)} (effective.until)",
+                    end_hint(before.version, start),
                 )
             )
     return out

@@ -22,9 +22,11 @@ from typing import Any
 from aidrules.analysis.oracle import Observation, Oracle
 from aidrules.analysis.reads import fact_paths
 from aidrules.analysis.space import Assignment, CaseSpace, Dimension
+from aidrules.errors import Span
 from aidrules.expr import nodes as n
 from aidrules.expr.compiler import CompiledExpression, _Compiler
 from aidrules.expr.runtime import Context, Unknown
+from aidrules.limits import code_size
 from aidrules.ruleset.compiled import CompiledRuleSet
 
 Fn = Callable[[Context], Any]
@@ -48,21 +50,63 @@ class Goal:
     label: str
 
 
-class Explorer:
-    """Searches the case space of one rule set. Deterministic for a given seed."""
+#: What one evaluation of a case by the engine counts for in the work of a search, in the unit
+#: of the scorer's steps (one distance of one sub-expression in one case), plus one for every
+#: :data:`NODES_PER_WORK` nodes of the rule set's expressions: an evaluation takes about as
+#: long as that many steps.
+EVALUATION_WORK = 20
+NODES_PER_WORK = 25
 
-    def __init__(self, rs: CompiledRuleSet, *, seed: int = 0, warm_cases: int = 300, budget: int = 2500) -> None:
+
+class SearchExhausted(Exception):
+    """The search's work budget is spent: the goal being searched is settled neither way."""
+
+
+class Explorer:
+    """Searches the case space of one rule set. Deterministic for a given seed.
+
+    ``work_budget`` bounds the whole exploration (engine evaluations, each counted as
+    :data:`EVALUATION_WORK` and more for a larger rule set, plus the scorer's steps); once it is
+    spent, every search raises :class:`SearchExhausted` instead of answering, so that "not found"
+    always means "searched".
+    ``None``: no bound. The work is counted, not timed, so results stay deterministic.
+    """
+
+    def __init__(
+        self,
+        rs: CompiledRuleSet,
+        *,
+        seed: int = 0,
+        warm_cases: int = 300,
+        budget: int = 2500,
+        work_budget: int | None = None,
+    ) -> None:
         self.rs = rs
         self.space = CaseSpace(rs)
         self.oracle = Oracle(rs, self.space)
         self.rng = random.Random(seed)
         self.budget = budget
+        self.work_budget = work_budget
+        self.evaluation_work = EVALUATION_WORK + code_size(rs)[0] // NODES_PER_WORK
+        #: what a check could not settle because the work budget ran out: (what, where)
+        self.unchecked: list[tuple[str, Span]] = []
         self.scorer = _Scorer(rs, self.space)
         self.observe(self.space.simplest())
         for _ in range(warm_cases):
             self.observe(self.space.random(self.rng))
 
+    @property
+    def work(self) -> int:
+        """The work done so far (see the class's docstring)."""
+        return self.oracle.evaluations * self.evaluation_work + self.scorer.work
+
+    def charge(self) -> None:
+        """Raise :class:`SearchExhausted` when the work budget is spent."""
+        if self.work_budget is not None and self.work > self.work_budget:
+            raise SearchExhausted(f"the work budget of {self.work_budget:,} is spent")
+
     def observe(self, a: Assignment) -> Observation:
+        self.charge()
         return self.oracle.observe(a)
 
     @property
@@ -70,13 +114,20 @@ class Explorer:
         return [o for o in self.oracle.cache.values() if o.error is None or o.rows]
 
     def holds(self, obs: Observation, goal: Goal) -> bool:
+        self.scorer.work += 1
         return all(self.scorer.value(obs, lit.ref) is lit.want for lit in goal.lits)
 
     def score(self, obs: Observation, goal: Goal) -> float:
+        self.charge()
         return sum(self.scorer.credit_ref(obs, lit.ref, lit.want) for lit in goal.lits)
 
     def find(self, goal: Goal) -> tuple[Observation | None, Observation | None]:
-        """(a case where the goal holds, or None; the closest case seen)."""
+        """(a case where the goal holds, or None; the closest case seen).
+
+        Raises:
+            SearchExhausted: the work budget ran out before the goal was settled.
+        """
+        self.charge()
         pool = self.observations
         for obs in pool:
             if self.holds(obs, goal):
@@ -157,6 +208,8 @@ class _Scorer:
         self.forms = {f.id: f for f in rs.forms}
         self.actions = {a.id: a for a in rs.actions}
         self.fns: dict[int, Fn | None] = {}
+        #: steps taken (values looked up, sub-expressions scored): the search's work besides evaluating
+        self.work = 0
 
     # -- values ---------------------------------------------------------------------------
     def value(self, obs: Observation, ref: str) -> bool | None:
@@ -213,6 +266,7 @@ class _Scorer:
 
     # -- credit: 1 when the literal holds, less the further away it is -------------------
     def credit_ref(self, obs: Observation, ref: str, want: bool, depth: int = 0) -> float:
+        self.work += 1
         if self.value(obs, ref) is want:
             return 1.0
         if depth > 12:
@@ -227,6 +281,7 @@ class _Scorer:
         return 0.9 * (sum(parts) / len(parts) if want else max(parts))
 
     def credit_node(self, obs: Observation, node: n.Node, want: bool, depth: int) -> float:
+        self.work += 1
         fn = self._fn(node)
         ctx = obs.context()
         if fn is not None:

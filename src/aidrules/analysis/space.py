@@ -69,17 +69,21 @@ class DateOffset:
     plus_days: int = 0
 
     def resolve(self, on: date) -> date:
+        """The date, kept within the calendar: a rule set in force from 0001-01-01 has decision
+        dates from which "3 months before" does not exist; the first day there is stands in."""
         if self.unit == "days":
-            day = on - timedelta(days=self.amount)
+            day = date.min if (on - date.min).days < self.amount else on - timedelta(days=self.amount)
         else:
             months = self.amount * (12 if self.unit == "years" else 1)
             day = _minus_months(on, months)
-        return day + timedelta(days=self.plus_days)
+        return date.max if (date.max - day).days < self.plus_days else day + timedelta(days=self.plus_days)
 
 
 def _minus_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 - months
     year, month = divmod(index, 12)
+    if year < date.min.year:
+        return date.min
     last = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last))
 

@@ -181,8 +181,16 @@ class RuleSetAnalysis:
             if th.unit not in ("months", "years") or not isinstance(th.bound, int | Decimal):
                 continue
             months = int(th.bound) * (12 if th.unit == "years" else 1)
-            edge = months_before(self.on, months) - timedelta(days=th.offset_days)
-            out.extend([edge, edge + timedelta(days=1)])
+            edge = months_before(self.on, months)
+            # A threshold from the rule file (a parameter of 10^15 months) may point beyond the
+            # calendar: there is no date to suggest then.
+            if edge is None:
+                continue
+            try:
+                edge -= timedelta(days=th.offset_days)
+                out.extend([edge, edge + timedelta(days=1)])
+            except OverflowError:
+                continue
         return sorted(set(out))
 
     def int_candidates(self, fact_pattern: str) -> list[int]:
@@ -228,10 +236,13 @@ class _NoBound:
 _NO_BOUND = _NoBound()
 
 
-def months_before(day: date, months: int) -> date:
-    """The date ``months`` months before ``day`` (the last day of a shorter month if needed)."""
+def months_before(day: date, months: int) -> date | None:
+    """The date ``months`` months before ``day`` (the last day of a shorter month if needed), or
+    ``None`` when that lies outside the calendar (years 1 to 9999)."""
     total = day.year * 12 + (day.month - 1) - months
     year, month = divmod(total, 12)
+    if not date.min.year <= year <= date.max.year:
+        return None
     last = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last))
 

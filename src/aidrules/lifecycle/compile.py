@@ -7,8 +7,9 @@ the review interval). They do not see the case facts or the case's derived value
 judges the running dossier, not a new application.
 
 Diagnostic codes: RS601 unknown reference, RS602 a row's outcome and its fields do not fit,
-RS603 the interval is not a whole-number parameter, RS604 the overdue condition is not a review
-condition, RS605 (warning) a stop reason no row uses; RS105 and RS301 as elsewhere.
+RS603 the interval is not a whole-number parameter from 1 to ``MAX_REVIEW_INTERVAL_MONTHS``,
+RS604 the overdue condition is not a review condition,
+RS605 (warning) a stop reason no row uses; RS105 and RS301 as elsewhere.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from aidrules.ruleset.compiled import NamedValue, ParameterSpec, Template
 from aidrules.ruleset.schema import Reviews, RuleSetFile, Texts
 from aidrules.ruleset.yamlload import Path as YPath
 from aidrules.ruleset.yamlload import YamlDocument
+
+#: The longest review interval a rule file may set (ten years): review dates are computed from it.
+MAX_REVIEW_INTERVAL_MONTHS = 120
 
 
 class StageHost(Protocol):
@@ -227,10 +231,21 @@ class _Reviews:
                 "declare the parameter with `type: integer`",
             )
         else:
-            for dated in spec.values:
-                if dated.value <= 0:
-                    message = f"the review interval must be at least 1 month, got {dated.value}"
-                    host.error("RS603", message, ("reviews", "interval"))
+            written = host.model.parameters[r.interval].values if host.model is not None else []
+            for i, entry in enumerate(written):
+                value = entry.value
+                if not isinstance(value, int) or 1 <= value <= MAX_REVIEW_INTERVAL_MONTHS:
+                    continue
+                # Read where the value is written: the date arithmetic of every review and journal
+                # entry (review_due_on, next review) would otherwise fail on a huge interval.
+                message = f"the review interval must be between 1 and {MAX_REVIEW_INTERVAL_MONTHS} months, got {value}"
+                host.error(
+                    "RS603",
+                    message,
+                    ("parameters", r.interval, "values", i, "value"),
+                    f"a running dossier is reviewed at least every few months (at most every "
+                    f"{MAX_REVIEW_INTERVAL_MONTHS // 12} years)",
+                )
         if r.overdue not in r.conditions:
             host.error(
                 "RS604",

@@ -13,6 +13,7 @@ error, a gap between consecutive versions a warning.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from aidrules.errors import Diagnostic, RuleSetNotFoundError, Span
-from aidrules.limits import DEFAULT_LIMITS, read_document
+from aidrules.limits import DEFAULT_LIMITS, read_regular_document
 from aidrules.ruleset.yamlload import load_yaml
 
 ENTRY_POINT_GROUP = "aidrules.rulesets"
@@ -60,6 +61,8 @@ def _header(path: Path) -> Entry | None:
         st = path.stat()
     except OSError:
         return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
     stamp = (st.st_mtime_ns, st.st_size)
     cached = _headers.get(path)
     if cached is not None and cached[0] == stamp:
@@ -71,7 +74,8 @@ def _header(path: Path) -> Entry | None:
 
 def _read_header(path: Path) -> Entry | None:
     try:
-        doc, _ = load_yaml(read_document(path, DEFAULT_LIMITS), str(path))  # refused when too long
+        # refused when too long; a FIFO or a device found in a directory is not read at all
+        doc, _ = load_yaml(read_regular_document(path, DEFAULT_LIMITS), str(path))
     except Exception:
         return None
     data: Any = doc.data
@@ -142,7 +146,8 @@ def _rule_files(directory: Path) -> list[Path]:
     for root, dirs, files in os.walk(directory):
         depth = len(Path(root).relative_to(directory).parts)
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".") and depth < MAX_SEARCH_DEPTH)
-        found.extend(Path(root) / f for f in sorted(files) if f.endswith(".yaml"))
+        # Only regular files (or links to them): opening a FIFO named `x.yaml` waits for ever.
+        found.extend(Path(root) / f for f in sorted(files) if f.endswith(".yaml") and (Path(root) / f).is_file())
         if len(found) >= MAX_SEARCH_FILES:
             break
     return found[:MAX_SEARCH_FILES]
@@ -186,6 +191,23 @@ def period_conflicts(
                 yield "gap", before, after
 
 
+def shifted(day: date, days: int) -> date | None:
+    """``day`` plus ``days``, or ``None`` beyond the calendar (0001-01-01 to 9999-12-31): a period
+    may start on the first day there is, and a message about the day before must not crash."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def end_hint(label: str, start: date) -> str:
+    """How to make the version ``label`` end before another that starts on ``start``."""
+    before = shifted(start, -1)
+    if before is None:
+        return f"the other version starts on {start}, the first day there is: let it start later"
+    return f"end {label} on {before} (effective.until)"
+
+
 def period_diagnostics(entries: list[Entry]) -> list[Diagnostic]:
     """Overlapping and missing periods between versions of the same id (both errors, as SA402/SA401)."""
     out: list[Diagnostic] = []
@@ -199,7 +221,7 @@ def period_diagnostics(entries: list[Entry]) -> list[Diagnostic]:
                     "RS503",
                     f"{a.label} and {b.label} are both in force on {b.effective_from}",
                     span,
-                    f"end {a.label} on {b.effective_from - timedelta(days=1)} (effective.until)",
+                    end_hint(a.label, b.effective_from),
                 )
             )
         else:

@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError, Span
+from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError, Span, did_you_mean
 from aidrules.limits import DEFAULT_LIMITS, Limits, read_document_bytes
 from aidrules.ruleset.yamlload import Path as YPath
 from aidrules.ruleset.yamlload import Pos, YamlDocument, load_yaml
@@ -37,6 +37,9 @@ DISABLABLE = ("derived", "conditions", "actions")
 PARAMETER_OVERRIDES = frozenset({"values", "title", "policy_choice"})
 #: Longest chain of layers accepted (a cycle is reported long before).
 MAX_LAYERS = 8
+#: The top-level keys an overlay may have; anything else would be dropped by the merge, so it is
+#: refused (RS101) instead of being silently ignored.
+LAYER_KEYS = ("aidrules", "extends", "ruleset", "disable", *ITEM_SECTIONS, "recommendation", "reviews")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,9 +135,20 @@ def load_chain(
     diagnostics: list[Diagnostic] = []
     seen = {top.label}
     current = top
-    while isinstance(current.data.get("extends"), str):
+    while "extends" in current.data:
         spec = current.data["extends"]
         span = current.doc.span(("extends",))
+        if not isinstance(spec, str):
+            # A list, a number or an empty `extends:` would otherwise compile the overlay alone.
+            diagnostics.append(
+                Diagnostic(
+                    "RS701",
+                    f"`extends` must name one base as `<id>@<version>`, not {_kind(spec)}",
+                    span,
+                    "write `extends: <id>@<version>`, e.g. noord-limburg-budgethulp@2025.1; a layer extends one base",
+                )
+            )
+            break
         if "@" not in spec:
             diagnostics.append(
                 Diagnostic(
@@ -230,8 +244,10 @@ def merge(chain: list[Layer]) -> Merged:
     data.pop("extends", None)
     positions = _Positions.of(base.doc, base.file)
     provenance: dict[str, str] = {}
-    for section in (*ITEM_SECTIONS,):
-        for item in data.get(section) or {}:
+    for section in ITEM_SECTIONS:
+        items = data.get(section)
+        # A section of the wrong form stays as it is: the schema reports it at its place in the base.
+        for item in items if isinstance(items, dict) else ():
             provenance[f"{section}.{item}"] = base.label
     for section in ("recommendation", "reviews"):
         if section in data:
@@ -239,12 +255,54 @@ def merge(chain: list[Layer]) -> Merged:
     diagnostics: list[Diagnostic] = []
     for layer in chain[1:]:
         _apply(layer, data, positions, provenance, diagnostics)
-    doc = YamlDocument(data, positions.at, chain[-1].file)
+    # A single file that is not a mapping stays what it is, so that the schema says so (RS103).
+    whole = data if len(chain) > 1 or isinstance(base.doc.data, dict) else base.doc.data
+    doc = YamlDocument(whole, positions.at, chain[-1].file)
     return Merged(data, doc, {layer.file: layer.text for layer in chain}, provenance, diagnostics)
 
 
 def _locked(item: Any) -> bool:
     return isinstance(item, dict) and item.get("locked") is True
+
+
+def _kind(value: Any) -> str:
+    """What a YAML value is, in words, for messages about a value of the wrong form."""
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, int | Decimal):
+        return f"the number {value}"
+    return "a text"
+
+
+def _shape(layer: Layer) -> list[Diagnostic]:
+    """Keys and sections of an overlay that the merge could not use: each one is refused where it
+    stands, instead of being dropped (a dropped `parameters:` would silently keep the base's values)."""
+    doc = layer.doc
+    out: list[Diagnostic] = []
+    for key in layer.data:
+        if key not in LAYER_KEYS:
+            hint = did_you_mean(str(key), LAYER_KEYS) or f"allowed in a layer: {', '.join(LAYER_KEYS)}"
+            out.append(Diagnostic("RS101", f"unknown key `{str(key)[:60]}`", doc.span((key,), key=True), hint))
+    for section in ITEM_SECTIONS:
+        if section in layer.data and not isinstance(layer.data[section], dict):
+            out.append(
+                Diagnostic(
+                    "RS103",
+                    f"`{section}` must be a mapping of ids to items, not {_kind(layer.data[section])}",
+                    doc.span((section,)),
+                    f"write each item under `{section}:` as `<id>:` with its keys indented below it "
+                    "(not as a list item `- <id>:`); remove an empty section",
+                )
+            )
+    return out
 
 
 def _apply(
@@ -278,7 +336,8 @@ def _apply(
         if key in overlay:
             data[key] = copy.deepcopy(overlay[key])
             take((key,))
-    disabled = overlay.get("disable") or []
+    diagnostics.extend(_shape(layer))
+    disabled = overlay.get("disable", [])
     if not isinstance(disabled, list):
         diagnostics.append(
             Diagnostic("RS705", "`disable` must be a list such as [conditions.x, actions.y]", doc.span(("disable",)))
@@ -296,8 +355,8 @@ def _apply(
                 )
             )
             continue
-        items = data.get(section) or {}
-        if item not in items:
+        items = data.get(section)
+        if not isinstance(items, dict) or item not in items:
             diagnostics.append(Diagnostic("RS705", f"`{ref}` is not in the base", doc.span(("disable", i))))
             continue
         if _locked(items[item]):
@@ -309,8 +368,10 @@ def _apply(
     for section in ITEM_SECTIONS:
         items = overlay.get(section)
         if not isinstance(items, dict):
-            continue
+            continue  # refused by _shape
         target = data.setdefault(section, {})
+        if not isinstance(target, dict):
+            continue  # the base's section has the wrong form: the schema reports it in the base
         for item_id, item in items.items():
             path: YPath = (section, item_id)
             existing = target.get(item_id)

@@ -23,7 +23,7 @@ from aidrules.errors import Diagnostic, RuleSetError, Span, did_you_mean
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression, Environment, compile_expression
 from aidrules.facts.schema import case_type
-from aidrules.limits import DEFAULT_LIMITS, Limits, evaluation_cost
+from aidrules.limits import DEFAULT_LIMITS, Limits, code_size, evaluation_cost
 from aidrules.registry.layers import (
     Layer,
     Verify,
@@ -124,7 +124,19 @@ def compile_text(
 
 
 def _check_cost(rs: CompiledRuleSet, limits: Limits, diagnostics: list[Diagnostic]) -> None:
-    """Refuse a rule set whose evaluation could take more than ``max_evaluation_steps`` on some case."""
+    """Refuse a rule set whose evaluation could take more than ``max_evaluation_steps`` on some case,
+    or whose generated code would be larger than ``max_code_nodes`` allows."""
+    size, largest = code_size(rs)
+    if size > limits.max_code_nodes:
+        worst, item, span = largest[0]
+        message = (
+            f"the expressions of this rule set have {size:,} parts together, more than the limit "
+            f"{limits.max_code_nodes:,} (the code compiled for its first evaluation grows with them); "
+            f"`{item}` alone has {worst:,}"
+        )
+        hint = "write a repeated part once as a derived value and use its name; split very large rule sets"
+        diagnostics.append(Diagnostic("RS207", message, span or Span(rs.file, 1, 1), hint))
+        return  # the steps are counted over the same expressions: one refusal says enough
     total, ranked = evaluation_cost(rs, limits)
     if total <= limits.max_evaluation_steps:
         return
@@ -202,6 +214,15 @@ class _RuleCompiler:
             for item in exc.errors(include_url=False):
                 self.schema_problem(item)
             return False
+        period = self.model.ruleset.effective
+        if period.until is not None and period.until < period.from_:
+            # Such a rule set is in force on no day at all: every evaluation would be refused (EV001).
+            self.error(
+                "RS106",
+                f"the effective period ends on {period.until}, before it starts on {period.from_}",
+                ("ruleset", "effective", "until"),
+                "`until` is the last day the rule set is in force, on or after `from`",
+            )
         return not any(d.severity == "error" for d in self.diagnostics)
 
     def schema_loc(self, raw: tuple[Any, ...]) -> YPath:
@@ -250,6 +271,21 @@ class _RuleCompiler:
             )
         elif kind in ("string_type",):
             self.error("RS103", f"`{_show(loc)}` must be text", loc, "put the value between quotes")
+        elif kind in ("dict_type", "model_type", "model_attributes_type"):
+            self.error(
+                "RS103",
+                f"`{_show(loc)}`: {item['msg']}",
+                loc,
+                f"write `{_shorten(str(loc[-1]))}:` with its keys indented below it (`key: value`), not a list "
+                "item, a single value or nothing; remove an empty section",
+            )
+        elif kind == "list_type":
+            self.error(
+                "RS103",
+                f"`{_show(loc)}`: {item['msg']}",
+                loc,
+                f"write `{_shorten(str(loc[-1]))}:` as a list: one `- item` a line below it, or `[a, b]`",
+            )
         else:
             self.error("RS103", f"`{_show(loc)}`: {item['msg']}", loc)
 
