@@ -245,12 +245,22 @@ def test_month_threshold_beyond_the_calendar_does_not_break_the_explanation(tmp_
     suggest and is left out."""
     from aidrules.explain.api import explain
 
+    # The waiting time is law, locked in the federal layer: the copy changes it there, and the
+    # regional reference policy (copied beside it) extends that copy.
+    federal = (shipped_rules_dir() / "federaal" / "federale-bedragen.yaml").read_text(encoding="utf-8")
+    federal = federal.replace('version: "2026.1"', 'version: "2026.1-far-threshold"', 1)
+    at = federal.index("value: ", federal.index("  enterprise_cessation_months:"))
+    end = federal.index(",", at)
+    (tmp_path / "federale-bedragen.yaml").write_text(
+        federal[:at] + "value: 999999999999999" + federal[end:], encoding="utf-8"
+    )
     reference = (shipped_rules_dir() / "noord-limburg-budgethulp.yaml").read_text(encoding="utf-8")
     reference = reference.replace('version: "2025.1"', 'version: "2025.1-far-threshold"', 1)
-    at = reference.index("value: ", reference.index("  enterprise_cessation_months:"))
-    end = reference.index(",", at)
+    reference = reference.replace(
+        "extends: federale-bedragen@2026.1", "extends: federale-bedragen@2026.1-far-threshold"
+    )
     path = tmp_path / "noord-limburg-budgethulp.yaml"
-    path.write_text(reference[:at] + "value: 999999999999999" + reference[end:], encoding="utf-8")
+    path.write_text(reference, encoding="utf-8")
     rules = aidrules.load_ruleset(path)
     case: dict[str, object] = {}  # the cessation date is missing: which dates would decide is explained
     decision = rules.evaluate(case, on=date(2025, 3, 1))
