@@ -345,6 +345,15 @@ class JournalRunner:
         self._pool.shutdown()
 
 
+def _approve_once(journal: Journal, draft_id: int, approver: str) -> JournalEntry:
+    """Approve a draft unless it was approved already (JR011, a conflict; the store's unique
+    index would refuse it too, but as a damaged-journal error)."""
+    draft = journal.get(draft_id)
+    if any(e.approves == draft_id for e in journal.entries(dossier_key=draft.dossier_key)):
+        raise JournalError("JR011", f"entry {draft_id} is approved already", "id")
+    return journal.approve(draft_id, approved_by=approver)
+
+
 def entry_out(entry: JournalEntry, *, with_decision: bool = False) -> dict[str, Any]:
     data = {name: value for name, value in asdict(entry).items() if name in EntryOut.model_fields}
     data["decided_on"] = entry.decided_on.isoformat()
@@ -786,7 +795,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     )
     async def approve(entry_id: int, who: Approver) -> Response:
         runner = the_journal()
-        entry = await runner.run(lambda j: j.approve(entry_id, approved_by=who.name))
+        entry = await runner.run(lambda j: _approve_once(j, entry_id, who.name))
         metrics.journal_entry(entry.status)
         return JSONResponse(entry_out(entry), status_code=201)
 
@@ -939,7 +948,7 @@ async def _numbered_lines(
     oversized = False
 
     def one(raw: bytes) -> Iterator[tuple[int, str, Diagnostic | None]]:
-        if oversized:
+        if oversized or len(raw) > max_line:
             message = f"line {number}: longer than {max_line:,} bytes"
             yield number, "", Diagnostic("CF005", message, path=f"line {number}")
             return
