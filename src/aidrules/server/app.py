@@ -696,7 +696,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     )
     async def schema(kind: Literal["facts", "decision", "ruleset"], who: Reader) -> Response:
         body = json.dumps(schemas[kind].model_json_schema(by_alias=True), ensure_ascii=False, indent=2)
-        return Response(body + "\n", media_type="application/schema+json")
+        return Response(body + "\n", media_type="application/json")
 
     # -- operations -------------------------------------------------------------------------------
     @app.get("/health", tags=["operations"], summary="The process is up", response_model=Health)
@@ -759,7 +759,6 @@ def create_app(config: ServiceConfig) -> FastAPI:
                 "content": {
                     "application/json": {
                         "schema": {"$ref": "#/components/schemas/RecordRequest"},
-                        "example": {"dossier": "BB-2025-0142", "facts": EXAMPLE_CASE},
                     }
                 },
             }
@@ -886,7 +885,7 @@ EXAMPLE_CASE: dict[str, Any] = {
 def _case_body() -> dict[str, Any]:
     return {
         "required": True,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}, "example": EXAMPLE_CASE}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}},
     }
 
 
@@ -912,6 +911,13 @@ def _openapi_builder(app: FastAPI, catalogue: Catalogue) -> Callable[[], dict[st
         components = spec.setdefault("components", {}).setdefault("schemas", {})
         for name, schema in top.get("$defs", {}).items():
             components.setdefault(name, schema)
+        # Examples are added here: FastAPI drops the nulls ("never happened") from examples it writes.
+        for path, example_body in (
+            ("/v1/decisions", EXAMPLE_CASE),
+            ("/v1/explanations", EXAMPLE_CASE),
+            ("/v1/journal/decisions", {"dossier": "BB-2025-0142", "facts": EXAMPLE_CASE}),
+        ):
+            spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]["example"] = example_body
         example = _example_decision(catalogue)
         if example is not None:
             ok = spec["paths"]["/v1/decisions"]["post"]["responses"]["200"]["content"]["application/json"]
@@ -929,7 +935,8 @@ def _openapi_builder(app: FastAPI, catalogue: Catalogue) -> Callable[[], dict[st
 def _example_decision(catalogue: Catalogue) -> dict[str, Any] | None:
     try:
         rules = catalogue.select(None, date.fromisoformat(EXAMPLE_CASE["on"]))
-        data: dict[str, Any] = json.loads(rules.evaluate(EXAMPLE_CASE).to_json())
+        facts = parse_facts(_json_object(json.dumps(EXAMPLE_CASE), "body", DEFAULT_LIMITS))  # as a request
+        data: dict[str, Any] = json.loads(rules.evaluate(facts).to_json())
         return data
     except AidrulesError:  # a service serving other rule sets: no example decision
         return None
