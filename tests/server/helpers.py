@@ -76,7 +76,7 @@ class Live:
 
 
 def serve_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "aidrules.cli.main", "serve", *args]
+    return [sys.executable, "-c", "from aidrules.cli.main import main; main()", "serve", *args]
 
 
 @contextmanager
