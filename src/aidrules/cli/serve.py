@@ -7,6 +7,7 @@ runs, so the rest of the command line stays light and works without it.
 from __future__ import annotations
 
 import ipaddress
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,11 @@ app.add_typer(token_app, name="token")
 
 TokensOpt = Annotated[Path, typer.Option("--tokens", help="The token file (only hashes are stored in it).")]
 DEFAULT_TOKENS = Path("aidrules-tokens.json")
+
+
+def openapi_text(spec: dict[str, object]) -> str:
+    """The OpenAPI document as committed in clients/typescript/openapi.json."""
+    return json.dumps(spec, ensure_ascii=False, indent=2) + "\n"
 
 
 def is_loopback(host: str) -> bool:
@@ -71,6 +77,9 @@ def serve(
         Path | None, typer.Option("--tokens", help="Token file (aidrules token create); needed off loopback.")
     ] = None,
     log_format: Annotated[str, typer.Option("--log-format", help="text or json (JSON lines).")] = "text",
+    openapi: Annotated[
+        bool, typer.Option("--openapi", help="Print the OpenAPI document (as GET /openapi.json) and exit.")
+    ] = False,
 ) -> None:
     """Run the decision service (HTTP API under /v1; see docs/service.md)."""
     if log_format not in ("text", "json"):
@@ -100,6 +109,9 @@ def serve(
         )
     except AidrulesError as exc:
         fail(exc)
+    if openapi:
+        typer.echo(openapi_text(application.openapi()), nl=False)
+        return
     served = ", ".join(e.label for e in catalogue.entries)
     fields = {"host": host, "port": port, "rulesets": served, "journal": journal or "none"}
     if store is None:
