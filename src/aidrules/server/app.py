@@ -780,6 +780,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         day = day or facts.on or date.today()
         ruleset = catalogue.select(rules, day)
         decision = ruleset.evaluate(facts, day, lang=lang)
+        metrics.decision(decision.recommendation)
         entry = await runner.run(lambda j: j.record_decision(decision, ruleset, dossier=dossier, prepared_by=who.name))
         metrics.journal_entry(entry.status)
         return JSONResponse(entry_out(entry), status_code=201)
