@@ -139,9 +139,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_service(log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_service(log: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     command = [sys.executable, "-c", "from aidrules.cli.main import main; main()", "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
     with log.open("wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -161,6 +162,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--workers", type=int, default=1, help="The service's worker processes.")
     parser.add_argument("--url", help="A running service (default: start one).")
     parser.add_argument("--json", type=Path, help="Write the figures here.")
     args = parser.parse_args()
@@ -173,7 +175,9 @@ def main() -> None:
     if args.url:
         url = args.url
     else:
-        process, url = start_service(Path(os.environ.get("TMPDIR", "/tmp")) / f"aidrules-bench-{os.getpid()}.log")
+        log = Path(os.environ.get("TMPDIR", "/tmp")) / f"aidrules-bench-{os.getpid()}.log"
+        process, url = start_service(log, args.workers)
+        time.sleep(2 if args.workers > 1 else 0)  # every worker has loaded its rule sets
     try:
         warm = asyncio.run(load_test(url, bodies[:300], expected[:300], args.clients))  # warm-up, not reported
         result = asyncio.run(load_test(url, bodies, expected, args.clients))
@@ -183,6 +187,7 @@ def main() -> None:
             process.wait(timeout=30)
     figures = {
         "clients": args.clients,
+        "workers": args.workers if not args.url else None,
         "cases": args.cases,
         "seed": args.seed,
         "service": result,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -181,3 +182,29 @@ def test_serve_command_is_the_module_entry_point() -> None:
     """The live tests start the `aidrules` script's main with `serve`."""
     result = subprocess.run([*serve_command("--help")], capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0 and "--journal" in result.stdout and "--tokens" in result.stdout
+
+
+def test_several_worker_processes_share_one_journal_chain(tmp_path: Path, key_file: Path) -> None:
+    """`--workers 2`: both processes answer, record into one journal, and the chain holds."""
+    journal = tmp_path / "journal.db"
+    body = json.loads(case_json(EXAMPLES[0]))
+    args = ("--workers", "2", "--journal", str(journal), "--key-file", str(key_file))
+    answers: list[int] = []
+    with live_service(tmp_path, *args) as live, live.client() as http:
+        assert http.post("/v1/decisions", json=body).text == aidrules.load().evaluate(body).to_json()
+
+        def record(n: int) -> None:
+            with live.client() as own:
+                for i in range(5):
+                    response = own.post("/v1/journal/decisions", json={"dossier": f"WK-{n}-{i}", "facts": body})
+                    answers.append(response.status_code)
+
+        threads = [threading.Thread(target=record, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert answers == [201] * 20
+        assert http.get("/v1/journal/verify").json() == {"ok": True, "entries": 20, "problems": []}
+    started = re.findall(r"Started server process \[(\d+)\]", live.log.read_text(encoding="utf-8"))
+    assert len(set(started)) == 2

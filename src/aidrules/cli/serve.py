@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -18,6 +19,7 @@ from aidrules.errors import AidrulesError, Diagnostic
 from aidrules.server import StartError
 from aidrules.server.logs import configure
 from aidrules.server.tokens import ROLES, TokenStore, create_token
+from aidrules.server.worker import WORKER_OPTIONS
 
 token_app = typer.Typer(no_args_is_help=True, help="Bearer tokens for the decision service (aidrules serve).")
 app.add_typer(token_app, name="token")
@@ -77,6 +79,9 @@ def serve(
         Path | None, typer.Option("--tokens", help="Token file (aidrules token create); needed off loopback.")
     ] = None,
     log_format: Annotated[str, typer.Option("--log-format", help="text or json (JSON lines).")] = "text",
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64, help="Processes answering requests (one per core at most).")
+    ] = 1,
     openapi: Annotated[
         bool, typer.Option("--openapi", help="Print the OpenAPI document (as GET /openapi.json) and exit.")
     ] = False,
@@ -121,4 +126,24 @@ def serve(
         )
     else:
         logger.info("tokens required", extra={"fields": {**fields, "tokens": len(store)}})
-    uvicorn.run(application, host=host, port=port, log_config=None, access_log=False, server_header=False)
+    common: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_config": None,
+        "access_log": False,
+        "server_header": False,
+    }
+    if workers == 1:
+        uvicorn.run(application, **common)
+        return
+    # Each worker process builds the same application from the same options (checked above).
+    options = {
+        "rules": rules,
+        "public_key": str(public_key) if public_key else None,
+        "journal": journal,
+        "key_file": str(key_file) if key_file else None,
+        "tokens": str(tokens) if tokens else None,
+        "log_format": log_format,
+    }
+    os.environ[WORKER_OPTIONS] = json.dumps(options)
+    uvicorn.run("aidrules.server.worker:application", factory=True, workers=workers, **common)
