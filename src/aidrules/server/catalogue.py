@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from aidrules.engine.compiled import prepared
 from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError
 from aidrules.registry.index import Entry, discover, select
 from aidrules.ruleset.compiled import CompiledRuleSet
@@ -99,6 +100,7 @@ def build_catalogue(specs: list[str] | None = None, *, public_key: str | Path | 
         if not rules.decides:
             message = f"{rules.id}@{rules.version} is a base layer and cannot decide a case alone"
             raise RuleSetError(message, [Diagnostic("SV004", message, path=str(path))])
+        prepared(rules)  # the generated code too, so that no request waits for it
         compiled[path] = rules
     entries = tuple(_entry(rules, path) for path, rules in compiled.items())
     ids = {e.id for e in entries}
