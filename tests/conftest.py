@@ -6,11 +6,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 import aidrules
 from aidrules.engine.decision import Decision
 from aidrules.ruleset.compiled import CompiledRuleSet
+from journal_locations import POSTGRES_URL
 
 #: durable_rules 2.0.28 neither builds nor imports on Python 3.13+, so the durable extra is not
 #: installed there (pyproject.toml); tests marked ``durable`` are skipped on those interpreters only.
@@ -56,3 +58,18 @@ def decide() -> Callable[..., Decision]:
 @pytest.fixture(scope="session")
 def minimal_text() -> str:
     return (DATA / "minimal.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The test server's URL; the test fails (never skips) when it cannot be reached."""
+    try:
+        with psycopg.connect(POSTGRES_URL, connect_timeout=5) as db:
+            db.execute("SELECT 1")
+    except psycopg.Error as exc:
+        pytest.fail(
+            f"the PostgreSQL test server is not reachable ({exc.__class__.__name__}: {str(exc).strip()}); "
+            "run `bash scripts/ensure-postgres.sh` (or set AIDRULES_TEST_POSTGRES_URL)",
+            pytrace=False,
+        )
+    return POSTGRES_URL

@@ -87,8 +87,16 @@ class Summary:
 class _Decider:
     """The rule sets a worker has loaded, by the version in force on each date."""
 
-    def __init__(self, options: Options, *, own_process: bool = False) -> None:
+    def __init__(
+        self,
+        options: Options,
+        *,
+        own_process: bool = False,
+        resolver: Callable[[date], Any] | None = None,
+    ) -> None:
         self.options = options
+        #: the rule set for a date, when the caller has its own (the decision service's loaded sets)
+        self.resolver = resolver
         self.by_day: dict[date, Any] = {}
         self.loaded: list[Any] = []
         #: in a worker process of its own, loaded rule sets are kept out of the garbage collector
@@ -105,6 +113,8 @@ class _Decider:
         whose effective period covers ``day`` is used again: the registry refuses periods that
         overlap, so it is the one that would be found.
         """
+        if self.resolver is not None:
+            return self.resolver(day)
         found = self.by_day.get(day)
         if found is None:
             for rs in self.loaded:
@@ -149,6 +159,16 @@ class _Decider:
             payload = {"line": line, "errors": [{"code": "INTERNAL", "message": message}]}
             return LineResult(line, json.dumps(payload, ensure_ascii=False), False, internal=True, message=message)
         return LineResult(line, f'{{"line": {line}, "decision": {decision.model_dump_json()}}}', True)
+
+
+def line_decider(
+    options: Options, *, resolver: Callable[[date], Any] | None = None
+) -> Callable[[int, str], LineResult]:
+    """Decide one numbered JSON line at a time, in this process (for input that arrives piecewise).
+
+    ``resolver`` gives the rule set for a date (default: the registry, by ``options.rules``).
+    """
+    return _Decider(options, resolver=resolver).decide
 
 
 def _say(exc: AidrulesError, name: str) -> str:
@@ -211,15 +231,17 @@ def decide_lines(
     *,
     workers: int = 1,
     chunk: int = CHUNK,
+    resolver: Callable[[date], Any] | None = None,
 ) -> Iterator[LineResult]:
     """Decide numbered JSON lines, yielding one :class:`LineResult` per non-blank line, in order.
 
     ``workers`` > 1 uses that many processes (started with ``spawn``: call this under
     ``if __name__ == "__main__":`` in a script); memory stays bounded (a few chunks per worker).
+    ``resolver`` (with ``workers=1`` only) gives the rule set for a date instead of the registry.
     """
     options = options or Options()
     if workers <= 1:
-        decider = _Decider(options)
+        decider = _Decider(options, resolver=resolver)
         for part in _chunks(lines, chunk):
             for number, text in part:
                 yield decider.decide(number, text)

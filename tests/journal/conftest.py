@@ -6,14 +6,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
-from journal_locations import BACKENDS, POSTGRES_URL, Locations
 
 import aidrules
 from aidrules.engine.decision import Decision
 from aidrules.journal import DossierKeyer, Journal
 from aidrules.ruleset.compiled import CompiledRuleSet
+from journal_locations import BACKENDS, Locations
 
 SECRET = b"test-secret-key-of-the-ocmw-0123456789abcdef"
 
@@ -55,21 +54,6 @@ def guidance(rules: CompiledRuleSet) -> Decision:
 @pytest.fixture
 def keyer() -> DossierKeyer:
     return DossierKeyer(SECRET)
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> str:
-    """The test server's URL; the test fails (never skips) when it cannot be reached."""
-    try:
-        with psycopg.connect(POSTGRES_URL, connect_timeout=5) as db:
-            db.execute("SELECT 1")
-    except psycopg.Error as exc:
-        pytest.fail(
-            f"the PostgreSQL test server is not reachable ({exc.__class__.__name__}: {str(exc).strip()}); "
-            "run `bash scripts/ensure-postgres.sh` (or set AIDRULES_TEST_POSTGRES_URL)",
-            pytrace=False,
-        )
-    return POSTGRES_URL
 
 
 @pytest.fixture(params=BACKENDS)

@@ -260,6 +260,7 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="facts, decision or r
 import aidrules.cli.batch  # noqa: E402
 import aidrules.cli.lifecycle  # noqa: E402
 import aidrules.cli.registry  # noqa: E402
+import aidrules.cli.serve  # noqa: E402
 import aidrules.cli.toolkit  # noqa: E402, F401
 
 # --- end of command modules ---

@@ -240,8 +240,20 @@ def period_diagnostics(entries: list[Entry]) -> list[Diagnostic]:
 
 def find(spec: str, on: date | None = None, extra: Iterable[Path | str] = ()) -> Path:
     """The file of ``ID@VERSION``, or of ``ID`` in force on ``on`` (the newest when ``on`` is None)."""
+    return select(discover(extra), spec, on).path
+
+
+def select(entries: Iterable[Entry], spec: str, on: date | None = None) -> Entry:
+    """The entry of ``ID@VERSION``, or of ``ID`` in force on ``on``, among ``entries``.
+
+    The same choice as :func:`find`, on a list read once (the decision service keeps one).
+
+    Raises:
+        RuleSetNotFoundError: none matches (RS501), none is in force on ``on`` (RS502), or several
+            are (RS503).
+    """
     rid, _, version = spec.partition("@")
-    entries = discover(extra)
+    entries = list(entries)
     candidates = [e for e in entries if e.id == rid]
     if version:
         candidates = [e for e in candidates if e.version == version]
@@ -262,4 +274,4 @@ def find(spec: str, on: date | None = None, extra: Iterable[Path | str] = ()) ->
         known = sorted({e.label for e in entries})
         message = f"no rule set `{spec}`; available: {', '.join(known) or 'none'}"
         raise RuleSetNotFoundError(message, [Diagnostic("RS501", message, path=spec)])
-    return max(candidates, key=lambda e: e.effective_from).path
+    return max(candidates, key=lambda e: e.effective_from)
