@@ -45,6 +45,61 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "{title} : pas encore déterminable ({facts}).",
         "{title}: cannot be determined yet ({facts}).",
     ),
+    # questions (aidrules questions, interview, intake page)
+    "proposal_line": ("Voorstel: {title}", "Proposition : {title}", "Proposal: {title}"),
+    "next_questions": (
+        "Volgende vragen (de meest beslissende eerst):",
+        "Questions suivantes (les plus décisives d’abord) :",
+        "Next questions (most decisive first):",
+    ),
+    "no_questions": (
+        "Geen open vragen meer: geen enkel ontbrekend gegeven kan dit voorstel nog veranderen.",
+        "Plus de questions ouvertes : aucune donnée manquante ne peut encore changer cette proposition.",
+        "No open questions: no missing fact can still change this proposal.",
+    ),
+    "no_questions_undetermined": (
+        "Er is nog geen voorstel, en geen vraag met vaste antwoorden kan het nu bepalen: "
+        "vul de ontbrekende bedragen aan.",
+        "Pas encore de proposition, et aucune question à réponses fixes ne peut la déterminer : "
+        "complétez les montants manquants.",
+        "No proposal yet, and no question with fixed answers can settle it now: fill in the missing amounts.",
+    ),
+    "asked_of.client": ("te vragen aan de cliënt", "à demander à la personne", "ask the client"),
+    "asked_of.worker": (
+        "beoordeling door de maatschappelijk werker",
+        "appréciation du travailleur social",
+        "the social worker’s assessment",
+    ),
+    "list_items": (
+        "of geef de gegevens één voor één in",
+        "ou saisissez les éléments un par un",
+        "or enter the items one by one",
+    ),
+    "date_until": ("tot en met {day}", "jusqu’au {day} inclus", "up to and including {day}"),
+    "date_from": ("vanaf {day}", "à partir du {day}", "from {day} on"),
+    "hint.yes_no": ("ja of nee", "oui ou non", "yes or no"),
+    "hint.amount": ("bedrag in euro, bv. 1180,50", "montant en euros, p. ex. 1180,50", "amount in euros, e.g. 1180.50"),
+    "hint.range": ("{low} tot {high}", "de {low} à {high}", "{low} to {high}"),
+    "hint.number": ("een geheel getal", "un nombre entier", "a whole number"),
+    "hint.date": ("datum, bv. 15/03/2024", "date, p. ex. 15/03/2024", "date, e.g. 2024-03-15"),
+    "hint.date_never": (
+        "datum, bv. 15/03/2024, of ‘nooit’",
+        "date, p. ex. 15/03/2024, ou « jamais »",
+        "date, e.g. 2024-03-15, or ‘never’",
+    ),
+    "hint.list": (
+        "‘geen’, of ‘ja’ om ze één voor één in te geven",
+        "« aucun », ou « oui » pour les saisir un par un",
+        "‘none’, or ‘yes’ to enter them one by one",
+    ),
+    "hint.text": ("vrije tekst", "texte libre", "free text"),
+    "answer_invalid": (
+        "‘{answer}’ past hier niet; mogelijk: {hint}. Leeg of ‘?’ als u het niet weet.",
+        "« {answer} » ne convient pas ici ; possible : {hint}. Vide ou « ? » si vous ne savez pas.",
+        "‘{answer}’ does not fit here; possible: {hint}. Empty or ‘?’ if you do not know.",
+    ),
+    "another_item": ("Nog één?", "Encore un ?", "Another one?"),
+    "interview_written": ("Dossier geschreven naar {path}.", "Dossier écrit dans {path}.", "Case written to {path}."),
     # text rendering
     "decision": ("Beslissing", "Décision", "Decision"),
     "recommendation": ("Voorstel", "Proposition", "Recommendation"),

@@ -1,0 +1,121 @@
+"""``aidrules questions`` and ``aidrules interview``: the next question, and asking it (contract §4).
+
+``questions`` prints the facts whose answer can still change the outcome, most decisive first
+(:mod:`aidrules.explain.questions`); ``interview`` asks them one by one on the terminal, shows the
+proposal after every answer and writes the completed case file
+(:mod:`aidrules.explain.interview`).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+
+from aidrules.cli.main import Lang, LangOpt, OnOpt, RulesOpt, app, fail, parse_on, read_input
+from aidrules.errors import AidrulesError, Diagnostic, FactsError
+
+CaseArg = Annotated[str, typer.Argument(help="Case file (YAML or JSON), or - for standard input.")]
+
+
+class QuestionsFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def questions(
+    case: CaseArg,
+    rules: RulesOpt = None,
+    on: OnOpt = None,
+    format: Annotated[QuestionsFormat, typer.Option("--format", help="Output format.")] = QuestionsFormat.text,
+    lang: LangOpt = Lang.nl,
+) -> None:
+    """The questions whose answer can still change the proposal, most decisive first."""
+    from aidrules.explain.questions import questions_for, questions_json, questions_text
+    from aidrules.facts.parse import parse_facts, read_case_text
+    from aidrules.ruleset.shipped import load
+
+    try:
+        day = parse_on(on)
+        facts = parse_facts(read_case_text(read_input(case), "<stdin>" if case == "-" else case))
+        day = day or facts.on or date.today()
+        rs = load(rules, day)
+        decision = rs.evaluate(facts, day, lang=lang.value)
+        found = questions_for(decision, rs, facts)
+    except AidrulesError as exc:
+        fail(exc)
+    if format is QuestionsFormat.json:
+        typer.echo(questions_json(found), nl=False)
+    else:
+        typer.echo(questions_text(found, decision, rs), nl=False)
+
+
+@app.command()
+def interview(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the completed case file (YAML).")],
+    case: Annotated[str | None, typer.Argument(help="A case file to start from (default: an empty case).")] = None,
+    rules: RulesOpt = None,
+    on: OnOpt = None,
+    lang: LangOpt = Lang.nl,
+) -> None:
+    """Ask the next question until the proposal is settled, then write the completed case file.
+
+    Answers are checked (``ja``/``nee``, a choice by number or name, ``1.180,50``, ``15/03/2024``,
+    ``nooit``, ``geen``); an empty answer or ``?`` leaves the fact unknown.
+    """
+    from aidrules.explain.interview import run_interview
+    from aidrules.facts.parse import parse_facts, read_case_text
+    from aidrules.ruleset.shipped import load
+
+    try:
+        day = parse_on(on)
+        data: dict[str, Any] = {}
+        if case is not None:
+            data = read_case_text(read_input(case), "<stdin>" if case == "-" else case)
+        facts = parse_facts(data)
+        day = day or facts.on or date.today()
+        rs = load(rules, day)
+        data = {k: v for k, v in data.items() if k != "on"}
+        result = run_interview(rs, data, day, lang.value, _ask, lambda line: typer.echo(line))
+    except AidrulesError as exc:
+        fail(exc)
+    try:
+        out.write_text(case_yaml({"on": day, **result}), encoding="utf-8")
+    except OSError as exc:
+        message = f"cannot write {out}: {exc.strerror}"
+        fail(FactsError(message, [Diagnostic("CF004", message, path=str(out))]))
+    from aidrules.explain.i18n import ui
+
+    typer.echo(ui("interview_written", lang.value, path=str(out)))
+
+
+def _ask(prompt: str) -> str | None:
+    typer.echo(prompt, nl=False)
+    line = sys.stdin.readline()
+    if not line:
+        typer.echo("")
+        return None
+    return line.rstrip("\n")
+
+
+class _CaseDumper(yaml.SafeDumper):
+    """Writes amounts as exact decimals (``1180.50``) and dates as ISO dates."""
+
+
+def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
+
+
+_CaseDumper.add_representer(Decimal, _decimal)
+
+
+def case_yaml(data: dict[str, Any]) -> str:
+    """A case as a YAML case file (amounts exact, unknown facts left out)."""
+    return yaml.dump(data, Dumper=_CaseDumper, allow_unicode=True, sort_keys=False)
