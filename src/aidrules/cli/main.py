@@ -190,6 +190,15 @@ def explain(
         Path | None,
         typer.Option("--templates", help="Directory with your own letter templates (client_letter.<lang>.md.j2)."),
     ] = None,
+    client_name: Annotated[
+        str | None, typer.Option("--client-name", help="Letter: the client's name (used for this letter only).")
+    ] = None,
+    dossier: Annotated[str | None, typer.Option("--dossier", help="Letter: the dossier reference.")] = None,
+    ocmw_name: Annotated[str | None, typer.Option("--ocmw-name", help="Letter: the OCMW's name.")] = None,
+    ocmw_address: Annotated[str | None, typer.Option("--ocmw-address", help="Letter: the OCMW's address.")] = None,
+    worker_contact: Annotated[
+        str | None, typer.Option("--worker-contact", help="Letter: the social worker's name and contact.")
+    ] = None,
 ) -> None:
     """Explain a decision: why and why not, what would change it, for a worker, the committee or the client."""
     from aidrules.explain.api import explanation, render_explanation
@@ -204,7 +213,20 @@ def explain(
             public_key,
             then=lambda rs, facts, day: explanation(rs, facts, day, lang=lang.value),
         )
-        out = render_explanation(expl, audience.value, format.value, templates=templates)  # type: ignore[arg-type]
+        recipient = {
+            "client_name": client_name,
+            "dossier_reference": dossier,
+            "ocmw_name": ocmw_name,
+            "ocmw_address": ocmw_address,
+            "worker_contact": worker_contact,
+        }
+        out = render_explanation(
+            expl,  # type: ignore[arg-type]
+            audience.value,
+            format.value,
+            templates=templates,
+            recipient=recipient,
+        )
     except AidrulesError as exc:
         _fail(exc)
     typer.echo(out, nl=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 _TEXTS: dict[str, tuple[str, str, str]] = {
     # key: (nl, fr, en)
     "yes": ("ja", "oui", "yes"),
@@ -102,8 +104,9 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     "interview_written": ("Dossier geschreven naar {path}.", "Dossier écrit dans {path}.", "Case written to {path}."),
     # text rendering
     "decision": ("Beslissing", "Décision", "Decision"),
+    "proposal_heading": ("Voorstel", "Proposition", "Proposal"),
     "recommendation": ("Voorstel", "Proposition", "Recommendation"),
-    "principles": ("Principes", "Principes", "Principles"),
+    "principles": ("Uitgangspunten", "Principes", "Principles"),
     "forms": ("Vormen van budgethulp", "Formes d’aide budgétaire", "Forms of budget help"),
     "actions": ("Acties", "Actions", "Actions"),
     "values": ("Berekende bedragen", "Montants calculés", "Computed values"),
@@ -185,4 +188,27 @@ def value_label(code: str, lang: str) -> str:
 def ui(key: str, lang: str, **fields: str) -> str:
     """An interface text in ``lang`` with ``fields`` filled in."""
     text = _TEXTS[key][LANGS.index(lang)]
-    return text.format(**fields) if fields else text
+    text = text.format(**fields) if fields else text
+    return french_typography(text) if lang == "fr" else text
+
+
+_FR_BEFORE = re.compile(r"[ \u202f]([:;?!»])")
+_FR_TIGHT = re.compile(r"(?<=[\w)»’])([?!])")
+_FR_AFTER = re.compile(r"«[ \u00a0\u202f]?")
+
+
+def french_typography(text: str) -> str:
+    """A no-break space before ``: ; ? ! »`` and after ``«``, so that they never start or end a line.
+
+    Example:
+        >>> french_typography("Proposition : « volontaire » ?") == "Proposition\u00a0: «\u00a0volontaire\u00a0»\u00a0?"
+        True
+    """
+    text = _FR_BEFORE.sub("\u00a0\\1", text)
+    text = _FR_TIGHT.sub("\u00a0\\1", text)
+    return _FR_AFTER.sub("«\u00a0", text)
+
+
+def colon(lang: str) -> str:
+    """``: `` — in French with a no-break space before the colon (French typography)."""
+    return "\u00a0: " if lang == "fr" else ": "

@@ -33,6 +33,12 @@ def fact_label(path: str, lang: str) -> str:
     return base
 
 
+def facts_text(paths: list[str] | tuple[str, ...], lang: str) -> str:
+    """The readers' names of facts, each once, in order (``inkomsten, motivatie (0–4)``): what a
+    text says instead of the paths, which stay in the JSON's ``missing_facts``."""
+    return ", ".join(dict.fromkeys(fact_label(p, lang) for p in paths))
+
+
 def choice_label(code: str, lang: str) -> str:
     """The reader's word for a coded value of a fact (``bailiff`` → ``deurwaarder``)."""
     return value_label(code, lang)

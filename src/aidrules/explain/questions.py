@@ -30,7 +30,7 @@ from aidrules.engine.decision import Decision
 from aidrules.explain.analysis import RuleSetAnalysis
 from aidrules.explain.build import outcome_title
 from aidrules.explain.factpaths import Edit, case_data, fact_type, pattern
-from aidrules.explain.i18n import ui
+from aidrules.explain.i18n import french_typography, ui
 from aidrules.explain.labels import fact_label
 from aidrules.explain.missing import candidate_values
 from aidrules.explain.reevaluate import DEFAULT_BUDGET, Outcome, Reevaluator
@@ -282,7 +282,8 @@ def questions_text(questions: list[Question], decision: Decision, rs: CompiledRu
             lines.append(f"   • {joined} → {outcome}")
         if q.open and q.input == "list":
             lines.append(f"   • {ui('list_items', lang)}")
-    return "\n".join(lines) + "\n"
+    out = "\n".join(lines) + "\n"
+    return french_typography(out) if lang == "fr" else out
 
 
 def _grouped(decides: list[Decides]) -> list[tuple[str, list[Decides]]]:

@@ -7,7 +7,7 @@ sentences comparing forms, counterfactuals and missing facts, for the worker and
 
 from __future__ import annotations
 
-from aidrules.explain.i18n import LANGS
+from aidrules.explain.i18n import LANGS, french_typography
 
 _T: dict[str, tuple[str, str, str]] = {
     # -- words -------------------------------------------------------------------------------
@@ -288,9 +288,41 @@ _T: dict[str, tuple[str, str, str]] = {
         ),
         "Recommendation: no budget help now. The committee is asked to note the reasons and the proposed actions.",
     ),
+    "h.proposal": ("Voorstel", "Proposition", "Proposal"),
+    "h.grounds": ("Grondslag: regels en bronnen", "Fondement : règles et sources", "Grounds: rules and sources"),
+    "h.worker_assessment": (
+        "Beoordeling door de maatschappelijk werker",
+        "Appréciation professionnelle du service social",
+        "The social worker’s assessment",
+    ),
+    "h.client_view": ("Standpunt van de cliënt", "Point de vue de la personne", "The client’s view"),
+    "committee.blank": (
+        "(in te vullen vóór het comité)",
+        "(à compléter avant le comité)",
+        "(to be filled in before the committee)",
+    ),
+    "committee.ground": (
+        "{title}: {message} (bron: {source})",
+        "{title} : {message} (source : {source})",
+        "{title}: {message} (source: {source})",
+    ),
+    "committee.form_source": ("{title}: {source}", "{title} : {source}", "{title}: {source}"),
+    "committee.review": (
+        "Volgende evaluatie: uiterlijk {day} (budgetbeheer wordt minstens om de {months} maanden geëvalueerd; "
+        "bron: {source}).",
+        "Prochaine évaluation : au plus tard le {day} (la gestion budgétaire est évaluée au moins tous les {months} "
+        "mois ; source : {source}).",
+        "Next review: by {day} at the latest (budget management is reviewed at least every {months} months; "
+        "source: {source}).",
+    ),
+    "committee.unknown_facts": (
+        "Nog onbekend (in de tabellen als ‘onbekend’): {facts}.",
+        "Encore inconnu (« inconnu » dans les tableaux) : {facts}.",
+        "Still unknown (shown as ‘unknown’ in the tables): {facts}.",
+    ),
     "committee.phase_out": (
         "Budgetbeheer wordt periodiek geëvalueerd en afgebouwd zodra de cliënt het beheer zelf kan opnemen.",
-        "La gestion budgétaire est évaluée régulièrement et réduite dès que le client peut reprendre la gestion.",
+        "La gestion budgétaire est évaluée régulièrement et réduite dès que la personne peut reprendre la gestion.",
         "Budget management is reviewed periodically and phased out as soon as the client can manage again.",
     ),
     # -- client letter (words used by the default template's context) ------------------------------
@@ -305,7 +337,8 @@ _T: dict[str, tuple[str, str, str]] = {
 def text(key: str, lang: str, **fields: str) -> str:
     """An explanation text in ``lang`` with ``fields`` filled in."""
     value = _T[key][LANGS.index(lang)]
-    return value.format(**fields) if fields else value
+    value = value.format(**fields) if fields else value
+    return french_typography(value) if lang == "fr" else value
 
 
 def has(key: str) -> bool:
@@ -334,10 +367,10 @@ def upper_first(s: str) -> str:
 
 
 def colon(lang: str) -> str:
-    """``: `` — with a space before it in French (``source : …``)."""
-    return " : " if lang == "fr" else ": "
+    """``: `` — with a no-break space before it in French (``source : …``)."""
+    return "\u00a0: " if lang == "fr" else ": "
 
 
 def quoted(s: str, lang: str) -> str:
     """``‘vrijwillig’`` (``« volontaire »`` in French)."""
-    return f"« {s} »" if lang == "fr" else f"‘{s}’"
+    return f"«\u00a0{s}\u00a0»" if lang == "fr" else f"‘{s}’"

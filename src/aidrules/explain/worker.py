@@ -18,6 +18,7 @@ from aidrules.explain.blocks import (
 )
 from aidrules.explain.document import Bullets, Document, Item, Span, inline
 from aidrules.explain.i18n import ui
+from aidrules.explain.labels import facts_text
 from aidrules.explain.model import Explanation, TraceLine
 from aidrules.explain.texts import colon, join_words, lower_first, quoted, text
 
@@ -176,7 +177,7 @@ def _trace_item(line: TraceLine, lang: str) -> Item:
     if line.valid_from is not None:
         extra.append(text("valid_from", lang, day=formatting.day(line.valid_from, lang)))
     if line.missing_facts:
-        extra.append(f"{ui('missing_facts', lang).lower()}{colon(lang)}{', '.join(line.missing_facts)}")
+        extra.append(f"{ui('missing_facts', lang).lower()}{colon(lang)}{facts_text(line.missing_facts, lang)}")
     if extra:
         parts.append(f" ({'; '.join(extra)})")
     return Item(inline(*parts))
