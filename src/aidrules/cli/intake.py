@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 import yaml
 
-from aidrules.cli.main import Lang, LangOpt, OnOpt, RulesOpt, app, fail, parse_on, read_input
+from aidrules.cli.main import DEFAULT_LANG, LangOpt, OnOpt, RulesOpt, app, fail, parse_on, read_input
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
 
 CaseArg = Annotated[str, typer.Argument(help="Case file (YAML or JSON), or - for standard input.")]
@@ -35,16 +35,16 @@ def questions(
     rules: RulesOpt = None,
     on: OnOpt = None,
     format: Annotated[QuestionsFormat, typer.Option("--format", help="Output format.")] = QuestionsFormat.text,
-    lang: LangOpt = Lang.nl,
+    lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """The questions whose answer can still change the proposal, most decisive first."""
     from aidrules.explain.questions import questions_for, questions_json, questions_text
-    from aidrules.facts.parse import parse_facts, read_case_text
+    from aidrules.facts.parse import parse_case_text
     from aidrules.ruleset.shipped import load
 
     try:
         day = parse_on(on)
-        facts = parse_facts(read_case_text(read_input(case), "<stdin>" if case == "-" else case))
+        facts = parse_case_text(read_input(case), "<stdin>" if case == "-" else case, lang=lang.value)
         day = day or facts.on or date.today()
         rs = load(rules, day)
         decision = rs.evaluate(facts, day, lang=lang.value)
@@ -63,7 +63,7 @@ def interview(
     case: Annotated[str | None, typer.Argument(help="A case file to start from (default: an empty case).")] = None,
     rules: RulesOpt = None,
     on: OnOpt = None,
-    lang: LangOpt = Lang.nl,
+    lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """Ask the next question until the proposal is settled, then write the completed case file.
 
@@ -71,15 +71,17 @@ def interview(
     ``nooit``, ``geen``); an empty answer or ``?`` leaves the fact unknown.
     """
     from aidrules.explain.interview import run_interview
-    from aidrules.facts.parse import parse_facts, read_case_text
+    from aidrules.facts.parse import parse_case_text, parse_facts, read_case_text
     from aidrules.ruleset.shipped import load
 
     try:
         day = parse_on(on)
         data: dict[str, Any] = {}
-        if case is not None:
-            data = read_case_text(read_input(case), "<stdin>" if case == "-" else case)
         facts = parse_facts(data)
+        if case is not None:
+            text, name = read_input(case), "<stdin>" if case == "-" else case
+            facts = parse_case_text(text, name, lang=lang.value)  # every error located, in --lang
+            data = read_case_text(text, name)
         day = day or facts.on or date.today()
         rs = load(rules, day)
         data = {k: v for k, v in data.items() if k != "on"}

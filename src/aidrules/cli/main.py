@@ -7,6 +7,7 @@ input (facts or rule files), every problem on stderr, no traceback; 1 an interna
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -56,7 +57,23 @@ OnOpt = Annotated[
     str | None, typer.Option("--on", help="Decision date YYYY-MM-DD (default: the case's `on`, else today).")
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the texts.")]
+LangOpt = Annotated[
+    Lang, typer.Option("--lang", help="Language of the texts and diagnostics (default: from the locale, else nl).")
+]
+
+
+def default_lang() -> Lang:
+    """The language of the environment's locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else Dutch."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value[:2] in ("nl", "fr", "en"):
+            return Lang(value[:2])
+        if value:
+            break
+    return Lang.nl
+
+
+DEFAULT_LANG = default_lang()
 EngineOpt = Annotated[Engine, typer.Option("--engine", help="Evaluation engine.")]
 PublicKeyOpt = Annotated[
     Path | None,
@@ -105,7 +122,7 @@ def _decide(
     public_key: Path | None = None,
     then: Callable[[Any, Any, date], object] | None = None,
 ) -> tuple[object, object]:
-    from aidrules.facts.parse import parse_facts, read_case_text
+    from aidrules.facts.parse import parse_case_text
     from aidrules.ruleset.shipped import load
 
     if engine is Engine.durable:  # says how to install it when it is missing (exit 2)
@@ -113,7 +130,7 @@ def _decide(
 
         load_durable()
     day = parse_on(on)
-    facts = parse_facts(read_case_text(read_input(case), "<stdin>" if case == "-" else case))
+    facts = parse_case_text(read_input(case), "<stdin>" if case == "-" else case, lang=lang.value)
     day = day or facts.on or date.today()
     ruleset = load(rules, day, public_key=public_key)
     if then is not None:  # e.g. explain: evaluate with a trace and build the explanation
@@ -149,7 +166,7 @@ def evaluate(
     rules: RulesOpt = None,
     on: OnOpt = None,
     format: FormatOpt = Format.text,
-    lang: LangOpt = Lang.nl,
+    lang: LangOpt = DEFAULT_LANG,
     engine: EngineOpt = Engine.compiled,
     public_key: PublicKeyOpt = None,
 ) -> None:
@@ -176,7 +193,7 @@ def explain(
     rules: RulesOpt = None,
     on: OnOpt = None,
     format: Annotated[ExplainFormat, typer.Option("--format", help="Output format.")] = ExplainFormat.text,
-    lang: LangOpt = Lang.nl,
+    lang: LangOpt = DEFAULT_LANG,
     engine: EngineOpt = Engine.compiled,
     public_key: PublicKeyOpt = None,
     audience: Annotated[

@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from aidrules.errors import AidrulesError
@@ -27,6 +26,7 @@ from aidrules.expr import types as t
 from aidrules.facts.catalogue import entry
 from aidrules.facts.model import EVENT_FIELDS
 from aidrules.facts.parse import parse_facts
+from aidrules.facts.writing import parse_amount, parse_day
 from aidrules.ruleset.compiled import CompiledRuleSet
 
 _YES = {"ja", "j", "yes", "y", "oui", "o", "true", "waar"}
@@ -34,7 +34,6 @@ _NO = {"nee", "neen", "n", "no", "non", "false", "onwaar"}
 _NEVER = {"nooit", "jamais", "never", "null"}
 _NONE = {"geen", "geen enkele", "aucun", "aucune", "none", "[]"}
 _SKIP = {"", "?", "weet niet", "onbekend", "je ne sais pas", "inconnu", "unknown", "don't know"}
-_DAY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
 class AnswerError(ValueError):
@@ -144,36 +143,6 @@ def read_answer(path: str, typed: str, lang: str) -> Any:
     if not raw:
         raise problem
     return raw
-
-
-def parse_amount(text: str) -> Decimal | None:
-    """An amount as a Belgian worker writes it: ``1.180,50``, ``1180,50``, ``1180.50``, ``€ 1 180``."""
-    s = text.replace("€", "").replace("EUR", "").replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d{1,2})?", s) or re.fullmatch(r"\d+,\d{1,2}", s):
-        s = s.replace(".", "").replace(",", ".")  # Belgian: . for thousands, , for cents
-    elif re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d{1,2})?", s):
-        s = s.replace(",", "")  # English: , for thousands
-    if not re.fullmatch(r"\d+(\.\d{1,2})?", s):
-        return None
-    try:
-        return Decimal(s).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        return None
-
-
-def parse_day(text: str) -> date | None:
-    """``2024-03-15``, ``15/03/2024``, ``15-3-2024`` or ``15.03.2024``."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        pass
-    match = _DAY.fullmatch(text.strip())
-    if match is None:
-        return None
-    try:
-        return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-    except ValueError:
-        return None
 
 
 Ask = Callable[[str], "str | None"]  # prompt → typed text, None at the end of the input
