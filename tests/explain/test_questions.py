@@ -15,16 +15,16 @@ import pytest
 from tests.explain.cases import FIXTURES, fixture, rules
 from typer.testing import CliRunner
 
-from aidrules.cli.intake import case_yaml
 from aidrules.cli.main import app
 from aidrules.engine.decision import Decision
 from aidrules.explain.analysis import RuleSetAnalysis
-from aidrules.explain.factpaths import Edit, apply, fact_type, pattern
+from aidrules.explain.factpaths import Edit, apply, fact_type, pattern, read
 from aidrules.explain.interview import SKIP, AnswerError, parse_amount, read_answer, run_interview
 from aidrules.explain.missing import candidate_values
 from aidrules.explain.questions import Question, next_questions
 from aidrules.expr import types as t
 from aidrules.facts.catalogue import catalogue
+from aidrules.facts.writing import case_yaml
 from aidrules.ruleset.compiled import CompiledRuleSet
 
 runner = CliRunner()
@@ -283,3 +283,31 @@ def test_questions_of_a_settled_case_are_empty() -> None:
         fixture("048-decided-no-consent-motivation-missing").case,
     )
     assert q == []  # the motivation is missing but changes nothing once consent is refused
+
+
+def test_questions_from_an_empty_case_lead_to_a_proposal() -> None:
+    """Catches a question list that goes empty while the case is still undetermined because no
+    single answer settles anything (the leefgeldvloer reads expenses, adults and children at once)."""
+    fx = fixture("001-single-wage-guidance-baseline")
+    rs = rules(fx)
+    on = rs.evaluate(fx.case).on
+    full = {k: v for k, v in fx.case.items() if k != "on"}
+    data: dict[str, Any] = {"client": {"consents": True}}
+    asked: list[str] = []
+    for _ in range(40):
+        questions = next_questions(rs, data, on)
+        if not questions:
+            break
+        fact = questions[0].fact
+        assert fact not in asked, f"{fact} asked twice"
+        asked.append(fact)
+        value = read(full, fact)
+        data = apply(data, [Edit(fact, () if value == [] else None)])
+        if value != []:  # set lists and values exactly as the complete case has them
+            node = data
+            *parents, last = fact.split(".")
+            for p in parents:
+                node = node.setdefault(p, {})
+            node[last] = copy.deepcopy(value)
+    assert rs.evaluate(data, on).recommendation == "budget_guidance"
+    assert "household.adults" in asked  # asked although no answer about it alone decides anything

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 
 from aidrules.cli.main import DEFAULT_LANG, LangOpt, OnOpt, RulesOpt, app, fail, parse_on, read_input
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
+from aidrules.facts.writing import case_yaml
 
 CaseArg = Annotated[str, typer.Argument(help="Case file (YAML or JSON), or - for standard input.")]
 
@@ -107,17 +106,35 @@ def _ask(prompt: str) -> str | None:
     return line.rstrip("\n")
 
 
-class _CaseDumper(yaml.SafeDumper):
-    """Writes amounts as exact decimals (``1180.50``) and dates as ISO dates."""
+@app.command()
+def intake(
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")] = 8080,
+    rules: RulesOpt = None,
+    on: OnOpt = None,
+    lang: LangOpt = DEFAULT_LANG,
+) -> None:
+    """Serve the intake page on 127.0.0.1: a form, the proposal and the next question first."""
+    from aidrules.intake.server import make_server
+    from aidrules.ruleset.compiled import CompiledRuleSet
+    from aidrules.ruleset.shipped import load
 
+    loaded: dict[date, CompiledRuleSet] = {}
 
-def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
-    return dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
+    def rules_for(day: date) -> CompiledRuleSet:
+        if day not in loaded:
+            loaded[day] = load(rules, day)
+        return loaded[day]
 
-
-_CaseDumper.add_representer(Decimal, _decimal)
-
-
-def case_yaml(data: dict[str, Any]) -> str:
-    """A case as a YAML case file (amounts exact, unknown facts left out)."""
-    return yaml.dump(data, Dumper=_CaseDumper, allow_unicode=True, sort_keys=False)
+    try:
+        day = parse_on(on)
+        rules_for(day or date.today())  # a wrong --rules fails now, not on the first request
+    except AidrulesError as exc:
+        fail(exc)
+    server = make_server(rules_for, port, lang=lang.value, on=day)
+    typer.echo(f"http://127.0.0.1:{server.server_address[1]}/")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

@@ -66,6 +66,11 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "complétez les montants manquants.",
         "No proposal yet, and no question with fixed answers can settle it now: fill in the missing amounts.",
     ),
+    "needed_with_others": (
+        "Dit antwoord alleen beslist nog niets; het is nodig samen met andere gegevens.",
+        "Cette réponse seule ne décide encore rien ; elle est nécessaire avec d’autres données.",
+        "This answer alone decides nothing yet; it is needed together with other facts.",
+    ),
     "asked_of.client": ("te vragen aan de cliënt", "à demander à la personne", "ask the client"),
     "asked_of.worker": (
         "beoordeling door de maatschappelijk werker",

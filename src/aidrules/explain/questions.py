@@ -8,6 +8,11 @@ and date (:class:`~aidrules.explain.reevaluate.Reevaluator`, the values from
 status of a form. Questions are ordered by how much they settle: the share of the undetermined
 outcome (recommendation and forms) an answer settles, averaged over the answers.
 
+When no single answer changes the outcome while something is still undetermined (several facts
+are needed together, as in an almost empty case), the facts whose answers settle open rules are
+asked instead, marked ``decisive: false``; when not even one rule is settled by one answer, the
+facts the recommendation waits for are asked, so that every answer brings it closer.
+
 The words come from the question catalogue (:mod:`aidrules.facts.catalogue`): never a raw path.
 
 Example:
@@ -88,6 +93,9 @@ class Question(_Frozen):
     decides: list[Decides]
     #: Share of the undetermined outcome an answer settles, on average (0..1).
     settles: float
+    #: An answer alone changes the outcome. False: no single answer does (several facts are
+    #: needed together); asked only when no decisive question is left and something is open.
+    decisive: bool = True
 
 
 def next_questions(
@@ -120,12 +128,30 @@ def questions_for(
     base = Outcome.of(decision)
     order = {p: i for i, p in enumerate(catalogue())}
     found: list[tuple[tuple[float, float, int, str], Question]] = []
+    needed: list[tuple[tuple[float, float, int, str], Question]] = []
     for path in decision.missing_facts:
-        question = _question(path, rules, analysis, reeval, texts, base)
-        if question is None:
+        asked = _question(path, rules, analysis, reeval, texts, base)
+        if asked is None:
             continue
+        question, progress = asked
         share = sum(d.determined for d in question.decides) / len(question.decides)
-        found.append(((-question.settles, -share, order.get(pattern(path), len(order)), path), question))
+        key = (-question.settles, -share, order.get(pattern(path), len(order)), path)
+        if question.decisive:
+            found.append((key, question))
+        else:
+            needed.append(((-progress, *key[1:]), question))
+    undetermined = base.recommendation == "undetermined" or "undetermined" in base.forms.values()
+    if not found and undetermined:
+        # no single answer settles anything: the facts needed together with others come next,
+        # those whose answers settle the most rules first
+        found = needed
+    if not found and base.recommendation == "undetermined":
+        # not even one rule is settled by one answer (a rule reads three unknown facts): ask the
+        # facts the recommendation waits for, each answer brings it one fact closer
+        for path in decision.reasons[0].missing_facts:
+            asked = _question(path, rules, analysis, reeval, texts, base, require_change=False)
+            if asked is not None:
+                found.append(((0.0, 0.0, order.get(pattern(path), len(order)), path), asked[0]))
     return [q for _, q in sorted(found, key=lambda item: item[0])]
 
 
@@ -136,7 +162,11 @@ def _question(
     reeval: Reevaluator,
     texts: ValueTexts,
     base: Outcome,
-) -> Question | None:
+    *,
+    require_change: bool = True,
+) -> tuple[Question, float] | None:
+    """The question about ``path`` and how many open rules its answers settle on average, or None
+    when no answer changes anything (not the outcome, not a single rule)."""
     lang = texts.lang
     typ = fact_type(pattern(path))
     kind = _input(path, typ)
@@ -148,10 +178,12 @@ def _question(
         tried = [[]]
     dates = sorted(v for v in tried if isinstance(v, str) and kind == "date")
     decides: list[Decides] = []
+    progress = 0.0
     for value in tried:
         outcome = reeval.outcome((Edit(path, _edit_value(value, typ)),))
         if outcome is None:  # the budget is spent or the answer is refused by the case model
             continue
+        progress += _rules_settled(base, outcome)
         decides.append(
             Decides(
                 answer=value,
@@ -162,8 +194,8 @@ def _question(
                 determined=outcome.recommendation != "undetermined",
             )
         )
-    changes = [d for d in decides if d.recommendation != base.recommendation or d.forms != base.forms]
-    if not changes:
+    decisive = any(d.recommendation != base.recommendation or d.forms != base.forms for d in decides)
+    if not decides or (not decisive and progress == 0 and require_change):
         return None
     open_ = candidates is None or kind in ("date", "number")
     info = entry(pattern(path))
@@ -179,7 +211,17 @@ def _question(
         open=open_,
         decides=decides,
         settles=round(sum(_settled(base, d) for d in decides) / len(decides), 4),
+        decisive=decisive,
+    ), progress / len(decides)
+
+
+def _rules_settled(base: Outcome, outcome: Outcome) -> int:
+    """How many rules (conditions, principles) that are open in ``base`` an answer settles."""
+    conditions = sum(v is None and outcome.conditions.get(c) is not None for c, v in base.conditions.items())
+    principles = sum(
+        s == "undetermined" and outcome.principles.get(p) != "undetermined" for p, s in base.principles.items()
     )
+    return conditions + principles
 
 
 def _range_text(value: AnswerValue, dates: list[str], words: str, lang: str) -> str:
@@ -275,6 +317,8 @@ def questions_text(questions: list[Question], decision: Decision, rs: CompiledRu
         who = ui(f"asked_of.{q.asked_of}", lang)
         lines.append(f"{i}. {q.question}")
         lines.append(f"   ({q.label}, {who})")
+        if not q.decisive:
+            lines.append(f"   {ui('needed_with_others', lang)}")
         if q.help:
             lines.append(f"   {q.help}")
         for outcome, answers in _grouped(q.decides):

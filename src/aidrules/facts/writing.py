@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
 
 _DAY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
@@ -41,3 +44,19 @@ def parse_day(text: str) -> date | None:
         return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
     except ValueError:
         return None
+
+
+class _CaseDumper(yaml.SafeDumper):
+    """Writes amounts as exact decimals (``1180.50``) and dates as ISO dates."""
+
+
+def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
+
+
+_CaseDumper.add_representer(Decimal, _decimal)
+
+
+def case_yaml(data: dict[str, Any]) -> str:
+    """A case as a YAML case file (amounts exact, unknown facts left out)."""
+    return yaml.dump(data, Dumper=_CaseDumper, allow_unicode=True, sort_keys=False)
