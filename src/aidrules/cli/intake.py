@@ -16,11 +16,12 @@ from typing import Annotated, Any
 
 import typer
 
+from aidrules.cli.help_texts import tr
 from aidrules.cli.main import DEFAULT_LANG, LangOpt, OnOpt, RulesOpt, app, fail, parse_on, read_input
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
 from aidrules.facts.writing import case_yaml
 
-CaseArg = Annotated[str, typer.Argument(help="Case file (YAML or JSON), or - for standard input.")]
+CaseArg = Annotated[str, typer.Argument(help=tr("Case file (YAML or JSON), or - for standard input."))]
 
 
 class QuestionsFormat(StrEnum):
@@ -33,7 +34,7 @@ def questions(
     case: CaseArg,
     rules: RulesOpt = None,
     on: OnOpt = None,
-    format: Annotated[QuestionsFormat, typer.Option("--format", help="Output format.")] = QuestionsFormat.text,
+    format: Annotated[QuestionsFormat, typer.Option("--format", help=tr("Output format."))] = QuestionsFormat.text,
     lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """The questions whose answer can still change the proposal, most decisive first."""
@@ -58,8 +59,8 @@ def questions(
 
 @app.command()
 def interview(
-    out: Annotated[Path, typer.Option("--out", help="Where to write the completed case file (YAML).")],
-    case: Annotated[str | None, typer.Argument(help="A case file to start from (default: an empty case).")] = None,
+    out: Annotated[Path, typer.Option("--out", help=tr("Where to write the completed case file (YAML)."))],
+    case: Annotated[str | None, typer.Argument(help=tr("A case file to start from (default: an empty case)."))] = None,
     rules: RulesOpt = None,
     on: OnOpt = None,
     lang: LangOpt = DEFAULT_LANG,
@@ -108,7 +109,9 @@ def _ask(prompt: str) -> str | None:
 
 @app.command()
 def intake(
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")] = 8080,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help=tr("Port on 127.0.0.1 (0: any free port)."))
+    ] = 8080,
     rules: RulesOpt = None,
     on: OnOpt = None,
     lang: LangOpt = DEFAULT_LANG,

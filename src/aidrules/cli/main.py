@@ -7,7 +7,6 @@ input (facts or rule files), every problem on stderr, no traceback; 1 an interna
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -17,12 +16,13 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from aidrules.cli.help_texts import HELP_LANG, help_lang, tr
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="aidrules: explained budget-help decisions for OCMWs / CPAS.",
+    help=tr("aidrules: explained budget-help decisions for OCMWs / CPAS."),
     pretty_exceptions_enable=False,
 )
 
@@ -51,33 +51,28 @@ class SchemaKind(StrEnum):
 
 
 RulesOpt = Annotated[
-    str | None, typer.Option("--rules", help="Rule set: a path, ID or ID@VERSION (default: the shipped reference set).")
+    str | None,
+    typer.Option("--rules", help=tr("Rule set: a path, ID or ID@VERSION (default: the shipped reference set).")),
 ]
 OnOpt = Annotated[
-    str | None, typer.Option("--on", help="Decision date YYYY-MM-DD (default: the case's `on`, else today).")
+    str | None, typer.Option("--on", help=tr("Decision date YYYY-MM-DD (default: the case's `on`, else today)."))
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
+FormatOpt = Annotated[Format, typer.Option("--format", help=tr("Output format."))]
 LangOpt = Annotated[
-    Lang, typer.Option("--lang", help="Language of the texts and diagnostics (default: from the locale, else nl).")
+    Lang, typer.Option("--lang", help=tr("Language of the texts and diagnostics (default: from the locale, else nl)."))
 ]
 
 
 def default_lang() -> Lang:
     """The language of the environment's locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else Dutch."""
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
-        if value[:2] in ("nl", "fr", "en"):
-            return Lang(value[:2])
-        if value:
-            break
-    return Lang.nl
+    return Lang(help_lang([]))
 
 
 DEFAULT_LANG = default_lang()
-EngineOpt = Annotated[Engine, typer.Option("--engine", help="Evaluation engine.")]
+EngineOpt = Annotated[Engine, typer.Option("--engine", help=tr("Evaluation engine."))]
 PublicKeyOpt = Annotated[
     Path | None,
-    typer.Option("--public-key", help="Require every layer of the rule set to be signed with this Ed25519 key."),
+    typer.Option("--public-key", help=tr("Require every layer of the rule set to be signed with this Ed25519 key.")),
 ]
 
 
@@ -162,7 +157,7 @@ def _run_decision(
 
 @app.command()
 def evaluate(
-    case: Annotated[str, typer.Argument(help="Case file (YAML or JSON), or - for standard input.")],
+    case: Annotated[str, typer.Argument(help=tr("Case file (YAML or JSON), or - for standard input."))],
     rules: RulesOpt = None,
     on: OnOpt = None,
     format: FormatOpt = Format.text,
@@ -189,10 +184,10 @@ class Audience(StrEnum):
 
 @app.command()
 def explain(
-    case: Annotated[str, typer.Argument(help="Case file (YAML or JSON), or - for standard input.")],
+    case: Annotated[str, typer.Argument(help=tr("Case file (YAML or JSON), or - for standard input."))],
     rules: RulesOpt = None,
     on: OnOpt = None,
-    format: Annotated[ExplainFormat, typer.Option("--format", help="Output format.")] = ExplainFormat.text,
+    format: Annotated[ExplainFormat, typer.Option("--format", help=tr("Output format."))] = ExplainFormat.text,
     lang: LangOpt = DEFAULT_LANG,
     engine: EngineOpt = Engine.compiled,
     public_key: PublicKeyOpt = None,
@@ -200,21 +195,23 @@ def explain(
         Audience,
         typer.Option(
             "--audience",
-            help="worker: the full reasoning; committee: an anonymised social report; client: a plain-language letter.",
+            help=tr(
+                "worker: the full reasoning; committee: an anonymised social report; client: a plain-language letter."
+            ),
         ),
     ] = Audience.worker,
     templates: Annotated[
         Path | None,
-        typer.Option("--templates", help="Directory with your own letter templates (client_letter.<lang>.md.j2)."),
+        typer.Option("--templates", help=tr("Directory with your own letter templates (client_letter.<lang>.md.j2).")),
     ] = None,
     client_name: Annotated[
-        str | None, typer.Option("--client-name", help="Letter: the client's name (used for this letter only).")
+        str | None, typer.Option("--client-name", help=tr("Letter: the client's name (used for this letter only)."))
     ] = None,
-    dossier: Annotated[str | None, typer.Option("--dossier", help="Letter: the dossier reference.")] = None,
-    ocmw_name: Annotated[str | None, typer.Option("--ocmw-name", help="Letter: the OCMW's name.")] = None,
-    ocmw_address: Annotated[str | None, typer.Option("--ocmw-address", help="Letter: the OCMW's address.")] = None,
+    dossier: Annotated[str | None, typer.Option("--dossier", help=tr("Letter: the dossier reference."))] = None,
+    ocmw_name: Annotated[str | None, typer.Option("--ocmw-name", help=tr("Letter: the OCMW's name."))] = None,
+    ocmw_address: Annotated[str | None, typer.Option("--ocmw-address", help=tr("Letter: the OCMW's address."))] = None,
     worker_contact: Annotated[
-        str | None, typer.Option("--worker-contact", help="Letter: the social worker's name and contact.")
+        str | None, typer.Option("--worker-contact", help=tr("Letter: the social worker's name and contact."))
     ] = None,
 ) -> None:
     """Explain a decision: why and why not, what would change it, for a worker, the committee or the client."""
@@ -251,10 +248,10 @@ def explain(
 
 @app.command()
 def validate(
-    rules: Annotated[list[Path], typer.Argument(help="Rule files to check.")],
-    format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+    rules: Annotated[list[Path], typer.Argument(help=tr("Rule files to check."))],
+    format: Annotated[Format, typer.Option("--format", help=tr("text or json."))] = Format.text,
     static: Annotated[
-        bool, typer.Option("--static/--no-static", help="Also run the static checks (docs/policy-toolkit.md).")
+        bool, typer.Option("--static/--no-static", help=tr("Also run the static checks (docs/policy-toolkit.md)."))
     ] = True,
 ) -> None:
     """Check rule files; report every problem with file:line:column, a code and a hint."""
@@ -281,7 +278,7 @@ def validate(
 
 
 @app.command()
-def schema(kind: Annotated[SchemaKind, typer.Argument(help="facts, decision or ruleset.")]) -> None:
+def schema(kind: Annotated[SchemaKind, typer.Argument(help=tr("facts, decision or ruleset."))]) -> None:
     """Print a JSON Schema: of the case facts, the decision or the rule-file format."""
     from pydantic import BaseModel
 
@@ -303,6 +300,21 @@ import aidrules.cli.registry  # noqa: E402
 import aidrules.cli.toolkit  # noqa: E402, F401
 
 # --- end of command modules ---
+
+
+def _translate_command_help() -> None:
+    """Each command's help (the first line of its docstring) in the help language."""
+    import inspect
+
+    for info in app.registered_commands:
+        if info.help is None and info.callback is not None:
+            doc = inspect.getdoc(info.callback) or ""
+            first, _, rest = doc.partition("\n")
+            if tr(first) != first:
+                info.help = tr(first) + ("\n" + rest if rest and HELP_LANG == "en" else "")
+
+
+_translate_command_help()
 
 
 def main() -> None:
