@@ -110,7 +110,7 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     # text rendering
     "decision": ("Beslissing", "Décision", "Decision"),
     "proposal_heading": ("Voorstel", "Proposition", "Proposal"),
-    "recommendation": ("Voorstel", "Proposition", "Recommendation"),
+    "recommendation": ("Voorstel", "Proposition", "Proposal"),
     "principles": ("Uitgangspunten", "Principes", "Principles"),
     "forms": ("Vormen van budgethulp", "Formes d’aide budgétaire", "Forms of budget help"),
     "actions": ("Acties", "Actions", "Actions"),

@@ -41,7 +41,7 @@ _T: dict[str, tuple[str, str, str]] = {
         "Explication de la proposition — {ruleset}",
         "Explanation of the recommendation — {ruleset}",
     ),
-    "proposal": ("Voorstel: {title}", "Proposition : {title}", "Recommendation: {title}"),
+    "proposal": ("Voorstel: {title}", "Proposition : {title}", "Proposal: {title}"),
     "decision_date": ("Datum van de beslissing: {day}.", "Date de la décision : {day}.", "Decision date: {day}."),
     "ruleset_line": (
         "Regelset {id} versie {version} ({fingerprint}).",
@@ -81,7 +81,7 @@ _T: dict[str, tuple[str, str, str]] = {
     "h.ruleset": ("Regelset", "Ensemble de règles", "Rule set"),
     "h.trace": ("Verloop van de beoordeling", "Déroulement de l’évaluation", "Course of the evaluation"),
     "h.decide": ("Gevraagde beslissing", "Décision demandée", "Decision requested"),
-    "h.motivation": ("Voorstel en motivering", "Proposition et motivation", "Recommendation and reasons"),
+    "h.motivation": ("Voorstel en motivering", "Proposition et motivation", "Proposal and reasons"),
     # -- table headers ---------------------------------------------------------------------------
     "col.kind": ("Soort", "Type", "Kind"),
     "col.amount": ("Bedrag", "Montant", "Amount"),
@@ -286,7 +286,7 @@ _T: dict[str, tuple[str, str, str]] = {
             "Proposition : pas d’aide budgétaire maintenant. Le comité est invité à prendre connaissance des motifs "
             "et des actions proposées."
         ),
-        "Recommendation: no budget help now. The committee is asked to note the reasons and the proposed actions.",
+        "Proposal: no budget help now. The committee is asked to note the reasons and the proposed actions.",
     ),
     "h.proposal": ("Voorstel", "Proposition", "Proposal"),
     "h.grounds": ("Grondslag: regels en bronnen", "Fondement : règles et sources", "Grounds: rules and sources"),
