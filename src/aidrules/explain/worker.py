@@ -100,6 +100,11 @@ def worker_document(expl: Explanation) -> Document:
         ]
     )
 
+    # a condition explained in full above (why, comparison, principles) is one line here: the
+    # worker reads each reason once, with its values and source
+    detailed = set(rec.conditions) if rec is not None else set()
+    detailed |= {c for cmp in expl.comparisons if cmp.status != "eligible" for c in cmp.blocking}
+    detailed |= {c for p in expl.principles for c in p.conditions}
     doc.heading(2, text("h.forms", lang))
     for form in expl.forms:
         doc.heading(3, f"{form.title}{colon(lang)}{text('form.' + form.status, lang)}")
@@ -109,7 +114,7 @@ def worker_document(expl: Explanation) -> Document:
             for p in expl.principles
             if p.id in form.principles
         ]
-        items += [condition_item(expl.conditions[c], lang, True) for c in form.conditions]
+        items += [condition_item(expl.conditions[c], lang, c not in detailed) for c in form.conditions]
         doc.bullets(items)
         doc.para(f"{text('source', lang)}{colon(lang)}{form.source}")
 
