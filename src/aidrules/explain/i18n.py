@@ -74,7 +74,7 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     "asked_of.client": ("te vragen aan de cliënt", "à demander à la personne", "ask the client"),
     "asked_of.worker": (
         "beoordeling door de maatschappelijk werker",
-        "appréciation du travailleur social",
+        "appréciation du service social",
         "the social worker’s assessment",
     ),
     "list_items": (
@@ -139,7 +139,7 @@ VALUE_LABELS: dict[str, tuple[str, str, str]] = {
     "none": ("geen", "aucune", "none"),
     "limited": ("beperkt", "limitées", "limited"),
     "adequate": ("voldoende", "suffisantes", "adequate"),
-    "self": ("de cliënt zelf", "le client lui-même", "the client"),
+    "self": ("de cliënt zelf", "la personne elle-même", "the client"),
     "family": ("familie", "la famille", "family"),
     "third_party": ("een derde", "un tiers", "a third party"),
     "court": ("de rechtbank", "le tribunal", "the court"),

@@ -188,7 +188,7 @@ _T: dict[str, tuple[str, str, str]] = {
     "why.nothing_found": (
         "Geen kleine verandering in gegevens waarop de cliënt of het OCMW invloed heeft, maakt {form_lower} mogelijk.",
         (
-            "Aucun petit changement de données sur lesquelles le client ou le CPAS ont prise ne rend la forme "
+            "Aucun petit changement de données sur lesquelles la personne ou le CPAS ont prise ne rend la forme "
             "« {form_lower} » possible."
         ),
         "No small change in facts the client or the OCMW can act on makes {form_lower} possible.",
@@ -202,7 +202,7 @@ _T: dict[str, tuple[str, str, str]] = {
         ),
         (
             "Chaque changement ci-dessus a été vérifié : la situation modifiée a été réévaluée avec le même ensemble "
-            "de règles et la même date. Seules changent les données sur lesquelles le client ou le CPAS ont prise "
+            "de règles et la même date. Seules changent les données sur lesquelles la personne ou le CPAS ont prise "
             "(pas l’âge, la composition du ménage ni les dates passées)."
         ),
         (
