@@ -45,12 +45,17 @@ def test_a_form_is_read_as_a_worker_types_it() -> None:
 
 
 def test_a_value_that_does_not_fit_stays_at_its_field_and_never_reaches_the_engine(rs: CompiledRuleSet) -> None:
-    """Catches a form error turned into a traceback or a decision on half-read data."""
-    result = case_from_form({"client.motivation": "9", "client.consents": "ja"})
-    assert "client.motivation" in result.errors and "past hier niet" in result.errors["client.motivation"]
+    """Catches a form error turned into a traceback, or into a decision on a value nobody gave."""
+    result = case_from_form({"debts[0].amount": "veel", "client.consents": "ja"})
+    assert "debts[0].amount" in result.errors and "past hier niet" in result.errors["debts[0].amount"]
+    assert result.data == {"client": {"consents": True}}
     page = render_intake(rs, result, ON)
-    assert 'aria-invalid="true"' in page and "past hier niet" in page
-    assert 'value="9"' in page or ">9<" in page or "9" in page  # the typed text is shown again
+    field = re.search(r'<input type="text" id="f-debts-0-amount"[^>]*>', page)
+    assert field is not None
+    assert 'value="veel"' in field.group(0) and 'aria-invalid="true"' in field.group(0)
+    assert 'aria-describedby="f-debts-0-amount-error"' in field.group(0)
+    assert '<span class="error" id="f-debts-0-amount-error">' in page
+    assert "Stemt de cliënt in" not in page.split('id="proposal"')[0]  # consent was read: not asked again
 
 
 def test_the_page_escapes_what_the_worker_typed(rs: CompiledRuleSet) -> None:

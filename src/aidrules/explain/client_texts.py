@@ -76,10 +76,7 @@ CONDITIONS: dict[str, dict[str, tuple[str, str, str]]] = {
         ),
         "false": (
             "Uw maatschappelijk werker vindt dat u nu nog te weinig zin hebt om aan uw budget te werken.",
-            (
-                "Le service social estime que vous n’êtes pas encore assez motivé(e) pour travailler à votre "
-                "budget."
-            ),
+            ("Le service social estime que vous n’êtes pas encore assez motivé(e) pour travailler à votre budget."),
             "Your social worker thinks you are not yet motivated enough to work on your budget.",
         ),
     },

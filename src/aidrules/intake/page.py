@@ -217,7 +217,10 @@ def render_intake(
     elif not isinstance(form, FormResult):
         form = FormResult(data=dict(form))
     day = on or date.today()
-    facts = parse_facts(form.data, lang=lang) if not form.errors else parse_facts({}, lang=lang)
+    try:  # fields whose value did not fit are left out of the data: the rest still decides
+        facts = parse_facts(form.data, lang=lang)
+    except AidrulesError:  # a combination the case model refuses (shown at its fields)
+        facts = parse_facts({}, lang=lang)
     decision = rules.evaluate(facts, day, lang=lang)
     questions = questions_for(decision, rules, facts)
     first = questions[0] if questions else None
