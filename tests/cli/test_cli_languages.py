@@ -45,3 +45,15 @@ def test_every_help_text_has_dutch_and_french() -> None:
         assert nl and fr, english
         assert nl != english or english.startswith(("facts,", "text or")), english
         assert tr(english, "en") == english
+
+
+def test_command_line_errors_follow_lang(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from aidrules.cli.main import app
+
+    runner = CliRunner()
+    bad_day = runner.invoke(app, ["evaluate", str(tmp_path / "x.yaml"), "--on", "1/3/2025", "--lang", "nl"])
+    assert bad_day.exit_code == 2 and "is geen datum in de vorm JJJJ-MM-DD" in bad_day.stderr
+    missing = runner.invoke(app, ["questions", str(tmp_path / "nowhere.yaml"), "--lang", "fr"])
+    assert missing.exit_code == 2 and "impossible de lire le fichier" in missing.stderr

@@ -43,8 +43,8 @@ def questions(
     from aidrules.ruleset.shipped import load
 
     try:
-        day = parse_on(on)
-        facts = parse_case_text(read_input(case), "<stdin>" if case == "-" else case, lang=lang.value)
+        day = parse_on(on, lang.value)
+        facts = parse_case_text(read_input(case, lang=lang.value), "<stdin>" if case == "-" else case, lang=lang.value)
         day = day or facts.on or date.today()
         rs = load(rules, day)
         decision = rs.evaluate(facts, day, lang=lang.value)
@@ -75,11 +75,11 @@ def interview(
     from aidrules.ruleset.shipped import load
 
     try:
-        day = parse_on(on)
+        day = parse_on(on, lang.value)
         data: dict[str, Any] = {}
         facts = parse_facts(data)
         if case is not None:
-            text, name = read_input(case), "<stdin>" if case == "-" else case
+            text, name = read_input(case, lang=lang.value), "<stdin>" if case == "-" else case
             facts = parse_case_text(text, name, lang=lang.value)  # every error located, in --lang
             data = read_case_text(text, name)
         day = day or facts.on or date.today()
@@ -129,7 +129,7 @@ def intake(
         return loaded[day]
 
     try:
-        day = parse_on(on)
+        day = parse_on(on, lang.value)
         rules_for(day or date.today())  # a wrong --rules fails now, not on the first request
     except AidrulesError as exc:
         fail(exc)

@@ -84,8 +84,9 @@ def _fail(error: AidrulesError) -> NoReturn:
 fail = _fail  # for the command modules
 
 
-def read_input(path: str, what: str = "case") -> str:
-    """A case (or review) document from a file or ``-`` (stdin), never more than the size limit."""
+def read_input(path: str, what: str = "case", lang: str = "en") -> str:
+    """A case (or review) document from a file or ``-`` (stdin), never more than the size limit;
+    the error when it cannot be read is in ``lang``."""
     from aidrules.limits import DEFAULT_LIMITS, read_document
 
     if path == "-":  # never more than one character past the limit, which then refuses it
@@ -93,18 +94,25 @@ def read_input(path: str, what: str = "case") -> str:
     try:
         return read_document(Path(path), DEFAULT_LIMITS)
     except (OSError, UnicodeDecodeError) as exc:
-        message = f"cannot read {what} file {path}: {exc}"
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        message = {
+            "nl": f"kan het bestand {path} niet lezen: {reason}",
+            "fr": f"impossible de lire le fichier {path}\u00a0: {reason}",
+        }.get(lang, f"cannot read {what} file {path}: {exc}")
         raise FactsError(message, [Diagnostic("CF004", message, path=path)]) from None
 
 
-def parse_on(on: str | None) -> date | None:
-    """The ``--on`` option as a date (None when not given)."""
+def parse_on(on: str | None, lang: str = "en") -> date | None:
+    """The ``--on`` option as a date (None when not given); the error is in ``lang``."""
     if on is None:
         return None
     try:
         return date.fromisoformat(on)
     except ValueError:
-        message = f"--on: `{on}` is not a date in the form YYYY-MM-DD"
+        message = {
+            "nl": f"--on: `{on}` is geen datum in de vorm JJJJ-MM-DD",
+            "fr": f"--on\u00a0: `{on}` n’est pas une date de la forme AAAA-MM-JJ",
+        }.get(lang, f"--on: `{on}` is not a date in the form YYYY-MM-DD")
         raise FactsError(message, [Diagnostic("CL002", message, path="--on")]) from None
 
 
@@ -124,8 +132,8 @@ def _decide(
         from aidrules.engine.durable.runtime import load_durable
 
         load_durable()
-    day = parse_on(on)
-    facts = parse_case_text(read_input(case), "<stdin>" if case == "-" else case, lang=lang.value)
+    day = parse_on(on, lang.value)
+    facts = parse_case_text(read_input(case, lang=lang.value), "<stdin>" if case == "-" else case, lang=lang.value)
     day = day or facts.on or date.today()
     ruleset = load(rules, day, public_key=public_key)
     if then is not None:  # e.g. explain: evaluate with a trace and build the explanation
