@@ -42,7 +42,7 @@ def test_evaluate_json_is_contract_conformant() -> None:
         assert {"rule", "outcome", "message", "values", "source"} <= set(reason)
 
 
-@pytest.mark.parametrize(("lang", "word"), [("nl", "Voorstel"), ("fr", "Proposition"), ("en", "Recommendation")])
+@pytest.mark.parametrize(("lang", "word"), [("nl", "Voorstel"), ("fr", "Proposition"), ("en", "Proposal")])
 def test_evaluate_text_in_each_language(lang: str, word: str) -> None:
     result = runner.invoke(app, ["evaluate", str(EXAMPLE), "--lang", lang])
     assert result.exit_code == 0

@@ -14,13 +14,15 @@ from hypothesis import strategies as st
 import aidrules
 from aidrules.engine.compiled import _locale, fast_fact_tree, prepared
 from aidrules.engine.decision import Decision
+from aidrules.explain.formatting import NUMBER_LOCALES
 from aidrules.facts.parse import fact_tree, parse_facts
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.testing import load_fixture
 from properties.strategies import case_and_partial, json_like
 
 FIXTURES = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "reference").glob("*.yaml"))
-LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_BE"}
+#: Amounts as the texts write them: English the English way (``€1,400.50``; see explain/formatting.py).
+LOCALES = NUMBER_LOCALES
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 amounts = st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=2) | st.decimals(

@@ -24,7 +24,8 @@ def test_worker_view_shows_rule_ids_values_sources_version_fingerprint_and_trace
     fx = fixture("017-motivation-1-below-minimum")
     out = explain(rules(fx), fx.case, fmt="markdown")
     assert "`motivation.minimum`" in out  # rule id
-    assert "Motivatie (0–4) (`client.motivation`) = 1" in out  # the client's value
+    assert "Motivatie (0–4) = 1" in out  # the client's value, named in words…
+    assert "client.motivation" not in out  # …the path stays in the JSON
     assert "Minimale motivatie (score 0-4) (`minimum_motivation`) = 2" in out  # the threshold…
     assert "Visienota Noord-Limburg, uitgangspunt 4" in out  # …and its source
     assert expl.ruleset.fingerprint in out and "versie 2025.1" in out

@@ -125,6 +125,12 @@ def test_the_client_letter_says_how_to_object_in_each_language() -> None:
 def test_html_is_standalone_and_escaped() -> None:
     out = render_explanation(explained("001-single-wage-guidance-baseline"), "worker", "html")
     assert out.count("<html") == 1 and "<style>" in out and out.rstrip().endswith("</html>")
-    # the rule expression `client.motivation >= minimum_motivation` is escaped, never raw markup
-    assert "client.motivation &gt;= minimum_motivation" in out
-    assert ">= minimum_motivation" not in out
+    # text given at render time (a client's name in a letter) is escaped, never raw markup
+    letter = render_explanation(
+        explained("001-single-wage-guidance-baseline"),
+        "client",
+        "html",
+        recipient={"client_name": "<script>alert(1)</script> & Co"},
+    )
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in letter
+    assert "<script>" not in letter

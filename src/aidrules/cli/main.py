@@ -16,12 +16,13 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from aidrules.cli.help_texts import HELP_LANG, help_lang, tr
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="aidrules: explained budget-help decisions for OCMWs / CPAS.",
+    help=tr("aidrules: explained budget-help decisions for OCMWs / CPAS."),
     pretty_exceptions_enable=False,
 )
 
@@ -50,17 +51,28 @@ class SchemaKind(StrEnum):
 
 
 RulesOpt = Annotated[
-    str | None, typer.Option("--rules", help="Rule set: a path, ID or ID@VERSION (default: the shipped reference set).")
+    str | None,
+    typer.Option("--rules", help=tr("Rule set: a path, ID or ID@VERSION (default: the shipped reference set).")),
 ]
 OnOpt = Annotated[
-    str | None, typer.Option("--on", help="Decision date YYYY-MM-DD (default: the case's `on`, else today).")
+    str | None, typer.Option("--on", help=tr("Decision date YYYY-MM-DD (default: the case's `on`, else today)."))
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the texts.")]
-EngineOpt = Annotated[Engine, typer.Option("--engine", help="Evaluation engine.")]
+FormatOpt = Annotated[Format, typer.Option("--format", help=tr("Output format."))]
+LangOpt = Annotated[
+    Lang, typer.Option("--lang", help=tr("Language of the texts and diagnostics (default: from the locale, else nl)."))
+]
+
+
+def default_lang() -> Lang:
+    """The language of the environment's locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else Dutch."""
+    return Lang(help_lang([]))
+
+
+DEFAULT_LANG = default_lang()
+EngineOpt = Annotated[Engine, typer.Option("--engine", help=tr("Evaluation engine."))]
 PublicKeyOpt = Annotated[
     Path | None,
-    typer.Option("--public-key", help="Require every layer of the rule set to be signed with this Ed25519 key."),
+    typer.Option("--public-key", help=tr("Require every layer of the rule set to be signed with this Ed25519 key.")),
 ]
 
 
@@ -72,8 +84,9 @@ def _fail(error: AidrulesError) -> NoReturn:
 fail = _fail  # for the command modules
 
 
-def read_input(path: str, what: str = "case") -> str:
-    """A case (or review) document from a file or ``-`` (stdin), never more than the size limit."""
+def read_input(path: str, what: str = "case", lang: str = "en") -> str:
+    """A case (or review) document from a file or ``-`` (stdin), never more than the size limit;
+    the error when it cannot be read is in ``lang``."""
     from aidrules.limits import DEFAULT_LIMITS, read_document
 
     if path == "-":  # never more than one character past the limit, which then refuses it
@@ -81,18 +94,25 @@ def read_input(path: str, what: str = "case") -> str:
     try:
         return read_document(Path(path), DEFAULT_LIMITS)
     except (OSError, UnicodeDecodeError) as exc:
-        message = f"cannot read {what} file {path}: {exc}"
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        message = {
+            "nl": f"kan het bestand {path} niet lezen: {reason}",
+            "fr": f"impossible de lire le fichier {path}\u00a0: {reason}",
+        }.get(lang, f"cannot read {what} file {path}: {exc}")
         raise FactsError(message, [Diagnostic("CF004", message, path=path)]) from None
 
 
-def parse_on(on: str | None) -> date | None:
-    """The ``--on`` option as a date (None when not given)."""
+def parse_on(on: str | None, lang: str = "en") -> date | None:
+    """The ``--on`` option as a date (None when not given); the error is in ``lang``."""
     if on is None:
         return None
     try:
         return date.fromisoformat(on)
     except ValueError:
-        message = f"--on: `{on}` is not a date in the form YYYY-MM-DD"
+        message = {
+            "nl": f"--on: `{on}` is geen datum in de vorm JJJJ-MM-DD",
+            "fr": f"--on\u00a0: `{on}` n’est pas une date de la forme AAAA-MM-JJ",
+        }.get(lang, f"--on: `{on}` is not a date in the form YYYY-MM-DD")
         raise FactsError(message, [Diagnostic("CL002", message, path="--on")]) from None
 
 
@@ -105,15 +125,15 @@ def _decide(
     public_key: Path | None = None,
     then: Callable[[Any, Any, date], object] | None = None,
 ) -> tuple[object, object]:
-    from aidrules.facts.parse import parse_facts, read_case_text
+    from aidrules.facts.parse import parse_case_text
     from aidrules.ruleset.shipped import load
 
     if engine is Engine.durable:  # says how to install it when it is missing (exit 2)
         from aidrules.engine.durable.runtime import load_durable
 
         load_durable()
-    day = parse_on(on)
-    facts = parse_facts(read_case_text(read_input(case), "<stdin>" if case == "-" else case))
+    day = parse_on(on, lang.value)
+    facts = parse_case_text(read_input(case, lang=lang.value), "<stdin>" if case == "-" else case, lang=lang.value)
     day = day or facts.on or date.today()
     ruleset = load(rules, day, public_key=public_key)
     if then is not None:  # e.g. explain: evaluate with a trace and build the explanation
@@ -145,11 +165,11 @@ def _run_decision(
 
 @app.command()
 def evaluate(
-    case: Annotated[str, typer.Argument(help="Case file (YAML or JSON), or - for standard input.")],
+    case: Annotated[str, typer.Argument(help=tr("Case file (YAML or JSON), or - for standard input."))],
     rules: RulesOpt = None,
     on: OnOpt = None,
     format: FormatOpt = Format.text,
-    lang: LangOpt = Lang.nl,
+    lang: LangOpt = DEFAULT_LANG,
     engine: EngineOpt = Engine.compiled,
     public_key: PublicKeyOpt = None,
 ) -> None:
@@ -172,23 +192,34 @@ class Audience(StrEnum):
 
 @app.command()
 def explain(
-    case: Annotated[str, typer.Argument(help="Case file (YAML or JSON), or - for standard input.")],
+    case: Annotated[str, typer.Argument(help=tr("Case file (YAML or JSON), or - for standard input."))],
     rules: RulesOpt = None,
     on: OnOpt = None,
-    format: Annotated[ExplainFormat, typer.Option("--format", help="Output format.")] = ExplainFormat.text,
-    lang: LangOpt = Lang.nl,
+    format: Annotated[ExplainFormat, typer.Option("--format", help=tr("Output format."))] = ExplainFormat.text,
+    lang: LangOpt = DEFAULT_LANG,
     engine: EngineOpt = Engine.compiled,
     public_key: PublicKeyOpt = None,
     audience: Annotated[
         Audience,
         typer.Option(
             "--audience",
-            help="worker: the full reasoning; committee: an anonymised social report; client: a plain-language letter.",
+            help=tr(
+                "worker: the full reasoning; committee: an anonymised social report; client: a plain-language letter."
+            ),
         ),
     ] = Audience.worker,
     templates: Annotated[
         Path | None,
-        typer.Option("--templates", help="Directory with your own letter templates (client_letter.<lang>.md.j2)."),
+        typer.Option("--templates", help=tr("Directory with your own letter templates (client_letter.<lang>.md.j2).")),
+    ] = None,
+    client_name: Annotated[
+        str | None, typer.Option("--client-name", help=tr("Letter: the client's name (used for this letter only)."))
+    ] = None,
+    dossier: Annotated[str | None, typer.Option("--dossier", help=tr("Letter: the dossier reference."))] = None,
+    ocmw_name: Annotated[str | None, typer.Option("--ocmw-name", help=tr("Letter: the OCMW's name."))] = None,
+    ocmw_address: Annotated[str | None, typer.Option("--ocmw-address", help=tr("Letter: the OCMW's address."))] = None,
+    worker_contact: Annotated[
+        str | None, typer.Option("--worker-contact", help=tr("Letter: the social worker's name and contact."))
     ] = None,
 ) -> None:
     """Explain a decision: why and why not, what would change it, for a worker, the committee or the client."""
@@ -204,7 +235,20 @@ def explain(
             public_key,
             then=lambda rs, facts, day: explanation(rs, facts, day, lang=lang.value),
         )
-        out = render_explanation(expl, audience.value, format.value, templates=templates)  # type: ignore[arg-type]
+        recipient = {
+            "client_name": client_name,
+            "dossier_reference": dossier,
+            "ocmw_name": ocmw_name,
+            "ocmw_address": ocmw_address,
+            "worker_contact": worker_contact,
+        }
+        out = render_explanation(
+            expl,  # type: ignore[arg-type]
+            audience.value,
+            format.value,
+            templates=templates,
+            recipient=recipient,
+        )
     except AidrulesError as exc:
         _fail(exc)
     typer.echo(out, nl=False)
@@ -212,10 +256,10 @@ def explain(
 
 @app.command()
 def validate(
-    rules: Annotated[list[Path], typer.Argument(help="Rule files to check.")],
-    format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+    rules: Annotated[list[Path], typer.Argument(help=tr("Rule files to check."))],
+    format: Annotated[Format, typer.Option("--format", help=tr("text or json."))] = Format.text,
     static: Annotated[
-        bool, typer.Option("--static/--no-static", help="Also run the static checks (docs/policy-toolkit.md).")
+        bool, typer.Option("--static/--no-static", help=tr("Also run the static checks (docs/policy-toolkit.md)."))
     ] = True,
 ) -> None:
     """Check rule files; report every problem with file:line:column, a code and a hint."""
@@ -242,7 +286,7 @@ def validate(
 
 
 @app.command()
-def schema(kind: Annotated[SchemaKind, typer.Argument(help="facts, decision or ruleset.")]) -> None:
+def schema(kind: Annotated[SchemaKind, typer.Argument(help=tr("facts, decision or ruleset."))]) -> None:
     """Print a JSON Schema: of the case facts, the decision or the rule-file format."""
     from pydantic import BaseModel
 
@@ -258,12 +302,28 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="facts, decision or r
 # Further command groups register themselves on `app` when imported (one module per area).
 # --- command modules (keep one import per line) ---
 import aidrules.cli.batch  # noqa: E402
+import aidrules.cli.intake  # noqa: E402
 import aidrules.cli.lifecycle  # noqa: E402
 import aidrules.cli.registry  # noqa: E402
 import aidrules.cli.serve  # noqa: E402
 import aidrules.cli.toolkit  # noqa: E402, F401
 
 # --- end of command modules ---
+
+
+def _translate_command_help() -> None:
+    """Each command's help (the first line of its docstring) in the help language."""
+    import inspect
+
+    for info in app.registered_commands:
+        if info.help is None and info.callback is not None:
+            doc = inspect.getdoc(info.callback) or ""
+            first, _, rest = doc.partition("\n")
+            if tr(first) != first:
+                info.help = tr(first) + ("\n" + rest if rest and HELP_LANG == "en" else "")
+
+
+_translate_command_help()
 
 
 def main() -> None:

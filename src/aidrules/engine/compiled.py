@@ -40,6 +40,7 @@ from aidrules.engine.decision import (
 from aidrules.errors import Diagnostic, EvaluationError
 from aidrules.explain import formatting
 from aidrules.explain.i18n import LANGS, ui, value_label
+from aidrules.explain.labels import facts_text
 from aidrules.explain.trace import TraceEvent, Tracer, derived_event
 from aidrules.expr import types as t
 from aidrules.expr.codegen import generate, generate_keys, generate_plan
@@ -578,7 +579,7 @@ class Evaluation:
                             f"actions.{a.id}",
                             "action",
                             None,
-                            ui("action_undetermined", lang, title=a.title.get(lang), facts=", ".join(facts)),
+                            ui("action_undetermined", lang, title=a.title.get(lang), facts=facts_text(facts, lang)),
                             self.shown_values(a.shown, shown),
                             a.source,
                             facts,
@@ -657,7 +658,7 @@ class Evaluation:
             message = (
                 text.render(parts, lang)
                 if text is not None
-                else ui("unknown_outcome", lang, title=cond.title.get(lang), facts=", ".join(facts))
+                else ui("unknown_outcome", lang, title=cond.title.get(lang), facts=facts_text(facts, lang))
             )
         else:
             facts = []
@@ -709,7 +710,7 @@ class Evaluation:
         outcome: bool | None = True
         if unknown:
             outcome = None
-            message = ui("recommendation_undetermined", lang, facts=", ".join(sorted(unknown)))
+            message = ui("recommendation_undetermined", lang, facts=facts_text(sorted(unknown), lang))
         else:
             texts = self.rs.rows[index].because if index >= 0 else self.rs.otherwise_because
             assert texts is not None

@@ -21,7 +21,7 @@ from aidrules.explain.build import build_explanation
 from aidrules.explain.committee import anonymised, committee_document
 from aidrules.explain.document import Document, Heading, parse_markup, render
 from aidrules.explain.i18n import LANGS
-from aidrules.explain.letter import letter_context, render_letter
+from aidrules.explain.letter import Recipient, letter_context, render_letter
 from aidrules.explain.model import Explanation
 from aidrules.explain.reevaluate import DEFAULT_BUDGET
 from aidrules.explain.trace import RecordingTracer
@@ -66,30 +66,40 @@ def explain(
     *,
     templates: str | Path | None = None,
     budget: int = DEFAULT_BUDGET,
+    recipient: Recipient | Mapping[str, str | None] | None = None,
 ) -> str:
     """The explanation of ``case`` for ``audience`` (worker, committee, client) in ``lang`` (nl,
-    fr, en) as ``fmt`` (text, markdown, html, json). ``templates``: an OCMW's own letter templates."""
+    fr, en) as ``fmt`` (text, markdown, html, json). ``templates``: an OCMW's own letter templates;
+    ``recipient``: the letter's client name, dossier reference, OCMW name and address and worker
+    contact (:class:`~aidrules.explain.letter.Recipient`), used for this text only."""
     _check(audience, fmt, lang)
     return render_explanation(
-        explanation(rules, case, on, lang=lang, budget=budget), audience, fmt, templates=templates
+        explanation(rules, case, on, lang=lang, budget=budget), audience, fmt, templates=templates, recipient=recipient
     )
 
 
-def render_explanation(expl: Explanation, audience: str, fmt: str, *, templates: str | Path | None = None) -> str:
-    """Render a built explanation for one audience in one format."""
+def render_explanation(
+    expl: Explanation,
+    audience: str,
+    fmt: str,
+    *,
+    templates: str | Path | None = None,
+    recipient: Recipient | Mapping[str, str | None] | None = None,
+) -> str:
+    """Render a built explanation for one audience in one format (``recipient``: for the letter)."""
     _check(audience, fmt, expl.lang)
     if audience == "worker":
         return expl.to_json() if fmt == "json" else render(worker_document(expl), fmt)
     if audience == "committee":
         return anonymised(expl).to_json() if fmt == "json" else render(committee_document(expl), fmt)
-    letter = render_letter(expl, templates)
+    letter = render_letter(expl, templates, recipient)
     if fmt == "json":
         data = {
             "audience": "client",
             "lang": expl.lang,
             "on": expl.on.isoformat(),
             "recommendation": expl.recommendation,
-            "context": letter_context(expl),
+            "context": letter_context(expl, recipient),
             "letter": letter,
         }
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -20,7 +20,7 @@ MARK = {True: "✔", False: "✘", None: "?"}
 def value_inline(v: ValueView, lang: str, detail: bool) -> Inline:
     """``Minimale motivatie (score 0-4) `minimum_motivation` = 2 (geldig vanaf …; bron: …)``."""
     parts: list[str | Span] = [upper_first(v.title)]
-    if detail:
+    if detail and v.kind != "fact":  # a fact is named in words only: its path stays in the JSON
         parts += [" (", Span(v.name, "code"), ")"]
     parts.append(f" = {v.text}")
     extra = []
@@ -40,8 +40,8 @@ def condition_item(c: ConditionView, lang: str, detail: bool, anonymous: bool = 
         return Item(inline(f"{MARK[c.outcome]} {c.title}{colon(lang)}{text(outcome, lang)}"))
     if not detail:
         return Item(inline(f"{MARK[c.outcome]} {c.message}"))
-    children = [Item(inline(f"{text('rule', lang)}{colon(lang)}", Span(c.expression, "code")))]
-    children += [Item(value_inline(v, lang, True)) for v in c.values]
+    # the rule in words (its message) and its values; the expression itself stays in the JSON
+    children = [Item(value_inline(v, lang, True)) for v in c.values]
     if c.source:
         children.append(Item(inline(f"{text('source', lang)}{colon(lang)}{c.source}")))
     return Item(inline(f"{MARK[c.outcome]} {c.message} ", Span(c.id, "ref")), (Bullets(tuple(children)),))
@@ -117,7 +117,7 @@ def missing_items(expl: Explanation, detail: bool) -> list[Item]:
     items = []
     for mf in expl.missing:
         head, lines = missing_fact_lines(mf, expl)
-        content = inline(head, " ", Span(mf.path, "code")) if detail else inline(head)
+        content = inline(head)
         items.append(Item(content, (Bullets(tuple(Item(inline(line)) for line in lines)),) if lines else ()))
     return items
 

@@ -9,10 +9,13 @@ changed copies of the case give the missing-fact scenarios and the counterfactua
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from pydantic import BaseModel
 
 from aidrules.engine.decision import Decision, Reason
 from aidrules.explain.analysis import RuleSetAnalysis
@@ -40,7 +43,7 @@ from aidrules.explain.trace import TraceEvent
 from aidrules.explain.values import ValueTexts
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
-from aidrules.facts.model import Case
+from aidrules.facts.model import OPTIONAL_INPUTS, Case
 from aidrules.ruleset.compiled import CompiledRuleSet, Template
 
 
@@ -315,12 +318,18 @@ def case_summary(case: Case, texts: ValueTexts) -> CaseSummary:
     lang = texts.lang
 
     def views(record: Any, prefix: str) -> list[ValueView]:
+        """Every fact of the record; one not given is shown as unknown (never silently left out)."""
         out: list[ValueView] = []
-        if record is None:
-            return out
-        for name in type(record).model_fields:
+        model = Case.model_fields[prefix].annotation
+        fields = type(record).model_fields if record is not None else _record_fields(model)
+        for name in fields:
             path = f"{prefix}.{name}"
-            if path in free or name not in record.model_fields_set:
+            if path in free:
+                continue
+            if record is None or name not in record.model_fields_set:
+                if path in OPTIONAL_INPUTS:
+                    continue
+                out.append(texts.view(path, None, unknown=True))
                 continue
             value = getattr(record, name)
             if isinstance(value, list):
@@ -372,6 +381,14 @@ def case_summary(case: Case, texts: ValueTexts) -> CaseSummary:
         debts=lines(case.debts, "amount", debt_note),
         signals=views(case.signals, "signals"),
     )
+
+
+def _record_fields(annotation: Any) -> list[str]:
+    """The fields of the pydantic model in an ``X | None`` annotation."""
+    for arg in typing.get_args(annotation) or (annotation,):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return list(arg.model_fields)
+    return []
 
 
 def _free_text_rules(rs: CompiledRuleSet, analysis: RuleSetAnalysis) -> frozenset[str]:

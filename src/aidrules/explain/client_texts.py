@@ -76,10 +76,7 @@ CONDITIONS: dict[str, dict[str, tuple[str, str, str]]] = {
         ),
         "false": (
             "Uw maatschappelijk werker vindt dat u nu nog te weinig zin hebt om aan uw budget te werken.",
-            (
-                "Votre travailleur social estime que vous n’êtes pas encore assez motivé(e) pour travailler à votre "
-                "budget."
-            ),
+            ("Le service social estime que vous n’êtes pas encore assez motivé(e) pour travailler à votre budget."),
             "Your social worker thinks you are not yet motivated enough to work on your budget.",
         ),
     },
@@ -351,7 +348,7 @@ PROPOSALS: dict[str, tuple[str, str, str]] = {
             "uw rekeningen op tijd betaalt en we bekijken samen hoe het gaat."
         ),
         (
-            "Vous gérez votre argent vous-même. Votre travailleur social vous aide : nous faisons ensemble un plan "
+            "Vous gérez votre argent vous-même. Le service social vous aide : nous faisons ensemble un plan "
             "budgétaire, vous apprenez à payer vos factures à temps et nous faisons le point ensemble."
         ),
         (

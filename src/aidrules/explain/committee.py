@@ -8,6 +8,9 @@ no free text about the person: the report is built only from :func:`anonymised` 
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
+
 from aidrules.explain import formatting
 from aidrules.explain.blocks import (
     MARK,
@@ -17,7 +20,7 @@ from aidrules.explain.blocks import (
     money_and_signals,
     values_table,
 )
-from aidrules.explain.document import Block, Bullets, Document, Item, Span, inline
+from aidrules.explain.document import Block, Bullets, Document, Inline, Item, Span, inline
 from aidrules.explain.factpaths import free_text_patterns, pattern
 from aidrules.explain.model import ActionView, ConditionView, Explanation
 from aidrules.explain.texts import colon, lower_first, text
@@ -49,6 +52,8 @@ def anonymised(expl: Explanation) -> Explanation:
 
 
 def committee_document(expl: Explanation) -> Document:
+    """The social report: the proposal and its grounds first, the worker's assessment and the
+    client's view to fill in, then the situation (unknown facts shown as unknown) and the tests."""
     expl = anonymised(expl)
     lang = expl.lang
     doc = Document(text("committee.title", lang), lang)
@@ -63,6 +68,31 @@ def committee_document(expl: Explanation) -> Document:
         )
     )
     doc.para(text("committee.anonymous", lang))
+
+    doc.heading(2, text("h.proposal", lang))
+    doc.para(Span(text("proposal", lang, title=expl.recommendation_title), "strong"))
+    doc.para(expl.because)
+    review = _review(expl)
+    if review:
+        doc.para(review)
+    if expl.missing:
+        facts = ", ".join(dict.fromkeys(m.title for m in expl.missing))
+        doc.para(text("committee.unknown_facts", lang, facts=facts))
+    doc.heading(3, text("h.grounds", lang))
+    doc.bullets(_grounds(expl))
+
+    doc.heading(2, text("h.worker_assessment", lang))
+    doc.para(text("committee.blank", lang))
+    doc.para("…" * 40)
+    doc.heading(2, text("h.client_view", lang))
+    doc.para(text("committee.blank", lang))
+    doc.para("…" * 40)
+
+    doc.heading(2, text("h.motivation", lang))
+    doc.bullets(comparison_items(expl, detail=False, anonymous=True))
+    if expl.missing:
+        doc.heading(2, text("h.missing", lang))
+        doc.bullets(missing_items(expl, detail=False))
 
     doc.heading(2, text("h.situation", lang))
     doc.heading(3, text("h.household", lang))
@@ -101,15 +131,6 @@ def committee_document(expl: Explanation) -> Document:
             for f in expl.forms
         ]
     )
-
-    doc.heading(2, text("h.motivation", lang))
-    doc.para(Span(text("proposal", lang, title=expl.recommendation_title), "strong"))
-    doc.para(expl.because)
-    doc.bullets(comparison_items(expl, detail=False, anonymous=True))
-
-    if expl.missing:
-        doc.heading(2, text("h.missing", lang))
-        doc.bullets(missing_items(expl, detail=False))
     if expl.actions:
         doc.heading(2, text("h.actions", lang))
         doc.bullets(
@@ -126,6 +147,50 @@ def committee_document(expl: Explanation) -> Document:
         if expl.recommendation == "budget_management":
             doc.para(text("committee.phase_out", lang))
     return doc
+
+
+def _grounds(expl: Explanation) -> list[Inline]:
+    """The rules that decided the proposal, each with its message and legal or policy source."""
+    lang = expl.lang
+    out: list[Inline] = []
+    form = next((f for f in expl.forms if f.id == expl.recommendation), None)
+    if form is not None:
+        out.append(inline(text("committee.form_source", lang, title=form.title, source=form.source)))
+    for cid in expl.decisive:
+        c = expl.conditions[cid]
+        if c.source:
+            out.append(inline(text("committee.ground", lang, title=c.title, message=c.message, source=c.source)))
+        else:
+            out.append(inline(f"{c.title}{colon(lang)}{c.message}"))
+    for p in expl.principles:
+        if p.status != "satisfied":
+            out.append(inline(text("committee.form_source", lang, title=p.title, source=p.source)))
+    return list(dict.fromkeys(out))
+
+
+def _review(expl: Explanation) -> str | None:
+    """For budget management: the date of the next review (the rule set's review interval)."""
+    if expl.recommendation != "budget_management":
+        return None
+    interval = next((p for p in expl.parameters if p.name == "review_interval_months"), None)
+    if interval is None or not isinstance(interval.value, int) or isinstance(interval.value, bool):
+        return None
+    day = months_after(expl.on, interval.value)
+    return text(
+        "committee.review",
+        expl.lang,
+        day=formatting.day(day, expl.lang),
+        months=str(interval.value),
+        source=interval.source or "",
+    )
+
+
+def months_after(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months (the last day of a shorter month when needed)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
 
 
 def _children(items: list[Item]) -> tuple[Block, ...]:

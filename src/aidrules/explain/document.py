@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from aidrules.explain.i18n import french_typography
+
 Style = Literal["plain", "strong", "code", "ref"]
 
 
@@ -301,12 +303,34 @@ def render_html(doc: Document) -> str:
 
 
 def render(doc: Document, fmt: str) -> str:
-    """``doc`` as ``text``, ``markdown`` or ``html``."""
+    """``doc`` as ``text``, ``markdown`` or ``html`` (French with French typography)."""
+    if doc.lang == "fr":
+        doc = Document(french_typography(doc.title), doc.lang, [_typeset(b) for b in doc.blocks])
     if fmt == "markdown":
         return render_markdown(doc)
     if fmt == "html":
         return render_html(doc)
     return render_text(doc)
+
+
+def _typeset_inline(content: Inline) -> Inline:
+    return tuple(Span(french_typography(s.text), s.style) if s.style != "code" else s for s in content)
+
+
+def _typeset(block: Block) -> Block:
+    if isinstance(block, Heading):
+        return Heading(block.level, _typeset_inline(block.content))
+    if isinstance(block, Paragraph):
+        return Paragraph(_typeset_inline(block.content))
+    if isinstance(block, Bullets):
+        return Bullets(
+            tuple(Item(_typeset_inline(i.content), tuple(_typeset(c) for c in i.children)) for i in block.items)
+        )
+    return Table(
+        tuple(french_typography(h) for h in block.header),
+        tuple(tuple(french_typography(c) for c in row) for row in block.rows),
+        block.align,
+    )
 
 
 # -- reading a template's output ---------------------------------------------------------------

@@ -194,10 +194,11 @@ MISSING = _Missing()
 @dataclass(frozen=True, slots=True)
 class Edit:
     """Set one fact to a value (``None`` is a known absence, e.g. an event that never happened),
-    or remove a list item (``remove=True``, path ``debts[2]``)."""
+    or remove a list item (``remove=True``, path ``debts[2]``). The empty tuple ``()`` sets a list
+    to no items (``debts: []``; a tuple, because edits are hashable cache keys)."""
 
     path: str
-    value: JsonScalar = None
+    value: JsonScalar | tuple[()] = None
     remove: bool = False
 
 
@@ -214,7 +215,7 @@ def apply(data: dict[str, Any], edits: list[Edit] | tuple[Edit, ...]) -> dict[st
                 raise ValueError(f"only list items can be removed, not {edit.path}")
             removals.append((root, index))
             continue
-        _set(out, steps(edit.path), edit.value)
+        _set(out, steps(edit.path), [] if edit.value == () else edit.value)
     for root, index in sorted(removals, key=lambda r: r[1], reverse=True):
         items = read(out, root)
         if isinstance(items, list) and index < len(items):

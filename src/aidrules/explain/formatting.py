@@ -12,6 +12,9 @@ from aidrules.expr import types as t
 from aidrules.expr.runtime import Unknown
 
 LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_BE"}
+#: Amounts and numbers: Belgian English writes them the Dutch way (``1.400,50 €``), which an English
+#: reader misreads; Irish English is English in the euro area (``€1,400.50``).
+NUMBER_LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_IE"}
 
 
 @lru_cache(maxsize=4096)
@@ -19,22 +22,25 @@ def money(value: Decimal, lang: str) -> str:
     """``€ 1.314,20`` in nl-BE."""
     from babel.numbers import format_currency
 
-    return str(format_currency(value, "EUR", locale=LOCALES[lang]))
+    return str(format_currency(value, "EUR", locale=NUMBER_LOCALES[lang]))
 
 
 @lru_cache(maxsize=4096)
 def number(value: Decimal | int, lang: str) -> str:
     from babel.numbers import format_decimal
 
-    return str(format_decimal(value, locale=LOCALES[lang], decimal_quantization=False))
+    return str(format_decimal(value, locale=NUMBER_LOCALES[lang], decimal_quantization=False))
 
 
 @lru_cache(maxsize=1024)
 def day(value: date, lang: str) -> str:
-    """``1 maart 2025`` in nl-BE."""
+    """``1 maart 2025`` in nl-BE; ``1er mars 2025`` in French (the first of a month is an ordinal)."""
     from babel.dates import format_date
 
-    return str(format_date(value, format="long", locale=LOCALES[lang]))
+    text = str(format_date(value, format="long", locale=LOCALES[lang]))
+    if lang == "fr" and value.day == 1 and text.startswith("1 "):
+        text = "1er " + text[2:]
+    return text
 
 
 def value(v: Any, typ: t.Type, lang: str) -> str:

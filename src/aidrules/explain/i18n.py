@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 _TEXTS: dict[str, tuple[str, str, str]] = {
     # key: (nl, fr, en)
     "yes": ("ja", "oui", "yes"),
@@ -45,10 +47,71 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "{title} : pas encore déterminable ({facts}).",
         "{title}: cannot be determined yet ({facts}).",
     ),
+    # questions (aidrules questions, interview, intake page)
+    "proposal_line": ("Voorstel: {title}", "Proposition : {title}", "Proposal: {title}"),
+    "next_questions": (
+        "Volgende vragen (de meest beslissende eerst):",
+        "Questions suivantes (les plus décisives d’abord) :",
+        "Next questions (most decisive first):",
+    ),
+    "no_questions": (
+        "Geen open vragen meer: geen enkel ontbrekend gegeven kan dit voorstel nog veranderen.",
+        "Plus de questions ouvertes : aucune donnée manquante ne peut encore changer cette proposition.",
+        "No open questions: no missing fact can still change this proposal.",
+    ),
+    "no_questions_undetermined": (
+        "Er is nog geen voorstel, en geen vraag met vaste antwoorden kan het nu bepalen: "
+        "vul de ontbrekende bedragen aan.",
+        "Pas encore de proposition, et aucune question à réponses fixes ne peut la déterminer : "
+        "complétez les montants manquants.",
+        "No proposal yet, and no question with fixed answers can settle it now: fill in the missing amounts.",
+    ),
+    "needed_with_others": (
+        "Dit antwoord alleen beslist nog niets; het is nodig samen met andere gegevens.",
+        "Cette réponse seule ne décide encore rien ; elle est nécessaire avec d’autres données.",
+        "This answer alone decides nothing yet; it is needed together with other facts.",
+    ),
+    "asked_of.client": ("te vragen aan de cliënt", "à demander à la personne", "ask the client"),
+    "asked_of.worker": (
+        "beoordeling door de maatschappelijk werker",
+        "appréciation du service social",
+        "the social worker’s assessment",
+    ),
+    "list_items": (
+        "of geef de gegevens één voor één in",
+        "ou saisissez les éléments un par un",
+        "or enter the items one by one",
+    ),
+    "date_until": ("tot en met {day}", "jusqu’au {day} inclus", "up to and including {day}"),
+    "date_from": ("vanaf {day}", "à partir du {day}", "from {day} on"),
+    "hint.yes_no": ("ja of nee", "oui ou non", "yes or no"),
+    "hint.amount": ("bedrag in euro, bv. 1180,50", "montant en euros, p. ex. 1180,50", "amount in euros, e.g. 1180.50"),
+    "hint.range": ("{low} tot {high}", "de {low} à {high}", "{low} to {high}"),
+    "hint.number": ("een geheel getal", "un nombre entier", "a whole number"),
+    "hint.date": ("datum, bv. 15/03/2024", "date, p. ex. 15/03/2024", "date, e.g. 2024-03-15"),
+    "hint.date_never": (
+        "datum, bv. 15/03/2024, of ‘nooit’",
+        "date, p. ex. 15/03/2024, ou « jamais »",
+        "date, e.g. 2024-03-15, or ‘never’",
+    ),
+    "hint.list": (
+        "‘geen’, of ‘ja’ om ze één voor één in te geven",
+        "« aucun », ou « oui » pour les saisir un par un",
+        "‘none’, or ‘yes’ to enter them one by one",
+    ),
+    "hint.text": ("vrije tekst", "texte libre", "free text"),
+    "answer_invalid": (
+        "‘{answer}’ past hier niet; mogelijk: {hint}. Leeg of ‘?’ als u het niet weet.",
+        "« {answer} » ne convient pas ici ; possible : {hint}. Vide ou « ? » si vous ne savez pas.",
+        "‘{answer}’ does not fit here; possible: {hint}. Empty or ‘?’ if you do not know.",
+    ),
+    "another_item": ("Nog één?", "Encore un ?", "Another one?"),
+    "interview_written": ("Dossier geschreven naar {path}.", "Dossier écrit dans {path}.", "Case written to {path}."),
     # text rendering
     "decision": ("Beslissing", "Décision", "Decision"),
-    "recommendation": ("Voorstel", "Proposition", "Recommendation"),
-    "principles": ("Principes", "Principes", "Principles"),
+    "proposal_heading": ("Voorstel", "Proposition", "Proposal"),
+    "recommendation": ("Voorstel", "Proposition", "Proposal"),
+    "principles": ("Uitgangspunten", "Principes", "Principles"),
     "forms": ("Vormen van budgethulp", "Formes d’aide budgétaire", "Forms of budget help"),
     "actions": ("Acties", "Actions", "Actions"),
     "values": ("Berekende bedragen", "Montants calculés", "Computed values"),
@@ -76,7 +139,7 @@ VALUE_LABELS: dict[str, tuple[str, str, str]] = {
     "none": ("geen", "aucune", "none"),
     "limited": ("beperkt", "limitées", "limited"),
     "adequate": ("voldoende", "suffisantes", "adequate"),
-    "self": ("de cliënt zelf", "le client lui-même", "the client"),
+    "self": ("de cliënt zelf", "la personne elle-même", "the client"),
     "family": ("familie", "la famille", "family"),
     "third_party": ("een derde", "un tiers", "a third party"),
     "court": ("de rechtbank", "le tribunal", "the court"),
@@ -130,4 +193,27 @@ def value_label(code: str, lang: str) -> str:
 def ui(key: str, lang: str, **fields: str) -> str:
     """An interface text in ``lang`` with ``fields`` filled in."""
     text = _TEXTS[key][LANGS.index(lang)]
-    return text.format(**fields) if fields else text
+    text = text.format(**fields) if fields else text
+    return french_typography(text) if lang == "fr" else text
+
+
+_FR_BEFORE = re.compile(r"[ \u202f]([:;?!»])")
+_FR_TIGHT = re.compile(r"(?<=[\w)»’])([?!])")
+_FR_AFTER = re.compile(r"«[ \u00a0\u202f]?")
+
+
+def french_typography(text: str) -> str:
+    """A no-break space before ``: ; ? ! »`` and after ``«``, so that they never start or end a line.
+
+    Example:
+        >>> french_typography("Proposition : « volontaire » ?") == "Proposition\u00a0: «\u00a0volontaire\u00a0»\u00a0?"
+        True
+    """
+    text = _FR_BEFORE.sub("\u00a0\\1", text)
+    text = _FR_TIGHT.sub("\u00a0\\1", text)
+    return _FR_AFTER.sub("«\u00a0", text)
+
+
+def colon(lang: str) -> str:
+    """``: `` — in French with a no-break space before the colon (French typography)."""
+    return "\u00a0: " if lang == "fr" else ": "

@@ -11,6 +11,8 @@ shipped template. Templates write a small Markdown subset (headings, paragraphs,
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,19 +22,61 @@ import jinja2
 from aidrules.errors import Diagnostic, EvaluationError
 from aidrules.explain import formatting
 from aidrules.explain.client_texts import action_text, condition_text, proposal_text
+from aidrules.explain.factpaths import pattern
 from aidrules.explain.labels import fact_label
 from aidrules.explain.model import ConditionView, Explanation
 from aidrules.explain.phrases import clauses, form_title
 from aidrules.explain.texts import lower_first, text, upper_first
+from aidrules.facts.catalogue import entry
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+#: French needs an article before a form's name (``une guidance budgétaire``); the other languages
+#: use the name as it is. Forms a rule set adds without an entry here are named without article.
+_FR_ARTICLE = {
+    "budget_guidance": "une ",
+    "budget_management": "une ",
+    "collective_debt_settlement": "un ",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who the letter is for and from: given when the letter is rendered, never stored with the
+    explanation, the decision or in the journal (they hold no names)."""
+
+    client_name: str | None = None
+    dossier_reference: str | None = None
+    ocmw_name: str | None = None
+    ocmw_address: str | None = None
+    worker_contact: str | None = None
+
+    @classmethod
+    def of(cls, value: Recipient | Mapping[str, str | None] | None) -> Recipient:
+        if value is None:
+            return cls()
+        if isinstance(value, Recipient):
+            return value
+        unknown = set(value) - set(cls.__slots__)
+        if unknown:
+            message = f"letter: unknown recipient field(s) {', '.join(sorted(unknown))}"
+            raise EvaluationError(message, [Diagnostic("EX004", message, path="recipient")])
+        return cls(**{k: (v.strip() or None) if isinstance(v, str) else None for k, v in value.items()})
+
+
 #: Client letters show at most this many "what you can do" changes.
 MAX_CAN_DO = 3
 
 
-def letter_context(expl: Explanation) -> dict[str, Any]:
-    """The data a letter template receives (plain strings and lists; documented in the docs)."""
+def letter_context(expl: Explanation, recipient: Recipient | Mapping[str, str | None] | None = None) -> dict[str, Any]:
+    """The data a letter template receives (plain strings and lists; documented in the docs).
+
+    An undetermined case promises nothing: no amounts, no actions, no "what you can do"; it lists
+    in plain words what the OCMW still needs, asking the client only what the client can answer
+    (legal and professional assessments stay with the worker).
+    """
     lang = expl.lang
+    undetermined = expl.recommendation == "undetermined"
     forms = {f.id: f for f in expl.forms}
     rec = forms.get(expl.recommendation)
     kind = "form" if rec is not None else expl.recommendation
@@ -62,15 +106,29 @@ def letter_context(expl: Explanation) -> dict[str, Any]:
         line = text("client.can_do", lang, form=form_title(expl, cf.form), clauses=clauses(cf, expl, client=True))
         if line not in can_do:
             can_do.append(line)
-    can_do = can_do[:MAX_CAN_DO]
+    can_do = [] if undetermined else can_do[:MAX_CAN_DO]
 
     actions = []
     for action in expl.actions:
-        if action.status != "proposed":
+        if action.status != "proposed" or undetermined:
             continue
         values = {v.name.rsplit(".", 1)[-1]: v.text for v in action.values}
         values.update({v.name: v.text for v in action.values})
         actions.append(_fill(action_text(action.id, lang), values) or action.message)
+
+    missing: list[str] = []
+    worker_checks = False
+    for m in expl.missing:
+        if m.changes_nothing:
+            continue
+        info = entry(pattern(m.path))
+        if info is not None and info.asked_of == "client" and info.client_question is not None:
+            missing.append(info.client_question.get(lang))
+        elif info is not None and info.asked_of == "worker":
+            worker_checks = True  # an assessment of the worker: never asked of the client
+        else:
+            missing.append(upper_first(fact_label(m.path, lang)))
+    missing = list(dict.fromkeys(missing))
 
     return {
         "lang": lang,
@@ -80,12 +138,16 @@ def letter_context(expl: Explanation) -> dict[str, Any]:
             "kind": kind,
             "title": expl.recommendation_title,
             "title_lower": lower_first(expl.recommendation_title),
+            "with_article": (_FR_ARTICLE.get(expl.recommendation, "") if lang == "fr" else "")
+            + lower_first(expl.recommendation_title),
             "explanation": proposal_text(expl.recommendation, lang) or (rec.description if rec else expl.because),
         },
         "reasons": reasons,
         "actions": actions,
         "can_do": can_do,
-        "missing": [upper_first(fact_label(m.path, lang)) for m in expl.missing if not m.changes_nothing],
+        "missing": missing,
+        "worker_checks": worker_checks,
+        "recipient": asdict(Recipient.of(recipient)),
         "ruleset": {"title": expl.ruleset.title, "version": expl.ruleset.version},
     }
 
@@ -135,8 +197,12 @@ def _environment(templates: str | None) -> jinja2.Environment:
     )
 
 
-def render_letter(expl: Explanation, templates: str | Path | None = None) -> str:
-    """The letter as the template wrote it (Markdown subset).
+def render_letter(
+    expl: Explanation,
+    templates: str | Path | None = None,
+    recipient: Recipient | Mapping[str, str | None] | None = None,
+) -> str:
+    """The letter as the template wrote it (Markdown subset), addressed to ``recipient``.
 
     Raises:
         EvaluationError: the template directory does not exist, or a template fails (EX002, EX003).
@@ -147,7 +213,7 @@ def render_letter(expl: Explanation, templates: str | Path | None = None) -> str
     env = _environment(str(Path(templates).resolve()) if templates is not None else None)
     name = f"client_letter.{expl.lang}.md.j2"
     try:
-        return env.get_template(name).render(**letter_context(expl))
+        return env.get_template(name).render(**letter_context(expl, recipient))
     except jinja2.TemplateError as exc:
         where = getattr(exc, "filename", None) or name
         line = getattr(exc, "lineno", None)

@@ -20,7 +20,7 @@ _FLIPS: dict[tuple[str, bool], tuple[tuple[str, str, str], tuple[str, str, str]]
     ("client.consents", True): (
         (
             "de cliënt instemt met budgethulp",
-            "le client consent à l’aide budgétaire",
+            "la personne consent à l’aide budgétaire",
             "the client consents to budget help",
         ),
         ("u akkoord gaat met budgethulp", "vous acceptez l’aide budgétaire", "you agree to budget help"),
@@ -28,7 +28,7 @@ _FLIPS: dict[tuple[str, bool], tuple[tuple[str, str, str], tuple[str, str, str]]
     ("client.consents", False): (
         (
             "de cliënt niet langer instemt met budgethulp",
-            "le client ne consent plus à l’aide budgétaire",
+            "la personne ne consent plus à l’aide budgétaire",
             "the client no longer consents to budget help",
         ),
         ("u niet langer akkoord gaat met budgethulp", "vous n’acceptez plus l’aide budgétaire", "you no longer agree"),
@@ -36,7 +36,7 @@ _FLIPS: dict[tuple[str, bool], tuple[tuple[str, str, str], tuple[str, str, str]]
     ("client.shares_information", True): (
         (
             "de cliënt volledig inzicht geeft in inkomsten, uitgaven en schulden",
-            "le client donne une vue complète de ses revenus, dépenses et dettes",
+            "la personne donne une vue complète de ses revenus, dépenses et dettes",
             "the client gives full insight in income, expenses and debts",
         ),
         (
@@ -48,7 +48,7 @@ _FLIPS: dict[tuple[str, bool], tuple[tuple[str, str, str], tuple[str, str, str]]
     ("client.shares_information", False): (
         (
             "de cliënt geen volledig inzicht meer geeft",
-            "le client ne donne plus une vue complète",
+            "la personne ne donne plus une vue complète",
             "the client no longer gives full insight",
         ),
         (
@@ -60,7 +60,7 @@ _FLIPS: dict[tuple[str, bool], tuple[tuple[str, str, str], tuple[str, str, str]]
     ("client.participates", True): (
         (
             "de cliënt meewerkt aan het budgetplan",
-            "le client participe au plan budgétaire",
+            "la personne participe au plan budgétaire",
             "the client takes part in the budget plan",
         ),
         (
@@ -72,7 +72,7 @@ _FLIPS: dict[tuple[str, bool], tuple[tuple[str, str, str], tuple[str, str, str]]
     ("client.participates", False): (
         (
             "de cliënt niet meer meewerkt aan het budgetplan",
-            "le client ne participe plus au plan budgétaire",
+            "la personne ne participe plus au plan budgétaire",
             "the client no longer takes part in the plan",
         ),
         ("u niet meer meewerkt aan het plan", "vous ne participez plus au plan", "you no longer take part in the plan"),
@@ -80,7 +80,7 @@ _FLIPS: dict[tuple[str, bool], tuple[tuple[str, str, str], tuple[str, str, str]]
     ("client.wants_to_keep_control", True): (
         (
             "de cliënt het beheer zelf wil houden",
-            "le client veut garder la gestion",
+            "la personne veut garder la gestion",
             "the client wants to keep control",
         ),
         (
@@ -92,7 +92,7 @@ _FLIPS: dict[tuple[str, bool], tuple[tuple[str, str, str], tuple[str, str, str]]
     ("client.wants_to_keep_control", False): (
         (
             "de cliënt het beheer wil afgeven",
-            "le client veut confier la gestion",
+            "la personne veut confier la gestion",
             "the client wants to hand over control",
         ),
         (

@@ -7,7 +7,7 @@ sentences comparing forms, counterfactuals and missing facts, for the worker and
 
 from __future__ import annotations
 
-from aidrules.explain.i18n import LANGS
+from aidrules.explain.i18n import LANGS, french_typography
 
 _T: dict[str, tuple[str, str, str]] = {
     # -- words -------------------------------------------------------------------------------
@@ -41,7 +41,7 @@ _T: dict[str, tuple[str, str, str]] = {
         "Explication de la proposition — {ruleset}",
         "Explanation of the recommendation — {ruleset}",
     ),
-    "proposal": ("Voorstel: {title}", "Proposition : {title}", "Recommendation: {title}"),
+    "proposal": ("Voorstel: {title}", "Proposition : {title}", "Proposal: {title}"),
     "decision_date": ("Datum van de beslissing: {day}.", "Date de la décision : {day}.", "Decision date: {day}."),
     "ruleset_line": (
         "Regelset {id} versie {version} ({fingerprint}).",
@@ -81,7 +81,7 @@ _T: dict[str, tuple[str, str, str]] = {
     "h.ruleset": ("Regelset", "Ensemble de règles", "Rule set"),
     "h.trace": ("Verloop van de beoordeling", "Déroulement de l’évaluation", "Course of the evaluation"),
     "h.decide": ("Gevraagde beslissing", "Décision demandée", "Decision requested"),
-    "h.motivation": ("Voorstel en motivering", "Proposition et motivation", "Recommendation and reasons"),
+    "h.motivation": ("Voorstel en motivering", "Proposition et motivation", "Proposal and reasons"),
     # -- table headers ---------------------------------------------------------------------------
     "col.kind": ("Soort", "Type", "Kind"),
     "col.amount": ("Bedrag", "Montant", "Amount"),
@@ -188,7 +188,7 @@ _T: dict[str, tuple[str, str, str]] = {
     "why.nothing_found": (
         "Geen kleine verandering in gegevens waarop de cliënt of het OCMW invloed heeft, maakt {form_lower} mogelijk.",
         (
-            "Aucun petit changement de données sur lesquelles le client ou le CPAS ont prise ne rend la forme "
+            "Aucun petit changement de données sur lesquelles la personne ou le CPAS ont prise ne rend la forme "
             "« {form_lower} » possible."
         ),
         "No small change in facts the client or the OCMW can act on makes {form_lower} possible.",
@@ -202,7 +202,7 @@ _T: dict[str, tuple[str, str, str]] = {
         ),
         (
             "Chaque changement ci-dessus a été vérifié : la situation modifiée a été réévaluée avec le même ensemble "
-            "de règles et la même date. Seules changent les données sur lesquelles le client ou le CPAS ont prise "
+            "de règles et la même date. Seules changent les données sur lesquelles la personne ou le CPAS ont prise "
             "(pas l’âge, la composition du ménage ni les dates passées)."
         ),
         (
@@ -286,11 +286,43 @@ _T: dict[str, tuple[str, str, str]] = {
             "Proposition : pas d’aide budgétaire maintenant. Le comité est invité à prendre connaissance des motifs "
             "et des actions proposées."
         ),
-        "Recommendation: no budget help now. The committee is asked to note the reasons and the proposed actions.",
+        "Proposal: no budget help now. The committee is asked to note the reasons and the proposed actions.",
+    ),
+    "h.proposal": ("Voorstel", "Proposition", "Proposal"),
+    "h.grounds": ("Grondslag: regels en bronnen", "Fondement : règles et sources", "Grounds: rules and sources"),
+    "h.worker_assessment": (
+        "Beoordeling door de maatschappelijk werker",
+        "Appréciation professionnelle du service social",
+        "The social worker’s assessment",
+    ),
+    "h.client_view": ("Standpunt van de cliënt", "Point de vue de la personne", "The client’s view"),
+    "committee.blank": (
+        "(in te vullen vóór het comité)",
+        "(à compléter avant le comité)",
+        "(to be filled in before the committee)",
+    ),
+    "committee.ground": (
+        "{title}: {message} (bron: {source})",
+        "{title} : {message} (source : {source})",
+        "{title}: {message} (source: {source})",
+    ),
+    "committee.form_source": ("{title}: {source}", "{title} : {source}", "{title}: {source}"),
+    "committee.review": (
+        "Volgende evaluatie: uiterlijk {day} (budgetbeheer wordt minstens om de {months} maanden geëvalueerd; "
+        "bron: {source}).",
+        "Prochaine évaluation : au plus tard le {day} (la gestion budgétaire est évaluée au moins tous les {months} "
+        "mois ; source : {source}).",
+        "Next review: by {day} at the latest (budget management is reviewed at least every {months} months; "
+        "source: {source}).",
+    ),
+    "committee.unknown_facts": (
+        "Nog onbekend (in de tabellen als ‘onbekend’): {facts}.",
+        "Encore inconnu (« inconnu » dans les tableaux) : {facts}.",
+        "Still unknown (shown as ‘unknown’ in the tables): {facts}.",
     ),
     "committee.phase_out": (
         "Budgetbeheer wordt periodiek geëvalueerd en afgebouwd zodra de cliënt het beheer zelf kan opnemen.",
-        "La gestion budgétaire est évaluée régulièrement et réduite dès que le client peut reprendre la gestion.",
+        "La gestion budgétaire est évaluée régulièrement et réduite dès que la personne peut reprendre la gestion.",
         "Budget management is reviewed periodically and phased out as soon as the client can manage again.",
     ),
     # -- client letter (words used by the default template's context) ------------------------------
@@ -305,7 +337,8 @@ _T: dict[str, tuple[str, str, str]] = {
 def text(key: str, lang: str, **fields: str) -> str:
     """An explanation text in ``lang`` with ``fields`` filled in."""
     value = _T[key][LANGS.index(lang)]
-    return value.format(**fields) if fields else value
+    value = value.format(**fields) if fields else value
+    return french_typography(value) if lang == "fr" else value
 
 
 def has(key: str) -> bool:
@@ -334,10 +367,10 @@ def upper_first(s: str) -> str:
 
 
 def colon(lang: str) -> str:
-    """``: `` — with a space before it in French (``source : …``)."""
-    return " : " if lang == "fr" else ": "
+    """``: `` — with a no-break space before it in French (``source : …``)."""
+    return "\u00a0: " if lang == "fr" else ": "
 
 
 def quoted(s: str, lang: str) -> str:
     """``‘vrijwillig’`` (``« volontaire »`` in French)."""
-    return f"« {s} »" if lang == "fr" else f"‘{s}’"
+    return f"«\u00a0{s}\u00a0»" if lang == "fr" else f"‘{s}’"

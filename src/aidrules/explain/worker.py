@@ -18,6 +18,7 @@ from aidrules.explain.blocks import (
 )
 from aidrules.explain.document import Bullets, Document, Item, Span, inline
 from aidrules.explain.i18n import ui
+from aidrules.explain.labels import facts_text
 from aidrules.explain.model import Explanation, TraceLine
 from aidrules.explain.texts import colon, join_words, lower_first, quoted, text
 
@@ -99,6 +100,11 @@ def worker_document(expl: Explanation) -> Document:
         ]
     )
 
+    # a condition explained in full above (why, comparison, principles) is one line here: the
+    # worker reads each reason once, with its values and source
+    detailed = set(rec.conditions) if rec is not None else set()
+    detailed |= {c for cmp in expl.comparisons if cmp.status != "eligible" for c in cmp.blocking}
+    detailed |= {c for p in expl.principles for c in p.conditions}
     doc.heading(2, text("h.forms", lang))
     for form in expl.forms:
         doc.heading(3, f"{form.title}{colon(lang)}{text('form.' + form.status, lang)}")
@@ -108,7 +114,7 @@ def worker_document(expl: Explanation) -> Document:
             for p in expl.principles
             if p.id in form.principles
         ]
-        items += [condition_item(expl.conditions[c], lang, True) for c in form.conditions]
+        items += [condition_item(expl.conditions[c], lang, c not in detailed) for c in form.conditions]
         doc.bullets(items)
         doc.para(f"{text('source', lang)}{colon(lang)}{form.source}")
 
@@ -176,7 +182,7 @@ def _trace_item(line: TraceLine, lang: str) -> Item:
     if line.valid_from is not None:
         extra.append(text("valid_from", lang, day=formatting.day(line.valid_from, lang)))
     if line.missing_facts:
-        extra.append(f"{ui('missing_facts', lang).lower()}{colon(lang)}{', '.join(line.missing_facts)}")
+        extra.append(f"{ui('missing_facts', lang).lower()}{colon(lang)}{facts_text(line.missing_facts, lang)}")
     if extra:
         parts.append(f" ({'; '.join(extra)})")
     return Item(inline(*parts))

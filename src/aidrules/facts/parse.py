@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 
 from aidrules.errors import Diagnostic, FactsError, did_you_mean
+from aidrules.facts import messages
 from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS, Case
 from aidrules.limits import DEFAULT_LIMITS, Limits, read_document
 
@@ -47,18 +50,44 @@ def _path(loc: tuple[int | str, ...]) -> tuple[str, str]:
     return shown or "(case)", plain
 
 
-def _diagnostics(error: ValidationError) -> list[Diagnostic]:
+def _diagnostics(error: ValidationError, lang: str = "en") -> list[Diagnostic]:
     out = []
     for item in error.errors(include_url=False):
         shown, plain = _path(tuple(item["loc"]))
         hint = None
+        kind = item["type"]
+        value = item.get("input")
         message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
+        fields: dict[str, Any] = {"value": value, **(item.get("ctx") or {})}
+        expected = ""
+        if kind == "extra_forbidden":
             parent, _, key = plain.rpartition(".")
             message = f"unknown field `{key}`"
-            hint = did_you_mean(key, _FIELDS_BY_PATH.get(parent, []))
-        elif item["type"] == "literal_error":
-            message = f"{message}, got `{_shorten(str(item.get('input')))}`"
+            fields["key"] = key
+            suggestion = did_you_mean(key, _FIELDS_BY_PATH.get(parent, []))
+            if suggestion is not None and lang != "en":
+                close = suggestion.split("`")[1] if "`" in suggestion else suggestion
+                suggestion = messages.hint("did_you_mean", lang, fixed=close)
+            hint = suggestion
+            if key.isdigit():  # `amount: 1.180,50` inside `{…}`: the comma split the amount in two
+                hint = messages.hint("comma_split", lang)
+        elif kind == "literal_error":
+            message = f"{message}, got `{_shorten(str(value))}`"
+            expected = "code"
+        elif kind == "value_error" and "is not an amount" in message:
+            kind, expected = "not_amount", "amount"
+        elif kind == "value_error" and "is not a date" in message:
+            kind, expected = "not_date", "date"
+        elif kind in ("bool_type", "bool_parsing"):
+            expected = "yes_no"
+        elif kind in ("int_type", "int_parsing"):
+            expected = "integer"
+        elif kind in ("decimal_type", "decimal_parsing"):
+            expected = "amount"
+        message = messages.message(kind, message, lang, **fields)
+        if hint is None and expected:
+            choices = messages.choices_of(str(fields.get("expected", "")))
+            hint = messages.belgian_hint(value, expected, lang, choices)
         out.append(Diagnostic("CF001", message, path=shown, hint=hint))  # printed as "<path>: error CF001: ..."
     return out
 
@@ -86,8 +115,9 @@ def _oversized(data: Any, path: str, limits: Limits, depth: int, out: list[Diagn
             _oversized(item, f"{path}[{i}]", limits, depth + 1, out)
 
 
-def parse_facts(data: Case | Mapping[str, Any], *, limits: Limits | None = None) -> Case:
-    """Validate case facts; raise :class:`FactsError` naming every offending path.
+def parse_facts(data: Case | Mapping[str, Any], *, limits: Limits | None = None, lang: str = "en") -> Case:
+    """Validate case facts; raise :class:`FactsError` naming every offending path (messages in
+    ``lang``, with hints for values written the Belgian way: ``1.180,50``, ``ja``, ``deurwaarder``).
 
     Lists longer than ``limits.max_list_items`` (see :mod:`aidrules.limits`) are refused before
     anything else is checked.
@@ -110,7 +140,7 @@ def parse_facts(data: Case | Mapping[str, Any], *, limits: Limits | None = None)
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
-        diagnostics = _diagnostics(exc)
+        diagnostics = _diagnostics(exc, lang)
         raise FactsError(f"the case has {len(diagnostics)} invalid field(s)", diagnostics) from None
 
 
@@ -131,6 +161,48 @@ def read_case_text(text: str, name: str, *, limits: Limits | None = None) -> dic
             [Diagnostic("CF002", f"{name}: a case must be a mapping of fields", path=name)],
         )
     return cast(dict[str, Any], data)
+
+
+def parse_case_text(text: str, name: str, *, lang: str = "en", limits: Limits | None = None) -> Case:
+    """Read and validate a case document (YAML or JSON): every invalid field located at its
+    ``file:line:column``, with the message in ``lang`` and a hint for Belgian writing habits.
+
+    Example:
+        >>> try:
+        ...     parse_case_text("client:\\n  consents: nee\\n", "case.yaml", lang="nl")
+        ... except FactsError as exc:
+        ...     print(exc.diagnostics[0].span, exc.diagnostics[0].hint)
+        case.yaml:2:13 schrijf `true` voor ja en `false` voor nee: false
+    """
+    data = read_case_text(text, name, limits=limits)
+    try:
+        return parse_facts(data, limits=limits, lang=lang)
+    except FactsError as exc:
+        located = _locate(exc.diagnostics, text, name, limits)
+        raise FactsError(str(exc), located) from None
+
+
+def _locate(diagnostics: list[Diagnostic], text: str, name: str, limits: Limits | None) -> list[Diagnostic]:
+    """The diagnostics with the position of their field in the document (YAML reads JSON too)."""
+    from aidrules.ruleset.yamlload import load_yaml
+
+    try:
+        doc, _ = load_yaml(text, name, FactsError, limits=limits)
+    except FactsError:  # JSON that YAML cannot read: the paths alone must do
+        return diagnostics
+    out = []
+    for d in diagnostics:
+        if d.span is not None or d.path is None or d.path == "(case)":
+            out.append(d)
+            continue
+        steps: list[str | int] = []
+        for part in d.path.split("."):
+            name_, _, rest = part.partition("[")
+            steps.append(name_)
+            steps.extend(int(i) for i in re.findall(r"(\d+)\]", "[" + rest) if rest)
+        key = d.message.startswith(("unknown field", "onbekend veld", "champ inconnu"))
+        out.append(replace(d, span=doc.span(tuple(steps), key=key), message=f"{d.path}: {d.message}"))
+    return out
 
 
 def load_case(path: str | Path, *, limits: Limits | None = None) -> Case:

@@ -26,6 +26,7 @@ from aidrules.engine.decision import RuleSetStamp
 from aidrules.errors import Diagnostic, EvaluationError, FactsError
 from aidrules.explain import formatting
 from aidrules.explain.i18n import LANGS, ui
+from aidrules.explain.labels import facts_text
 from aidrules.explain.trace import TraceEvent, Tracer, derived_event
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.expr.runtime import (
@@ -268,7 +269,7 @@ class _Review:
             if template is not None:
                 message = self.render(template)
             else:
-                message = ui("unknown_outcome", self.lang, title=title, facts=", ".join(facts))
+                message = ui("unknown_outcome", self.lang, title=title, facts=facts_text(facts, self.lang))
             return ReviewReason(
                 rule=rule,
                 kind="condition",

@@ -1,0 +1,62 @@
+"""The question catalogue: readers' names, questions and help for every case fact, in nl/fr/en.
+
+The data live in ``catalogue.yaml`` beside this module (one catalogue for labels, questions and
+help, so that a label and the question that asks for it cannot drift apart). Allowed answers are
+not in the catalogue: they follow from the case model (:mod:`aidrules.explain.questions`).
+
+Example:
+    >>> entry("client.motivation").question.get("nl")
+    'Hoe beoordeelt u de motivatie van de cliënt (0 = geen, 4 = sterk)?'
+    >>> entry("debts[].enforcement").asked_of
+    'client'
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+
+class Words(BaseModel):
+    """One text in Dutch, French and English."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    nl: str
+    fr: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return {"nl": self.nl, "fr": self.fr, "en": self.en}.get(lang, self.nl)
+
+
+class FactEntry(BaseModel):
+    """What the catalogue knows about one fact pattern (``debts[].amount``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    label: Words
+    #: Who can answer: the client (facts of their own situation) or the worker (assessments).
+    asked_of: Literal["client", "worker"] | None = None
+    #: The question a worker asks (or answers) to learn the fact.
+    question: Words | None = None
+    help: Words | None = None
+    #: The question put to the client in a letter (only for facts the client can answer).
+    client_question: Words | None = None
+
+
+@cache
+def catalogue() -> dict[str, FactEntry]:
+    """Every fact pattern's entry, in the catalogue's order (the case model's order)."""
+    # shipped data, read with the safe loader: it holds only plain mappings and strings
+    raw = yaml.safe_load(resources.files("aidrules.facts").joinpath("catalogue.yaml").read_text(encoding="utf-8"))
+    return {str(path): FactEntry.model_validate(data) for path, data in raw.items()}
+
+
+def entry(path_pattern: str) -> FactEntry | None:
+    """The entry of a fact pattern (``debts[].amount``), or None for a name the case model lacks."""
+    return catalogue().get(path_pattern)
