@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -86,7 +88,11 @@ def live_service(tmp: Path, *args: str) -> Iterator[Live]:
     log = tmp / f"serve-{port}.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            serve_command("--port", str(port), *args), stdout=sink, stderr=subprocess.STDOUT, env={**os.environ}
+            serve_command("--port", str(port), *args),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env={**os.environ},
+            start_new_session=True,  # its own process group: the workers of `--workers N` go with it
         )
     live = Live(process, f"http://127.0.0.1:{port}", log)
     try:
@@ -94,7 +100,13 @@ def live_service(tmp: Path, *args: str) -> Iterator[Live]:
         yield live
     finally:
         if process.poll() is None:
-            process.kill()
+            process.terminate()  # uvicorn stops its worker processes on SIGTERM
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=15)
+        # Whatever is left of the group (workers of a supervisor killed with -9 by a test) is killed,
+        # so no test leaves processes behind.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
 
 
