@@ -19,7 +19,7 @@ Example:
     >>> import aidrules
     >>> case = {"on": "2025-03-01", "client": {"consents": True}}
     >>> [q.fact for q in next_questions(aidrules.load(), case)][:1]
-    ['client.shares_information']
+    ['incomes']
 """
 
 from __future__ import annotations
