@@ -7,9 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from journal_locations import Locations
-
 from aidrules.journal import DossierKeyer, Journal
+from journal_locations import Locations
 
 WRITER = Path(__file__).resolve().parent / "concurrent_writer.py"
 PROCESSES = 4

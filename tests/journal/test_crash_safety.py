@@ -11,10 +11,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-from journal_locations import Locations
-
 import aidrules
 from aidrules.journal import DossierKeyer, Journal
+from journal_locations import Locations
 
 WRITER = Path(__file__).resolve().parent / "crash_writer.py"
 #: Entries the writer must have confirmed before it is killed.

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from journal_locations import Locations
 
 from aidrules.engine.decision import Decision
 from aidrules.journal import DossierKeyer, Journal, JournalError, SeparationOfDutiesError, SQLiteJournalStore
 from aidrules.journal.postgres import PostgresJournalStore
 from aidrules.lifecycle.engine import evaluate_review
 from aidrules.ruleset.compiled import CompiledRuleSet
+from journal_locations import Locations
 
 REVIEW = {
     "on": "2025-09-01",

@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
-from journal_locations import Locations, with_schema
 from psycopg import errors as pg_errors
 from typer.testing import CliRunner
 
@@ -18,6 +17,7 @@ from aidrules.engine.decision import Decision
 from aidrules.journal import DossierKeyer, Journal, JournalError, NewEntry
 from aidrules.journal.postgres import TRIGGERS
 from aidrules.ruleset.compiled import CompiledRuleSet
+from journal_locations import Locations, with_schema
 
 
 @pytest.fixture
