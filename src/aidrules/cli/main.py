@@ -243,16 +243,10 @@ def validate(
 
 @app.command()
 def schema(kind: Annotated[SchemaKind, typer.Argument(help="facts, decision or ruleset.")]) -> None:
-    """Print a JSON Schema: of the case facts, the decision or the rule-file format."""
-    from pydantic import BaseModel
+    """Print a standard JSON Schema (Draft 2020-12): of the case facts, the decision or the rule-file format."""
+    from aidrules.schemas import schema as standard_schema
 
-    from aidrules.engine.decision import Decision
-    from aidrules.facts.model import Case
-    from aidrules.ruleset.schema import RuleSetFile
-
-    models: dict[str, type[BaseModel]] = {"facts": Case, "decision": Decision, "ruleset": RuleSetFile}
-    model = models[kind.value]
-    typer.echo(json.dumps(model.model_json_schema(by_alias=True), ensure_ascii=False, indent=2))
+    typer.echo(json.dumps(standard_schema(kind.value), ensure_ascii=False, indent=2))
 
 
 # Further command groups register themselves on `app` when imported (one module per area).
