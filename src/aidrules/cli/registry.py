@@ -18,11 +18,14 @@ def list_rulesets(
     rules_dir: Annotated[list[Path] | None, typer.Option("--rules-dir", help="Also search this directory.")] = None,
     format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
 ) -> None:
-    """List the rule sets available, their versions and effective periods."""
-    from aidrules.registry.index import discover, period_diagnostics
+    """List the rule sets available, their versions, effective periods and where each comes from.
 
-    entries = discover(rules_dir or [])
-    problems = period_diagnostics(entries)
+    Search order: --rules-dir, the working directory's rules/, AIDRULES_PATH, installed packages;
+    the same id@version from two sources with different content is an error (RS505)."""
+    from aidrules.registry.index import discover_all, period_diagnostics
+
+    entries, problems = discover_all(rules_dir or [])
+    problems = problems + period_diagnostics(entries)
     if format is Format.json:
         typer.echo(
             json.dumps(
@@ -36,6 +39,7 @@ def list_rulesets(
                         "decides": e.decides,
                         "path": str(e.path),
                         "title": e.title,
+                        "origin": e.origin,
                     }
                     for e in entries
                 ],
@@ -48,7 +52,7 @@ def list_rulesets(
             until = e.effective_until.isoformat() if e.effective_until else "…"
             base = f"  (extends {e.extends})" if e.extends else ""
             kind = "" if e.decides else "  [basislaag]"
-            typer.echo(f"{e.label:45} {e.effective_from} – {until:10}  {e.title}{base}{kind}")
+            typer.echo(f"{e.label:45} {e.effective_from} – {until:10}  {e.title}{base}{kind}  [{e.origin}: {e.path}]")
     for d in problems:
         typer.echo(str(d), err=True)
     if any(d.severity == Severity.ERROR for d in problems):

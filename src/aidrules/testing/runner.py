@@ -74,6 +74,8 @@ class Run:
         for path, error in self.invalid:
             lines.append(f"INVALID {path}")
             lines.extend("  " + line for line in error.report().splitlines())
+        used = {f"{r.rules.id}@{r.rules.version}": r.rules.files[-1] for r in self.results if r.rules is not None}
+        lines.extend(f"rules: {label} from {file}" for label, file in sorted(used.items()))
         summary = f"{self.passed} passed, {self.failed} failed"
         if self.invalid:
             summary += f", {len(self.invalid)} invalid"
@@ -81,15 +83,19 @@ class Run:
         return "\n".join(lines) + "\n"
 
 
-def run(paths: Iterable[str | Path], *, coverage: bool = False) -> Run:
-    """Run every fixture under ``paths``; with ``coverage``, also collect rule coverage."""
+def run(paths: Iterable[str | Path], *, coverage: bool = False, rules_dirs: Iterable[Path] = ()) -> Run:
+    """Run every fixture under ``paths``; with ``coverage``, also collect rule coverage.
+
+    Rule sets named by id are looked up in ``rules_dirs`` first, then beside each fixture
+    (:func:`~aidrules.testing.fixtures.rules_for`)."""
+    dirs = tuple(Path(d).resolve() for d in rules_dirs)
     result = Run()
     collector = CoverageCollector() if coverage else None
     cache: RuleSetCache = {}
     for path in discover(paths):
         try:
             fixture = load_fixture(path)
-            rs = rules_for(fixture, cache)
+            rs = rules_for(fixture, cache, dirs)
             tracer = collector.tracer(rs) if collector is not None else None
             result.results.append(run_fixture(fixture, rs, tracer=tracer))
         except AidrulesError as exc:
