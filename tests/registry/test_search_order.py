@@ -149,3 +149,20 @@ def test_pytest_plugin_uses_the_rules_beside_the_fixtures(policy_project: Path) 
         env={k: v for k, v in os.environ.items() if k != ENV_PATH},
     )
     assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_fifo_named_yaml_in_a_search_directory_is_not_opened(tmp_path: Path) -> None:
+    """A registry that opens every *.yaml it finds waits forever on a FIFO (a base is looked up
+    one level above its file: for a file in /tmp that walks /tmp)."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    os.mkfifo(rules / "pipe.yaml")
+    script = f"from aidrules.registry.index import discover; print(len(discover([{str(rules)!r}])) > 0)"
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,  # a guard against the hang itself, not a timing check
+        check=False,
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "True", result.stderr

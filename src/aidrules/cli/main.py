@@ -252,6 +252,7 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="facts, decision or r
 # Further command groups register themselves on `app` when imported (one module per area).
 # --- command modules (keep one import per line) ---
 import aidrules.cli.batch  # noqa: E402
+import aidrules.cli.impact  # noqa: E402
 import aidrules.cli.lifecycle  # noqa: E402
 import aidrules.cli.registry  # noqa: E402
 import aidrules.cli.toolkit  # noqa: E402, F401

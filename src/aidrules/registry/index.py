@@ -175,7 +175,8 @@ def _rule_files(directory: Path) -> list[Path]:
     for root, dirs, files in os.walk(directory):
         depth = len(Path(root).relative_to(directory).parts)
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".") and depth < MAX_SEARCH_DEPTH)
-        found.extend(Path(root) / f for f in sorted(files) if f.endswith(".yaml"))
+        # regular files only: opening a FIFO named *.yaml (in /tmp, say) would wait forever
+        found.extend(Path(root) / f for f in sorted(files) if f.endswith(".yaml") and (Path(root) / f).is_file())
         if len(found) >= MAX_SEARCH_FILES:
             break
     return found[:MAX_SEARCH_FILES]
