@@ -217,14 +217,20 @@ def validate(
     static: Annotated[
         bool, typer.Option("--static/--no-static", help="Also run the static checks (docs/policy-toolkit.md).")
     ] = True,
+    lang: Annotated[
+        Lang, typer.Option("--lang", help="Language of the checks against other versions (RS507–RS509).")
+    ] = Lang.nl,
 ) -> None:
     """Check rule files; report every problem with file:line:column, a code and a hint."""
     from aidrules.errors import Severity
+    from aidrules.registry.neighbours import neighbour_diagnostics
     from aidrules.ruleset.compile import check_ruleset
 
     diagnostics: list[Diagnostic] = []
     for path in rules:
         diagnostics.extend(check_ruleset(path))
+        # against the other versions of its rule set: overlap, a copied approval or changelog
+        diagnostics.extend(neighbour_diagnostics(path, lang.value, tuple(rules)))
     if static:  # unused items, rules that never fire, gaps, overlaps, periods, protected facts
         from aidrules.analysis import static_diagnostics
 
