@@ -3,8 +3,9 @@
 A new version is usually made by copying the previous one. Validated alone, such a copy looks
 fine, yet it may overlap a version installed elsewhere, and it may still carry the previous
 version's approval and changelog: the council would seem to have approved what it never saw.
-These checks look the file's id up where the registry would (the file's directory and the one
-above it first, then the search order of :mod:`aidrules.registry.index`) and warn:
+These checks look the file's id up in the file's own directory, then in the search order of
+:mod:`aidrules.registry.index` (not in the directory above: for a file in /tmp that would be
+every rule file lying around), and warn:
 
 * ``RS507``: the file's effective period overlaps a version from another source;
 * ``RS508``: its ``approval`` is exactly the previous version's;
@@ -94,8 +95,9 @@ def neighbour_diagnostics(path: Path, lang: str = "nl", validated: tuple[Path, .
         return []
     label = f"{rid}@{version}"
     own = {p.resolve() for p in (path, *validated)}
-    extra = [path.parent] if path.parent == Path(path.parent.anchor) else [path.parent, path.parent.parent]
-    others = [e for e in discover(extra) if e.id == rid and e.label != label and e.path.resolve() not in own]
+    # its own directory, then the search order; not the directory above (for a file in /tmp
+    # that would be every other rule file lying around)
+    others = [e for e in discover([path.parent]) if e.id == rid and e.label != label and e.path.resolve() not in own]
     out: list[Diagnostic] = []
     for other in others:
         day = _overlap(start, until if isinstance(until, date) else None, other)
