@@ -73,3 +73,52 @@ def postgres_server() -> str:
             pytrace=False,
         )
     return POSTGRES_URL
+
+
+def edited_reference_copy() -> str:
+    """A policy maker's edited copy of the reference rule set (issue 17's scenario): version
+    2025.2 from 2025-07-01, reasonable repayment 36 → 48 months and minimum motivation 2 → 3 from
+    that date. Approval and changelog are left as the predecessor's, as a hurried edit does."""
+    text = (ROOT / "rules" / "noord-limburg-budgethulp.yaml").read_text(encoding="utf-8")
+    motivation = (
+        '      - {from: 2024-01-01, value: 2, source: "Visienota Noord-Limburg, uitgangspunt 4 (drempel: '
+        + 'beleidskeuze)"}'
+    )
+    months = (
+        '      - {from: 2024-01-01, value: 36, source: "Beleidskeuze (geen wettelijke norm; plannen CSR '
+        + 'tot ca. 7 jaar)"}'
+    )
+    decided = 'source: "Beslissing RMW 2025 (scenario)"}'
+    edits = [
+        ('  version: "2025.1"', '  version: "2025.2"'),
+        ("  effective:\n    from: 2025-02-01", "  effective:\n    from: 2025-07-01"),
+        (motivation, f"{motivation}\n      - {{from: 2025-07-01, value: 3, {decided}"),
+        (months, f"{months}\n      - {{from: 2025-07-01, value: 48, {decided}"),
+    ]
+    for old, new in edits:
+        assert text.count(old) >= 1, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+def motivation_fixture_after_change() -> str:
+    """Fixture 018 (motivation 2, at the old minimum) decided after the change: below the new minimum 3."""
+    text = (ROOT / "fixtures" / "reference" / "018-motivation-2-at-minimum.yaml").read_text(encoding="utf-8")
+    case = text[text.index("case:") : text.index("expect:")].replace("on: 2025-03-01", "on: 2025-08-01")
+    return (
+        "title: Motivatie 2 ligt onder het nieuwe minimum 3\n"
+        "rules: noord-limburg-budgethulp\n"
+        f"{case}"
+        "expect:\n  recommendation: none\n  principles:\n    motivation: not_satisfied\n"
+    )
+
+
+@pytest.fixture
+def policy_project(tmp_path: Path) -> Path:
+    """A policy maker's folder: the edited copy in ``rules/`` and one fixture in ``fixtures/mine``."""
+    project = tmp_path / "beleid"
+    (project / "rules").mkdir(parents=True)
+    (project / "fixtures" / "mine").mkdir(parents=True)
+    (project / "rules" / "noord-limburg-budgethulp-2025.2.yaml").write_text(edited_reference_copy(), encoding="utf-8")
+    (project / "fixtures" / "mine" / "motivatie.yaml").write_text(motivation_fixture_after_change(), encoding="utf-8")
+    return project

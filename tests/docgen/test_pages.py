@@ -54,7 +54,7 @@ def test_every_condition_is_in_words_with_its_formula_and_source() -> None:
 
 def test_parameter_tables_have_dates_values_and_sources() -> None:
     page = render_pages(aidrules.load())["parameters.md"]
-    assert "| In voege vanaf | `cohabiting` | `single` | `family_dependants` | Bron |" in page
+    assert "| In voege vanaf | samenwonende | alleenstaande | met gezin ten laste | Bron |" in page
     row = "| 1 februari 2025 | € 876,13 | € 1.314,20 | € 1.776,07 | Wet 26 mei 2002 art. 14; montants au 01/02/2025"
     assert row.replace("€ ", "€\u00a0") in page  # Belgian format, with a no-break space
 

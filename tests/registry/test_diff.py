@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -32,8 +33,8 @@ def test_diff_markdown_names_a_case_whose_outcome_changes() -> None:
     text = result.stdout
     assert text.startswith("# Wijzigingen noord-limburg-budgethulp@2024.1 → noord-limburg-budgethulp@2025.1")
     # shortfall exactly 500: beyond the old maximum of 400, within the new one of 500
-    assert "### 012-dignity-shortfall-exactly-500 (2025-03-01): none → budget_guidance" in text
-    assert "principle dignity: not_satisfied → satisfied" in text
+    assert "### 012-dignity-shortfall-exactly-500 (2025-03-01): geen → budgetbegeleiding" in text
+    assert "uitgangspunt Menswaardig bestaan: niet voldaan → voldaan" in text
     assert "## Gevolgen rond de gewijzigde drempels" in text
 
 
@@ -102,3 +103,31 @@ def test_rerun_refuses_a_file_that_is_not_a_decision(tmp_path: Path) -> None:
     case.write_text("on: 2025-03-01\n", encoding="utf-8")
     result = runner.invoke(app, ["rerun", str(bad), str(case)])
     assert result.exit_code == 2 and "not a stored aidrules decision" in result.stderr
+
+
+def test_diff_shows_values_in_words_never_python_reprs() -> None:
+    """The scenario's complaint: `[('2024-01-01', '12')]` and "changed" under Dutch headings."""
+    result = runner.invoke(app, ["diff", "noord-limburg-budgethulp@2024.1", "noord-limburg-budgethulp@2025.1"])
+    text = result.stdout.replace("\xa0", " ").replace("\u202f", " ")  # Belgian notation's no-break spaces
+    assert "[(" not in text and "Decimal(" not in text and "**changed**" not in text and "**added**" not in text
+    assert "**Maximale aanvullende steun binnen budgethulp**: € 400,00 → € 500,00 vanaf 1 januari 2024" in text
+    assert "eligible" not in text and "not_satisfied" not in text
+    fr = runner.invoke(
+        app, ["diff", "noord-limburg-budgethulp@2024.1", "noord-limburg-budgethulp@2025.1", "--lang", "fr"]
+    )
+    fr_text = fr.stdout.replace("\xa0", " ").replace("\u202f", " ")
+    assert "400,00 € → 500,00 € à partir du 1er janvier 2024" in fr_text and "## Qui gagne, qui perd" in fr_text
+
+
+def test_diff_exercises_a_dated_change_on_its_effective_date(policy_project: Path, monkeypatch: Any) -> None:
+    """Fixtures dated before 2025-07-01 never saw the new minimum; the old diff said "0 changed"."""
+    monkeypatch.chdir(policy_project)
+    result = runner.invoke(app, ["diff", "noord-limburg-budgethulp@2025.1", "noord-limburg-budgethulp@2025.2"])
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "De wijziging gaat in op 1 juli 2025" in text
+    assert "### 018-motivation-2-at-minimum (2025-07-01): budgetbegeleiding → geen" in text
+    assert "**Minimale motivatie (score 0-4)**: 2 → 3 vanaf 1 juli 2025" in text
+    assert "## Wie wint, wie verliest" in text and "verliezen hun hulp" in text
+    headings = [line for line in text.splitlines() if line.startswith("### ") and " with " in line]
+    assert len(headings) == len(set(headings)) > 0  # each boundary example once

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -95,7 +96,9 @@ def test_a_missing_path_is_exit_2(tmp_path: Path) -> None:
 def test_the_shipped_fixtures_reach_full_true_false_coverage() -> None:
     code, output = invoke(str(REFERENCE), "--coverage", "--fail-under", "100")
     assert code == 0, output
-    assert "100.0% of condition outcomes true/false" in output
+    assert f"Rule coverage over {len(list(REFERENCE.glob('*.yaml')))} case(s): 100.0%" in output
+    periods = re.search(r"Parameter periods: (\d+)/(\d+) exercised; versions: (\d+)/(\d+) used", output)
+    assert periods is not None and periods[1] == periods[2] and periods[3] == periods[4] == "2"
     assert "noord-limburg-budgethulp · principle dignity" in output
     assert "noord-limburg-budgethulp · form collective_debt_settlement" in output
 

@@ -261,14 +261,20 @@ def validate(
     static: Annotated[
         bool, typer.Option("--static/--no-static", help=tr("Also run the static checks (docs/policy-toolkit.md)."))
     ] = True,
+    lang: Annotated[
+        Lang, typer.Option("--lang", help="Language of the checks against other versions (RS507–RS509).")
+    ] = Lang.nl,
 ) -> None:
     """Check rule files; report every problem with file:line:column, a code and a hint."""
     from aidrules.errors import Severity
+    from aidrules.registry.neighbours import neighbour_diagnostics
     from aidrules.ruleset.compile import check_ruleset
 
     diagnostics: list[Diagnostic] = []
     for path in rules:
         diagnostics.extend(check_ruleset(path))
+        # against the other versions of its rule set: overlap, a copied approval or changelog
+        diagnostics.extend(neighbour_diagnostics(path, lang.value, tuple(rules)))
     if static:  # unused items, rules that never fire, gaps, overlaps, periods, protected facts
         from aidrules.analysis import static_diagnostics
 
@@ -287,21 +293,16 @@ def validate(
 
 @app.command()
 def schema(kind: Annotated[SchemaKind, typer.Argument(help=tr("facts, decision or ruleset."))]) -> None:
-    """Print a JSON Schema: of the case facts, the decision or the rule-file format."""
-    from pydantic import BaseModel
+    """Print a standard JSON Schema (Draft 2020-12): of the case facts, the decision or the rule-file format."""
+    from aidrules.schemas import schema as standard_schema
 
-    from aidrules.engine.decision import Decision
-    from aidrules.facts.model import Case
-    from aidrules.ruleset.schema import RuleSetFile
-
-    models: dict[str, type[BaseModel]] = {"facts": Case, "decision": Decision, "ruleset": RuleSetFile}
-    model = models[kind.value]
-    typer.echo(json.dumps(model.model_json_schema(by_alias=True), ensure_ascii=False, indent=2))
+    typer.echo(json.dumps(standard_schema(kind.value), ensure_ascii=False, indent=2))
 
 
 # Further command groups register themselves on `app` when imported (one module per area).
 # --- command modules (keep one import per line) ---
 import aidrules.cli.batch  # noqa: E402
+import aidrules.cli.impact  # noqa: E402
 import aidrules.cli.intake  # noqa: E402
 import aidrules.cli.lifecycle  # noqa: E402
 import aidrules.cli.registry  # noqa: E402

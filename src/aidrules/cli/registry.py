@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from aidrules.cli.main import Format, app, fail, read_input
+from aidrules.cli.main import Format, Lang, app, fail, read_input
 from aidrules.errors import AidrulesError, Diagnostic, FactsError, Severity
 
 
@@ -18,11 +18,14 @@ def list_rulesets(
     rules_dir: Annotated[list[Path] | None, typer.Option("--rules-dir", help="Also search this directory.")] = None,
     format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
 ) -> None:
-    """List the rule sets available, their versions and effective periods."""
-    from aidrules.registry.index import discover, period_diagnostics
+    """List the rule sets available, their versions, effective periods and where each comes from.
 
-    entries = discover(rules_dir or [])
-    problems = period_diagnostics(entries)
+    Search order: --rules-dir, the working directory's rules/, AIDRULES_PATH, installed packages;
+    the same id@version from two sources with different content is an error (RS505)."""
+    from aidrules.registry.index import discover_all, period_diagnostics
+
+    entries, problems = discover_all(rules_dir or [])
+    problems = problems + period_diagnostics(entries)
     if format is Format.json:
         typer.echo(
             json.dumps(
@@ -36,6 +39,7 @@ def list_rulesets(
                         "decides": e.decides,
                         "path": str(e.path),
                         "title": e.title,
+                        "origin": e.origin,
                     }
                     for e in entries
                 ],
@@ -48,7 +52,7 @@ def list_rulesets(
             until = e.effective_until.isoformat() if e.effective_until else "…"
             base = f"  (extends {e.extends})" if e.extends else ""
             kind = "" if e.decides else "  [basislaag]"
-            typer.echo(f"{e.label:45} {e.effective_from} – {until:10}  {e.title}{base}{kind}")
+            typer.echo(f"{e.label:45} {e.effective_from} – {until:10}  {e.title}{base}{kind}  [{e.origin}: {e.path}]")
     for d in problems:
         typer.echo(str(d), err=True)
     if any(d.severity == Severity.ERROR for d in problems):
@@ -112,8 +116,13 @@ def diff(
     cases: Annotated[
         Path | None, typer.Option("--cases", help="Fixture directory (default fixtures/reference).")
     ] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the Markdown report.")] = Lang.nl,
 ) -> None:
-    """What changed between two versions, and which cases get another outcome."""
+    """What changed between two versions, and which cases get another outcome.
+
+    Fixture cases dated before the change takes effect are decided on its first day; the report
+    ends with who gains and who loses (the impact study of `aidrules impact` on the fixtures)."""
+    from aidrules.impact import run_study
     from aidrules.registry.diff import diff as compare_sets
     from aidrules.registry.diff import load_cases, to_markdown
     from aidrules.ruleset.shipped import load
@@ -121,10 +130,21 @@ def diff(
     try:
         old_rs, new_rs = load(old), load(new)
         case_dir = cases or _default_cases()
-        report = compare_sets(old_rs, new_rs, load_cases(case_dir) if case_dir else [])
+        fixture_cases = load_cases(case_dir) if case_dir else []
+        report = compare_sets(old_rs, new_rs, fixture_cases)
+        impact = run_study(
+            old_rs,
+            new_rs,
+            [(i, dict(case)) for i, (_, case, _) in enumerate(fixture_cases, start=1)],
+            source=str(case_dir),
+            workers=1,
+        )
     except AidrulesError as exc:
         fail(exc)
-    typer.echo(report.to_json() if format is Format.json else to_markdown(report), nl=False)
+    if format is Format.json:
+        typer.echo(report.to_json(), nl=False)
+    else:
+        typer.echo(to_markdown(report, lang.value, old=old_rs, new=new_rs, impact=impact), nl=False)
 
 
 def _default_cases() -> Path | None:

@@ -41,8 +41,15 @@ def run_tests(
     coverage_out: Annotated[
         Path | None, typer.Option("--coverage-out", help="Write the coverage report to this file instead.")
     ] = None,
+    rules_dir: Annotated[
+        list[Path] | None,
+        typer.Option("--rules-dir", help="Look rule sets up here first (before the rules/ beside the fixtures)."),
+    ] = None,
 ) -> None:
-    """Run fixture cases; explain every difference in domain terms."""
+    """Run fixture cases; explain every difference in domain terms.
+
+    A rule set named by id is looked up in --rules-dir, then in the rules/ beside the fixtures,
+    then in the working directory's rules/, AIDRULES_PATH and installed packages."""
     from aidrules.testing.runner import run
 
     targets = paths or [Path("fixtures")]
@@ -51,7 +58,7 @@ def run_tests(
         message = f"no such fixture file or directory: {', '.join(map(str, missing))}"
         fail(FactsError(message, [Diagnostic("FX000", message, path=str(missing[0]))]))
     threshold = _percentage(fail_under) if fail_under is not None else None
-    result = run(targets, coverage=coverage or threshold is not None)
+    result = run(targets, coverage=coverage or threshold is not None, rules_dirs=rules_dir or [])
     typer.echo(result.text(), nl=False)
     code = result.exit_code
     report = result.coverage

@@ -8,6 +8,7 @@ must make. Everything comes from the rule file: titles, explanations, sources an
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -16,6 +17,7 @@ from typing import Any
 from aidrules.docgen.labels import label
 from aidrules.docgen.mermaid import flowchart, outcome_label
 from aidrules.explain import formatting
+from aidrules.explain.i18n import value_label
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.ruleset.compiled import CompiledRuleSet, NamedValue, ParameterSpec, Template
@@ -50,7 +52,7 @@ class _Pages:
         rs, meta = self.rs, self.rs.meta
         out = [f"# {self.title}", ""]
         if meta.description is not None:
-            out += [meta.description.get(self.lang), ""]
+            out += [_esc(meta.description.get(self.lang)), ""]
         period = meta.effective
         when = (
             self.L("from_until", start=self.day(period.from_), end=self.day(period.until))
@@ -69,7 +71,7 @@ class _Pages:
         out += [f"## {self.L('approval')}", ""]
         if meta.approval is not None:
             a = meta.approval
-            out += [self.L("approved", by=a.by, on=self.day(a.on), ref=f"`{a.reference}`"), ""]
+            out += [self.L("approved", by=_esc(a.by), on=self.day(a.on), ref=f"`{a.reference}`"), ""]
         else:
             out += [self.L("not_approved"), ""]
         out += [f"## {self.L('order')}", ""]
@@ -79,7 +81,7 @@ class _Pages:
         forms = {f.id: f for f in rs.forms}
         for i, row in enumerate(rs.rows, 1):
             form = forms.get(row.recommend)
-            name = form.title.get(self.lang) if form else row.recommend
+            name = _esc(form.title.get(self.lang)) if form else row.recommend
             because = _cell(row.because.get(self.lang))
             out.append(f"| {self.L('rule_n', n=i)} | **{name}** | {because} `{_code(row.when.source)}` |")
         if rs.otherwise is not None and rs.otherwise_because is not None:
@@ -90,12 +92,12 @@ class _Pages:
             out += [f"## {self.L('sources')}", ""]
             for s in meta.sources:
                 link = f" — <{s.url}>" if s.url else ""
-                out.append(f"- **{s.id}**: {s.title}{link}")
+                out.append(f"- **{s.id}**: {_esc(s.title)}{link}")
             out.append("")
         if meta.changelog:
             out += [f"## {self.L('changelog')}", ""]
             for entry in sorted(meta.changelog, key=lambda e: e.on, reverse=True):
-                out.append(f"- **{entry.version}** ({self.day(entry.on)}): {entry.changes.get(self.lang)}")
+                out.append(f"- **{entry.version}** ({self.day(entry.on)}): {_esc(entry.changes.get(self.lang))}")
             out.append("")
         out += [f"## {self.L('see')}", ""]
         for name, key in (
@@ -113,41 +115,41 @@ class _Pages:
         rs = self.rs
         out = [f"# {self.L('rules')} — {self.title}", "", f"## {self.L('principles')}", ""]
         for p in rs.principles:
-            out += [f"### {p.title.get(self.lang)} (`{p.id}`)", "", p.description.get(self.lang), ""]
-            out += [f"*{self.L('source')}: {p.source}*", ""]
+            out += [f"### {_esc(p.title.get(self.lang))} (`{p.id}`)", "", _esc(p.description.get(self.lang)), ""]
+            out += [f"*{self.L('source')}: {_esc(p.source)}*", ""]
             for cid in p.requires:
                 out += self.condition(cid)
         out += [f"## {self.L('forms')}", ""]
         for f in rs.forms:
-            out += [f"### {f.title.get(self.lang)} (`{f.id}`)", "", f.description.get(self.lang), ""]
-            out += [f"*{self.L('source')}: {f.source}* · {self.L('intrusiveness')}: {f.intrusiveness}", ""]
+            out += [f"### {_esc(f.title.get(self.lang))} (`{f.id}`)", "", _esc(f.description.get(self.lang)), ""]
+            out += [f"*{self.L('source')}: {_esc(f.source)}* · {self.L('intrusiveness')}: {f.intrusiveness}", ""]
             if f.principles:
-                titles = {p.id: p.title.get(self.lang) for p in rs.principles}
+                titles = {p.id: _esc(p.title.get(self.lang)) for p in rs.principles}
                 out += [f"{self.L('principles_needed')}: " + ", ".join(titles.get(x, x) for x in f.principles), ""]
             for cid in f.requires:
                 out += self.condition(cid)
         if rs.actions:
             out += [f"## {self.L('actions')}", ""]
             for a in rs.actions:
-                out += [f"### {a.title.get(self.lang)} (`{a.id}`)", ""]
+                out += [f"### {_esc(a.title.get(self.lang))} (`{a.id}`)", ""]
                 out += [f"{self.L('proposed_when')}: `{_code(a.when.source)}`", ""]
                 out += [self.template(a.message), ""]
                 for v in a.values:
-                    out.append(f"- {v.title.get(self.lang)}: `{_code(v.expr.source)}`")
-                out += ["", f"*{self.L('source')}: {a.source}*", ""]
+                    out.append(f"- {_esc(v.title.get(self.lang))}: `{_code(v.expr.source)}`")
+                out += ["", f"*{self.L('source')}: {_esc(a.source)}*", ""]
         return out
 
     def condition(self, cid: str) -> list[str]:
         item = self.rs.named(cid)
         if item is None:
             return [f"- `{cid}`", ""]
-        out = [f"#### {item.title.get(self.lang)} (`{cid}`)", ""]
+        out = [f"#### {_esc(item.title.get(self.lang))} (`{cid}`)", ""]
         out += [f"{self.L('holds_when')}: `{_code(item.expr.source)}`", ""]
         if "true" in item.messages:
             out += [f"- {self.L('if_true')}: {self.template(item.messages['true'])}"]
         if "false" in item.messages:
             out += [f"- {self.L('if_false')}: {self.template(item.messages['false'])}"]
-        out += ["", f"*{self.L('source')}: {item.source}*", ""]
+        out += ["", f"*{self.L('source')}: {_esc(item.source or '')}*", ""]
         return out
 
     # -- calculations ---------------------------------------------------------------------
@@ -156,10 +158,10 @@ class _Pages:
         for item in self.rs.plan:
             if item.kind != "derived":
                 continue
-            out += [f"## {item.title.get(self.lang)} (`{item.id}`)", ""]
+            out += [f"## {_esc(item.title.get(self.lang))} (`{item.id}`)", ""]
             out += [f"{self.L('formula')}:", "", "```text", item.expr.source, "```", ""]
             if item.source:
-                out += [f"*{self.L('source')}: {item.source}*", ""]
+                out += [f"*{self.L('source')}: {_esc(item.source)}*", ""]
         return out
 
     # -- parameters -----------------------------------------------------------------------
@@ -170,7 +172,7 @@ class _Pages:
         return out
 
     def parameter(self, pid: str, spec: ParameterSpec, heading: str) -> list[str]:
-        out = [f"{heading} {spec.title.get(self.lang)} (`{pid}`)", ""]
+        out = [f"{heading} {_esc(spec.title.get(self.lang))} (`{pid}`)", ""]
         facts = [f"{self.L('group')}: {self.L('group_' + spec.group)}"]
         if spec.unit:
             facts.append(f"{self.L('unit')}: {spec.unit}")
@@ -181,7 +183,9 @@ class _Pages:
         if isinstance(spec.type, t.Table):
             keys = spec.type.keys
             out.append(
-                f"| {self.L('in_force_from')} | " + " | ".join(f"`{k}`" for k in keys) + f" | {self.L('source')} |"
+                f"| {self.L('in_force_from')} | "
+                + " | ".join(_esc(value_label(k, self.lang)) for k in keys)
+                + f" | {self.L('source')} |"
             )
             out.append("|---|" + "---|" * len(keys) + "---|")
             for v in spec.values:
@@ -205,13 +209,13 @@ class _Pages:
             choice = spec.policy_choice
             assert choice is not None
             current = spec.values[-1]
-            out += [f"## {spec.title.get(self.lang)} (`{pid}`)", ""]
+            out += [f"## {_esc(spec.title.get(self.lang))} (`{pid}`)", ""]
             if choice.illustrative:
                 out += [f'!!! warning "{self.L("illustrative")}"', "", f"    {self.L('illustrative_text')}", ""]
             since = f"{self.L('in_force_from')} {self.day(current.valid_from)}"
             out += [f"**{self.L('current')}: {self.value(current.value, spec.type)}** ({since})", ""]
-            out += [f"{self.L('rationale')}: {choice.rationale.get(self.lang)}", ""]
-            out += [f"*{self.L('source')}: {current.source}*", ""]
+            out += [f"{self.L('rationale')}: {_esc(choice.rationale.get(self.lang))}", ""]
+            out += [f"*{self.L('source')}: {_esc(current.source)}*", ""]
         return out
 
     # -- values ---------------------------------------------------------------------------
@@ -228,7 +232,7 @@ class _Pages:
     def template(self, template: Template) -> str:
         parts = []
         for part in template.parts[self.lang]:
-            parts.append(part if isinstance(part, str) else self.placeholder(part))
+            parts.append(_esc(part) if isinstance(part, str) else self.placeholder(part))
         return "".join(parts)
 
     def placeholder(self, expr: CompiledExpression) -> str:
@@ -238,7 +242,7 @@ class _Pages:
             return self.value(spec.values[-1].value, spec.type)
         item: NamedValue | None = self.rs.named(name)
         if item is not None:
-            return f"*{item.title.get(self.lang)}*"
+            return f"*{_esc(item.title.get(self.lang))}*"
         return f"`{name}`"
 
 
@@ -251,4 +255,9 @@ def _code(source: str) -> str:
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    return _esc(" ".join(text.split())).replace("|", "\\|")
+
+
+def _esc(text: str) -> str:
+    """A rule file's text in a page: shown as written, never as markup (``<b>`` stays visible)."""
+    return html.escape(text, quote=False)

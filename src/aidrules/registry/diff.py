@@ -18,7 +18,12 @@ from typing import Any
 
 from aidrules.engine.decision import Decision
 from aidrules.errors import AidrulesError
+from aidrules.explain import formatting
+from aidrules.explain.i18n import value_label
 from aidrules.expr import nodes as n
+from aidrules.impact.render import parameter_value
+from aidrules.impact.render import to_markdown as impact_markdown
+from aidrules.impact.study import change_date
 from aidrules.ruleset.compiled import CompiledRuleSet, Template
 from aidrules.ruleset.schema import Texts
 
@@ -56,6 +61,8 @@ class DiffReport:
     profile_impact: list[OutcomeChange] = field(default_factory=list)
     cases_checked: int = 0
     profiles_checked: int = 0
+    effective: str = ""  # the day the change takes effect (aidrules.impact.change_date)
+    parameter_values: list[tuple[str, str, str, str]] = field(default_factory=list)  # id, from, old, new
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n"
@@ -146,7 +153,8 @@ def rule_changes(old: CompiledRuleSet, new: CompiledRuleSet) -> list[Change]:
     for pid in sorted(old.parameters.keys() - new.parameters.keys()):
         out.append(Change("parameter", pid, "removed", f"parameter `{pid}` was removed"))
     for pid in sorted(new.parameters.keys() - old.parameters.keys()):
-        out.append(Change("parameter", pid, "added", f"parameter `{pid}` was added: {_param_values(new, pid)}"))
+        values = ", ".join(f"from {d}: {v}" for d, v in _param_values(new, pid))
+        out.append(Change("parameter", pid, "added", f"parameter `{pid}` was added: {values}"))
     for pid in sorted(old.parameters.keys() & new.parameters.keys()):
         a_vals, b_vals = _param_values(old, pid), _param_values(new, pid)
         if a_vals != b_vals:
@@ -354,6 +362,7 @@ def boundary_profiles(
     """Cases just either side of each changed threshold, under both versions."""
     impact: list[OutcomeChange] = []
     checked = 0
+    seen: set[str] = set()  # a parameter read by several conditions gives the same profile once
     for parameter in changed:
         profiles = 0
         for rule, _node in _threshold_sites(new, parameter):
@@ -371,6 +380,9 @@ def boundary_profiles(
                         for v in (point - step, point):
                             value: Any = int(v) if integer else str(v)
                             label = f"{name} with {'.'.join(map(str, path))} = {value} ({parameter})"
+                            if label in seen:
+                                continue
+                            seen.add(label)
                             checked += 1
                             profiles += 1
                             found = _impact(label, _with(case, path, value), day, old, new)
@@ -387,6 +399,11 @@ def diff(old: CompiledRuleSet, new: CompiledRuleSet, cases: list[tuple[str, dict
     """Compare two rule sets and the outcomes of ``cases`` (name, facts, date) under both."""
     report = DiffReport(f"{old.id}@{old.version}", f"{new.id}@{new.version}")
     report.changes = rule_changes(old, new)
+    report.effective = change_date(old, new).isoformat()
+    effective = change_date(old, new)
+    # A case dated before the change takes effect is decided on that day instead: otherwise a
+    # dated change (a value from 2025-07-01 inside the new version) is never exercised.
+    cases = [(name, case, max(day, effective)) for name, case, day in cases]
     for name, case, day in cases:
         report.cases_checked += 1
         found = _impact(name, case, day, old, new)
@@ -412,35 +429,179 @@ def load_cases(directory: Path) -> list[tuple[str, dict[str, Any], date]]:
     return out
 
 
-def to_markdown(report: DiffReport) -> str:
-    """A reviewer-readable report (headings in Dutch, the rule ids as they are in the files)."""
-    lines = [f"# Wijzigingen {report.old} → {report.new}", ""]
-    lines += ["## Gewijzigde parameters, regels en teksten", ""]
+_HEAD: dict[str, tuple[str, str, str]] = {
+    "title": ("Wijzigingen", "Modifications", "Changes"),
+    "changes": (
+        "Gewijzigde parameters, regels en teksten",
+        "Paramètres, règles et textes modifiés",
+        "Parameters, rules and texts changed",
+    ),
+    "no_changes": ("Geen inhoudelijke wijzigingen.", "Aucune modification de fond.", "No changes of substance."),
+    "effective": (
+        "De wijziging gaat in op {day}; casussen van vóór die dag worden op die dag beslist.",
+        "La modification prend effet le {day} ; les dossiers antérieurs sont décidés à cette date.",
+        "The change takes effect on {day}; cases dated earlier are decided on that day.",
+    ),
+    "from": ("vanaf {day}", "à partir du {day}", "from {day}"),
+    "fixtures": (
+        "Gevolgen voor de testcasussen",
+        "Conséquences pour les cas de test",
+        "Consequences for the test cases",
+    ),
+    "fixtures_count": (
+        "{checked} casussen opnieuw beslist met beide versies; {changed} met een andere uitkomst.",
+        "{checked} dossiers redécidés avec les deux versions ; {changed} avec un autre résultat.",
+        "{checked} cases decided again under both versions; {changed} with another outcome.",
+    ),
+    "profiles": (
+        "Gevolgen rond de gewijzigde drempels",
+        "Conséquences autour des seuils modifiés",
+        "Consequences around the changed thresholds",
+    ),
+    "profiles_count": (
+        "{checked} grensprofielen (net onder en op elke oude en nieuwe drempel); {changed} met een andere uitkomst.",
+        "{checked} profils limites (juste sous et sur chaque ancien et nouveau seuil) ; {changed} avec un autre "
+        "résultat.",
+        "{checked} boundary profiles (just below and at each old and new threshold); {changed} with another outcome.",
+    ),
+    "who": ("Wie wint, wie verliest", "Qui gagne, qui perd", "Who gains, who loses"),
+    "added": ("toegevoegd", "ajouté", "added"),
+    "removed": ("verwijderd", "supprimé", "removed"),
+    "changed": ("gewijzigd", "modifié", "changed"),
+    "form": ("vorm", "forme", "form"),
+    "principle": ("uitgangspunt", "principe", "principle"),
+    "recommendation": ("aanbeveling", "recommandation", "recommendation"),
+    "rule": ("voorwaarde", "condition", "condition"),
+    "action": ("actie", "action", "action"),
+    "eligible": ("mogelijk", "possible", "possible"),
+    "ineligible": ("niet mogelijk", "pas possible", "not possible"),
+    "satisfied": ("voldaan", "satisfait", "satisfied"),
+    "not_satisfied": ("niet voldaan", "non satisfait", "not satisfied"),
+    "proposed": ("voorgesteld", "proposée", "proposed"),
+    "not proposed": ("niet voorgesteld", "non proposée", "not proposed"),
+}
+
+
+def _h(key: str, lang: str, **values: Any) -> str:
+    return _HEAD[key][("nl", "fr", "en").index(lang)].format(**values)
+
+
+def _code(word: str, lang: str) -> str:
+    word = word.strip()
+    if word in _HEAD:
+        return _h(word, lang)
+    return value_label(word, lang) if word and word[0] != "(" else word
+
+
+def _difference(text: str, lang: str, titles: dict[str, str] | None = None) -> str:
+    """One line of :func:`compare` in the reader's language: codes as words, never Python."""
+    head, _, change = text.partition(": ")
+    words = head.split(" ", 1)
+    names = titles or {}
+    if words[0] in ("form", "principle") and " → " in change:
+        before, after = change.split(" → ", 1)
+        name = names.get(f"{words[0]}.{words[1]}") or _code(words[1], lang)
+        return f"{_h(words[0], lang)} {name}: {_code(before, lang)} → {_code(after, lang)}"
+    if words[0] == "recommendation" and " → " in change:
+        before, after = change.split(" → ", 1)
+        return f"{_h('recommendation', lang)}: {_code(before, lang)} → {_code(after, lang)}"
+    if words[0] == "rule" and "(" in change:
+        return f"{_h('rule', lang)} {words[1]}: {change[change.index('(') + 1 : -1]}"
+    if words[0] == "action" and " → " in change:
+        before, after = (part.strip() for part in change.split(" → ", 1))
+        name = names.get(f"action.{words[1]}", words[1])
+
+        def status(part: str) -> str:
+            word = "not proposed" if part.startswith("not proposed") else part.split(" ", 1)[0]
+            rest = part[len(word) :].strip()
+            return _code(word, lang) + (f" {rest}" if rest else "")
+
+        return f"{_h('action', lang)} {name}: {status(before)} → {status(after)}"
+    return text
+
+
+def _parameter_lines(old: CompiledRuleSet, new: CompiledRuleSet, lang: str) -> dict[str, str]:
+    """For each parameter whose dated values changed: its title and old → new values with dates."""
+    out: dict[str, str] = {}
+    for pid in sorted(old.parameters.keys() & new.parameters.keys()):
+        a, b = old.parameters[pid], new.parameters[pid]
+        if _param_values(old, pid) == _param_values(new, pid):
+            continue
+        parts = []
+        for dated in b.values:
+            before = a.value_at(dated.valid_from)
+            if before is not None and before.value == dated.value:
+                continue
+            was = parameter_value(before.value, a.type, lang) if before is not None else "—"
+            now = parameter_value(dated.value, b.type, lang)
+            parts.append(f"{was} → {now} {_h('from', lang, day=formatting.day(dated.valid_from, lang))}")
+        if parts:
+            out[pid] = f"**{b.title.get(lang)}**: " + "; ".join(parts)
+    return out
+
+
+def to_markdown(
+    report: DiffReport,
+    lang: str = "nl",
+    *,
+    old: CompiledRuleSet | None = None,
+    new: CompiledRuleSet | None = None,
+    impact: Any = None,
+) -> str:
+    """A reviewer-readable report in ``lang``: parameter values old → new (with the rule sets),
+    outcomes in words, and who gains and loses (with an :class:`~aidrules.impact.ImpactReport`)."""
+    lines = [f"# {_h('title', lang)} {report.old} → {report.new}", ""]
+    if report.effective:
+        lines += [_h("effective", lang, day=formatting.day(date.fromisoformat(report.effective), lang)), ""]
+    lines += [f"## {_h('changes', lang)}", ""]
     if not report.changes:
-        lines.append("Geen inhoudelijke wijzigingen.")
+        lines.append(_h("no_changes", lang))
+    readable = _parameter_lines(old, new, lang) if old is not None and new is not None else {}
+    titles: dict[str, str] = {}
+    if new is not None:
+        titles.update({f"form.{f.id}": f.title.get(lang) for f in new.forms})
+        titles.update({f"principle.{p.id}": p.title.get(lang) for p in new.principles})
+        titles.update({f"action.{a.id}": a.title.get(lang) for a in new.actions})
+    shown: set[str] = set()
     for c in report.changes:
-        lines.append(f"- **{c.kind}** — {c.detail}")
+        if c.section == "parameter" and c.kind == "added" and new is not None and c.item in new.parameters:
+            spec = new.parameters[c.item]
+            values = "; ".join(
+                parameter_value(v.value, spec.type, lang)
+                + " "
+                + _h("from", lang, day=formatting.day(v.valid_from, lang))
+                for v in spec.values
+            )
+            lines.append(f"- **{_h('added', lang)}** — {spec.title.get(lang)}: {values}")
+            continue
+        if c.section == "parameter" and c.kind == "changed" and c.item in readable:
+            if c.item not in shown:
+                lines.append(f"- {readable[c.item]}")
+                shown.add(c.item)
+            continue
+        lines.append(f"- **{_h(c.kind, lang)}** — {c.detail}")
     lines += [
         "",
-        "## Gevolgen voor de testcasussen",
+        f"## {_h('fixtures', lang)}",
         "",
-        f"{report.cases_checked} casussen opnieuw beslist met beide versies; "
-        f"{len(report.fixture_impact)} met een andere uitkomst.",
+        _h("fixtures_count", lang, checked=report.cases_checked, changed=len(report.fixture_impact)),
         "",
     ]
     for o in report.fixture_impact:
-        lines.append(f"### {o.case} ({o.on}): {o.before} → {o.after}")
-        lines.extend(f"- {d}" for d in o.differences)
+        lines.append(f"### {o.case} ({o.on}): {_code(o.before, lang)} → {_code(o.after, lang)}")
+        lines.extend(f"- {_difference(d, lang, titles)}" for d in o.differences if not d.startswith("value "))
         lines.append("")
     lines += [
-        "## Gevolgen rond de gewijzigde drempels",
+        f"## {_h('profiles', lang)}",
         "",
-        f"{report.profiles_checked} grensprofielen (net onder en op elke oude en nieuwe drempel); "
-        f"{len(report.profile_impact)} met een andere uitkomst.",
+        _h("profiles_count", lang, checked=report.profiles_checked, changed=len(report.profile_impact)),
         "",
     ]
     for o in report.profile_impact:
-        lines.append(f"### {o.case}: {o.before} → {o.after}")
-        lines.extend(f"- {d}" for d in o.differences if not d.startswith("value "))
+        lines.append(f"### {o.case}: {_code(o.before, lang)} → {_code(o.after, lang)}")
+        lines.extend(f"- {_difference(d, lang, titles)}" for d in o.differences if not d.startswith("value "))
         lines.append("")
+    if impact is not None:
+        body = impact_markdown(impact, lang).split("\n", 1)[1]  # without its own title
+        lines += [f"## {_h('who', lang)}", "", body.replace("\n## ", "\n### ")]
     return "\n".join(lines).rstrip() + "\n"

@@ -1,13 +1,25 @@
 """Which rule sets exist, and which version is in force on a date.
 
-Rule sets come from directories: the shipped ``rules/`` (registered, like any package's rule
-sets, through the entry point group ``aidrules.rulesets``), the directories in the environment
-variable ``AIDRULES_PATH`` (``os.pathsep``-separated) and directories the caller passes. Each entry
-point names a callable that returns a directory (or a list of directories) of rule files.
+Rule sets come from directories, searched in this order (the first source of an ``id@version``
+wins, like ``PATH``):
+
+1. directories the caller passes (``--rules-dir``; for fixtures, the ``rules/`` beside them);
+2. ``rules/`` in the working directory;
+3. the directories in the environment variable ``AIDRULES_PATH`` (``os.pathsep``-separated);
+4. installed packages, through the entry point group ``aidrules.rulesets`` (the shipped
+   reference set is one of them); each entry point names a callable that returns a directory
+   (or a list of directories) of rule files.
+
+Every :class:`Entry` says where it came from (``origin``). Two sources giving the same
+``id@version`` with different content is an error (RS505): which one would be used would depend
+on the search order, and a fixture or a decision would silently follow the wrong file.
 
 Versions of one id are told apart by their effective periods: ``load("<id>", on=date)`` takes
 the version in force on that date, ``"<id>@<version>"`` pins one. Overlapping periods are an
-error, a gap between consecutive versions a warning.
+error, a gap between consecutive versions a warning; except that a version from an earlier
+source (a policy maker's ``rules/``) may start while an installed one is still open-ended: from
+its start it replaces the installed one (warning RS506), so a new version can be tried beside
+the installed set without editing it.
 """
 
 from __future__ import annotations
@@ -15,7 +27,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib.metadata import entry_points
@@ -23,8 +35,9 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, TypeVar
 
-from aidrules.errors import Diagnostic, RuleSetNotFoundError, Span
+from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError, Severity, Span
 from aidrules.limits import DEFAULT_LIMITS, read_regular_document
+from aidrules.registry.layers import digest
 from aidrules.ruleset.yamlload import load_yaml
 
 ENTRY_POINT_GROUP = "aidrules.rulesets"
@@ -43,6 +56,10 @@ class Entry:
     path: Path
     title: str
     decides: bool = True  # a full policy (with forms), not a base layer of amounts only
+    digest: str = ""  # sha256 of the file's canonical content (layout and comments ignored)
+    origin: str = ""  # where it was found: "--rules-dir", "./rules", "AIDRULES_PATH", "package <name>"
+    rank: int = 0  # position of its source in the search order (0 first)
+    line: int = 1  # line of `ruleset.version` in the file
 
     @property
     def label(self) -> str:
@@ -92,24 +109,28 @@ def _read_header(path: Path) -> Entry | None:
             path,
             str(title.get("nl", meta["id"])) if isinstance(title, dict) else str(meta["id"]),
             bool(data.get("forms")) or isinstance(data.get("extends"), str),
+            digest(data),
+            line=doc.span(("ruleset", "version")).line or 1,
         )
     except (KeyError, TypeError, AttributeError):
         return None
 
 
 @lru_cache(maxsize=1)
-def _entry_point_dirs() -> tuple[Path, ...]:
-    """Directories named by installed packages; read once per process (see :func:`refresh`)."""
-    dirs: list[Path] = []
+def _entry_point_dirs() -> tuple[tuple[Path, str], ...]:
+    """Directories named by installed packages, with the package; read once per process (see :func:`refresh`)."""
+    dirs: list[tuple[Path, str]] = []
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         try:
             found = ep.load()()
         except Exception:
             continue
+        dist = getattr(ep, "dist", None)  # None for entry points made by hand
+        package = f"package {getattr(dist, 'name', None) or getattr(ep, 'name', '?')}"
         if isinstance(found, str | Path):
-            dirs.append(Path(found))
+            dirs.append((Path(found), package))
         elif isinstance(found, Iterable):
-            dirs.extend(Path(p) for p in found)
+            dirs.extend((Path(p), package) for p in found)
     return tuple(dirs)
 
 
@@ -119,20 +140,32 @@ def refresh() -> None:
     _headers.clear()
 
 
-def search_dirs(extra: Iterable[Path | str] = ()) -> list[Path]:
-    """The directories searched for rule sets, in order, without duplicates."""
+#: The origin of the working directory's ``rules/``.
+WORKING_DIR_ORIGIN = "./rules"
+
+
+def search_sources(extra: Iterable[Path | str] = ()) -> list[tuple[Path, str]]:
+    """The directories searched for rule sets, in order, without duplicates, each with its origin."""
     from aidrules.ruleset.shipped import shipped_rules_dir
 
-    candidates = [Path(p) for p in extra]
-    candidates += [Path(p) for p in os.environ.get(ENV_PATH, "").split(os.pathsep) if p]
+    candidates = [(Path(p), "--rules-dir") for p in extra]
+    candidates.append((Path.cwd() / "rules", WORKING_DIR_ORIGIN))
+    candidates += [(Path(p), ENV_PATH) for p in os.environ.get(ENV_PATH, "").split(os.pathsep) if p]
     candidates += _entry_point_dirs()
-    candidates.append(shipped_rules_dir())
-    out: list[Path] = []
-    for c in candidates:
+    candidates.append((shipped_rules_dir(), "package aidrules"))
+    out: list[tuple[Path, str]] = []
+    seen: set[Path] = set()
+    for c, origin in candidates:
         resolved = c.resolve()
-        if resolved.is_dir() and resolved not in out:
-            out.append(resolved)
+        if resolved.is_dir() and resolved not in seen:
+            seen.add(resolved)
+            out.append((resolved, origin))
     return out
+
+
+def search_dirs(extra: Iterable[Path | str] = ()) -> list[Path]:
+    """The directories searched for rule sets, in order, without duplicates."""
+    return [d for d, _ in search_sources(extra)]
 
 
 #: How deep below a search directory rule files are looked for, and how many files at most.
@@ -155,17 +188,34 @@ def _rule_files(directory: Path) -> list[Path]:
 
 def discover(extra: Iterable[Path | str] = ()) -> list[Entry]:
     """Every rule file found in the search directories (and a few levels below), sorted by id and date."""
+    return discover_all(extra)[0]
+
+
+def discover_all(extra: Iterable[Path | str] = ()) -> tuple[list[Entry], list[Diagnostic]]:
+    """:func:`discover`, with an error (RS505) for each ``id@version`` that two sources give
+    with different content. The first source wins, like ``PATH``."""
     entries: dict[Path, Entry] = {}
-    for directory in search_dirs(extra):
+    for rank, (directory, origin) in enumerate(search_sources(extra)):
         for path in _rule_files(directory):
             if path not in entries:
                 entry = _header(path)
                 if entry is not None:
-                    entries[path] = entry
+                    entries[path] = replace(entry, origin=origin, rank=rank)
     unique: dict[str, Entry] = {}
+    conflicts: list[Diagnostic] = []
     for entry in entries.values():
-        unique.setdefault(entry.label, entry)  # the first directory wins, like PATH
-    return sorted(unique.values(), key=lambda e: (e.id, e.effective_from, e.version))
+        first = unique.setdefault(entry.label, entry)
+        if first is not entry and first.digest != entry.digest:
+            conflicts.append(
+                Diagnostic(
+                    "RS505",
+                    f"{entry.label} is given twice with different content: {first.path} ({first.origin}) "
+                    f"and {entry.path} ({entry.origin})",
+                    Span(str(entry.path), entry.line, 1),
+                    "give the changed copy a new version (e.g. ruleset.version: 2025.2) or remove one of them",
+                )
+            )
+    return sorted(unique.values(), key=lambda e: (e.id, e.effective_from, e.version)), conflicts
 
 
 T = TypeVar("T")
@@ -214,8 +264,19 @@ def period_diagnostics(entries: list[Entry]) -> list[Diagnostic]:
     for kind, a, b in period_conflicts(
         entries, lambda e: e.id, lambda e: e.effective_from, lambda e: e.effective_until
     ):
-        span = Span(str(b.path), 1, 1)
-        if kind == "overlap":
+        span = Span(str(b.path), b.line, 1)
+        if kind == "overlap" and _supersedes(b, a):
+            out.append(
+                Diagnostic(
+                    "RS506",
+                    f"{b.label} ({b.origin}) starts on {b.effective_from} while {a.label} ({a.origin}) "
+                    f"has no end: from {b.effective_from} {b.label} is used",
+                    span,
+                    f"to compare them: aidrules impact {a.label} {b.label}",
+                    severity=Severity.WARNING,
+                )
+            )
+        elif kind == "overlap":
             out.append(
                 Diagnostic(
                     "RS503",
@@ -238,15 +299,35 @@ def period_diagnostics(entries: list[Entry]) -> list[Diagnostic]:
     return out
 
 
-def find(spec: str, on: date | None = None, extra: Iterable[Path | str] = ()) -> Path:
-    """The file of ``ID@VERSION``, or of ``ID`` in force on ``on`` (the newest when ``on`` is None)."""
-    return select(discover(extra), spec, on).path
+def _supersedes(newer: Entry, older: Entry) -> bool:
+    """``newer``, from an earlier source, starts while ``older`` (installed further down the
+    search order) is still open-ended: from its start, ``newer`` is the version in force."""
+    return newer.rank < older.rank and older.effective_until is None and newer.effective_from > older.effective_from
+
+
+def find(spec: str, on: date | None = None, extra: Iterable[Path | str] = (), *, explicit_wins: bool = False) -> Path:
+    """The file of ``ID@VERSION``, or of ``ID`` in force on ``on`` (the newest when ``on`` is None).
+
+    With ``explicit_wins`` (a layer looking up its base beside itself), a copy found in ``extra``
+    is used even when another source has a different one.
+
+    Raises:
+        RuleSetNotFoundError: no such rule set (RS501), none in force on ``on`` (RS502), several (RS503).
+        RuleSetError: two sources give the chosen ``id@version`` with different content (RS505).
+    """
+    entries, conflicts = discover_all(extra)
+    chosen = select(entries, spec, on)
+    clashes = [d for d in conflicts if d.message.startswith(f"{chosen.label} ")]
+    if clashes and not (explicit_wins and chosen.origin == "--rules-dir"):
+        raise RuleSetError(clashes[0].message, clashes)
+    return chosen.path
 
 
 def select(entries: Iterable[Entry], spec: str, on: date | None = None) -> Entry:
     """The entry of ``ID@VERSION``, or of ``ID`` in force on ``on``, among ``entries``.
 
-    The same choice as :func:`find`, on a list read once (the decision service keeps one).
+    The same choice as :func:`find`, on a list read once (the decision service keeps one): a
+    version from an earlier source that starts while an installed one is open-ended takes over.
 
     Raises:
         RuleSetNotFoundError: none matches (RS501), none is in force on ``on`` (RS502), or several
@@ -259,6 +340,7 @@ def select(entries: Iterable[Entry], spec: str, on: date | None = None) -> Entry
         candidates = [e for e in candidates if e.version == version]
     elif on is not None:
         in_force = [e for e in candidates if e.in_force(on)]
+        in_force = [e for e in in_force if not any(_supersedes(o, e) for o in in_force)]
         if not in_force and candidates:
             periods = ", ".join(f"{e.label} ({e.effective_from} – {e.effective_until or '…'})" for e in candidates)
             message = f"no version of `{rid}` is in force on {on}; versions: {periods}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -24,19 +25,27 @@ def shipped_rules_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "rules"
 
 
-def resolve(spec: str | None = None, on: date | None = None) -> Path:
-    """The file for ``spec``: a path, ``ID`` (the version in force on ``on``) or ``ID@VERSION``."""
+def resolve(spec: str | None = None, on: date | None = None, *, rules_dirs: Iterable[Path | str] = ()) -> Path:
+    """The file for ``spec``: a path, ``ID`` (the version in force on ``on``) or ``ID@VERSION``,
+    looked up first in ``rules_dirs``, then as :mod:`aidrules.registry.index` says."""
     from aidrules.registry.index import find
 
     spec = spec or DEFAULT_RULESET
     as_path = Path(spec)
     if as_path.suffix in (".yaml", ".yml") or as_path.is_file():
         return as_path
-    return find(spec, on)
+    return find(spec, on, rules_dirs)
 
 
-def load(spec: str | None = None, on: date | None = None, *, public_key: str | Path | None = None) -> CompiledRuleSet:
-    """Load a rule set by path, ``ID`` or ``ID@VERSION`` (default: the shipped reference set).
+def load(
+    spec: str | None = None,
+    on: date | None = None,
+    *,
+    public_key: str | Path | None = None,
+    rules_dirs: Iterable[Path | str] = (),
+) -> CompiledRuleSet:
+    """Load a rule set by path, ``ID`` or ``ID@VERSION`` (default: the shipped reference set),
+    searching ``rules_dirs`` first (see :mod:`aidrules.registry.index` for the search order).
 
     Compiled rule sets are immutable, so a rule set whose files have not changed is compiled once
     per process and shared. With ``public_key``, every layer must carry a valid Ed25519 signature
@@ -46,7 +55,7 @@ def load(spec: str | None = None, on: date | None = None, *, public_key: str | P
         >>> load().id
         'noord-limburg-budgethulp'
     """
-    path = resolve(spec, on).resolve()
+    path = resolve(spec, on, rules_dirs=rules_dirs).resolve()
     if public_key is not None:
         from aidrules.registry.signing import Verifier
 

@@ -145,21 +145,38 @@ def _check_expect(expect: dict[str, Any], problem: Any) -> None:
             problem("FX005", f"expect.{key} is a mapping", ("expect", key))
 
 
-RuleSetCache = dict[tuple[str | None, date | None], CompiledRuleSet]
+RuleSetCache = dict[tuple[str | None, date | None, tuple[Path, ...]], CompiledRuleSet]
 
 
-def rules_for(fixture: Fixture, cache: RuleSetCache | None = None) -> CompiledRuleSet:
+def rules_beside(path: Path) -> Path | None:
+    """The ``rules/`` directory nearest to a fixture file: in its directory or the closest parent
+    that has one (``fixtures/mine/x.yaml`` → ``rules/`` of the project)."""
+    for directory in path.resolve().parents:
+        candidate = directory / "rules"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def rules_for(
+    fixture: Fixture, cache: RuleSetCache | None = None, rules_dirs: tuple[Path, ...] = ()
+) -> CompiledRuleSet:
     """The rule set a fixture names (a path relative to the fixture, an id, ``id@version``) or the
     shipped reference set, in the version in force on the case's decision date.
 
-    ``cache`` (one per run) saves looking the same rule set up again for every fixture."""
+    An id is looked up in ``rules_dirs`` (``--rules-dir``) first, then in the ``rules/`` beside
+    the fixture (:func:`rules_beside`), then as everywhere else (the working directory's
+    ``rules/``, ``AIDRULES_PATH``, installed packages): a policy maker's edited copy beside the
+    fixtures is what they test. ``cache`` (one per run) saves looking the same rule set up again."""
     spec = fixture.rules
     if spec and not Path(spec).is_absolute() and (fixture.path.parent / spec).exists():
         spec = str((fixture.path.parent / spec).resolve())
-    key = (spec, fixture.on)
+    beside = rules_beside(fixture.path)
+    dirs = (*rules_dirs, beside) if beside is not None else rules_dirs
+    key = (spec, fixture.on, dirs)
     if cache is not None and key in cache:
         return cache[key]
-    rs = load(spec, fixture.on)
+    rs = load(spec, fixture.on, rules_dirs=dirs)
     if cache is not None:
         cache[key] = rs
     return rs

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aidrules.errors import AidrulesError
+from aidrules.registry.index import discover as discover_rulesets
 from aidrules.testing.coverage import CoverageCollector, CoverageReport
-from aidrules.testing.fixtures import FixtureResult, RuleSetCache, load_fixture, rules_for, run_fixture
+from aidrules.testing.fixtures import FixtureResult, RuleSetCache, load_fixture, rules_beside, rules_for, run_fixture
 
 _FIXTURE_KEY = re.compile(r"^(proposed_)?expect\s*:", re.MULTILINE)
 _REVIEW_KEY = re.compile(r"^review\s*:", re.MULTILINE)
@@ -74,6 +75,8 @@ class Run:
         for path, error in self.invalid:
             lines.append(f"INVALID {path}")
             lines.extend("  " + line for line in error.report().splitlines())
+        used = {f"{r.rules.id}@{r.rules.version}": r.rules.files[-1] for r in self.results if r.rules is not None}
+        lines.extend(f"rules: {label} from {file}" for label, file in sorted(used.items()))
         summary = f"{self.passed} passed, {self.failed} failed"
         if self.invalid:
             summary += f", {len(self.invalid)} invalid"
@@ -81,19 +84,32 @@ class Run:
         return "\n".join(lines) + "\n"
 
 
-def run(paths: Iterable[str | Path], *, coverage: bool = False) -> Run:
-    """Run every fixture under ``paths``; with ``coverage``, also collect rule coverage."""
+def run(paths: Iterable[str | Path], *, coverage: bool = False, rules_dirs: Iterable[Path] = ()) -> Run:
+    """Run every fixture under ``paths``; with ``coverage``, also collect rule coverage.
+
+    Rule sets named by id are looked up in ``rules_dirs`` first, then beside each fixture
+    (:func:`~aidrules.testing.fixtures.rules_for`)."""
+    dirs = tuple(Path(d).resolve() for d in rules_dirs)
     result = Run()
     collector = CoverageCollector() if coverage else None
     cache: RuleSetCache = {}
+    searched: set[Path] = set(dirs)
     for path in discover(paths):
         try:
             fixture = load_fixture(path)
-            rs = rules_for(fixture, cache)
+            beside = rules_beside(fixture.path)
+            if beside is not None:
+                searched.add(beside)
+            rs = rules_for(fixture, cache, dirs)
             tracer = collector.tracer(rs) if collector is not None else None
             result.results.append(run_fixture(fixture, rs, tracer=tracer))
         except AidrulesError as exc:
             result.invalid.append((path, exc))
     if collector is not None:
+        # every version of the rule sets the cases used is an item: an untested one is a gap
+        used = {r.rules.id for r in result.results if r.rules is not None}
+        for entry in discover_rulesets(sorted(searched)):
+            if entry.id in used and entry.decides:
+                collector.expect_version(entry.id, entry.version)
         result.coverage = collector.report()
     return result

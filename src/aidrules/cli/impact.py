@@ -1,0 +1,87 @@
+"""``aidrules impact OLD NEW``: what a change of rule-set version does to a caseload (contract §4).
+
+Exit codes: 0 the study was made (even when cases were invalid: they are counted and named);
+2 a rule set or the cases file cannot be read, or a date is invalid.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aidrules.cli.main import Lang, LangOpt, app, fail, parse_on
+from aidrules.errors import AidrulesError, Diagnostic, FactsError
+
+
+class ImpactFormat(StrEnum):
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command()
+def impact(
+    old: Annotated[str, typer.Argument(help="The version in force: a path, ID@VERSION or ID.")],
+    new: Annotated[str, typer.Argument(help="The changed version: a path, ID@VERSION or ID.")],
+    cases: Annotated[
+        Path | None,
+        typer.Option("--cases", help="JSON Lines file of cases (default: a synthetic population)."),
+    ] = None,
+    on: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--on",
+            help="Decision date for both versions; give it twice for OLD's and NEW's dates "
+            "(default: the day the change takes effect).",
+        ),
+    ] = None,
+    size: Annotated[int, typer.Option("--size", min=1, help="Cases in the synthetic population.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic population.")] = 2025,
+    format: Annotated[ImpactFormat, typer.Option("--format", help="markdown or html.")] = ImpactFormat.markdown,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the report here (default: standard output).")] = None,
+    lang: LangOpt = Lang.nl,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Worker processes (default: one per core).")
+    ] = None,
+    rules_dir: Annotated[list[Path] | None, typer.Option("--rules-dir", help="Look rule sets up here first.")] = None,
+) -> None:
+    """Decide every case under both versions on the day the change takes effect and report what
+    changes: how many, from → to, per household category, income and debt, why, with examples."""
+    from aidrules.impact import read_cases, run_study, synthetic_population, to_html, to_markdown
+    from aidrules.ruleset.shipped import load
+
+    try:
+        days = [parse_on(d) for d in (on or [])]
+        if len(days) > 2:
+            message = "--on: give one date (both versions) or two (OLD's, then NEW's)"
+            raise FactsError(message, [Diagnostic("CL002", message, path="--on")])
+        dirs = rules_dir or []
+        old_rs = load(old, days[0] if days else None, rules_dirs=dirs)
+        new_rs = load(new, days[-1] if days else None, rules_dirs=dirs)
+        if cases is not None:
+            if not cases.is_file():
+                message = f"no such cases file: {cases}"
+                raise FactsError(message, [Diagnostic("CF000", message, path=str(cases))])
+            source, items = str(cases), read_cases(cases)
+        else:
+            source = f"synthetic:{size}:{seed}"
+            items = iter(enumerate(synthetic_population(size, seed), start=1))
+        report = run_study(
+            old_rs,
+            new_rs,
+            items,
+            source=source,
+            old_day=days[0] if days else None,
+            new_day=days[-1] if days else None,
+            workers=workers,
+        )
+    except AidrulesError as exc:
+        fail(exc)
+    text = to_html(report, lang.value) if format is ImpactFormat.html else to_markdown(report, lang.value)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"{report.changed} of {report.cases} case(s) change; written to {out}")

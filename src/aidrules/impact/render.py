@@ -1,0 +1,471 @@
+"""An impact study as Markdown or as one self-contained HTML page (inline SVG charts, no scripts),
+in Dutch, French or English. The charts are the yearly report's (:mod:`aidrules.report.svg`)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+from typing import Any
+
+from aidrules.explain import formatting
+from aidrules.explain.i18n import value_label
+from aidrules.expr import types as t
+from aidrules.impact.study import DEBT_BANDS, DIMENSIONS, INCOME_BANDS, Example, ImpactReport
+from aidrules.report.sections import Chart
+from aidrules.report.svg import render_chart
+from aidrules.ruleset.compiled import CompiledRuleSet
+
+LANGS = ("nl", "fr", "en")
+
+_T: dict[str, tuple[str, str, str]] = {
+    "title": (
+        "Impact van {new} ten opzichte van {old}",
+        "Impact de {new} par rapport à {old}",
+        "Impact of {new} compared with {old}",
+    ),
+    "intro": (
+        "Elke casus werd beslist volgens {old} op {old_day} en volgens {new} op {new_day}.",
+        "Chaque dossier a été décidé selon {old} le {old_day} et selon {new} le {new_day}.",
+        "Every case was decided under {old} on {old_day} and under {new} on {new_day}.",
+    ),
+    "source_file": ("Casussen: {source}.", "Dossiers : {source}.", "Cases: {source}."),
+    "source_synthetic": (
+        "Casussen: een synthetische populatie van {size} fictieve dossiers (seed {seed}); geen echte cliënten.",
+        "Dossiers : une population synthétique de {size} dossiers fictifs (seed {seed}) ; aucun client réel.",
+        "Cases: a synthetic population of {size} fictitious cases (seed {seed}); no real clients.",
+    ),
+    "summary": (
+        "{changed} van de {cases} casussen ({share}) krijgen een andere aanbeveling: {more} krijgen hulp die ze "
+        "eerst niet kregen, {less} verliezen hun hulp, {other} krijgen een andere vorm.",
+        "{changed} des {cases} dossiers ({share}) reçoivent une autre recommandation : {more} obtiennent une aide "
+        "qu’ils n’avaient pas, {less} perdent leur aide, {other} passent à une autre forme.",
+        "{changed} of the {cases} cases ({share}) get another recommendation: {more} get help they did not get "
+        "before, {less} lose their help, {other} move to another form.",
+    ),
+    "invalid": (
+        "{count} casus(sen) konden niet beslist worden (eerste: regel {line}: {message}).",
+        "{count} dossier(s) n’ont pas pu être décidé(s) (premier : ligne {line} : {message}).",
+        "{count} case(s) could not be decided (first: line {line}: {message}).",
+    ),
+    "parameters": ("Gewijzigde parameters", "Paramètres modifiés", "Parameters changed"),
+    "parameter": ("parameter", "paramètre", "parameter"),
+    "before": ("voorheen", "avant", "before"),
+    "after": ("nu", "maintenant", "now"),
+    "no_parameters": (
+        "Geen parameterwaarden gewijzigd op deze datums.",
+        "Aucune valeur de paramètre modifiée à ces dates.",
+        "No parameter values changed on these dates.",
+    ),
+    "matrix": ("Van → naar", "De → vers", "From → to"),
+    "matrix_note": (
+        "Rijen: aanbeveling volgens {old}; kolommen: volgens {new}.",
+        "Lignes : recommandation selon {old} ; colonnes : selon {new}.",
+        "Rows: recommendation under {old}; columns: under {new}.",
+    ),
+    "category": ("Per leeflooncategorie", "Par catégorie de revenu d’intégration", "By integration income category"),
+    "income": ("Per netto maandinkomen", "Par revenu mensuel net", "By net monthly income"),
+    "debt": ("Per totale schuld", "Par dette totale", "By total debt"),
+    "group": ("groep", "groupe", "group"),
+    "cases": ("casussen", "dossiers", "cases"),
+    "changed": ("andere aanbeveling", "autre recommandation", "other recommendation"),
+    "more": ("krijgen hulp", "obtiennent une aide", "gain help"),
+    "less": ("verliezen hulp", "perdent l’aide", "lose help"),
+    "other": ("andere vorm", "autre forme", "other form"),
+    "causes": ("Wat de verschuivingen veroorzaakt", "Ce qui cause les changements", "What causes the changes"),
+    "cause": ("voorwaarde of parameter", "condition ou paramètre", "condition or parameter"),
+    "cause_cases": (
+        "casussen met een andere aanbeveling",
+        "dossiers avec une autre recommandation",
+        "cases with another recommendation",
+    ),
+    "condition": ("voorwaarde", "condition", "condition"),
+    "recommendation_rules": (
+        "de aanbevelingsregels zelf",
+        "les règles de recommandation",
+        "the recommendation rules themselves",
+    ),
+    "examples": ("Voorbeelden (geanonimiseerd)", "Exemples (anonymisés)", "Examples (anonymised)"),
+    "examples_note": (
+        "Zonder namen, schuldeisers, gemeente of datums; bedragen afgerond op € 10. "
+        "Het regelnummer verwijst naar het invoerbestand.",
+        "Sans noms, créanciers, commune ni dates ; montants arrondis à 10 €. "
+        "Le numéro de ligne renvoie au fichier d’entrée.",
+        "No names, creditors, municipality or dates; amounts rounded to € 10. "
+        "The line number refers to the input file.",
+    ),
+    "line": ("regel", "ligne", "line"),
+    "household": ("gezin", "ménage", "household"),
+    "income_col": ("netto inkomen", "revenu net", "net income"),
+    "debt_col": ("schuld", "dette", "debt"),
+    "motivation": ("motivatie", "motivation", "motivation"),
+    "adults_children": (
+        "{adults} volw., {children} kind.",
+        "{adults} adulte(s), {children} enfant(s)",
+        "{adults} adult(s), {children} child(ren)",
+    ),
+    "unknown": ("onbekend", "inconnu", "unknown"),
+    "nodebt": ("geen schulden", "pas de dettes", "no debts"),
+    "below": ("minder dan {amount}", "moins de {amount}", "under {amount}"),
+    "from_to": ("{low} tot {high}", "de {low} à {high}", "{low} to {high}"),
+    "from": ("{amount} of meer", "{amount} ou plus", "{amount} or more"),
+    "chart_matrix": ("Aanbevelingen voor en na", "Recommandations avant et après", "Recommendations before and after"),
+    "chart_groups": ("Verschuivingen {what}", "Changements {what}", "Changes {what}"),
+    "none_changed": (
+        "Geen enkele casus krijgt een andere aanbeveling.",
+        "Aucun dossier ne change de recommandation.",
+        "No case gets another recommendation.",
+    ),
+}
+
+
+def tr(key: str, lang: str, **values: Any) -> str:
+    return _T[key][LANGS.index(lang)].format(**values)
+
+
+def outcome_label(code: str, lang: str) -> str:
+    return tr("unknown", lang) if code == "unknown" else value_label(code, lang)
+
+
+def parameter_value(value: Any, typ: t.Type | None, lang: str) -> str:
+    """A parameter's value for a reader: amounts in Belgian notation, tables as ``category: amount``."""
+    if value is None:
+        return "—"
+    if isinstance(value, dict):
+        item = typ.value if isinstance(typ, t.Table) else None
+        return "; ".join(f"{value_label(str(k), lang)}: {parameter_value(v, item, lang)}" for k, v in value.items())
+    if typ is None:
+        typ = t.Number(money=False) if isinstance(value, Decimal | int) and not isinstance(value, bool) else t.Text()
+    return formatting.value(value, typ, lang)
+
+
+def _percent(part: int, whole: int, lang: str) -> str:
+    share = Decimal(part * 100) / whole if whole else Decimal(0)
+    return formatting.number(share.quantize(Decimal("0.1")), lang) + " %"
+
+
+def group_label(dimension: str, code: str, lang: str) -> str:
+    if code == "unknown":
+        return tr("unknown", lang)
+    if dimension == "category":
+        return value_label(code, lang)
+    if code == "nodebt":
+        return tr("nodebt", lang)
+    bounds = INCOME_BANDS if dimension == "income" else DEBT_BANDS
+    index = int(code.removeprefix("band"))
+    low = formatting.money(bounds[index].quantize(Decimal(1)), lang)
+    if index + 1 < len(bounds):
+        high = formatting.money(bounds[index + 1] - Decimal("0.01"), lang)
+        if index == 0:
+            return tr("below", lang, amount=formatting.money(bounds[1], lang))
+        return tr("from_to", lang, low=low, high=high)
+    return tr("from", lang, amount=low)
+
+
+def _group_order(dimension: str, codes: list[str]) -> list[str]:
+    if dimension == "category":
+        known = ["single", "cohabiting", "family_dependants"]
+        return [c for c in known if c in codes] + sorted(c for c in codes if c not in known)
+    return sorted(codes, key=lambda c: (c == "unknown", c != "nodebt", c))
+
+
+def cause_label(cause: str, report: ImpactReport, lang: str) -> str:
+    kind, _, ident = cause.partition(".")
+    rs = report.new_rules
+    old = report.old_rules
+    if kind == "conditions":
+        named = (rs.named(ident) if rs is not None else None) or (old.named(ident) if old is not None else None)
+        title = named.title.get(lang) if named is not None else ident
+        return f"{tr('condition', lang)}: {title}"
+    if kind == "parameters":
+        for pid, before, after in report.parameter_changes:
+            if pid == ident:
+                was = parameter_value(before, _ptype(ident, old), lang)
+                now = parameter_value(after, _ptype(ident, rs), lang)
+                return f"{parameter_title(ident, rs, old, lang)}: {was} → {now}"
+    return tr("recommendation_rules", lang)
+
+
+def _ptype(pid: str, rs: CompiledRuleSet | None) -> t.Type | None:
+    spec = rs.parameters.get(pid) if rs is not None else None
+    return spec.type if spec is not None else None
+
+
+def parameter_title(pid: str, rs: CompiledRuleSet | None, old: CompiledRuleSet | None, lang: str) -> str:
+    for r in (rs, old):
+        spec = r.parameters.get(pid) if r is not None else None
+        if spec is not None:
+            return spec.title.get(lang)
+    return pid
+
+
+# -- the sections, as tables (header, rows) and charts -----------------------------------------------
+Table = tuple[list[str], list[list[str]]]
+
+
+def _outcomes(report: ImpactReport) -> list[str]:
+    order = ["budget_guidance", "budget_management", "collective_debt_settlement", "none", "undetermined"]
+    seen = {o for pair in report.matrix for o in pair}
+    return [o for o in order if o in seen] + sorted(seen - set(order))
+
+
+def matrix_table(report: ImpactReport, lang: str) -> Table:
+    outcomes = _outcomes(report)
+    header = [f"{tr('before', lang)} ↓ / {tr('after', lang)} →", *(outcome_label(o, lang) for o in outcomes)]
+    rows = [
+        [outcome_label(a, lang), *(formatting.number(report.matrix.get((a, b), 0), lang) for b in outcomes)]
+        for a in outcomes
+    ]
+    return header, rows
+
+
+def group_table(report: ImpactReport, dimension: str, lang: str) -> Table:
+    header = [tr("group", lang), *(tr(k, lang) for k in ("cases", "changed", "more", "less", "other"))]
+    groups = report.groups[dimension]
+    rows = []
+    for code in _group_order(dimension, list(groups)):
+        c = groups[code]
+        rows.append(
+            [
+                group_label(dimension, code, lang),
+                formatting.number(c["cases"], lang),
+                f"{formatting.number(c['changed'], lang)} ({_percent(c['changed'], c['cases'], lang)})",
+                formatting.number(c["more"], lang),
+                formatting.number(c["less"], lang),
+                formatting.number(c["other"], lang),
+            ]
+        )
+    return header, rows
+
+
+def parameter_table(report: ImpactReport, lang: str) -> Table:
+    header = [
+        tr("parameter", lang),
+        f"{tr('before', lang)} ({report.old_label})",
+        f"{tr('after', lang)} ({report.new_label})",
+    ]
+    rows = [
+        [
+            parameter_title(pid, report.new_rules, report.old_rules, lang),
+            parameter_value(before, _ptype(pid, report.old_rules), lang),
+            parameter_value(after, _ptype(pid, report.new_rules), lang),
+        ]
+        for pid, before, after in report.parameter_changes
+    ]
+    return header, rows
+
+
+def cause_table(report: ImpactReport, lang: str) -> Table:
+    header = [tr("cause", lang), tr("cause_cases", lang)]
+    rows = [
+        [cause_label(cause, report, lang), formatting.number(count, lang)]
+        for cause, count in sorted(report.causes.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return header, rows
+
+
+def _money_or_unknown(amount: Decimal | None, lang: str) -> str:
+    return tr("unknown", lang) if amount is None else formatting.money(amount, lang)
+
+
+def example_table(report: ImpactReport, lang: str) -> Table:
+    header = [
+        tr("line", lang),
+        tr("matrix", lang),
+        tr("household", lang),
+        tr("income_col", lang),
+        tr("debt_col", lang),
+        tr("motivation", lang),
+        tr("cause", lang),
+    ]
+    rows = []
+    for (old, new), examples in sorted(report.examples.items(), key=lambda kv: -report.matrix[kv[0]]):
+        for ex in examples:
+            rows.append(_example_row(ex, old, new, report, lang))
+    return header, rows
+
+
+def _example_row(ex: Example, old: str, new: str, report: ImpactReport, lang: str) -> list[str]:
+    unknown = tr("unknown", lang)
+    household = f"{outcome_label(ex.category, lang)}, " + tr(
+        "adults_children",
+        lang,
+        adults=ex.adults if ex.adults is not None else unknown,
+        children=ex.children if ex.children is not None else unknown,
+    )
+    return [
+        str(ex.line),
+        f"{outcome_label(old, lang)} → {outcome_label(new, lang)}",
+        household,
+        _money_or_unknown(ex.income, lang),
+        _money_or_unknown(ex.debt, lang),
+        str(ex.motivation) if ex.motivation is not None else unknown,
+        "; ".join(cause_label(c, report, lang) for c in ex.causes if not c.startswith("parameters.")),
+    ]
+
+
+def matrix_chart(report: ImpactReport, lang: str) -> Chart:
+    outcomes = _outcomes(report)
+    before = [sum(report.matrix.get((o, b), 0) for b in outcomes) for o in outcomes]
+    after = [sum(report.matrix.get((a, o), 0) for a in outcomes) for o in outcomes]
+    return Chart(
+        tr("chart_matrix", lang),
+        [outcome_label(o, lang) for o in outcomes],
+        [(report.old_label, before), (report.new_label, after)],
+    )
+
+
+def group_chart(report: ImpactReport, dimension: str, lang: str) -> Chart:
+    groups = report.groups[dimension]
+    codes = _group_order(dimension, list(groups))
+    return Chart(
+        tr("chart_groups", lang, what=tr(dimension, lang).lower()),
+        [group_label(dimension, c, lang) for c in codes],
+        [(tr(k, lang), [groups[c][k] for c in codes]) for k in ("more", "less", "other")],
+    )
+
+
+def _intro(report: ImpactReport, lang: str) -> list[str]:
+    day = formatting.day
+    lines = [
+        tr(
+            "intro",
+            lang,
+            old=report.old_label,
+            new=report.new_label,
+            old_day=day(report.old_day, lang),
+            new_day=day(report.new_day, lang),
+        )
+    ]
+    if report.source.startswith("synthetic:"):
+        _, size, seed = report.source.split(":")
+        lines.append(tr("source_synthetic", lang, size=formatting.number(int(size), lang), seed=seed))
+    else:
+        lines.append(tr("source_file", lang, source=report.source))
+    if report.changed:
+        lines.append(
+            tr(
+                "summary",
+                lang,
+                changed=formatting.number(report.changed, lang),
+                cases=formatting.number(report.cases, lang),
+                share=_percent(report.changed, report.cases, lang),
+                more=formatting.number(report.gains, lang),
+                less=formatting.number(report.losses, lang),
+                other=formatting.number(report.changed - report.gains - report.losses, lang),
+            )
+        )
+    else:
+        lines.append(tr("none_changed", lang))
+    if report.invalid:
+        line, message = report.invalid[0]
+        lines.append(tr("invalid", lang, count=len(report.invalid), line=line, message=message))
+    return lines
+
+
+def _sections(report: ImpactReport, lang: str) -> list[tuple[str, str, str | None, Table, Chart | None]]:
+    """(id, heading, note, table, chart) in reading order."""
+    out: list[tuple[str, str, str | None, Table, Chart | None]] = [
+        (
+            "parameters",
+            tr("parameters", lang),
+            None if report.parameter_changes else tr("no_parameters", lang),
+            parameter_table(report, lang),
+            None,
+        ),
+        (
+            "matrix",
+            tr("matrix", lang),
+            tr("matrix_note", lang, old=report.old_label, new=report.new_label),
+            matrix_table(report, lang),
+            matrix_chart(report, lang),
+        ),
+    ]
+    for dimension in DIMENSIONS:
+        chart = group_chart(report, dimension, lang) if report.changed else None
+        out.append((dimension, tr(dimension, lang), None, group_table(report, dimension, lang), chart))
+    if report.changed:
+        out.append(("causes", tr("causes", lang), None, cause_table(report, lang), None))
+        out.append(("examples", tr("examples", lang), tr("examples_note", lang), example_table(report, lang), None))
+    return out
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(report: ImpactReport, lang: str = "nl") -> str:
+    """The study as Markdown (tables; charts only in the HTML page)."""
+    out = [f"# {tr('title', lang, old=report.old_label, new=report.new_label)}", ""]
+    out += [line + "\n" for line in _intro(report, lang)]
+    for _, heading, note, (header, rows), _chart in _sections(report, lang):
+        out += [f"## {heading}", ""]
+        if note:
+            out += [note, ""]
+        if rows:
+            out.append("| " + " | ".join(_md_cell(h) for h in header) + " |")
+            out.append("|" + "|".join("---" for _ in header) + "|")
+            out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+_CSS = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; color: #1a1a1a;
+       max-width: 62rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
+h1 { font-size: 1.7rem; margin-bottom: .3rem; }
+h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 2px solid #1f6f8b; padding-bottom: .2rem; }
+table { border-collapse: collapse; margin: .8rem 0; }
+th, td { padding: .3rem .6rem; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
+th { background: #eef4f7; }
+td.n { text-align: right; white-space: nowrap; }
+figure { margin: 1rem 0; }
+svg.chart { max-width: 100%; height: auto; }
+p.note { color: #444; font-size: .95rem; }
+div.scroll { overflow-x: auto; }
+"""
+
+
+def _is_number(text: str) -> bool:
+    return (
+        bool(text)
+        and text.replace(".", "").replace(",", "").replace("\u202f", "").replace("\xa0", "").split(" ")[0].isdigit()
+    )
+
+
+def to_html(report: ImpactReport, lang: str = "nl") -> str:
+    """The study as one self-contained HTML page: no scripts, no fonts or images fetched."""
+    title = tr("title", lang, old=report.old_label, new=report.new_label)
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{escape(title)}</h1>",
+    ]
+    out += [f"<p>{escape(line)}</p>" for line in _intro(report, lang)]
+    for key, heading, note, (header, rows), chart in _sections(report, lang):
+        out.append(f'<section id="{key}">')
+        out.append(f"<h2>{escape(heading)}</h2>")
+        if note:
+            out.append(f'<p class="note">{escape(note)}</p>')
+        if chart is not None:
+            out.append(f"<figure>{render_chart(chart, f'chart-{key}')}</figure>")
+        if rows:
+            out.append('<div class="scroll"><table>')
+            out.append(
+                "<thead><tr>" + "".join(f'<th scope="col">{escape(h)}</th>' for h in header) + "</tr></thead><tbody>"
+            )
+            for row in rows:
+                cells = "".join(
+                    f'<td class="n">{escape(c)}</td>' if _is_number(c) else f"<td>{escape(c)}</td>" for c in row[1:]
+                )
+                out.append(f'<tr><th scope="row">{escape(row[0])}</th>{cells}</tr>')
+            out.append("</tbody></table></div>")
+        out.append("</section>")
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"

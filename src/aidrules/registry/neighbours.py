@@ -1,0 +1,166 @@
+"""Checks of a rule file against the other versions of its rule set (``aidrules validate``).
+
+A new version is usually made by copying the previous one. Validated alone, such a copy looks
+fine, yet it may overlap a version installed elsewhere, and it may still carry the previous
+version's approval and changelog: the council would seem to have approved what it never saw.
+These checks look the file's id up in the file's own directory, then in the search order of
+:mod:`aidrules.registry.index` (not in the directory above: for a file in /tmp that would be
+every rule file lying around), and warn:
+
+* ``RS507``: the file's effective period overlaps a version from another source;
+* ``RS508``: its ``approval`` is exactly the previous version's;
+* ``RS509``: its ``changelog`` has no entry for its own version (or is the previous one's).
+
+Messages are in Dutch, French or English.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from aidrules.errors import Diagnostic, Severity
+from aidrules.limits import DEFAULT_LIMITS, read_document
+from aidrules.registry.index import Entry, discover
+from aidrules.ruleset.yamlload import YamlDocument, load_yaml
+
+_LANGS = ("nl", "fr", "en")
+_T: dict[str, tuple[str, str, str]] = {
+    "overlap": (
+        "{label} overlapt met {other} ({origin}: {path}) vanaf {day}: beide zijn dan van kracht",
+        "{label} chevauche {other} ({origin} : {path}) à partir du {day} : les deux sont alors en vigueur",
+        "{label} overlaps {other} ({origin}: {path}) from {day}: both are in force then",
+    ),
+    "overlap_hint": (
+        "vanaf {day} gebruikt aidrules {label} als het uit een eerdere bron komt (RS506); "
+        "vergelijk de gevolgen met: aidrules impact {other} {label}",
+        "à partir du {day}, aidrules utilise {label} s’il vient d’une source antérieure (RS506) ; "
+        "comparez les conséquences avec : aidrules impact {other} {label}",
+        "from {day} aidrules uses {label} when it comes from an earlier source (RS506); "
+        "compare the consequences with: aidrules impact {other} {label}",
+    ),
+    "approval": (
+        "de goedkeuring van {label} is die van de vorige versie {other} ({by}, {on})",
+        "l’approbation de {label} est celle de la version précédente {other} ({by}, {on})",
+        "the approval of {label} is that of the previous version {other} ({by}, {on})",
+    ),
+    "approval_hint": (
+        "vul de beslissing in die deze versie goedkeurt (approval.by, approval.on, approval.reference)",
+        "indiquez la décision qui approuve cette version (approval.by, approval.on, approval.reference)",
+        "give the decision that approves this version (approval.by, approval.on, approval.reference)",
+    ),
+    "changelog": (
+        "de wijzigingen (changelog) van {label} vermelden versie {version} niet; de laatste is {last}",
+        "les modifications (changelog) de {label} ne mentionnent pas la version {version} ; la dernière est {last}",
+        "the changelog of {label} has no entry for version {version}; the last one is {last}",
+    ),
+    "changelog_same": (
+        "de wijzigingen (changelog) van {label} zijn die van de vorige versie {other}",
+        "les modifications (changelog) de {label} sont celles de la version précédente {other}",
+        "the changelog of {label} is that of the previous version {other}",
+    ),
+    "changelog_hint": (
+        'voeg een item toe: - version: "{version}", on: <datum>, changes: {{nl: …, fr: …, en: …}}',
+        'ajoutez une entrée : - version: "{version}", on: <date>, changes: {{nl: …, fr: …, en: …}}',
+        'add an entry: - version: "{version}", on: <date>, changes: {{nl: …, fr: …, en: …}}',
+    ),
+}
+
+
+def _t(key: str, lang: str, **values: Any) -> str:
+    return _T[key][_LANGS.index(lang)].format(**values)
+
+
+def _read(path: Path) -> YamlDocument | None:
+    try:
+        doc, _ = load_yaml(read_document(path, DEFAULT_LIMITS), str(path))
+    except Exception:  # an unreadable neighbour is its own file's problem, reported when it is validated
+        return None
+    return doc if isinstance(doc.data, dict) else None
+
+
+def neighbour_diagnostics(path: Path, lang: str = "nl", validated: tuple[Path, ...] = ()) -> list[Diagnostic]:
+    """Warnings for ``path`` against the other versions of its rule set (see module docstring).
+    Files in ``validated`` are checked against each other by the static checks (SA402), not here."""
+    doc = _read(path)
+    if doc is None:
+        return []
+    meta = doc.data.get("ruleset")
+    if not isinstance(meta, dict) or not isinstance(meta.get("effective"), dict):
+        return []
+    rid, version = str(meta.get("id")), str(meta.get("version"))
+    start, until = meta["effective"].get("from"), meta["effective"].get("until")
+    if not isinstance(start, date):
+        return []
+    label = f"{rid}@{version}"
+    own = {p.resolve() for p in (path, *validated)}
+    # its own directory, then the search order; not the directory above (for a file in /tmp
+    # that would be every other rule file lying around)
+    others = [e for e in discover([path.parent]) if e.id == rid and e.label != label and e.path.resolve() not in own]
+    out: list[Diagnostic] = []
+    for other in others:
+        day = _overlap(start, until if isinstance(until, date) else None, other)
+        if day is not None:
+            values = {"label": label, "other": other.label, "origin": other.origin, "path": other.path, "day": day}
+            out.append(
+                Diagnostic(
+                    "RS507",
+                    _t("overlap", lang, **values),
+                    doc.span(("ruleset", "effective", "from")),
+                    _t("overlap_hint", lang, **values),
+                    severity=Severity.WARNING,
+                )
+            )
+    earlier = [e for e in others if e.effective_from < start]
+    if earlier:
+        previous = max(earlier, key=lambda e: e.effective_from)
+        out.extend(_copied(doc, meta, label, version, previous, lang))
+    return out
+
+
+def _overlap(start: date, until: date | None, other: Entry) -> date | None:
+    """The first day both are in force, if any."""
+    first = max(start, other.effective_from)
+    ends = [d for d in (until, other.effective_until) if d is not None]
+    return first if not ends or first <= min(ends) else None
+
+
+def _copied(
+    doc: YamlDocument, meta: dict[str, Any], label: str, version: str, previous: Entry, lang: str
+) -> list[Diagnostic]:
+    before = _read(previous.path)
+    old_meta = before.data.get("ruleset") if before is not None else None
+    if not isinstance(old_meta, dict):
+        return []
+    out: list[Diagnostic] = []
+    approval = meta.get("approval")
+    if isinstance(approval, dict) and approval == old_meta.get("approval"):
+        out.append(
+            Diagnostic(
+                "RS508",
+                _t("approval", lang, label=label, other=previous.label, by=approval.get("by"), on=approval.get("on")),
+                doc.span(("ruleset", "approval"), key=True),
+                _t("approval_hint", lang),
+                severity=Severity.WARNING,
+            )
+        )
+    changelog = meta.get("changelog")
+    if isinstance(changelog, list) and changelog:
+        versions = [str(item.get("version")) for item in changelog if isinstance(item, dict)]
+        if changelog == old_meta.get("changelog"):
+            message = _t("changelog_same", lang, label=label, other=previous.label)
+        elif version not in versions:
+            message = _t("changelog", lang, label=label, version=version, last=versions[-1] if versions else "—")
+        else:
+            return out
+        out.append(
+            Diagnostic(
+                "RS509",
+                message,
+                doc.span(("ruleset", "changelog"), key=True),
+                _t("changelog_hint", lang, version=version),
+                severity=Severity.WARNING,
+            )
+        )
+    return out
