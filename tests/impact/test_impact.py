@@ -215,3 +215,26 @@ def test_synthetic_population_is_seeded_and_valid() -> None:
     assert a == b and a != synthetic_population(50, seed=10)
     for case in a:
         aidrules.parse_facts(case)
+
+
+def test_the_synthetic_population_carries_every_fact_the_rules_can_decide_on() -> None:
+    """Catches a population written before a fact was added to the case model (as
+    `client.wants_debt_settlement` was): an impact study on it would never see the outcomes that
+    fact decides. Only identifying texts, which no rule decides on, are left out."""
+    from aidrules.facts.catalogue import catalogue
+
+    def paths(value: object, prefix: str) -> set[str]:
+        found = {prefix} if prefix else set()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                found |= paths(item, f"{prefix}.{key}" if prefix else key)
+        elif isinstance(value, list):
+            for item in value:
+                found |= paths(item, f"{prefix}[]")
+        return found
+
+    seen: set[str] = set()
+    for case in synthetic_population(2000, seed=1):
+        seen |= paths(case, "")
+    identifying = {"household.municipality", "debts[].creditor"}
+    assert set(catalogue()) - identifying <= seen, set(catalogue()) - identifying - seen

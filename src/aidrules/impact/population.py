@@ -59,6 +59,7 @@ def synthetic_case(rng: random.Random, *, unknowns: float = 0.02) -> dict[str, A
             "csr_revoked_on": _day(rng, date(2017, 1, 1), 3000) if rng.random() < 0.04 else None,
             "in_collective_debt_settlement": rng.random() < 0.04,
             "organised_insolvency": rng.random() < 0.02,
+            "wants_debt_settlement": rng.random() < 0.6,
         },
         "incomes": [
             {"kind": rng.choice(_INCOME_KINDS), "monthly_net": _money(rng, 300, 2400), "stable": rng.random() < 0.88}
@@ -77,6 +78,8 @@ def synthetic_case(rng: random.Random, *, unknowns: float = 0.02) -> dict[str, A
             "income_seized": rng.random() < 0.05,
         },
     }
+    if rng.random() < 0.3:  # some dossiers carry a REMI reference budget (it changes the dignity floor)
+        case["remi"] = {"reference_budget": _money(rng, 1200, 2800)}
     for key in ("household", "client"):
         for field in list(case[key]):
             if rng.random() < unknowns:
