@@ -35,7 +35,11 @@ def test_bare_nan_in_json_case_names_field_path_and_position(constant: str) -> N
 def test_bare_constants_in_json_are_each_located_in_document_order() -> None:
     """Catches locating by searching the text for the word: a creditor called "NaN" (a text) must
     not take the place of the bare constant two lines below it."""
-    text = '{"debts": [{"creditor": "NaN Infinity", "amount": 10},\n {"creditor": "x", "amount": Infinity}],\n "remi": {"reference_budget": NaN}}'
+    text = (
+        '{"debts": [{"creditor": "NaN Infinity", "amount": 10},\n'
+        ' {"creditor": "x", "amount": Infinity}],\n'
+        ' "remi": {"reference_budget": NaN}}'
+    )
     with pytest.raises(FactsError) as exc:
         read_case_text(text, "export.json")
     spans = {d.path: d.span for d in exc.value.diagnostics}
