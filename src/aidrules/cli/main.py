@@ -16,6 +16,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from aidrules.cli.terminal import sanitise_output
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
 
 app = typer.Typer(
@@ -24,6 +25,14 @@ app = typer.Typer(
     help="aidrules: explained budget-help decisions for OCMWs / CPAS.",
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _output() -> None:
+    """aidrules: explained budget-help decisions for OCMWs / CPAS."""
+    # The one place where the output is made safe for a terminal: texts from rule files and cases
+    # (other OCMWs') may hold escape sequences; see aidrules.cli.terminal.
+    sanitise_output()
 
 
 class Format(StrEnum):

@@ -304,7 +304,7 @@ def _from_row(row: tuple[Any, ...]) -> JournalEntry:
         if value is None and column in _NULLABLE:
             continue
         wanted = int if column in _INTEGER_COLUMNS else str
-        if type(value) is not wanted or (wanted is str and not _is_utf8(value)):
+        if type(value) is not wanted or (isinstance(value, str) and not _is_utf8(value)):
             what = "text that is not UTF-8" if isinstance(value, str) else f"a value of type {type(value).__name__}"
             raise JournalError(
                 "JR009",
