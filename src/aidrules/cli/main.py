@@ -73,6 +73,16 @@ PublicKeyOpt = Annotated[
 ]
 
 
+ReleaseStateOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--release-state",
+        help="With --public-key: refuse a signed release older than one accepted before (a SQLite file; "
+        "default: $AIDRULES_RELEASE_STATE).",
+    ),
+]
+
+
 def _fail(error: AidrulesError) -> NoReturn:
     typer.echo(error.report(), err=True)
     raise typer.Exit(error.exit_code)
@@ -94,15 +104,15 @@ def read_input(path: str, what: str = "case") -> str:
         raise FactsError(message, [Diagnostic("CF004", message, path=path)]) from None
 
 
-def parse_on(on: str | None) -> date | None:
-    """The ``--on`` option as a date (None when not given)."""
+def parse_on(on: str | None, option: str = "--on") -> date | None:
+    """The ``--on`` option (or another date ``option``) as a date (None when not given)."""
     if on is None:
         return None
     try:
         return date.fromisoformat(on)
     except ValueError:
-        message = f"--on: `{on}` is not a date in the form YYYY-MM-DD"
-        raise FactsError(message, [Diagnostic("CL002", message, path="--on")]) from None
+        message = f"{option}: `{on}` is not a date in the form YYYY-MM-DD"
+        raise FactsError(message, [Diagnostic("CL002", message, path=option)]) from None
 
 
 def _decide(
@@ -113,6 +123,7 @@ def _decide(
     engine: Engine,
     public_key: Path | None = None,
     then: Callable[[Any, Any, date], object] | None = None,
+    release_state: Path | None = None,
 ) -> tuple[object, object]:
     from aidrules.facts.parse import parse_facts, read_case_text
     from aidrules.ruleset.shipped import load
@@ -124,7 +135,7 @@ def _decide(
     day = parse_on(on)
     facts = parse_facts(read_case_text(read_input(case), "<stdin>" if case == "-" else case))
     day = day or facts.on or date.today()
-    ruleset = load(rules, day, public_key=public_key)
+    ruleset = load(rules, day, public_key=public_key, release_state=release_state)
     if then is not None:  # e.g. explain: evaluate with a trace and build the explanation
         return ruleset, then(ruleset, facts, day)
     return ruleset, ruleset.evaluate(facts, day, lang=lang.value, engine=engine.value)
@@ -139,11 +150,12 @@ def _run_decision(
     engine: Engine,
     full: bool,
     public_key: Path | None = None,
+    release_state: Path | None = None,
 ) -> None:
     from aidrules.explain.render import render
 
     try:
-        ruleset, decision = _decide(case, rules, on, lang, engine, public_key)
+        ruleset, decision = _decide(case, rules, on, lang, engine, public_key, release_state=release_state)
     except AidrulesError as exc:
         _fail(exc)
     if fmt is Format.json:
@@ -161,9 +173,10 @@ def evaluate(
     lang: LangOpt = Lang.nl,
     engine: EngineOpt = Engine.compiled,
     public_key: PublicKeyOpt = None,
+    release_state: ReleaseStateOpt = None,
 ) -> None:
     """Evaluate a case and print the decision."""
-    _run_decision(case, rules, on, format, lang, engine, full=False, public_key=public_key)
+    _run_decision(case, rules, on, format, lang, engine, full=False, public_key=public_key, release_state=release_state)
 
 
 class ExplainFormat(StrEnum):
@@ -188,6 +201,7 @@ def explain(
     lang: LangOpt = Lang.nl,
     engine: EngineOpt = Engine.compiled,
     public_key: PublicKeyOpt = None,
+    release_state: ReleaseStateOpt = None,
     audience: Annotated[
         Audience,
         typer.Option(
@@ -212,6 +226,7 @@ def explain(
             engine,
             public_key,
             then=lambda rs, facts, day: explanation(rs, facts, day, lang=lang.value),
+            release_state=release_state,
         )
         out = render_explanation(expl, audience.value, format.value, templates=templates)  # type: ignore[arg-type]
     except AidrulesError as exc:

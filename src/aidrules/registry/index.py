@@ -12,6 +12,7 @@ error, a gap between consecutive versions a warning.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -22,8 +23,9 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, TypeVar
 
-from aidrules.errors import Diagnostic, RuleSetNotFoundError, Span
-from aidrules.limits import DEFAULT_LIMITS, read_document
+from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError, Span
+from aidrules.limits import DEFAULT_LIMITS, read_document, read_document_bytes
+from aidrules.registry.signing import SUFFIX, read_envelope
 from aidrules.ruleset.yamlload import load_yaml
 
 ENTRY_POINT_GROUP = "aidrules.rulesets"
@@ -148,17 +150,22 @@ def _rule_files(directory: Path) -> list[Path]:
     return found[:MAX_SEARCH_FILES]
 
 
-def discover(extra: Iterable[Path | str] = ()) -> list[Entry]:
-    """Every rule file found in the search directories (and a few levels below), sorted by id and date."""
-    entries: dict[Path, Entry] = {}
+def _all_files(extra: Iterable[Path | str] = ()) -> dict[Path, Entry | None]:
+    """Every rule file in the search directories, with its header (None: it cannot be read as one)."""
+    files: dict[Path, Entry | None] = {}
     for directory in search_dirs(extra):
         for path in _rule_files(directory):
-            if path not in entries:
-                entry = _header(path)
-                if entry is not None:
-                    entries[path] = entry
+            if path not in files:
+                files[path] = _header(path)
+    return files
+
+
+def discover(extra: Iterable[Path | str] = ()) -> list[Entry]:
+    """Every rule file found in the search directories (and a few levels below), sorted by id and date."""
     unique: dict[str, Entry] = {}
-    for entry in entries.values():
+    for entry in _all_files(extra).values():
+        if entry is None:
+            continue
         unique.setdefault(entry.label, entry)  # the first directory wins, like PATH
     return sorted(unique.values(), key=lambda e: (e.id, e.effective_from, e.version))
 
@@ -216,9 +223,16 @@ def period_diagnostics(entries: list[Entry]) -> list[Diagnostic]:
     return out
 
 
-def find(spec: str, on: date | None = None, extra: Iterable[Path | str] = ()) -> Path:
-    """The file of ``ID@VERSION``, or of ``ID`` in force on ``on`` (the newest when ``on`` is None)."""
+def find(spec: str, on: date | None = None, extra: Iterable[Path | str] = (), *, strict: bool = False) -> Path:
+    """The file of ``ID@VERSION``, or of ``ID`` in force on ``on`` (the newest when ``on`` is None).
+
+    ``strict`` (loading with a public key): the file found must be the only candidate. Two
+    different files declaring the same ``id@version`` (an archived draft in a subfolder beside
+    the approved copy), or a signed file that cannot be read and may be the one meant, are
+    refused (``RS805``) instead of taking the first one that reads.
+    """
     rid, _, version = spec.partition("@")
+    files = _all_files(extra) if strict else None
     entries = discover(extra)
     candidates = [e for e in entries if e.id == rid]
     if version:
@@ -239,5 +253,74 @@ def find(spec: str, on: date | None = None, extra: Iterable[Path | str] = ()) ->
     if not candidates:
         known = sorted({e.label for e in entries})
         message = f"no rule set `{spec}`; available: {', '.join(known) or 'none'}"
+        if files is not None:
+            _refuse_unreadable_signed(spec, rid, version, files)
         raise RuleSetNotFoundError(message, [Diagnostic("RS501", message, path=spec)])
-    return max(candidates, key=lambda e: e.effective_from).path
+    chosen = max(candidates, key=lambda e: e.effective_from)
+    if files is not None:
+        _refuse_ambiguity(spec, chosen, files)
+        _refuse_unreadable_signed(spec, rid, version, files)
+    return chosen.path
+
+
+def _ambiguous(spec: str, message: str, path: Path, hint: str) -> RuleSetError:
+    d = Diagnostic("RS805", message, Span(str(path), 1, 1), hint, path=spec)
+    return RuleSetError(message, [d])
+
+
+def _refuse_ambiguity(spec: str, chosen: Entry, files: dict[Path, Entry | None]) -> None:
+    """Every signed file that declares the chosen ``id@version`` has the same bytes. (An unsigned
+    one, such as the shipped reference set, cannot be loaded with a public key in any case.)"""
+    contents: dict[bytes | None, list[Path]] = {}
+    for path, entry in files.items():
+        if entry is not None and entry.label == chosen.label and _signed(path):
+            contents.setdefault(_digest(path), []).append(path)
+    if len(contents) > 1:
+        paths = sorted(p for group in contents.values() for p in group)
+        message = (
+            f"{len(contents)} different signed files declare `{chosen.label}`: "
+            f"{', '.join(str(p) for p in paths)}; nothing says which of them is the approved one"
+        )
+        raise _ambiguous(spec, message, chosen.path, "keep one file per id@version; move archived drafts elsewhere")
+
+
+def _refuse_unreadable_signed(spec: str, rid: str, version: str, files: dict[Path, Entry | None]) -> None:
+    """A signed file that cannot be read may be the one ``spec`` means: then nothing else is used."""
+    for path, entry in files.items():
+        if entry is not None or not _signed(path):
+            continue
+        envelope = read_envelope(path)
+        claimed = envelope.get("ruleset") if envelope is not None else None
+        if isinstance(claimed, str):
+            claimed_id, _, claimed_version = claimed.partition("@")
+            if claimed_id != rid or (version and claimed_version != version):
+                continue  # signed as another rule set: not a candidate
+        message = (
+            f"{path} is signed but cannot be read as a rule file; it may be the approved copy of `{spec}`, "
+            "so no other copy is used in its place"
+        )
+        raise _ambiguous(spec, message, path, "repair or remove the unreadable file (and its .sig), then load again")
+
+
+def _signed(path: Path) -> bool:
+    return path.with_name(path.name + SUFFIX).exists()
+
+
+def _digest(path: Path) -> bytes | None:
+    try:
+        data = read_document_bytes(path, DEFAULT_LIMITS) if path.is_file() else None
+    except OSError:
+        return None
+    return hashlib.sha256(data).digest() if data is not None else None
+
+
+def layer_finder(directory: Path, *, strict: bool = False) -> Callable[[str], Path]:
+    """Finds the base of an ``extends`` for a layer in ``directory``: its own directory and the one
+    above it (``rules/lokaal/x.yaml`` extends ``rules/y.yaml``) come before the registry's."""
+    parent = directory.parent
+    extra = [directory] if parent == Path(parent.anchor) else [directory, parent]
+
+    def finder(spec: str) -> Path:
+        return find(spec, extra=extra, strict=strict)
+
+    return finder
