@@ -259,3 +259,21 @@ def test_cli_signs_a_release_with_an_expiry_and_verify_records_it(
     assert again.exit_code == 2 and "RS806" in again.output
     bad = runner.invoke(app, ["sign", str(_local(rules)), "--key", str(private), "--expires", "soon"])
     assert bad.exit_code == 2 and "--expires" in bad.output
+
+
+def test_signing_api_raises_only_the_librarys_errors(tmp_path: Path) -> None:
+    """Catches ``OSError`` or ``sqlite3.Error`` escaping the Python API: a missing rule file to
+    sign, a release number of 0 and a release state that is a directory are RuleSetErrors."""
+    private, public = keygen(tmp_path / "keys", "raad")
+    with pytest.raises(RuleSetError) as missing:
+        sign(tmp_path / "missing.yaml", private)
+    assert missing.value.diagnostics[0].code == "RS000"
+    rules = tmp_path / "rules.yaml"
+    shutil.copy(shipped_rules_dir() / "voorbeelden" / "taalrondleiding.yaml", rules)
+    with pytest.raises(RuleSetError) as zero:
+        sign(rules, private, release=0)
+    assert zero.value.diagnostics[0].code == "RS805"
+    sign(rules, private)
+    with pytest.raises(RuleSetError) as state:
+        aidrules.load(str(rules), public_key=public, release_state=tmp_path)
+    assert state.value.diagnostics[0].code == "RS806"

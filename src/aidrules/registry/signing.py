@@ -142,7 +142,10 @@ def sign(
     if isinstance(release, bool) or not isinstance(release, int) or not 1 <= release <= 2**31:
         raise _fail("RS805", f"the release number must be a whole number from 1, got {release!r}", str(rule_file))
     key = _load_private(private_key)
-    data = rule_file.read_bytes()
+    try:
+        data = rule_file.read_bytes()
+    except OSError as exc:
+        raise _fail("RS000", f"cannot read {rule_file}: {exc.strerror}", str(rule_file)) from None
     record: dict[str, Any] = {
         "format": FORMAT,
         "algorithm": "ed25519",
@@ -156,7 +159,10 @@ def sign(
     }
     record["signature"] = base64.b64encode(key.sign(_message(record))).decode("ascii")
     out = rule_file.with_name(rule_file.name + SUFFIX)
-    out.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    try:
+        out.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise _fail("RS000", f"cannot write {out}: {exc.strerror}", str(rule_file)) from None
     return out
 
 
@@ -269,6 +275,8 @@ def read_envelope(rule_file: Path) -> dict[str, Any] | None:
     is unreadable); used to see which rule set an unreadable signed file claims to be."""
     sig_path = rule_file.with_name(rule_file.name + SUFFIX)
     try:
+        if not sig_path.is_file():  # only regular files: a FIFO would block the open
+            return None
         with sig_path.open(encoding="utf-8") as handle:
             record = json.loads(handle.read(_MAX_SIGNATURE_CHARS + 1))
     except (OSError, ValueError):
