@@ -162,8 +162,12 @@ def _all_files(extra: Iterable[Path | str] = ()) -> dict[Path, Entry | None]:
 
 def discover(extra: Iterable[Path | str] = ()) -> list[Entry]:
     """Every rule file found in the search directories (and a few levels below), sorted by id and date."""
+    return _unique(_all_files(extra))
+
+
+def _unique(files: dict[Path, Entry | None]) -> list[Entry]:
     unique: dict[str, Entry] = {}
-    for entry in _all_files(extra).values():
+    for entry in files.values():
         if entry is None:
             continue
         unique.setdefault(entry.label, entry)  # the first directory wins, like PATH
@@ -232,8 +236,9 @@ def find(spec: str, on: date | None = None, extra: Iterable[Path | str] = (), *,
     refused (``RS805``) instead of taking the first one that reads.
     """
     rid, _, version = spec.partition("@")
-    files = _all_files(extra) if strict else None
-    entries = discover(extra)
+    every = _all_files(extra)
+    files = every if strict else None
+    entries = _unique(every)
     candidates = [e for e in entries if e.id == rid]
     if version:
         candidates = [e for e in candidates if e.version == version]
