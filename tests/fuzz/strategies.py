@@ -41,16 +41,18 @@ def base_data(name: str) -> Any:
     return doc.data
 
 
-def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+def _paths(data: Any, prefix: tuple[Any, ...] = (), max_items: int | None = None) -> list[tuple[Any, ...]]:
+    """Every path in ``data``; with ``max_items``, only the first items of each list. (A mutated
+    case nests a list of 5,000 items inside another one: all their paths would take gigabytes.)"""
     out: list[tuple[Any, ...]] = []
     if isinstance(data, dict):
         for key, value in data.items():
             out.append((*prefix, key))
-            out.extend(_paths(value, (*prefix, key)))
+            out.extend(_paths(value, (*prefix, key), max_items))
     elif isinstance(data, list):
-        for i, value in enumerate(data):
+        for i, value in enumerate(data[:max_items]):
             out.append((*prefix, i))
-            out.extend(_paths(value, (*prefix, i)))
+            out.extend(_paths(value, (*prefix, i), max_items))
     return out
 
 
@@ -360,12 +362,16 @@ def case_text(draw: st.DrawFn, case: dict[str, Any]) -> tuple[str, str]:
     return "yaml", render(case, draw(styles()))
 
 
+#: Items of each list a case mutation may target (the lists themselves keep all their items).
+MUTATED_ITEMS = 20
+
+
 @st.composite
 def mutated_case(draw: st.DrawFn) -> tuple[str, str]:
     """A hostile case document: (format, text)."""
     case: Any = draw(valid_case())
     for _ in range(draw(st.integers(0, 3))):
-        paths = _paths(case)
+        paths = _paths(case, max_items=MUTATED_ITEMS)
         how = draw(st.sampled_from(["delete", "retype", "unknown", "long_list", "deep"]))
         if how == "unknown" or not paths:
             case[draw(st.text(max_size=10))] = draw(junk_values)

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from aidrules.cli.main import app
 from aidrules.engine.decision import Decision
 from aidrules.journal import DossierKeyer, Journal, JournalError, NewEntry
+from aidrules.journal.entry import genesis
 from aidrules.journal.postgres import TRIGGERS
 from aidrules.ruleset.compiled import CompiledRuleSet
 from journal_locations import Locations, with_schema
@@ -203,7 +204,7 @@ def test_two_ocmws_share_a_database_with_separate_journals(
         a.record_decision(guidance, rules, dossier="BB-2025-0002", prepared_by="mw-1", approved_by="hmw-2")
         assert [e.prepared_by for e in a.entries()] == ["mw-1", "mw-1"]
         assert [e.prepared_by for e in b.entries()] == ["mw-7"]
-        assert first_b.id == 1 and first_b.prev_hash == "0" * 64
+        assert first_b.id == 1 and first_b.prev_hash == genesis(key_b.check_value())  # its own chain, from its key
         assert a.verify() == [] and b.verify() == []
     with pytest.raises(JournalError) as info:
         Journal.open(peer, keyer=key_a)
@@ -380,3 +381,28 @@ def test_a_dropped_connection_is_replaced_without_losing_or_doubling_an_entry(
         assert store.db.info.backend_pid != old
         assert entry.id == 4
         assert [e.id for e in journal.entries()] == [1, 2, 3, 4] and journal.verify() == []
+
+
+def test_a_key_check_changed_behind_the_safeguards_is_found_and_refused(
+    url: str, keyer: DossierKeyer, guidance: Decision, rules: CompiledRuleSet
+) -> None:
+    """Catches a chain that starts at a constant: the journal's owner can grant itself UPDATE on
+    ``meta``, switch the trigger off, put the check of another key in, and switch the trigger on
+    again, so `verify` sees every safeguard in place. The chain starts at the key check, so the
+    change is found and the other key is refused."""
+    three_entries(url, keyer, guidance, rules)
+    other = DossierKeyer(b"another-key-of-someone-else-0123456789abcdef")
+    s = f'"{schema_of(url)}"'
+    with raw(url) as db:
+        db.execute(f"GRANT UPDATE ON {s}.meta TO CURRENT_USER")
+        db.execute(f"ALTER TABLE {s}.meta DISABLE TRIGGER meta_no_update")
+        db.execute(f"UPDATE {s}.meta SET value = %s WHERE key = 'key_check'", (other.check_value(),))
+        db.execute(f"ALTER TABLE {s}.meta ENABLE TRIGGER meta_no_update")
+    with Journal.open(url, read_only=True) as reader:
+        assert reader.verify() == [
+            "entry 1: the chain does not start at the journal's key check (the key check in meta was changed: "
+            "another key could record under other pseudonyms)"
+        ]
+    with pytest.raises(JournalError) as exc:
+        Journal.open(url, keyer=other)
+    assert exc.value.code == "JR009" and "key check was changed" in str(exc.value)

@@ -75,7 +75,7 @@ def test_nan_and_infinity_are_refused() -> None:
     for constant in ("NaN", "Infinity", "-Infinity"):
         with pytest.raises(FactsError) as exc:
             read_case_text(f'{{"remi": {{"reference_budget": {constant}}}}}', "export.json")
-        assert only_diagnostic(exc.value, "CF003").path == "export.json"
+        assert only_diagnostic(exc.value, "CF003").path == "remi.reference_budget"
 
 
 def test_long_json_text_is_refused() -> None:

@@ -242,7 +242,7 @@ def verify(journal: JournalOpt) -> None:
     try:
         with Journal.open(journal, read_only=True) as j:
             problems = j.verify()
-            entries = list(j.entries())
+            entries = [] if problems else list(j.entries())  # a damaged entry cannot be read as one
     except AidrulesError as exc:
         fail(exc)
     for problem in problems:

@@ -17,6 +17,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from aidrules.cli.help_texts import HELP_LANG, help_lang, tr
+from aidrules.cli.terminal import sanitise_output
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
 
 app = typer.Typer(
@@ -25,6 +26,14 @@ app = typer.Typer(
     help=tr("aidrules: explained budget-help decisions for OCMWs / CPAS."),
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _output() -> None:
+    """aidrules: explained budget-help decisions for OCMWs / CPAS."""
+    # The one place where the output is made safe for a terminal: texts from rule files and cases
+    # (other OCMWs') may hold escape sequences; see aidrules.cli.terminal.
+    sanitise_output()
 
 
 class Format(StrEnum):
@@ -76,6 +85,16 @@ PublicKeyOpt = Annotated[
 ]
 
 
+ReleaseStateOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--release-state",
+        help="With --public-key: refuse a signed release older than one accepted before (a SQLite file; "
+        "default: $AIDRULES_RELEASE_STATE).",
+    ),
+]
+
+
 def _fail(error: AidrulesError) -> NoReturn:
     typer.echo(error.report(), err=True)
     raise typer.Exit(error.exit_code)
@@ -102,18 +121,18 @@ def read_input(path: str, what: str = "case", lang: str = "en") -> str:
         raise FactsError(message, [Diagnostic("CF004", message, path=path)]) from None
 
 
-def parse_on(on: str | None, lang: str = "en") -> date | None:
-    """The ``--on`` option as a date (None when not given); the error is in ``lang``."""
+def parse_on(on: str | None, lang: str = "en", option: str = "--on") -> date | None:
+    """The ``--on`` option (or another date ``option``) as a date (None when not given); the error is in ``lang``."""
     if on is None:
         return None
     try:
         return date.fromisoformat(on)
     except ValueError:
         message = {
-            "nl": f"--on: `{on}` is geen datum in de vorm JJJJ-MM-DD",
-            "fr": f"--on\u00a0: `{on}` n’est pas une date de la forme AAAA-MM-JJ",
-        }.get(lang, f"--on: `{on}` is not a date in the form YYYY-MM-DD")
-        raise FactsError(message, [Diagnostic("CL002", message, path="--on")]) from None
+            "nl": f"{option}: `{on}` is geen datum in de vorm JJJJ-MM-DD",
+            "fr": f"{option}\u00a0: `{on}` n’est pas une date de la forme AAAA-MM-JJ",
+        }.get(lang, f"{option}: `{on}` is not a date in the form YYYY-MM-DD")
+        raise FactsError(message, [Diagnostic("CL002", message, path=option)]) from None
 
 
 def _decide(
@@ -124,6 +143,7 @@ def _decide(
     engine: Engine,
     public_key: Path | None = None,
     then: Callable[[Any, Any, date], object] | None = None,
+    release_state: Path | None = None,
 ) -> tuple[object, object]:
     from aidrules.facts.parse import parse_case_text
     from aidrules.ruleset.shipped import load
@@ -135,7 +155,7 @@ def _decide(
     day = parse_on(on, lang.value)
     facts = parse_case_text(read_input(case, lang=lang.value), "<stdin>" if case == "-" else case, lang=lang.value)
     day = day or facts.on or date.today()
-    ruleset = load(rules, day, public_key=public_key)
+    ruleset = load(rules, day, public_key=public_key, release_state=release_state)
     if then is not None:  # e.g. explain: evaluate with a trace and build the explanation
         return ruleset, then(ruleset, facts, day)
     return ruleset, ruleset.evaluate(facts, day, lang=lang.value, engine=engine.value)
@@ -150,11 +170,12 @@ def _run_decision(
     engine: Engine,
     full: bool,
     public_key: Path | None = None,
+    release_state: Path | None = None,
 ) -> None:
     from aidrules.explain.render import render
 
     try:
-        ruleset, decision = _decide(case, rules, on, lang, engine, public_key)
+        ruleset, decision = _decide(case, rules, on, lang, engine, public_key, release_state=release_state)
     except AidrulesError as exc:
         _fail(exc)
     if fmt is Format.json:
@@ -172,9 +193,10 @@ def evaluate(
     lang: LangOpt = DEFAULT_LANG,
     engine: EngineOpt = Engine.compiled,
     public_key: PublicKeyOpt = None,
+    release_state: ReleaseStateOpt = None,
 ) -> None:
     """Evaluate a case and print the decision."""
-    _run_decision(case, rules, on, format, lang, engine, full=False, public_key=public_key)
+    _run_decision(case, rules, on, format, lang, engine, full=False, public_key=public_key, release_state=release_state)
 
 
 class ExplainFormat(StrEnum):
@@ -199,6 +221,7 @@ def explain(
     lang: LangOpt = DEFAULT_LANG,
     engine: EngineOpt = Engine.compiled,
     public_key: PublicKeyOpt = None,
+    release_state: ReleaseStateOpt = None,
     audience: Annotated[
         Audience,
         typer.Option(
@@ -234,6 +257,7 @@ def explain(
             engine,
             public_key,
             then=lambda rs, facts, day: explanation(rs, facts, day, lang=lang.value),
+            release_state=release_state,
         )
         recipient = {
             "client_name": client_name,

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from aidrules.cli.main import Format, Lang, app, fail, read_input
+from aidrules.cli.main import Format, Lang, ReleaseStateOpt, app, fail, parse_on, read_input
 from aidrules.errors import AidrulesError, Diagnostic, FactsError, Severity
 
 
@@ -80,13 +80,25 @@ def keygen(
 def sign(
     rules: Annotated[list[Path], typer.Argument(help="Rule files to sign (each layer is signed on its own).")],
     key: Annotated[Path, typer.Option("--key", help="Ed25519 private key (PEM).")],
+    release: Annotated[
+        int,
+        typer.Option(
+            "--release",
+            min=1,
+            help="Release number of the rule set, one higher with each release; sign every file still in use.",
+        ),
+    ] = 1,
+    expires: Annotated[
+        str | None, typer.Option("--expires", help="Date YYYY-MM-DD after which the signatures are refused.")
+    ] = None,
 ) -> None:
-    """Sign rule files: writes FILE.sig beside each."""
+    """Sign rule files: writes FILE.sig beside each (file name, sha256, id@version, release, expiry)."""
     from aidrules.registry.signing import sign as sign_file
 
     try:
+        until = parse_on(expires, option="--expires")
         for path in rules:
-            typer.echo(f"signed {path} → {sign_file(path, key)}")
+            typer.echo(f"signed {path} (release {release}) → {sign_file(path, key, release=release, expires=until)}")
     except AidrulesError as exc:
         fail(exc)
     except OSError as exc:
@@ -97,12 +109,13 @@ def sign(
 def verify(
     rules: Annotated[Path, typer.Argument(help="A rule file; every layer it extends is verified too.")],
     public_key: Annotated[Path, typer.Option("--public-key", help="Ed25519 public key (PEM).")],
+    release_state: ReleaseStateOpt = None,
 ) -> None:
     """Check the signatures of a rule set and of every layer it extends (exit 2 if any fails)."""
     from aidrules.ruleset.shipped import load, resolve
 
     try:
-        rs = load(str(resolve(str(rules))), public_key=public_key)
+        rs = load(str(resolve(str(rules))), public_key=public_key, release_state=release_state)
     except AidrulesError as exc:
         fail(exc)
     typer.echo(f"{rs.id}@{rs.version}: every layer carries a valid signature ({', '.join(rs.layers)})")

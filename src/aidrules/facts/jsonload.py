@@ -20,6 +20,8 @@ from aidrules.expr.runtime import DECIMAL_CONTEXT
 from aidrules.limits import Limits, number_in_range
 
 _STRUCTURE = re.compile(r'[\[\]{}"\\]')
+#: A JSON string (skipped) or one of the bare constants Python's reader accepts and JSON does not.
+_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|-?Infinity|NaN')
 _HINT = "see aidrules.limits.Limits in docs/security.md"
 
 
@@ -30,6 +32,17 @@ class _Refused:
 
     def __init__(self, text: str) -> None:
         self.text = text
+
+
+class _Constant:
+    """A bare ``NaN``/``Infinity``/``-Infinity`` (not JSON, not a number): the ``index``-th one
+    read, located in the text once the document is read so that its path and line:column are named."""
+
+    __slots__ = ("index", "text")
+
+    def __init__(self, text: str, index: int) -> None:
+        self.text = text
+        self.index = index
 
 
 class _Object(dict[str, Any]):
@@ -49,12 +62,18 @@ def read_json_case(text: str, name: str, limits: Limits) -> Any:
         message = f"the document has {len(text)} characters or more, more than {limits.max_document_chars}"
         _fail(name, message, Span(name, 1, 1))
     _check_nesting(text, name, limits)
+    constants: list[_Constant] = []
+
+    def constant(word: str) -> _Constant:  # the JSON scanner meets them in document order
+        constants.append(_Constant(word, len(constants)))
+        return constants[-1]
+
     try:
         data = json.loads(
             text,
             parse_float=lambda s: _number(s, limits, decimal=True),
             parse_int=lambda s: _number(s, limits, decimal=False),
-            parse_constant=_refuse_constant,
+            parse_constant=constant,
             object_pairs_hook=_pairs,
         )
     except RecursionError:  # pragma: no cover - _check_nesting refuses long before
@@ -65,7 +84,10 @@ def read_json_case(text: str, name: str, limits: Limits) -> Any:
             [Diagnostic("CF003", f"{name}: not valid JSON: {exc}", path=name)],
         ) from None
     problems: list[Diagnostic] = []
-    cleaned = _Cleaner(limits, problems).clean(data, "", 0)
+    cleaner = _Cleaner(limits, problems)
+    cleaner.name = name
+    cleaner.constant_spans = _constant_spans(text, name) if constants else []
+    cleaned = cleaner.clean(data, "", 0)
     if problems:
         raise FactsError(f"{name}: the case exceeds the limits or repeats a key", problems)
     return cleaned
@@ -117,8 +139,15 @@ def _number(text: str, limits: Limits, *, decimal: bool) -> Any:
     return value
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number")
+def _constant_spans(text: str, name: str) -> list[Span]:
+    """Where each bare constant stands, in document order (texts in quotes are skipped)."""
+    out = []
+    for match in _CONSTANT.finditer(text):
+        if match.group().startswith('"'):
+            continue
+        pos = match.start()
+        out.append(Span(name, text.count("\n", 0, pos) + 1, pos - text.rfind("\n", 0, pos)))
+    return out
 
 
 def _pairs(pairs: list[tuple[str, Any]]) -> _Object:
@@ -139,10 +168,12 @@ class _Cleaner:
         self.limits = limits
         self.problems = problems
         self.count = 0
+        self.name = "<json>"
+        self.constant_spans: list[Span] = []
 
-    def problem(self, code: str, path: str, message: str, hint: str | None = _HINT) -> None:
+    def problem(self, code: str, path: str, message: str, hint: str | None = _HINT, span: Span | None = None) -> None:
         shown = path or "(case)"
-        self.problems.append(Diagnostic(code, f"{shown}: {message}", path=shown, hint=hint))
+        self.problems.append(Diagnostic(code, f"{shown}: {message}", span, hint=hint, path=shown))
 
     def clean(self, value: Any, path: str, depth: int) -> Any:
         self.count += 1
@@ -150,6 +181,16 @@ class _Cleaner:
             self.problem("CF005", path, f"more than {self.limits.max_nodes} values in the document")
         if depth > self.limits.max_depth:  # pragma: no cover - _check_nesting refuses first
             self.problem("CF005", path, f"nested deeper than {self.limits.max_depth} levels")
+            return None
+        if isinstance(value, _Constant):
+            spans = self.constant_spans
+            self.problem(
+                "CF003",
+                path,
+                f"`{value.text}` is not a number (JSON has no NaN or infinity)",
+                "write the amount as a number, e.g. 1450.00, or leave the field out when it is unknown",
+                spans[value.index] if value.index < len(spans) else Span(self.name, 1, 1),
+            )
             return None
         if isinstance(value, _Refused):
             shown = value.text if len(value.text) <= 24 else f"{value.text[:20]}…"

@@ -55,6 +55,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "`{value}` n’est pas une date (AAAA-MM-JJ)",
     ),
     "extra_forbidden": ("onbekend veld `{key}`", "champ inconnu `{key}`"),
+    "empty_key": (
+        "een veld zonder naam ({key}) is geen veld van het dossier",
+        "un champ sans nom ({key}) n’est pas un champ du dossier",
+    ),
     "not_amount": ("`{value}` is geen bedrag", "`{value}` n’est pas un montant"),
     "not_date": ("`{value}` is geen datum (JJJJ-MM-DD)", "`{value}` n’est pas une date (AAAA-MM-JJ)"),
     "missing": ("dit veld ontbreekt", "ce champ manque"),
@@ -85,6 +89,11 @@ _HINTS: dict[str, tuple[str, str, str]] = {
         "een komma in een bedrag tussen `{{…}}` begint een nieuw veld; schrijf bedragen als 1180.50",
         "une virgule dans un montant entre `{{…}}` commence un nouveau champ ; écrivez les montants comme 1180.50",
         "a comma in an amount inside `{{…}}` starts a new field; write amounts as 1180.50",
+    ),
+    "empty_key": (
+        "de velden hier zijn: {fields}",
+        "les champs ici sont : {fields}",
+        "the fields here are: {fields}",
     ),
     "did_you_mean": ("bedoelt u `{fixed}`?", "vouliez-vous dire `{fixed}` ?", "did you mean `{fixed}`?"),
 }

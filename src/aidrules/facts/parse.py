@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import replace
@@ -45,8 +46,9 @@ def _path(loc: tuple[int | str, ...]) -> tuple[str, str]:
         else:
             if part.startswith(("function-", "decimal", "date")) or "[" in part:
                 continue  # pydantic's validator step names, not fields
-            shown += f".{part}" if shown else part
-            plain += f".{part}" if plain else part
+            name = part or '""'  # an empty key still needs a visible path
+            shown += f".{name}" if shown else name
+            plain += f".{part}" if plain or not part else part  # an empty key stays visible as its own part
     return shown or "(case)", plain
 
 
@@ -62,15 +64,22 @@ def _diagnostics(error: ValidationError, lang: str = "en") -> list[Diagnostic]:
         expected = ""
         if kind == "extra_forbidden":
             parent, _, key = plain.rpartition(".")
-            message = f"unknown field `{key}`"
-            fields["key"] = key
-            suggestion = did_you_mean(key, _FIELDS_BY_PATH.get(parent, []))
-            if suggestion is not None and lang != "en":
-                close = suggestion.split("`")[1] if "`" in suggestion else suggestion
-                suggestion = messages.hint("did_you_mean", lang, fixed=close)
-            hint = suggestion
-            if key.isdigit():  # `amount: 1.180,50` inside `{…}`: the comma split the amount in two
-                hint = messages.hint("comma_split", lang)
+            if not key.strip():  # `{"": 1}`: a key without a name is no field at all
+                kind = "empty_key"
+                fields["key"] = json.dumps(key)
+                fields["fields"] = ", ".join(_FIELDS_BY_PATH.get(parent, [])) or "-"
+                message = f"a field without a name ({json.dumps(key)}) is not a field of the case"
+                hint = messages.hint("empty_key", lang, fields=fields["fields"])
+            else:
+                message = f"unknown field `{key}`"
+                fields["key"] = key
+                suggestion = did_you_mean(key, _FIELDS_BY_PATH.get(parent, []))
+                if suggestion is not None and lang != "en":
+                    close = suggestion.split("`")[1] if "`" in suggestion else suggestion
+                    suggestion = messages.hint("did_you_mean", lang, fixed=close)
+                hint = suggestion
+                if key.isdigit():  # `amount: 1.180,50` inside `{…}`: the comma split the amount in two
+                    hint = messages.hint("comma_split", lang)
         elif kind == "literal_error":
             message = f"{message}, got `{_shorten(str(value))}`"
             expected = "code"
@@ -144,17 +153,37 @@ def parse_facts(data: Case | Mapping[str, Any], *, limits: Limits | None = None,
         raise FactsError(f"the case has {len(diagnostics)} invalid field(s)", diagnostics) from None
 
 
+#: File suffixes that say which reader a case document gets.
+_JSON_SUFFIXES = (".json",)
+_YAML_SUFFIXES = (".yaml", ".yml")
+
+
 def read_case_text(text: str, name: str, *, limits: Limits | None = None) -> dict[str, Any]:
-    """Parse a case document (YAML or JSON) with exact decimals, within ``limits``; no validation yet."""
+    """Parse a case document (YAML or JSON) with exact decimals, within ``limits``; no validation yet.
+
+    The suffix of ``name`` decides: ``.json`` is read as JSON, ``.yaml``/``.yml`` as YAML (also in
+    flow style, ``{on: 2025-03-01, client: {motivation: 3}}``). Without either (standard input),
+    a document starting with ``{`` is read as JSON, and as YAML when it is no JSON at all.
+    """
     from aidrules.facts.jsonload import read_json_case
     from aidrules.ruleset.yamlload import load_yaml_plain
 
-    stripped = text.lstrip()
+    suffix = Path(name).suffix.lower()
     data: Any
-    if stripped.startswith("{"):
+    if suffix in _JSON_SUFFIXES:
         data = read_json_case(text, name, limits or DEFAULT_LIMITS)
-    else:
+    elif suffix in _YAML_SUFFIXES or not text.lstrip().startswith("{"):
         data = load_yaml_plain(text, name, error_type=FactsError, limits=limits)
+    else:
+        try:
+            data = read_json_case(text, name, limits or DEFAULT_LIMITS)
+        except FactsError as json_error:
+            if any(d.code != "CF003" or d.span is not None for d in json_error.diagnostics):
+                raise  # JSON it is, with a limit exceeded or a located problem inside
+            try:
+                data = load_yaml_plain(text, name, error_type=FactsError, limits=limits)
+            except FactsError:
+                raise json_error from None
     if not isinstance(data, dict):
         raise FactsError(
             f"{name}: a case must be a mapping",

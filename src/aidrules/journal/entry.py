@@ -11,8 +11,17 @@ from typing import Any, Literal
 EntryKind = Literal["decision", "review"]
 EntryStatus = Literal["draft", "final"]
 
-#: The hash of "no previous entry" at the start of the chain.
+#: The hash of "no previous entry" at the start of the chain of journals written before the
+#: chain covered the key check (see :func:`genesis`); still read and verified.
 GENESIS = "0" * 64
+
+
+def genesis(key_check: str) -> str:
+    """The ``prev_hash`` of a journal's first entry: a hash of the journal's key check, so that the
+    chain covers it. Changing ``key_check`` (to let another key record) breaks the chain at its
+    first entry, as changing any entry does.
+    """
+    return hashlib.sha256(("aidrules-journal-genesis-v2\n" + key_check).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from aidrules.journal.keys import DossierKeyer, check_reference, check_staff_id
 from aidrules.journal.labels import decision_labels, review_labels
 from aidrules.journal.store import JournalStore
 from aidrules.journal.stores import open_store
-from aidrules.lifecycle.dates import add_months
+from aidrules.lifecycle.dates import add_months_at
 from aidrules.lifecycle.decision import ReviewDecision
 from aidrules.ruleset.compiled import CompiledRuleSet
 
@@ -99,7 +99,7 @@ class Journal:
         if started and rules.reviews is not None:
             interval = rules.parameters[rules.reviews.interval].value_at(decision.on)
             if interval is not None:
-                due = add_months(decision.on, int(interval.value))
+                due = add_months_at(decision.on, int(interval.value), "on")
         return self._append(
             kind="decision",
             dossier=dossier,

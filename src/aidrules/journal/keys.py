@@ -18,6 +18,7 @@ import hmac
 import os
 import re
 import secrets
+import unicodedata
 from pathlib import Path
 
 from aidrules.journal.errors import JournalError
@@ -30,7 +31,6 @@ KEY_ENV = "AIDRULES_JOURNAL_KEY"
 
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 _STAFF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-_DIGIT_RUN = re.compile(r"\d+")
 _DOMAIN = b"aidrules-dossier-key-v1\x00"
 _CHECK = b"aidrules-journal-key-check-v1"
 
@@ -38,21 +38,25 @@ _CHECK = b"aidrules-journal-key-check-v1"
 def looks_like_national_number(text: str) -> bool:
     """Whether ``text`` holds a Belgian national register (or bis) number: 11 digits with a valid check.
 
-    Dots, dashes, slashes and spaces between the digits are ignored (``85.07.30-033.28``).
-    The check number is 97 minus the first nine digits modulo 97 (for people born from 2000 on,
-    the nine digits are preceded by a 2).
+    Every character that is not a digit is ignored, wherever it stands: separators of any kind
+    (``85.07.30-033.28``, ``85_07_30_033_28``, ``85 07 30 033 28``) and letters mixed in
+    (``850730X03328``), so no spelling carries one past the check. The digits of the whole text
+    are read as one sequence and every 11 consecutive ones are tried. The check number is 97
+    minus the first nine digits modulo 97 (for people born from 2000 on, the nine digits are
+    preceded by a 2).
 
     Example:
         >>> looks_like_national_number("85.07.30-033.28"), looks_like_national_number("BB-2025-0142")
         (True, False)
+        >>> looks_like_national_number("85_07_30_033_28"), looks_like_national_number("850730X03328")
+        (True, True)
     """
-    compact = re.sub(r"[.\-/ ]", "", text)
-    for run in _DIGIT_RUN.findall(compact):
-        for start in range(len(run) - 10):
-            candidate = run[start : start + 11]
-            body, check = int(candidate[:9]), int(candidate[9:])
-            if check in (97 - body % 97, 97 - (2_000_000_000 + body) % 97):
-                return True
+    digits = "".join(str(unicodedata.decimal(c)) for c in text if c.isdecimal())
+    for start in range(len(digits) - 10):
+        candidate = digits[start : start + 11]
+        body, check = int(candidate[:9]), int(candidate[9:])
+        if check in (97 - body % 97, 97 - (2_000_000_000 + body) % 97):
+            return True
     return False
 
 

@@ -44,7 +44,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 import psycopg
 from psycopg import errors as pg_errors
 
-from aidrules.journal.entry import GENESIS, EntryKind, JournalEntry, NewEntry
+from aidrules.journal.entry import GENESIS, EntryKind, JournalEntry, NewEntry, genesis
 from aidrules.journal.errors import JournalError, SeparationOfDutiesError
 from aidrules.journal.redact import redact_url, scrub
 
@@ -134,8 +134,10 @@ BEGIN
     PERFORM pg_advisory_xact_lock(hashtext('{lock}'), hashtext(TG_TABLE_SCHEMA));
     SELECT id, entry_hash INTO last_id, last_hash FROM {s}.entries ORDER BY id DESC LIMIT 1;
     IF NOT FOUND THEN
+        -- the first entry starts at the genesis of the key check (aidrules.journal.entry.genesis)
         last_id := 0;
-        last_hash := repeat('0', 64);
+        SELECT encode(sha256(convert_to('aidrules-journal-genesis-v2' || chr(10) || value, 'UTF8')), 'hex')
+            INTO last_hash FROM {s}.meta WHERE key = 'key_check';
     END IF;
     IF NEW.id IS DISTINCT FROM last_id + 1 OR NEW.prev_hash IS DISTINCT FROM last_hash THEN
         RAISE EXCEPTION 'the hash chain continues from entry % only: id % and prev_hash %',
@@ -278,6 +280,19 @@ class PostgresJournalStore:
 
     # -- the protocol ---------------------------------------------------------------------
     def key_check(self) -> str:
+        """The key check of the journal, refused when it no longer matches the start of the chain."""
+        check = self._stored_key_check()
+        first = self._fetch(f"SELECT prev_hash FROM {self._s}.entries ORDER BY id LIMIT 1", []).fetchone()
+        if first is not None and first[0] != genesis(check):
+            raise JournalError(
+                "JR009",
+                f"{self.url}: the journal's key check was changed; it no longer matches the start of the chain",
+                "journal",
+                "restore the journal from a backup; run `aidrules journal verify`",
+            )
+        return check
+
+    def _stored_key_check(self) -> str:
         value = self._meta().get("key_check")
         if value is None:
             raise JournalError("JR009", f"{self.url}: the journal's key check is missing", "journal")
@@ -308,7 +323,7 @@ class PostgresJournalStore:
             with db.transaction():
                 self._lock()  # held until commit: the next writer reads this entry as the last
                 row = db.execute(f"SELECT id, entry_hash FROM {self._s}.entries ORDER BY id DESC LIMIT 1").fetchone()
-                new_id, prev = (int(row[0]) + 1, str(row[1])) if row else (1, GENESIS)
+                new_id, prev = (int(row[0]) + 1, str(row[1])) if row else (1, genesis(self._stored_key_check()))
                 digest = entry.hash_after(prev)
                 values = [new_id, *(getattr(entry, name) for name in _COLUMNS), prev, digest]
                 db.execute(
@@ -406,10 +421,16 @@ class PostgresJournalStore:
         for table, name in TRIGGERS:
             if (table, name) not in enabled:
                 problems.append(f"the safeguard {name} on {table} was removed or disabled")
-        prev = GENESIS
+        check = self._meta().get("key_check")
+        prev = genesis(check) if check is not None else GENESIS
         for entry in self._pages([], []):
             if entry.prev_hash != prev:
-                problems.append(f"entry {entry.id}: the chain is broken (an entry before it was removed or changed)")
+                problems.append(
+                    f"entry {entry.id}: the chain does not start at the journal's key check (the key check "
+                    "in meta was changed: another key could record under other pseudonyms)"
+                    if entry.id == 1
+                    else f"entry {entry.id}: the chain is broken (an entry before it was removed or changed)"
+                )
             if entry.as_new().hash_after(entry.prev_hash) != entry.entry_hash:
                 problems.append(f"entry {entry.id}: its content does not match its hash (it was changed)")
             prev = entry.entry_hash

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from aidrules.journal.entry import GENESIS, EntryKind, JournalEntry, NewEntry
+from aidrules.journal.entry import GENESIS, EntryKind, JournalEntry, NewEntry, genesis
 from aidrules.journal.errors import JournalError, SeparationOfDutiesError
 
 #: "AIDR" — marks an aidrules journal.
@@ -100,6 +100,9 @@ class SQLiteJournalStore:
                 self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
             else:
                 self.db = sqlite3.connect(self.path, isolation_level=None)
+            # Text that is not UTF-8 (written around aidrules) is read, not fatal: each entry's
+            # fields are checked in _from_row, so verify names the entry and reading refuses it.
+            self.db.text_factory = _text
         except sqlite3.DatabaseError as exc:
             raise JournalError("JR006", f"{self.path} is not a usable journal: {exc}", "journal") from None
         try:
@@ -155,10 +158,26 @@ class SQLiteJournalStore:
 
     # -- the protocol ---------------------------------------------------------------------
     def key_check(self) -> str:
+        """The key check of the journal, refused when it no longer matches the start of the chain."""
+        check = self._stored_key_check()
+        first = self.db.execute("SELECT prev_hash FROM entries ORDER BY id LIMIT 1").fetchone()
+        if first is not None and first[0] not in (GENESIS, genesis(check)):
+            raise JournalError(
+                "JR009",
+                f"{self.path}: the journal's key check was changed; it no longer matches the start of the chain",
+                "journal",
+                "restore the journal from a backup; run `aidrules journal verify`",
+            )
+        return check
+
+    def _stored_key_check(self) -> str:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'key_check'").fetchone()
         if row is None:
             raise JournalError("JR009", f"{self.path}: the journal's key check is missing", "journal")
-        return str(row[0])
+        value = row[0]
+        if not isinstance(value, str) or not _is_utf8(value):
+            raise JournalError("JR009", f"{self.path}: the journal's key check is not text", "journal")
+        return value
 
     def append(self, entry: NewEntry) -> JournalEntry:
         if entry.status == "final" and (
@@ -176,7 +195,7 @@ class SQLiteJournalStore:
             raise JournalError("JR006", f"{self.path}: cannot write: {exc}", "journal") from None
         try:
             row = self.db.execute("SELECT entry_hash FROM entries ORDER BY id DESC LIMIT 1").fetchone()
-            prev = str(row[0]) if row else GENESIS
+            prev = str(row[0]) if row else genesis(self._stored_key_check())
             digest = entry.hash_after(prev)
             cursor = self.db.execute(_INSERT, (*_row(entry), prev, digest))
             new_id = cursor.lastrowid
@@ -222,14 +241,33 @@ class SQLiteJournalStore:
 
     def verify(self) -> list[str]:
         problems = [f"integrity_check: {row[0]}" for row in self.db.execute("PRAGMA integrity_check") if row[0] != "ok"]
-        prev = GENESIS
+        try:
+            check: str | None = self._stored_key_check()
+        except JournalError as exc:
+            problems.append(exc.diagnostics[0].message)
+            check = None
+        prev: str | None = None  # the first entry starts at the genesis of the key check (or the old zeros)
+        first = True
         for row in self.db.execute(f"{_SELECT} ORDER BY id"):
-            entry = _from_row(row)
-            if entry.prev_hash != prev:
+            try:
+                entry = _from_row(row)
+            except JournalError as exc:  # a value written around aidrules: name the entry, go on
+                problems.append(exc.diagnostics[0].message)
+                prev, first = (row[-1] if isinstance(row[-1], str) else None), False
+                continue
+            if first and entry.prev_hash not in (GENESIS, genesis(check or "")):
+                problems.append(
+                    # ids count from 1 (AUTOINCREMENT): before entry 1 nothing can have been removed
+                    f"entry {entry.id}: the chain does not start at the journal's key check (the key check "
+                    "in meta was changed: another key could record under other pseudonyms)"
+                    if entry.id == 1
+                    else f"entry {entry.id}: the chain is broken (an entry before it was removed or changed)"
+                )
+            elif not first and entry.prev_hash != prev:
                 problems.append(f"entry {entry.id}: the chain is broken (an entry before it was removed or changed)")
             if entry.as_new().hash_after(entry.prev_hash) != entry.entry_hash:
                 problems.append(f"entry {entry.id}: its content does not match its hash (it was changed)")
-            prev = entry.entry_hash
+            prev, first = entry.entry_hash, False
         return problems
 
     def close(self) -> None:
@@ -248,11 +286,50 @@ def _row(entry: NewEntry) -> tuple[Any, ...]:
     return tuple(out)
 
 
+def _text(data: bytes) -> str:
+    """SQLite text as Python text; bytes that are not UTF-8 survive as surrogates (see _is_utf8)."""
+    return data.decode("utf-8", "surrogateescape")
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+#: Columns that hold whole numbers (or NULL); every other column holds text.
+_INTEGER_COLUMNS = frozenset({"id", "overdue", "approves"})
+#: Columns that may be NULL (the schema's NOT NULL constraints say the same).
+_NULLABLE = frozenset({"form", "stop_reason", "overdue", "review_due_on", "approved_by", "approves"})
+
+
 def _from_row(row: tuple[Any, ...]) -> JournalEntry:
+    """An entry as stored, or :class:`JournalError` JR009 naming the entry and the column whose
+    value aidrules never writes (text that is not UTF-8, a blob, a number where text belongs)."""
     values = dict(zip(["id", *_COLUMNS, "prev_hash", "entry_hash"], row, strict=True))
-    values["decided_on"] = date.fromisoformat(values["decided_on"])
-    if values["review_due_on"] is not None:
-        values["review_due_on"] = date.fromisoformat(values["review_due_on"])
+    entry_id = values["id"]
+    for column, value in values.items():
+        if value is None and column in _NULLABLE:
+            continue
+        wanted = int if column in _INTEGER_COLUMNS else str
+        if type(value) is not wanted or (isinstance(value, str) and not _is_utf8(value)):
+            what = "text that is not UTF-8" if isinstance(value, str) else f"a value of type {type(value).__name__}"
+            raise JournalError(
+                "JR009",
+                f"entry {entry_id}: `{column}` holds {what}; the entry was written or changed outside aidrules",
+                "journal",
+                "restore the journal from a backup; run `aidrules journal verify`",
+            )
+    try:
+        values["decided_on"] = date.fromisoformat(values["decided_on"])
+        if values["review_due_on"] is not None:
+            values["review_due_on"] = date.fromisoformat(values["review_due_on"])
+    except ValueError:
+        raise JournalError(
+            "JR009", f"entry {entry_id}: a date is not a date; the entry was changed outside aidrules", "journal"
+        ) from None
     if values["overdue"] is not None:
         values["overdue"] = bool(values["overdue"])
     return JournalEntry(**values)

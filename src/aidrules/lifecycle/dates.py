@@ -5,6 +5,8 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from aidrules.errors import Diagnostic, FactsError
+
 
 def add_months(day: date, months: int) -> date:
     """``day`` plus whole calendar months; a day the target month lacks becomes its last day.
@@ -20,6 +22,23 @@ def add_months(day: date, months: int) -> date:
     month += 1
     last = calendar.monthrange(year, month)[1]
     return date(year, month, min(day.day, last))
+
+
+def add_months_at(day: date, months: int, path: str) -> date:
+    """:func:`add_months`, refusing a result outside the calendar (after 9999-12-31) with a
+    diagnostic that names ``path``, the fact or option the date came from.
+
+    Raises:
+        FactsError: ``CF005`` when ``day`` plus ``months`` is no date.
+    """
+    try:
+        return add_months(day, months)
+    except (ValueError, OverflowError):
+        message = (
+            f"{path}: {day} plus {months} month(s) lies outside the calendar (after {date.max} or before {date.min})"
+        )
+        hint = "check the date: a review cannot be due after 9999-12-31"
+        raise FactsError(message, [Diagnostic("CF005", message, hint=hint, path=path)]) from None
 
 
 def months_between(start: date, end: date) -> int:

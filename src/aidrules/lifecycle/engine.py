@@ -38,7 +38,7 @@ from aidrules.expr.runtime import (
     json_value,
     missing_facts,
 )
-from aidrules.lifecycle.dates import add_months
+from aidrules.lifecycle.dates import add_months_at
 from aidrules.lifecycle.decision import ReviewDecision, ReviewedDossier, ReviewReason
 from aidrules.lifecycle.model import ReviewFacts, parse_review_facts, review_fact_tree
 from aidrules.lifecycle.spec import REVIEW_DUE_ON, ReviewRow, ReviewSpec
@@ -168,7 +168,7 @@ class _Review:
             new_form=new_form,
             overdue=None if isinstance(overdue, Unknown) else bool(overdue),
             review_due_on=None if isinstance(due, Unknown) else due,
-            next_review_on=add_months(self.day, interval) if outcome in RUNNING_OUTCOMES else None,
+            next_review_on=add_months_at(self.day, interval, "on") if outcome in RUNNING_OUTCOMES else None,
             dossier=ReviewedDossier(form=form, started_on=dossier.get("started_on")),
             missing_facts=sorted(missing),
             values={item.id: json_value(values[item.id]) for item in spec.plan if item.kind == "derived"},
@@ -186,12 +186,12 @@ class _Review:
         dossier = self.tree.get("dossier", {})
         if "last_review_on" not in dossier:
             return Unknown(frozenset({"dossier.last_review_on"}))
-        base = dossier["last_review_on"]
+        base, path = dossier["last_review_on"], "dossier.last_review_on"
         if base is None:
             if "started_on" not in dossier:
                 return Unknown(frozenset({"dossier.started_on"}))
-            base = dossier["started_on"]
-        return add_months(base, interval)
+            base, path = dossier["started_on"], "dossier.started_on"
+        return add_months_at(base, interval, path)
 
     def run_expr(self, expr: CompiledExpression, where: str) -> Any:
         try:

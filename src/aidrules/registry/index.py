@@ -24,6 +24,7 @@ the installed set without editing it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
@@ -36,8 +37,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError, Severity, Span
-from aidrules.limits import DEFAULT_LIMITS, read_regular_document
+from aidrules.limits import DEFAULT_LIMITS, read_document_bytes, read_regular_document
 from aidrules.registry.layers import digest
+from aidrules.registry.signing import SUFFIX, read_envelope
 from aidrules.ruleset.yamlload import load_yaml
 
 ENTRY_POINT_GROUP = "aidrules.rulesets"
@@ -186,6 +188,18 @@ def _rule_files(directory: Path) -> list[Path]:
     return found[:MAX_SEARCH_FILES]
 
 
+def _all_files(extra: Iterable[Path | str] = ()) -> dict[Path, Entry | None]:
+    """Every rule file in the search directories, with its header and where it was found (None: it
+    cannot be read as a rule file)."""
+    files: dict[Path, Entry | None] = {}
+    for rank, (directory, origin) in enumerate(search_sources(extra)):
+        for path in _rule_files(directory):
+            if path not in files:
+                entry = _header(path)
+                files[path] = replace(entry, origin=origin, rank=rank) if entry is not None else None
+    return files
+
+
 def discover(extra: Iterable[Path | str] = ()) -> list[Entry]:
     """Every rule file found in the search directories (and a few levels below), sorted by id and date."""
     return discover_all(extra)[0]
@@ -194,16 +208,15 @@ def discover(extra: Iterable[Path | str] = ()) -> list[Entry]:
 def discover_all(extra: Iterable[Path | str] = ()) -> tuple[list[Entry], list[Diagnostic]]:
     """:func:`discover`, with an error (RS505) for each ``id@version`` that two sources give
     with different content. The first source wins, like ``PATH``."""
-    entries: dict[Path, Entry] = {}
-    for rank, (directory, origin) in enumerate(search_sources(extra)):
-        for path in _rule_files(directory):
-            if path not in entries:
-                entry = _header(path)
-                if entry is not None:
-                    entries[path] = replace(entry, origin=origin, rank=rank)
+    return _unique(_all_files(extra))
+
+
+def _unique(files: dict[Path, Entry | None]) -> tuple[list[Entry], list[Diagnostic]]:
     unique: dict[str, Entry] = {}
     conflicts: list[Diagnostic] = []
-    for entry in entries.values():
+    for entry in files.values():
+        if entry is None:
+            continue
         first = unique.setdefault(entry.label, entry)
         if first is not entry and first.digest != entry.digest:
             conflicts.append(
@@ -305,21 +318,44 @@ def _supersedes(newer: Entry, older: Entry) -> bool:
     return newer.rank < older.rank and older.effective_until is None and newer.effective_from > older.effective_from
 
 
-def find(spec: str, on: date | None = None, extra: Iterable[Path | str] = (), *, explicit_wins: bool = False) -> Path:
+def find(
+    spec: str,
+    on: date | None = None,
+    extra: Iterable[Path | str] = (),
+    *,
+    explicit_wins: bool = False,
+    strict: bool = False,
+) -> Path:
     """The file of ``ID@VERSION``, or of ``ID`` in force on ``on`` (the newest when ``on`` is None).
 
     With ``explicit_wins`` (a layer looking up its base beside itself), a copy found in ``extra``
     is used even when another source has a different one.
 
+    ``strict`` (loading with a public key): the file found must be the only candidate. Two
+    different signed files declaring the same ``id@version`` (an archived draft in a subfolder
+    beside the approved copy), or a signed file that cannot be read and may be the one meant, are
+    refused (``RS805``) instead of taking the first one that reads.
+
     Raises:
         RuleSetNotFoundError: no such rule set (RS501), none in force on ``on`` (RS502), several (RS503).
-        RuleSetError: two sources give the chosen ``id@version`` with different content (RS505).
+        RuleSetError: two sources give the chosen ``id@version`` with different content (RS505), or,
+            with ``strict``, the choice is not unique (RS805).
     """
-    entries, conflicts = discover_all(extra)
-    chosen = select(entries, spec, on)
+    rid, _, version = spec.partition("@")
+    files = _all_files(extra)
+    entries, conflicts = _unique(files)
+    try:
+        chosen = select(entries, spec, on)
+    except RuleSetNotFoundError as exc:
+        if strict and exc.diagnostics[0].code == "RS501":
+            _refuse_unreadable_signed(spec, rid, version, files)
+        raise
     clashes = [d for d in conflicts if d.message.startswith(f"{chosen.label} ")]
     if clashes and not (explicit_wins and chosen.origin == "--rules-dir"):
         raise RuleSetError(clashes[0].message, clashes)
+    if strict:
+        _refuse_ambiguity(spec, chosen, files)
+        _refuse_unreadable_signed(spec, rid, version, files)
     return chosen.path
 
 
@@ -357,3 +393,68 @@ def select(entries: Iterable[Entry], spec: str, on: date | None = None) -> Entry
         message = f"no rule set `{spec}`; available: {', '.join(known) or 'none'}"
         raise RuleSetNotFoundError(message, [Diagnostic("RS501", message, path=spec)])
     return max(candidates, key=lambda e: e.effective_from)
+
+
+def _ambiguous(spec: str, message: str, path: Path, hint: str) -> RuleSetError:
+    d = Diagnostic("RS805", message, Span(str(path), 1, 1), hint, path=spec)
+    return RuleSetError(message, [d])
+
+
+def _refuse_ambiguity(spec: str, chosen: Entry, files: dict[Path, Entry | None]) -> None:
+    """Every signed file that declares the chosen ``id@version`` has the same bytes. (An unsigned
+    one, such as the shipped reference set, cannot be loaded with a public key in any case.)"""
+    contents: dict[bytes | None, list[Path]] = {}
+    for path, entry in files.items():
+        if entry is not None and entry.label == chosen.label and _signed(path):
+            contents.setdefault(_digest(path), []).append(path)
+    if len(contents) > 1:
+        paths = sorted(p for group in contents.values() for p in group)
+        message = (
+            f"{len(contents)} different signed files declare `{chosen.label}`: "
+            f"{', '.join(str(p) for p in paths)}; nothing says which of them is the approved one"
+        )
+        raise _ambiguous(spec, message, chosen.path, "keep one file per id@version; move archived drafts elsewhere")
+
+
+def _refuse_unreadable_signed(spec: str, rid: str, version: str, files: dict[Path, Entry | None]) -> None:
+    """A signed file that cannot be read may be the one ``spec`` means: then nothing else is used."""
+    for path, entry in files.items():
+        if entry is not None or not _signed(path):
+            continue
+        envelope = read_envelope(path)
+        claimed = envelope.get("ruleset") if envelope is not None else None
+        if isinstance(claimed, str):
+            claimed_id, _, claimed_version = claimed.partition("@")
+            if claimed_id != rid or (version and claimed_version != version):
+                continue  # signed as another rule set: not a candidate
+        message = (
+            f"{path} is signed but cannot be read as a rule file; it may be the approved copy of `{spec}`, "
+            "so no other copy is used in its place"
+        )
+        raise _ambiguous(spec, message, path, "repair or remove the unreadable file (and its .sig), then load again")
+
+
+def _signed(path: Path) -> bool:
+    return path.with_name(path.name + SUFFIX).exists()
+
+
+def _digest(path: Path) -> bytes | None:
+    try:
+        data = read_document_bytes(path, DEFAULT_LIMITS) if path.is_file() else None
+    except OSError:
+        return None
+    return hashlib.sha256(data).digest() if data is not None else None
+
+
+def layer_finder(directory: Path, *, strict: bool = False) -> Callable[[str], Path]:
+    """Finds the base of an ``extends`` for a layer in ``directory``: its own directory and the one
+    above it (``rules/lokaal/x.yaml`` extends ``rules/y.yaml``) come before the registry's."""
+    parent = directory.parent
+    extra = [directory] if parent == Path(parent.anchor) else [directory, parent]
+
+    def finder(spec: str) -> Path:
+        # A base found beside the layer is the one it was written on, even if another source has a
+        # different copy (`aidrules list` reports that, RS505; a signature check judges the copy).
+        return find(spec, extra=extra, explicit_wins=True, strict=strict)
+
+    return finder

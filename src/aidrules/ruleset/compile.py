@@ -74,18 +74,9 @@ def load_ruleset(
 
 
 def _registry_finder(directory: Path) -> Finder:
-    def find(spec: str) -> Path:
-        from aidrules.registry.index import find as registry_find
+    from aidrules.registry.index import layer_finder  # the registry reads rule files: loaded when used
 
-        # The layer's own directory and the one above it (a rules tree: rules/lokaal/x.yaml
-        # extends rules/y.yaml) come before the registry's directories. A base found there is
-        # the one the layer was written on, even if another source has a different copy
-        # (`aidrules list` reports that, RS505; a signature check then judges the copy).
-        parent = directory.parent
-        extra = [directory] if parent == Path(parent.anchor) else [directory, parent]
-        return registry_find(spec, extra=extra, explicit_wins=True)
-
-    return find
+    return layer_finder(directory)
 
 
 def check_ruleset(path: str | Path, *, limits: Limits | None = None) -> list[Diagnostic]:

@@ -25,16 +25,22 @@ def shipped_rules_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "rules"
 
 
-def resolve(spec: str | None = None, on: date | None = None, *, rules_dirs: Iterable[Path | str] = ()) -> Path:
+def resolve(
+    spec: str | None = None, on: date | None = None, *, rules_dirs: Iterable[Path | str] = (), strict: bool = False
+) -> Path:
     """The file for ``spec``: a path, ``ID`` (the version in force on ``on``) or ``ID@VERSION``,
-    looked up first in ``rules_dirs``, then as :mod:`aidrules.registry.index` says."""
+    looked up first in ``rules_dirs``, then as :mod:`aidrules.registry.index` says.
+
+    ``strict``: refuse when the ``ID@VERSION`` found is not the only candidate (see
+    :func:`aidrules.registry.index.find`), as loading with a public key does.
+    """
     from aidrules.registry.index import find
 
     spec = spec or DEFAULT_RULESET
     as_path = Path(spec)
     if as_path.suffix in (".yaml", ".yml") or as_path.is_file():
         return as_path
-    return find(spec, on, rules_dirs)
+    return find(spec, on, rules_dirs, strict=strict)
 
 
 def load(
@@ -43,23 +49,31 @@ def load(
     *,
     public_key: str | Path | None = None,
     rules_dirs: Iterable[Path | str] = (),
+    release_state: str | Path | None = None,
 ) -> CompiledRuleSet:
     """Load a rule set by path, ``ID`` or ``ID@VERSION`` (default: the shipped reference set),
     searching ``rules_dirs`` first (see :mod:`aidrules.registry.index` for the search order).
 
     Compiled rule sets are immutable, so a rule set whose files have not changed is compiled once
     per process and shared. With ``public_key``, every layer must carry a valid Ed25519 signature
-    by that key (see :mod:`aidrules.registry.signing`), or a :class:`RuleSetError` is raised.
+    by that key (see :mod:`aidrules.registry.signing`), each ``id@version`` used must be the only
+    file declaring it, and no layer may be of an older release than ``release_state`` (default:
+    the file named by ``AIDRULES_RELEASE_STATE``) has accepted; otherwise a
+    :class:`RuleSetError` is raised.
 
     Example:
         >>> load().id
         'noord-limburg-budgethulp'
     """
-    path = resolve(spec, on, rules_dirs=rules_dirs).resolve()
     if public_key is not None:
-        from aidrules.registry.signing import Verifier
+        from aidrules.registry.index import layer_finder
+        from aidrules.registry.signing import Verifier, release_state_from_environment
 
-        return load_ruleset(path, verify=Verifier(Path(public_key)))
+        path = resolve(spec, on, rules_dirs=rules_dirs, strict=True).resolve()
+        state = Path(release_state) if release_state is not None else release_state_from_environment()
+        verifier = Verifier(Path(public_key), release_state=state)
+        return load_ruleset(path, verify=verifier, find=layer_finder(path.parent, strict=True))
+    path = resolve(spec, on, rules_dirs=rules_dirs).resolve()
     with _cache_lock:
         cached = _cache.get(path)
     if cached is not None and all(_stamp(Path(f)) == s for f, s in cached[1]):
