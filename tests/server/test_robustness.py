@@ -92,3 +92,28 @@ def test_the_service_decides_with_the_served_version_of_the_date() -> None:
     catalogue = build_catalogue()
     assert catalogue.select(None, date(2024, 6, 1)).version == "2024.1"
     assert catalogue.select("noord-limburg-budgethulp@2025.1", date(2024, 6, 1)).version == "2025.1"
+
+
+def test_a_served_version_given_twice_with_different_content_stops_the_service(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Catches a catalogue that takes the first copy it finds: an archived draft of the regional
+    rule set under the same id@version (other amounts) in a folder searched first would decide
+    every request. The service refuses to start (RS505) and names both files."""
+    from aidrules.registry.index import refresh
+    from aidrules.ruleset.shipped import shipped_rules_dir
+
+    text = (shipped_rules_dir() / "noord-limburg-budgethulp.yaml").read_text(encoding="utf-8")
+    draft = tmp_path / "rules" / "archief" / "noord-limburg-budgethulp.yaml"
+    draft.parent.mkdir(parents=True)
+    draft.write_text(text.replace("value: 36,", "value: 48,", 1), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # its rules/ comes before the installed rule sets
+    refresh()
+    try:
+        with pytest.raises(RuleSetError) as info:
+            build_catalogue(["noord-limburg-budgethulp@2025.1"])
+    finally:
+        monkeypatch.undo()
+        refresh()
+    d = info.value.diagnostics[0]
+    assert d.code == "RS505" and str(draft) in d.message

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from aidrules.engine.compiled import prepared
 from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError
-from aidrules.registry.index import Entry, discover, select
+from aidrules.registry.index import Entry, discover_all, select
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.ruleset.shipped import DEFAULT_RULESET, load
 
@@ -83,7 +83,8 @@ def build_catalogue(specs: list[str] | None = None, *, public_key: str | Path | 
     must carry a valid signature (else :class:`RuleSetError` and the service does not start).
     """
     paths: list[Path] = []
-    known = [e for e in discover() if e.decides]
+    found, conflicts = discover_all()
+    known = [e for e in found if e.decides]
     for spec in specs or [e.label for e in known]:
         as_path = Path(spec)
         if as_path.suffix in (".yaml", ".yml") or as_path.is_file():
@@ -102,6 +103,12 @@ def build_catalogue(specs: list[str] | None = None, *, public_key: str | Path | 
             raise RuleSetError(message, [Diagnostic("SV004", message, path=str(path))])
         prepared(rules)  # the generated code too, so that no request waits for it
         compiled[path] = rules
+    # Two sources giving a served id@version (or a layer of it) with different content: which one
+    # the service would use depends on the search order, so it does not start (RS505).
+    served = {label for rules in compiled.values() for label in rules.layers}
+    clashes = [d for d in conflicts if d.message.split(" ", 1)[0] in served]
+    if clashes:
+        raise RuleSetError(clashes[0].message, clashes)
     entries = tuple(_entry(rules, path) for path, rules in compiled.items())
     ids = {e.id for e in entries}
     default = DEFAULT_RULESET if DEFAULT_RULESET in ids else (next(iter(ids)) if len(ids) == 1 else None)
