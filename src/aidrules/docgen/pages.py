@@ -16,6 +16,7 @@ from typing import Any
 
 from aidrules.docgen.labels import label
 from aidrules.docgen.mermaid import flowchart, outcome_label
+from aidrules.docgen.prose import render
 from aidrules.explain import formatting
 from aidrules.explain.i18n import value_label
 from aidrules.expr import types as t
@@ -35,7 +36,11 @@ def render_pages(rs: CompiledRuleSet, lang: str = "nl") -> dict[str, str]:
         "parameters.md": page.parameters,
         "policy-choices.md": page.choices,
     }
-    return {name: "\n".join([*build(), "", f"*{label('generated', lang)}*", ""]) for name, build in builders.items()}
+    # The front matter sets the site chrome's language (overrides/partials/language.html in the docs).
+    front = ["---", f"language: {lang}", "---", ""]
+    return {
+        name: "\n".join([*front, *build(), "", f"*{label('generated', lang)}*", ""]) for name, build in builders.items()
+    }
 
 
 class _Pages:
@@ -83,7 +88,8 @@ class _Pages:
             form = forms.get(row.recommend)
             name = _esc(form.title.get(self.lang)) if form else row.recommend
             because = _cell(row.because.get(self.lang))
-            out.append(f"| {self.L('rule_n', n=i)} | **{name}** | {because} `{_code(row.when.source)}` |")
+            holds = f"{because} — {self.words(row.when)} {self.formula(row.when)}"
+            out.append(f"| {self.L('rule_n', n=i)} | **{name}** | {holds} |")
         if rs.otherwise is not None and rs.otherwise_because is not None:
             because = _cell(rs.otherwise_because.get(self.lang))
             out.append(f"| {self.L('otherwise')} | **{_outcome(rs.otherwise, self.lang)}** | {because} |")
@@ -132,10 +138,10 @@ class _Pages:
             out += [f"## {self.L('actions')}", ""]
             for a in rs.actions:
                 out += [f"### {_esc(a.title.get(self.lang))} (`{a.id}`)", ""]
-                out += [f"{self.L('proposed_when')}: `{_code(a.when.source)}`", ""]
+                out += [f"{self.L('proposed_when')}: {self.words(a.when)}", "", self.formula(a.when), ""]
                 out += [self.template(a.message), ""]
                 for v in a.values:
-                    out.append(f"- {_esc(v.title.get(self.lang))}: `{_code(v.expr.source)}`")
+                    out.append(f"- {_esc(v.title.get(self.lang))}: {self.words(v.expr)} {self.formula(v.expr)}")
                 out += ["", f"*{self.L('source')}: {_esc(a.source)}*", ""]
         return out
 
@@ -144,7 +150,7 @@ class _Pages:
         if item is None:
             return [f"- `{cid}`", ""]
         out = [f"#### {_esc(item.title.get(self.lang))} (`{cid}`)", ""]
-        out += [f"{self.L('holds_when')}: `{_code(item.expr.source)}`", ""]
+        out += [f"{self.L('holds_when')}: {self.words(item.expr)}", "", self.formula(item.expr), ""]
         if "true" in item.messages:
             out += [f"- {self.L('if_true')}: {self.template(item.messages['true'])}"]
         if "false" in item.messages:
@@ -159,7 +165,7 @@ class _Pages:
             if item.kind != "derived":
                 continue
             out += [f"## {_esc(item.title.get(self.lang))} (`{item.id}`)", ""]
-            out += [f"{self.L('formula')}:", "", "```text", item.expr.source, "```", ""]
+            out += [f"{self.L('formula')}: {self.words(item.expr)}", "", self.formula(item.expr), ""]
             if item.source:
                 out += [f"*{self.L('source')}: {_esc(item.source)}*", ""]
         return out
@@ -218,13 +224,26 @@ class _Pages:
             out += [f"*{self.L('source')}: {_esc(current.source)}*", ""]
         return out
 
+    # -- expressions ----------------------------------------------------------------------
+    def words(self, expr: CompiledExpression) -> str:
+        """An expression in words, for the page (never Python)."""
+        return _cell(render(expr.node, self.rs, self.lang))
+
+    def formula(self, expr: CompiledExpression) -> str:
+        """The original formula, collapsed, for the technically minded; one line, so it fits a table cell."""
+        source = html.escape(" ".join(expr.source.split())).replace("|", "&#124;")
+        return (
+            f'<details class="aidrules-formula"><summary>{self.L("formula_source")}</summary>'
+            f"<code>{source}</code></details>"
+        )
+
     # -- values ---------------------------------------------------------------------------
     def day(self, value: date | None) -> str:
         return formatting.day(value, self.lang) if value is not None else "…"
 
     def value(self, v: Any, typ: t.Type) -> str:
         if isinstance(typ, t.Table):
-            return ", ".join(f"{k}: {self.value(x, typ.value)}" for k, x in v.items())
+            return ", ".join(f"{_esc(value_label(k, self.lang))}: {self.value(x, typ.value)}" for k, x in v.items())
         if isinstance(v, Decimal | int) and not isinstance(v, bool) and isinstance(typ, t.Number) and typ.money:
             return formatting.money(Decimal(v), self.lang)
         return formatting.value(v, typ, self.lang)
@@ -240,18 +259,24 @@ class _Pages:
         spec = self.rs.parameters.get(name)
         if spec is not None and not isinstance(spec.type, t.Table) and spec.values:
             return self.value(spec.values[-1].value, spec.type)
+        # Any other placeholder is filled in for each case: say what kind of value comes there (the
+        # sentence around it already names it), with the value's name as a tooltip.
         item: NamedValue | None = self.rs.named(name)
-        if item is not None:
-            return f"*{_esc(item.title.get(self.lang))}*"
-        return f"`{name}`"
+        what = item.title.get(self.lang) if item is not None else render(expr.node, self.rs, self.lang)
+        typ = expr.type
+        if isinstance(typ, t.Number):
+            slot = "slot_money" if typ.money else "slot_number"
+        elif isinstance(typ, t.Date):
+            slot = "slot_date"
+        elif isinstance(typ, t.Bool):
+            slot = "slot_bool"
+        else:
+            slot = "slot_value"
+        return f'<span class="aidrules-slot" title="{html.escape(what)}">‹{self.L(slot)}›</span>'
 
 
 def _outcome(outcome: str, lang: str) -> str:
     return outcome_label(outcome, lang)
-
-
-def _code(source: str) -> str:
-    return " ".join(source.split()).replace("|", "\\|").replace("`", "'")
 
 
 def _cell(text: str) -> str:
