@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 import aidrules
 from aidrules.cli.main import app
 from aidrules.docgen import PAGES, render_pages
-from aidrules.docgen.mermaid import flowchart
+from aidrules.docgen.mermaid import SIZED, flowchart
 from aidrules.ruleset.compile import compile_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +33,7 @@ def test_overview_has_period_approval_order_and_changelog() -> None:
     page = render_pages(aidrules.load())["index.md"]
     assert "| In voege | vanaf 1 februari 2025 |" in page
     assert "referentie `aidrules-ref-2025.1`" in page
-    assert '```mermaid\n%%{init: {"flowchart": {"useMaxWidth": false}}}%%\nflowchart TD' in page
+    assert f"```mermaid\n{SIZED}\nflowchart TD" in page
     assert "- **2025.1** (1 februari 2025): Maximale aanvullende steun verhoogd van 400 naar 500 euro" in page
     # the rules in the order they are read (docs/reference-policy.md §6)
     rows = [line for line in page.splitlines() if line.startswith("| Regel ")]

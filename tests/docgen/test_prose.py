@@ -198,5 +198,6 @@ def test_flowchart_is_drawn_at_its_own_size_and_asks_in_words() -> None:
     tour = aidrules.load(str(TOUR))
     lines = flowchart(tour, "nl")
     assert lines[0] == SIZED and lines[1] == "flowchart TD"
-    assert '    q2{"budgetbeheer is mogelijk en niet genoeg inkomen?"}' in lines
+    assert '"useMaxWidth": false' in SIZED
+    assert '    q2{{"budgetbeheer is mogelijk en niet genoeg inkomen?"}}' in lines
     assert not any("forms." in line or " and " in line for line in lines)

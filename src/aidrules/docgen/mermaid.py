@@ -8,7 +8,7 @@ from aidrules.explain.i18n import value_label
 from aidrules.ruleset.compiled import CompiledRuleSet
 
 #: A Mermaid directive: draw the chart at the size of its content, not stretched to the page width.
-SIZED = '%%{init: {"flowchart": {"useMaxWidth": false}}}%%'
+SIZED = '%%{init: {"flowchart": {"useMaxWidth": false, "nodeSpacing": 30, "rankSpacing": 30}}}%%'
 
 
 def flowchart(rs: CompiledRuleSet, lang: str) -> list[str]:
@@ -32,7 +32,7 @@ def flowchart(rs: CompiledRuleSet, lang: str) -> list[str]:
             question = label("possible", lang, form=name)
         else:
             question = render(row.when.node, rs, lang) + "?"
-        out.append(f'    q{i}{{"{_q(question)}"}}')
+        out.append(f'    q{i}{{{{"{_q(question)}"}}}}')  # a hexagon: a diamond grows with its text
         out.append(f'    r{i}["{_q(name)}"]')
         if rs.hit_policy == "first":
             edge = "-->" if previous == "start" else f"-- {no} -->"
