@@ -185,9 +185,13 @@ def test_html_in_a_rule_text_or_title_stays_visible_text() -> None:
     text = text.replace("{nl: Inkomen uit arbeid,", "{nl: <b>Inkomen</b> uit arbeid,")
     text = text.replace("because: {nl: Te weinig inkomen.,", "because: {nl: <i>Te weinig</i> inkomen.,")
     text = text.replace("{nl: Genoeg inkomen, fr:", "{nl: <script>Genoeg</script> inkomen, fr:")
+    text = text.replace(
+        "    type: money\n    policy_choice:", "    type: money\n    unit: <u>EUR</u>\n    policy_choice:"
+    )
     rs = compile_text(text, "tour.yaml")
     pages = "\n".join(render_pages(rs).values())
-    assert "<b>" not in pages and "<i>" not in pages and "<script>" not in pages
+    assert "<b>" not in pages and "<i>" not in pages and "<script>" not in pages and "<u>" not in pages
+    assert "Eenheid: &lt;u&gt;EUR&lt;/u&gt;" in pages
     assert "&lt;b&gt;Inkomen&lt;/b&gt; uit arbeid" in pages  # a title, in words and in a placeholder's tooltip
     assert "&lt;i&gt;Te weinig&lt;/i&gt; inkomen." in pages
     assert any("#lt;script#gt;Genoeg" in line for line in flowchart(rs, "nl"))  # Mermaid's own escape

@@ -181,7 +181,7 @@ class _Pages:
         out = [f"{heading} {_esc(spec.title.get(self.lang))} (`{pid}`)", ""]
         facts = [f"{self.L('group')}: {self.L('group_' + spec.group)}"]
         if spec.unit:
-            facts.append(f"{self.L('unit')}: {spec.unit}")
+            facts.append(f"{self.L('unit')}: {_esc(spec.unit)}")
         origin = self.rs.provenance.get(f"parameters.{pid}")
         if origin and len(self.rs.layers) > 1:
             facts.append(f"{self.L('layer')}: `{origin}`")
@@ -246,7 +246,7 @@ class _Pages:
             return ", ".join(f"{_esc(value_label(k, self.lang))}: {self.value(x, typ.value)}" for k, x in v.items())
         if isinstance(v, Decimal | int) and not isinstance(v, bool) and isinstance(typ, t.Number) and typ.money:
             return formatting.money(Decimal(v), self.lang)
-        return formatting.value(v, typ, self.lang)
+        return _esc(formatting.value(v, typ, self.lang))
 
     def template(self, template: Template) -> str:
         parts = []
