@@ -205,3 +205,11 @@ def test_flowchart_is_drawn_at_its_own_size_and_asks_in_words() -> None:
     assert '"useMaxWidth": false' in SIZED
     assert '    q2{{"budgetbeheer is mogelijk en niet genoeg inkomen?"}}' in lines
     assert not any("forms." in line or " and " in line for line in lines)
+
+
+def test_french_pages_put_a_no_break_space_before_a_colon() -> None:
+    """Catches "Proposée si: …": French typography wants a (no-break) space before the colon."""
+    pages = render_pages(aidrules.load(), "fr")
+    assert "Proposée si\u00a0: manque pour vivre dignement &gt; 0\n" in pages["rules.md"]
+    assert "Formule\u00a0: somme des revenus nets mensuels\n" in pages["calculations.md"]
+    assert "Source\u00a0: " in pages["rules.md"] and "Source: " not in pages["rules.md"]

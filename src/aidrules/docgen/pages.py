@@ -18,7 +18,7 @@ from aidrules.docgen.labels import label
 from aidrules.docgen.mermaid import flowchart, outcome_label
 from aidrules.docgen.prose import render
 from aidrules.explain import formatting
-from aidrules.explain.i18n import value_label
+from aidrules.explain.i18n import colon, value_label
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.ruleset.compiled import CompiledRuleSet, NamedValue, ParameterSpec, Template
@@ -48,6 +48,7 @@ class _Pages:
         self.rs = rs
         self.lang = lang
         self.title = rs.meta.title.get(lang)
+        self.C = colon(lang)  # ": ", in French with a no-break space before the colon
 
     def L(self, key: str, **values: object) -> str:
         return label(key, self.lang, **values)
@@ -122,27 +123,29 @@ class _Pages:
         out = [f"# {self.L('rules')} — {self.title}", "", f"## {self.L('principles')}", ""]
         for p in rs.principles:
             out += [f"### {_esc(p.title.get(self.lang))} (`{p.id}`)", "", _esc(p.description.get(self.lang)), ""]
-            out += [f"*{self.L('source')}: {_esc(p.source)}*", ""]
+            out += [f"*{self.L('source')}{self.C}{_esc(p.source)}*", ""]
             for cid in p.requires:
                 out += self.condition(cid)
         out += [f"## {self.L('forms')}", ""]
         for f in rs.forms:
             out += [f"### {_esc(f.title.get(self.lang))} (`{f.id}`)", "", _esc(f.description.get(self.lang)), ""]
-            out += [f"*{self.L('source')}: {_esc(f.source)}* · {self.L('intrusiveness')}: {f.intrusiveness}", ""]
+            source, level = f"*{self.L('source')}{self.C}{_esc(f.source)}*", f"{self.L('intrusiveness')}{self.C}"
+            out += [f"{source} · {level}{f.intrusiveness}", ""]
             if f.principles:
                 titles = {p.id: _esc(p.title.get(self.lang)) for p in rs.principles}
-                out += [f"{self.L('principles_needed')}: " + ", ".join(titles.get(x, x) for x in f.principles), ""]
+                needed = ", ".join(titles.get(x, x) for x in f.principles)
+                out += [f"{self.L('principles_needed')}{self.C}{needed}", ""]
             for cid in f.requires:
                 out += self.condition(cid)
         if rs.actions:
             out += [f"## {self.L('actions')}", ""]
             for a in rs.actions:
                 out += [f"### {_esc(a.title.get(self.lang))} (`{a.id}`)", ""]
-                out += [f"{self.L('proposed_when')}: {self.words(a.when)}", "", self.formula(a.when), ""]
+                out += [f"{self.L('proposed_when')}{self.C}{self.words(a.when)}", "", self.formula(a.when), ""]
                 out += [self.template(a.message), ""]
                 for v in a.values:
                     out.append(f"- {_esc(v.title.get(self.lang))}: {self.words(v.expr)} {self.formula(v.expr)}")
-                out += ["", f"*{self.L('source')}: {_esc(a.source)}*", ""]
+                out += ["", f"*{self.L('source')}{self.C}{_esc(a.source)}*", ""]
         return out
 
     def condition(self, cid: str) -> list[str]:
@@ -150,12 +153,12 @@ class _Pages:
         if item is None:
             return [f"- `{cid}`", ""]
         out = [f"#### {_esc(item.title.get(self.lang))} (`{cid}`)", ""]
-        out += [f"{self.L('holds_when')}: {self.words(item.expr)}", "", self.formula(item.expr), ""]
+        out += [f"{self.L('holds_when')}{self.C}{self.words(item.expr)}", "", self.formula(item.expr), ""]
         if "true" in item.messages:
-            out += [f"- {self.L('if_true')}: {self.template(item.messages['true'])}"]
+            out += [f"- {self.L('if_true')}{self.C}{self.template(item.messages['true'])}"]
         if "false" in item.messages:
-            out += [f"- {self.L('if_false')}: {self.template(item.messages['false'])}"]
-        out += ["", f"*{self.L('source')}: {_esc(item.source or '')}*", ""]
+            out += [f"- {self.L('if_false')}{self.C}{self.template(item.messages['false'])}"]
+        out += ["", f"*{self.L('source')}{self.C}{_esc(item.source or '')}*", ""]
         return out
 
     # -- calculations ---------------------------------------------------------------------
@@ -165,9 +168,9 @@ class _Pages:
             if item.kind != "derived":
                 continue
             out += [f"## {_esc(item.title.get(self.lang))} (`{item.id}`)", ""]
-            out += [f"{self.L('formula')}: {self.words(item.expr)}", "", self.formula(item.expr), ""]
+            out += [f"{self.L('formula')}{self.C}{self.words(item.expr)}", "", self.formula(item.expr), ""]
             if item.source:
-                out += [f"*{self.L('source')}: {_esc(item.source)}*", ""]
+                out += [f"*{self.L('source')}{self.C}{_esc(item.source)}*", ""]
         return out
 
     # -- parameters -----------------------------------------------------------------------
@@ -179,12 +182,12 @@ class _Pages:
 
     def parameter(self, pid: str, spec: ParameterSpec, heading: str) -> list[str]:
         out = [f"{heading} {_esc(spec.title.get(self.lang))} (`{pid}`)", ""]
-        facts = [f"{self.L('group')}: {self.L('group_' + spec.group)}"]
+        facts = [f"{self.L('group')}{self.C}{self.L('group_' + spec.group)}"]
         if spec.unit:
-            facts.append(f"{self.L('unit')}: {_esc(spec.unit)}")
+            facts.append(f"{self.L('unit')}{self.C}{_esc(spec.unit)}")
         origin = self.rs.provenance.get(f"parameters.{pid}")
         if origin and len(self.rs.layers) > 1:
-            facts.append(f"{self.L('layer')}: `{origin}`")
+            facts.append(f"{self.L('layer')}{self.C}`{origin}`")
         out += [" · ".join(facts), ""]
         if isinstance(spec.type, t.Table):
             keys = spec.type.keys
@@ -219,9 +222,9 @@ class _Pages:
             if choice.illustrative:
                 out += [f'!!! warning "{self.L("illustrative")}"', "", f"    {self.L('illustrative_text')}", ""]
             since = f"{self.L('in_force_from')} {self.day(current.valid_from)}"
-            out += [f"**{self.L('current')}: {self.value(current.value, spec.type)}** ({since})", ""]
-            out += [f"{self.L('rationale')}: {_esc(choice.rationale.get(self.lang))}", ""]
-            out += [f"*{self.L('source')}: {_esc(current.source)}*", ""]
+            out += [f"**{self.L('current')}{self.C}{self.value(current.value, spec.type)}** ({since})", ""]
+            out += [f"{self.L('rationale')}{self.C}{_esc(choice.rationale.get(self.lang))}", ""]
+            out += [f"*{self.L('source')}{self.C}{_esc(current.source)}*", ""]
         return out
 
     # -- expressions ----------------------------------------------------------------------
@@ -243,7 +246,8 @@ class _Pages:
 
     def value(self, v: Any, typ: t.Type) -> str:
         if isinstance(typ, t.Table):
-            return ", ".join(f"{_esc(value_label(k, self.lang))}: {self.value(x, typ.value)}" for k, x in v.items())
+            entries = (f"{_esc(value_label(k, self.lang))}{self.C}{self.value(x, typ.value)}" for k, x in v.items())
+            return ", ".join(entries)
         if isinstance(v, Decimal | int) and not isinstance(v, bool) and isinstance(typ, t.Number) and typ.money:
             return formatting.money(Decimal(v), self.lang)
         return _esc(formatting.value(v, typ, self.lang))
