@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 import aidrules
 from aidrules.cli.main import app
 from aidrules.docgen import PAGES, render_pages
-from aidrules.docgen.mermaid import flowchart
+from aidrules.docgen.mermaid import SIZED, flowchart
 from aidrules.ruleset.compile import compile_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +33,7 @@ def test_overview_has_period_approval_order_and_changelog() -> None:
     page = render_pages(aidrules.load())["index.md"]
     assert "| In voege | vanaf 1 februari 2025 |" in page
     assert "referentie `aidrules-ref-2025.1`" in page
-    assert "```mermaid\nflowchart TD" in page
+    assert f"```mermaid\n{SIZED}\nflowchart TD" in page
     assert "- **2025.1** (1 februari 2025): Maximale aanvullende steun verhoogd van 400 naar 500 euro" in page
     # the rules in the order they are read (docs/reference-policy.md §6)
     rows = [line for line in page.splitlines() if line.startswith("| Regel ")]
@@ -44,9 +44,13 @@ def test_overview_has_period_approval_order_and_changelog() -> None:
 def test_every_condition_is_in_words_with_its_formula_and_source() -> None:
     page = render_pages(aidrules.load())["rules.md"]
     assert "#### Minimale motivatie (`motivation.minimum`)" in page
-    assert "Geldt als: `client.motivation >= minimum_motivation`" in page
-    # a parameter in an explanation shows its value; a fact its name
-    assert "De motivatie (`client.motivation`) ligt onder het minimum (2)." in page
+    assert "Geldt als: motivatie (0–4) ≥ minimale motivatie (score 0-4)\n" in page
+    assert "<code>client.motivation &gt;= minimum_motivation</code></details>" in page  # the formula, collapsed
+    # a parameter in an explanation shows its value; a fact the kind of value filled in, named in a tooltip
+    assert (
+        'De motivatie (<span class="aidrules-slot" title="motivatie (0–4)">‹getal›</span>) ligt onder het minimum (2).'
+        in page
+    )
     assert (
         "*Bron: Art. 1675/2 al. 3 Ger.W. (wet 14 januari 2013; GwH nr. 67/2015); termijn volgens art. 52 en 54" in page
     )
@@ -69,7 +73,7 @@ def test_policy_choices_flag_illustrative_amounts() -> None:
 
 def test_pages_in_french() -> None:
     pages = render_pages(aidrules.load(), "fr")
-    assert pages["index.md"].startswith("# Aide budgétaire Limbourg du Nord")
+    assert pages["index.md"].startswith("---\nlanguage: fr\n---\n\n# Aide budgétaire Limbourg du Nord")
     assert "Choix du conseil" in pages["policy-choices.md"]
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -77,3 +78,118 @@ def test_rule_set_page_renders_in_a_browser_with_its_flowchart(site: Path) -> No
         "Keuzes van de raad",
     ):
         assert expected in body, expected
+
+
+def evaluate(browser: Browser, expression: str) -> Any:
+    """The value of a JavaScript expression in the page."""
+    answer = browser.send("Runtime.evaluate", {"expression": expression, "returnByValue": True}, browser.session)
+    return answer["result"].get("value")
+
+
+def loaded(site: Path, page: str) -> Browser:
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.fail("no headless browser: run scripts/ensure-browser.sh (installs Debian's chromium)")
+    browser = Browser(chromium, file_url(site / "rulesets" / "noord-limburg-budgethulp" / page))
+    for _ in range(100):
+        if evaluate(browser, "document.readyState === 'complete' && !!document.querySelector('article')"):
+            return browser
+        time.sleep(0.3)
+    browser.close()
+    pytest.fail(f"{page} did not load")
+
+
+def test_generated_rules_page_shows_prose_in_the_page_language_not_python(site: Path) -> None:
+    """Catches conditions shown as Python, a formula shown open, and English chrome around a Dutch page."""
+    browser = loaded(site, "rules/index.html")
+    try:
+        visible = str(evaluate(browser, "document.querySelector('article').innerText"))
+        chrome = evaluate(
+            browser,
+            "[document.documentElement.lang, document.querySelector('input.md-search__input').placeholder]",
+        )
+        formulas = evaluate(browser, "document.querySelectorAll('article details.aidrules-formula').length")
+        opened = evaluate(
+            browser,
+            "(() => { const d = document.querySelector('article details.aidrules-formula'); d.open = true;"
+            " return d.innerText; })()",
+        )
+    finally:
+        browser.close()
+    assert "Geldt als: budgetvaardigheden is beperkt of voldoende" in visible
+    assert "Geldt als: motivatie (0–4) ≥ minimale motivatie" in visible
+    for python in ("client.budgeting_skills", "['limited'", "==", ">=", " for i in ", "sum("):
+        assert python not in visible, python  # the formulas are there, but collapsed
+    assert isinstance(formulas, int) and formulas > 20
+    assert "dignity_shortfall <= maximum_supplementary_aid" in str(opened)  # one click shows the formula
+    assert chrome == ["nl", "Zoeken"]
+
+
+#: The header cells, and the words in them drawn on two lines (split inside the word).
+SPLIT_WORDS = """(() => {
+  const split = [];
+  for (const th of document.querySelectorAll('article th')) {
+    const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/\\S+/g)) {
+        const r = document.createRange();
+        r.setStart(node, m.index);
+        r.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
+        if (tops.size > 1) split.push(m[0]);
+      }
+    }
+  }
+  return [document.querySelectorAll('article th').length, split];
+})()"""
+
+
+def test_parameter_table_headers_break_between_words_on_a_phone(site: Path) -> None:
+    """Catches header cells split inside a word ("cohabitin g") when a wide table meets a narrow screen."""
+    browser = loaded(site, "parameters/index.html")
+    found: dict[int, list[str]] = {}
+    headers = 0
+    try:
+        for width in (360, 480, 600, 768, 900, 1024, 1280):
+            browser.send(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 600},
+                browser.session,
+            )
+            time.sleep(0.3)
+            headers, words = evaluate(browser, SPLIT_WORDS)
+            if words:
+                found[width] = words
+    finally:
+        browser.close()
+    assert headers > 10
+    assert found == {}
+
+
+def test_flowchart_of_three_questions_keeps_its_own_size(site: Path) -> None:
+    """Catches Mermaid's default of stretching every chart to the page width (a full screen for three questions)."""
+    browser = loaded(site, "index.html")
+    try:
+        svg: dict[str, Any] = {}
+        for _ in range(100):
+            found = [
+                n
+                for n, in_shadow in walk(browser.document())
+                if in_shadow
+                and str(n.get("nodeName", "")).lower() == "svg"
+                and attributes(n).get("aria-roledescription", "").startswith("flowchart")
+            ]
+            if found:
+                svg = found[0]
+                break
+            time.sleep(0.3)
+        assert svg, "the Mermaid flowchart did not render"
+        box = browser.send("DOM.getBoxModel", {"nodeId": svg["nodeId"]}, browser.session)["model"]
+        article = evaluate(browser, "document.querySelector('article').getBoundingClientRect().width")
+    finally:
+        browser.close()
+    natural = float(attributes(svg)["viewBox"].split()[2])
+    assert attributes(svg).get("width") != "100%"
+    assert abs(box["width"] - natural) <= 2  # drawn at its own size, not scaled up
+    # three questions fit a laptop screen (stretched to the page width, diamonds made it 746 × 1164 px)
+    assert box["height"] < 600 and box["width"] <= float(article)

@@ -164,6 +164,17 @@ LABELS: dict[str, dict[str, str]] = {
     "no_help": {"nl": "Geen budgethulp", "fr": "Pas d'aide budgétaire", "en": "No budget help"},
     "none": {"nl": "geen", "fr": "aucun", "en": "none"},
     "see": {"nl": "Zie ook", "fr": "Voir aussi", "en": "See also"},
+    "formula_source": {
+        "nl": "Formule in de regeltaal",
+        "fr": "Formule dans le langage de règles",
+        "en": "Formula in the rule language",
+    },
+    # What a text placeholder stands for: the value filled in for the case, by its type.
+    "slot_money": {"nl": "bedrag", "fr": "montant", "en": "amount"},
+    "slot_number": {"nl": "getal", "fr": "nombre", "en": "number"},
+    "slot_date": {"nl": "datum", "fr": "date", "en": "date"},
+    "slot_bool": {"nl": "ja of nee", "fr": "oui ou non", "en": "yes or no"},
+    "slot_value": {"nl": "waarde", "fr": "valeur", "en": "value"},
 }
 
 

@@ -3,28 +3,36 @@
 from __future__ import annotations
 
 from aidrules.docgen.labels import label
+from aidrules.docgen.prose import render
+from aidrules.explain.i18n import value_label
 from aidrules.ruleset.compiled import CompiledRuleSet
+
+#: A Mermaid directive: draw the chart at the size of its content, not stretched to the page width.
+SIZED = '%%{init: {"flowchart": {"useMaxWidth": false, "nodeSpacing": 30, "rankSpacing": 30}}}%%'
 
 
 def flowchart(rs: CompiledRuleSet, lang: str) -> list[str]:
     """Lines of a ``flowchart TD``: one question per recommendation rule, in the order they are read.
 
+    The first line keeps the chart at its natural size (Mermaid otherwise stretches a chart of three
+    questions to the full width of the page); the questions are in words, never formulas.
+
     Examples:
         >>> import aidrules
-        >>> flowchart(aidrules.load(), "nl")[0]
+        >>> flowchart(aidrules.load(), "nl")[1]
         'flowchart TD'
     """
     forms = {f.id: f.title.get(lang) for f in rs.forms}
     yes, no = label("yes", lang), label("no", lang)
-    out = ["flowchart TD", f'    start(["{_q(label("start", lang))}"])']
+    out = [SIZED, "flowchart TD", f'    start(["{_q(label("start", lang))}"])']
     previous = "start"
     for i, row in enumerate(rs.rows, 1):
         name = forms.get(row.recommend, row.recommend)
         if row.when.source == f"forms.{row.recommend}":
             question = label("possible", lang, form=name)
         else:
-            question = " ".join(row.when.source.split())
-        out.append(f'    q{i}{{"{_q(question)}"}}')
+            question = render(row.when.node, rs, lang) + "?"
+        out.append(f'    q{i}{{{{"{_q(question)}"}}}}')  # a hexagon: a diamond grows with its text
         out.append(f'    r{i}["{_q(name)}"]')
         if rs.hit_policy == "first":
             edge = "-->" if previous == "start" else f"-- {no} -->"
@@ -48,8 +56,6 @@ def flowchart(rs: CompiledRuleSet, lang: str) -> list[str]:
 
 def outcome_label(outcome: str, lang: str) -> str:
     """The reader's word for an outcome without a form (``none`` → "Geen budgethulp")."""
-    from aidrules.explain.i18n import value_label
-
     return label("no_help", lang) if outcome == "none" else value_label(outcome, lang)
 
 

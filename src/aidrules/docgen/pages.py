@@ -16,8 +16,9 @@ from typing import Any
 
 from aidrules.docgen.labels import label
 from aidrules.docgen.mermaid import flowchart, outcome_label
+from aidrules.docgen.prose import render
 from aidrules.explain import formatting
-from aidrules.explain.i18n import value_label
+from aidrules.explain.i18n import colon, value_label
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.ruleset.compiled import CompiledRuleSet, NamedValue, ParameterSpec, Template
@@ -35,7 +36,11 @@ def render_pages(rs: CompiledRuleSet, lang: str = "nl") -> dict[str, str]:
         "parameters.md": page.parameters,
         "policy-choices.md": page.choices,
     }
-    return {name: "\n".join([*build(), "", f"*{label('generated', lang)}*", ""]) for name, build in builders.items()}
+    # The front matter sets the site chrome's language (overrides/partials/language.html in the docs).
+    front = ["---", f"language: {lang}", "---", ""]
+    return {
+        name: "\n".join([*front, *build(), "", f"*{label('generated', lang)}*", ""]) for name, build in builders.items()
+    }
 
 
 class _Pages:
@@ -43,6 +48,7 @@ class _Pages:
         self.rs = rs
         self.lang = lang
         self.title = rs.meta.title.get(lang)
+        self.C = colon(lang)  # ": ", in French with a no-break space before the colon
 
     def L(self, key: str, **values: object) -> str:
         return label(key, self.lang, **values)
@@ -83,7 +89,8 @@ class _Pages:
             form = forms.get(row.recommend)
             name = _esc(form.title.get(self.lang)) if form else row.recommend
             because = _cell(row.because.get(self.lang))
-            out.append(f"| {self.L('rule_n', n=i)} | **{name}** | {because} `{_code(row.when.source)}` |")
+            holds = f"{because} — {self.words(row.when)} {self.formula(row.when)}"
+            out.append(f"| {self.L('rule_n', n=i)} | **{name}** | {holds} |")
         if rs.otherwise is not None and rs.otherwise_because is not None:
             because = _cell(rs.otherwise_because.get(self.lang))
             out.append(f"| {self.L('otherwise')} | **{_outcome(rs.otherwise, self.lang)}** | {because} |")
@@ -116,27 +123,29 @@ class _Pages:
         out = [f"# {self.L('rules')} — {self.title}", "", f"## {self.L('principles')}", ""]
         for p in rs.principles:
             out += [f"### {_esc(p.title.get(self.lang))} (`{p.id}`)", "", _esc(p.description.get(self.lang)), ""]
-            out += [f"*{self.L('source')}: {_esc(p.source)}*", ""]
+            out += [f"*{self.L('source')}{self.C}{_esc(p.source)}*", ""]
             for cid in p.requires:
                 out += self.condition(cid)
         out += [f"## {self.L('forms')}", ""]
         for f in rs.forms:
             out += [f"### {_esc(f.title.get(self.lang))} (`{f.id}`)", "", _esc(f.description.get(self.lang)), ""]
-            out += [f"*{self.L('source')}: {_esc(f.source)}* · {self.L('intrusiveness')}: {f.intrusiveness}", ""]
+            source, level = f"*{self.L('source')}{self.C}{_esc(f.source)}*", f"{self.L('intrusiveness')}{self.C}"
+            out += [f"{source} · {level}{f.intrusiveness}", ""]
             if f.principles:
                 titles = {p.id: _esc(p.title.get(self.lang)) for p in rs.principles}
-                out += [f"{self.L('principles_needed')}: " + ", ".join(titles.get(x, x) for x in f.principles), ""]
+                needed = ", ".join(titles.get(x, x) for x in f.principles)
+                out += [f"{self.L('principles_needed')}{self.C}{needed}", ""]
             for cid in f.requires:
                 out += self.condition(cid)
         if rs.actions:
             out += [f"## {self.L('actions')}", ""]
             for a in rs.actions:
                 out += [f"### {_esc(a.title.get(self.lang))} (`{a.id}`)", ""]
-                out += [f"{self.L('proposed_when')}: `{_code(a.when.source)}`", ""]
+                out += [f"{self.L('proposed_when')}{self.C}{self.words(a.when)}", "", self.formula(a.when), ""]
                 out += [self.template(a.message), ""]
                 for v in a.values:
-                    out.append(f"- {_esc(v.title.get(self.lang))}: `{_code(v.expr.source)}`")
-                out += ["", f"*{self.L('source')}: {_esc(a.source)}*", ""]
+                    out.append(f"- {_esc(v.title.get(self.lang))}: {self.words(v.expr)} {self.formula(v.expr)}")
+                out += ["", f"*{self.L('source')}{self.C}{_esc(a.source)}*", ""]
         return out
 
     def condition(self, cid: str) -> list[str]:
@@ -144,12 +153,12 @@ class _Pages:
         if item is None:
             return [f"- `{cid}`", ""]
         out = [f"#### {_esc(item.title.get(self.lang))} (`{cid}`)", ""]
-        out += [f"{self.L('holds_when')}: `{_code(item.expr.source)}`", ""]
+        out += [f"{self.L('holds_when')}{self.C}{self.words(item.expr)}", "", self.formula(item.expr), ""]
         if "true" in item.messages:
-            out += [f"- {self.L('if_true')}: {self.template(item.messages['true'])}"]
+            out += [f"- {self.L('if_true')}{self.C}{self.template(item.messages['true'])}"]
         if "false" in item.messages:
-            out += [f"- {self.L('if_false')}: {self.template(item.messages['false'])}"]
-        out += ["", f"*{self.L('source')}: {_esc(item.source or '')}*", ""]
+            out += [f"- {self.L('if_false')}{self.C}{self.template(item.messages['false'])}"]
+        out += ["", f"*{self.L('source')}{self.C}{_esc(item.source or '')}*", ""]
         return out
 
     # -- calculations ---------------------------------------------------------------------
@@ -159,9 +168,9 @@ class _Pages:
             if item.kind != "derived":
                 continue
             out += [f"## {_esc(item.title.get(self.lang))} (`{item.id}`)", ""]
-            out += [f"{self.L('formula')}:", "", "```text", item.expr.source, "```", ""]
+            out += [f"{self.L('formula')}{self.C}{self.words(item.expr)}", "", self.formula(item.expr), ""]
             if item.source:
-                out += [f"*{self.L('source')}: {_esc(item.source)}*", ""]
+                out += [f"*{self.L('source')}{self.C}{_esc(item.source)}*", ""]
         return out
 
     # -- parameters -----------------------------------------------------------------------
@@ -173,12 +182,12 @@ class _Pages:
 
     def parameter(self, pid: str, spec: ParameterSpec, heading: str) -> list[str]:
         out = [f"{heading} {_esc(spec.title.get(self.lang))} (`{pid}`)", ""]
-        facts = [f"{self.L('group')}: {self.L('group_' + spec.group)}"]
+        facts = [f"{self.L('group')}{self.C}{self.L('group_' + spec.group)}"]
         if spec.unit:
-            facts.append(f"{self.L('unit')}: {spec.unit}")
+            facts.append(f"{self.L('unit')}{self.C}{_esc(spec.unit)}")
         origin = self.rs.provenance.get(f"parameters.{pid}")
         if origin and len(self.rs.layers) > 1:
-            facts.append(f"{self.L('layer')}: `{origin}`")
+            facts.append(f"{self.L('layer')}{self.C}`{origin}`")
         out += [" · ".join(facts), ""]
         if isinstance(spec.type, t.Table):
             keys = spec.type.keys
@@ -213,10 +222,23 @@ class _Pages:
             if choice.illustrative:
                 out += [f'!!! warning "{self.L("illustrative")}"', "", f"    {self.L('illustrative_text')}", ""]
             since = f"{self.L('in_force_from')} {self.day(current.valid_from)}"
-            out += [f"**{self.L('current')}: {self.value(current.value, spec.type)}** ({since})", ""]
-            out += [f"{self.L('rationale')}: {_esc(choice.rationale.get(self.lang))}", ""]
-            out += [f"*{self.L('source')}: {_esc(current.source)}*", ""]
+            out += [f"**{self.L('current')}{self.C}{self.value(current.value, spec.type)}** ({since})", ""]
+            out += [f"{self.L('rationale')}{self.C}{_esc(choice.rationale.get(self.lang))}", ""]
+            out += [f"*{self.L('source')}{self.C}{_esc(current.source)}*", ""]
         return out
+
+    # -- expressions ----------------------------------------------------------------------
+    def words(self, expr: CompiledExpression) -> str:
+        """An expression in words, for the page (never Python)."""
+        return _cell(render(expr.node, self.rs, self.lang))
+
+    def formula(self, expr: CompiledExpression) -> str:
+        """The original formula, collapsed, for the technically minded; one line, so it fits a table cell."""
+        source = html.escape(" ".join(expr.source.split())).replace("|", "&#124;")
+        return (
+            f'<details class="aidrules-formula"><summary>{self.L("formula_source")}</summary>'
+            f"<code>{source}</code></details>"
+        )
 
     # -- values ---------------------------------------------------------------------------
     def day(self, value: date | None) -> str:
@@ -224,10 +246,11 @@ class _Pages:
 
     def value(self, v: Any, typ: t.Type) -> str:
         if isinstance(typ, t.Table):
-            return ", ".join(f"{k}: {self.value(x, typ.value)}" for k, x in v.items())
+            entries = (f"{_esc(value_label(k, self.lang))}{self.C}{self.value(x, typ.value)}" for k, x in v.items())
+            return ", ".join(entries)
         if isinstance(v, Decimal | int) and not isinstance(v, bool) and isinstance(typ, t.Number) and typ.money:
             return formatting.money(Decimal(v), self.lang)
-        return formatting.value(v, typ, self.lang)
+        return _esc(formatting.value(v, typ, self.lang))
 
     def template(self, template: Template) -> str:
         parts = []
@@ -240,18 +263,24 @@ class _Pages:
         spec = self.rs.parameters.get(name)
         if spec is not None and not isinstance(spec.type, t.Table) and spec.values:
             return self.value(spec.values[-1].value, spec.type)
+        # Any other placeholder is filled in for each case: say what kind of value comes there (the
+        # sentence around it already names it), with the value's name as a tooltip.
         item: NamedValue | None = self.rs.named(name)
-        if item is not None:
-            return f"*{_esc(item.title.get(self.lang))}*"
-        return f"`{name}`"
+        what = item.title.get(self.lang) if item is not None else render(expr.node, self.rs, self.lang)
+        typ = expr.type
+        if isinstance(typ, t.Number):
+            slot = "slot_money" if typ.money else "slot_number"
+        elif isinstance(typ, t.Date):
+            slot = "slot_date"
+        elif isinstance(typ, t.Bool):
+            slot = "slot_bool"
+        else:
+            slot = "slot_value"
+        return f'<span class="aidrules-slot" title="{html.escape(what)}">‹{self.L(slot)}›</span>'
 
 
 def _outcome(outcome: str, lang: str) -> str:
     return outcome_label(outcome, lang)
-
-
-def _code(source: str) -> str:
-    return " ".join(source.split()).replace("|", "\\|").replace("`", "'")
 
 
 def _cell(text: str) -> str:

@@ -1,0 +1,411 @@
+"""Expressions in words for the generated pages: Dutch, French or English, never Python.
+
+One function per node kind of the expression language (:mod:`aidrules.expr.nodes`); names are
+shown by their readers' names: facts by their catalogue label, parameters, derived values and
+conditions by their titles, coded values by their labels (``limited`` → "beperkt"). Arithmetic
+and comparisons stay readable formulas (``totale schuld > 0``, ``a − b``), with parentheses
+where the reading order needs them. The pages keep the original formula beside the words.
+
+Examples:
+    >>> import aidrules
+    >>> from aidrules.expr.parser import parse
+    >>> rs = aidrules.load()
+    >>> render(parse("sum(i.monthly_net for i in incomes)"), rs, "nl")
+    'som van de netto maandinkomens'
+    >>> render(parse("client.budgeting_skills in ['limited', 'adequate']"), rs, "nl")
+    'budgetvaardigheden is beperkt of voldoende'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from aidrules.explain import formatting
+from aidrules.explain.i18n import LANGS, VALUE_LABELS
+from aidrules.explain.labels import FACT_LABELS
+from aidrules.expr import nodes as n
+
+if TYPE_CHECKING:
+    from aidrules.ruleset.compiled import CompiledRuleSet
+
+#: The words of the renderer, per language (nl, fr, en).
+_W: dict[str, tuple[str, str, str]] = {
+    "and": ("en", "et", "and"),
+    "or": ("of", "ou", "or"),
+    "not": ("niet", "non", "not"),
+    "is": ("{a} is {b}", "{a} est {b}", "{a} is {b}"),
+    "is_not": ("{a} is niet {b}", "{a} n’est pas {b}", "{a} is not {b}"),
+    "in_list": ("{a} is een van {b}", "{a} fait partie de {b}", "{a} is one of {b}"),
+    "not_in_list": ("{a} is geen van {b}", "{a} ne fait pas partie de {b}", "{a} is none of {b}"),
+    "empty": ("{a} is niet ingevuld", "{a} est vide", "{a} is not filled in"),
+    "filled": ("{a} is ingevuld", "{a} n’est pas vide", "{a} is filled in"),
+    "if_else": ("{a} als {c}, anders {b}", "{a} si {c}, sinon {b}", "{a} if {c}, otherwise {b}"),
+    "table_by": ("{a} volgens {b}", "{a} selon {b}", "{a} by {b}"),
+    "table_for": ("{a} voor {b}", "{a} pour {b}", "{a} for {b}"),
+    "sum": ("som van {a} over de {b}", "somme de {a} sur les {b}", "sum of {a} over the {b}"),
+    "count": ("aantal {b}", "nombre de {b}", "number of {b}"),
+    "where": ("{a} waarbij {c}", "{a} où {c}", "{a} where {c}"),
+    "any": ("{a} voor minstens één {b}", "{a} pour au moins {f} {b}", "{a} for at least one {b}"),
+    "all": ("{a} voor elk{e} {b}", "{a} pour chaque {b}", "{a} for every {b}"),
+    "months_between": (
+        "aantal maanden van {a} tot {b}",
+        "nombre de mois entre {a} et {b}",
+        "number of months from {a} to {b}",
+    ),
+    "years_between": (
+        "aantal jaren van {a} tot {b}",
+        "nombre d’années entre {a} et {b}",
+        "number of years from {a} to {b}",
+    ),
+    "days_between": (
+        "aantal dagen van {a} tot {b}",
+        "nombre de jours entre {a} et {b}",
+        "number of days from {a} to {b}",
+    ),
+    "add_days": ("{a} + {b} dagen", "{a} + {b} jours", "{a} + {b} days"),
+    "min": ("minimum van {a}", "minimum de {a}", "minimum of {a}"),
+    "max": ("maximum van {a}", "maximum de {a}", "maximum of {a}"),
+    "abs": ("absolute waarde van {a}", "valeur absolue de {a}", "absolute value of {a}"),
+    "round": ("{a} afgerond", "{a} arrondi", "{a} rounded"),
+    "round_to": ("{a} afgerond op {b} decimalen", "{a} arrondi à {b} décimales", "{a} rounded to {b} decimals"),
+    "clamp": ("{a} begrensd tussen {b} en {c}", "{a} borné entre {b} et {c}", "{a} kept between {b} and {c}"),
+    "possible": ("{a} is mogelijk", "{a} est possible", "{a} is possible"),
+    "principle": ("uitgangspunt {a} geldt", "le principe {a} est respecté", "principle {a} holds"),
+    "decision_date": ("de beslissingsdatum", "la date de la décision", "the decision date"),
+    "recommendation": ("de aanbeveling", "la recommandation", "the recommendation"),
+    "nothing": ("niets", "rien", "nothing"),
+    "yes": ("ja", "oui", "yes"),
+    "no": ("nee", "non", "no"),
+}
+
+#: Sums with a name of their own: the list field → "som van de netto maandinkomens".
+_SUMS: dict[str, tuple[str, str, str]] = {
+    "incomes[].monthly_net": (
+        "som van de netto maandinkomens",
+        "somme des revenus nets mensuels",
+        "sum of the net monthly incomes",
+    ),
+    "expenses[].monthly": (
+        "som van de maandelijkse vaste kosten",
+        "somme des frais fixes mensuels",
+        "sum of the monthly fixed costs",
+    ),
+    "debts[].amount": ("som van de schuldbedragen", "somme des montants des dettes", "sum of the debt amounts"),
+}
+
+#: One item of a list of the case: (nl, fr, en) and the nl "elk"/"elke" ending, the fr article.
+_ITEMS: dict[str, tuple[tuple[str, str, str], str, str]] = {
+    "incomes": (("inkomen", "revenu", "income"), "", "un"),
+    "expenses": (("kost", "frais", "cost"), "e", "un"),
+    "debts": (("schuld", "dette", "debt"), "e", "une"),
+    "household.children": (("kind", "enfant", "child"), "", "un"),
+}
+
+#: The facts of a review (docs/lifecycle.md), which are not in the case's catalogue.
+REVIEW_FACTS: dict[str, tuple[str, str, str]] = {
+    "dossier.form": ("lopende vorm van budgethulp", "forme d’aide budgétaire en cours", "current form of budget help"),
+    "dossier.started_on": ("start van de lopende vorm", "début de la forme en cours", "start of the current form"),
+    "dossier.last_review_on": ("vorige evaluatie", "évaluation précédente", "previous review"),
+    "dossier.phase_out_started_on": ("start van de afbouw", "début de la sortie progressive", "start of the phase-out"),
+    "progress.earn_enough": ("voldoende inkomen verwerven", "gagner assez", "earn enough"),
+    "progress.organise_money_matters": (
+        "geldzaken organiseren",
+        "organiser les affaires d’argent",
+        "organise money matters",
+    ),
+    "progress.spend_responsibly": ("verantwoord uitgeven", "dépenser de façon responsable", "spend responsibly"),
+    "progress.plan_ahead": ("vooruit plannen", "planifier", "plan ahead"),
+    "progress.months_without_new_debts": (
+        "maanden zonder nieuwe schulden",
+        "mois sans nouvelles dettes",
+        "months without new debts",
+    ),
+    "situation.wants_to_stop": ("cliënt wil stoppen", "la personne veut arrêter", "client wants to stop"),
+    "situation.cooperates": (
+        "cliënt houdt zich aan de afspraken",
+        "la personne respecte les accords",
+        "client keeps to the agreements",
+    ),
+    "situation.moved_to_other_municipality": (
+        "cliënt verhuisde naar een andere gemeente",
+        "la personne a déménagé dans une autre commune",
+        "client moved to another municipality",
+    ),
+    "situation.transferred_to_csr": (
+        "overgedragen aan een collectieve schuldenregeling",
+        "transféré vers un règlement collectif de dettes",
+        "transferred to a collective debt settlement",
+    ),
+    "situation.deceased": ("cliënt overleden", "la personne est décédée", "client deceased"),
+    "review_due_on": ("uiterste datum van de evaluatie", "date limite de l’évaluation", "review due date"),
+    "not_yet": ("nog niet", "pas encore", "not yet"),
+    "partly": ("gedeeltelijk", "partiellement", "partly"),
+    "achieved": ("bereikt", "atteint", "achieved"),
+}
+
+# Precedence of what a node renders to: a child with a lower one gets parentheses.
+_PHRASE = 0  # a sentence-like phrase (conditional, call, filtered aggregate): always bracketed as an operand
+_OR, _AND, _NOT, _COMPARE, _SUM, _PRODUCT, _NEGATIVE, _ATOM = 1, 2, 3, 4, 5, 6, 7, 9
+_SYMBOLS = {"+": "+", "-": "−", "*": "×", "/": "÷", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+
+
+@dataclass(frozen=True)
+class _Context:
+    rs: CompiledRuleSet | None
+    lang: str
+    loops: Mapping[str, str] = field(default_factory=dict)  # loop variable -> list path
+
+    def w(self, key: str, **values: str) -> str:
+        return _W[key][LANGS.index(self.lang)].format(**values)
+
+    def inside(self, variable: str, iterable: n.Node) -> _Context:
+        path = iterable.dotted if isinstance(iterable, n.Name) else ""
+        if isinstance(iterable, n.Name) and iterable.parts[0] in self.loops:
+            path = ".".join((self.loops[iterable.parts[0]] + "[]", *iterable.parts[1:]))
+        return _Context(self.rs, self.lang, {**self.loops, variable: path})
+
+
+def render(node: n.Node, rs: CompiledRuleSet | None, lang: str) -> str:
+    """``node`` in words in ``lang`` (nl, fr or en), names by their titles in ``rs``."""
+    return _render(node, _Context(rs, lang))[0]
+
+
+def _render(node: n.Node, ctx: _Context) -> tuple[str, int]:
+    """The words of ``node`` and their precedence."""
+    renderer = _RENDERERS.get(type(node))
+    if renderer is None:  # pragma: no cover - a new node kind without words fails the docgen tests
+        raise TypeError(f"no words for {type(node).__name__}")
+    return renderer(node, ctx)
+
+
+def _operand(node: n.Node, ctx: _Context, minimum: int) -> str:
+    text, precedence = _render(node, ctx)
+    return f"({text})" if precedence < minimum else text
+
+
+# -- one function per node kind ---------------------------------------------------------------
+def _literal(node: n.Node, ctx: _Context) -> tuple[str, int]:
+    assert isinstance(node, n.Literal)
+    value = node.value
+    if value is None:
+        return ctx.w("nothing"), _ATOM
+    if isinstance(value, bool):
+        return ctx.w("yes" if value else "no"), _ATOM
+    if isinstance(value, Decimal | int):
+        text = formatting.number(value, ctx.lang)
+        return (f"−{text[1:]}" if text.startswith("-") else text), (_NEGATIVE if value < 0 else _ATOM)
+    if isinstance(value, date):
+        return formatting.day(value, ctx.lang), _ATOM
+    return code_label(value, ctx.lang), _ATOM
+
+
+def _name(node: n.Node, ctx: _Context) -> tuple[str, int]:
+    assert isinstance(node, n.Name)
+    return name_label(node.parts, ctx), _ATOM
+
+
+def _subscript(node: n.Node, ctx: _Context) -> tuple[str, int]:
+    assert isinstance(node, n.Subscript)
+    table = name_label(node.target.parts, ctx)
+    key = _operand(node.key, ctx, _ATOM)
+    return ctx.w("table_for" if isinstance(node.key, n.Literal) else "table_by", a=table, b=key), _PHRASE
+
+
+def _unary(node: n.Node, ctx: _Context) -> tuple[str, int]:
+    assert isinstance(node, n.Unary)
+    if node.op == "not":
+        return f"{ctx.w('not')} {_operand(node.operand, ctx, _ATOM)}", _NOT
+    return f"−{_operand(node.operand, ctx, _ATOM)}", _NEGATIVE
+
+
+def _binary(node: n.Node, ctx: _Context) -> tuple[str, int]:
+    assert isinstance(node, n.Binary)
+    precedence = _SUM if node.op in "+-" else _PRODUCT
+    left = _operand(node.left, ctx, precedence)
+    right = _operand(node.right, ctx, precedence + 1)  # a − (b − c), a ÷ (b × c)
+    return f"{left} {_SYMBOLS[node.op]} {right}", precedence
+
+
+def _compare(node: n.Node, ctx: _Context) -> tuple[str, int]:
+    assert isinstance(node, n.Compare)
+    left = _operand(node.left, ctx, _SUM)
+    right = _operand(node.right, ctx, _SUM)
+    if node.op in ("==", "!="):
+        numeric = any(isinstance(x, n.Literal) and isinstance(x.value, Decimal | int) for x in (node.left, node.right))
+        if numeric:
+            return f"{left} {'=' if node.op == '==' else '≠'} {right}", _COMPARE
+        return ctx.w("is" if node.op == "==" else "is_not", a=left, b=right), _COMPARE
+    return f"{left} {_SYMBOLS[node.op]} {right}", _COMPARE
+
+
+def _boolop(node: n.Node, ctx: _Context) -> tuple[str, int]:
+    assert isinstance(node, n.BoolOp)
+    precedence = _AND if node.op == "and" else _OR
+    parts = [_operand(v, ctx, precedence + 1) for v in node.values]
+    return f" {ctx.w(node.op)} ".join(parts), precedence
+
+
+def _in(node: n.Node, ctx: _Context) -> tuple[str, int]:
+    assert isinstance(node, n.In)
+    item = _operand(node.item, ctx, _SUM)
+    if isinstance(node.container, n.ListLiteral):
+        choices = [_operand(x, ctx, _SUM) for x in node.container.items]
+        alternatives = _join(choices, ctx.w("or"))
+        return ctx.w("is_not" if node.negate else "is", a=item, b=alternatives), _COMPARE
+    container = _operand(node.container, ctx, _SUM)
+    return ctx.w("not_in_list" if node.negate else "in_list", a=item, b=container), _COMPARE
+
+
+def _isnone(node: n.Node, ctx: _Context) -> tuple[str, int]:
+    assert isinstance(node, n.IsNone)
+    return ctx.w("filled" if node.negate else "empty", a=_operand(node.operand, ctx, _SUM)), _COMPARE
+
+
+def _ifelse(node: n.Node, ctx: _Context) -> tuple[str, int]:
+    assert isinstance(node, n.IfElse)
+    then = _operand(node.then, ctx, _OR)
+    otherwise = _operand(node.otherwise, ctx, _OR)
+    text = ctx.w("if_else", a=then, b=otherwise, c=_operand(node.condition, ctx, _OR))
+    return (text.replace(" si il", " s’il") if ctx.lang == "fr" else text), _PHRASE
+
+
+def _list(node: n.Node, ctx: _Context) -> tuple[str, int]:
+    assert isinstance(node, n.ListLiteral)
+    return _join([_operand(x, ctx, _SUM) for x in node.items], ctx.w("and")), _PHRASE
+
+
+def _call(node: n.Node, ctx: _Context) -> tuple[str, int]:
+    assert isinstance(node, n.Call)
+    args = node.args
+    if node.function == "date" and len(args) == 1 and isinstance(args[0], n.Literal):
+        day = args[0].value if isinstance(args[0].value, date) else None
+        if day is None and isinstance(args[0].value, str):
+            try:
+                day = date.fromisoformat(args[0].value)
+            except ValueError:
+                day = None
+        if day is not None:
+            return formatting.day(day, ctx.lang), _ATOM
+    words = [_operand(a, ctx, _ATOM if len(args) > 1 else _OR) for a in args]
+    if node.function == "count" and len(words) == 1:
+        return _count(words[0], ctx), _PHRASE
+    if node.function in ("min", "max"):
+        return ctx.w(node.function, a=_join(words, ctx.w("and"))), _PHRASE
+    if node.function == "round" and len(words) == 2:
+        return ctx.w("round_to", a=words[0], b=words[1]), _PHRASE
+    if node.function in _W and len(words) <= 3:
+        keys = dict(zip("abc", words, strict=False))
+        return ctx.w(node.function, **keys), _PHRASE
+    return f"{node.function.replace('_', ' ')} ({_join(words, ctx.w('and'))})", _PHRASE
+
+
+def _aggregate(node: n.Node, ctx: _Context) -> tuple[str, int]:
+    assert isinstance(node, n.Aggregate)
+    inner = ctx.inside(node.variable, node.iterable)
+    path = inner.loops[node.variable]
+    lang = LANGS.index(ctx.lang)
+    items = _operand(node.iterable, ctx, _ATOM)
+    element = node.element
+    if node.function == "count":
+        text = _count(items, ctx)
+    elif node.function == "sum":
+        own = None
+        if isinstance(element, n.Name) and len(element.parts) > 1 and element.parts[0] == node.variable:
+            own = _SUMS.get(f"{path}[].{'.'.join(element.parts[1:])}")
+        text = own[lang] if own else ctx.w("sum", a=_operand(element, inner, _ATOM), b=items)
+    else:
+        item = _ITEMS.get(path)
+        one = item[0][lang] if item else items
+        condition = _operand(element, inner, _NOT)
+        text = ctx.w(node.function, a=condition, b=one, e=item[1] if item else "", f=item[2] if item else "un")
+    if node.condition is not None:
+        text = ctx.w("where", a=text, c=_operand(node.condition, inner, _NOT))
+    return text, _PHRASE
+
+
+def _count(items: str, ctx: _Context) -> str:
+    if ctx.lang == "fr" and re.match(r"[aeiouyéèêh]", items):
+        return f"nombre d’{items}"
+    return ctx.w("count", b=items)
+
+
+_RENDERERS: dict[type[n.Node], Callable[[n.Node, _Context], tuple[str, int]]] = {
+    n.Literal: _literal,
+    n.Name: _name,
+    n.Subscript: _subscript,
+    n.Unary: _unary,
+    n.Binary: _binary,
+    n.Compare: _compare,
+    n.BoolOp: _boolop,
+    n.In: _in,
+    n.IsNone: _isnone,
+    n.IfElse: _ifelse,
+    n.ListLiteral: _list,
+    n.Call: _call,
+    n.Aggregate: _aggregate,
+}
+
+
+# -- names --------------------------------------------------------------------------------------
+def name_label(parts: tuple[str, ...], ctx: _Context) -> str:
+    """The reader's name of a dotted reference."""
+    lang = LANGS.index(ctx.lang)
+    head, dotted = parts[0], ".".join(parts)
+    if head in ctx.loops:
+        path = ctx.loops[head]
+        if len(parts) == 1:
+            item = _ITEMS.get(path)
+            return item[0][lang] if item else _humane(path)
+        fact = f"{path}[].{'.'.join(parts[1:])}"
+        labels = FACT_LABELS.get(fact)
+        return labels[lang] if labels else _humane(fact)
+    rs = ctx.rs
+    if rs is not None:
+        if head == "forms" and len(parts) == 2:
+            form = next((f for f in rs.forms if f.id == parts[1]), None)
+            if form is not None:
+                return ctx.w("possible", a=_title(form.title.get(ctx.lang)))
+        if head == "principles" and len(parts) == 2:
+            principle = next((p for p in rs.principles if p.id == parts[1]), None)
+            if principle is not None:
+                return ctx.w("principle", a=_title(principle.title.get(ctx.lang)))
+        named = rs.named(dotted) or (rs.reviews.named(dotted) if rs.reviews is not None else None)
+        if named is not None:
+            return _title(named.title.get(ctx.lang))
+        spec = rs.parameters.get(dotted)
+        if spec is not None:
+            return _title(spec.title.get(ctx.lang))
+    if dotted in ("decision_date", "recommendation"):
+        return ctx.w(dotted)
+    labels = FACT_LABELS.get(dotted) or REVIEW_FACTS.get(dotted)
+    return labels[lang] if labels else _humane(dotted)
+
+
+def code_label(code: str, lang: str) -> str:
+    """The reader's word for a coded value (``limited`` → "beperkt")."""
+    labels = VALUE_LABELS.get(code) or REVIEW_FACTS.get(code)
+    return labels[LANGS.index(lang)] if labels else _humane(code)
+
+
+def _title(text: str) -> str:
+    """A title inside a sentence: lower case first letter (not for acronyms), typographic apostrophe."""
+    text = text.replace("'", "’")
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        text = text[0].lower() + text[1:]
+    return text
+
+
+def _humane(code: str) -> str:
+    """A last resort for a name without a label: its words, without the code's punctuation."""
+    return re.sub(r"[._\[\]]+", " ", code).strip()
+
+
+def _join(words: list[str], last: str) -> str:
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {last} {words[-1]}"
