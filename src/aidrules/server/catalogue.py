@@ -83,8 +83,8 @@ def build_catalogue(specs: list[str] | None = None, *, public_key: str | Path | 
     must carry a valid signature (else :class:`RuleSetError` and the service does not start).
     """
     paths: list[Path] = []
-    found, conflicts = discover_all()
-    known = [e for e in found if e.decides]
+    every, conflicts = discover_all()
+    known = [e for e in every if e.decides]
     for spec in specs or [e.label for e in known]:
         as_path = Path(spec)
         if as_path.suffix in (".yaml", ".yml") or as_path.is_file():
