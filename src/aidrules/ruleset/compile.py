@@ -8,6 +8,7 @@ diagnostics; all of them are reported together, sorted by position.
 
 from __future__ import annotations
 
+import copy
 import re
 import typing
 from collections.abc import Callable, Iterable
@@ -161,6 +162,7 @@ class _RuleCompiler:
     provenance: dict[str, str] = field(default_factory=dict)
     limits: Limits = DEFAULT_LIMITS
     model: RuleSetFile | None = None
+    set_aside: set[str] = field(default_factory=set)
     env: Environment | None = None
     named: dict[str, NamedValue] = field(default_factory=dict)
 
@@ -194,9 +196,12 @@ class _RuleCompiler:
     def run(self) -> CompiledRuleSet | None:
         # Without a valid shape nothing else can be checked; after that every stage runs, so that
         # one `validate` reports every problem of the file, not only those of the first stage.
+        # A shape error does not stop the later stages: the parts it concerns are set aside
+        # (`repair_shape`) and the rest is still checked, so one misspelt key hides nothing.
         if not self.stage_schema():
             return None
         ok = True
+        first_later = len(self.diagnostics)
         for stage in (
             self.stage_parameters,
             self.stage_expressions,
@@ -205,7 +210,19 @@ class _RuleCompiler:
             self.stage_reviews,
         ):
             ok = stage() and ok
+        self.forget_echoes(first_later)
         return self.stage_plan() if ok and not self.has_errors() else None
+
+    def forget_echoes(self, first_later: int) -> None:
+        """Leave out the later stages' complaints about an item set aside for its shape error
+        (e.g. "unknown form `x`" for a form whose intrusiveness was not a number): the shape
+        error is the problem, the rest would only repeat it."""
+        if not self.set_aside:
+            return
+        marks = tuple(f"`{name}`" for name in self.set_aside)
+        self.diagnostics[first_later:] = [
+            d for d in self.diagnostics[first_later:] if not any(mark in d.message for mark in marks)
+        ]
 
     def stage_schema(self) -> bool:
         if not isinstance(self.doc.data, dict):
@@ -216,7 +233,9 @@ class _RuleCompiler:
         except ValidationError as exc:
             for item in exc.errors(include_url=False):
                 self.schema_problem(item)
-            return False
+            self.model = self.repair_shape(exc)
+            if self.model is None:
+                return False
         period = self.model.ruleset.effective
         if period.until is not None and period.until < period.from_:
             # Such a rule set is in force on no day at all: every evaluation would be refused (EV001).
@@ -226,15 +245,61 @@ class _RuleCompiler:
                 ("ruleset", "effective", "until"),
                 "`until` is the last day the rule set is in force, on or after `from`",
             )
-        return not any(d.severity == "error" for d in self.diagnostics)
+        return True
 
-    def schema_loc(self, raw: tuple[Any, ...]) -> YPath:
+    def repair_shape(self, exc: ValidationError) -> RuleSetFile | None:
+        """A model of the file with its shape errors (already reported) set aside, or ``None``.
+
+        An unknown key is left out, a missing language borrows another language's text, text
+        written as a number is read as text; any other error sets aside the list entry or the
+        item (parameter, condition, form...) that holds it, and its id goes to ``set_aside``.
+        The model only serves the later checks: a file with errors is never compiled.
+        """
+        data = copy.deepcopy(self.doc.data)
+        errors = exc.errors(include_url=False)
+        for _ in range(_REPAIR_ROUNDS):
+            for item in errors:
+                if not self.repair_one(data, self.schema_loc(tuple(item["loc"]), data), item):
+                    return None
+            data = _compact(data)
+            try:
+                return RuleSetFile.model_validate(data)
+            except ValidationError as again:
+                errors = again.errors(include_url=False)
+        return None
+
+    def repair_one(self, data: Any, loc: YPath, item: Any) -> bool:
+        parent = _walk(data, loc[:-1])
+        if not loc or parent is None:
+            return not loc == ()  # already set aside with an enclosing entry (or the whole file is wrong)
+        last, kind = loc[-1], item["type"]
+        if kind == "extra_forbidden" and isinstance(parent, dict):
+            parent.pop(last, None)
+            return True
+        if kind == "missing" and last in LANGUAGES and isinstance(parent, dict):
+            parent[last] = next((v for v in parent.values() if isinstance(v, str) and v), "?")
+            return True
+        if kind == "string_type" and isinstance(parent, dict | list) and isinstance(item.get("input"), int | Decimal):
+            parent[last] = str(item["input"])
+            return True
+        for depth in range(len(loc) - 1, 0, -1):  # the innermost list entry holding the error
+            holder = _walk(data, loc[:depth])
+            if isinstance(holder, list) and isinstance(loc[depth], int) and loc[depth] < len(holder):
+                holder[loc[depth]] = _SET_ASIDE
+                return True
+        if len(loc) >= 2 and loc[0] in _ITEM_SECTIONS and isinstance(data.get(loc[0]), dict):
+            data[loc[0]].pop(loc[1], None)
+            self.set_aside.add(str(loc[1]))
+            return True
+        return False
+
+    def schema_loc(self, raw: tuple[Any, ...], root: Any = None) -> YPath:
         """The path in the file of a pydantic error location, without pydantic's step names.
 
         A part that is a key of the document is kept even when it looks like a step name: a key
         such as ``a[1]`` must not vanish from the path.
         """
-        node: Any = self.doc.data
+        node: Any = self.doc.data if root is None else root
         out: list[Any] = []
         for part in raw:
             in_dict = isinstance(node, dict) and part in node
@@ -250,6 +315,9 @@ class _RuleCompiler:
     def schema_problem(self, item: Any) -> None:
         loc = self.schema_loc(tuple(item["loc"]))
         kind = item["type"]
+        span = self.doc.span(loc)
+        if loc and any(d.span == span and d.code < "RS100" for d in self.diagnostics):
+            return  # the YAML stage already said what is wrong here (e.g. RS005, a date that does not exist)
         if not loc:
             self.error("RS103", item["msg"], ())
         elif kind == "extra_forbidden":
@@ -728,6 +796,35 @@ class _RuleCompiler:
 
     def has_errors(self) -> bool:
         return any(d.severity == "error" for d in self.diagnostics)
+
+
+_REPAIR_ROUNDS = 6
+_ITEM_SECTIONS = frozenset({"parameters", "derived", "conditions", "principles", "forms", "actions"})
+_SET_ASIDE = object()
+
+
+def _walk(data: Any, loc: YPath) -> Any:
+    """The node at ``loc`` in plain YAML data, or ``None`` when it is not there (any more)."""
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return None
+        if node is _SET_ASIDE:
+            return None
+    return node
+
+
+def _compact(data: Any) -> Any:
+    """``data`` without the list entries set aside."""
+    if isinstance(data, dict):
+        return {k: _compact(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_compact(v) for v in data if v is not _SET_ASIDE]
+    return data
 
 
 _WARNING = __import__("aidrules.errors", fromlist=["Severity"]).Severity.WARNING
