@@ -9,6 +9,7 @@ diagnostics; all of them are reported together, sorted by position.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 import typing
 from collections.abc import Callable, Iterable
@@ -23,7 +24,10 @@ from pydantic import BaseModel, ValidationError
 from aidrules.errors import Diagnostic, RuleSetError, Span, did_you_mean
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression, Environment, compile_expression
-from aidrules.facts.schema import case_type
+from aidrules.expr.parser import ParseProblem, parse
+from aidrules.expr import nodes
+from aidrules.facts.schema import case_type, fact_scales
+from aidrules.facts.writing import parse_amount
 from aidrules.limits import DEFAULT_LIMITS, Limits, code_size, evaluation_cost
 from aidrules.registry.layers import (
     Layer,
@@ -163,6 +167,7 @@ class _RuleCompiler:
     limits: Limits = DEFAULT_LIMITS
     model: RuleSetFile | None = None
     set_aside: set[str] = field(default_factory=set)
+    scale_reported: set[YPath] = field(default_factory=set)
     env: Environment | None = None
     named: dict[str, NamedValue] = field(default_factory=dict)
 
@@ -189,8 +194,52 @@ class _RuleCompiler:
         assert self.env is not None
         compiled, problems = compile_expression(source, self.env, expected, limits=self.limits)
         for p in problems:
-            self.diagnostics.append(Diagnostic(p.code, p.message, self.expr_span(path, p.line, p.column), p.hint))
+            hint = p.hint
+            if p.code in ("RS201", "RS204"):  # `500,00` reads as two values: say how to write the amount
+                hint = next((_number_hint(m.group(0)) for m in _BELGIAN_NUMBER.finditer(source)), None) or hint
+            self.diagnostics.append(Diagnostic(p.code, p.message, self.expr_span(path, p.line, p.column), hint))
+        if compiled is not None:
+            self.check_scales(compiled.node, path)
+        else:  # when it parses, its comparisons can still be checked
+            try:
+                self.check_scales(parse(source, limits=self.limits), path)
+            except ParseProblem:
+                pass
         return compiled
+
+    def check_scales(self, node: nodes.Node, path: YPath) -> None:
+        """RS209: a fact with a scale (``client.motivation``, 0–4) compared with a number outside
+        it, written in the expression or as a parameter's value; reported at the number."""
+        for compare in _nodes_of(node, nodes.Compare):
+            for fact_side, other in ((compare.left, compare.right), (compare.right, compare.left)):
+                if not isinstance(fact_side, nodes.Name):
+                    continue
+                fact = ".".join(fact_side.parts)
+                scale = fact_scales().get(fact)
+                if scale is None:
+                    continue
+                if isinstance(other, nodes.Literal):
+                    self.off_scale(other.value, fact, scale, self.expr_span(path, other.line, other.column))
+                elif isinstance(other, nodes.Name) and len(other.parts) == 1 and self.model is not None:
+                    param = self.model.parameters.get(other.parts[0])
+                    for i, entry in enumerate(param.values if param and not param.table else ()):
+                        where: YPath = ("parameters", other.parts[0], "values", i, "value")
+                        if where not in self.scale_reported:
+                            self.scale_reported.add(where)
+                            self.off_scale(entry.value, fact, scale, self.doc.span(where))
+
+    def off_scale(self, value: object, fact: str, scale: tuple[int | Decimal, int | Decimal], span: Span) -> None:
+        low, high = scale
+        if isinstance(value, bool) or not isinstance(value, int | Decimal) or low <= value <= high:
+            return
+        self.diagnostics.append(
+            Diagnostic(
+                "RS209",
+                f"{value} is outside the scale {low}–{high} of `{fact}`",
+                span,
+                f"`{fact}` is never below {low} or above {high}: a comparison with {value} is always the same",
+            )
+        )
 
     # -- stages ---------------------------------------------------------------------------
     def run(self) -> CompiledRuleSet | None:
@@ -440,7 +489,7 @@ class _RuleCompiler:
             return out
         if isinstance(typ, t.Number):
             if isinstance(value, bool) or not isinstance(value, int | Decimal):
-                self.error("RS104", f"`{pid}` needs {typ.describe()}, got `{value}`", path)
+                self.error("RS104", f"`{pid}` needs {typ.describe()}, got `{value}`", path, _number_hint(value))
                 return None
             if typ.integer and not isinstance(value, int):
                 self.error("RS104", f"`{pid}` needs a whole number, got `{value}`", path)
@@ -799,8 +848,33 @@ class _RuleCompiler:
 
 
 _REPAIR_ROUNDS = 6
+_N = typing.TypeVar("_N", bound=nodes.Node)
 _ITEM_SECTIONS = frozenset({"parameters", "derived", "conditions", "principles", "forms", "actions"})
 _SET_ASIDE = object()
+
+
+def _nodes_of(root: nodes.Node, kind: type[_N]) -> Iterable[_N]:
+    """Every node of type ``kind`` in an expression tree (depth first)."""
+    pending: list[object] = [root]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, kind):
+            yield node
+        if isinstance(node, nodes.Node):
+            pending.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+        elif isinstance(node, tuple | list):
+            pending.extend(node)
+
+
+_BELGIAN_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?(?![\w.])|(?<![\w.,])\d+,\d{1,2}(?![\w.,])")
+
+
+def _number_hint(value: object) -> str | None:
+    """ "write 500.00" for a number written the Belgian way (``500,00``, ``1.180,50``)."""
+    if not isinstance(value, str):
+        return None
+    amount = parse_amount(value)
+    return f"write {amount}" if amount is not None else None
 
 
 def _walk(data: Any, loc: YPath) -> Any:
