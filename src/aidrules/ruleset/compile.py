@@ -238,6 +238,7 @@ class _RuleCompiler:
                 f"{value} is outside the scale {low}–{high} of `{fact}`",
                 span,
                 f"`{fact}` is never below {low} or above {high}: a comparison with {value} is always the same",
+                severity=_WARNING,  # a warning: such a comparison is odd, not wrong (`x != 7` always holds)
             )
         )
 
