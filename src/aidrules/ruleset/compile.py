@@ -8,6 +8,7 @@ diagnostics; all of them are reported together, sorted by position.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import re
@@ -22,10 +23,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from aidrules.errors import Diagnostic, RuleSetError, Span, did_you_mean
+from aidrules.expr import nodes
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression, Environment, compile_expression
 from aidrules.expr.parser import ParseProblem, parse
-from aidrules.expr import nodes
 from aidrules.facts.schema import case_type, fact_scales
 from aidrules.facts.writing import parse_amount
 from aidrules.limits import DEFAULT_LIMITS, Limits, code_size, evaluation_cost
@@ -201,10 +202,8 @@ class _RuleCompiler:
         if compiled is not None:
             self.check_scales(compiled.node, path)
         else:  # when it parses, its comparisons can still be checked
-            try:
+            with contextlib.suppress(ParseProblem):
                 self.check_scales(parse(source, limits=self.limits), path)
-            except ParseProblem:
-                pass
         return compiled
 
     def check_scales(self, node: nodes.Node, path: YPath) -> None:
@@ -321,21 +320,22 @@ class _RuleCompiler:
     def repair_one(self, data: Any, loc: YPath, item: Any) -> bool:
         parent = _walk(data, loc[:-1])
         if not loc or parent is None:
-            return not loc == ()  # already set aside with an enclosing entry (or the whole file is wrong)
-        last, kind = loc[-1], item["type"]
+            return loc != ()  # already set aside with an enclosing entry (or the whole file is wrong)
+        last, kind, given = loc[-1], item["type"], item.get("input")
         if kind == "extra_forbidden" and isinstance(parent, dict):
             parent.pop(last, None)
             return True
         if kind == "missing" and last in LANGUAGES and isinstance(parent, dict):
             parent[last] = next((v for v in parent.values() if isinstance(v, str) and v), "?")
             return True
-        if kind == "string_type" and isinstance(parent, dict | list) and isinstance(item.get("input"), int | Decimal):
-            parent[last] = str(item["input"])
+        written_as_number = isinstance(given, int | Decimal) and not isinstance(given, bool)
+        if kind == "string_type" and written_as_number and isinstance(parent, dict):
+            parent[last] = str(given)  # `expr: 500` or `version: 2025.1`: read on as the text it means
             return True
         for depth in range(len(loc) - 1, 0, -1):  # the innermost list entry holding the error
-            holder = _walk(data, loc[:depth])
-            if isinstance(holder, list) and isinstance(loc[depth], int) and loc[depth] < len(holder):
-                holder[loc[depth]] = _SET_ASIDE
+            holder, index = _walk(data, loc[:depth]), loc[depth]
+            if isinstance(holder, list) and isinstance(index, int) and index < len(holder):
+                holder[index] = _SET_ASIDE
                 return True
         if len(loc) >= 2 and loc[0] in _ITEM_SECTIONS and isinstance(data.get(loc[0]), dict):
             data[loc[0]].pop(loc[1], None)
@@ -366,7 +366,7 @@ class _RuleCompiler:
         loc = self.schema_loc(tuple(item["loc"]))
         kind = item["type"]
         span = self.doc.span(loc)
-        if loc and any(d.span == span and d.code < "RS100" for d in self.diagnostics):
+        if loc and any(d.span == span and d.code.startswith("RS0") for d in self.diagnostics):
             return  # the YAML stage already said what is wrong here (e.g. RS005, a date that does not exist)
         if not loc:
             self.error("RS103", item["msg"], ())
@@ -882,7 +882,8 @@ def _walk(data: Any, loc: YPath) -> Any:
     """The node at ``loc`` in plain YAML data, or ``None`` when it is not there (any more)."""
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
+        # two branches: mypy needs `part` narrowed to int for a list
+        if isinstance(node, dict) and part in node:  # noqa: SIM114
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
