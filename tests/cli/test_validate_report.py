@@ -5,6 +5,9 @@ numbers written the Belgian way."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -215,3 +218,30 @@ def test_excerpt_is_left_out_when_the_file_cannot_be_read() -> None:
 
     d = Diagnostic("RS101", "unknown key `x`", Span("/nonexistent/rules.yaml", 3, 4))
     assert render_text([d], "nl") == "/nonexistent/rules.yaml:3:4: fout RS101: onbekende sleutel `x`"
+
+
+def test_belgian_amount_in_a_flow_mapping_is_explained(tmp_path: Path) -> None:
+    """Catches `{value: 500,00}` ending in "unknown key `00`, allowed here: from, value, source":
+    the comma split the amount; the hint says how to write it."""
+    text = (DATA / "minimal.yaml").read_text(encoding="utf-8").replace("value: 2,", "value: 500,00,")
+    path = tmp_path / "flow.yaml"
+    path.write_text(text, encoding="utf-8")
+    [d] = [d for d in check_ruleset(path) if d.code == "RS101"]
+    assert d.message == "unknown key `00`" and d.hint is not None and d.hint.endswith("write 500.00")
+    result = runner.invoke(app, ["validate", str(path), "--no-static", "--lang", "nl"])
+    assert "een komma tussen `{…}` begint een nieuwe sleutel: schrijf 500.00" in result.stderr
+
+
+def test_validate_language_follows_the_locale(tmp_path: Path) -> None:
+    """Catches `--lang` defaulting to Dutch whatever the locale says (as it did for RS507–RS509)."""
+    script = "import sys\nfrom aidrules.cli.main import main\nsys.argv = ['aidrules', *sys.argv[1:]]\nmain()\n"
+    env = {**os.environ, "LC_ALL": "fr_BE.UTF-8", "LANG": "fr_BE.UTF-8"}
+    done = subprocess.run(
+        [sys.executable, "-c", script, "validate", str(EIGHT), "--no-static"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2 and "erreur RS101: clé inconnue `policy_choise`" in done.stderr, done.stderr

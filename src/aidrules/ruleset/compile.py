@@ -376,7 +376,9 @@ class _RuleCompiler:
                 "RS101",
                 f"unknown key `{_shorten(str(loc[-1]))}`",
                 loc,
-                did_you_mean(str(loc[-1]), allowed) or (f"allowed here: {', '.join(allowed)}" if allowed else None),
+                self.comma_split_hint(loc)
+                or did_you_mean(str(loc[-1]), allowed)
+                or (f"allowed here: {', '.join(allowed)}" if allowed else None),
                 key=True,
             )
         elif kind == "missing":
@@ -409,6 +411,18 @@ class _RuleCompiler:
             )
         else:
             self.error("RS103", f"`{_show(loc)}`: {item['msg']}", loc)
+
+    def comma_split_hint(self, loc: YPath) -> str | None:
+        """`{from: 2024-01-01, value: 500,00}`: in a flow mapping the comma ends the value and `00`
+        becomes a key. Say how to write the amount instead of "did you mean"."""
+        parent = _walk(self.doc.data, loc[:-1])
+        key = str(loc[-1])
+        if not (isinstance(parent, dict) and re.fullmatch(r"\d{1,2}", key)):
+            return None
+        value = parent.get("value")
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None
+        return f"a comma inside `{{…}}` starts a new key: write {value}.{key.ljust(2, '0')}"
 
     def stage_parameters(self) -> bool:
         assert self.model is not None
