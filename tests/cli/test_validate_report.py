@@ -245,3 +245,34 @@ def test_validate_language_follows_the_locale(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 2 and "erreur RS101: clé inconnue `policy_choise`" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("code", "old", "new"),
+    [
+        ("RS202", "client.motivation >=", "client.motivaton >="),
+        ("RS205", ">= minimum_motivation", ">= abss(minimum_motivation)"),
+        ("RS201", "sum(i.monthly_net for i in incomes)", "summ(i.monthly_net for i in incomes)"),
+        ("RS206", ">= minimum_motivation", ">= minimum_motivation and household.category == 'alone'"),
+        ("RS204", ">= minimum_motivation", ">= date('2024-01-01')"),
+        ("RS302", "requires: [motivation.minimum]", "requires: [motivation.minimun]"),
+        ("RS301", "expr: sum(i.monthly_net for i in incomes)", "expr: total_income + 1"),
+        ("RS401", "{from: 2024-01-01, value: 2,", "{from: 2024-02-01, value: 2,"),
+        ("RS105", "  total_income:\n", "  minimum_motivation:\n"),
+        ("RS201", "sum(i.monthly_net for i in incomes)", "sum(i.monthly_net for i in incomes) +"),
+        ("RS106", "effective: {from: 2024-01-01}", "effective: {from: 2024-01-01, until: 2023-01-01}"),
+    ],
+)
+def test_common_mistakes_are_worded_in_dutch_and_french(tmp_path: Path, code: str, old: str, new: str) -> None:
+    """Catches a catalogue key that no longer matches the English message a check writes: the
+    reader would get the code's summary followed by English (`—`) instead of a sentence."""
+    text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "one.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    found = [d for d in check_ruleset(path) if d.code == code]
+    assert found, [str(d) for d in check_ruleset(path)]
+    for d in found:
+        for lang in ("nl", "fr"):
+            worded = localise(d, lang)
+            assert " — " not in worded.message and worded.message != d.message, (lang, d)
