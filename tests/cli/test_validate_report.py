@@ -276,3 +276,14 @@ def test_common_mistakes_are_worded_in_dutch_and_french(tmp_path: Path, code: st
         for lang in ("nl", "fr"):
             worded = localise(d, lang)
             assert " — " not in worded.message and worded.message != d.message, (lang, d)
+
+
+def test_aidrules_test_shows_an_invalid_fixture_with_its_source_line(tmp_path: Path) -> None:
+    """Catches `aidrules test` printing diagnostics its own way: an invalid fixture is shown with
+    the line of the file, like `validate` shows a rule file."""
+    reference = Path(__file__).resolve().parents[2] / "fixtures" / "reference"
+    first = sorted(reference.glob("*.yaml"))[0]
+    text = first.read_text(encoding="utf-8").replace("\nexpect:", "\nexpectt_typo: 1\nexpect:", 1)
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["test", str(tmp_path)])
+    assert "FX002" in result.output and "| expectt_typo: 1" in result.output, result.output

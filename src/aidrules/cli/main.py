@@ -76,7 +76,7 @@ PublicKeyOpt = Annotated[
 ]
 
 
-def report(error: AidrulesError, lang: str = "en") -> str:
+def render_error(error: AidrulesError, lang: str = "en") -> str:
     """An error for the terminal: each diagnostic with its source line and a caret (the one
     renderer of diagnostics in text output), in ``lang``; the message when it has none."""
     from aidrules.diagnostic_text import render_text
@@ -85,7 +85,7 @@ def report(error: AidrulesError, lang: str = "en") -> str:
 
 
 def _fail(error: AidrulesError, lang: str = "en") -> NoReturn:
-    typer.echo(report(error, lang), err=True)
+    typer.echo(render_error(error, lang), err=True)
     raise typer.Exit(error.exit_code)
 
 
@@ -349,7 +349,7 @@ def main() -> None:
     except SystemExit:
         raise
     except AidrulesError as exc:  # pragma: no cover - commands catch these themselves
-        typer.echo(report(exc), err=True)
+        typer.echo(render_error(exc), err=True)
         sys.exit(exc.exit_code)
     except Exception as exc:
         typer.echo(
