@@ -107,7 +107,7 @@ def test_pinned_version() -> None:
 def test_validate_reports_file_line_column_and_exits_2(tmp_path: Path, minimal_text: str) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(minimal_text.replace("client.motivation >=", "client.motivaton >="), encoding="utf-8")
-    result = runner.invoke(app, ["validate", str(bad)])
+    result = runner.invoke(app, ["validate", str(bad), "--lang", "en"])
     assert result.exit_code == 2
     assert f"{bad}:" in result.stderr and "RS202" in result.stderr and "did you mean" in result.stderr
 
@@ -121,7 +121,7 @@ def test_validate_json(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_validate_good_file() -> None:
-    result = runner.invoke(app, ["validate", str(ROOT / "rules" / "noord-limburg-budgethulp.yaml")])
+    result = runner.invoke(app, ["validate", str(ROOT / "rules" / "noord-limburg-budgethulp.yaml"), "--lang", "en"])
     assert result.exit_code == 0 and "valid" in result.stdout
 
 

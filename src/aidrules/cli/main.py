@@ -95,8 +95,16 @@ ReleaseStateOpt = Annotated[
 ]
 
 
-def _fail(error: AidrulesError) -> NoReturn:
-    typer.echo(error.report(), err=True)
+def render_error(error: AidrulesError, lang: str = "en") -> str:
+    """An error for the terminal: each diagnostic with its source line and a caret (the one
+    renderer of diagnostics in text output), in ``lang``; the message when it has none."""
+    from aidrules.diagnostic_text import render_text
+
+    return render_text(error.diagnostics, lang) if error.diagnostics else str(error)
+
+
+def _fail(error: AidrulesError, lang: str = "en") -> NoReturn:
+    typer.echo(render_error(error, lang), err=True)
     raise typer.Exit(error.exit_code)
 
 
@@ -278,6 +286,13 @@ def explain(
     typer.echo(out, nl=False)
 
 
+_VALID = {  # the line after a successful validate, and its warnings
+    "nl": ("{} regelbestand(en) in orde", ", {} waarschuwing(en)"),
+    "fr": ("{} fichier(s) de règles valide(s)", ", {} avertissement(s)"),
+    "en": ("{} rule file(s) valid", ", {} warning(s)"),
+}
+
+
 @app.command()
 def validate(
     rules: Annotated[list[Path], typer.Argument(help=tr("Rule files to check."))],
@@ -285,11 +300,10 @@ def validate(
     static: Annotated[
         bool, typer.Option("--static/--no-static", help=tr("Also run the static checks (docs/policy-toolkit.md)."))
     ] = True,
-    lang: Annotated[
-        Lang, typer.Option("--lang", help="Language of the checks against other versions (RS507–RS509).")
-    ] = Lang.nl,
+    lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """Check rule files; report every problem with file:line:column, a code and a hint."""
+    from aidrules.diagnostic_text import render_text
     from aidrules.errors import Severity
     from aidrules.registry.neighbours import neighbour_diagnostics
     from aidrules.ruleset.compile import check_ruleset
@@ -307,10 +321,11 @@ def validate(
     if format is Format.json:
         typer.echo(json.dumps([d.to_dict() for d in diagnostics], ensure_ascii=False, indent=2))
     else:
-        for d in diagnostics:
-            typer.echo(str(d), err=True)
+        if diagnostics:
+            typer.echo(render_text(diagnostics, lang.value), err=True)
         if not errors:
-            typer.echo(f"{len(rules)} rule file(s) valid" + (f", {len(diagnostics)} warning(s)" if diagnostics else ""))
+            valid, warnings = _VALID[lang.value]
+            typer.echo(valid.format(len(rules)) + (warnings.format(len(diagnostics)) if diagnostics else ""))
     if errors:
         raise typer.Exit(2)
 
@@ -358,7 +373,7 @@ def main() -> None:
     except SystemExit:
         raise
     except AidrulesError as exc:  # pragma: no cover - commands catch these themselves
-        typer.echo(exc.report(), err=True)
+        typer.echo(render_error(exc), err=True)
         sys.exit(exc.exit_code)
     except Exception as exc:
         typer.echo(

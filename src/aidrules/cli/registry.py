@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from aidrules.cli.main import Format, Lang, ReleaseStateOpt, app, fail, parse_on, read_input
+from aidrules.diagnostic_text import render_text
 from aidrules.errors import AidrulesError, Diagnostic, FactsError, Severity
 
 
@@ -53,8 +54,8 @@ def list_rulesets(
             base = f"  (extends {e.extends})" if e.extends else ""
             kind = "" if e.decides else "  [basislaag]"
             typer.echo(f"{e.label:45} {e.effective_from} – {until:10}  {e.title}{base}{kind}  [{e.origin}: {e.path}]")
-    for d in problems:
-        typer.echo(str(d), err=True)
+    if problems:
+        typer.echo(render_text(problems), err=True)
     if any(d.severity == Severity.ERROR for d in problems):
         raise typer.Exit(2)
 

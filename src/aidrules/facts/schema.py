@@ -54,3 +54,28 @@ def case_type() -> t.Record:
     """The record type of a whole case, without the decision date ``on``."""
     full = record_type(Case)
     return t.Record(type_name="case", fields=tuple((k, v) for k, v in full.fields if k != "on"))
+
+
+@cache
+def fact_scales() -> dict[str, tuple[int | Decimal, int | Decimal]]:
+    """The scale of each whole-number fact with a lowest and a highest value (``client.motivation``:
+    0 to 4), from the case model's ``ge``/``le`` constraints, so that a rule compared with a value
+    outside it can be caught (RS209)."""
+    out: dict[str, tuple[int | Decimal, int | Decimal]] = {}
+
+    def visit(model: type[BaseModel], prefix: str) -> None:
+        for name, info in model.model_fields.items():
+            path = f"{prefix}.{name}" if prefix else name
+            annotation = info.annotation
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            inner = args[0] if len(args) == 1 else annotation
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                visit(inner, path)
+                continue
+            low = next((m.ge for m in info.metadata if getattr(m, "ge", None) is not None), None)
+            high = next((m.le for m in info.metadata if getattr(m, "le", None) is not None), None)
+            if low is not None and high is not None:
+                out[path] = (low, high)
+
+    visit(Case, "")
+    return out

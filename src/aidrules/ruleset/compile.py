@@ -8,6 +8,9 @@ diagnostics; all of them are reported together, sorted by position.
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import dataclasses
 import re
 import typing
 from collections.abc import Callable, Iterable
@@ -20,9 +23,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from aidrules.errors import Diagnostic, RuleSetError, Span, did_you_mean
+from aidrules.expr import nodes
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression, Environment, compile_expression
-from aidrules.facts.schema import case_type
+from aidrules.expr.parser import ParseProblem, parse
+from aidrules.facts.schema import case_type, fact_scales
+from aidrules.facts.writing import parse_amount
 from aidrules.limits import DEFAULT_LIMITS, Limits, code_size, evaluation_cost
 from aidrules.registry.layers import (
     Layer,
@@ -152,6 +158,8 @@ class _RuleCompiler:
     provenance: dict[str, str] = field(default_factory=dict)
     limits: Limits = DEFAULT_LIMITS
     model: RuleSetFile | None = None
+    set_aside: set[str] = field(default_factory=set)
+    scale_reported: set[YPath] = field(default_factory=set)
     env: Environment | None = None
     named: dict[str, NamedValue] = field(default_factory=dict)
 
@@ -178,16 +186,62 @@ class _RuleCompiler:
         assert self.env is not None
         compiled, problems = compile_expression(source, self.env, expected, limits=self.limits)
         for p in problems:
-            self.diagnostics.append(Diagnostic(p.code, p.message, self.expr_span(path, p.line, p.column), p.hint))
+            hint = p.hint
+            if p.code in ("RS201", "RS204"):  # `500,00` reads as two values: say how to write the amount
+                hint = next((_number_hint(m.group(0)) for m in _BELGIAN_NUMBER.finditer(source)), None) or hint
+            self.diagnostics.append(Diagnostic(p.code, p.message, self.expr_span(path, p.line, p.column), hint))
+        if compiled is not None:
+            self.check_scales(compiled.node, path)
+        else:  # when it parses, its comparisons can still be checked
+            with contextlib.suppress(ParseProblem):
+                self.check_scales(parse(source, limits=self.limits), path)
         return compiled
+
+    def check_scales(self, node: nodes.Node, path: YPath) -> None:
+        """RS209: a fact with a scale (``client.motivation``, 0–4) compared with a number outside
+        it, written in the expression or as a parameter's value; reported at the number."""
+        for compare in _nodes_of(node, nodes.Compare):
+            for fact_side, other in ((compare.left, compare.right), (compare.right, compare.left)):
+                if not isinstance(fact_side, nodes.Name):
+                    continue
+                fact = ".".join(fact_side.parts)
+                scale = fact_scales().get(fact)
+                if scale is None:
+                    continue
+                if isinstance(other, nodes.Literal):
+                    self.off_scale(other.value, fact, scale, self.expr_span(path, other.line, other.column))
+                elif isinstance(other, nodes.Name) and len(other.parts) == 1 and self.model is not None:
+                    param = self.model.parameters.get(other.parts[0])
+                    for i, entry in enumerate(param.values if param and not param.table else ()):
+                        where: YPath = ("parameters", other.parts[0], "values", i, "value")
+                        if where not in self.scale_reported:
+                            self.scale_reported.add(where)
+                            self.off_scale(entry.value, fact, scale, self.doc.span(where))
+
+    def off_scale(self, value: object, fact: str, scale: tuple[int | Decimal, int | Decimal], span: Span) -> None:
+        low, high = scale
+        if isinstance(value, bool) or not isinstance(value, int | Decimal) or low <= value <= high:
+            return
+        self.diagnostics.append(
+            Diagnostic(
+                "RS209",
+                f"{value} is outside the scale {low}–{high} of `{fact}`",
+                span,
+                f"`{fact}` is never below {low} or above {high}: a comparison with {value} is always the same",
+                severity=_WARNING,  # a warning: such a comparison is odd, not wrong (`x != 7` always holds)
+            )
+        )
 
     # -- stages ---------------------------------------------------------------------------
     def run(self) -> CompiledRuleSet | None:
         # Without a valid shape nothing else can be checked; after that every stage runs, so that
         # one `validate` reports every problem of the file, not only those of the first stage.
+        # A shape error does not stop the later stages: the parts it concerns are set aside
+        # (`repair_shape`) and the rest is still checked, so one misspelt key hides nothing.
         if not self.stage_schema():
             return None
         ok = True
+        first_later = len(self.diagnostics)
         for stage in (
             self.stage_parameters,
             self.stage_expressions,
@@ -196,7 +250,19 @@ class _RuleCompiler:
             self.stage_reviews,
         ):
             ok = stage() and ok
+        self.forget_echoes(first_later)
         return self.stage_plan() if ok and not self.has_errors() else None
+
+    def forget_echoes(self, first_later: int) -> None:
+        """Leave out the later stages' complaints about an item set aside for its shape error
+        (e.g. "unknown form `x`" for a form whose intrusiveness was not a number): the shape
+        error is the problem, the rest would only repeat it."""
+        if not self.set_aside:
+            return
+        marks = tuple(f"`{name}`" for name in self.set_aside)
+        self.diagnostics[first_later:] = [
+            d for d in self.diagnostics[first_later:] if not any(mark in d.message for mark in marks)
+        ]
 
     def stage_schema(self) -> bool:
         if not isinstance(self.doc.data, dict):
@@ -207,7 +273,9 @@ class _RuleCompiler:
         except ValidationError as exc:
             for item in exc.errors(include_url=False):
                 self.schema_problem(item)
-            return False
+            self.model = self.repair_shape(exc)
+            if self.model is None:
+                return False
         period = self.model.ruleset.effective
         if period.until is not None and period.until < period.from_:
             # Such a rule set is in force on no day at all: every evaluation would be refused (EV001).
@@ -217,15 +285,62 @@ class _RuleCompiler:
                 ("ruleset", "effective", "until"),
                 "`until` is the last day the rule set is in force, on or after `from`",
             )
-        return not any(d.severity == "error" for d in self.diagnostics)
+        return True
 
-    def schema_loc(self, raw: tuple[Any, ...]) -> YPath:
+    def repair_shape(self, exc: ValidationError) -> RuleSetFile | None:
+        """A model of the file with its shape errors (already reported) set aside, or ``None``.
+
+        An unknown key is left out, a missing language borrows another language's text, text
+        written as a number is read as text; any other error sets aside the list entry or the
+        item (parameter, condition, form...) that holds it, and its id goes to ``set_aside``.
+        The model only serves the later checks: a file with errors is never compiled.
+        """
+        data = copy.deepcopy(self.doc.data)
+        errors = exc.errors(include_url=False)
+        for _ in range(_REPAIR_ROUNDS):
+            for item in errors:
+                if not self.repair_one(data, self.schema_loc(tuple(item["loc"]), data), item):
+                    return None
+            data = _compact(data)
+            try:
+                return RuleSetFile.model_validate(data)
+            except ValidationError as again:
+                errors = again.errors(include_url=False)
+        return None
+
+    def repair_one(self, data: Any, loc: YPath, item: Any) -> bool:
+        parent = _walk(data, loc[:-1])
+        if not loc or parent is None:
+            return loc != ()  # already set aside with an enclosing entry (or the whole file is wrong)
+        last, kind, given = loc[-1], item["type"], item.get("input")
+        if kind == "extra_forbidden" and isinstance(parent, dict):
+            parent.pop(last, None)
+            return True
+        if kind == "missing" and last in LANGUAGES and isinstance(parent, dict):
+            parent[last] = next((v for v in parent.values() if isinstance(v, str) and v), "?")
+            return True
+        written_as_number = isinstance(given, int | Decimal) and not isinstance(given, bool)
+        if kind == "string_type" and written_as_number and isinstance(parent, dict):
+            parent[last] = str(given)  # `expr: 500` or `version: 2025.1`: read on as the text it means
+            return True
+        for depth in range(len(loc) - 1, 0, -1):  # the innermost list entry holding the error
+            holder, index = _walk(data, loc[:depth]), loc[depth]
+            if isinstance(holder, list) and isinstance(index, int) and index < len(holder):
+                holder[index] = _SET_ASIDE
+                return True
+        if len(loc) >= 2 and loc[0] in _ITEM_SECTIONS and isinstance(data.get(loc[0]), dict):
+            data[loc[0]].pop(loc[1], None)
+            self.set_aside.add(str(loc[1]))
+            return True
+        return False
+
+    def schema_loc(self, raw: tuple[Any, ...], root: Any = None) -> YPath:
         """The path in the file of a pydantic error location, without pydantic's step names.
 
         A part that is a key of the document is kept even when it looks like a step name: a key
         such as ``a[1]`` must not vanish from the path.
         """
-        node: Any = self.doc.data
+        node: Any = self.doc.data if root is None else root
         out: list[Any] = []
         for part in raw:
             in_dict = isinstance(node, dict) and part in node
@@ -241,6 +356,9 @@ class _RuleCompiler:
     def schema_problem(self, item: Any) -> None:
         loc = self.schema_loc(tuple(item["loc"]))
         kind = item["type"]
+        span = self.doc.span(loc)
+        if loc and any(d.span == span and d.code.startswith("RS0") for d in self.diagnostics):
+            return  # the YAML stage already said what is wrong here (e.g. RS005, a date that does not exist)
         if not loc:
             self.error("RS103", item["msg"], ())
         elif kind == "extra_forbidden":
@@ -249,7 +367,9 @@ class _RuleCompiler:
                 "RS101",
                 f"unknown key `{_shorten(str(loc[-1]))}`",
                 loc,
-                did_you_mean(str(loc[-1]), allowed) or (f"allowed here: {', '.join(allowed)}" if allowed else None),
+                self.comma_split_hint(loc)
+                or did_you_mean(str(loc[-1]), allowed)
+                or (f"allowed here: {', '.join(allowed)}" if allowed else None),
                 key=True,
             )
         elif kind == "missing":
@@ -282,6 +402,18 @@ class _RuleCompiler:
             )
         else:
             self.error("RS103", f"`{_show(loc)}`: {item['msg']}", loc)
+
+    def comma_split_hint(self, loc: YPath) -> str | None:
+        """`{from: 2024-01-01, value: 500,00}`: in a flow mapping the comma ends the value and `00`
+        becomes a key. Say how to write the amount instead of "did you mean"."""
+        parent = _walk(self.doc.data, loc[:-1])
+        key = str(loc[-1])
+        if not (isinstance(parent, dict) and re.fullmatch(r"\d{1,2}", key)):
+            return None
+        value = parent.get("value")
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None
+        return f"a comma inside `{{…}}` starts a new key: write {value}.{key.ljust(2, '0')}"
 
     def stage_parameters(self) -> bool:
         assert self.model is not None
@@ -363,7 +495,7 @@ class _RuleCompiler:
             return out
         if isinstance(typ, t.Number):
             if isinstance(value, bool) or not isinstance(value, int | Decimal):
-                self.error("RS104", f"`{pid}` needs {typ.describe()}, got `{value}`", path)
+                self.error("RS104", f"`{pid}` needs {typ.describe()}, got `{value}`", path, _number_hint(value))
                 return None
             if typ.integer and not isinstance(value, int):
                 self.error("RS104", f"`{pid}` needs a whole number, got `{value}`", path)
@@ -719,6 +851,61 @@ class _RuleCompiler:
 
     def has_errors(self) -> bool:
         return any(d.severity == "error" for d in self.diagnostics)
+
+
+_REPAIR_ROUNDS = 6
+_N = typing.TypeVar("_N", bound=nodes.Node)
+_ITEM_SECTIONS = frozenset({"parameters", "derived", "conditions", "principles", "forms", "actions"})
+_SET_ASIDE = object()
+
+
+def _nodes_of(root: nodes.Node, kind: type[_N]) -> Iterable[_N]:
+    """Every node of type ``kind`` in an expression tree (depth first)."""
+    pending: list[object] = [root]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, kind):
+            yield node
+        if isinstance(node, nodes.Node):
+            pending.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+        elif isinstance(node, tuple | list):
+            pending.extend(node)
+
+
+_BELGIAN_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?(?![\w.])|(?<![\w.,])\d+,\d{1,2}(?![\w.,])")
+
+
+def _number_hint(value: object) -> str | None:
+    """ "write 500.00" for a number written the Belgian way (``500,00``, ``1.180,50``)."""
+    if not isinstance(value, str):
+        return None
+    amount = parse_amount(value)
+    return f"write {amount}" if amount is not None else None
+
+
+def _walk(data: Any, loc: YPath) -> Any:
+    """The node at ``loc`` in plain YAML data, or ``None`` when it is not there (any more)."""
+    node = data
+    for part in loc:
+        # two branches: mypy needs `part` narrowed to int for a list
+        if isinstance(node, dict) and part in node:  # noqa: SIM114
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return None
+        if node is _SET_ASIDE:
+            return None
+    return node
+
+
+def _compact(data: Any) -> Any:
+    """``data`` without the list entries set aside."""
+    if isinstance(data, dict):
+        return {k: _compact(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_compact(v) for v in data if v is not _SET_ASIDE]
+    return data
 
 
 _WARNING = __import__("aidrules.errors", fromlist=["Severity"]).Severity.WARNING

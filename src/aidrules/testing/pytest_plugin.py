@@ -63,6 +63,7 @@ class FixtureFailed(Exception):
 
 class FixtureItem(pytest.Item):
     def runtest(self) -> None:
+        from aidrules.diagnostic_text import render_text
         from aidrules.errors import AidrulesError
         from aidrules.testing.fixtures import load_fixture, rules_for, run_fixture
 
@@ -71,7 +72,8 @@ class FixtureItem(pytest.Item):
             fixture = load_fixture(self.path)
             result = run_fixture(fixture, rules_for(fixture, cache))
         except AidrulesError as exc:
-            raise FixtureFailed(f"invalid fixture:\n{exc.report()}") from None
+            shown = render_text(exc.diagnostics) if exc.diagnostics else str(exc)
+            raise FixtureFailed(f"invalid fixture:\n{shown}") from None
         if not result.passed:
             rs = result.rules
             where = f" [{rs.id} {rs.version}]" if rs is not None else ""

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aidrules.diagnostic_text import render_text
 from aidrules.errors import AidrulesError
 from aidrules.registry.index import discover as discover_rulesets
 from aidrules.testing.coverage import CoverageCollector, CoverageReport
@@ -74,7 +75,8 @@ class Run:
                 lines.extend("  " + line for line in failure.splitlines())
         for path, error in self.invalid:
             lines.append(f"INVALID {path}")
-            lines.extend("  " + line for line in error.report().splitlines())
+            shown = render_text(error.diagnostics) if error.diagnostics else str(error)
+            lines.extend("  " + line for line in shown.splitlines())
         used = {f"{r.rules.id}@{r.rules.version}": r.rules.files[-1] for r in self.results if r.rules is not None}
         lines.extend(f"rules: {label} from {file}" for label, file in sorted(used.items()))
         summary = f"{self.passed} passed, {self.failed} failed"
