@@ -112,6 +112,9 @@ def test_diff_shows_values_in_words_never_python_reprs() -> None:
     assert "[(" not in text and "Decimal(" not in text and "**changed**" not in text and "**added**" not in text
     assert "**Maximale aanvullende steun binnen budgethulp**: € 400,00 → € 500,00 vanaf 1 januari 2024" in text
     assert "eligible" not in text and "not_satisfied" not in text
+    # formulas, conditions and action values in words, never rule-language code
+    assert "derived `" not in text and "max(0," not in text and "monthly_amount" not in text
+    assert "voorwaarde dignity." not in text and "Bedrag per maand € 500,00" in text
     fr = runner.invoke(
         app, ["diff", "noord-limburg-budgethulp@2024.1", "noord-limburg-budgethulp@2025.1", "--lang", "fr"]
     )
@@ -129,5 +132,6 @@ def test_diff_exercises_a_dated_change_on_its_effective_date(policy_project: Pat
     assert "### 018-motivation-2-at-minimum (2025-07-01): budgetbegeleiding → geen" in text
     assert "**Minimale motivatie (score 0-4)**: 2 → 3 vanaf 1 juli 2025" in text
     assert "## Wie wint, wie verliest" in text and "verliezen hun hulp" in text
-    headings = [line for line in text.splitlines() if line.startswith("### ") and " with " in line]
+    headings = [line for line in text.splitlines() if line.startswith("### ") and " met " in line]
     assert len(headings) == len(set(headings)) > 0  # each boundary example once
+    assert not any(" with " in h or "client." in h for h in headings)  # in Dutch, facts by their labels

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from aidrules.docgen.prose import render as in_words
 from aidrules.engine.decision import Decision
 from aidrules.errors import AidrulesError
 from aidrules.explain import formatting
+from aidrules.explain.i18n import french_typography as fr
 from aidrules.explain.i18n import value_label
+from aidrules.explain.labels import fact_label
 from aidrules.expr import nodes as n
 from aidrules.impact.render import parameter_value
 from aidrules.impact.render import to_markdown as impact_markdown
@@ -466,6 +470,18 @@ _HEAD: dict[str, tuple[str, str, str]] = {
     ),
     "who": ("Wie wint, wie verliest", "Qui gagne, qui perd", "Who gains, who loses"),
     "added": ("toegevoegd", "ajouté", "added"),
+    "derived": ("berekening", "calcul", "calculation"),
+    "condition": ("voorwaarde", "condition", "condition"),
+    "texts": ("teksten gewijzigd", "textes modifiés", "texts changed"),
+    "title_changed": ("titel gewijzigd", "titre modifié", "title changed"),
+    "source": ("bron", "source", "source"),
+    "when": ("voorgesteld als", "proposée si", "proposed when"),
+    "values": ("berekende bedragen gewijzigd", "montants calculés modifiés", "computed amounts changed"),
+    "requires": ("vraagt nu", "demande désormais", "now requires"),
+    "was": ("was", "était", "was"),
+    "order": ("volgorde van de aanbevelingen", "ordre des recommandations", "order of the recommendations"),
+    "otherwise": ("anders", "sinon", "otherwise"),
+    "with": ("met", "avec", "with"),
     "removed": ("verwijderd", "supprimé", "removed"),
     "changed": ("gewijzigd", "modifié", "changed"),
     "form": ("vorm", "forme", "form"),
@@ -493,7 +509,9 @@ def _code(word: str, lang: str) -> str:
     return value_label(word, lang) if word and word[0] != "(" else word
 
 
-def _difference(text: str, lang: str, titles: dict[str, str] | None = None) -> str:
+def _difference(
+    text: str, lang: str, titles: dict[str, str] | None = None, rules: CompiledRuleSet | None = None
+) -> str:
     """One line of :func:`compare` in the reader's language: codes as words, never Python."""
     head, _, change = text.partition(": ")
     words = head.split(" ", 1)
@@ -506,18 +524,129 @@ def _difference(text: str, lang: str, titles: dict[str, str] | None = None) -> s
         before, after = change.split(" → ", 1)
         return f"{_h('recommendation', lang)}: {_code(before, lang)} → {_code(after, lang)}"
     if words[0] == "rule" and "(" in change:
-        return f"{_h('rule', lang)} {words[1]}: {change[change.index('(') + 1 : -1]}"
+        name = names.get(f"rule.{words[1]}", words[1])
+        return f"{_h('rule', lang)} ‘{name}’: {change[change.index('(') + 1 : -1]}"
     if words[0] == "action" and " → " in change:
         before, after = (part.strip() for part in change.split(" → ", 1))
         name = names.get(f"action.{words[1]}", words[1])
 
         def status(part: str) -> str:
             word = "not proposed" if part.startswith("not proposed") else part.split(" ", 1)[0]
-            rest = part[len(word) :].strip()
+            rest = _action_values(part[len(word) :].strip(), words[1], rules, lang)
             return _code(word, lang) + (f" {rest}" if rest else "")
 
         return f"{_h('action', lang)} {name}: {status(before)} → {status(after)}"
     return text
+
+
+def _rule_line(c: Change, old: CompiledRuleSet, new: CompiledRuleSet, lang: str) -> str | None:
+    """A change of the rules in the reader's words (formulas in words, items by their titles), or
+    None for a change this cannot say better than its detail."""
+    a_named = {v.id: v for v in old.plan}
+    b_named = {v.id: v for v in new.plan}
+    kind = _h(c.kind, lang)
+    if c.section in ("derived", "condition"):
+        item = b_named.get(c.item) or a_named.get(c.item)
+        if item is None:
+            return None
+        name = f"{_h(c.section, lang)} ‘{item.title.get(lang)}’"
+        if c.kind == "added":
+            return f"- **{kind}** — {name}: {in_words(item.expr.node, new, lang)}"
+        if c.kind == "removed":
+            return f"- **{kind}** — {name}"
+        if c.detail.endswith("texts changed"):
+            return f"- **{kind}** — {name}: {_h('texts', lang)}"
+        a_item, b_item = a_named[c.item], b_named[c.item]
+        if ": source `" in c.detail:
+            return f"- **{kind}** — {name}, {_h('source', lang)}: {a_item.source} → {b_item.source}"
+        before, after = in_words(a_item.expr.node, old, lang), in_words(b_item.expr.node, new, lang)
+        return f"- **{kind}** — {name}: {before} → {after}"
+    if c.section == "parameter" and c.detail.endswith("title changed"):
+        return f"- **{kind}** — {new.parameters[c.item].title.get(lang)}: {_h('title_changed', lang)}"
+    if c.section == "parameter" and c.kind == "removed":
+        return f"- **{kind}** — {old.parameters[c.item].title.get(lang)}"
+    if c.section in ("form", "principle"):
+        titles = {v.id: v.title.get(lang) for v in (*old.plan, *new.plan)}
+        specs: dict[str, tuple[str, tuple[str, ...]]] = {}  # id -> (title, requires), the new version's last
+        for rs in (old, new):
+            for s in rs.forms if c.section == "form" else rs.principles:
+                specs[s.id] = (s.title.get(lang), tuple(s.requires))
+        if c.item not in specs:
+            return None
+        name = f"{_h(c.section, lang)} ‘{specs[c.item][0]}’"
+        if c.kind != "changed":
+            return f"- **{kind}** — {name}"
+        required = next(s for s in (old.forms if c.section == "form" else old.principles) if s.id == c.item).requires
+        return (
+            f"- **{kind}** — {name} {_h('requires', lang)}: "
+            f"{', '.join(titles.get(r, r) for r in specs[c.item][1])} "
+            f"({_h('was', lang)}: {', '.join(titles.get(r, r) for r in required)})"
+        )
+    if c.section == "recommendation":
+        names = {f.id: f.title.get(lang) for f in (*old.forms, *new.forms)}
+
+        def order(rs: CompiledRuleSet) -> str:
+            rows = " → ".join(names.get(str(r.recommend), _code(str(r.recommend), lang)) for r in rs.rows)
+            return f"{rows}, {_h('otherwise', lang)} {names.get(str(rs.otherwise), _code(str(rs.otherwise), lang))}"
+
+        return f"- **{kind}** — {_h('order', lang)}: {order(new)} ({_h('was', lang)}: {order(old)})"
+    if c.section == "action":
+        action = next((a for a in (*new.actions, *old.actions) if a.id == c.item), None)
+        if action is None:
+            return None
+        name = f"{_h('action', lang)} ‘{action.title.get(lang)}’"
+        if c.kind != "changed":
+            return f"- **{kind}** — {name}"
+        if "computed values changed" in c.detail:
+            return f"- **{kind}** — {name}: {_h('values', lang)}"
+        earlier = next(a for a in old.actions if a.id == c.item)
+        return (
+            f"- **{kind}** — {name}, {_h('when', lang)}: {in_words(action.when.node, new, lang)} "
+            f"({_h('was', lang)}: {in_words(earlier.when.node, old, lang)})"
+        )
+    return None
+
+
+_FR_COLON = re.compile(r"(?<=[^\s\u00a0]):(?= )")  # French: "x :" with a no-break space, not "x:"
+_VALUES = re.compile(r"\(([^()]*)\)$")
+_PROFILE = re.compile(r"^(?P<case>.*) with (?P<path>\S+) = (?P<value>\S+) \((?P<parameter>\w+)\)$")
+
+
+def _action_values(text: str, action_id: str, rules: CompiledRuleSet | None, lang: str) -> str:
+    """``(monthly_amount 400.00)`` → ``(bedrag per maand € 400,00)``: value titles, Belgian amounts."""
+    match = _VALUES.search(text)
+    action = next((a for a in rules.actions if a.id == action_id), None) if rules is not None else None
+    if match is None or action is None:
+        return text
+    titles = {v.id: v.title.get(lang) for v in action.values}
+    parts = []
+    for pair in match.group(1).split(", "):
+        key, _, value = pair.partition(" ")
+        try:
+            shown = formatting.money(Decimal(value), lang)
+        except ArithmeticError:
+            shown = value
+        parts.append(f"{titles.get(key, key)} {shown}")
+    return text[: match.start()] + "(" + ", ".join(parts) + ")"
+
+
+def _profile_name(label: str, rules: CompiledRuleSet | None, lang: str) -> str:
+    """``001-… with incomes.0.monthly_net = 919.99 (maximum_supplementary_aid)`` in words."""
+    match = _PROFILE.match(label)
+    if match is None:
+        return label
+    path = re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", match["path"])
+    try:
+        value = formatting.money(Decimal(match["value"]), lang) if "." in match["value"] else match["value"]
+    except ArithmeticError:
+        value = match["value"]
+    parameter = match["parameter"]
+    title = (
+        rules.parameters[parameter].title.get(lang)
+        if rules is not None and parameter in rules.parameters
+        else parameter
+    )
+    return f"{match['case']} {_h('with', lang)} {fact_label(path, lang)} = {value} ({title})"
 
 
 def _parameter_lines(old: CompiledRuleSet, new: CompiledRuleSet, lang: str) -> dict[str, str]:
@@ -562,6 +691,7 @@ def to_markdown(
         titles.update({f"form.{f.id}": f.title.get(lang) for f in new.forms})
         titles.update({f"principle.{p.id}": p.title.get(lang) for p in new.principles})
         titles.update({f"action.{a.id}": a.title.get(lang) for a in new.actions})
+        titles.update({f"rule.{v.id}": v.title.get(lang) for v in new.plan if v.kind == "condition"})
     shown: set[str] = set()
     for c in report.changes:
         if c.section == "parameter" and c.kind == "added" and new is not None and c.item in new.parameters:
@@ -579,7 +709,8 @@ def to_markdown(
                 lines.append(f"- {readable[c.item]}")
                 shown.add(c.item)
             continue
-        lines.append(f"- **{_h(c.kind, lang)}** — {c.detail}")
+        said = _rule_line(c, old, new, lang) if old is not None and new is not None else None
+        lines.append(said or f"- **{_h(c.kind, lang)}** — {c.detail}")
     lines += [
         "",
         f"## {_h('fixtures', lang)}",
@@ -589,7 +720,7 @@ def to_markdown(
     ]
     for o in report.fixture_impact:
         lines.append(f"### {o.case} ({o.on}): {_code(o.before, lang)} → {_code(o.after, lang)}")
-        lines.extend(f"- {_difference(d, lang, titles)}" for d in o.differences if not d.startswith("value "))
+        lines.extend(f"- {_difference(d, lang, titles, new)}" for d in o.differences if not d.startswith("value "))
         lines.append("")
     lines += [
         f"## {_h('profiles', lang)}",
@@ -598,10 +729,14 @@ def to_markdown(
         "",
     ]
     for o in report.profile_impact:
-        lines.append(f"### {o.case}: {_code(o.before, lang)} → {_code(o.after, lang)}")
-        lines.extend(f"- {_difference(d, lang, titles)}" for d in o.differences if not d.startswith("value "))
+        lines.append(f"### {_profile_name(o.case, new, lang)}: {_code(o.before, lang)} → {_code(o.after, lang)}")
+        lines.extend(f"- {_difference(d, lang, titles, new)}" for d in o.differences if not d.startswith("value "))
         lines.append("")
     if impact is not None:
         body = impact_markdown(impact, lang).split("\n", 1)[1]  # without its own title
         lines += [f"## {_h('who', lang)}", "", body.replace("\n## ", "\n### ")]
-    return "\n".join(lines).rstrip() + "\n"
+    text = "\n".join(lines).rstrip() + "\n"
+    # French typography (no-break space before : ; ? !) on every line but addresses (https://…)
+    if lang != "fr":
+        return text
+    return "\n".join(fr(_FR_COLON.sub("\u00a0:", line)) if "://" not in line else line for line in text.split("\n"))
