@@ -111,7 +111,7 @@ def test_record_approve_list_and_verify(files: dict[str, Path]) -> None:
     assert all(r["dossier_key"] == rows[0]["dossier_key"] for r in rows)
     mine = runner.invoke(app, ["journal", "list", *journal_args(files, "--dossier", "bb-2025-0142")])
     assert mine.exit_code == 0 and len(mine.stdout.strip().splitlines()) == 3
-    verified = runner.invoke(app, ["journal", "verify", "--journal", str(files["db"])])
+    verified = runner.invoke(app, ["journal", "verify", "--journal", str(files["db"])], env={"LC_ALL": "en_GB.UTF-8"})
     assert verified.exit_code == 0 and "3 entries, database and hash chain intact" in verified.stdout
     assert verified.stdout.splitlines()[-1].startswith("last entry 3: ")
 

@@ -39,7 +39,7 @@ def test_copied_version_warns_about_overlap_approval_and_changelog(project: Path
     assert found["RS507"].span is not None and found["RS507"].span.line == _line_of(path, "from: 2025-07-01")
     assert found["RS508"].span is not None and found["RS508"].span.line == _line_of(path, "approval:")
     assert "vorige versie noord-limburg-budgethulp@2025.1" in found["RS509"].message
-    result = runner.invoke(app, ["validate", EDITED])
+    result = runner.invoke(app, ["validate", EDITED, "--lang", "en"])
     assert result.exit_code == 0 and "3 warning(s)" in result.stdout  # warnings, not errors
 
 
