@@ -121,7 +121,7 @@ def test_validate_json(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_validate_good_file() -> None:
-    result = runner.invoke(app, ["validate", str(ROOT / "rules" / "noord-limburg-budgethulp.yaml")])
+    result = runner.invoke(app, ["validate", str(ROOT / "rules" / "noord-limburg-budgethulp.yaml"), "--lang", "en"])
     assert result.exit_code == 0 and "valid" in result.stdout
 
 
