@@ -86,7 +86,7 @@ def test_review_with_a_rule_set_without_review_rules(files: dict[str, Path]) -> 
 def test_new_key_is_private_and_never_overwritten(files: dict[str, Path]) -> None:
     assert stat.S_IMODE(files["key"].stat().st_mode) == 0o600
     assert len(files["key"].read_bytes().strip()) == 64
-    again = runner.invoke(app, ["journal", "new-key", "--out", str(files["key"])])
+    again = runner.invoke(app, ["journal", "new-key", "--out", str(files["key"])], env={"LC_ALL": "en_GB.UTF-8"})
     assert again.exit_code == 2 and "never overwritten" in again.stderr
 
 

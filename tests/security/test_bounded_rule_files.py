@@ -57,7 +57,7 @@ def test_fifo_named_yaml_in_a_rules_directory_is_not_read(tmp_path: Path) -> Non
     evaluated = _aidrules(["evaluate", str(case), "--rules", "minimal@1", "--format", "json"], env, timeout=60)
     assert evaluated.returncode == 0, evaluated.stderr
     assert json.loads(evaluated.stdout)["recommendation"] == "budget_guidance"
-    validated = _aidrules(["validate", str(rules / "overlay.yaml")], env, timeout=60)
+    validated = _aidrules(["validate", str(rules / "overlay.yaml"), "--lang", "en"], env, timeout=60)
     assert validated.returncode == 0 and "valid" in validated.stdout, validated.stderr
 
 

@@ -15,7 +15,7 @@ import typer
 
 from aidrules.batch import Options, Summary, count_lines, run_batch
 from aidrules.cli.help_texts import say, tr
-from aidrules.cli.main import Engine, EngineOpt, Lang, LangOpt, RulesOpt, _fail, app, parse_on
+from aidrules.cli.main import DEFAULT_LANG, Engine, EngineOpt, LangOpt, RulesOpt, _fail, app, parse_on
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
 
 
@@ -33,7 +33,7 @@ def batch(
         str | None,
         typer.Option("--on", help=tr("Decision date YYYY-MM-DD for every case (default: each case's `on`).")),
     ] = None,
-    lang: LangOpt = Lang.nl,
+    lang: LangOpt = DEFAULT_LANG,
     engine: EngineOpt = Engine.compiled,
     progress: Annotated[
         bool,

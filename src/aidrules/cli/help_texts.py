@@ -631,11 +631,12 @@ def say(english: str, lang: str | None = None, **fields: object) -> str:
     reason is never translated (nor given French spacing).
     """
     lang = lang if lang in _LANGS else help_lang()
-    text = tr(english, lang) if english in HELP else _message(english, lang)
+    text = _message(english, lang)
     return text.format(**fields) if fields else text
 
 
 def _message(english: str, lang: str) -> str:
+    """The template in ``lang``, French with its no-break spaces; English when untranslated."""
     found = MESSAGES.get(english)
     if lang == "en" or found is None:
         return english

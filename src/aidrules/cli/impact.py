@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from aidrules.cli.help_texts import say, tr
-from aidrules.cli.main import Lang, LangOpt, app, fail, parse_on
+from aidrules.cli.main import DEFAULT_LANG, LangOpt, app, fail, parse_on
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
 
 
@@ -46,7 +46,7 @@ def impact(
     out: Annotated[
         Path | None, typer.Option("--out", help=tr("Write the report here (default: standard output)."))
     ] = None,
-    lang: LangOpt = Lang.nl,
+    lang: LangOpt = DEFAULT_LANG,
     workers: Annotated[
         int | None, typer.Option("--workers", min=1, help=tr("Worker processes (default: one per core)."))
     ] = None,

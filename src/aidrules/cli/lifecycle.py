@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from aidrules.cli.help_texts import say, tr
-from aidrules.cli.main import Format, Lang, LangOpt, OnOpt, RulesOpt, app, fail, parse_on, read_input
+from aidrules.cli.main import DEFAULT_LANG, Format, Lang, LangOpt, OnOpt, RulesOpt, app, fail, parse_on, read_input
 from aidrules.errors import AidrulesError, Diagnostic
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def review(
     rules: RulesOpt = None,
     on: OnOpt = None,
     format: Annotated[Format, typer.Option("--format", help=tr("Output format."))] = Format.text,
-    lang: LangOpt = Lang.nl,
+    lang: LangOpt = DEFAULT_LANG,
     full: Annotated[bool, typer.Option("--full", help=tr("Every reason with its values and source."))] = False,
 ) -> None:
     """Review a running dossier: continue, start phase-out, step down or stop (with the reason)."""
@@ -279,7 +279,7 @@ def report(
     out: Annotated[
         Path | None, typer.Option("--out", help=tr("Directory for the report files (default: standard output)."))
     ] = None,
-    lang: LangOpt = Lang.nl,
+    lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """The yearly report to the council: files started, refused and stopped, and the reasons."""
     from aidrules.report.build import ReportError, make_report
