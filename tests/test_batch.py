@@ -82,7 +82,7 @@ def test_the_command_reports_invalid_lines_and_goes_on(tmp_path: Path) -> None:
     cases = tmp_path / "cases.jsonl"
     cases.write_text("\n".join(_lines()) + "\n", encoding="utf-8")
     out = tmp_path / "decisions.jsonl"
-    result = CliRunner().invoke(app, ["batch", str(cases), "--out", str(out), "--workers", "1"])
+    result = CliRunner().invoke(app, ["batch", str(cases), "--out", str(out), "--workers", "1", "--lang", "en"])
     assert result.exit_code == 2
     assert "line 2: client.motivation" in result.output
     assert "line 5:" in result.output and "line 7:" in result.output
@@ -108,6 +108,6 @@ def test_an_unknown_rule_set_or_a_missing_file_stops_before_deciding(tmp_path: P
     runner = CliRunner()
     unknown = runner.invoke(app, ["batch", str(cases), "--out", str(out), "--rules", "no-such-rules"])
     assert unknown.exit_code == 2 and "no-such-rules" in unknown.output
-    missing = runner.invoke(app, ["batch", str(tmp_path / "nope.jsonl"), "--out", str(out)])
+    missing = runner.invoke(app, ["batch", str(tmp_path / "nope.jsonl"), "--out", str(out), "--lang", "en"])
     assert missing.exit_code == 2 and "cannot open" in missing.output
     assert "Traceback" not in unknown.output + missing.output

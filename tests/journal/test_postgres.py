@@ -260,7 +260,7 @@ def test_a_password_in_the_url_is_never_shown(postgres_server: str, tmp_path: An
         good = where.new()
         Journal.open(good, keyer=DossierKeyer(b"a" * 32)).close()
         password = postgres_server.split("://", 1)[1].split("@", 1)[0].split(":", 1)[1]
-        result = runner.invoke(app, ["journal", "verify", "--journal", good])
+        result = runner.invoke(app, ["journal", "verify", "--journal", good], env={"LC_ALL": "en_GB.UTF-8"})
         assert result.exit_code == 0, result.output
         assert "0 entries, database and hash chain intact" in result.output
         assert f":{password}@" not in result.output and ":***@" in result.output

@@ -86,7 +86,7 @@ def test_review_with_a_rule_set_without_review_rules(files: dict[str, Path]) -> 
 def test_new_key_is_private_and_never_overwritten(files: dict[str, Path]) -> None:
     assert stat.S_IMODE(files["key"].stat().st_mode) == 0o600
     assert len(files["key"].read_bytes().strip()) == 64
-    again = runner.invoke(app, ["journal", "new-key", "--out", str(files["key"])])
+    again = runner.invoke(app, ["journal", "new-key", "--out", str(files["key"])], env={"LC_ALL": "en_GB.UTF-8"})
     assert again.exit_code == 2 and "never overwritten" in again.stderr
 
 
@@ -111,7 +111,7 @@ def test_record_approve_list_and_verify(files: dict[str, Path]) -> None:
     assert all(r["dossier_key"] == rows[0]["dossier_key"] for r in rows)
     mine = runner.invoke(app, ["journal", "list", *journal_args(files, "--dossier", "bb-2025-0142")])
     assert mine.exit_code == 0 and len(mine.stdout.strip().splitlines()) == 3
-    verified = runner.invoke(app, ["journal", "verify", "--journal", str(files["db"])])
+    verified = runner.invoke(app, ["journal", "verify", "--journal", str(files["db"])], env={"LC_ALL": "en_GB.UTF-8"})
     assert verified.exit_code == 0 and "3 entries, database and hash chain intact" in verified.stdout
     assert verified.stdout.splitlines()[-1].startswith("last entry 3: ")
 

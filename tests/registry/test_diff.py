@@ -101,7 +101,7 @@ def test_rerun_refuses_a_file_that_is_not_a_decision(tmp_path: Path) -> None:
     bad.write_text('{"hello": 1}', encoding="utf-8")
     case = tmp_path / "case.yaml"
     case.write_text("on: 2025-03-01\n", encoding="utf-8")
-    result = runner.invoke(app, ["rerun", str(bad), str(case)])
+    result = runner.invoke(app, ["rerun", str(bad), str(case)], env={"LC_ALL": "en_GB.UTF-8"})
     assert result.exit_code == 2 and "not a stored aidrules decision" in result.stderr
 
 

@@ -85,7 +85,7 @@ def test_cli_keygen_sign_verify_and_evaluate(tmp_path: Path) -> None:
     files = [str(p) for p in rules.rglob("*.yaml")]
     assert runner.invoke(app, ["sign", *files, "--key", str(tmp_path / "k" / "raad.key")]).exit_code == 0
     public = str(tmp_path / "k" / "raad.pub")
-    ok = runner.invoke(app, ["verify", str(_local(rules)), "--public-key", public])
+    ok = runner.invoke(app, ["verify", str(_local(rules)), "--public-key", public], env={"LC_ALL": "en_GB.UTF-8"})
     assert ok.exit_code == 0 and "valid signature" in ok.stdout
     decided = runner.invoke(app, ["evaluate", str(EXAMPLE), "--rules", str(_local(rules)), "--public-key", public])
     assert decided.exit_code == 0

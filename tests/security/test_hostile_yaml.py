@@ -291,6 +291,8 @@ def test_endless_files_elsewhere_are_not_read_to_the_end(tmp_path: Path) -> None
         "    read_layer(Path('/dev/zero'))\n"
         "except AidrulesError as exc:\n"
         "    print(exc.diagnostics[0].code)\n"
+        "import os\n"
+        "os.environ['LC_ALL'] = 'en_GB.UTF-8'  # the command line's own messages in English\n"
         "sys.argv = ['aidrules', 'rerun', '/dev/zero', '/dev/zero']\n"
         "from aidrules.cli.main import main\n"
         "main()\n"

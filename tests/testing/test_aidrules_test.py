@@ -19,7 +19,7 @@ BASELINE = REFERENCE / "001-single-wage-guidance-baseline.yaml"
 
 
 def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["test", *args])
+    result = CliRunner().invoke(app, ["test", *args], env={"LC_ALL": "en_GB.UTF-8"})  # the English messages
     return result.exit_code, result.output
 
 

@@ -50,7 +50,7 @@ def test_the_motivation_threshold_is_between_one_and_two() -> None:
 
 def test_proposed_files_must_be_checked_before_they_count(tmp_path: Path) -> None:
     out = tmp_path / "proposed"
-    result = CliRunner().invoke(app, ["generate-cases", str(PLANTED), "--out", str(out)])
+    result = CliRunner().invoke(app, ["generate-cases", str(PLANTED), "--out", str(out)], env={"LC_ALL": "en_GB.UTF-8"})
     assert result.exit_code == 0, result.output
     files = sorted(out.glob("*.yaml"))
     assert files and "proposed case(s)" in result.output

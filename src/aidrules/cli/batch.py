@@ -14,32 +14,37 @@ from typing import IO, Annotated
 import typer
 
 from aidrules.batch import Options, Summary, count_lines, run_batch
-from aidrules.cli.main import Engine, EngineOpt, Lang, LangOpt, RulesOpt, _fail, app, parse_on
+from aidrules.cli.help_texts import say, tr
+from aidrules.cli.main import DEFAULT_LANG, Engine, EngineOpt, LangOpt, RulesOpt, _fail, app, parse_on
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
 
 
 @app.command()
 def batch(
-    cases: Annotated[str, typer.Argument(help="JSON Lines file of cases (one JSON object per line), or - for stdin.")],
-    out: Annotated[str, typer.Option("--out", help="Where to write the decisions (JSON Lines), or - for stdout.")],
+    cases: Annotated[
+        str, typer.Argument(help=tr("JSON Lines file of cases (one JSON object per line), or - for stdin."))
+    ],
+    out: Annotated[str, typer.Option("--out", help=tr("Where to write the decisions (JSON Lines), or - for stdout."))],
     workers: Annotated[
-        int | None, typer.Option("--workers", min=1, help="Worker processes (default: one per core).")
+        int | None, typer.Option("--workers", min=1, help=tr("Worker processes (default: one per core)."))
     ] = None,
     rules: RulesOpt = None,
     on: Annotated[
-        str | None, typer.Option("--on", help="Decision date YYYY-MM-DD for every case (default: each case's `on`).")
+        str | None,
+        typer.Option("--on", help=tr("Decision date YYYY-MM-DD for every case (default: each case's `on`).")),
     ] = None,
-    lang: LangOpt = Lang.nl,
+    lang: LangOpt = DEFAULT_LANG,
     engine: EngineOpt = Engine.compiled,
     progress: Annotated[
-        bool, typer.Option("--progress/--no-progress", help="Show a progress bar on stderr (when it is a terminal).")
+        bool,
+        typer.Option("--progress/--no-progress", help=tr("Show a progress bar on stderr (when it is a terminal).")),
     ] = True,
 ) -> None:
     """Decide many cases: one decision (or the reasons it is invalid) per input line, in order."""
     from aidrules.ruleset.shipped import load
 
     try:
-        day = parse_on(on)
+        day = parse_on(on, lang.value)
         if engine is Engine.durable:
             from aidrules.engine.durable.runtime import load_durable
 
@@ -53,26 +58,27 @@ def batch(
             source: IO[str] = sys.stdin if cases == "-" else stack.enter_context(Path(cases).open(encoding="utf-8"))
             sink: IO[str] = sys.stdout if out == "-" else stack.enter_context(Path(out).open("w", encoding="utf-8"))
         except OSError as exc:
-            message = f"cannot open {exc.filename}: {exc.strerror}"
+            message = say("cannot open {path}: {reason}", lang.value, path=exc.filename, reason=exc.strerror)
             _fail(FactsError(message, [Diagnostic("BA002", message, path=str(exc.filename))]))
         total = None if cases == "-" else count_lines(Path(cases))
-        summary = _run(source, sink, options, workers, total, progress)
+        summary = _run(source, sink, options, workers, total, progress, lang.value)
     for line, message in summary.invalid:
-        typer.echo(f"line {line}: {message}", err=True)
+        typer.echo(say("line {line}: {message}", lang.value, line=line, message=message), err=True)
     for line, message in summary.internal:
-        typer.echo(f"line {line}: {message}", err=True)
+        typer.echo(say("line {line}: {message}", lang.value, line=line, message=message), err=True)
     typer.echo(summary.report(), err=True)
     raise typer.Exit(summary.exit_code)
 
 
 def _run(
-    source: IO[str], sink: IO[str], options: Options, workers: int | None, total: int | None, show: bool
+    source: IO[str], sink: IO[str], options: Options, workers: int | None, total: int | None, show: bool, lang: str
 ) -> Summary:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     console = Console(stderr=True)
-    columns = (TextColumn("deciding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    label = say("deciding", lang)
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, disable=not (show and console.is_terminal)) as bar:
-        task = bar.add_task("deciding", total=total)
+        task = bar.add_task(label, total=total)
         return run_batch(source, sink, options, workers=workers, on_line=lambda _: bar.advance(task))

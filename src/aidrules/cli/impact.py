@@ -12,7 +12,8 @@ from typing import Annotated
 
 import typer
 
-from aidrules.cli.main import Lang, LangOpt, app, fail, parse_on
+from aidrules.cli.help_texts import say, tr
+from aidrules.cli.main import DEFAULT_LANG, LangOpt, app, fail, parse_on
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
 
 
@@ -23,29 +24,35 @@ class ImpactFormat(StrEnum):
 
 @app.command()
 def impact(
-    old: Annotated[str, typer.Argument(help="The version in force: a path, ID@VERSION or ID.")],
-    new: Annotated[str, typer.Argument(help="The changed version: a path, ID@VERSION or ID.")],
+    old: Annotated[str, typer.Argument(help=tr("The version in force: a path, ID@VERSION or ID."))],
+    new: Annotated[str, typer.Argument(help=tr("The changed version: a path, ID@VERSION or ID."))],
     cases: Annotated[
         Path | None,
-        typer.Option("--cases", help="JSON Lines file of cases (default: a synthetic population)."),
+        typer.Option("--cases", help=tr("JSON Lines file of cases (default: a synthetic population).")),
     ] = None,
     on: Annotated[
         list[str] | None,
         typer.Option(
             "--on",
-            help="Decision date for both versions; give it twice for OLD's and NEW's dates "
-            "(default: the day the change takes effect).",
+            help=tr(
+                "Decision date for both versions; give it twice for OLD's and NEW's dates "
+                "(default: the day the change takes effect)."
+            ),
         ),
     ] = None,
-    size: Annotated[int, typer.Option("--size", min=1, help="Cases in the synthetic population.")] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic population.")] = 2025,
-    format: Annotated[ImpactFormat, typer.Option("--format", help="markdown or html.")] = ImpactFormat.markdown,
-    out: Annotated[Path | None, typer.Option("--out", help="Write the report here (default: standard output).")] = None,
-    lang: LangOpt = Lang.nl,
-    workers: Annotated[
-        int | None, typer.Option("--workers", min=1, help="Worker processes (default: one per core).")
+    size: Annotated[int, typer.Option("--size", min=1, help=tr("Cases in the synthetic population."))] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help=tr("Seed of the synthetic population."))] = 2025,
+    format: Annotated[ImpactFormat, typer.Option("--format", help=tr("markdown or html."))] = ImpactFormat.markdown,
+    out: Annotated[
+        Path | None, typer.Option("--out", help=tr("Write the report here (default: standard output)."))
     ] = None,
-    rules_dir: Annotated[list[Path] | None, typer.Option("--rules-dir", help="Look rule sets up here first.")] = None,
+    lang: LangOpt = DEFAULT_LANG,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help=tr("Worker processes (default: one per core)."))
+    ] = None,
+    rules_dir: Annotated[
+        list[Path] | None, typer.Option("--rules-dir", help=tr("Look rule sets up here first."))
+    ] = None,
 ) -> None:
     """Decide every case under both versions on the day the change takes effect and report what
     changes: how many, from → to, per household category, income and debt, why, with examples."""
@@ -53,16 +60,16 @@ def impact(
     from aidrules.ruleset.shipped import load
 
     try:
-        days = [parse_on(d) for d in (on or [])]
+        days = [parse_on(d, lang.value) for d in (on or [])]
         if len(days) > 2:
-            message = "--on: give one date (both versions) or two (OLD's, then NEW's)"
+            message = say("--on: give one date (both versions) or two (OLD's, then NEW's)", lang.value)
             raise FactsError(message, [Diagnostic("CL002", message, path="--on")])
         dirs = rules_dir or []
         old_rs = load(old, days[0] if days else None, rules_dirs=dirs)
         new_rs = load(new, days[-1] if days else None, rules_dirs=dirs)
         if cases is not None:
             if not cases.is_file():
-                message = f"no such cases file: {cases}"
+                message = say("no such cases file: {path}", lang.value, path=cases)
                 raise FactsError(message, [Diagnostic("CF000", message, path=str(cases))])
             source, items = str(cases), read_cases(cases)
         else:
@@ -84,4 +91,12 @@ def impact(
         typer.echo(text, nl=False)
     else:
         out.write_text(text, encoding="utf-8")
-        typer.echo(f"{report.changed} of {report.cases} case(s) change; written to {out}")
+        typer.echo(
+            say(
+                "{changed} of {cases} case(s) change; written to {path}",
+                lang.value,
+                changed=report.changed,
+                cases=report.cases,
+                path=out,
+            )
+        )

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from aidrules.cli.help_texts import tr
+from aidrules.cli.help_texts import say, tr
 from aidrules.cli.main import DEFAULT_LANG, LangOpt, OnOpt, RulesOpt, app, fail, parse_on, read_input
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
 from aidrules.facts.writing import case_yaml
@@ -91,7 +91,7 @@ def interview(
     try:
         out.write_text(case_yaml({"on": day, **result}), encoding="utf-8")
     except OSError as exc:
-        message = f"cannot write {out}: {exc.strerror}"
+        message = say("cannot write {path}: {reason}", lang.value, path=out, reason=exc.strerror)
         fail(FactsError(message, [Diagnostic("CF004", message, path=str(out))]))
     from aidrules.explain.i18n import ui
 

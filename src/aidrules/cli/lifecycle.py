@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aidrules.cli.main import Format, Lang, LangOpt, OnOpt, RulesOpt, app, fail, parse_on, read_input
+from aidrules.cli.help_texts import say, tr
+from aidrules.cli.main import DEFAULT_LANG, Format, Lang, LangOpt, OnOpt, RulesOpt, app, fail, parse_on, read_input
 from aidrules.errors import AidrulesError, Diagnostic
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 journal_app = typer.Typer(
     no_args_is_help=True,
-    help="The decision journal: record decisions and reviews, list and verify entries.",
+    help=tr("The decision journal: record decisions and reviews, list and verify entries."),
 )
 app.add_typer(journal_app, name="journal")
 
@@ -36,19 +37,23 @@ JournalOpt = Annotated[
     str,
     typer.Option(
         "--journal",
-        help="The journal: a SQLite file, sqlite:///PATH or postgresql://USER@HOST/DB?schema=NAME "
-        "(password in ~/.pgpass rather than the URL; never printed).",
+        help=tr(
+            "The journal: a SQLite file, sqlite:///PATH or postgresql://USER@HOST/DB?schema=NAME "
+            "(password in ~/.pgpass rather than the URL; never printed)."
+        ),
     ),
 ]
 KeyFileOpt = Annotated[
     Path | None,
-    typer.Option("--key-file", help="The OCMW's journal key (default: $AIDRULES_JOURNAL_KEY_FILE)."),
+    typer.Option("--key-file", help=tr("The OCMW's journal key (default: $AIDRULES_JOURNAL_KEY_FILE).")),
 ]
-DossierOpt = Annotated[str, typer.Option("--dossier", help="The OCMW's dossier number; only its keyed hash is stored.")]
-PreparedOpt = Annotated[str, typer.Option("--prepared-by", help="Staff id of who prepared the decision.")]
+DossierOpt = Annotated[
+    str, typer.Option("--dossier", help=tr("The OCMW's dossier number; only its keyed hash is stored."))
+]
+PreparedOpt = Annotated[str, typer.Option("--prepared-by", help=tr("Staff id of who prepared the decision."))]
 ApprovedOpt = Annotated[
     str | None,
-    typer.Option("--approved-by", help="Staff id of the approver (another person); without it, a draft is kept."),
+    typer.Option("--approved-by", help=tr("Staff id of the approver (another person); without it, a draft is kept.")),
 ]
 
 
@@ -58,8 +63,9 @@ def _review(dossier: str, rules: str | None, on: str | None, lang: Lang) -> tupl
     from aidrules.lifecycle.model import parse_review_facts
     from aidrules.ruleset.shipped import load
 
-    facts = parse_review_facts(read_case_text(read_input(dossier, "review"), "<stdin>" if dossier == "-" else dossier))
-    day = parse_on(on) or facts.on or date.today()
+    text = read_input(dossier, "review", lang.value)
+    facts = parse_review_facts(read_case_text(text, "<stdin>" if dossier == "-" else dossier))
+    day = parse_on(on, lang.value) or facts.on or date.today()
     ruleset = load(rules, day)
     return ruleset, evaluate_review(ruleset, facts, day, lang=lang.value)
 
@@ -72,12 +78,12 @@ def _keyer(key_file: Path | None) -> DossierKeyer:
 
 @app.command()
 def review(
-    dossier: Annotated[str, typer.Argument(help="Review facts of a running dossier (YAML or JSON), or -.")],
+    dossier: Annotated[str, typer.Argument(help=tr("Review facts of a running dossier (YAML or JSON), or -."))],
     rules: RulesOpt = None,
     on: OnOpt = None,
-    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
-    lang: LangOpt = Lang.nl,
-    full: Annotated[bool, typer.Option("--full", help="Every reason with its values and source.")] = False,
+    format: Annotated[Format, typer.Option("--format", help=tr("Output format."))] = Format.text,
+    lang: LangOpt = DEFAULT_LANG,
+    full: Annotated[bool, typer.Option("--full", help=tr("Every reason with its values and source."))] = False,
 ) -> None:
     """Review a running dossier: continue, start phase-out, step down or stop (with the reason)."""
     from aidrules.lifecycle.render import render_review
@@ -94,26 +100,26 @@ def review(
 
 @journal_app.command("new-key")
 def new_key(
-    out: Annotated[Path, typer.Option("--out", help="The key file to create (readable by its owner only).")],
+    out: Annotated[Path, typer.Option("--out", help=tr("The key file to create (readable by its owner only)."))],
 ) -> None:
     """Create a secret journal key. Keep it apart from the journal, like a password."""
     from aidrules.journal.errors import JournalError
     from aidrules.journal.keys import DossierKeyer
 
     if out.exists():
-        fail(JournalError("JR007", f"{out} exists; a key is never overwritten", "--out"))
+        fail(JournalError("JR007", say("{path} exists; a key is never overwritten", path=out), "--out"))
     try:
         fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(DossierKeyer.new_secret() + b"\n")
     except OSError as exc:
-        fail(JournalError("JR007", f"cannot write {out}: {exc.strerror}", "--out"))
+        fail(JournalError("JR007", say("cannot write {path}: {reason}", path=out, reason=exc.strerror), "--out"))
     typer.echo(f"{out}")
 
 
 @journal_app.command("record-decision")
 def record_decision(
-    case: Annotated[str, typer.Argument(help="Case file (YAML or JSON), or -.")],
+    case: Annotated[str, typer.Argument(help=tr("Case file (YAML or JSON), or -."))],
     journal: JournalOpt,
     dossier: DossierOpt,
     prepared_by: PreparedOpt,
@@ -143,7 +149,7 @@ def record_decision(
 
 @journal_app.command("record-review")
 def record_review(
-    facts: Annotated[str, typer.Argument(help="Review facts (YAML or JSON), or -.")],
+    facts: Annotated[str, typer.Argument(help=tr("Review facts (YAML or JSON), or -."))],
     journal: JournalOpt,
     dossier: DossierOpt,
     prepared_by: PreparedOpt,
@@ -169,9 +175,9 @@ def record_review(
 
 @journal_app.command("approve")
 def approve(
-    entry_id: Annotated[int, typer.Argument(help="The id of the draft to approve.")],
+    entry_id: Annotated[int, typer.Argument(help=tr("The id of the draft to approve."))],
     journal: JournalOpt,
-    approved_by: Annotated[str, typer.Option("--approved-by", help="Staff id of the approver.")],
+    approved_by: Annotated[str, typer.Option("--approved-by", help=tr("Staff id of the approver."))],
     key_file: KeyFileOpt = None,
 ) -> None:
     """Approve a draft: a new final entry by someone other than its preparer."""
@@ -188,10 +194,10 @@ def approve(
 @journal_app.command("list")
 def list_entries(
     journal: JournalOpt,
-    year: Annotated[int | None, typer.Option("--year", help="Only entries decided in this year.")] = None,
-    dossier: Annotated[str | None, typer.Option("--dossier", help="Only this dossier (needs the key).")] = None,
+    year: Annotated[int | None, typer.Option("--year", help=tr("Only entries decided in this year."))] = None,
+    dossier: Annotated[str | None, typer.Option("--dossier", help=tr("Only this dossier (needs the key)."))] = None,
     key_file: KeyFileOpt = None,
-    format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+    format: Annotated[Format, typer.Option("--format", help=tr("text or json."))] = Format.text,
 ) -> None:
     """List journal entries (pseudonymous keys, outcomes, rule-set versions)."""
     from aidrules.journal.journal import Journal
@@ -251,21 +257,29 @@ def verify(journal: JournalOpt) -> None:
         raise typer.Exit(2)
     from aidrules.journal.redact import redact_url
 
-    typer.echo(f"{redact_url(journal)}: {len(entries)} entries, database and hash chain intact")
+    typer.echo(
+        say(
+            "{journal}: {count} entries, database and hash chain intact",
+            journal=redact_url(journal),
+            count=len(entries),
+        )
+    )
     if entries:
         # the chain cannot show that entries were cut off at its end: keep this line elsewhere
-        typer.echo(f"last entry {entries[-1].id}: {entries[-1].entry_hash}")
+        typer.echo(say("last entry {id}: {hash}", id=entries[-1].id, hash=entries[-1].entry_hash))
 
 
 @app.command()
 def report(
     journal: JournalOpt,
-    year: Annotated[int, typer.Option("--year", help="The calendar year to report on.")],
-    format: Annotated[ReportFormat, typer.Option("--format", help="markdown, html or csv.")] = ReportFormat.markdown,
+    year: Annotated[int, typer.Option("--year", help=tr("The calendar year to report on."))],
+    format: Annotated[
+        ReportFormat, typer.Option("--format", help=tr("markdown, html or csv."))
+    ] = ReportFormat.markdown,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Directory for the report files (default: standard output).")
+        Path | None, typer.Option("--out", help=tr("Directory for the report files (default: standard output)."))
     ] = None,
-    lang: LangOpt = Lang.nl,
+    lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """The yearly report to the council: files started, refused and stopped, and the reasons."""
     from aidrules.report.build import ReportError, make_report
@@ -282,7 +296,7 @@ def report(
         for f in files:
             (out / f.name).write_text(f.content, encoding="utf-8")
     except OSError as exc:
-        message = f"cannot write the report to {out}: {exc.strerror}"
+        message = say("cannot write the report to {path}: {reason}", lang.value, path=out, reason=exc.strerror)
         fail(ReportError(message, [Diagnostic("RP002", message, path="--out")]))
     for f in files:
         typer.echo(str(out / f.name))

@@ -6,6 +6,7 @@ input (facts or rule files), every problem on stderr, no traceback; 1 an interna
 
 from __future__ import annotations
 
+import inspect
 import json
 import sys
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from aidrules.cli.help_texts import HELP_LANG, help_lang, tr
+from aidrules.cli.help_texts import help_lang, help_paragraphs, say, tr
 from aidrules.cli.terminal import sanitise_output
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
 
@@ -89,8 +90,10 @@ ReleaseStateOpt = Annotated[
     Path | None,
     typer.Option(
         "--release-state",
-        help="With --public-key: refuse a signed release older than one accepted before (a SQLite file; "
-        "default: $AIDRULES_RELEASE_STATE).",
+        help=tr(
+            "With --public-key: refuse a signed release older than one accepted before (a SQLite file; "
+            "default: $AIDRULES_RELEASE_STATE)."
+        ),
     ),
 ]
 
@@ -111,9 +114,9 @@ def _fail(error: AidrulesError, lang: str = "en") -> NoReturn:
 fail = _fail  # for the command modules
 
 
-def read_input(path: str, what: str = "case", lang: str = "en") -> str:
+def read_input(path: str, what: str = "case", lang: str | None = None) -> str:
     """A case (or review) document from a file or ``-`` (stdin), never more than the size limit;
-    the error when it cannot be read is in ``lang``."""
+    the error when it cannot be read is in ``lang`` (default: ``--lang`` or the locale)."""
     from aidrules.limits import DEFAULT_LIMITS, read_document
 
     if path == "-":  # never more than one character past the limit, which then refuses it
@@ -122,24 +125,19 @@ def read_input(path: str, what: str = "case", lang: str = "en") -> str:
         return read_document(Path(path), DEFAULT_LIMITS)
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        message = {
-            "nl": f"kan het bestand {path} niet lezen: {reason}",
-            "fr": f"impossible de lire le fichier {path}\u00a0: {reason}",
-        }.get(lang, f"cannot read {what} file {path}: {exc}")
+        message = say("cannot read {what} file {path}: {reason}", lang, what=what, path=path, reason=reason)
         raise FactsError(message, [Diagnostic("CF004", message, path=path)]) from None
 
 
-def parse_on(on: str | None, lang: str = "en", option: str = "--on") -> date | None:
-    """The ``--on`` option (or another date ``option``) as a date (None when not given); the error is in ``lang``."""
+def parse_on(on: str | None, lang: str | None = None, option: str = "--on") -> date | None:
+    """The ``--on`` option (or another date ``option``) as a date (None when not given); the error
+    is in ``lang`` (default: ``--lang`` or the locale)."""
     if on is None:
         return None
     try:
         return date.fromisoformat(on)
     except ValueError:
-        message = {
-            "nl": f"{option}: `{on}` is geen datum in de vorm JJJJ-MM-DD",
-            "fr": f"{option}\u00a0: `{on}` n’est pas une date de la forme AAAA-MM-JJ",
-        }.get(lang, f"{option}: `{on}` is not a date in the form YYYY-MM-DD")
+        message = say("{option}: `{on}` is not a date in the form YYYY-MM-DD", lang, option=option, on=on)
         raise FactsError(message, [Diagnostic("CL002", message, path=option)]) from None
 
 
@@ -286,13 +284,6 @@ def explain(
     typer.echo(out, nl=False)
 
 
-_VALID = {  # the line after a successful validate, and its warnings
-    "nl": ("{} regelbestand(en) in orde", ", {} waarschuwing(en)"),
-    "fr": ("{} fichier(s) de règles valide(s)", ", {} avertissement(s)"),
-    "en": ("{} rule file(s) valid", ", {} warning(s)"),
-}
-
-
 @app.command()
 def validate(
     rules: Annotated[list[Path], typer.Argument(help=tr("Rule files to check."))],
@@ -324,8 +315,8 @@ def validate(
         if diagnostics:
             typer.echo(render_text(diagnostics, lang.value), err=True)
         if not errors:
-            valid, warnings = _VALID[lang.value]
-            typer.echo(valid.format(len(rules)) + (warnings.format(len(diagnostics)) if diagnostics else ""))
+            warnings = say(", {count} warning(s)", lang.value, count=len(diagnostics)) if diagnostics else ""
+            typer.echo(say("{count} rule file(s) valid", lang.value, count=len(rules)) + warnings)
     if errors:
         raise typer.Exit(2)
 
@@ -351,19 +342,20 @@ import aidrules.cli.toolkit  # noqa: E402, F401
 # --- end of command modules ---
 
 
-def _translate_command_help() -> None:
-    """Each command's help (the first line of its docstring) in the help language."""
-    import inspect
-
-    for info in app.registered_commands:
+def _translate_command_help(typer_app: typer.Typer) -> None:
+    """Each command's help (its docstring, paragraph by paragraph) in the help language, in every
+    command group too (``journal …``, ``token …``)."""
+    for info in typer_app.registered_commands:
         if info.help is None and info.callback is not None:
-            doc = inspect.getdoc(info.callback) or ""
-            first, _, rest = doc.partition("\n")
-            if tr(first) != first:
-                info.help = tr(first) + ("\n" + rest if rest and HELP_LANG == "en" else "")
+            translated = help_paragraphs(inspect.getdoc(info.callback) or "")
+            if translated is not None:
+                info.help = translated
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _translate_command_help(group.typer_instance)
 
 
-_translate_command_help()
+_translate_command_help(app)
 
 
 def main() -> None:
@@ -377,8 +369,11 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except Exception as exc:
         typer.echo(
-            f"internal error: {type(exc).__name__}: {exc}\n"
-            "Please report this with the case (anonymised) and the rule set.",
+            say(
+                "internal error: {kind}: {error}\nPlease report this with the case (anonymised) and the rule set.",
+                kind=type(exc).__name__,
+                error=exc,
+            ),
             err=True,
         )
         sys.exit(1)

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from aidrules.cli.help_texts import say, tr
 from aidrules.cli.main import Format, Lang, ReleaseStateOpt, app, fail, parse_on, read_input
 from aidrules.diagnostic_text import render_text
 from aidrules.errors import AidrulesError, Diagnostic, FactsError, Severity
@@ -16,8 +17,8 @@ from aidrules.errors import AidrulesError, Diagnostic, FactsError, Severity
 
 @app.command("list")
 def list_rulesets(
-    rules_dir: Annotated[list[Path] | None, typer.Option("--rules-dir", help="Also search this directory.")] = None,
-    format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+    rules_dir: Annotated[list[Path] | None, typer.Option("--rules-dir", help=tr("Also search this directory."))] = None,
+    format: Annotated[Format, typer.Option("--format", help=tr("text or json."))] = Format.text,
 ) -> None:
     """List the rule sets available, their versions, effective periods and where each comes from.
 
@@ -51,8 +52,8 @@ def list_rulesets(
     else:
         for e in entries:
             until = e.effective_until.isoformat() if e.effective_until else "…"
-            base = f"  (extends {e.extends})" if e.extends else ""
-            kind = "" if e.decides else "  [basislaag]"
+            base = "  " + say("(extends {base})", base=e.extends) if e.extends else ""
+            kind = "" if e.decides else "  " + say("[base layer]")
             typer.echo(f"{e.label:45} {e.effective_from} – {until:10}  {e.title}{base}{kind}  [{e.origin}: {e.path}]")
     if problems:
         typer.echo(render_text(problems), err=True)
@@ -62,8 +63,8 @@ def list_rulesets(
 
 @app.command()
 def keygen(
-    out: Annotated[Path, typer.Option("--out", help="Directory for NAME.key (private) and NAME.pub.")] = Path("."),
-    name: Annotated[str, typer.Option("--name", help="File name of the key pair.")] = "aidrules",
+    out: Annotated[Path, typer.Option("--out", help=tr("Directory for NAME.key (private) and NAME.pub."))] = Path("."),
+    name: Annotated[str, typer.Option("--name", help=tr("File name of the key pair."))] = "aidrules",
 ) -> None:
     """Create an Ed25519 key pair for signing rule sets."""
     from aidrules.registry.signing import keygen as make_keys
@@ -73,24 +74,28 @@ def keygen(
     except AidrulesError as exc:
         fail(exc)
     typer.echo(
-        f"private key: {private} (keep it secret)\npublic key:  {public} (share it with whoever loads the rules)"
+        say(
+            "private key: {private} (keep it secret)\npublic key:  {public} (share it with whoever loads the rules)",
+            private=private,
+            public=public,
+        )
     )
 
 
 @app.command()
 def sign(
-    rules: Annotated[list[Path], typer.Argument(help="Rule files to sign (each layer is signed on its own).")],
-    key: Annotated[Path, typer.Option("--key", help="Ed25519 private key (PEM).")],
+    rules: Annotated[list[Path], typer.Argument(help=tr("Rule files to sign (each layer is signed on its own)."))],
+    key: Annotated[Path, typer.Option("--key", help=tr("Ed25519 private key (PEM)."))],
     release: Annotated[
         int,
         typer.Option(
             "--release",
             min=1,
-            help="Release number of the rule set, one higher with each release; sign every file still in use.",
+            help=tr("Release number of the rule set, one higher with each release; sign every file still in use."),
         ),
     ] = 1,
     expires: Annotated[
-        str | None, typer.Option("--expires", help="Date YYYY-MM-DD after which the signatures are refused.")
+        str | None, typer.Option("--expires", help=tr("Date YYYY-MM-DD after which the signatures are refused."))
     ] = None,
 ) -> None:
     """Sign rule files: writes FILE.sig beside each (file name, sha256, id@version, release, expiry)."""
@@ -99,17 +104,21 @@ def sign(
     try:
         until = parse_on(expires, option="--expires")
         for path in rules:
-            typer.echo(f"signed {path} (release {release}) → {sign_file(path, key, release=release, expires=until)}")
+            signature = sign_file(path, key, release=release, expires=until)
+            typer.echo(
+                say("signed {path} (release {release}) → {signature}", path=path, release=release, signature=signature)
+            )
     except AidrulesError as exc:
         fail(exc)
     except OSError as exc:
-        fail(FactsError(str(exc), [Diagnostic("RS000", f"cannot read {exc.filename}: {exc.strerror}")]))
+        message = say("cannot read {path}: {reason}", path=exc.filename, reason=exc.strerror)
+        fail(FactsError(message, [Diagnostic("RS000", message)]))
 
 
 @app.command()
 def verify(
-    rules: Annotated[Path, typer.Argument(help="A rule file; every layer it extends is verified too.")],
-    public_key: Annotated[Path, typer.Option("--public-key", help="Ed25519 public key (PEM).")],
+    rules: Annotated[Path, typer.Argument(help=tr("A rule file; every layer it extends is verified too."))],
+    public_key: Annotated[Path, typer.Option("--public-key", help=tr("Ed25519 public key (PEM)."))],
     release_state: ReleaseStateOpt = None,
 ) -> None:
     """Check the signatures of a rule set and of every layer it extends (exit 2 if any fails)."""
@@ -119,18 +128,24 @@ def verify(
         rs = load(str(resolve(str(rules))), public_key=public_key, release_state=release_state)
     except AidrulesError as exc:
         fail(exc)
-    typer.echo(f"{rs.id}@{rs.version}: every layer carries a valid signature ({', '.join(rs.layers)})")
+    typer.echo(
+        say(
+            "{ruleset}: every layer carries a valid signature ({layers})",
+            ruleset=f"{rs.id}@{rs.version}",
+            layers=", ".join(rs.layers),
+        )
+    )
 
 
 @app.command()
 def diff(
-    old: Annotated[str, typer.Argument(help="The old rule set: a path, ID@VERSION.")],
-    new: Annotated[str, typer.Argument(help="The new rule set: a path, ID@VERSION.")],
-    format: Annotated[Format, typer.Option("--format", help="markdown or json.")] = Format.markdown,
+    old: Annotated[str, typer.Argument(help=tr("The old rule set: a path, ID@VERSION."))],
+    new: Annotated[str, typer.Argument(help=tr("The new rule set: a path, ID@VERSION."))],
+    format: Annotated[Format, typer.Option("--format", help=tr("markdown or json."))] = Format.markdown,
     cases: Annotated[
-        Path | None, typer.Option("--cases", help="Fixture directory (default fixtures/reference).")
+        Path | None, typer.Option("--cases", help=tr("Fixture directory (default fixtures/reference)."))
     ] = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="Language of the Markdown report.")] = Lang.nl,
+    lang: Annotated[Lang, typer.Option("--lang", help=tr("Language of the Markdown report."))] = Lang.nl,
 ) -> None:
     """What changed between two versions, and which cases get another outcome.
 
@@ -173,9 +188,11 @@ def _default_cases() -> Path | None:
 
 @app.command()
 def rerun(
-    decision: Annotated[Path, typer.Argument(help="A stored decision (its JSON).")],
-    case: Annotated[Path, typer.Argument(help="The case it was made for.")],
-    rules: Annotated[str | None, typer.Option("--rules", help="The other rule set: path, ID or ID@VERSION.")] = None,
+    decision: Annotated[Path, typer.Argument(help=tr("A stored decision (its JSON)."))],
+    case: Annotated[Path, typer.Argument(help=tr("The case it was made for."))],
+    rules: Annotated[
+        str | None, typer.Option("--rules", help=tr("The other rule set: path, ID or ID@VERSION."))
+    ] = None,
 ) -> None:
     """Re-evaluate a stored decision's case under other rules and show what changed."""
     from aidrules.engine.decision import Decision
@@ -188,10 +205,11 @@ def rerun(
         try:
             text = read_document(decision, DEFAULT_LIMITS)
             if len(text) > DEFAULT_LIMITS.max_document_chars:
-                raise ValueError(f"longer than {DEFAULT_LIMITS.max_document_chars} characters")
+                raise ValueError(say("longer than {limit} characters", limit=DEFAULT_LIMITS.max_document_chars))
             stored = Decision.model_validate_json(text)
         except (OSError, ValueError) as exc:
-            message = f"{decision}: not a stored aidrules decision ({str(exc).splitlines()[0]})"
+            reason = str(exc).splitlines()[0]
+            message = say("{path}: not a stored aidrules decision ({reason})", path=decision, reason=reason)
             raise FactsError(message, [Diagnostic("CF005", message, path=str(decision))]) from None
         facts = read_case_text(read_input(str(case)), str(case))
         other = load(rules, stored.on if isinstance(stored.on, date) else None)
@@ -199,10 +217,12 @@ def rerun(
     except AidrulesError as exc:
         fail(exc)
     except OSError as exc:
-        fail(FactsError(str(exc), [Diagnostic("CF004", f"cannot read {exc.filename}: {exc.strerror}")]))
+        message = say("cannot read {path}: {reason}", path=exc.filename, reason=exc.strerror)
+        fail(FactsError(message, [Diagnostic("CF004", message)]))
     before = f"{stored.ruleset.id}@{stored.ruleset.version}"
-    typer.echo(f"{before} → {after.ruleset.id}@{after.ruleset.version} on {stored.on}")
+    after_label = f"{after.ruleset.id}@{after.ruleset.version}"
+    typer.echo(say("{before} → {after} on {day}", before=before, after=after_label, day=stored.on))
     if not changes:
-        typer.echo("no change: the same decision")
+        typer.echo(say("no change: the same decision"))
     for line in changes:
         typer.echo(f"- {line}")

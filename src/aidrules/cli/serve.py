@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from aidrules.cli.help_texts import say, tr
 from aidrules.cli.main import app, fail
 from aidrules.errors import AidrulesError, Diagnostic
 from aidrules.server import StartError
@@ -21,10 +22,10 @@ from aidrules.server.logs import configure
 from aidrules.server.tokens import ROLES, TokenStore, create_token
 from aidrules.server.worker import WORKER_OPTIONS
 
-token_app = typer.Typer(no_args_is_help=True, help="Bearer tokens for the decision service (aidrules serve).")
+token_app = typer.Typer(no_args_is_help=True, help=tr("Bearer tokens for the decision service (aidrules serve)."))
 app.add_typer(token_app, name="token")
 
-TokensOpt = Annotated[Path, typer.Option("--tokens", help="The token file (only hashes are stored in it).")]
+TokensOpt = Annotated[Path, typer.Option("--tokens", help=tr("The token file (only hashes are stored in it)."))]
 DEFAULT_TOKENS = Path("aidrules-tokens.json")
 
 
@@ -45,8 +46,8 @@ def is_loopback(host: str) -> bool:
 
 @token_app.command("create")
 def token_create(
-    role: Annotated[str, typer.Option("--role", help=f"One of: {', '.join(ROLES)}.")],
-    name: Annotated[str, typer.Option("--name", help="The staff id the token stands for (e.g. mw-017).")],
+    role: Annotated[str, typer.Option("--role", help=tr("One of: {roles}.").format(roles=", ".join(ROLES)))],
+    name: Annotated[str, typer.Option("--name", help=tr("The staff id the token stands for (e.g. mw-017)."))],
     tokens: TokensOpt = DEFAULT_TOKENS,
 ) -> None:
     """Create a token: printed once on stdout; the token file keeps only its SHA-256."""
@@ -55,42 +56,52 @@ def token_create(
     except AidrulesError as exc:
         fail(exc)
     typer.echo(token)
-    typer.echo(f"token for {name.strip()} ({role}) added to {tokens}; it is shown only this once", err=True)
+    typer.echo(
+        say(
+            "token for {name} ({role}) added to {path}; it is shown only this once",
+            name=name.strip(),
+            role=role,
+            path=tokens,
+        ),
+        err=True,
+    )
 
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8080,
+    host: Annotated[str, typer.Option("--host", help=tr("Address to listen on."))] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help=tr("Port to listen on."))] = 8080,
     rules: Annotated[
         list[str] | None,
-        typer.Option("--rules", help="Rule sets to serve: a path, ID or ID@VERSION (repeatable; default: all found)."),
+        typer.Option(
+            "--rules", help=tr("Rule sets to serve: a path, ID or ID@VERSION (repeatable; default: all found).")
+        ),
     ] = None,
     public_key: Annotated[
-        Path | None, typer.Option("--public-key", help="Refuse to start unless every layer is signed with this key.")
+        Path | None,
+        typer.Option("--public-key", help=tr("Refuse to start unless every layer is signed with this key.")),
     ] = None,
     journal: Annotated[
-        str | None, typer.Option("--journal", help="The decision journal: a SQLite file or a store URL.")
+        str | None, typer.Option("--journal", help=tr("The decision journal: a SQLite file or a store URL."))
     ] = None,
     key_file: Annotated[
-        Path | None, typer.Option("--key-file", help="The journal key (without it the journal is read-only).")
+        Path | None, typer.Option("--key-file", help=tr("The journal key (without it the journal is read-only)."))
     ] = None,
     tokens: Annotated[
-        Path | None, typer.Option("--tokens", help="Token file (aidrules token create); needed off loopback.")
+        Path | None, typer.Option("--tokens", help=tr("Token file (aidrules token create); needed off loopback."))
     ] = None,
-    log_format: Annotated[str, typer.Option("--log-format", help="text or json (JSON lines).")] = "text",
+    log_format: Annotated[str, typer.Option("--log-format", help=tr("text or json (JSON lines)."))] = "text",
     workers: Annotated[
-        int, typer.Option("--workers", min=1, max=64, help="Processes answering requests (one per core at most).")
+        int, typer.Option("--workers", min=1, max=64, help=tr("Processes answering requests (one per core at most)."))
     ] = 1,
     openapi: Annotated[
-        bool, typer.Option("--openapi", help="Print the OpenAPI document (as GET /openapi.json) and exit.")
+        bool, typer.Option("--openapi", help=tr("Print the OpenAPI document (as GET /openapi.json) and exit."))
     ] = False,
 ) -> None:
     """Run the decision service (HTTP API under /v1; see docs/service.md)."""
     if log_format not in ("text", "json"):
-        fail(
-            StartError("--log-format: use text or json", [Diagnostic("SV008", "use text or json", path="--log-format")])
-        )
+        diagnostic = Diagnostic("SV008", say("use text or json"), path="--log-format")
+        fail(StartError(say("--log-format: use text or json"), [diagnostic]))
     logger = configure(log_format)
     try:
         import uvicorn
@@ -98,16 +109,16 @@ def serve(
         from aidrules.server.app import ServiceConfig, create_app
         from aidrules.server.catalogue import build_catalogue
     except ImportError as exc:
-        message = f"the service needs the server extra ({exc.name} is missing)"
+        message = say("the service needs the server extra ({name} is missing)", name=exc.name)
         fail(StartError(message, [Diagnostic("SV015", message, hint='pip install "aidrules[server]"')]))
     try:
         store = TokenStore.read(tokens) if tokens is not None else None
         if store is None and not is_loopback(host):
-            message = f"refusing to listen on {host} without tokens: anyone who can reach it could use it"
-            raise StartError(
-                message,
-                [Diagnostic("SV014", message, path="--host", hint="give --tokens FILE (aidrules token create)")],
+            message = say(
+                "refusing to listen on {host} without tokens: anyone who can reach it could use it", host=host
             )
+            hint = say("give --tokens FILE (aidrules token create)")
+            raise StartError(message, [Diagnostic("SV014", message, path="--host", hint=hint)])
         catalogue = build_catalogue(rules, public_key=public_key)
         application = create_app(
             ServiceConfig(catalogue=catalogue, tokens=store, journal=journal, key_file=key_file, logger=logger)

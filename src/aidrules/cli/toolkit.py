@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from aidrules.cli.help_texts import say, tr
 from aidrules.cli.main import Lang, app, fail
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
 
@@ -27,23 +28,24 @@ class CoverageFormat(StrEnum):
 @app.command("test")
 def run_tests(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Fixture files or directories (default: fixtures/).", show_default=False)
+        list[Path] | None,
+        typer.Argument(help=tr("Fixture files or directories (default: fixtures/)."), show_default=False),
     ] = None,
     coverage: Annotated[
-        bool, typer.Option("--coverage", help="Report rule coverage (conditions true/false/unknown).")
+        bool, typer.Option("--coverage", help=tr("Report rule coverage (conditions true/false/unknown)."))
     ] = False,
     fail_under: Annotated[
-        str | None, typer.Option("--fail-under", help="Exit 1 when true/false coverage is below this percentage.")
+        str | None, typer.Option("--fail-under", help=tr("Exit 1 when true/false coverage is below this percentage."))
     ] = None,
     coverage_format: Annotated[
-        CoverageFormat, typer.Option("--coverage-format", help="Coverage report format.")
+        CoverageFormat, typer.Option("--coverage-format", help=tr("Coverage report format."))
     ] = CoverageFormat.text,
     coverage_out: Annotated[
-        Path | None, typer.Option("--coverage-out", help="Write the coverage report to this file instead.")
+        Path | None, typer.Option("--coverage-out", help=tr("Write the coverage report to this file instead."))
     ] = None,
     rules_dir: Annotated[
         list[Path] | None,
-        typer.Option("--rules-dir", help="Look rule sets up here first (before the rules/ beside the fixtures)."),
+        typer.Option("--rules-dir", help=tr("Look rule sets up here first (before the rules/ beside the fixtures).")),
     ] = None,
 ) -> None:
     """Run fixture cases; explain every difference in domain terms.
@@ -55,7 +57,7 @@ def run_tests(
     targets = paths or [Path("fixtures")]
     missing = [p for p in targets if not p.exists()]
     if missing:
-        message = f"no such fixture file or directory: {', '.join(map(str, missing))}"
+        message = say("no such fixture file or directory: {paths}", paths=", ".join(map(str, missing)))
         fail(FactsError(message, [Diagnostic("FX000", message, path=str(missing[0]))]))
     threshold = _percentage(fail_under) if fail_under is not None else None
     result = run(targets, coverage=coverage or threshold is not None, rules_dirs=rules_dir or [])
@@ -66,11 +68,14 @@ def run_tests(
         rendered = report.markdown() if coverage_format is CoverageFormat.markdown else report.text()
         if coverage_out is not None:
             coverage_out.write_text(rendered, encoding="utf-8")
-            typer.echo(f"coverage {report.percent}% written to {coverage_out}")
+            typer.echo(say("coverage {percent}% written to {path}", percent=report.percent, path=coverage_out))
         else:
             typer.echo(rendered, nl=False)
         if threshold is not None and report.percent < threshold:
-            typer.echo(f"coverage {report.percent}% is below --fail-under {threshold}%", err=True)
+            below = say(
+                "coverage {percent}% is below --fail-under {threshold}%", percent=report.percent, threshold=threshold
+            )
+            typer.echo(below, err=True)
             code = max(code, 1)
     raise typer.Exit(code)
 
@@ -81,15 +86,15 @@ def _percentage(text: str) -> Decimal:
     except InvalidOperation:
         value = Decimal(-1)
     if not Decimal(0) <= value <= Decimal(100):
-        message = f"--fail-under: `{text}` is not a percentage between 0 and 100"
+        message = say("--fail-under: `{text}` is not a percentage between 0 and 100", text=text)
         fail(FactsError(message, [Diagnostic("CL003", message, path="--fail-under")]))
     return value
 
 
 @app.command("generate-cases")
 def generate_cases(
-    rules: Annotated[str, typer.Argument(help="Rule set: a path, ID or ID@VERSION.")],
-    out: Annotated[Path, typer.Option("--out", help="Directory for the proposed cases.")] = Path("proposed-cases"),
+    rules: Annotated[str, typer.Argument(help=tr("Rule set: a path, ID or ID@VERSION."))],
+    out: Annotated[Path, typer.Option("--out", help=tr("Directory for the proposed cases."))] = Path("proposed-cases"),
 ) -> None:
     """Propose cases just either side of every threshold, for a policy maker to check and label."""
     from aidrules.analysis.boundaries import boundary_cases
@@ -104,8 +109,12 @@ def generate_cases(
     for path in written:
         typer.echo(str(path))
     typer.echo(
-        f"{len(written)} proposed case(s) in {out}: check each `proposed_expect` against the policy, "
-        "rename it to `expect` and move the file into fixtures/"
+        say(
+            "{count} proposed case(s) in {path}: check each `proposed_expect` against the policy, rename it to "
+            "`expect` and move the file into fixtures/",
+            count=len(written),
+            path=out,
+        )
     )
 
 
@@ -120,9 +129,9 @@ def _rules_ref(spec: str, path: Path, out: Path) -> str:
 
 @app.command("docs")
 def docs(
-    rules: Annotated[list[str], typer.Argument(help="Rule sets: paths, IDs or ID@VERSION.")],
-    out: Annotated[Path, typer.Option("--out", help="Directory for the Markdown pages.")],
-    lang: Annotated[Lang, typer.Option("--lang", help="Language of the pages.")] = Lang.nl,
+    rules: Annotated[list[str], typer.Argument(help=tr("Rule sets: paths, IDs or ID@VERSION."))],
+    out: Annotated[Path, typer.Option("--out", help=tr("Directory for the Markdown pages."))],
+    lang: Annotated[Lang, typer.Option("--lang", help=tr("Language of the pages."))] = Lang.nl,
 ) -> None:
     """Write Markdown pages for policy makers: principles, rules, parameters, choices, flowchart."""
     from aidrules.docgen import write_pages
