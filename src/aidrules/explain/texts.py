@@ -42,7 +42,8 @@ _T: dict[str, tuple[str, str, str]] = {
         "Explanation of the recommendation — {ruleset}",
     ),
     "proposal": ("Voorstel: {title}", "Proposition : {title}", "Proposal: {title}"),
-    "decision_date": ("Datum van de beslissing: {day}.", "Date de la décision : {day}.", "Decision date: {day}."),
+    # the date the case is assessed on; no committee has decided yet (issue 16: "voorstel", not "beslissing")
+    "decision_date": ("Beoordeeld op {day}.", "Évalué le {day}.", "Assessed on {day}."),
     "ruleset_line": (
         "Regelset {id} versie {version} ({fingerprint}).",
         "Ensemble de règles {id} version {version} ({fingerprint}).",
