@@ -23,7 +23,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
@@ -931,30 +931,12 @@ def _openapi_builder(app: FastAPI) -> Callable[[], dict[str, Any]]:
 
 
 # -- batch input ------------------------------------------------------------------------------------
-async def _numbered_lines(
-    request: Request, max_line: int, max_lines: int
-) -> AsyncIterator[tuple[int, str, Diagnostic | None]]:
-    """The body's non-blank lines with their numbers, as they arrive. A line longer than
-    ``max_line`` bytes or not UTF-8 comes with its refusal; after ``max_lines`` lines the rest
-    is refused once (SV007) and not read."""
+async def _raw_lines(request: Request, max_line: int) -> AsyncIterator[tuple[int, bytes, bool]]:
+    """The body's lines as they arrive: number, bytes, and whether the line was longer than
+    ``max_line`` bytes (its bytes are then dropped as they come, never held)."""
     buffer = b""
     number = 0
-    counted = 0
     oversized = False
-
-    def one(raw: bytes) -> Iterator[tuple[int, str, Diagnostic | None]]:
-        if oversized or len(raw) > max_line:
-            message = f"line {number}: longer than {max_line:,} bytes"
-            yield number, "", Diagnostic("CF005", message, path=f"line {number}")
-            return
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            yield number, "", Diagnostic("CF004", f"line {number}: not UTF-8 text", path=f"line {number}")
-            return
-        if text.strip():
-            yield number, text, None
-
     async for chunk in request.stream():
         buffer += chunk
         while True:
@@ -963,23 +945,42 @@ async def _numbered_lines(
                 break
             raw, buffer = buffer[:end], buffer[end + 1 :]
             number += 1
-            for item in one(raw):
-                counted += 1
-                if counted > max_lines:
-                    message = f"a batch holds at most {max_lines:,} cases; line {number} and after were not read"
-                    yield number, "", Diagnostic("SV007", message, path=f"line {number}")
-                    return
-                yield item
+            yield number, raw, oversized
             oversized = False
         if len(buffer) > max_line:
             oversized = True
             buffer = b""
     if buffer or oversized:
-        number += 1
-        for item in one(buffer):
-            counted += 1
-            if counted > max_lines:
-                message = f"a batch holds at most {max_lines:,} cases; line {number} and after were not read"
-                yield number, "", Diagnostic("SV007", message, path=f"line {number}")
-                return
-            yield item
+        yield number + 1, buffer, oversized
+
+
+async def _numbered_lines(
+    request: Request, max_line: int, max_lines: int
+) -> AsyncIterator[tuple[int, str, Diagnostic | None]]:
+    """The body's non-blank lines with their numbers, as they arrive. A line longer than
+    ``max_line`` bytes or not UTF-8 comes with its refusal; after ``max_lines`` lines the rest
+    is refused once (SV007) and not read."""
+    counted = 0
+    async for number, raw, oversized in _raw_lines(request, max_line):
+        where = f"line {number}"
+        if oversized or len(raw) > max_line:
+            item: tuple[int, str, Diagnostic | None] = (
+                number,
+                "",
+                Diagnostic("CF005", f"{where}: longer than {max_line:,} bytes", path=where),
+            )
+        else:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                item = (number, "", Diagnostic("CF004", f"{where}: not UTF-8 text", path=where))
+            else:
+                if not text.strip():
+                    continue
+                item = (number, text, None)
+        counted += 1
+        if counted > max_lines:
+            message = f"a batch holds at most {max_lines:,} cases; {where} and after were not read"
+            yield number, "", Diagnostic("SV007", message, path=where)
+            return
+        yield item
