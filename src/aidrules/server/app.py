@@ -209,6 +209,12 @@ class ServiceError(AidrulesError):
         self.status = status
 
 
+def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI responses for error statuses: the problem model, described in our own words (the
+    standard phrases differ between Python versions: 413 and 422 were renamed in 3.13)."""
+    return {status: {"model": Problem, "description": _TITLES[status]} for status in statuses}
+
+
 _JOURNAL_STATUS = {"JR010": 404, "JR011": 409, "JR003": 409, "JR005": 503, "JR006": 503, "JR007": 503, "JR009": 503}
 _TITLES = {
     400: "invalid rules",
@@ -549,7 +555,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         response_class=Response,
         responses={
             200: {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Decision"}}}},
-            **{s: {"model": Problem} for s in (400, 401, 403, 404, 413, 422)},
+            **_problems(400, 401, 403, 404, 413, 422),
         },
         openapi_extra={"requestBody": _case_body()},
     )
@@ -577,7 +583,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
                     "text/plain": {"schema": {"type": "string"}},
                 }
             },
-            **{s: {"model": Problem} for s in (400, 401, 403, 404, 413, 422)},
+            **_problems(400, 401, 403, 404, 413, 422),
         },
         openapi_extra={"requestBody": _case_body()},
     )
@@ -610,7 +616,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         response_class=LineStream,
         responses={
             200: {"content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
-            **{s: {"model": Problem} for s in (400, 401, 403, 404, 422)},
+            **_problems(400, 401, 403, 404, 422),
         },
         openapi_extra={
             "requestBody": {
@@ -672,7 +678,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         tags=["rule sets"],
         summary="One rule set: its versions, periods, fingerprints and layers",
         response_model=RuleSetDetail,
-        responses={404: {"model": Problem}},
+        responses=_problems(404),
     )
     async def ruleset(id: str, who: Reader) -> dict[str, Any]:
         versions = []
@@ -752,7 +758,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         "A head worker other than the preparer approves the draft.",
         status_code=201,
         response_model=EntryOut,
-        responses={s: {"model": Problem} for s in (400, 401, 403, 404, 413, 422, 503)},
+        responses=_problems(400, 401, 403, 404, 413, 422, 503),
         openapi_extra={
             "requestBody": {
                 "required": True,
@@ -791,7 +797,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         summary="Approve a draft (head worker; never the preparer)",
         status_code=201,
         response_model=EntryOut,
-        responses={s: {"model": Problem} for s in (401, 403, 404, 409, 503)},
+        responses=_problems(401, 403, 404, 409, 503),
     )
     async def approve(entry_id: int, who: Approver) -> Response:
         runner = the_journal()
@@ -804,7 +810,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         tags=["journal"],
         summary="Journal entries in the order written",
         response_model=EntryList,
-        responses={s: {"model": Problem} for s in (401, 403, 422, 503)},
+        responses=_problems(401, 403, 422, 503),
     )
     async def entries(
         who: Auditor,
@@ -830,7 +836,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         tags=["journal"],
         summary="One journal entry, with the decision as stored",
         response_model=EntryOut,
-        responses={s: {"model": Problem} for s in (401, 403, 404, 503)},
+        responses=_problems(401, 403, 404, 503),
     )
     async def entry(entry_id: int, who: Auditor) -> dict[str, Any]:
         found = await the_journal().run(lambda j: j.get(entry_id))
@@ -841,7 +847,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         tags=["journal"],
         summary="Check the database and the hash chain",
         response_model=VerifyOut,
-        responses={s: {"model": Problem} for s in (401, 403, 503)},
+        responses=_problems(401, 403, 503),
     )
     async def verify(who: Verifier) -> dict[str, Any]:
         def check(j: Journal) -> dict[str, Any]:
