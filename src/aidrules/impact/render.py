@@ -11,6 +11,7 @@ from aidrules.explain import formatting
 from aidrules.explain.i18n import value_label
 from aidrules.expr import types as t
 from aidrules.impact.study import DEBT_BANDS, DIMENSIONS, INCOME_BANDS, Example, ImpactReport
+from aidrules.report.html import standalone_page_start
 from aidrules.report.sections import Chart
 from aidrules.report.svg import render_chart
 from aidrules.ruleset.compiled import CompiledRuleSet
@@ -435,18 +436,7 @@ def _is_number(text: str) -> bool:
 def to_html(report: ImpactReport, lang: str = "nl") -> str:
     """The study as one self-contained HTML page: no scripts, no fonts or images fetched."""
     title = tr("title", lang, old=report.old_label, new=report.new_label)
-    out = [
-        "<!DOCTYPE html>",
-        f'<html lang="{lang}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{escape(title)}</h1>",
-    ]
+    out = standalone_page_start(title, lang, _CSS)
     out += [f"<p>{escape(line)}</p>" for line in _intro(report, lang)]
     for key, heading, note, (header, rows), chart in _sections(report, lang):
         out.append(f'<section id="{key}">')

@@ -37,22 +37,27 @@ def _table(section: Section, lang: str) -> list[str]:
     return out
 
 
-def render_html(figures: YearFigures, sections: list[Section], lang: str) -> str:
-    title = text("title", lang, year=figures.year)
-    entries = figures.decisions + figures.reviews
-    out = [
+def standalone_page_start(title: str, lang: str, css: str) -> list[str]:
+    """The start of a self-contained HTML page (its style inline, nothing fetched) up to its heading."""
+    return [
         "<!DOCTYPE html>",
         f'<html lang="{lang}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title>",
-        f"<style>{_CSS}</style>",
+        f"<style>{css}</style>",
         "</head>",
         "<body>",
         f"<h1>{escape(title)}</h1>",
-        f"<p>{escape(text('intro', lang, entries=entries, year=figures.year))}</p>",
     ]
+
+
+def render_html(figures: YearFigures, sections: list[Section], lang: str) -> str:
+    title = text("title", lang, year=figures.year)
+    entries = figures.decisions + figures.reviews
+    out = standalone_page_start(title, lang, _CSS)
+    out.append(f"<p>{escape(text('intro', lang, entries=entries, year=figures.year))}</p>")
     for section in sections:
         out.append(f'<section id="{section.key}">')
         out.append(f"<h2>{escape(section.title)}</h2>")
