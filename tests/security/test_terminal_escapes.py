@@ -87,3 +87,29 @@ def test_sanitising_writer_keeps_text_new_lines_and_tabs() -> None:
     writer.write("Leefloon € 1.314,20\tgeïnde schulden, créancier\n")
     assert out.getvalue() == "Leefloon € 1.314,20\tgeïnde schulden, créancier\n"
     assert clean("a\x1b[31mb\x1b[0m\x00c\x7f\x85d") == "abcd"
+
+
+def test_a_writer_whose_stream_was_closed_first_is_finalised_quietly() -> None:
+    """Catches flushing a closed stream when the wrapper is collected: Python 3.13 printed
+    "Exception ignored … I/O operation on closed file" for every command a test runner had run."""
+    import gc
+    import io
+    import sys
+
+    from aidrules.cli.terminal import SanitisingWriter
+
+    inner = io.StringIO()
+    writer = SanitisingWriter(inner)
+    writer.write("tekst\x1b[2J\n")
+    assert inner.getvalue() == "tekst\n"
+    inner.close()
+    writer.flush()  # nothing left to flush: no error
+    seen: list[object] = []
+    old_hook = sys.unraisablehook
+    sys.unraisablehook = seen.append
+    try:
+        del writer
+        gc.collect()
+    finally:
+        sys.unraisablehook = old_hook
+    assert seen == []

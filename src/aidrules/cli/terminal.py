@@ -53,7 +53,10 @@ class SanitisingWriter(io.TextIOBase):
         return True
 
     def flush(self) -> None:
-        self.stream.flush()
+        # The wrapped stream may be closed first (a test runner's capture, a closed pipe); io's
+        # finaliser flushes this writer too, which then has nothing left to flush.
+        if not getattr(self.stream, "closed", False):
+            self.stream.flush()
 
     def isatty(self) -> bool:
         return self.stream.isatty()
