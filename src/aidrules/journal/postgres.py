@@ -47,6 +47,7 @@ from psycopg import errors as pg_errors
 from aidrules.journal.entry import GENESIS, EntryKind, JournalEntry, NewEntry, genesis
 from aidrules.journal.errors import JournalError, SeparationOfDutiesError
 from aidrules.journal.redact import redact_url, scrub
+from aidrules.journal.store import entry_filters
 
 #: Marks a schema as an aidrules journal (the metadata row ``format``).
 FORMAT = "aidrules-journal"
@@ -366,17 +367,7 @@ class PostgresJournalStore:
         dossier_key: str | None = None,
         kind: EntryKind | None = None,
     ) -> Iterator[JournalEntry]:
-        where: list[str] = []
-        args: list[Any] = []
-        for clause, value in (
-            ("decided_on >= %s", since),
-            ("decided_on <= %s", until),
-            ("dossier_key = %s", dossier_key),
-            ("kind = %s", kind),
-        ):
-            if value is not None:
-                where.append(clause)
-                args.append(value)
+        where, args = entry_filters("%s", since=since, until=until, dossier_key=dossier_key, kind=kind)
         return self._pages(where, args)
 
     def _pages(self, where: list[str], args: list[Any]) -> Iterator[JournalEntry]:

@@ -20,6 +20,7 @@ from typing import Any
 
 from aidrules.journal.entry import GENESIS, EntryKind, JournalEntry, NewEntry, genesis
 from aidrules.journal.errors import JournalError, SeparationOfDutiesError
+from aidrules.journal.store import entry_filters
 
 #: "AIDR" — marks an aidrules journal.
 APPLICATION_ID = 0x41494452
@@ -224,17 +225,13 @@ class SQLiteJournalStore:
         dossier_key: str | None = None,
         kind: EntryKind | None = None,
     ) -> Iterator[JournalEntry]:
-        where: list[str] = []
-        args: list[Any] = []
-        for clause, value in (
-            ("decided_on >= ?", since.isoformat() if since else None),
-            ("decided_on <= ?", until.isoformat() if until else None),
-            ("dossier_key = ?", dossier_key),
-            ("kind = ?", kind),
-        ):
-            if value is not None:
-                where.append(clause)
-                args.append(value)
+        where, args = entry_filters(
+            "?",
+            since=since.isoformat() if since else None,  # dates are ISO text in SQLite
+            until=until.isoformat() if until else None,
+            dossier_key=dossier_key,
+            kind=kind,
+        )
         sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
         for row in self.db.execute(sql, args):
             yield _from_row(row)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from aidrules.journal.entry import EntryKind, JournalEntry, NewEntry
 
@@ -45,3 +45,27 @@ class JournalStore(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def entry_filters(
+    mark: str,
+    *,
+    since: Any = None,
+    until: Any = None,
+    dossier_key: str | None = None,
+    kind: EntryKind | None = None,
+) -> tuple[list[str], list[Any]]:
+    """The WHERE clauses and arguments of :meth:`JournalStore.entries`, with the driver's
+    parameter ``mark`` (``?`` or ``%s``); the dates as the store keeps them."""
+    where: list[str] = []
+    args: list[Any] = []
+    for clause, value in (
+        ("decided_on >= {}", since),
+        ("decided_on <= {}", until),
+        ("dossier_key = {}", dossier_key),
+        ("kind = {}", kind),
+    ):
+        if value is not None:
+            where.append(clause.format(mark))
+            args.append(value)
+    return where, args
