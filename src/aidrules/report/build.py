@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from aidrules.errors import AidrulesError, Diagnostic
-from aidrules.explain.i18n import LANGS
+from aidrules.errors import AidrulesError, Diagnostic, check_language
 from aidrules.journal.entry import JournalEntry
 from aidrules.journal.journal import Journal
 from aidrules.report.csvout import entries_csv, figures_csv
@@ -35,8 +34,7 @@ def make_report(journal_path: str | Path, year: int, fmt: str = "markdown", lang
     """
     if fmt not in FORMATS:
         raise _problem(f"unknown report format `{fmt}`; use one of {', '.join(FORMATS)}", "--format")
-    if lang not in LANGS:
-        raise _problem(f"unknown language `{lang}`; use one of {', '.join(LANGS)}", "--lang")
+    check_language(lang)
     if not 2000 <= year <= 2200:
         raise _problem(f"the year {year} is out of range", "--year")
     with Journal.open(journal_path, read_only=True) as journal:

@@ -42,6 +42,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aidrules.batch import Options, line_decider
+from aidrules.codes import Code
 from aidrules.engine.decision import Decision
 from aidrules.errors import (
     AidrulesError,
@@ -204,7 +205,7 @@ class VerifyOut(BaseModel):
 class ServiceError(AidrulesError):
     """A refusal of the service itself (authentication, roles, size, configuration)."""
 
-    def __init__(self, status: int, code: str, message: str, path: str | None = None, hint: str | None = None):
+    def __init__(self, status: int, code: Code, message: str, path: str | None = None, hint: str | None = None):
         super().__init__(message, [Diagnostic(code, message, path=path, hint=hint)])
         self.status = status
 
@@ -534,7 +535,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        code = "SV009" if error.status_code == 404 else "SV008"
+        code: Code = "SV009" if error.status_code == 404 else "SV008"
         return problem(error.status_code, str(error.detail), [Diagnostic(code, str(error.detail))])
 
     def decision_for(text: str, on: str | None, rules: str | None) -> tuple[CompiledRuleSet, Case, date]:
