@@ -30,7 +30,8 @@ def make_report(journal_path: str | Path, year: int, fmt: str = "markdown", lang
 
     Raises:
         JournalError: the journal cannot be read.
-        ReportError: an unknown format, language or year.
+        ReportError: an unknown format or year.
+        EvaluationError: an unknown language (EV006, as from every entry point).
     """
     if fmt not in FORMATS:
         raise _problem(f"unknown report format `{fmt}`; use one of {', '.join(FORMATS)}", "--format")

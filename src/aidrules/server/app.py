@@ -51,6 +51,7 @@ from aidrules.errors import (
     FactsError,
     RuleSetError,
     RuleSetNotFoundError,
+    unknown_language,
 )
 from aidrules.explain.api import explanation, render_explanation
 from aidrules.facts.jsonload import read_json_case
@@ -528,9 +529,12 @@ def create_app(config: ServiceConfig) -> FastAPI:
     async def query_error(request: Request, error: RequestValidationError) -> Response:
         diagnostics = []
         for item in error.errors():
+            if tuple(item.get("loc", ())) == ("query", "lang"):  # the same error as every entry point gives
+                diagnostics += unknown_language(item.get("input")).diagnostics
+                continue
             where = ".".join(str(part) for part in item.get("loc", ()))
             diagnostics.append(Diagnostic("SV008", f"{where}: {item.get('msg', 'invalid')}", path=where))
-        request.scope["state"]["codes"] = ["SV008"]
+        request.scope["state"]["codes"] = list(dict.fromkeys(d.code for d in diagnostics))
         return problem(422, "invalid request parameters", diagnostics)
 
     @app.exception_handler(StarletteHTTPException)
