@@ -15,8 +15,9 @@ from typer.testing import CliRunner
 
 import aidrules
 from aidrules.cli.main import app
-from aidrules.errors import AidrulesError, Diagnostic, EvaluationError, unknown_language
+from aidrules.errors import LANGUAGES, AidrulesError, Diagnostic, EvaluationError, unknown_language
 from aidrules.explain import explain, explanation
+from aidrules.explain.i18n import LANGS
 from aidrules.facts.parse import read_case_text
 from aidrules.lifecycle.engine import evaluate_review
 from aidrules.report.build import make_report
@@ -37,6 +38,11 @@ def test_the_unknown_language_diagnostic_names_the_code_path_and_languages() -> 
     [d] = error.diagnostics
     assert (d.code, d.path, d.message) == ("EV006", "lang", "unknown language `de`")
     assert d.hint is not None and all(lang in d.hint for lang in ("nl", "fr", "en"))
+
+
+def test_the_languages_refused_are_exactly_those_the_texts_lack() -> None:
+    """Catches a fourth language added to the texts but still refused, or the reverse."""
+    assert LANGUAGES == LANGS == ("nl", "fr", "en")
 
 
 def _raised(call: object) -> list[Diagnostic]:

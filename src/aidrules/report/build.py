@@ -61,7 +61,7 @@ def render(figures: YearFigures, entries: list[JournalEntry], fmt: str, lang: st
 
 
 class ReportError(AidrulesError):
-    """The report cannot be made as asked (format, language, year, output directory)."""
+    """The report cannot be made as asked (format, year, output directory)."""
 
     exit_code = 2
 
