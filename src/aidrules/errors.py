@@ -9,13 +9,17 @@ message, a location and a hint. Exceptions carry lists of them. The tree::
     ├── RuleSetNotFoundError       no rule set with that id/version/date
     └── EvaluationError            the rule set cannot decide on this date (not in force, no value)
 
-Codes are stable; see ``docs/diagnostics.md`` for the catalogue.
+Codes are stable and typed: :data:`aidrules.codes.Code` lists them (mypy rejects any other),
+:data:`aidrules.codes.CODES` gives each one's severity and summary, and ``docs/diagnostics.md``
+documents them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from aidrules.codes import KNOWN, Code
 
 
 class Severity(StrEnum):
@@ -46,12 +50,16 @@ class Diagnostic:
         'rules.yaml:12:15: error RS202: unknown fact `client.motivaton` (did you mean `client.motivation`?)'
     """
 
-    code: str
+    code: Code
     message: str
     span: Span | None = None
     hint: str | None = None
     severity: Severity = Severity.ERROR
     path: str | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        if self.code not in KNOWN:  # a code typed past mypy (e.g. read from data)
+            raise ValueError(f"unknown diagnostic code {self.code!r}: add it to aidrules.codes")
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         if self.span is None:
@@ -114,6 +122,24 @@ class EvaluationError(AidrulesError):
     """The rule set cannot decide this case (e.g. the date is outside its effective period)."""
 
     exit_code = 2
+
+
+#: The languages aidrules writes its texts in, Dutch first.
+LANGUAGES: tuple[str, ...] = ("nl", "fr", "en")
+
+
+def unknown_language(lang: object) -> EvaluationError:
+    """The one error for a language aidrules does not write, the same from every entry point
+    (``evaluate``, ``explain`` and letters, reviews, the yearly report, the service, the CLI)."""
+    message = f"unknown language `{lang}`"
+    hint = f"use one of {', '.join(LANGUAGES)}"
+    return EvaluationError(message, [Diagnostic("EV006", message, path="lang", hint=hint)])
+
+
+def check_language(lang: str) -> None:
+    """Raise :func:`unknown_language` unless ``lang`` is one of :data:`LANGUAGES`."""
+    if lang not in LANGUAGES:
+        raise unknown_language(lang)
 
 
 def did_you_mean(name: str, candidates: list[str] | set[str] | tuple[str, ...]) -> str | None:

@@ -61,10 +61,11 @@ def test_client_json_has_the_letter_and_its_data() -> None:
 
 
 def test_unknown_audience_format_or_language_is_a_clear_error() -> None:
+    """All three problems at once; the language with the code every entry point gives it."""
     with pytest.raises(EvaluationError) as err:
         explain(aidrules.load(), _example(), audience="press", fmt="pdf", lang="de")
-    codes = {d.code for d in err.value.diagnostics}
-    assert codes == {"EX001"} and len(err.value.diagnostics) == 3
+    codes = [(d.code, d.path) for d in err.value.diagnostics]
+    assert sorted(codes) == [("EV006", "lang"), ("EX001", "explain"), ("EX001", "explain")]
 
 
 def test_invalid_case_raises_facts_error() -> None:

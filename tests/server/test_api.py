@@ -16,7 +16,7 @@ from tests.server.helpers import EXAMPLES, case_json
 import aidrules
 from aidrules.batch import Options, decide_lines
 from aidrules.engine.decision import Decision
-from aidrules.errors import FactsError
+from aidrules.errors import FactsError, unknown_language
 from aidrules.explain.api import explanation, render_explanation
 from aidrules.facts.model import Case
 from aidrules.facts.parse import parse_facts
@@ -85,10 +85,16 @@ def test_a_bad_on_parameter_is_invalid_input(open_client: TestClient) -> None:
     assert _diagnostics(response.json()) == [("CL002", "on")]
 
 
-def test_an_unknown_language_is_refused_by_the_parameter_check(open_client: TestClient) -> None:
-    response = open_client.post("/v1/decisions", params={"lang": "de"}, content=CASE)
+@pytest.mark.parametrize("endpoint", ["/v1/decisions", "/v1/explanations"])
+def test_an_unknown_language_gives_the_library_error_every_entry_point_gives(
+    open_client: TestClient, endpoint: str
+) -> None:
+    """Catches the service answering an unknown language with its own parameter error (SV008)
+    while `evaluate`, `explain`, reviews and the CLI all say EV006."""
+    response = open_client.post(endpoint, params={"lang": "de"}, content=CASE)
     assert response.status_code == 422
-    assert response.json()["errors"][0]["code"] == "SV008"
+    assert response.json()["errors"] == [unknown_language("de").diagnostics[0].to_dict()]
+    assert response.json()["errors"][0]["code"] == "EV006" and response.json()["errors"][0]["path"] == "lang"
 
 
 @pytest.mark.parametrize("spec", ["../../etc/passwd", "rules/noord-limburg-budgethulp.yaml", "/tmp/x.yaml", "a b"])

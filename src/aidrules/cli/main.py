@@ -19,7 +19,7 @@ import typer
 
 from aidrules.cli.help_texts import help_lang, help_paragraphs, say, tr
 from aidrules.cli.terminal import sanitise_output
-from aidrules.errors import AidrulesError, Diagnostic, FactsError
+from aidrules.errors import AidrulesError, Diagnostic, FactsError, unknown_language
 
 app = typer.Typer(
     add_completion=False,
@@ -68,8 +68,23 @@ OnOpt = Annotated[
     str | None, typer.Option("--on", help=tr("Decision date YYYY-MM-DD (default: the case's `on`, else today)."))
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", help=tr("Output format."))]
+
+
+def parse_lang(value: str | Lang) -> Lang:
+    """``--lang``: ``nl``, ``fr`` or ``en``; any other is the EV006 error every entry point gives."""
+    try:
+        return Lang(value)
+    except ValueError:
+        _fail(unknown_language(value), help_lang([]))
+
+
+#: ``--lang`` of every command: its parser gives the library's own unknown-language error.
+LANG_OPTION: dict[str, Any] = {"parser": parse_lang, "metavar": "<nl|fr|en>"}
 LangOpt = Annotated[
-    Lang, typer.Option("--lang", help=tr("Language of the texts and diagnostics (default: from the locale, else nl)."))
+    Lang,
+    typer.Option(
+        "--lang", help=tr("Language of the texts and diagnostics (default: from the locale, else nl)."), **LANG_OPTION
+    ),
 ]
 
 

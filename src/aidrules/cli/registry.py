@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from aidrules.cli.help_texts import say, tr
-from aidrules.cli.main import Format, Lang, ReleaseStateOpt, app, fail, parse_on, read_input
+from aidrules.cli.main import LANG_OPTION, Format, Lang, ReleaseStateOpt, app, fail, parse_on, read_input
 from aidrules.diagnostic_text import render_text
 from aidrules.errors import AidrulesError, Diagnostic, FactsError, Severity
 
@@ -145,7 +145,7 @@ def diff(
     cases: Annotated[
         Path | None, typer.Option("--cases", help=tr("Fixture directory (default fixtures/reference)."))
     ] = None,
-    lang: Annotated[Lang, typer.Option("--lang", help=tr("Language of the Markdown report."))] = Lang.nl,
+    lang: Annotated[Lang, typer.Option("--lang", help=tr("Language of the Markdown report."), **LANG_OPTION)] = Lang.nl,
 ) -> None:
     """What changed between two versions, and which cases get another outcome.
 

@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from aidrules.cli.help_texts import say, tr
-from aidrules.cli.main import Lang, app, fail
+from aidrules.cli.main import LANG_OPTION, Lang, app, fail
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
 
 
@@ -131,7 +131,7 @@ def _rules_ref(spec: str, path: Path, out: Path) -> str:
 def docs(
     rules: Annotated[list[str], typer.Argument(help=tr("Rule sets: paths, IDs or ID@VERSION."))],
     out: Annotated[Path, typer.Option("--out", help=tr("Directory for the Markdown pages."))],
-    lang: Annotated[Lang, typer.Option("--lang", help=tr("Language of the pages."))] = Lang.nl,
+    lang: Annotated[Lang, typer.Option("--lang", help=tr("Language of the pages."), **LANG_OPTION)] = Lang.nl,
 ) -> None:
     """Write Markdown pages for policy makers: principles, rules, parameters, choices, flowchart."""
     from aidrules.docgen import write_pages

@@ -37,7 +37,7 @@ from aidrules.engine.decision import (
     Reason,
     RuleSetStamp,
 )
-from aidrules.errors import Diagnostic, EvaluationError
+from aidrules.errors import Diagnostic, EvaluationError, check_language
 from aidrules.explain import formatting
 from aidrules.explain.i18n import LANGS, ui, value_label
 from aidrules.explain.labels import facts_text
@@ -81,9 +81,7 @@ def admit(
     rs: CompiledRuleSet, facts: Case | dict[str, Any], on: date | None, lang: str, check_period: bool = True
 ) -> tuple[Case, date]:
     """Check what every backend checks before deciding: the language, the facts, the date."""
-    if lang not in LANGS:
-        message = f"unknown language `{lang}`; use one of {', '.join(LANGS)}"
-        raise EvaluationError(message, [Diagnostic("EV006", message, path="lang")])
+    check_language(lang)
     case = parse_facts(facts)
     day = on or case.on
     if day is None:

@@ -16,11 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from aidrules.errors import Diagnostic, EvaluationError
+from aidrules.errors import LANGUAGES, Diagnostic, EvaluationError, unknown_language
 from aidrules.explain.build import build_explanation
 from aidrules.explain.committee import anonymised, committee_document
 from aidrules.explain.document import Document, Heading, parse_markup, render
-from aidrules.explain.i18n import LANGS
 from aidrules.explain.letter import Recipient, letter_context, render_letter
 from aidrules.explain.model import Explanation
 from aidrules.explain.reevaluate import DEFAULT_BUDGET
@@ -118,7 +117,8 @@ def _check(audience: str, fmt: str, lang: str) -> None:
         problems.append(f"unknown audience `{audience}`; use one of {', '.join(AUDIENCES)}")
     if fmt not in FORMATS:
         problems.append(f"unknown format `{fmt}`; use one of {', '.join(FORMATS)}")
-    if lang not in LANGS:
-        problems.append(f"unknown language `{lang}`; use one of {', '.join(LANGS)}")
-    if problems:
-        raise EvaluationError("; ".join(problems), [Diagnostic("EX001", p, path="explain") for p in problems])
+    diagnostics = [Diagnostic("EX001", p, path="explain") for p in problems]
+    if lang not in LANGUAGES:  # the same error as from every other entry point
+        diagnostics += unknown_language(lang).diagnostics
+    if diagnostics:
+        raise EvaluationError("; ".join(d.message for d in diagnostics), diagnostics)

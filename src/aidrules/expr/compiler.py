@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, Overflow
 from typing import Any
 
+from aidrules.codes import Code
 from aidrules.errors import did_you_mean
 from aidrules.expr import nodes as n
 from aidrules.expr import types as t
@@ -41,7 +42,7 @@ class Environment:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    code: str
+    code: Code
     message: str
     line: int
     column: int
@@ -126,7 +127,7 @@ class _Compiler:
         self.names: set[str] = set()
         self.facts: list[str] = []
 
-    def problem(self, node: n.Node, code: str, message: str, hint: str | None = None) -> None:
+    def problem(self, node: n.Node, code: Code, message: str, hint: str | None = None) -> None:
         self.problems.append(Problem(code, message, node.line, node.column, hint))
 
     # -- dispatch -------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from aidrules.codes import Code
 from aidrules.expr import nodes as n
 from aidrules.limits import DEFAULT_LIMITS, Limits, number_in_range
 
@@ -44,7 +45,7 @@ _CMPOPS: dict[type[ast.cmpop], str] = {
 class ParseProblem(Exception):
     """A syntax problem at a position inside the expression (1-based)."""
 
-    code: str
+    code: Code
     message: str
     line: int
     column: int
@@ -100,7 +101,7 @@ class _Translator:
         col = len(src.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore")) + 1
         return line, col
 
-    def fail(self, node: ast.AST, message: str, hint: str | None = None, code: str = "RS201") -> ParseProblem:
+    def fail(self, node: ast.AST, message: str, hint: str | None = None, code: Code = "RS201") -> ParseProblem:
         line, col = self.pos(node)
         return ParseProblem(code, message, line, col, hint)
 

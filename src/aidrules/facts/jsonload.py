@@ -15,6 +15,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from aidrules.codes import Code
 from aidrules.errors import Diagnostic, FactsError, Span
 from aidrules.expr.runtime import DECIMAL_CONTEXT
 from aidrules.limits import Limits, number_in_range
@@ -171,7 +172,7 @@ class _Cleaner:
         self.name = "<json>"
         self.constant_spans: list[Span] = []
 
-    def problem(self, code: str, path: str, message: str, hint: str | None = _HINT, span: Span | None = None) -> None:
+    def problem(self, code: Code, path: str, message: str, hint: str | None = _HINT, span: Span | None = None) -> None:
         shown = path or "(case)"
         self.problems.append(Diagnostic(code, f"{shown}: {message}", span, hint=hint, path=shown))
 

@@ -11,6 +11,7 @@ scheme, JR014 a PostgreSQL journal without the ``postgres`` extra.
 
 from __future__ import annotations
 
+from aidrules.codes import Code
 from aidrules.errors import AidrulesError, Diagnostic
 
 
@@ -19,7 +20,7 @@ class JournalError(AidrulesError):
 
     exit_code = 2
 
-    def __init__(self, code: str, message: str, path: str | None = None, hint: str | None = None) -> None:
+    def __init__(self, code: Code, message: str, path: str | None = None, hint: str | None = None) -> None:
         super().__init__(message, [Diagnostic(code, message, path=path, hint=hint)])
         self.code = code
 

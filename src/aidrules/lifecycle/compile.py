@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from aidrules.codes import Code
 from aidrules.errors import Diagnostic, Severity, did_you_mean
 from aidrules.expr import types as t
 from aidrules.expr.compiler import DECISION_DATE, CompiledExpression, Environment
@@ -39,7 +40,7 @@ class StageHost(Protocol):
     env: Environment | None
     parameters: dict[str, ParameterSpec]
 
-    def error(self, code: str, message: str, path: YPath, hint: str | None = None, key: bool = False) -> None: ...
+    def error(self, code: Code, message: str, path: YPath, hint: str | None = None, key: bool = False) -> None: ...
 
     def compile_expr(self, source: str, path: YPath, expected: t.Type | None) -> CompiledExpression | None: ...
 

@@ -23,9 +23,9 @@ from decimal import localcontext
 from typing import Any
 
 from aidrules.engine.decision import RuleSetStamp
-from aidrules.errors import Diagnostic, EvaluationError, FactsError
+from aidrules.errors import Diagnostic, EvaluationError, FactsError, check_language
 from aidrules.explain import formatting
-from aidrules.explain.i18n import LANGS, ui
+from aidrules.explain.i18n import ui
 from aidrules.explain.labels import facts_text
 from aidrules.explain.trace import TraceEvent, Tracer, derived_event
 from aidrules.expr.compiler import CompiledExpression
@@ -64,8 +64,7 @@ def evaluate_review(
         EvaluationError: the rule set has no review rules, there is no review date, or the date
             is outside the rule set's effective period.
     """
-    if lang not in LANGS:
-        raise EvaluationError(f"unknown language `{lang}`; use one of {', '.join(LANGS)}")
+    check_language(lang)
     spec = rs.reviews
     if spec is None:
         message = f"rule set {rs.id} {rs.version} has no review rules (no `reviews:` section)"

@@ -34,6 +34,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from aidrules.codes import Code
 from aidrules.errors import Diagnostic, RuleSetError, Span
 from aidrules.registry.layers import label_of
 from aidrules.ruleset.yamlload import load_yaml
@@ -60,7 +61,7 @@ def _crypto() -> Any:
     return serialization, ed25519
 
 
-def _fail(code: str, message: str, file: str, hint: str | None = None) -> RuleSetError:
+def _fail(code: Code, message: str, file: str, hint: str | None = None) -> RuleSetError:
     d = Diagnostic(code, message, Span(file, 1, 1), hint)
     return RuleSetError(message, [d])
 

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from aidrules.errors import AidrulesError, Diagnostic
-from aidrules.explain.i18n import LANGS
+from aidrules.errors import AidrulesError, Diagnostic, check_language
 from aidrules.journal.entry import JournalEntry
 from aidrules.journal.journal import Journal
 from aidrules.report.csvout import entries_csv, figures_csv
@@ -31,12 +30,12 @@ def make_report(journal_path: str | Path, year: int, fmt: str = "markdown", lang
 
     Raises:
         JournalError: the journal cannot be read.
-        ReportError: an unknown format, language or year.
+        ReportError: an unknown format or year.
+        EvaluationError: an unknown language (EV006, as from every entry point).
     """
     if fmt not in FORMATS:
         raise _problem(f"unknown report format `{fmt}`; use one of {', '.join(FORMATS)}", "--format")
-    if lang not in LANGS:
-        raise _problem(f"unknown language `{lang}`; use one of {', '.join(LANGS)}", "--lang")
+    check_language(lang)
     if not 2000 <= year <= 2200:
         raise _problem(f"the year {year} is out of range", "--year")
     with Journal.open(journal_path, read_only=True) as journal:
@@ -62,7 +61,7 @@ def render(figures: YearFigures, entries: list[JournalEntry], fmt: str, lang: st
 
 
 class ReportError(AidrulesError):
-    """The report cannot be made as asked (format, language, year, output directory)."""
+    """The report cannot be made as asked (format, year, output directory)."""
 
     exit_code = 2
 

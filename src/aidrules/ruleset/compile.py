@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from aidrules.codes import Code
 from aidrules.errors import Diagnostic, RuleSetError, Span, did_you_mean
 from aidrules.expr import nodes
 from aidrules.expr import types as t
@@ -164,7 +165,7 @@ class _RuleCompiler:
     named: dict[str, NamedValue] = field(default_factory=dict)
 
     # -- helpers --------------------------------------------------------------------------
-    def error(self, code: str, message: str, path: YPath, hint: str | None = None, key: bool = False) -> None:
+    def error(self, code: Code, message: str, path: YPath, hint: str | None = None, key: bool = False) -> None:
         self.diagnostics.append(Diagnostic(code, message, self.doc.span(path, key=key), hint))
 
     def expr_span(self, path: YPath, line: int, column: int) -> Span:

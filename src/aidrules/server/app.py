@@ -42,6 +42,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aidrules.batch import Options, line_decider
+from aidrules.codes import Code
 from aidrules.engine.decision import Decision
 from aidrules.errors import (
     AidrulesError,
@@ -50,6 +51,7 @@ from aidrules.errors import (
     FactsError,
     RuleSetError,
     RuleSetNotFoundError,
+    unknown_language,
 )
 from aidrules.explain.api import explanation, render_explanation
 from aidrules.facts.jsonload import read_json_case
@@ -204,7 +206,7 @@ class VerifyOut(BaseModel):
 class ServiceError(AidrulesError):
     """A refusal of the service itself (authentication, roles, size, configuration)."""
 
-    def __init__(self, status: int, code: str, message: str, path: str | None = None, hint: str | None = None):
+    def __init__(self, status: int, code: Code, message: str, path: str | None = None, hint: str | None = None):
         super().__init__(message, [Diagnostic(code, message, path=path, hint=hint)])
         self.status = status
 
@@ -527,14 +529,17 @@ def create_app(config: ServiceConfig) -> FastAPI:
     async def query_error(request: Request, error: RequestValidationError) -> Response:
         diagnostics = []
         for item in error.errors():
+            if tuple(item.get("loc", ())) == ("query", "lang"):  # the same error as every entry point gives
+                diagnostics += unknown_language(item.get("input")).diagnostics
+                continue
             where = ".".join(str(part) for part in item.get("loc", ()))
             diagnostics.append(Diagnostic("SV008", f"{where}: {item.get('msg', 'invalid')}", path=where))
-        request.scope["state"]["codes"] = ["SV008"]
+        request.scope["state"]["codes"] = list(dict.fromkeys(d.code for d in diagnostics))
         return problem(422, "invalid request parameters", diagnostics)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        code = "SV009" if error.status_code == 404 else "SV008"
+        code: Code = "SV009" if error.status_code == 404 else "SV008"
         return problem(error.status_code, str(error.detail), [Diagnostic(code, str(error.detail))])
 
     def decision_for(text: str, on: str | None, rules: str | None) -> tuple[CompiledRuleSet, Case, date]:

@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from aidrules.codes import Code
 from aidrules.errors import AidrulesError, Diagnostic
 from aidrules.journal.errors import JournalError
 from aidrules.journal.keys import check_staff_id
@@ -52,7 +53,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _problem(code: str, message: str, path: str, hint: str | None = None) -> TokenError:
+def _problem(code: Code, message: str, path: str, hint: str | None = None) -> TokenError:
     return TokenError(message, [Diagnostic(code, message, path=path, hint=hint)])
 
 

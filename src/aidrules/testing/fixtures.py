@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from aidrules.codes import Code
 from aidrules.engine.decision import Decision, Reason
 from aidrules.errors import Diagnostic, FactsError, Span
 from aidrules.explain.trace import Tracer
@@ -73,7 +74,7 @@ def load_fixture(path: str | Path) -> Fixture:
     data = doc.data
     problems: list[Diagnostic] = []
 
-    def problem(code: str, message: str, where: tuple[str | int, ...], hint: str | None = None) -> None:
+    def problem(code: Code, message: str, where: tuple[str | int, ...], hint: str | None = None) -> None:
         problems.append(Diagnostic(code, message, doc.span(where), hint))
 
     if not isinstance(data, dict):
