@@ -72,14 +72,14 @@ def is_missing(exc: ImportError, extra: Extra) -> bool:
     return exc.name.partition(".")[0] in PACKAGES[extra]
 
 
-def require(module: str, extra: Extra, error: Callable[[str], Exception]) -> ModuleType:
+def require(module: str, extra: Extra, error: Callable[[ImportError], Exception]) -> ModuleType:
     """Import ``module`` (a package of ``extra``, or one of ours built on it) when it is first needed.
 
     Args:
         module: the dotted name to import.
         extra: the optional extra that provides it.
-        error: builds the exception to raise when the extra is missing, from a description of what
-            is missing (``"psycopg"``, or the import error's own words).
+        error: builds the exception to raise when the extra is missing, from the import error
+            (its ``name`` is the missing package, when Python knows it).
 
     Raises:
         Exception: ``error(...)`` when a package of ``extra`` cannot be imported; an unrelated
@@ -90,4 +90,4 @@ def require(module: str, extra: Extra, error: Callable[[str], Exception]) -> Mod
     except ImportError as exc:
         if not is_missing(exc, extra):
             raise
-        raise error(exc.name or str(exc)) from None
+        raise error(exc) from None

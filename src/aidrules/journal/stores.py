@@ -66,7 +66,7 @@ def open_store(url: str | Path, *, key_check: str | None = None, read_only: bool
     )
 
 
-def _no_postgres(missing: str) -> JournalError:
+def _no_postgres(missing: ImportError) -> JournalError:
     return JournalError(
         "JR014",
         "a PostgreSQL journal needs the `postgres` extra (the psycopg package)",

@@ -57,7 +57,7 @@ def _crypto() -> Any:
     return serialization, ed25519
 
 
-def _no_crypto(missing: str) -> RuleSetError:
+def _no_crypto(missing: ImportError) -> RuleSetError:
     message = 'signatures need the cryptography package: pip install "aidrules[signing]"'
     return RuleSetError(message, [Diagnostic("RS800", message)])
 

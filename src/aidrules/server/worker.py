@@ -45,6 +45,6 @@ def application() -> FastAPI:
     )
 
 
-def _no_server(missing: str) -> StartError:
-    message = f"the service needs the server extra ({missing} is missing)"
+def _no_server(missing: ImportError) -> StartError:
+    message = f"the service needs the server extra ({missing.name} is missing)"
     return StartError(message, [Diagnostic("SV015", message, hint=install_hint("server"))])
