@@ -149,7 +149,8 @@ NOT_YET_FUNCTION_IMPORTS: frozenset[tuple[str, str]] = frozenset(
         ("aidrules.ruleset.compile", "aidrules.registry.index"),
         ("aidrules.ruleset.shipped", "aidrules.registry.index"),
         ("aidrules.ruleset.shipped", "aidrules.registry.signing"),
-        # "engine": engine/, ruleset/compiled.py (the circle engine <-> ruleset/compiled <-> durable), explain/trace.py, expr/codegen.py
+        # "engine": engine/, ruleset/compiled.py (the circle engine <-> ruleset/compiled <-> durable),
+        # explain/trace.py, expr/codegen.py
         ("aidrules.engine.durable", "aidrules.engine.durable.backend"),
         ("aidrules.engine.durable.backend", "aidrules.engine.durable.network"),
         ("aidrules.engine.protocol", "aidrules.engine.compiled"),

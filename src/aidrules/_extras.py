@@ -86,6 +86,11 @@ def require(module: str, extra: Extra, error: Callable[[ImportError], Exception]
             ``ImportError`` as it is.
     """
     try:
+        # each package on the way first, as ``from a.b import c`` does: a package made unimportable
+        # (``sys.modules[name] = None``) stays so even when its submodule was loaded before
+        parts = module.split(".")
+        for end in range(1, len(parts)):
+            importlib.import_module(".".join(parts[:end]))
         return importlib.import_module(module)
     except ImportError as exc:
         if not is_missing(exc, extra):
