@@ -25,9 +25,9 @@ from collections.abc import Callable
 from typing import Any
 
 from aidrules.engine.decision import Decision
-from aidrules.explain.labels import FACT_LABELS
 from aidrules.facts.model import Case
 from aidrules.ruleset.schema import RuleSetFile
+from aidrules.words.labels import FACT_LABELS
 
 #: The version of the schemas' shape; it changes when a schema changes incompatibly.
 SCHEMA_VERSION = "1.0"

@@ -14,14 +14,14 @@ from hypothesis import strategies as st
 import aidrules
 from aidrules.engine.compiled import _locale, fast_fact_tree, prepared
 from aidrules.engine.decision import Decision
-from aidrules.explain.formatting import NUMBER_LOCALES
 from aidrules.facts.parse import fact_tree, parse_facts
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.testing import load_fixture
+from aidrules.words.formatting import NUMBER_LOCALES
 from properties.strategies import case_and_partial, json_like
 
 FIXTURES = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "reference").glob("*.yaml"))
-#: Amounts as the texts write them: English the English way (``€1,400.50``; see explain/formatting.py).
+#: Amounts as the texts write them: English the English way (``€1,400.50``; see words/formatting.py).
 LOCALES = NUMBER_LOCALES
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

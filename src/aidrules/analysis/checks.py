@@ -36,7 +36,7 @@ from contextlib import contextmanager
 
 from aidrules.analysis.example import flow
 from aidrules.analysis.oracle import Observation
-from aidrules.analysis.reads import protected_fields, readers
+from aidrules.analysis.reads import fact_paths, protected_fields, readers
 from aidrules.analysis.search import Explorer, Goal, SearchExhausted, goal
 from aidrules.analysis.space import ON, DateOffset, Dimension
 from aidrules.errors import Diagnostic, Severity, Span
@@ -146,8 +146,6 @@ def unused(rs: CompiledRuleSet) -> list[Diagnostic]:
 
 # -- protected facts --------------------------------------------------------------------------
 def protected(rs: CompiledRuleSet, ex: Explorer) -> list[Diagnostic]:
-    from aidrules.analysis.reads import fact_paths
-
     shielded = protected_fields()
     out = []
     for reader in readers(rs):

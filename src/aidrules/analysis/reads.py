@@ -7,6 +7,7 @@ module walks the expression ASTs itself.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -136,8 +137,6 @@ def _collect_protected(model: type[BaseModel], prefix: str, found: set[str]) -> 
 
 
 def _models_in(annotation: Any) -> list[tuple[type[BaseModel], bool]]:
-    import typing
-
     out: list[tuple[type[BaseModel], bool]] = []
     origin = typing.get_origin(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):

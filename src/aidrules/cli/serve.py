@@ -1,7 +1,8 @@
 """``aidrules serve`` (the decision service, docs/service.md) and ``aidrules token create``.
 
-The web framework is an optional extra (``aidrules[server]``): it is imported only when ``serve``
-runs, so the rest of the command line stays light and works without it.
+The web framework is an optional extra (``aidrules[server]``): it is loaded only when ``serve``
+runs (:func:`aidrules._extras.require`), so the rest of the command line stays light and works
+without it.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from typing import Annotated, Any
 
 import typer
 
+from aidrules._extras import install_hint, require
 from aidrules.cli.help_texts import say, tr
 from aidrules.cli.main import app, fail
 from aidrules.errors import AidrulesError, Diagnostic
 from aidrules.server import StartError
+from aidrules.server.catalogue import build_catalogue
 from aidrules.server.logs import configure
 from aidrules.server.tokens import ROLES, TokenStore, create_token
 from aidrules.server.worker import WORKER_OPTIONS
@@ -104,13 +107,10 @@ def serve(
         fail(StartError(say("--log-format: use text or json"), [diagnostic]))
     logger = configure(log_format)
     try:
-        import uvicorn
-
-        from aidrules.server.app import ServiceConfig, create_app
-        from aidrules.server.catalogue import build_catalogue
-    except ImportError as exc:
-        message = say("the service needs the server extra ({name} is missing)", name=exc.name)
-        fail(StartError(message, [Diagnostic("SV015", message, hint='pip install "aidrules[server]"')]))
+        uvicorn = require("uvicorn", "server", _no_server)
+        server = require("aidrules.server.app", "server", _no_server)
+    except StartError as exc:
+        fail(exc)
     try:
         store = TokenStore.read(tokens) if tokens is not None else None
         if store is None and not is_loopback(host):
@@ -120,8 +120,8 @@ def serve(
             hint = say("give --tokens FILE (aidrules token create)")
             raise StartError(message, [Diagnostic("SV014", message, path="--host", hint=hint)])
         catalogue = build_catalogue(rules, public_key=public_key)
-        application = create_app(
-            ServiceConfig(catalogue=catalogue, tokens=store, journal=journal, key_file=key_file, logger=logger)
+        application = server.create_app(
+            server.ServiceConfig(catalogue=catalogue, tokens=store, journal=journal, key_file=key_file, logger=logger)
         )
     except AidrulesError as exc:
         fail(exc)
@@ -158,3 +158,8 @@ def serve(
     }
     os.environ[WORKER_OPTIONS] = json.dumps(options)
     uvicorn.run("aidrules.server.worker:application", factory=True, workers=workers, **common)
+
+
+def _no_server(exc: ImportError) -> StartError:
+    message = say("the service needs the server extra ({name} is missing)", name=exc.name)
+    return StartError(message, [Diagnostic("SV015", message, hint=install_hint("server"))])

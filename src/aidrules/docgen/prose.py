@@ -25,10 +25,10 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from aidrules.explain import formatting
 from aidrules.explain.i18n import LANGS, VALUE_LABELS
-from aidrules.explain.labels import FACT_LABELS
 from aidrules.expr import nodes as n
+from aidrules.words import formatting
+from aidrules.words.labels import FACT_LABELS
 
 if TYPE_CHECKING:
     from aidrules.ruleset.compiled import CompiledRuleSet

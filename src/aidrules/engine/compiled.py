@@ -38,9 +38,7 @@ from aidrules.engine.decision import (
     RuleSetStamp,
 )
 from aidrules.errors import Diagnostic, EvaluationError, check_language
-from aidrules.explain import formatting
 from aidrules.explain.i18n import LANGS, ui, value_label
-from aidrules.explain.labels import facts_text
 from aidrules.explain.trace import TraceEvent, Tracer, derived_event
 from aidrules.expr import types as t
 from aidrules.expr.codegen import generate, generate_keys, generate_plan
@@ -57,6 +55,8 @@ from aidrules.expr.runtime import (
 from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS, Case
 from aidrules.facts.parse import parse_facts
 from aidrules.ruleset.compiled import CompiledRuleSet, DatedValue, NamedValue, Template
+from aidrules.words import formatting
+from aidrules.words.labels import facts_text
 
 Outcome = bool | Unknown
 Fn = Callable[[Context], Any]
@@ -112,7 +112,7 @@ class _Text:
     """A message template in one language: its literal parts and the values it names.
 
     ``render`` writes the literal text between the values and each value as
-    :func:`aidrules.explain.formatting.value` would, with a writer chosen once per value from its
+    :func:`aidrules.words.formatting.value` would, with a writer chosen once per value from its
     type (amounts and whole numbers have fast writers, see :class:`_Locale`).
     """
 
@@ -896,7 +896,7 @@ def _plain(annotation: Any) -> bool:
 _UNIONS = (Union, UnionType)
 
 
-# -- formatting: the same texts as explain.formatting, without Babel in the common cases ------------
+# -- formatting: the same texts as words.formatting, without Babel in the common cases ------------
 class _Locale:
     """Separators and currency placement of one locale, read from Babel once."""
 
@@ -939,7 +939,7 @@ def _locale(lang: str) -> _Locale:
 
 
 def _format(v: Any, typ: t.Type, lang: str) -> str:
-    """:func:`aidrules.explain.formatting.value`, with fast paths for amounts and whole numbers."""
+    """:func:`aidrules.words.formatting.value`, with fast paths for amounts and whole numbers."""
     if isinstance(v, Unknown):
         return ui("unknown_value", lang)
     if v is None:

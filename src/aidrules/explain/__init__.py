@@ -1,7 +1,9 @@
 """Trace events, formatting and rendering of decisions, and explanations for three audiences.
 
-The explanation API is loaded on first use (the engine imports this package for formatting, and
-must not pay for Jinja2 or the explanation machinery).
+The explanation API is loaded on first use: the engine still imports this package for its trace
+events (``trace.py``) and interface words (``i18n.py``), and must not pay for Jinja2 or the
+explanation machinery. When both live elsewhere, these become plain imports
+(``NOT_YET_DYNAMIC_IMPORTS`` in ``tests/test_layering.py``).
 
 Example:
     >>> import aidrules

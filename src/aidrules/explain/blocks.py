@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from aidrules.explain import formatting
 from aidrules.explain.document import Bullets, Document, Inline, Item, Span, inline
 from aidrules.explain.model import Comparison, ConditionView, Explanation, Line, ValueView
 from aidrules.explain.phrases import (
@@ -13,6 +12,7 @@ from aidrules.explain.phrases import (
     outcome_title,
 )
 from aidrules.explain.texts import colon, lower_first, text, upper_first
+from aidrules.words import formatting
 
 MARK = {True: "✔", False: "✘", None: "?"}
 

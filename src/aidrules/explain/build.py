@@ -22,7 +22,6 @@ from aidrules.explain.analysis import RuleSetAnalysis
 from aidrules.explain.counterfactuals import CounterfactualSearch
 from aidrules.explain.factpaths import MISSING, case_data, fact_type, free_text_patterns, pattern, read
 from aidrules.explain.i18n import ui
-from aidrules.explain.labels import choice_label, fact_label
 from aidrules.explain.missing import missing_facts
 from aidrules.explain.model import (
     ActionView,
@@ -45,6 +44,7 @@ from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.facts.model import OPTIONAL_INPUTS, Case
 from aidrules.ruleset.compiled import CompiledRuleSet, Template
+from aidrules.words.labels import choice_label, fact_label
 
 
 def build_explanation(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from aidrules.explain import formatting
 from aidrules.explain.blocks import (
     MARK,
     comparison_items,
@@ -24,6 +23,7 @@ from aidrules.explain.document import Block, Bullets, Document, Inline, Item, Sp
 from aidrules.explain.factpaths import free_text_patterns, pattern
 from aidrules.explain.model import ActionView, ConditionView, Explanation
 from aidrules.explain.texts import colon, lower_first, text
+from aidrules.words import formatting
 
 
 def anonymised(expl: Explanation) -> Explanation:

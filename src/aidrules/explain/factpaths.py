@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+import typing
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -22,13 +23,9 @@ from aidrules.engine.decision import JsonScalar
 from aidrules.expr import types as t
 from aidrules.facts.model import Case
 from aidrules.facts.schema import case_type
+from aidrules.words.labels import pattern as pattern  # defined with the labels it keys (a lower layer)
 
 _STEP = re.compile(r"([a-z_][a-z0-9_]*)(?:\[(\d+)\])?")
-
-
-def pattern(path: str) -> str:
-    """``debts[1].enforcement`` → ``debts[].enforcement``."""
-    return re.sub(r"\[\d+\]", "[]", path)
 
 
 def steps(path: str) -> list[str | int]:
@@ -140,8 +137,6 @@ def int_bounds(path_pattern: str) -> Bounds:
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
-    import typing
-
     stack = [annotation]
     while stack:
         tp = stack.pop()

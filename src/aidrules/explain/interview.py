@@ -20,7 +20,6 @@ from aidrules.errors import AidrulesError
 from aidrules.explain.build import outcome_title
 from aidrules.explain.factpaths import Edit, apply, fact_type, int_bounds, pattern, read
 from aidrules.explain.i18n import LANGS, VALUE_LABELS, ui
-from aidrules.explain.labels import fact_label
 from aidrules.explain.questions import Question, questions_for
 from aidrules.expr import types as t
 from aidrules.facts.catalogue import entry
@@ -28,6 +27,7 @@ from aidrules.facts.model import EVENT_FIELDS
 from aidrules.facts.parse import parse_facts
 from aidrules.facts.writing import parse_amount, parse_day
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.words.labels import fact_label
 
 _YES = {"ja", "j", "yes", "y", "oui", "o", "true", "waar"}
 _NO = {"nee", "neen", "n", "no", "non", "false", "onwaar"}

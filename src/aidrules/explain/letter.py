@@ -20,14 +20,14 @@ from typing import Any
 import jinja2
 
 from aidrules.errors import Diagnostic, EvaluationError
-from aidrules.explain import formatting
 from aidrules.explain.client_texts import action_text, condition_text, proposal_text
 from aidrules.explain.factpaths import pattern
-from aidrules.explain.labels import fact_label
 from aidrules.explain.model import ConditionView, Explanation
 from aidrules.explain.phrases import clauses, form_title
 from aidrules.explain.texts import lower_first, text, upper_first
 from aidrules.facts.catalogue import entry
+from aidrules.words import formatting
+from aidrules.words.labels import fact_label
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

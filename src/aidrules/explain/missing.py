@@ -17,6 +17,7 @@ from aidrules.explain.analysis import RuleSetAnalysis
 from aidrules.explain.factpaths import Edit, fact_type, int_bounds, pattern
 from aidrules.explain.model import MissingFact, Scenario
 from aidrules.explain.reevaluate import Reevaluator
+from aidrules.explain.texts import text
 from aidrules.explain.values import ValueTexts
 from aidrules.expr import types as t
 from aidrules.facts.model import EVENT_FIELDS
@@ -90,8 +91,6 @@ def missing_facts(
 
 def _value_text(texts: ValueTexts, path: str, value: Any) -> str:
     if value is None and isinstance(fact_type(pattern(path)), t.Date):
-        from aidrules.explain.texts import text
-
         return text("never", texts.lang)
     if isinstance(value, date):
         return texts.text_typed(value, t.DATE)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from aidrules.explain import formatting
 from aidrules.explain.factpaths import index_of
-from aidrules.explain.i18n import LANGS
-from aidrules.explain.labels import choice_label, fact_label
+from aidrules.explain.i18n import LANGS, ui
 from aidrules.explain.model import Counterfactual, Explanation, Line, MissingFact, Step
 from aidrules.explain.texts import colon, join_words, lower_first, text
+from aidrules.words import formatting
+from aidrules.words.labels import choice_label, fact_label
 
 # (fact pattern, new value) → ((nl, fr, en) third person, (nl, fr, en) second person)
 _FLIPS: dict[tuple[str, bool], tuple[tuple[str, str, str], tuple[str, str, str]]] = {
@@ -306,8 +306,6 @@ def outcome_title(expl: Explanation, outcome: str) -> str:
         return expl.recommendation_title
     if any(f.id == outcome for f in expl.forms):
         return form_title(expl, outcome)
-    from aidrules.explain.i18n import ui
-
     return ui(f"outcome.{outcome}", expl.lang) if outcome in ("none", "undetermined") else outcome
 
 

@@ -36,7 +36,6 @@ from aidrules.explain.analysis import RuleSetAnalysis
 from aidrules.explain.build import outcome_title
 from aidrules.explain.factpaths import Edit, case_data, fact_type, pattern
 from aidrules.explain.i18n import french_typography, ui
-from aidrules.explain.labels import fact_label
 from aidrules.explain.missing import candidate_values
 from aidrules.explain.reevaluate import DEFAULT_BUDGET, Outcome, Reevaluator
 from aidrules.explain.texts import text
@@ -46,6 +45,7 @@ from aidrules.facts.catalogue import catalogue, entry
 from aidrules.facts.model import EVENT_FIELDS, Case
 from aidrules.facts.parse import parse_facts
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.words.labels import fact_label
 
 #: An answer as it goes into a case file: yes/no, a code, a whole number, an ISO date, ``null``
 #: (an event that never happened) or ``[]`` (a list with no items).

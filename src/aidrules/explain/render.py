@@ -9,14 +9,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from aidrules.engine.decision import Decision, Reason
-from aidrules.explain import formatting
 from aidrules.explain.factpaths import pattern
 from aidrules.explain.i18n import colon, french_typography, ui
-from aidrules.explain.labels import fact_label
 from aidrules.explain.texts import upper_first
 from aidrules.expr import types as t
 from aidrules.facts.catalogue import entry
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.words import formatting
+from aidrules.words.labels import fact_label
 
 _MARK = {True: "✔", False: "✘", None: "?"}
 

@@ -7,7 +7,6 @@ would decide, the computed amounts, the rule set (version, fingerprint, approval
 
 from __future__ import annotations
 
-from aidrules.explain import formatting
 from aidrules.explain.blocks import (
     comparison_items,
     condition_item,
@@ -18,9 +17,10 @@ from aidrules.explain.blocks import (
 )
 from aidrules.explain.document import Bullets, Document, Item, Span, inline
 from aidrules.explain.i18n import ui
-from aidrules.explain.labels import facts_text
 from aidrules.explain.model import Explanation, TraceLine
 from aidrules.explain.texts import colon, join_words, lower_first, quoted, text
+from aidrules.words import formatting
+from aidrules.words.labels import facts_text
 
 
 def worker_document(expl: Explanation) -> Document:

@@ -12,7 +12,7 @@ any other operation on an unknown value is unknown, and remembers which facts we
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, Overflow
 from typing import Any
@@ -236,8 +236,6 @@ class _Compiler:
             nullable = nullable or typ.nullable
             typ = field_type
         if nullable and not typ.nullable:
-            from dataclasses import replace
-
             typ = replace(typ, nullable=True)
         if local is None:
             label = ".".join(parts)

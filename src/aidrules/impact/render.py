@@ -7,7 +7,6 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
-from aidrules.explain import formatting
 from aidrules.explain.i18n import value_label
 from aidrules.expr import types as t
 from aidrules.impact.study import DEBT_BANDS, DIMENSIONS, INCOME_BANDS, Example, ImpactReport
@@ -15,6 +14,7 @@ from aidrules.report.html import standalone_page_start
 from aidrules.report.sections import Chart
 from aidrules.report.svg import render_chart
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.words import formatting
 
 LANGS = ("nl", "fr", "en")
 

@@ -6,19 +6,25 @@
 | ``sqlite:///journal.db`` (relative), ``sqlite:////srv/ocmw/journal.db`` (absolute) | SQLite |
 | ``postgresql://user@host:5432/db?schema=NAME``, ``postgres://…`` | PostgreSQL (``aidrules[postgres]``) |
 
-The PostgreSQL store needs the optional ``psycopg`` package; its module is imported here, lazily,
-only when such a URL is opened, so the core library and the SQLite journal never load it.
+The PostgreSQL store needs the optional ``psycopg`` package; its module is loaded here, lazily
+(:func:`aidrules._extras.require`), only when such a URL is opened, so the core library and the
+SQLite journal never load it.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from aidrules._extras import install_hint, require
 from aidrules.journal.errors import JournalError
 from aidrules.journal.redact import redact_url
 from aidrules.journal.sqlite import SQLiteJournalStore
 from aidrules.journal.store import JournalStore
+
+if TYPE_CHECKING:
+    from aidrules.journal.postgres import PostgresJournalStore
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 POSTGRES_SCHEMES = ("postgresql", "postgres")
@@ -49,22 +55,21 @@ def open_store(url: str | Path, *, key_check: str | None = None, read_only: bool
             )
         return SQLiteJournalStore(path[1:], key_check=key_check, read_only=read_only)
     if scheme in POSTGRES_SCHEMES:
-        try:
-            # lazy: psycopg is the optional `postgres` extra (see the module docstring)
-            from aidrules.journal.postgres import PostgresJournalStore
-        except ImportError as exc:
-            if not (exc.name or "").startswith("psycopg"):
-                raise
-            raise JournalError(
-                "JR014",
-                "a PostgreSQL journal needs the `postgres` extra (the psycopg package)",
-                "journal",
-                'pip install "aidrules[postgres]"',
-            ) from None
-        return PostgresJournalStore(url, key_check=key_check, read_only=read_only)
+        module = require("aidrules.journal.postgres", "postgres", _no_postgres)
+        store_class: type[PostgresJournalStore] = module.PostgresJournalStore
+        return store_class(url, key_check=key_check, read_only=read_only)
     raise JournalError(
         "JR013",
         f"unknown journal URL scheme `{scheme}://`",
         "journal",
         f"use {FORMS}",
+    )
+
+
+def _no_postgres(missing: ImportError) -> JournalError:
+    return JournalError(
+        "JR014",
+        "a PostgreSQL journal needs the `postgres` extra (the psycopg package)",
+        "journal",
+        install_hint("postgres"),
     )

@@ -24,9 +24,7 @@ from typing import Any
 
 from aidrules.engine.decision import RuleSetStamp
 from aidrules.errors import Diagnostic, EvaluationError, FactsError, check_language
-from aidrules.explain import formatting
 from aidrules.explain.i18n import ui
-from aidrules.explain.labels import facts_text
 from aidrules.explain.trace import TraceEvent, Tracer, derived_event
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.expr.runtime import (
@@ -44,6 +42,8 @@ from aidrules.lifecycle.model import ReviewFacts, parse_review_facts, review_fac
 from aidrules.lifecycle.spec import REVIEW_DUE_ON, ReviewRow, ReviewSpec
 from aidrules.lifecycle.texts import text
 from aidrules.ruleset.compiled import CompiledRuleSet, Template
+from aidrules.words import formatting
+from aidrules.words.labels import facts_text
 
 #: Outcomes after which the dossier keeps running (and a next review is due).
 RUNNING_OUTCOMES = frozenset({"continue", "start_phase_out", "step_down"})

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from aidrules.explain import formatting
 from aidrules.lifecycle.decision import ReviewDecision, ReviewReason
 from aidrules.lifecycle.texts import text
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.words import formatting
 
 _MARK = {True: "✔", False: "✘", None: "?"}
 

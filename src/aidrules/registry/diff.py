@@ -20,16 +20,17 @@ from typing import Any
 from aidrules.docgen.prose import render as in_words
 from aidrules.engine.decision import Decision
 from aidrules.errors import AidrulesError
-from aidrules.explain import formatting
 from aidrules.explain.i18n import french_typography as fr
 from aidrules.explain.i18n import value_label
-from aidrules.explain.labels import fact_label
 from aidrules.expr import nodes as n
 from aidrules.impact.render import parameter_value
 from aidrules.impact.render import to_markdown as impact_markdown
 from aidrules.impact.study import change_date
 from aidrules.ruleset.compiled import CompiledRuleSet, Template
 from aidrules.ruleset.schema import Texts
+from aidrules.testing.fixtures import load_fixture
+from aidrules.words import formatting
+from aidrules.words.labels import fact_label
 
 #: At most this many boundary profiles are generated per changed parameter.
 MAX_PROFILES_PER_PARAMETER = 8
@@ -420,8 +421,6 @@ def diff(old: CompiledRuleSet, new: CompiledRuleSet, cases: list[tuple[str, dict
 
 def load_cases(directory: Path) -> list[tuple[str, dict[str, Any], date]]:
     """Fixture cases of a directory (``fixtures/reference`` by default) as (name, facts, date)."""
-    from aidrules.testing.fixtures import load_fixture
-
     out = []
     for path in sorted(directory.glob("*.yaml")):
         if not path.is_file():  # a FIFO named `x.yaml` would block for ever

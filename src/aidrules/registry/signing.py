@@ -34,6 +34,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from aidrules._extras import require
 from aidrules.codes import Code
 from aidrules.errors import Diagnostic, RuleSetError, Span
 from aidrules.registry.layers import label_of
@@ -52,13 +53,14 @@ _MAX_SIGNATURE_CHARS = 4096
 
 
 def _crypto() -> Any:
-    try:
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric import ed25519
-    except ImportError:  # pragma: no cover - the test extra installs it
-        message = 'signatures need the cryptography package: pip install "aidrules[signing]"'
-        raise RuleSetError(message, [Diagnostic("RS800", message)]) from None
+    serialization = require("cryptography.hazmat.primitives.serialization", "signing", _no_crypto)
+    ed25519 = require("cryptography.hazmat.primitives.asymmetric.ed25519", "signing", _no_crypto)
     return serialization, ed25519
+
+
+def _no_crypto(missing: ImportError) -> RuleSetError:
+    message = 'signatures need the cryptography package: pip install "aidrules[signing]"'
+    return RuleSetError(message, [Diagnostic("RS800", message)])
 
 
 def _fail(code: Code, message: str, file: str, hint: str | None = None) -> RuleSetError:
@@ -292,8 +294,7 @@ def verify_bytes(rule_file: Path, data: bytes, public_key: Path, *, today: date 
         RuleSetError: no signature (RS801), an unreadable or wrong signature, or a claim that does
             not hold: another file name or content (RS802); another key (RS803); expired (RS807).
     """
-    from cryptography.exceptions import InvalidSignature
-
+    invalid_signature: type[Exception] = require("cryptography.exceptions", "signing", _no_crypto).InvalidSignature
     key = _load_public(public_key)
     sig_path = rule_file.with_name(rule_file.name + SUFFIX)
     if not sig_path.is_file():
@@ -324,7 +325,7 @@ def verify_bytes(rule_file: Path, data: bytes, public_key: Path, *, today: date 
         )
     try:
         key.verify(signature, _message(record) if record["format"] == FORMAT else data)
-    except InvalidSignature:
+    except invalid_signature:
         raise _fail(
             "RS802",
             f"{rule_file}: {sig_path.name} was changed after it was signed (its claims are not the ones signed)"

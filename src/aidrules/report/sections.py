@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from aidrules.explain import formatting
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
 from aidrules.report.data import YearFigures
 from aidrules.report.texts import text
+from aidrules.words import formatting
 
 Cell = int | Decimal | str | None
 
@@ -41,10 +45,6 @@ class Section:
 
 
 def month_name(month: int, lang: str) -> str:
-    from datetime import date
-
-    from babel.dates import format_date
-
     return str(format_date(date(2000, month, 1), format="LLLL", locale=formatting.LOCALES[lang]))
 
 
@@ -231,8 +231,6 @@ def cell_text(value: Cell, lang: str) -> str:
     if value is None:
         return text("none_value", lang)
     if isinstance(value, Decimal):
-        from babel.numbers import format_decimal
-
         places = max(0, -int(value.as_tuple().exponent))
         pattern = "#,##0" + ("." + "0" * places if places else "")
         return str(format_decimal(value, format=pattern, locale=formatting.LOCALES[lang]))

@@ -12,6 +12,7 @@ import contextlib
 import copy
 import dataclasses
 import re
+import types
 import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,13 +24,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from aidrules.codes import Code
-from aidrules.errors import Diagnostic, RuleSetError, Span, did_you_mean
+from aidrules.errors import Diagnostic, RuleSetError, Severity, Span, did_you_mean
 from aidrules.expr import nodes
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression, Environment, compile_expression
 from aidrules.expr.parser import ParseProblem, parse
 from aidrules.facts.schema import case_type, fact_scales
 from aidrules.facts.writing import parse_amount
+from aidrules.lifecycle.compile import compile_reviews
 from aidrules.limits import DEFAULT_LIMITS, Limits, code_size, evaluation_cost
 from aidrules.registry.layers import (
     Layer,
@@ -795,8 +797,6 @@ class _RuleCompiler:
 
     def stage_reviews(self) -> bool:
         """The `reviews:` section (review rules for a running dossier; see docs/lifecycle.md)."""
-        from aidrules.lifecycle.compile import compile_reviews
-
         self.reviews = compile_reviews(self)
         return not self.has_errors()
 
@@ -909,7 +909,7 @@ def _compact(data: Any) -> Any:
     return data
 
 
-_WARNING = __import__("aidrules.errors", fromlist=["Severity"]).Severity.WARNING
+_WARNING = Severity.WARNING
 _PYD_STEPS = {
     "function-after",
     "function-before",
@@ -952,7 +952,7 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
             return []
     while True:
         args = [a for a in typing.get_args(current) if a is not type(None)]
-        if typing.get_origin(current) in (typing.Union, __import__("types").UnionType) and len(args) == 1:
+        if typing.get_origin(current) in (typing.Union, types.UnionType) and len(args) == 1:
             current = args[0]
         else:
             break
@@ -964,7 +964,7 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
 def _step(annotation: Any, part: object) -> Any:
     origin = typing.get_origin(annotation)
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if origin in (typing.Union, __import__("types").UnionType):
+    if origin in (typing.Union, types.UnionType):
         for arg in args:
             found = _step(arg, part)
             if found is not None:

@@ -8,8 +8,9 @@ include ``fixtures/`` (such as this one, where ``tests/reference/test_fixtures.p
 them) collects nothing extra from a plain ``pytest`` run. Within a matching path, only files
 with a top-level ``expect:`` are fixtures; plain case files are skipped. Disable the plugin with ``-p no:aidrules``.
 
-This module imports nothing from aidrules at import time: it is loaded by every pytest run in an
-environment where aidrules is installed.
+It is loaded by every pytest run in an environment where aidrules is installed; importing it
+imports the library (its package ``aidrules.testing`` already did so before its imports moved to
+the top), and ``-p no:aidrules`` avoids that.
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from aidrules.diagnostic_text import render_text
+from aidrules.errors import AidrulesError
+from aidrules.testing.fixtures import load_fixture, rules_for, run_fixture
+from aidrules.testing.runner import is_fixture_file
 
 _CACHE: pytest.StashKey[dict[Any, Any]] = pytest.StashKey()  # rule sets, once per session
 DEFAULT_PATTERNS = ["fixtures/*.yaml", "fixtures/*.yml"]  # fnmatch: `*` also matches `/`
@@ -45,8 +51,6 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     patterns: list[str] = config.getini("aidrules_fixtures")
     if not any(fnmatch.fnmatch(relative, p) for p in patterns):
         return None
-    from aidrules.testing.runner import is_fixture_file
-
     if not is_fixture_file(file_path):
         return None
     return FixtureFile.from_parent(parent, path=file_path)
@@ -63,10 +67,6 @@ class FixtureFailed(Exception):
 
 class FixtureItem(pytest.Item):
     def runtest(self) -> None:
-        from aidrules.diagnostic_text import render_text
-        from aidrules.errors import AidrulesError
-        from aidrules.testing.fixtures import load_fixture, rules_for, run_fixture
-
         cache = self.config.stash.setdefault(_CACHE, {})
         try:
             fixture = load_fixture(self.path)

@@ -28,6 +28,7 @@ from concurrent.futures import Future
 from datetime import datetime
 from typing import Any, TypeVar
 
+from aidrules._extras import require
 from aidrules.errors import Diagnostic, EvaluationError
 
 T = TypeVar("T")
@@ -56,16 +57,17 @@ def _unix_now() -> float:
     return (datetime.now() - _EPOCH).total_seconds()
 
 
+def _cannot_import(exc: ImportError) -> EvaluationError:
+    return unavailable(f"cannot import durable_rules: {exc}")
+
+
 def load_durable() -> Any:
     """The ``durable.engine`` module, or the :class:`EvaluationError` that says how to install it.
 
     durable_rules 2.0.28 is the last release (2020): its one call deprecated since Python 3.12 is
     replaced here by an equivalent, so that no warning reaches the embedding application.
     """
-    try:
-        from durable import engine  # type: ignore[import-untyped, import-not-found, unused-ignore]
-    except ImportError as exc:
-        raise unavailable(f"cannot import durable_rules: {exc}") from None
+    engine: Any = require("durable.engine", "durable", _cannot_import)
     engine._unix_now = _unix_now
     return engine
 
@@ -160,8 +162,7 @@ class Engine:
         raises "message not handled" first); the engine itself has queued the actions of the
         others. So the facts go to the engine directly and its actions run whatever the code.
         """
-        import durable_rules_engine  # type: ignore[import-not-found]
-
+        durable_rules_engine = require("durable_rules_engine", "durable", _cannot_import)
         rules = self._host.get_ruleset(name)
         code, state = durable_rules_engine.assert_facts(rules._handle, json.dumps(facts, ensure_ascii=False))
         if code not in (0, 1):  # pragma: no cover - 2 "observed", 3 "queued": not used here

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from aidrules.explain.factpaths import pattern
 from aidrules.explain.i18n import LANGS, value_label
 from aidrules.facts.catalogue import catalogue
 
@@ -19,6 +18,11 @@ _ITEM: dict[str, tuple[str, str, str]] = {
     "debts": ("schuld", "dette", "debt"),
     "household.children": ("kind", "enfant", "child"),
 }
+
+
+def pattern(path: str) -> str:
+    """``debts[1].enforcement`` → ``debts[].enforcement`` (the key of a fact's label and question)."""
+    return re.sub(r"\[\d+\]", "[]", path)
 
 
 def fact_label(path: str, lang: str) -> str:

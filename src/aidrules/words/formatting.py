@@ -1,4 +1,8 @@
-"""Belgian formatting of values in texts (Babel: nl-BE, fr-BE, en-BE)."""
+"""Belgian formatting of values in texts (Babel: nl-BE, fr-BE, en-BE).
+
+Babel is loaded the first time a value is formatted (:func:`aidrules._extras.deferred`), not when
+the engine that imports this module is imported.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from aidrules._extras import deferred
 from aidrules.explain.i18n import ui, value_label
 from aidrules.expr import types as t
 from aidrules.expr.runtime import Unknown
@@ -20,24 +25,18 @@ NUMBER_LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_IE"}
 @lru_cache(maxsize=4096)
 def money(value: Decimal, lang: str) -> str:
     """``€ 1.314,20`` in nl-BE."""
-    from babel.numbers import format_currency
-
-    return str(format_currency(value, "EUR", locale=NUMBER_LOCALES[lang]))
+    return str(deferred("babel.numbers").format_currency(value, "EUR", locale=NUMBER_LOCALES[lang]))
 
 
 @lru_cache(maxsize=4096)
 def number(value: Decimal | int, lang: str) -> str:
-    from babel.numbers import format_decimal
-
-    return str(format_decimal(value, locale=NUMBER_LOCALES[lang], decimal_quantization=False))
+    return str(deferred("babel.numbers").format_decimal(value, locale=NUMBER_LOCALES[lang], decimal_quantization=False))
 
 
 @lru_cache(maxsize=1024)
 def day(value: date, lang: str) -> str:
     """``1 maart 2025`` in nl-BE; ``1er mars 2025`` in French (the first of a month is an ordinal)."""
-    from babel.dates import format_date
-
-    text = str(format_date(value, format="long", locale=LOCALES[lang]))
+    text = str(deferred("babel.dates").format_date(value, format="long", locale=LOCALES[lang]))
     if lang == "fr" and value.day == 1 and text.startswith("1 "):
         text = "1er " + text[2:]
     return text
