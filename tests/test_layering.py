@@ -27,6 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # 0 contract data, errors, limits, bounded input readers, fixed words, the extras loader
     (
         "aidrules._extras",
+        "aidrules.codes",
         "aidrules.errors",
         "aidrules.diagnostic_text",
         "aidrules.limits",
