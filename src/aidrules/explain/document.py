@@ -1,8 +1,13 @@
 """A small document model (headings, paragraphs, bullet lists, tables) and its three renderings.
 
-Every audience builds a :class:`Document`; it is then written as plain text for the terminal,
-Markdown or a standalone HTML page. Text in the document is plain: each renderer escapes it for its
-format, so a value can never turn into markup. Letters written as Jinja2 templates use a small
+Every text for people that explains a decision or a review builds a :class:`Document` (the
+worker's and committee's explanations, the client's letter, the short and full decision of
+``aidrules evaluate``, the review of a running dossier); it is then written as plain text for the
+terminal, Markdown or a standalone HTML page, by one renderer per format. A ``compact`` document
+(the terminal views of ``evaluate`` and ``review``) keeps its lines as they are: no wrapping, no
+blank line between a heading and what follows or between paragraphs, a first heading in capitals.
+Text in the document is plain: each renderer escapes it for its format, so a value can never turn
+into markup. Letters written as Jinja2 templates use a small
 Markdown subset that :func:`parse_markup` reads back into blocks.
 """
 
@@ -11,13 +16,14 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from aidrules.explain.i18n import french_typography
 
 Style = Literal["plain", "strong", "code", "ref"]
+Layout = Literal["page", "compact"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +82,7 @@ class Document:
     title: str
     lang: str
     blocks: list[Block] = field(default_factory=list)
+    layout: Layout = "page"
 
     def heading(self, level: int, *parts: str | Span) -> None:
         self.blocks.append(Heading(level, inline(*parts)))
@@ -97,6 +104,8 @@ class Document:
 # -- plain text -----------------------------------------------------------------------------
 def render_text(doc: Document, width: int = 88) -> str:
     """Plain text for a terminal: underlined headings, wrapped paragraphs, aligned tables."""
+    if doc.layout == "compact":
+        return _compact(doc, _compact_text_heading, lambda block: _text_block(block, 0, 0))
     out: list[str] = []
     for block in doc.blocks:
         out.extend(_text_block(block, width, 0))
@@ -111,7 +120,24 @@ def _plain(content: Inline) -> str:
 _NO_BREAK = {"\u00a0": "\ue000", "\u202f": "\ue001"}
 
 
+def _compact(doc: Document, heading: Callable[[Heading], list[str]], block: Callable[[Block], list[str]]) -> str:
+    """A compact document: a blank line before each heading, every other line as it is."""
+    out: list[str] = []
+    for b in doc.blocks:
+        out.extend(heading(b) if isinstance(b, Heading) else block(b))
+    return "\n".join(out).strip() + "\n"
+
+
+def _compact_text_heading(block: Heading) -> list[str]:
+    title = _plain(block.content)
+    if block.level == 1:
+        return ["", title.upper(), "=" * len(title), ""]
+    return ["", title, "-" * len(title)]
+
+
 def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    if width <= 0:  # a compact document: lines are not wrapped
+        return [(first + text).rstrip()]
     # textwrap breaks at no-break spaces too; hide them so that `€ 1.314,20` stays on one line
     for space, private in _NO_BREAK.items():
         text = text.replace(space, private)
@@ -195,11 +221,17 @@ def _md_inline(content: Inline) -> str:
 
 
 def render_markdown(doc: Document) -> str:
+    if doc.layout == "compact":
+        return _compact(doc, _compact_md_heading, lambda block: _md_block(block, 0))
     out: list[str] = []
     for block in doc.blocks:
         out.extend(_md_block(block, 0))
         out.append("")
     return "\n".join(out).strip() + "\n"
+
+
+def _compact_md_heading(block: Heading) -> list[str]:
+    return ["", "#" * block.level + " " + _md_inline(block.content), "", *([""] if block.level == 1 else [])]
 
 
 def _md_block(block: Block, indent: int) -> list[str]:
@@ -304,8 +336,12 @@ def render_html(doc: Document) -> str:
 
 def render(doc: Document, fmt: str) -> str:
     """``doc`` as ``text``, ``markdown`` or ``html`` (French with French typography)."""
+    if doc.lang == "fr" and doc.layout == "compact" and fmt != "html":
+        # a compact view is typeset as a whole, as it always was: the `?` mark of an unknown
+        # reason stays on its bullet (`• ?` with a no-break space), headings keep their rule
+        return french_typography(render(Document(doc.title, "", doc.blocks, doc.layout), fmt))
     if doc.lang == "fr":
-        doc = Document(french_typography(doc.title), doc.lang, [_typeset(b) for b in doc.blocks])
+        doc = Document(french_typography(doc.title), doc.lang, [_typeset(b) for b in doc.blocks], doc.layout)
     if fmt == "markdown":
         return render_markdown(doc)
     if fmt == "html":
