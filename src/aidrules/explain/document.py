@@ -83,6 +83,8 @@ class Document:
     lang: str
     blocks: list[Block] = field(default_factory=list)
     layout: Layout = "page"
+    #: French typography (no-break spaces before ``: ; ? !``); the review views never had it.
+    typeset: bool = True
 
     def heading(self, level: int, *parts: str | Span) -> None:
         self.blocks.append(Heading(level, inline(*parts)))
@@ -336,6 +338,8 @@ def render_html(doc: Document) -> str:
 
 def render(doc: Document, fmt: str) -> str:
     """``doc`` as ``text``, ``markdown`` or ``html`` (French with French typography)."""
+    if doc.lang == "fr" and not doc.typeset:
+        doc = Document(doc.title, "", doc.blocks, doc.layout)
     if doc.lang == "fr" and doc.layout == "compact" and fmt != "html":
         # a compact view is typeset as a whole, as it always was: the `?` mark of an unknown
         # reason stays on its bullet (`• ?` with a no-break space), headings keep their rule
