@@ -5,9 +5,10 @@ worker's and committee's explanations, the client's letter, the short and full d
 ``aidrules evaluate``, the review of a running dossier); it is then written as plain text for the
 terminal, Markdown or a standalone HTML page, by one renderer per format. A ``compact`` document
 (the terminal views of ``evaluate`` and ``review``) keeps its lines as they are: no wrapping, no
-blank line between a heading and what follows or between paragraphs, a first heading in capitals.
-Text in the document is plain: each renderer escapes it for its format, so a value can never turn
-into markup. Letters written as Jinja2 templates use a small
+blank line between a heading and what follows or between paragraphs, a first heading in capitals,
+and its Markdown unescaped, as those views always wrote it (for the terminal sanitiser). Text in a
+page document is plain: each renderer escapes it for its format, so a value can never turn into
+markup. Letters written as Jinja2 templates use a small
 Markdown subset that :func:`parse_markup` reads back into blocks.
 """
 
@@ -208,23 +209,29 @@ def md_escape(text: str) -> str:
     return _MD_UNDERSCORE.sub(r"\\_", text)
 
 
-def _md_inline(content: Inline) -> str:
+def _md_inline(content: Inline, escape: bool = True) -> str:
     out = []
+    esc = md_escape if escape else str
     for span in content:
         if span.style in ("code", "ref"):
             fence = "``" if "`" in span.text else "`"
             out.append(f"{fence}{span.text}{fence}")
         elif span.style == "strong":
-            out.append(f"**{md_escape(span.text)}**")
+            out.append(f"**{esc(span.text)}**")
         else:
-            out.append(md_escape(span.text))
+            out.append(esc(span.text))
     text = "".join(out)
+    if not escape:
+        return text
     return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1)
 
 
 def render_markdown(doc: Document) -> str:
     if doc.layout == "compact":
-        return _compact(doc, _compact_md_heading, lambda block: _md_block(block, 0))
+        # written as the terminal views always were, without Markdown escapes: a backslash put
+        # inside an escape sequence from a rule text (ESC[2J) would leave its remains behind the
+        # terminal sanitiser (tests/security/test_terminal_escapes.py)
+        return _compact(doc, _compact_md_heading, lambda block: _md_block(block, 0, escape=False))
     out: list[str] = []
     for block in doc.blocks:
         out.extend(_md_block(block, 0))
@@ -233,26 +240,26 @@ def render_markdown(doc: Document) -> str:
 
 
 def _compact_md_heading(block: Heading) -> list[str]:
-    return ["", "#" * block.level + " " + _md_inline(block.content), "", *([""] if block.level == 1 else [])]
+    return ["", "#" * block.level + " " + _md_inline(block.content, False), "", *([""] if block.level == 1 else [])]
 
 
-def _md_block(block: Block, indent: int) -> list[str]:
+def _md_block(block: Block, indent: int, escape: bool = True) -> list[str]:
     pad = " " * indent
     if isinstance(block, Heading):
-        return ["#" * block.level + " " + _md_inline(block.content)]
+        return ["#" * block.level + " " + _md_inline(block.content, escape)]
     if isinstance(block, Paragraph):
-        return [pad + _md_inline(block.content)]
+        return [pad + _md_inline(block.content, escape)]
     if isinstance(block, Bullets):
         lines = []
         for item in block.items:
-            lines.append(f"{pad}- {_md_inline(item.content)}")
+            lines.append(f"{pad}- {_md_inline(item.content, escape)}")
             for child in item.children:
-                lines.extend(_md_block(child, indent + 2))
+                lines.extend(_md_block(child, indent + 2, escape))
         return lines
     align = block.align or ("l",) * len(block.header)
 
     def row(cells: tuple[str, ...]) -> str:
-        return pad + "| " + " | ".join(md_escape(c) for c in cells) + " |"
+        return pad + "| " + " | ".join(md_escape(c) if escape else c for c in cells) + " |"
 
     rule = pad + "|" + "|".join("---:" if a == "r" else "---" for a in align) + "|"
     return [row(block.header), rule, *(row(r) for r in block.rows)]
