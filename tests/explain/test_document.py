@@ -11,6 +11,7 @@ from aidrules.explain.document import (
     Span,
     inline,
     parse_markup,
+    render,
     render_html,
     render_markdown,
     render_text,
@@ -63,3 +64,44 @@ def test_parse_markup_reads_headings_paragraphs_bullets_and_bold() -> None:
 
 def test_escaped_marks_in_markup_stay_text() -> None:
     assert parse_markup("a \\*\\*b\\*\\* c") == [Paragraph((Span("a **b** c"),))]
+
+
+def _compact(*texts: str) -> Document:
+    doc = Document("Voorstel", "nl", layout="compact")
+    doc.heading(1, "Voorstel")
+    for t in texts:
+        doc.para(t)
+    doc.heading(2, "Acties")
+    doc.bullets([Item(inline("Schuldbemiddeling"), (Paragraph(inline("Een plan " * 20)),))])
+    return doc
+
+
+def test_a_compact_document_keeps_its_lines_whole_and_together() -> None:
+    """The terminal view of ``evaluate``: lines as written (a pipe to grep keeps a reason on one
+    line), no blank line between a heading and its content, the first heading in capitals."""
+    long = "Een lange reden " * 12
+    out = render_text(_compact(long.strip(), "Datum: 1 maart 2025"))
+    lines = out.splitlines()
+    assert lines[:4] == ["VOORSTEL", "========", "", long.strip()]
+    assert lines[4] == "Datum: 1 maart 2025"
+    assert lines[5:9] == ["", "Acties", "------", "• Schuldbemiddeling"]
+    assert lines[9] == "  " + ("Een plan " * 20).strip()
+    assert render_text(_doc(long)).count("\n") > 4  # a page wraps the same paragraph
+
+
+def test_a_compact_markdown_document_is_written_as_the_terminal_views_always_were() -> None:
+    """The terminal sanitiser removes an escape sequence (``ESC[2J``) from a rule text only when
+    it arrives whole: a Markdown backslash inside it would leave ``[2J`` on the screen."""
+    out = render_markdown(_compact("Kan \x1b[2J nu"))
+    assert out.startswith("# Voorstel\n\n\nKan \x1b[2J nu\n")
+    assert "\n## Acties\n\n- Schuldbemiddeling\n" in out
+    assert "\\[" in render_markdown(_doc("Kan \x1b[2J nu"))  # a page document escapes it
+
+
+def test_a_french_compact_document_is_typeset_as_a_whole() -> None:
+    doc = Document("Proposition", "fr", layout="compact")
+    doc.heading(2, "Formes")
+    doc.bullets([Item(inline("Gestion : possible"), (Bullets((Item(inline("? Volonté : à évaluer")),)),))])
+    out = render(doc, "text")
+    assert "Gestion\u00a0: possible" in out and "Volonté\u00a0: à évaluer" in out
+    assert "Formes\n------\n" in out

@@ -10,7 +10,8 @@ import pytest
 from aidrules import EvaluationError, FactsError, RecordingTracer, RuleSetError
 from aidrules.errors import Diagnostic, Severity
 from aidrules.lifecycle.dates import add_months
-from aidrules.lifecycle.engine import evaluate_review
+from aidrules.lifecycle.engine import decide_review, evaluate_review
+from aidrules.lifecycle.model import parse_review_facts
 from aidrules.ruleset import check_ruleset, compile_text
 from aidrules.ruleset.compiled import CompiledRuleSet
 
@@ -151,6 +152,38 @@ def test_the_review_is_traced(small: CompiledRuleSet) -> None:
         ("condition", "review.ready"),
         ("recommendation", "step_down"),
     ]
+
+
+def test_the_review_trace_is_a_view_of_the_review_reasons(small: CompiledRuleSet) -> None:
+    """Catches trace events that drift from the review they describe (a second copy of the
+    outcomes, values or missing facts): each condition event says what its reason says."""
+    for facts in (FULL, {"on": "2025-06-01", "situation": {"deceased": False}}):
+        tracer = RecordingTracer()
+        review = evaluate_review(small, facts, tracer=tracer)
+        reasons = {r.rule: r for r in review.reasons[1:]}
+        conditions = tracer.of_kind("condition")
+        assert [e.id for e in conditions] == list(reasons)
+        for event in conditions:
+            reason = reasons[event.id]
+            assert (event.outcome, event.values, list(event.missing_facts)) == (
+                reason.outcome,
+                reason.values,
+                reason.missing_facts,
+            )
+        (outcome,) = tracer.of_kind("recommendation")
+        assert (outcome.id, outcome.values) == (review.outcome, review.reasons[0].values)
+        assert set(outcome.missing_facts) <= set(review.missing_facts)
+
+
+def test_a_review_is_decided_before_any_text_is_written(small: CompiledRuleSet) -> None:
+    """Deciding needs no language: the record's outcome is the outcome in every language."""
+    assert small.reviews is not None
+    facts = parse_review_facts(FULL)
+    assert facts.on is not None
+    record = decide_review(small, small.reviews, facts, facts.on)
+    assert record.outcome == "step_down" and record.row is not None and record.row.to_form
+    assert {evaluate_review(small, FULL, lang=lang).outcome for lang in ("nl", "fr", "en")} == {record.outcome}
+    assert record.values["review.ready"] is True
 
 
 def test_a_rule_set_without_reviews_says_so(minimal_text: str) -> None:

@@ -134,6 +134,7 @@ def build_explanation(
         trace=[_trace_line(e, rs, texts) for e in trace],
         evaluations=reeval.evaluations,
         search_complete=search.complete and not reeval.exhausted,
+        client_proposal=_client_proposal(rs, rec, lang),
     )
 
 
@@ -145,6 +146,12 @@ def outcome_title(rs: CompiledRuleSet, outcome: str, lang: str) -> str:
     if outcome in ("none", "undetermined"):
         return ui(f"outcome.{outcome}", lang)
     return outcome
+
+
+def _client_proposal(rs: CompiledRuleSet, outcome: str, lang: str) -> str | None:
+    """The rule set's plain words for ``outcome`` (a form's, or its ``otherwise`` outcome's)."""
+    key = "otherwise" if outcome == rs.otherwise and outcome not in {f.id for f in rs.forms} else f"forms.{outcome}"
+    return _client_text(rs, key, lang)
 
 
 def _unknown_fact(name: str, data: dict[str, Any]) -> bool:
@@ -206,6 +213,7 @@ def _condition(
         missing_facts=list(reason.missing_facts),
         reads=sorted(item.expr.names | set(item.expr.facts)),
         free_text=free_text,
+        client_text=_client_text(rs, f"conditions.{cid}.{str(reason.outcome).lower()}", lang),
     )
 
 
@@ -281,7 +289,13 @@ def _action(
         source=spec.source,
         values=shown,
         free_text=free_text,
+        client_text=_client_text(rs, f"actions.{aid}", lang),
     )
+
+
+def _client_text(rs: CompiledRuleSet, key: str, lang: str) -> str | None:
+    plain = rs.client_texts.get(key)
+    return plain.get(lang) if plain is not None else None
 
 
 def _parameter(pid: str, rs: CompiledRuleSet, on: date, texts: ValueTexts) -> ValueView:

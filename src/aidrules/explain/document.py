@@ -1,8 +1,14 @@
 """A small document model (headings, paragraphs, bullet lists, tables) and its three renderings.
 
-Every audience builds a :class:`Document`; it is then written as plain text for the terminal,
-Markdown or a standalone HTML page. Text in the document is plain: each renderer escapes it for its
-format, so a value can never turn into markup. Letters written as Jinja2 templates use a small
+Every text for people that explains a decision or a review builds a :class:`Document` (the
+worker's and committee's explanations, the client's letter, the short and full decision of
+``aidrules evaluate``, the review of a running dossier); it is then written as plain text for the
+terminal, Markdown or a standalone HTML page, by one renderer per format. A ``compact`` document
+(the terminal views of ``evaluate`` and ``review``) keeps its lines as they are: no wrapping, no
+blank line between a heading and what follows or between paragraphs, a first heading in capitals,
+and its Markdown unescaped, as those views always wrote it (for the terminal sanitiser). Text in a
+page document is plain: each renderer escapes it for its format, so a value can never turn into
+markup. Letters written as Jinja2 templates use a small
 Markdown subset that :func:`parse_markup` reads back into blocks.
 """
 
@@ -11,13 +17,14 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from aidrules.explain.i18n import french_typography
 
 Style = Literal["plain", "strong", "code", "ref"]
+Layout = Literal["page", "compact"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +83,9 @@ class Document:
     title: str
     lang: str
     blocks: list[Block] = field(default_factory=list)
+    layout: Layout = "page"
+    #: French typography (no-break spaces before ``: ; ? !``); the review views never had it.
+    typeset: bool = True
 
     def heading(self, level: int, *parts: str | Span) -> None:
         self.blocks.append(Heading(level, inline(*parts)))
@@ -97,6 +107,8 @@ class Document:
 # -- plain text -----------------------------------------------------------------------------
 def render_text(doc: Document, width: int = 88) -> str:
     """Plain text for a terminal: underlined headings, wrapped paragraphs, aligned tables."""
+    if doc.layout == "compact":
+        return _compact(doc, _compact_text_heading, lambda block: _text_block(block, 0, 0))
     out: list[str] = []
     for block in doc.blocks:
         out.extend(_text_block(block, width, 0))
@@ -111,7 +123,24 @@ def _plain(content: Inline) -> str:
 _NO_BREAK = {"\u00a0": "\ue000", "\u202f": "\ue001"}
 
 
+def _compact(doc: Document, heading: Callable[[Heading], list[str]], block: Callable[[Block], list[str]]) -> str:
+    """A compact document: a blank line before each heading, every other line as it is."""
+    out: list[str] = []
+    for b in doc.blocks:
+        out.extend(heading(b) if isinstance(b, Heading) else block(b))
+    return "\n".join(out).strip() + "\n"
+
+
+def _compact_text_heading(block: Heading) -> list[str]:
+    title = _plain(block.content)
+    if block.level == 1:
+        return ["", title.upper(), "=" * len(title), ""]
+    return ["", title, "-" * len(title)]
+
+
 def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    if width <= 0:  # a compact document: lines are not wrapped
+        return [(first + text).rstrip()]
     # textwrap breaks at no-break spaces too; hide them so that `€ 1.314,20` stays on one line
     for space, private in _NO_BREAK.items():
         text = text.replace(space, private)
@@ -180,21 +209,29 @@ def md_escape(text: str) -> str:
     return _MD_UNDERSCORE.sub(r"\\_", text)
 
 
-def _md_inline(content: Inline) -> str:
+def _md_inline(content: Inline, escape: bool = True) -> str:
     out = []
+    esc = md_escape if escape else str
     for span in content:
         if span.style in ("code", "ref"):
             fence = "``" if "`" in span.text else "`"
             out.append(f"{fence}{span.text}{fence}")
         elif span.style == "strong":
-            out.append(f"**{md_escape(span.text)}**")
+            out.append(f"**{esc(span.text)}**")
         else:
-            out.append(md_escape(span.text))
+            out.append(esc(span.text))
     text = "".join(out)
+    if not escape:
+        return text
     return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1)
 
 
 def render_markdown(doc: Document) -> str:
+    if doc.layout == "compact":
+        # written as the terminal views always were, without Markdown escapes: a backslash put
+        # inside an escape sequence from a rule text (ESC[2J) would leave its remains behind the
+        # terminal sanitiser (tests/security/test_terminal_escapes.py)
+        return _compact(doc, _compact_md_heading, lambda block: _md_block(block, 0, escape=False))
     out: list[str] = []
     for block in doc.blocks:
         out.extend(_md_block(block, 0))
@@ -202,23 +239,27 @@ def render_markdown(doc: Document) -> str:
     return "\n".join(out).strip() + "\n"
 
 
-def _md_block(block: Block, indent: int) -> list[str]:
+def _compact_md_heading(block: Heading) -> list[str]:
+    return ["", "#" * block.level + " " + _md_inline(block.content, False), "", *([""] if block.level == 1 else [])]
+
+
+def _md_block(block: Block, indent: int, escape: bool = True) -> list[str]:
     pad = " " * indent
     if isinstance(block, Heading):
-        return ["#" * block.level + " " + _md_inline(block.content)]
+        return ["#" * block.level + " " + _md_inline(block.content, escape)]
     if isinstance(block, Paragraph):
-        return [pad + _md_inline(block.content)]
+        return [pad + _md_inline(block.content, escape)]
     if isinstance(block, Bullets):
         lines = []
         for item in block.items:
-            lines.append(f"{pad}- {_md_inline(item.content)}")
+            lines.append(f"{pad}- {_md_inline(item.content, escape)}")
             for child in item.children:
-                lines.extend(_md_block(child, indent + 2))
+                lines.extend(_md_block(child, indent + 2, escape))
         return lines
     align = block.align or ("l",) * len(block.header)
 
     def row(cells: tuple[str, ...]) -> str:
-        return pad + "| " + " | ".join(md_escape(c) for c in cells) + " |"
+        return pad + "| " + " | ".join(md_escape(c) if escape else c for c in cells) + " |"
 
     rule = pad + "|" + "|".join("---:" if a == "r" else "---" for a in align) + "|"
     return [row(block.header), rule, *(row(r) for r in block.rows)]
@@ -304,8 +345,14 @@ def render_html(doc: Document) -> str:
 
 def render(doc: Document, fmt: str) -> str:
     """``doc`` as ``text``, ``markdown`` or ``html`` (French with French typography)."""
+    if doc.lang == "fr" and not doc.typeset:
+        doc = Document(doc.title, "", doc.blocks, doc.layout)
+    if doc.lang == "fr" and doc.layout == "compact" and fmt != "html":
+        # a compact view is typeset as a whole, as it always was: the `?` mark of an unknown
+        # reason stays on its bullet (`• ?` with a no-break space), headings keep their rule
+        return french_typography(render(Document(doc.title, "", doc.blocks, doc.layout), fmt))
     if doc.lang == "fr":
-        doc = Document(french_typography(doc.title), doc.lang, [_typeset(b) for b in doc.blocks])
+        doc = Document(french_typography(doc.title), doc.lang, [_typeset(b) for b in doc.blocks], doc.layout)
     if fmt == "markdown":
         return render_markdown(doc)
     if fmt == "html":

@@ -20,7 +20,6 @@ from typing import Any
 import jinja2
 
 from aidrules.errors import Diagnostic, EvaluationError
-from aidrules.explain.client_texts import action_text, condition_text, proposal_text
 from aidrules.explain.factpaths import pattern
 from aidrules.explain.model import ConditionView, Explanation
 from aidrules.explain.phrases import clauses, form_title
@@ -64,6 +63,16 @@ class Recipient:
         return cls(**{k: (v.strip() or None) if isinstance(v, str) else None for k, v in value.items()})
 
 
+#: What an undetermined proposal means for the client: the library's own wording, since
+#: "undetermined" is the engine's outcome, not a rule set's. A rule set words its forms, its
+#: ``otherwise`` outcome, its conditions and actions itself (``client_text:`` in the rule file);
+#: without them the letter uses the rule's own message.
+_UNDETERMINED = {
+    "nl": "Wij kunnen nog niets voorstellen: wij hebben eerst nog informatie van u nodig.",
+    "fr": "Nous ne pouvons encore rien proposer : nous avons d’abord besoin d’informations de votre part.",
+    "en": "We cannot propose anything yet: first we need more information from you.",
+}
+
 #: Client letters show at most this many "what you can do" changes.
 MAX_CAN_DO = 3
 
@@ -91,7 +100,7 @@ def letter_context(expl: Explanation, recipient: Recipient | Mapping[str, str | 
             said = {name for c in blockers for name in expl.conditions[c].reads}
             own = [c for c in order if c in rec.conditions and not said & set(expl.conditions[c].reads)]
             order = blockers + own
-        reasons = [_condition_sentence(expl.conditions[c], lang) for c in order]
+        reasons = [_condition_sentence(expl.conditions[c]) for c in order]
     reasons = list(dict.fromkeys(r for r in reasons if r))
 
     can_do: list[str] = []
@@ -114,7 +123,7 @@ def letter_context(expl: Explanation, recipient: Recipient | Mapping[str, str | 
             continue
         values = {v.name.rsplit(".", 1)[-1]: v.text for v in action.values}
         values.update({v.name: v.text for v in action.values})
-        actions.append(_fill(action_text(action.id, lang), values) or action.message)
+        actions.append(_fill(action.client_text, values) or action.message)
 
     missing: list[str] = []
     worker_checks = False
@@ -140,7 +149,7 @@ def letter_context(expl: Explanation, recipient: Recipient | Mapping[str, str | 
             "title_lower": lower_first(expl.recommendation_title),
             "with_article": (_FR_ARTICLE.get(expl.recommendation, "") if lang == "fr" else "")
             + lower_first(expl.recommendation_title),
-            "explanation": proposal_text(expl.recommendation, lang) or (rec.description if rec else expl.because),
+            "explanation": _proposal_text(expl) or (rec.description if rec else expl.because),
         },
         "reasons": reasons,
         "actions": actions,
@@ -152,21 +161,28 @@ def letter_context(expl: Explanation, recipient: Recipient | Mapping[str, str | 
     }
 
 
-def _condition_sentence(cond: ConditionView, lang: str) -> str:
+def _proposal_text(expl: Explanation) -> str | None:
+    if expl.recommendation == "undetermined":
+        return _UNDETERMINED[expl.lang]
+    return expl.client_proposal
+
+
+def _condition_sentence(cond: ConditionView) -> str:
     if cond.free_text or cond.outcome is None:
         return cond.message if not cond.free_text else ""
-    plain = condition_text(cond.id, cond.outcome, lang)
-    return _fill(plain, {v.name: v.text for v in cond.values}) or cond.message
+    return _fill(cond.client_text, {v.name: v.text for v in cond.values}) or cond.message
 
 
 def _fill(template: str | None, values: dict[str, str]) -> str | None:
     """``template`` with ``{name}`` filled in, or None if a value it needs is not there."""
     if template is None:
         return None
-    names = [field for _, field, _, _ in string.Formatter().parse(template) if field]
-    if any(name not in values for name in names):
+    parts = list(string.Formatter().parse(template))
+    if any(field is not None and field not in values for _, field, _, _ in parts):
         return None
-    return template.format_map(values)
+    # filled by name, not by str.format: a dotted name ({actions.debt_mediation.monthly_repayment})
+    # is one value here, not an attribute lookup
+    return "".join(literal + (values[field] if field is not None else "") for literal, field, _, _ in parts)
 
 
 def _markup_value(value: Any) -> str:

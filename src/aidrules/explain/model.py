@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from aidrules.engine.decision import JsonScalar
 from aidrules.explain.factpaths import Edit
@@ -52,6 +52,8 @@ class ConditionView(_Frozen):
     reads: list[str] = []
     #: The message or values show a free-text fact: left out of anonymised views.
     free_text: bool = False
+    #: The rule set's plain words for this outcome in the letter (``{name}`` unfilled); not in JSON.
+    client_text: str | None = Field(default=None, exclude=True)
 
 
 class PrincipleView(_Frozen):
@@ -167,6 +169,8 @@ class ActionView(_Frozen):
     source: str
     values: list[ValueView]
     free_text: bool = False
+    #: The rule set's plain words for this action in the letter (``{name}`` unfilled); not in JSON.
+    client_text: str | None = Field(default=None, exclude=True)
 
 
 class Line(_Frozen):
@@ -243,6 +247,9 @@ class Explanation(_Frozen):
     #: How many re-evaluations the explanation made, and whether the search ran to its end.
     evaluations: int
     search_complete: bool
+    #: The rule set's plain words for what the recommendation means for the client (the letter);
+    #: not in JSON.
+    client_proposal: str | None = Field(default=None, exclude=True)
 
     def form(self, fid: str) -> FormView:
         return next(f for f in self.forms if f.id == fid)

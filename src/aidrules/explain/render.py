@@ -1,7 +1,8 @@
-"""Rendering a decision for people: plain text (terminal) and Markdown, in nl/fr/en.
+"""Rendering a decision for people: plain text (terminal), Markdown and HTML, in nl/fr/en.
 
 The same structured reasons give a short view (``evaluate``) and the full reasoning for a social
-worker (``explain``: every rule with its values and source, the parameters and the rule set).
+worker (``explain``: every rule with its values and source, the parameters and the rule set),
+both written as one compact :class:`~aidrules.explain.document.Document`.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from aidrules.engine.decision import Decision, Reason
+from aidrules.explain.document import Bullets, Document, Item, Paragraph, Span, inline
+from aidrules.explain.document import render as render_document
 from aidrules.explain.factpaths import pattern
-from aidrules.explain.i18n import colon, french_typography, ui
+from aidrules.explain.i18n import colon, ui
 from aidrules.explain.texts import upper_first
 from aidrules.expr import types as t
 from aidrules.facts.catalogue import entry
@@ -44,89 +47,96 @@ def _value_text(rs: CompiledRuleSet, name: str, value: object, lang: str) -> str
 
 
 def render(decision: Decision, rs: CompiledRuleSet, fmt: str = "text", full: bool = False) -> str:
-    """Render ``decision`` as ``text`` or ``markdown``; ``full`` adds every reason and value."""
+    """Render ``decision`` as ``text``, ``markdown`` or ``html``; ``full`` adds every reason and value."""
+    return render_document(decision_document(decision, rs, full), fmt)
+
+
+def decision_document(decision: Decision, rs: CompiledRuleSet, full: bool = False) -> Document:
+    """The decision as a compact :class:`Document`: the proposal, its key figures, principles,
+    forms, actions, missing facts (``full``: every reason with its values and source, and every
+    value) and the rule set."""
     lang = decision.lang
-    md = fmt == "markdown"
-    lines: list[str] = []
+    title = f"{ui('proposal_heading', lang)} — {rs.meta.title.get(lang)}"
+    doc = Document(title, lang, layout="compact")
 
-    def heading(text: str, level: int = 2) -> None:
-        if md:
-            lines.extend(["", "#" * level + " " + text, ""])
-        else:
-            lines.extend(["", text.upper() if level == 1 else text, "-" * len(text) if level > 1 else "=" * len(text)])
-
-    def bullet(text: str, indent: int = 0) -> None:
-        lines.append(("  " * indent) + ("- " if md else "• ") + text)
-
-    def reason_line(r: Reason, indent: int) -> None:
-        text = f"{_MARK[r.outcome]} {r.message}"
+    def reason_item(r: Reason) -> Item:
+        parts: list[str | Span] = [f"{_MARK[r.outcome]} {r.message}"]
         if full:
             extra = []
             if r.values:
-                shown = ", ".join(f"{k} = {_value_text(rs, k, v, lang)}" for k, v in r.values.items())
-                extra.append(shown)
+                extra.append(", ".join(f"{k} = {_value_text(rs, k, v, lang)}" for k, v in r.values.items()))
             if r.source:
                 extra.append(f"{ui('source', lang)}{colon(lang)}{r.source}")
-            label = f"`{r.rule}`" if md else f"[{r.rule}]"
-            text = f"{text} {label}" + (f" ({'; '.join(extra)})" if extra else "")
-        bullet(text, indent)
+            parts += [" ", Span(r.rule, "ref"), f" ({'; '.join(extra)})" if extra else ""]
+        return Item(inline(*parts))
+
+    def with_reasons(text: str, reasons: list[Reason]) -> Item:
+        shown = [reason_item(r) for r in reasons if full or r.outcome is not True]
+        return Item(inline(text), (Bullets(tuple(shown)),) if shown else ())
 
     # no committee has decided anything yet: what this prints is a proposal to the committee
-    heading(f"{ui('proposal_heading', lang)} — {rs.meta.title.get(lang)}", 1)
-    lines.append("")
+    doc.heading(1, title)
     rec = outcome_label(rs, decision.recommendation, lang)
-    lines.append(f"{ui('recommendation', lang)}{colon(lang)}{'**' + rec + '**' if md else rec}")
-    lines.append(decision.reasons[0].message)
-    lines.append(f"{ui('decision_date', lang)}{colon(lang)}{formatting.day(decision.on, lang)}")
+    doc.para(f"{ui('recommendation', lang)}{colon(lang)}", Span(rec, "strong"))
+    doc.para(decision.reasons[0].message)
+    doc.para(f"{ui('decision_date', lang)}{colon(lang)}{formatting.day(decision.on, lang)}")
 
     key = [item for item in rs.plan if item.summary and item.id in decision.values]
     if key and not full:
-        heading(ui("key_values", lang))
-        for item in key:
-            bullet(f"{item.title.get(lang)}{colon(lang)}{_value_text(rs, item.id, decision.values[item.id], lang)}")
+        doc.heading(2, ui("key_values", lang))
+        doc.bullets(
+            [
+                inline(f"{item.title.get(lang)}{colon(lang)}{_value_text(rs, item.id, decision.values[item.id], lang)}")
+                for item in key
+            ]
+        )
 
-    heading(ui("principles", lang))
+    doc.heading(2, ui("principles", lang))
+    items = []
     for pid, result in decision.principles.items():
         spec = next(p for p in rs.principles if p.id == pid)
-        bullet(f"{spec.title.get(lang)}{colon(lang)}{ui('status.' + result.status, lang)}")
-        for r in result.reasons[1:]:
-            if full or r.outcome is not True:
-                reason_line(r, 1)
+        status = ui("status." + result.status, lang)
+        items.append(with_reasons(f"{spec.title.get(lang)}{colon(lang)}{status}", result.reasons[1:]))
+    doc.bullets(items)
 
-    heading(ui("forms", lang))
+    doc.heading(2, ui("forms", lang))
+    items = []
     for fid, fresult in decision.forms.items():
         fspec = next(f for f in rs.forms if f.id == fid)
-        bullet(f"{fspec.title.get(lang)}{colon(lang)}{ui('status.' + fresult.status, lang)}")
-        for r in fresult.reasons[1:]:
-            if full or r.outcome is not True:
-                reason_line(r, 1)
+        status = ui("status." + fresult.status, lang)
+        items.append(with_reasons(f"{fspec.title.get(lang)}{colon(lang)}{status}", fresult.reasons[1:]))
+    doc.bullets(items)
 
     if decision.actions:
-        heading(ui("actions", lang))
+        doc.heading(2, ui("actions", lang))
+        items = []
         for action in decision.actions:
             aspec = next(a for a in rs.actions if a.id == action.id)
             status = ui("status." + action.status, lang)
-            bullet(f"{aspec.title.get(lang)} ({status})")
-            for r in action.reasons:
-                lines.append("  " + r.message)
+            notes = tuple(Paragraph(inline(r.message)) for r in action.reasons)
+            items.append(Item(inline(f"{aspec.title.get(lang)} ({status})"), notes))
+        doc.bullets(items)
 
     if decision.missing_facts:
-        heading(ui("missing_facts", lang))
+        doc.heading(2, ui("missing_facts", lang))
+        items = []
         for fact in decision.missing_facts:  # the reader's words; the paths stay in the JSON
             info = entry(pattern(fact))
             question = info.question.get(lang) if info and info.question else None
             label = upper_first(fact_label(fact, lang))
-            bullet(f"{label} — {question}" if question else label)
+            items.append(Item(inline(f"{label} — {question}" if question else label)))
+        doc.bullets(items)
 
     if full:
-        heading(ui("values", lang))
+        doc.heading(2, ui("values", lang))
+        items = []
         for name, value in decision.values.items():
             named = rs.named(name)
             title = named.title.get(lang) if named else name
-            bullet(f"{title} ({name}): {_value_text(rs, name, value, lang)}")
+            items.append(Item(inline(f"{title} ({name}): {_value_text(rs, name, value, lang)}")))
+        doc.bullets(items)
 
-    heading(ui("ruleset", lang))
-    lines.append(f"{rs.meta.title.get(lang)} — {decision.ruleset.id} {decision.ruleset.version}")
-    lines.append(decision.ruleset.fingerprint)
-    out = "\n".join(lines).strip() + "\n"
-    return french_typography(out) if lang == "fr" else out
+    doc.heading(2, ui("ruleset", lang))
+    doc.para(f"{rs.meta.title.get(lang)} — {decision.ruleset.id} {decision.ruleset.version}")
+    doc.para(decision.ruleset.fingerprint)
+    return doc

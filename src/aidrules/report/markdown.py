@@ -1,35 +1,37 @@
-"""The yearly report as Markdown (tables; the charts are in the HTML report)."""
+"""The yearly report as Markdown (tables; the charts are in the HTML report), written through the
+one document model (:mod:`aidrules.explain.document`)."""
 
 from __future__ import annotations
 
+from aidrules.explain.document import Document
+from aidrules.explain.document import render_markdown as render_document
 from aidrules.report.data import YearFigures
 from aidrules.report.sections import Section, cell_text
 from aidrules.report.texts import text
 
 
-def _cell(value: str) -> str:
-    return value.replace("|", "\\|")
-
-
-def _table(section: Section, lang: str) -> list[str]:
-    lines = ["| " + " | ".join(_cell(c) for c in section.columns) + " |"]
-    lines.append("|" + "|".join(["---"] + ["---:"] * (len(section.columns) - 1)) + "|")
-    for row in section.rows:
-        cells = [_cell(row.label), *(_cell(cell_text(v, lang)) for v in row.values)]
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines
+def report_document(figures: YearFigures, sections: list[Section], lang: str) -> Document:
+    """The report as a :class:`Document`: a table per section (amounts right-aligned)."""
+    entries = figures.decisions + figures.reviews
+    title = text("title", lang, year=figures.year)
+    doc = Document(title, lang)
+    doc.heading(1, title)
+    doc.para(text("intro", lang, entries=entries, year=figures.year))
+    for section in sections:
+        doc.heading(2, section.title)
+        if section.rows:
+            align = ("l", *("r" for _ in section.columns[1:]))
+            rows = [(row.label, *(cell_text(v, lang) for v in row.values)) for row in section.rows]
+            doc.table(tuple(section.columns), rows, align)
+        else:
+            doc.para(text("no_data", lang))
+        if section.note:
+            doc.para(section.note)
+    doc.heading(2, text("about", lang))
+    doc.para(text("about_text", lang))
+    return doc
 
 
 def render_markdown(figures: YearFigures, sections: list[Section], lang: str) -> str:
-    entries = figures.decisions + figures.reviews
-    lines = [f"# {text('title', lang, year=figures.year)}", "", text("intro", lang, entries=entries, year=figures.year)]
-    for section in sections:
-        lines += ["", f"## {section.title}", ""]
-        if section.rows:
-            lines += _table(section, lang)
-        else:
-            lines.append(text("no_data", lang))
-        if section.note:
-            lines += ["", section.note]
-    lines += ["", f"## {text('about', lang)}", "", text("about_text", lang)]
-    return "\n".join(lines) + "\n"
+    # the report's texts carry their own typography: written without the French pass of render()
+    return render_document(report_document(figures, sections, lang))

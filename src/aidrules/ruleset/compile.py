@@ -561,6 +561,7 @@ class _RuleCompiler:
 
         # Derived values and conditions may not read principles, forms or the recommendation.
         self.env = Environment(facts, {k: v for k, v in names.items() if k not in staged}, tables)
+        self.client_texts: dict[str, Texts] = {}
         for did, derived in m.derived.items():
             path: YPath = ("derived", did, "expr")
             expr = self.compile_expr(derived.expr, path, names[did])
@@ -586,6 +587,11 @@ class _RuleCompiler:
                 messages["unknown"] = self.template(
                     cond.explain.if_unknown, ("conditions", cid, "explain", "if_unknown")
                 )
+            if cond.client_text is not None:
+                # checked like the messages (RS208); the letter fills them from the values shown
+                for outcome, plain in (("true", cond.client_text.if_true), ("false", cond.client_text.if_false)):
+                    self.template(plain, ("conditions", cid, "client_text", f"if_{outcome}"))
+                    self.client_texts[f"conditions.{cid}.{outcome}"] = plain
             if expr is not None:
                 self.named[cid] = NamedValue(
                     cid,
@@ -613,6 +619,13 @@ class _RuleCompiler:
                     RecommendationRow(row.recommend, expr, row.because, self.doc.span(("recommendation", "rules", i)))
                 )
         self.env = Environment(facts, names, tables)
+        for fid, form in m.forms.items():
+            if form.client_text is not None:
+                self.template(form.client_text, ("forms", fid, "client_text"))
+                self.client_texts[f"forms.{fid}"] = form.client_text
+        if m.recommendation is not None and m.recommendation.otherwise_client_text is not None:
+            self.template(m.recommendation.otherwise_client_text, ("recommendation", "otherwise_client_text"))
+            self.client_texts["otherwise"] = m.recommendation.otherwise_client_text
         self.actions: list[ActionSpec] = []
         for aid, action in m.actions.items():
             when = self.compile_expr(action.when, ("actions", aid, "when"), t.BOOL)
@@ -627,6 +640,9 @@ class _RuleCompiler:
             own = {f"actions.{aid}.{v.id}": v.type for v in values}
             self.env = Environment(facts, {**names, **own}, tables)
             message = self.template(action.explain, ("actions", aid, "explain"))
+            if action.client_text is not None:
+                self.template(action.client_text, ("actions", aid, "client_text"))
+                self.client_texts[f"actions.{aid}"] = action.client_text
             self.env = Environment(facts, names, tables)
             if when is not None:
                 self.actions.append(
@@ -848,6 +864,7 @@ class _RuleCompiler:
             files=tuple(layer.file for layer in self.layers),
             warnings=tuple(sorted((d for d in self.diagnostics if d.severity == _WARNING), key=Diagnostic.sort_key)),
             reviews=self.reviews,
+            client_texts=dict(self.client_texts),
         )
 
     def has_errors(self) -> bool:

@@ -151,6 +151,9 @@ class CompiledRuleSet:
     files: tuple[str, ...] = ()  # the rule files of the layers, base first
     warnings: tuple[Diagnostic, ...] = ()  # what `aidrules validate` reports for a file that compiles
     reviews: ReviewSpec | None = None  # the compiled `reviews:` section (docs/lifecycle.md)
+    # The rule set's plain words for the client's letter (`client_text:` in the rule file), by
+    # "conditions.<id>.true|false", "actions.<id>", "forms.<id>" and "otherwise"; placeholders unfilled.
+    client_texts: dict[str, Texts] = field(default_factory=dict)
     # What backends prepare from this rule set on first use (plans, caches, durable_rules networks),
     # by backend name. Filled lazily; never part of equality or of the fingerprint.
     runtime: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)

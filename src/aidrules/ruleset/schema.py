@@ -121,11 +121,20 @@ class Explanation(_Model):
     if_unknown: Texts | None = None
 
 
+class ClientText(_Model):
+    """A condition's outcome in plain words for the client's letter; ``{name}`` inserts a value the
+    condition shows (the letter falls back to the ``explain`` message when one is not shown)."""
+
+    if_true: Texts
+    if_false: Texts
+
+
 class Condition(_Model):
     title: Texts
     when: Expression
     source: NonEmpty
     explain: Explanation
+    client_text: ClientText | None = None
     locked: bool = False
 
 
@@ -144,6 +153,7 @@ class Form(_Model):
     intrusiveness: Annotated[int, Field(ge=0, le=100)]
     principles: list[Id] = Field(default_factory=list)
     requires: list[DottedId] = Field(default_factory=list)
+    client_text: Texts | None = None  # what the proposal means for the client, in the letter
     locked: bool = False
 
 
@@ -160,6 +170,7 @@ class Recommendation(_Model):
     # (SA301) and evaluation refuses it (EV005) instead of recommending anything.
     otherwise: Id | None = None
     otherwise_because: Texts | None = None
+    otherwise_client_text: Texts | None = None  # what `otherwise` means for the client, in the letter
     locked: bool = False
 
 
@@ -175,6 +186,7 @@ class Action(_Model):
     source: NonEmpty
     explain: Texts
     values: dict[Id, ActionValue] = Field(default_factory=dict)
+    client_text: Texts | None = None  # the action in plain words for the client's letter
     locked: bool = False
 
 
