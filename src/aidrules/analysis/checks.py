@@ -36,11 +36,13 @@ from contextlib import contextmanager
 
 from aidrules.analysis.example import flow
 from aidrules.analysis.oracle import Observation
-from aidrules.analysis.reads import protected_fields, readers
+from aidrules.analysis.reads import readers
 from aidrules.analysis.search import Explorer, Goal, SearchExhausted, goal
 from aidrules.analysis.space import ON, DateOffset, Dimension
 from aidrules.errors import Diagnostic, Severity, Span
+from aidrules.facts.paths import protected_fields
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.ruleset.graph import expression_facts
 
 _W = Severity.WARNING
 
@@ -146,12 +148,10 @@ def unused(rs: CompiledRuleSet) -> list[Diagnostic]:
 
 # -- protected facts --------------------------------------------------------------------------
 def protected(rs: CompiledRuleSet, ex: Explorer) -> list[Diagnostic]:
-    from aidrules.analysis.reads import fact_paths
-
     shielded = protected_fields()
     out = []
     for reader in readers(rs):
-        for path in fact_paths(reader.expr.node):
+        for path in expression_facts(reader.expr.node):
             if path not in shielded:
                 continue
             example = None

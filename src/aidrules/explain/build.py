@@ -20,7 +20,6 @@ from pydantic import BaseModel
 from aidrules.engine.decision import Decision, Reason
 from aidrules.explain.analysis import RuleSetAnalysis
 from aidrules.explain.counterfactuals import CounterfactualSearch
-from aidrules.explain.factpaths import MISSING, case_data, fact_type, free_text_patterns, pattern, read
 from aidrules.explain.i18n import ui
 from aidrules.explain.labels import choice_label, fact_label
 from aidrules.explain.missing import missing_facts
@@ -44,6 +43,7 @@ from aidrules.explain.values import ValueTexts
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.facts.model import OPTIONAL_INPUTS, Case
+from aidrules.facts.paths import MISSING, case_data, fact_type, free_text_patterns, pattern, read
 from aidrules.ruleset.compiled import CompiledRuleSet, Template
 
 

@@ -27,10 +27,10 @@ from decimal import Decimal
 from typing import Any
 
 from aidrules.explain.analysis import RuleSetAnalysis
-from aidrules.explain.factpaths import MISSING, Edit, fact_type, int_bounds, read
 from aidrules.explain.model import Change, Counterfactual, Step
 from aidrules.explain.reevaluate import Outcome, Reevaluator
 from aidrules.expr import types as t
+from aidrules.facts.paths import MISSING, Edit, fact_type, int_bounds, read
 from aidrules.ruleset.compiled import CompiledRuleSet
 
 #: Facts the client or the OCMW can act on, and the direction they can move in: ``yes`` (only to
@@ -111,10 +111,7 @@ class CounterfactualSearch:
 
     def blocking(self, goal: _Goal) -> set[str]:
         """Conditions that must become true (and, for a recommendation, forms that must not hold)."""
-        form = next(f for f in self.rs.forms if f.id == goal.form)
-        needed = set(form.requires)
-        for pid in form.principles:
-            needed |= set(next(p for p in self.rs.principles if p.id == pid).requires)
+        needed = self.rs.graph.conditions_needed(f"forms.{goal.form}")
         out = {c for c in needed if self.base.conditions.get(c) is not True}
         if goal.kind == "recommendation":
             for row in self.rs.rows:

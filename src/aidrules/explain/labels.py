@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from aidrules.explain.factpaths import pattern
 from aidrules.explain.i18n import LANGS, value_label
 from aidrules.facts.catalogue import catalogue
+from aidrules.facts.paths import pattern
 
 #: pattern → (nl, fr, en), from the question catalogue (``aidrules/facts/catalogue.yaml``)
 FACT_LABELS: dict[str, tuple[str, str, str]] = {

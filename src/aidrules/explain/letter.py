@@ -22,12 +22,12 @@ import jinja2
 from aidrules.errors import Diagnostic, EvaluationError
 from aidrules.explain import formatting
 from aidrules.explain.client_texts import action_text, condition_text, proposal_text
-from aidrules.explain.factpaths import pattern
 from aidrules.explain.labels import fact_label
 from aidrules.explain.model import ConditionView, Explanation
 from aidrules.explain.phrases import clauses, form_title
 from aidrules.explain.texts import lower_first, text, upper_first
 from aidrules.facts.catalogue import entry
+from aidrules.facts.paths import pattern
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

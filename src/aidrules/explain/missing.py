@@ -14,12 +14,12 @@ from typing import Any
 
 from aidrules.engine.decision import Decision, JsonScalar
 from aidrules.explain.analysis import RuleSetAnalysis
-from aidrules.explain.factpaths import Edit, fact_type, int_bounds, pattern
 from aidrules.explain.model import MissingFact, Scenario
 from aidrules.explain.reevaluate import Reevaluator
 from aidrules.explain.values import ValueTexts
 from aidrules.expr import types as t
 from aidrules.facts.model import EVENT_FIELDS
+from aidrules.facts.paths import Edit, fact_type, int_bounds, pattern
 
 #: A whole-number fact with at most this many possible values is tried with every value.
 SMALL_RANGE = 6

@@ -9,11 +9,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from aidrules.explain import formatting
-from aidrules.explain.factpaths import index_of
 from aidrules.explain.i18n import LANGS
 from aidrules.explain.labels import choice_label, fact_label
 from aidrules.explain.model import Counterfactual, Explanation, Line, MissingFact, Step
 from aidrules.explain.texts import colon, join_words, lower_first, text
+from aidrules.facts.paths import index_of
 
 # (fact pattern, new value) → ((nl, fr, en) third person, (nl, fr, en) second person)
 _FLIPS: dict[tuple[str, bool], tuple[tuple[str, str, str], tuple[str, str, str]]] = {

@@ -34,7 +34,6 @@ from pydantic import BaseModel, ConfigDict
 from aidrules.engine.decision import Decision
 from aidrules.explain.analysis import RuleSetAnalysis
 from aidrules.explain.build import outcome_title
-from aidrules.explain.factpaths import Edit, case_data, fact_type, pattern
 from aidrules.explain.i18n import french_typography, ui
 from aidrules.explain.labels import fact_label
 from aidrules.explain.missing import candidate_values
@@ -45,6 +44,7 @@ from aidrules.expr import types as t
 from aidrules.facts.catalogue import catalogue, entry
 from aidrules.facts.model import EVENT_FIELDS, Case
 from aidrules.facts.parse import parse_facts
+from aidrules.facts.paths import Edit, case_data, fact_type, pattern
 from aidrules.ruleset.compiled import CompiledRuleSet
 
 #: An answer as it goes into a case file: yes/no, a code, a whole number, an ISO date, ``null``

@@ -10,12 +10,12 @@ from decimal import Decimal
 
 from aidrules.engine.decision import Decision, Reason
 from aidrules.explain import formatting
-from aidrules.explain.factpaths import pattern
 from aidrules.explain.i18n import colon, french_typography, ui
 from aidrules.explain.labels import fact_label
 from aidrules.explain.texts import upper_first
 from aidrules.expr import types as t
 from aidrules.facts.catalogue import entry
+from aidrules.facts.paths import pattern
 from aidrules.ruleset.compiled import CompiledRuleSet
 
 _MARK = {True: "✔", False: "✘", None: "?"}

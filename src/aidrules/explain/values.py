@@ -7,12 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from aidrules.explain import formatting
-from aidrules.explain.factpaths import fact_type, pattern
 from aidrules.explain.i18n import ui
 from aidrules.explain.labels import choice_label, fact_label
 from aidrules.explain.model import ValueView
 from aidrules.explain.texts import text
 from aidrules.expr import types as t
+from aidrules.facts.paths import fact_type, pattern
 from aidrules.ruleset.compiled import CompiledRuleSet
 
 

@@ -51,6 +51,7 @@ from aidrules.ruleset.compiled import (
     RecommendationRow,
     Template,
 )
+from aidrules.ruleset.graph import DependencyGraph
 from aidrules.ruleset.schema import LANGUAGES, RuleSetFile, Texts
 from aidrules.ruleset.yamlload import Path as YPath
 from aidrules.ruleset.yamlload import YamlDocument
@@ -827,20 +828,23 @@ class _RuleCompiler:
             )
         )
         rec = m.recommendation
+        plan = tuple(self.named[k] for k in self.order)
+        rows, actions = tuple(self.rows), tuple(self.actions)
         return CompiledRuleSet(
             meta=m.ruleset,
             fingerprint=chain_fingerprint(self.layers),
             file=self.doc.file,
             parameters=self.parameters,
-            plan=tuple(self.named[k] for k in self.order),
+            plan=plan,
             principles=principles,
             forms=forms,
             hit_policy=rec.hit_policy if rec else "first",
-            rows=tuple(self.rows),
+            rows=rows,
             otherwise=rec.otherwise if rec else "none",
             otherwise_because=rec.otherwise_because if rec else m.ruleset.title,
-            actions=tuple(self.actions),
+            actions=actions,
             conditions_used_by={k: tuple(v) for k, v in self.used_by.items()},
+            graph=DependencyGraph.build(self.parameters, plan, principles, forms, rows, actions),
             decides=rec is not None,
             layers=tuple(layer.label for layer in self.layers),
             provenance=dict(self.provenance),
