@@ -8,7 +8,6 @@ another outcome, and why (the rules that decided differently). ``compare`` is al
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -17,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from aidrules.analysis.reads import numeric_literals, readers
 from aidrules.docgen.prose import render as in_words
 from aidrules.engine.decision import Decision
 from aidrules.errors import AidrulesError
@@ -25,6 +25,8 @@ from aidrules.explain.i18n import french_typography as fr
 from aidrules.explain.i18n import value_label
 from aidrules.explain.labels import fact_label
 from aidrules.expr import nodes as n
+from aidrules.expr import types as t
+from aidrules.facts.paths import MISSING, Edit, all_patterns, apply, bounds, fact_type, read, steps
 from aidrules.impact.render import parameter_value
 from aidrules.impact.render import to_markdown as impact_markdown
 from aidrules.impact.study import change_date
@@ -283,12 +285,10 @@ def _impact(
     return OutcomeChange(name, day.isoformat(), before.recommendation, after.recommendation, differences)
 
 
-def _threshold_sites(rules: CompiledRuleSet, parameter: str) -> list[tuple[str, n.Compare]]:
+def _threshold_sites(rules: CompiledRuleSet, parameter: str) -> list[str]:
     """Conditions comparing something with an expression that reads ``parameter`` (directly or via derived values)."""
-    depends: set[str] = {parameter}
-    for item in rules.plan:  # dependency order: a derived value depends on `parameter` if any input does
-        if item.kind == "derived" and item.expr.names & depends:
-            depends.add(item.id)
+    graph = rules.graph
+    depends = {parameter} | {x for x in graph.dependents(parameter, through=("derived",)) if graph.kind(x) == "derived"}
     sites = []
     for item in rules.plan:
         if item.kind != "condition":
@@ -297,29 +297,87 @@ def _threshold_sites(rules: CompiledRuleSet, parameter: str) -> list[tuple[str, 
             if isinstance(node, n.Compare) and node.op in ("<", "<=", ">", ">="):
                 sides = [{x.dotted for x in n.walk(side) if isinstance(x, n.Name)} for side in (node.left, node.right)]
                 if sides[0] & depends or sides[1] & depends:
-                    sites.append((item.id, node))
-    return sites
+                    sites.append(item.id)
+    return list(dict.fromkeys(sites))
 
 
-def _numeric_paths(case: dict[str, Any]) -> list[tuple[str | int, ...]]:
-    out: list[tuple[str | int, ...]] = []
-    for section in ("incomes", "expenses", "debts"):
-        for i, item in enumerate(case.get(section) or []):
-            for key in ("monthly_net", "monthly", "amount"):
-                if isinstance(item, dict) and key in item:
-                    out.append((section, i, key))
-    if isinstance(case.get("client"), dict) and "motivation" in case["client"]:
-        out.append(("client", "motivation"))
+@dataclass(frozen=True)
+class _Axis:
+    """One number fact of a case to move, and the range to search it in (from the fact schema and
+    the constants of the rule sets compared)."""
+
+    path: str  # "incomes[0].monthly_net"
+    integer: bool
+    low: Decimal  # the smallest value the case model allows
+    high: Decimal
+
+    @property
+    def step(self) -> Decimal:
+        return Decimal(1) if self.integer else Decimal("0.01")
+
+    @property
+    def label(self) -> str:
+        """``incomes.0.monthly_net``: how a boundary profile names the fact."""
+        return ".".join(map(str, steps(self.path)))
+
+    def value(self, v: Decimal) -> Any:
+        return int(v) if self.integer else str(v.quantize(self.step))
+
+
+def _axes(rules: tuple[CompiledRuleSet, ...], rule: str, case: dict[str, Any], day: date) -> list[_Axis]:
+    """The number facts ``rule`` reads in any of ``rules`` that ``case`` gives, list items first (the
+    amounts of incomes, expenses and debts, in the order of the case model), then single facts."""
+    patterns = set().union(*(rs.graph.reads_facts(rule) for rs in rules))
+    scale = _scale(rules, day)
+    order = {p: i for i, p in enumerate(all_patterns())}
+    out: list[_Axis] = []
+    for pat in sorted(patterns, key=lambda p: ("[]" not in p, order.get(p, len(order)), p)):
+        typ = fact_type(pat)
+        if not isinstance(typ, t.Number):
+            continue
+        limits = bounds(pat)
+        step = Decimal(1) if typ.integer else Decimal("0.01")
+        low = limits.low if limits.low is not None else Decimal(0)
+        if limits.strict_low:
+            low += step
+        high = limits.high if limits.high is not None else scale
+        if limits.strict_high and limits.high is not None:
+            high -= step
+        for path in _instances(case, pat):
+            out.append(_Axis(path, typ.integer, low, high))
     return out
 
 
-def _with(case: dict[str, Any], path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
-    changed = copy.deepcopy(case)
-    node: Any = changed
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = value
-    return changed
+def _instances(case: dict[str, Any], pat: str) -> list[str]:
+    """The paths of ``case`` that fact pattern ``pat`` names and the case gives (``debts[].amount`` →
+    ``debts[0].amount``, ``debts[2].amount``)."""
+    head, _, rest = pat.partition("[].")
+    if not rest:
+        return [pat] if read(case, pat) is not MISSING else []
+    items = read(case, head)
+    if not isinstance(items, list):
+        return []
+    return [f"{head}[{i}].{rest}" for i in range(len(items)) if read(case, f"{head}[{i}].{rest}") is not MISSING]
+
+
+def _scale(rules: tuple[CompiledRuleSet, ...], day: date) -> Decimal:
+    """Where to stop looking for an amount's boundary: ten times the largest number the rule sets
+    compare with (parameter values on ``day``, numbers written in their rules)."""
+    numbers: list[Decimal] = [Decimal(1)]
+    for rs in rules:
+        for spec in rs.parameters.values():
+            dated = spec.value_at(day)
+            if dated is not None:
+                numbers += _numbers(dated.value)
+        for reader in readers(rs):
+            numbers += numeric_literals(reader.expr.node)
+    return max(numbers) * 10
+
+
+def _numbers(value: Any) -> list[Decimal]:
+    """The numbers in a parameter value (a table's entries included)."""
+    values = value.values() if isinstance(value, dict) else [value]
+    return [Decimal(v) for v in values if isinstance(v, int | Decimal) and not isinstance(v, bool)]
 
 
 def _condition(rules: CompiledRuleSet, case: dict[str, Any], day: date, rule: str) -> bool | None:
@@ -332,64 +390,59 @@ def _condition(rules: CompiledRuleSet, case: dict[str, Any], day: date, rule: st
     return None
 
 
-def _flip_point(
-    rules: CompiledRuleSet, case: dict[str, Any], day: date, rule: str, path: tuple[str | int, ...]
-) -> Decimal | None:
-    """The smallest value of the fact at ``path`` where ``rule`` flips, by bisection (in cents or units)."""
-    integer = path[-1] == "motivation"
-    lo, hi = (Decimal(0), Decimal(4)) if integer else (Decimal(0), Decimal(20000))
-    step = Decimal(1) if integer else Decimal("0.01")
-
-    def value(v: Decimal) -> Any:
-        return int(v) if integer else str(v.quantize(step))
-
-    at_lo = _condition(rules, _with(case, path, value(lo if integer or path[-1] != "amount" else step)), day, rule)
-    at_hi = _condition(rules, _with(case, path, value(hi)), day, rule)
+def _flip_point(rules: CompiledRuleSet, case: dict[str, Any], day: date, rule: str, axis: _Axis) -> Decimal | None:
+    """The smallest value of the fact on ``axis`` where ``rule`` flips, by bisection (in cents or units)."""
+    lo, hi, step = axis.low, axis.high, axis.step
+    at_lo = _condition(rules, _with(case, axis, lo), day, rule)
+    at_hi = _condition(rules, _with(case, axis, hi), day, rule)
     if at_lo is None or at_hi is None or at_lo == at_hi:
         return None
-    if not integer and path[-1] == "amount":
-        lo = step
-    for _ in range(40):
+    for _ in range(64):
         if hi - lo <= step:
             break
         mid = ((lo + hi) / 2).quantize(step)
-        if _condition(rules, _with(case, path, value(mid)), day, rule) == at_lo:
+        if _condition(rules, _with(case, axis, mid), day, rule) == at_lo:
             lo = mid
         else:
             hi = mid
     return hi
 
 
+def _with(case: dict[str, Any], axis: _Axis, v: Decimal) -> dict[str, Any]:
+    return apply(case, [Edit(axis.path, axis.value(v))])
+
+
 def boundary_profiles(
     old: CompiledRuleSet, new: CompiledRuleSet, changed: list[str], cases: list[tuple[str, dict[str, Any], date]]
 ) -> tuple[list[OutcomeChange], int]:
-    """Cases just either side of each changed threshold, under both versions."""
+    """Cases just either side of each changed threshold, under both versions.
+
+    The facts moved and the ranges searched come from the two rule sets (the facts each threshold
+    reads, the constants they compare with) and the fact schema (types and bounds)."""
     impact: list[OutcomeChange] = []
     checked = 0
     seen: set[str] = set()  # a parameter read by several conditions gives the same profile once
     for parameter in changed:
         profiles = 0
-        for rule, _node in _threshold_sites(new, parameter):
+        for rule in _threshold_sites(new, parameter):
             for name, case, day in cases:
                 if profiles >= MAX_PROFILES_PER_PARAMETER:
                     break
-                for path in _numeric_paths(case):
-                    points = {_flip_point(old, case, day, rule, path), _flip_point(new, case, day, rule, path)}
+                for axis in _axes((old, new), rule, case, day):
+                    points = {_flip_point(old, case, day, rule, axis), _flip_point(new, case, day, rule, axis)}
                     points.discard(None)
                     if len(points) < 2:
                         continue
-                    integer = path[-1] == "motivation"
-                    step = Decimal(1) if integer else Decimal("0.01")
                     for point in sorted(p for p in points if p is not None):
-                        for v in (point - step, point):
-                            value: Any = int(v) if integer else str(v)
-                            label = f"{name} with {'.'.join(map(str, path))} = {value} ({parameter})"
+                        for v in (point - axis.step, point):
+                            value = axis.value(v)
+                            label = f"{name} with {axis.label} = {value} ({parameter})"
                             if label in seen:
                                 continue
                             seen.add(label)
                             checked += 1
                             profiles += 1
-                            found = _impact(label, _with(case, path, value), day, old, new)
+                            found = _impact(label, _with(case, axis, v), day, old, new)
                             if found is not None:
                                 impact.append(found)
                     break
