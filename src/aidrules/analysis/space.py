@@ -21,7 +21,7 @@ from typing import Any
 from aidrules.analysis.reads import numeric_literals, readers, text_literals
 from aidrules.expr import types as t
 from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS
-from aidrules.facts.paths import bounds, fact_type
+from aidrules.facts.paths import bounds, fact_type, put
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.ruleset.graph import expression_facts
 
@@ -214,7 +214,7 @@ class CaseSpace:
                 continue
             if value is None and d.path not in EVENT_FIELDS:
                 continue
-            _set(case, d.path, value.resolve(on) if isinstance(value, DateOffset) else value)
+            put(case, d.path, value.resolve(on) if isinstance(value, DateOffset) else value)
         for d in self.dimensions:
             if not d.key.endswith("#"):
                 continue
@@ -230,7 +230,7 @@ class CaseSpace:
                     if value is not None:
                         item[name] = value.resolve(on) if isinstance(value, DateOffset) else value
                 items.append(item)
-            _set(case, head, items)
+            put(case, head, items)
         for root in dropped:
             case.pop(root, None)
         return case
@@ -270,11 +270,3 @@ def _numbers_in(value: Any) -> list[Decimal]:
 def _optional_root(path: str) -> bool:
     root = path.split(".")[0]
     return root in OPTIONAL_INPUTS and path != root
-
-
-def _set(case: dict[str, Any], path: str, value: Any) -> None:
-    parts = path.split(".")
-    node = case
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = value

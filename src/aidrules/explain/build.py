@@ -213,12 +213,12 @@ def _form(fid: str, rs: CompiledRuleSet, decision: Decision, conditions: dict[st
     spec = next(f for f in rs.forms if f.id == fid)
     result = decision.forms[fid]
     blocking: list[str] = []
-    for pid in spec.principles:
-        if decision.principles[pid].status != "satisfied":
-            p = next(p for p in rs.principles if p.id == pid)
-            blocking += [c for c in p.requires if c in conditions and conditions[c].outcome is not True]
-    blocking += [c for c in spec.requires if c in conditions and conditions[c].outcome is not True]
-    blocking = list(dict.fromkeys(blocking))
+    for req in rs.graph.requires(f"forms.{fid}"):  # its principles first, then its own conditions
+        if rs.graph.kind(req) != "principle":
+            blocking.append(req)
+        elif decision.principles[req.removeprefix("principles.")].status != "satisfied":
+            blocking += rs.graph.requires(req)
+    blocking = [c for c in dict.fromkeys(blocking) if c in conditions and conditions[c].outcome is not True]
     missing = sorted({f for c in blocking for f in conditions[c].missing_facts})
     if result.status == "ineligible":
         # a form that failed is not waiting for facts: only the conditions that are false block it

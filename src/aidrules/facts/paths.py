@@ -283,6 +283,12 @@ def apply(data: dict[str, Any], edits: list[Edit] | tuple[Edit, ...]) -> dict[st
     return out
 
 
+def put(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set the fact at ``path`` in ``data`` itself, making the records on the way (for building a
+    case; :func:`apply` edits a copy)."""
+    _set(data, steps(path), value)
+
+
 def _set(node: Any, path: list[str | int], value: Any) -> None:
     for i, step in enumerate(path):
         last = i == len(path) - 1
