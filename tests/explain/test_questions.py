@@ -17,7 +17,6 @@ from typer.testing import CliRunner
 
 from aidrules.cli.main import app
 from aidrules.engine.decision import Decision
-from aidrules.explain.analysis import RuleSetAnalysis
 from aidrules.explain.interview import SKIP, AnswerError, parse_amount, read_answer, run_interview
 from aidrules.explain.missing import candidate_values
 from aidrules.explain.questions import Question, next_questions
@@ -26,6 +25,7 @@ from aidrules.facts.catalogue import catalogue
 from aidrules.facts.paths import Edit, apply, fact_type, pattern, read
 from aidrules.facts.writing import case_yaml
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.whatif.thresholds import RuleSetAnalysis
 
 runner = CliRunner()
 _PATH = re.compile(r"\b(client|household|incomes|expenses|debts|signals|remi)(\[\d*\])?\.[a-z_]+")

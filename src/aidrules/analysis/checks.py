@@ -36,13 +36,13 @@ from contextlib import contextmanager
 
 from aidrules.analysis.example import flow
 from aidrules.analysis.oracle import Observation
-from aidrules.analysis.reads import readers
 from aidrules.analysis.search import Explorer, Goal, SearchExhausted, goal
-from aidrules.analysis.space import ON, DateOffset, Dimension
 from aidrules.errors import Diagnostic, Severity, Span
 from aidrules.facts.paths import protected_fields
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.ruleset.graph import expression_facts
+from aidrules.whatif.reads import readers
+from aidrules.whatif.space import ON, DateOffset, Dimension
 
 _W = Severity.WARNING
 

@@ -20,13 +20,13 @@ from decimal import Decimal
 from typing import Any
 
 from aidrules.analysis.oracle import Observation, Oracle
-from aidrules.analysis.space import Assignment, CaseSpace, Dimension
 from aidrules.errors import Span
 from aidrules.expr import nodes as n
 from aidrules.expr.compiler import CompiledExpression, _Compiler
 from aidrules.expr.runtime import Context, Unknown
 from aidrules.limits import code_size
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.whatif.space import Assignment, CaseSpace, Dimension
 
 Fn = Callable[[Context], Any]
 

@@ -18,7 +18,6 @@ from typing import Any
 from pydantic import BaseModel
 
 from aidrules.engine.decision import Decision, Reason
-from aidrules.explain.analysis import RuleSetAnalysis
 from aidrules.explain.counterfactuals import CounterfactualSearch
 from aidrules.explain.i18n import ui
 from aidrules.explain.labels import choice_label, fact_label
@@ -36,7 +35,6 @@ from aidrules.explain.model import (
     TraceLine,
     ValueView,
 )
-from aidrules.explain.reevaluate import DEFAULT_BUDGET, Outcome, Reevaluator
 from aidrules.explain.texts import text
 from aidrules.explain.trace import TraceEvent
 from aidrules.explain.values import ValueTexts
@@ -45,6 +43,8 @@ from aidrules.expr.compiler import CompiledExpression
 from aidrules.facts.model import OPTIONAL_INPUTS, Case
 from aidrules.facts.paths import MISSING, case_data, fact_type, free_text_patterns, pattern, read
 from aidrules.ruleset.compiled import CompiledRuleSet, Template
+from aidrules.whatif.reevaluate import DEFAULT_BUDGET, Outcome, Reevaluator
+from aidrules.whatif.thresholds import RuleSetAnalysis
 
 
 def build_explanation(

@@ -16,7 +16,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from aidrules.analysis.reads import numeric_literals, readers
 from aidrules.docgen.prose import render as in_words
 from aidrules.engine.decision import Decision
 from aidrules.errors import AidrulesError
@@ -24,14 +23,12 @@ from aidrules.explain import formatting
 from aidrules.explain.i18n import french_typography as fr
 from aidrules.explain.i18n import value_label
 from aidrules.explain.labels import fact_label
-from aidrules.expr import nodes as n
-from aidrules.expr import types as t
-from aidrules.facts.paths import MISSING, Edit, all_patterns, apply, bounds, fact_type, read, steps
 from aidrules.impact.render import parameter_value
 from aidrules.impact.render import to_markdown as impact_markdown
 from aidrules.impact.study import change_date
 from aidrules.ruleset.compiled import CompiledRuleSet, Template
 from aidrules.ruleset.schema import Texts
+from aidrules.whatif.flips import axes, flip_point, threshold_sites, with_value
 
 #: At most this many boundary profiles are generated per changed parameter.
 MAX_PROFILES_PER_PARAMETER = 8
@@ -285,133 +282,6 @@ def _impact(
     return OutcomeChange(name, day.isoformat(), before.recommendation, after.recommendation, differences)
 
 
-def _threshold_sites(rules: CompiledRuleSet, parameter: str) -> list[str]:
-    """Conditions comparing something with an expression that reads ``parameter`` (directly or via derived values)."""
-    graph = rules.graph
-    depends = {parameter} | {x for x in graph.dependents(parameter, through=("derived",)) if graph.kind(x) == "derived"}
-    sites = []
-    for item in rules.plan:
-        if item.kind != "condition":
-            continue
-        for node in n.walk(item.expr.node):
-            if isinstance(node, n.Compare) and node.op in ("<", "<=", ">", ">="):
-                sides = [{x.dotted for x in n.walk(side) if isinstance(x, n.Name)} for side in (node.left, node.right)]
-                if sides[0] & depends or sides[1] & depends:
-                    sites.append(item.id)
-    return list(dict.fromkeys(sites))
-
-
-@dataclass(frozen=True)
-class _Axis:
-    """One number fact of a case to move, and the range to search it in (from the fact schema and
-    the constants of the rule sets compared)."""
-
-    path: str  # "incomes[0].monthly_net"
-    integer: bool
-    low: Decimal  # the smallest value the case model allows
-    high: Decimal
-
-    @property
-    def step(self) -> Decimal:
-        return Decimal(1) if self.integer else Decimal("0.01")
-
-    @property
-    def label(self) -> str:
-        """``incomes.0.monthly_net``: how a boundary profile names the fact."""
-        return ".".join(map(str, steps(self.path)))
-
-    def value(self, v: Decimal) -> Any:
-        return int(v) if self.integer else str(v.quantize(self.step))
-
-
-def _axes(rules: tuple[CompiledRuleSet, ...], rule: str, case: dict[str, Any], day: date) -> list[_Axis]:
-    """The number facts ``rule`` reads in any of ``rules`` that ``case`` gives, list items first (the
-    amounts of incomes, expenses and debts, in the order of the case model), then single facts."""
-    patterns = set().union(*(rs.graph.reads_facts(rule) for rs in rules))
-    scale = _scale(rules, day)
-    order = {p: i for i, p in enumerate(all_patterns())}
-    out: list[_Axis] = []
-    for pat in sorted(patterns, key=lambda p: ("[]" not in p, order.get(p, len(order)), p)):
-        typ = fact_type(pat)
-        if not isinstance(typ, t.Number):
-            continue
-        limits = bounds(pat)
-        step = Decimal(1) if typ.integer else Decimal("0.01")
-        low = limits.low if limits.low is not None else Decimal(0)
-        if limits.strict_low:
-            low += step
-        high = limits.high if limits.high is not None else scale
-        if limits.strict_high and limits.high is not None:
-            high -= step
-        for path in _instances(case, pat):
-            out.append(_Axis(path, typ.integer, low, high))
-    return out
-
-
-def _instances(case: dict[str, Any], pat: str) -> list[str]:
-    """The paths of ``case`` that fact pattern ``pat`` names and the case gives (``debts[].amount`` →
-    ``debts[0].amount``, ``debts[2].amount``)."""
-    head, _, rest = pat.partition("[].")
-    if not rest:
-        return [pat] if read(case, pat) is not MISSING else []
-    items = read(case, head)
-    if not isinstance(items, list):
-        return []
-    return [f"{head}[{i}].{rest}" for i in range(len(items)) if read(case, f"{head}[{i}].{rest}") is not MISSING]
-
-
-def _scale(rules: tuple[CompiledRuleSet, ...], day: date) -> Decimal:
-    """Where to stop looking for an amount's boundary: ten times the largest number the rule sets
-    compare with (parameter values on ``day``, numbers written in their rules)."""
-    numbers: list[Decimal] = [Decimal(1)]
-    for rs in rules:
-        for spec in rs.parameters.values():
-            dated = spec.value_at(day)
-            if dated is not None:
-                numbers += _numbers(dated.value)
-        for reader in readers(rs):
-            numbers += numeric_literals(reader.expr.node)
-    return max(numbers) * 10
-
-
-def _numbers(value: Any) -> list[Decimal]:
-    """The numbers in a parameter value (a table's entries included)."""
-    values = value.values() if isinstance(value, dict) else [value]
-    return [Decimal(v) for v in values if isinstance(v, int | Decimal) and not isinstance(v, bool)]
-
-
-def _condition(rules: CompiledRuleSet, case: dict[str, Any], day: date, rule: str) -> bool | None:
-    decision = _decide(rules, case, day)
-    if isinstance(decision, str):
-        return None
-    for r in decision.reasons:
-        if r.rule == rule:
-            return r.outcome
-    return None
-
-
-def _flip_point(rules: CompiledRuleSet, case: dict[str, Any], day: date, rule: str, axis: _Axis) -> Decimal | None:
-    """The smallest value of the fact on ``axis`` where ``rule`` flips, by bisection (in cents or units)."""
-    lo, hi, step = axis.low, axis.high, axis.step
-    at_lo = _condition(rules, _with(case, axis, lo), day, rule)
-    at_hi = _condition(rules, _with(case, axis, hi), day, rule)
-    if at_lo is None or at_hi is None or at_lo == at_hi:
-        return None
-    for _ in range(64):
-        if hi - lo <= step:
-            break
-        mid = ((lo + hi) / 2).quantize(step)
-        if _condition(rules, _with(case, axis, mid), day, rule) == at_lo:
-            lo = mid
-        else:
-            hi = mid
-    return hi
-
-
-def _with(case: dict[str, Any], axis: _Axis, v: Decimal) -> dict[str, Any]:
-    return apply(case, [Edit(axis.path, axis.value(v))])
-
-
 def boundary_profiles(
     old: CompiledRuleSet, new: CompiledRuleSet, changed: list[str], cases: list[tuple[str, dict[str, Any], date]]
 ) -> tuple[list[OutcomeChange], int]:
@@ -424,12 +294,12 @@ def boundary_profiles(
     seen: set[str] = set()  # a parameter read by several conditions gives the same profile once
     for parameter in changed:
         profiles = 0
-        for rule in _threshold_sites(new, parameter):
+        for rule in threshold_sites(new, parameter):
             for name, case, day in cases:
                 if profiles >= MAX_PROFILES_PER_PARAMETER:
                     break
-                for axis in _axes((old, new), rule, case, day):
-                    points = {_flip_point(old, case, day, rule, axis), _flip_point(new, case, day, rule, axis)}
+                for axis in axes((old, new), rule, case, day):
+                    points = {flip_point(old, case, day, rule, axis), flip_point(new, case, day, rule, axis)}
                     points.discard(None)
                     if len(points) < 2:
                         continue
@@ -442,7 +312,7 @@ def boundary_profiles(
                             seen.add(label)
                             checked += 1
                             profiles += 1
-                            found = _impact(label, _with(case, axis, v), day, old, new)
+                            found = _impact(label, with_value(case, axis, v), day, old, new)
                             if found is not None:
                                 impact.append(found)
                     break

@@ -37,14 +37,6 @@ from aidrules.facts.schema import case_type
 
 if TYPE_CHECKING:
     from aidrules.expr.compiler import CompiledExpression
-    from aidrules.ruleset.compiled import (
-        ActionSpec,
-        FormSpec,
-        NamedValue,
-        ParameterSpec,
-        PrincipleSpec,
-        RecommendationRow,
-    )
 
 NodeKind = Literal[
     "fact",
@@ -92,6 +84,11 @@ def expression_facts(node: n.Node) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def reads_of(expr: CompiledExpression) -> list[str]:
+    """What an expression reads: its fact patterns in order, then the named values, sorted."""
+    return [*expression_facts(expr.node), *sorted(expr.names)]
+
+
 def _list_label(iterable: n.Node, scope: dict[str, str]) -> str | None:
     if not isinstance(iterable, n.Name):
         return None
@@ -120,40 +117,14 @@ class DependencyGraph:
 
     # -- building ---------------------------------------------------------------------------
     @classmethod
-    def build(
-        cls,
-        parameters: Mapping[str, ParameterSpec],
-        plan: Iterable[NamedValue],
-        principles: Iterable[PrincipleSpec],
-        forms: Iterable[FormSpec],
-        rows: Iterable[RecommendationRow],
-        actions: Iterable[ActionSpec],
-    ) -> DependencyGraph:
-        kinds: dict[str, NodeKind] = {pid: "parameter" for pid in parameters}
-        edges: dict[str, tuple[str, ...]] = {pid: () for pid in parameters}
-
-        def add(node: str, kind: NodeKind, reads: Iterable[str]) -> None:
+    def build(cls, items: Iterable[tuple[str, NodeKind, Iterable[str]]]) -> DependencyGraph:
+        """The graph of ``(node, kind, what it reads)`` entries, in the order of the rule file; what
+        is read but has no entry of its own is a fact. :func:`reads_of` gives an expression's reads."""
+        kinds: dict[str, NodeKind] = {}
+        edges: dict[str, tuple[str, ...]] = {}
+        for node, kind, reads in items:
             kinds[node] = kind
             edges[node] = tuple(dict.fromkeys(reads))
-
-        def expr_reads(expr: CompiledExpression) -> list[str]:
-            return [*expression_facts(expr.node), *sorted(expr.names)]
-
-        for item in plan:
-            add(item.id, "condition" if item.kind == "condition" else "derived", expr_reads(item.expr))
-        for p in principles:
-            add(f"principles.{p.id}", "principle", p.requires)
-        for f in forms:
-            add(f"forms.{f.id}", "form", [*(f"principles.{x}" for x in f.principles), *f.requires])
-        row_ids = []
-        for i, row in enumerate(rows):
-            row_ids.append(f"row:{i}")
-            add(f"row:{i}", "row", expr_reads(row.when))
-        add("recommendation", "recommendation", row_ids)
-        for action in actions:
-            add(f"action:{action.id}", "action", expr_reads(action.when))
-            for value in action.values:
-                add(f"actions.{action.id}.{value.id}", "action_value", expr_reads(value.expr))
         for reads in list(edges.values()):
             for dep in reads:
                 if dep not in kinds:

@@ -18,12 +18,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from aidrules.analysis.reads import numeric_literals, readers, text_literals
 from aidrules.expr import types as t
 from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS
 from aidrules.facts.paths import bounds, fact_type, put
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.ruleset.graph import expression_facts
+from aidrules.whatif.reads import numeric_literals, readers, text_literals
 
 ON = "on"
 MAX_ITEMS = 2
