@@ -6,8 +6,8 @@ Here is everything the rest of the code asks about a path: its expression type
 (:func:`fact_type`), the bounds the case model puts on it (:func:`bounds`, :func:`int_bounds`),
 whether it is protected (:func:`protected_fields`), its value in a case (:func:`read`) and a
 copy of a case with facts set or list items removed (:func:`apply`, the one case editor that
-explanations, the interview, the static checks and ``aidrules diff`` use). The case a worker
-gave is never touched.
+explanations, the interview and ``aidrules diff`` use; the static checks build their cases with
+:func:`put`). The case a worker gave is never touched.
 """
 
 from __future__ import annotations
