@@ -19,7 +19,7 @@ from aidrules.expr import types as t
 from aidrules.facts.paths import Edit, all_patterns, apply, fact_type, int_bounds, pattern, read
 from aidrules.ruleset.compile import load_ruleset
 from aidrules.ruleset.compiled import CompiledRuleSet
-from aidrules.ruleset.graph import DependencyGraph
+from aidrules.ruleset.graph import DependencyGraph, NodeKind
 from aidrules.testing.fixtures import Fixture, load_fixture, rules_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,12 +126,23 @@ def _values(typ: t.Type, pat: str) -> st.SearchStrategy[Any]:
 _SCALARS = tuple(p for p in all_patterns() if not isinstance(fact_type(p), t.Record | t.ListOf) and p.count("[]") <= 1)
 
 
+def _outcome(decision: Decision, node: str) -> object:
+    """A form's or principle's status, a condition's outcome (the engine's word for the node)."""
+    kind, _, name = node.partition(".")
+    if kind == "forms":
+        return decision.forms[name].status
+    if kind == "principles":
+        return decision.principles[name].status
+    return next(r.outcome for r in decision.reasons if r.kind == "condition" and r.rule == node)
+
+
 @st.composite
-def _unread_change(draw: st.DrawFn) -> tuple[Path, str, str, Any]:
+def _unread_change(draw: st.DrawFn, kinds: tuple[NodeKind, ...]) -> tuple[Path, str, str, Any]:
+    """A fixture, a node of one of ``kinds``, a fact the graph says that node does not read, a value."""
     path = draw(st.sampled_from(FIXTURES))
     fx, rs, _ = _fixture(path)
-    fid = draw(st.sampled_from([f.id for f in rs.forms]))
-    unread = [p for p in _SCALARS if p not in rs.graph.reads_facts(f"forms.{fid}")]
+    node = draw(st.sampled_from(rs.graph.nodes(*kinds)))
+    unread = [p for p in _SCALARS if p not in rs.graph.reads_facts(node)]
     pat = draw(st.sampled_from(unread))
     if "[]" in pat:
         head, _, rest = pat.partition("[].")
@@ -142,15 +153,11 @@ def _unread_change(draw: st.DrawFn) -> tuple[Path, str, str, Any]:
     typ = fact_type(pattern(pat))
     assert typ is not None
     value = draw(st.none() | _values(typ, pattern(pat)))
-    return path, fid, pat, value
+    return path, node, pat, value
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
-@given(_unread_change())
-def test_a_fact_the_graph_says_a_form_does_not_read_never_changes_its_status(
-    change: tuple[Path, str, str, Any],
-) -> None:
-    path, fid, fact, value = change
+def _unchanged(change: tuple[Path, str, str, Any]) -> None:
+    path, node, fact, value = change
     fx, rs, decision = _fixture(path)
     changed = apply(dict(fx.case), [Edit(fact, value)])
     try:
@@ -158,4 +165,20 @@ def test_a_fact_the_graph_says_a_form_does_not_read_never_changes_its_status(
     except AidrulesError:
         assume(False)  # not a valid case (e.g. null where the model refuses it)
         return
-    assert after.forms[fid].status == decision.forms[fid].status
+    assert _outcome(after, node) == _outcome(decision, node)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(_unread_change(("form",)))
+def test_a_fact_the_graph_says_a_form_does_not_read_never_changes_its_status(
+    change: tuple[Path, str, str, Any],
+) -> None:
+    _unchanged(change)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(_unread_change(("condition", "principle")))
+def test_a_fact_the_graph_says_a_condition_or_principle_does_not_read_never_changes_it(
+    change: tuple[Path, str, str, Any],
+) -> None:
+    _unchanged(change)
