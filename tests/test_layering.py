@@ -59,7 +59,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # 5 engines: deciding
     ("aidrules.engine",),
     # 6 explanations, analysis, generated documentation
-    ("aidrules.explain", "aidrules.analysis", "aidrules.docgen"),
+    ("aidrules.explain", "aidrules.analysis", "aidrules.whatif", "aidrules.docgen"),
     # 7 tools on top of deciding
     (
         "aidrules.registry",

@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 
 from aidrules import EvaluationError
 from aidrules.analysis import analyse, static_diagnostics
-from aidrules.analysis.reads import protected_fields
 from aidrules.cli.main import app
 from aidrules.errors import Diagnostic, Severity
 from aidrules.facts.model import Case
+from aidrules.facts.paths import protected_fields
 from aidrules.ruleset.compile import compile_text, load_ruleset
 from aidrules.ruleset.yamlload import load_yaml_plain
 

@@ -6,8 +6,8 @@ from datetime import date
 from functools import cache
 
 import aidrules
-from aidrules.explain.analysis import RuleSetAnalysis, months_before
-from aidrules.explain.factpaths import MISSING, Edit, apply, fact_type, free_text_patterns, int_bounds, pattern, read
+from aidrules.facts.paths import MISSING, Edit, apply, fact_type, free_text_patterns, int_bounds, pattern, read
+from aidrules.whatif.thresholds import RuleSetAnalysis, months_before
 
 
 @cache

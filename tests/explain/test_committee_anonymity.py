@@ -10,7 +10,7 @@ import pytest
 
 import aidrules
 from aidrules.explain import explain, explanation, render_explanation
-from aidrules.explain.factpaths import free_text_patterns
+from aidrules.facts.paths import free_text_patterns
 
 from .cases import FIXTURES, explained, fixture, rules
 

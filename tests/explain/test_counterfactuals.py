@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from aidrules.explain import Counterfactual, Explanation, apply, explanation
 from aidrules.explain.counterfactuals import ACTIONABLE, MAX_COST_REDUCTION
-from aidrules.explain.factpaths import Edit, case_data, pattern
 from aidrules.facts.parse import parse_facts
+from aidrules.facts.paths import Edit, case_data, pattern
 from aidrules.ruleset.compiled import CompiledRuleSet
 from properties.strategies import complete_case
 

@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 
 from aidrules.explain import apply, explanation
-from aidrules.explain.factpaths import Edit, case_data
 from aidrules.facts.parse import parse_facts
+from aidrules.facts.paths import Edit, case_data
 from properties.strategies import case_and_partial
 
 from .cases import explained, rules_on

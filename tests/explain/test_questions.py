@@ -17,15 +17,15 @@ from typer.testing import CliRunner
 
 from aidrules.cli.main import app
 from aidrules.engine.decision import Decision
-from aidrules.explain.analysis import RuleSetAnalysis
-from aidrules.explain.factpaths import Edit, apply, fact_type, pattern, read
 from aidrules.explain.interview import SKIP, AnswerError, parse_amount, read_answer, run_interview
 from aidrules.explain.missing import candidate_values
 from aidrules.explain.questions import Question, next_questions
 from aidrules.expr import types as t
 from aidrules.facts.catalogue import catalogue
+from aidrules.facts.paths import Edit, apply, fact_type, pattern, read
 from aidrules.facts.writing import case_yaml
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.whatif.thresholds import RuleSetAnalysis
 
 runner = CliRunner()
 _PATH = re.compile(r"\b(client|household|incomes|expenses|debts|signals|remi)(\[\d*\])?\.[a-z_]+")
@@ -175,7 +175,7 @@ def test_legal_assessments_are_asked_of_the_worker() -> None:
 
 def test_every_fact_of_the_case_model_has_a_question() -> None:
     """Catches a fact added to the case model without a question: it would be asked as a path."""
-    from aidrules.explain.factpaths import all_patterns
+    from aidrules.facts.paths import all_patterns
 
     containers = {"household", "client", "signals", "remi"}
     for p in all_patterns():

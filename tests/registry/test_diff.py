@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,8 @@ from typer.testing import CliRunner
 import aidrules
 from aidrules.cli.main import app
 from aidrules.registry.diff import compare, diff, load_cases, rule_changes
+from aidrules.ruleset.compile import compile_text
+from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.ruleset.shipped import shipped_rules_dir
 
 runner = CliRunner()
@@ -135,3 +139,94 @@ def test_diff_exercises_a_dated_change_on_its_effective_date(policy_project: Pat
     headings = [line for line in text.splitlines() if line.startswith("### ") and " met " in line]
     assert len(headings) == len(set(headings)) > 0  # each boundary example once
     assert not any(" with " in h or "client." in h for h in headings)  # in Dutch, facts by their labels
+
+
+#: A rule set whose thresholds sit on facts and in ranges the reference rule set does not use: the
+#: number of adults (a whole number from 1 to 20) and a debt total above 20,000 euros.
+SMALL_LIMITS = """
+aidrules: 1
+ruleset:
+  id: small-limits
+  version: "{version}"
+  title: {{nl: Kleine grenzen, fr: Petites limites, en: Small limits}}
+  effective: {{from: 2025-01-01}}
+parameters:
+  maximum_adults:
+    title: {{nl: Maximum volwassenen, fr: Maximum d'adultes, en: Maximum adults}}
+    type: integer
+    policy_choice:
+      rationale: {{nl: Keuze, fr: Choix, en: Choice}}
+    values:
+      - {{from: 2025-01-01, value: {adults}, source: test}}
+  maximum_debt:
+    title: {{nl: Maximale schuld, fr: Dette maximale, en: Maximum debt}}
+    type: money
+    policy_choice:
+      rationale: {{nl: Keuze, fr: Choix, en: Choice}}
+    values:
+      - {{from: 2025-01-01, value: {debt}, source: test}}
+derived:
+  total_debt:
+    title: {{nl: Schulden, fr: Dettes, en: Debts}}
+    type: money
+    expr: sum(d.amount for d in debts)
+conditions:
+  size.small:
+    title: {{nl: Klein gezin, fr: Petit ménage, en: Small household}}
+    when: household.adults <= maximum_adults
+    source: test
+    explain:
+      if_true: {{nl: Klein., fr: Petit., en: Small.}}
+      if_false: {{nl: Groot., fr: Grand., en: Large.}}
+  burden.limited:
+    title: {{nl: Beperkte schuld, fr: Dette limitée, en: Limited debt}}
+    when: total_debt <= maximum_debt
+    source: test
+    explain:
+      if_true: {{nl: Beperkt., fr: Limitée., en: Limited.}}
+      if_false: {{nl: Te hoog., fr: Trop élevée., en: Too high.}}
+principles:
+  proportionate:
+    title: {{nl: Evenredig, fr: Proportionné, en: Proportionate}}
+    description: {{nl: Evenredig, fr: Proportionné, en: Proportionate}}
+    source: test
+    requires: [size.small, burden.limited]
+forms:
+  budget_guidance:
+    title: {{nl: Budgetbegeleiding, fr: Guidance budgétaire, en: Budget guidance}}
+    description: {{nl: Begeleiding, fr: Guidance, en: Guidance}}
+    source: test
+    intrusiveness: 1
+    principles: [proportionate]
+recommendation:
+  hit_policy: first
+  rules:
+    - recommend: budget_guidance
+      because: {{nl: Begeleiding kan, fr: Guidance possible, en: Guidance possible}}
+  otherwise: none
+  otherwise_because: {{nl: Niets, fr: Rien, en: Nothing}}
+"""
+OLD_ADULTS, NEW_ADULTS = 2, 4
+OLD_DEBT, NEW_DEBT = Decimal("25000.00"), Decimal("40000.00")
+
+
+def _small_limits(version: str, adults: int, debt: Decimal) -> CompiledRuleSet:
+    return compile_text(SMALL_LIMITS.format(version=version, adults=adults, debt=debt), f"small-{version}.yaml")
+
+
+def test_boundary_profiles_read_fact_paths_and_ranges_from_the_rule_sets_compared() -> None:
+    """The boundary search once moved only incomes, expenses, debts and motivation, amounts up to
+    20,000: a threshold on the number of adults, or a debt limit of 25,000, gave no profile at all."""
+    old = _small_limits("1", OLD_ADULTS, OLD_DEBT)
+    new = _small_limits("2", NEW_ADULTS, NEW_DEBT)
+    case = {"household": {"adults": 1}, "debts": [{"amount": "1000.00"}]}
+    report = diff(old, new, [("small", case, date(2025, 3, 1))])
+    changed = {o.case for o in report.profile_impact}
+    # Just past the old maximum and at the new one the household became small enough.
+    assert f"small with household.adults = {OLD_ADULTS + 1} (maximum_adults)" in changed
+    assert f"small with household.adults = {NEW_ADULTS} (maximum_adults)" in changed
+    assert f"small with household.adults = {NEW_ADULTS + 1} (maximum_adults)" not in changed
+    # Just past the old debt limit, and at the new one, the debt became acceptable.
+    assert f"small with debts.0.amount = {OLD_DEBT + Decimal('0.01')} (maximum_debt)" in changed
+    assert f"small with debts.0.amount = {NEW_DEBT} (maximum_debt)" in changed
+    assert all(o.before == "none" and o.after == "budget_guidance" for o in report.profile_impact)

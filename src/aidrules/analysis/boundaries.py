@@ -16,9 +16,9 @@ from typing import Any
 
 from aidrules.analysis.oracle import Observation
 from aidrules.analysis.search import Explorer, goal
-from aidrules.analysis.space import ON, Assignment, DateOffset, Dimension
 from aidrules.engine.decision import Decision
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.whatif.space import ON, Assignment, DateOffset, Dimension
 
 _CENT = Decimal("0.01")
 

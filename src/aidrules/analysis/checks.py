@@ -36,11 +36,13 @@ from contextlib import contextmanager
 
 from aidrules.analysis.example import flow
 from aidrules.analysis.oracle import Observation
-from aidrules.analysis.reads import fact_paths, protected_fields, readers
 from aidrules.analysis.search import Explorer, Goal, SearchExhausted, goal
-from aidrules.analysis.space import ON, DateOffset, Dimension
 from aidrules.errors import Diagnostic, Severity, Span
+from aidrules.facts.paths import protected_fields
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.ruleset.graph import expression_facts
+from aidrules.whatif.reads import readers
+from aidrules.whatif.space import ON, DateOffset, Dimension
 
 _W = Severity.WARNING
 
@@ -149,7 +151,7 @@ def protected(rs: CompiledRuleSet, ex: Explorer) -> list[Diagnostic]:
     shielded = protected_fields()
     out = []
     for reader in readers(rs):
-        for path in fact_paths(reader.expr.node):
+        for path in expression_facts(reader.expr.node):
             if path not in shielded:
                 continue
             example = None

@@ -14,11 +14,11 @@ from datetime import date
 from decimal import localcontext
 from typing import Any
 
-from aidrules.analysis.space import Assignment, CaseSpace
 from aidrules.engine.compiled import Evaluation, admit
 from aidrules.errors import EvaluationError
 from aidrules.expr.runtime import DECIMAL_CONTEXT, Context, ExpressionFailure, Unknown
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.whatif.space import Assignment, CaseSpace
 
 
 @dataclass(frozen=True)

@@ -20,14 +20,13 @@ from decimal import Decimal
 from typing import Any
 
 from aidrules.analysis.oracle import Observation, Oracle
-from aidrules.analysis.reads import fact_paths
-from aidrules.analysis.space import Assignment, CaseSpace, Dimension
 from aidrules.errors import Span
 from aidrules.expr import nodes as n
 from aidrules.expr.compiler import CompiledExpression, _Compiler
 from aidrules.expr.runtime import Context, Unknown
 from aidrules.limits import code_size
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.whatif.space import Assignment, CaseSpace, Dimension
 
 Fn = Callable[[Context], Any]
 
@@ -204,8 +203,6 @@ class _Scorer:
         self.env = rs.environment()
         self.narrowed = frozenset(space.paths)
         self.plan = {item.id: item for item in rs.plan}
-        self.principles = {p.id: p for p in rs.principles}
-        self.forms = {f.id: f for f in rs.forms}
         self.actions = {a.id: a for a in rs.actions}
         self.fns: dict[int, Fn | None] = {}
         #: steps taken (values looked up, sub-expressions scored): the search's work besides evaluating
@@ -222,24 +219,11 @@ class _Scorer:
         return v if isinstance(v, bool) else None
 
     def facts_of(self, goal: Goal) -> set[str]:
+        """The fact patterns the goal's literals depend on (the rule set's dependency graph)."""
         out: set[str] = set()
-        seen: set[str] = set()
         for lit in goal.lits:
-            self._facts(lit.ref, out, seen)
+            out |= self.rs.graph.reads_facts(lit.ref)  # refs are the graph's node names
         return out
-
-    def _facts(self, ref: str, out: set[str], seen: set[str]) -> None:
-        if ref in seen:
-            return
-        seen.add(ref)
-        expr = self._expr(ref)
-        if expr is not None:
-            out.update(fact_paths(expr.node))
-            for name in expr.names:
-                self._facts(name, out, seen)
-            return
-        for req in self.requirements(ref):
-            self._facts(req, out, seen)
 
     def _expr(self, ref: str) -> CompiledExpression | None:
         if ref.startswith("row:"):
@@ -252,17 +236,7 @@ class _Scorer:
     def requirements(self, ref: str) -> list[str]:
         """The named yes/no values ``ref`` needs: a principle's conditions, a form's principles and
         conditions, the forms, principles and conditions a rule or an action reads."""
-        if ref.startswith(("row:", "action:")):
-            expr = self._expr(ref)
-            assert expr is not None
-            return sorted(x for x in expr.names if x.startswith(("principles.", "forms.")) or x in self.plan)
-        if ref.startswith("principles."):
-            p = self.principles.get(ref[len("principles.") :])
-            return list(p.requires) if p else []
-        if ref.startswith("forms."):
-            f = self.forms.get(ref[len("forms.") :])
-            return [f"principles.{x}" for x in f.principles] + list(f.requires) if f else []
-        return []
+        return list(self.rs.graph.requires(ref))
 
     # -- credit: 1 when the literal holds, less the further away it is -------------------
     def credit_ref(self, obs: Observation, ref: str, want: bool, depth: int = 0) -> float:

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from aidrules.explain.api import AUDIENCES, FORMATS, explain, explanation, render_explanation
-    from aidrules.explain.factpaths import Edit, apply
     from aidrules.explain.model import Counterfactual, Explanation, MissingFact
+    from aidrules.facts.paths import Edit, apply
 
 _LAZY = {
     "AUDIENCES": "aidrules.explain.api",
@@ -29,8 +29,8 @@ _LAZY = {
     "explain": "aidrules.explain.api",
     "explanation": "aidrules.explain.api",
     "render_explanation": "aidrules.explain.api",
-    "Edit": "aidrules.explain.factpaths",
-    "apply": "aidrules.explain.factpaths",
+    "Edit": "aidrules.facts.paths",
+    "apply": "aidrules.facts.paths",
     "Counterfactual": "aidrules.explain.model",
     "Explanation": "aidrules.explain.model",
     "MissingFact": "aidrules.explain.model",

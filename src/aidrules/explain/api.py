@@ -22,12 +22,12 @@ from aidrules.explain.committee import anonymised, committee_document
 from aidrules.explain.document import Document, Heading, parse_markup, render
 from aidrules.explain.letter import Recipient, letter_context, render_letter
 from aidrules.explain.model import Explanation
-from aidrules.explain.reevaluate import DEFAULT_BUDGET
 from aidrules.explain.trace import RecordingTracer
 from aidrules.explain.worker import worker_document
 from aidrules.facts.model import Case
 from aidrules.facts.parse import parse_facts
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.whatif.reevaluate import DEFAULT_BUDGET
 
 Audience = Literal["worker", "committee", "client"]
 Format = Literal["text", "markdown", "html", "json"]

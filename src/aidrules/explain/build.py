@@ -18,9 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from aidrules.engine.decision import Decision, Reason
-from aidrules.explain.analysis import RuleSetAnalysis
 from aidrules.explain.counterfactuals import CounterfactualSearch
-from aidrules.explain.factpaths import MISSING, case_data, fact_type, free_text_patterns, pattern, read
 from aidrules.explain.i18n import ui
 from aidrules.explain.missing import missing_facts
 from aidrules.explain.model import (
@@ -36,14 +34,16 @@ from aidrules.explain.model import (
     TraceLine,
     ValueView,
 )
-from aidrules.explain.reevaluate import DEFAULT_BUDGET, Outcome, Reevaluator
 from aidrules.explain.texts import text
 from aidrules.explain.trace import TraceEvent
 from aidrules.explain.values import ValueTexts
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.facts.model import OPTIONAL_INPUTS, Case
+from aidrules.facts.paths import MISSING, case_data, fact_type, free_text_patterns, pattern, read
 from aidrules.ruleset.compiled import CompiledRuleSet, Template
+from aidrules.whatif.reevaluate import DEFAULT_BUDGET, Outcome, Reevaluator
+from aidrules.whatif.thresholds import RuleSetAnalysis
 from aidrules.words.labels import choice_label, fact_label
 
 
@@ -221,12 +221,12 @@ def _form(fid: str, rs: CompiledRuleSet, decision: Decision, conditions: dict[st
     spec = next(f for f in rs.forms if f.id == fid)
     result = decision.forms[fid]
     blocking: list[str] = []
-    for pid in spec.principles:
-        if decision.principles[pid].status != "satisfied":
-            p = next(p for p in rs.principles if p.id == pid)
-            blocking += [c for c in p.requires if c in conditions and conditions[c].outcome is not True]
-    blocking += [c for c in spec.requires if c in conditions and conditions[c].outcome is not True]
-    blocking = list(dict.fromkeys(blocking))
+    for req in rs.graph.requires(f"forms.{fid}"):  # its principles first, then its own conditions
+        if rs.graph.kind(req) != "principle":
+            blocking.append(req)
+        elif decision.principles[req.removeprefix("principles.")].status != "satisfied":
+            blocking += rs.graph.requires(req)
+    blocking = [c for c in dict.fromkeys(blocking) if c in conditions and conditions[c].outcome is not True]
     missing = sorted({f for c in blocking for f in conditions[c].missing_facts})
     if result.status == "ineligible":
         # a form that failed is not waiting for facts: only the conditions that are false block it

@@ -20,9 +20,9 @@ from aidrules.explain.blocks import (
     values_table,
 )
 from aidrules.explain.document import Block, Bullets, Document, Inline, Item, Span, inline
-from aidrules.explain.factpaths import free_text_patterns, pattern
 from aidrules.explain.model import ActionView, ConditionView, Explanation
 from aidrules.explain.texts import colon, lower_first, text
+from aidrules.facts.paths import free_text_patterns, pattern
 from aidrules.words import formatting
 
 

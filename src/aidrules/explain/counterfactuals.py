@@ -8,7 +8,7 @@ composition and category, and dates of past events never change.
 The search:
 
 1. Only facts that the blocking conditions of the goal depend on are tried (found by walking the
-   rules' ASTs, :mod:`aidrules.explain.analysis`); their values come from the fact schema and the
+   rules' ASTs, :mod:`aidrules.whatif.thresholds`); their values come from the fact schema and the
    thresholds in the rules (``client.motivation >= minimum_motivation`` suggests 1, 2 and 3).
 2. Each single change is re-evaluated. Amounts are lowered by the smallest sum, to the cent, that
    reaches the goal (bisection over re-evaluations; the biggest items are lowered first).
@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from aidrules.explain.analysis import RuleSetAnalysis
-from aidrules.explain.factpaths import MISSING, Edit, fact_type, int_bounds, read
 from aidrules.explain.model import Change, Counterfactual, Step
-from aidrules.explain.reevaluate import Outcome, Reevaluator
 from aidrules.expr import types as t
+from aidrules.facts.paths import MISSING, Edit, fact_type, int_bounds, read
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.whatif.reevaluate import Outcome, Reevaluator
+from aidrules.whatif.thresholds import RuleSetAnalysis
 
 #: Facts the client or the OCMW can act on, and the direction they can move in: ``yes`` (only to
 #: true: consent, openness, participation, a stable income), ``either`` (a choice of the client),
@@ -111,10 +111,7 @@ class CounterfactualSearch:
 
     def blocking(self, goal: _Goal) -> set[str]:
         """Conditions that must become true (and, for a recommendation, forms that must not hold)."""
-        form = next(f for f in self.rs.forms if f.id == goal.form)
-        needed = set(form.requires)
-        for pid in form.principles:
-            needed |= set(next(p for p in self.rs.principles if p.id == pid).requires)
+        needed = self.rs.graph.conditions_needed(f"forms.{goal.form}")
         out = {c for c in needed if self.base.conditions.get(c) is not True}
         if goal.kind == "recommendation":
             for row in self.rs.rows:

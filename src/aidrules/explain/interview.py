@@ -18,13 +18,13 @@ from typing import Any
 
 from aidrules.errors import AidrulesError
 from aidrules.explain.build import outcome_title
-from aidrules.explain.factpaths import Edit, apply, fact_type, int_bounds, pattern, read
 from aidrules.explain.i18n import LANGS, VALUE_LABELS, ui
 from aidrules.explain.questions import Question, questions_for
 from aidrules.expr import types as t
 from aidrules.facts.catalogue import entry
 from aidrules.facts.model import EVENT_FIELDS
 from aidrules.facts.parse import parse_facts
+from aidrules.facts.paths import Edit, apply, fact_type, int_bounds, pattern, read
 from aidrules.facts.writing import parse_amount, parse_day
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.words.labels import fact_label

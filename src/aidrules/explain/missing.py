@@ -13,14 +13,14 @@ from datetime import date
 from typing import Any
 
 from aidrules.engine.decision import Decision, JsonScalar
-from aidrules.explain.analysis import RuleSetAnalysis
-from aidrules.explain.factpaths import Edit, fact_type, int_bounds, pattern
 from aidrules.explain.model import MissingFact, Scenario
-from aidrules.explain.reevaluate import Reevaluator
 from aidrules.explain.texts import text
 from aidrules.explain.values import ValueTexts
 from aidrules.expr import types as t
 from aidrules.facts.model import EVENT_FIELDS
+from aidrules.facts.paths import Edit, fact_type, int_bounds, pattern
+from aidrules.whatif.reevaluate import Reevaluator
+from aidrules.whatif.thresholds import RuleSetAnalysis
 
 #: A whole-number fact with at most this many possible values is tried with every value.
 SMALL_RANGE = 6

@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from aidrules.engine.decision import JsonScalar
-from aidrules.explain.factpaths import Edit
+from aidrules.facts.paths import Edit
 
 ParameterValue = JsonScalar | dict[str, Decimal | int]
 
@@ -129,7 +129,7 @@ class Counterfactual(_Frozen):
     forms: dict[str, str]
 
     def edits(self) -> list[Edit]:
-        """The changes as edits of the case (see :func:`aidrules.explain.factpaths.apply`)."""
+        """The changes as edits of the case (see :func:`aidrules.facts.paths.apply`)."""
         out = []
         for step in self.steps:
             for c in step.changes:

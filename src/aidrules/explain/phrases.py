@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from aidrules.explain.factpaths import index_of
 from aidrules.explain.i18n import LANGS, ui
 from aidrules.explain.model import Counterfactual, Explanation, Line, MissingFact, Step
 from aidrules.explain.texts import colon, join_words, lower_first, text
+from aidrules.facts.paths import index_of
 from aidrules.words import formatting
 from aidrules.words.labels import choice_label, fact_label
 

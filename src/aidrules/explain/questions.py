@@ -2,7 +2,7 @@
 
 Starting from the three-valued evaluation (the decision's ``missing_facts``), every answer worth
 trying for each missing fact is put in a copy of the case and re-evaluated with the same rule set
-and date (:class:`~aidrules.explain.reevaluate.Reevaluator`, the values from
+and date (:class:`~aidrules.whatif.reevaluate.Reevaluator`, the values from
 :func:`~aidrules.explain.missing.candidate_values`; a whole list that is unknown is also tried as
 *none*, ``[]``). A fact is a question when at least one answer changes the recommendation or the
 status of a form. Questions are ordered by how much they settle: the share of the undetermined
@@ -32,19 +32,19 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from aidrules.engine.decision import Decision
-from aidrules.explain.analysis import RuleSetAnalysis
 from aidrules.explain.build import outcome_title
-from aidrules.explain.factpaths import Edit, case_data, fact_type, pattern
 from aidrules.explain.i18n import french_typography, ui
 from aidrules.explain.missing import candidate_values
-from aidrules.explain.reevaluate import DEFAULT_BUDGET, Outcome, Reevaluator
 from aidrules.explain.texts import text
 from aidrules.explain.values import ValueTexts
 from aidrules.expr import types as t
 from aidrules.facts.catalogue import catalogue, entry
 from aidrules.facts.model import EVENT_FIELDS, Case
 from aidrules.facts.parse import parse_facts
+from aidrules.facts.paths import Edit, case_data, fact_type, pattern
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.whatif.reevaluate import DEFAULT_BUDGET, Outcome, Reevaluator
+from aidrules.whatif.thresholds import RuleSetAnalysis
 from aidrules.words.labels import fact_label
 
 #: An answer as it goes into a case file: yes/no, a code, a whole number, an ISO date, ``null``

@@ -138,16 +138,7 @@ def parameter_changes(
 
 def _parameter_reads(rs: CompiledRuleSet) -> dict[str, frozenset[str]]:
     """For each condition, every parameter it reads, directly or through derived values."""
-    derived: dict[str, frozenset[str]] = {}
-    out: dict[str, frozenset[str]] = {}
-    for nv in rs.plan:  # dependency order: what a value reads is already known
-        reads: set[str] = set()
-        for name in nv.expr.names:
-            if name in rs.parameters:
-                reads.add(name)
-            reads |= derived.get(name, frozenset())
-        (out if nv.kind == "condition" else derived)[nv.id] = frozenset(reads)
-    return out
+    return {cid: rs.graph.reads_of_kind(cid, "parameter") for cid in rs.graph.nodes("condition")}
 
 
 def _outcome(value: Any) -> bool | None:

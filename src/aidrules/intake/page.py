@@ -19,13 +19,13 @@ import jinja2
 
 from aidrules.errors import AidrulesError
 from aidrules.explain.build import outcome_title
-from aidrules.explain.factpaths import MISSING, fact_type, int_bounds, pattern, read
 from aidrules.explain.i18n import LANGS, VALUE_LABELS, french_typography, ui
 from aidrules.explain.interview import SKIP, AnswerError, answer_hint, read_answer
 from aidrules.explain.questions import Question, questions_for
 from aidrules.expr import types as t
 from aidrules.facts.catalogue import catalogue, entry
 from aidrules.facts.parse import parse_facts
+from aidrules.facts.paths import MISSING, fact_type, int_bounds, pattern, read
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.words.formatting import day as format_day
 from aidrules.words.labels import fact_label

@@ -8,7 +8,6 @@ another outcome, and why (the rules that decided differently). ``compare`` is al
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -22,13 +21,13 @@ from aidrules.engine.decision import Decision
 from aidrules.errors import AidrulesError
 from aidrules.explain.i18n import french_typography as fr
 from aidrules.explain.i18n import value_label
-from aidrules.expr import nodes as n
 from aidrules.impact.render import parameter_value
 from aidrules.impact.render import to_markdown as impact_markdown
 from aidrules.impact.study import change_date
 from aidrules.ruleset.compiled import CompiledRuleSet, Template
 from aidrules.ruleset.schema import Texts
 from aidrules.testing.fixtures import load_fixture
+from aidrules.whatif.flips import axes, flip_point, threshold_sites, with_value
 from aidrules.words import formatting
 from aidrules.words.labels import fact_label
 
@@ -284,113 +283,37 @@ def _impact(
     return OutcomeChange(name, day.isoformat(), before.recommendation, after.recommendation, differences)
 
 
-def _threshold_sites(rules: CompiledRuleSet, parameter: str) -> list[tuple[str, n.Compare]]:
-    """Conditions comparing something with an expression that reads ``parameter`` (directly or via derived values)."""
-    depends: set[str] = {parameter}
-    for item in rules.plan:  # dependency order: a derived value depends on `parameter` if any input does
-        if item.kind == "derived" and item.expr.names & depends:
-            depends.add(item.id)
-    sites = []
-    for item in rules.plan:
-        if item.kind != "condition":
-            continue
-        for node in n.walk(item.expr.node):
-            if isinstance(node, n.Compare) and node.op in ("<", "<=", ">", ">="):
-                sides = [{x.dotted for x in n.walk(side) if isinstance(x, n.Name)} for side in (node.left, node.right)]
-                if sides[0] & depends or sides[1] & depends:
-                    sites.append((item.id, node))
-    return sites
-
-
-def _numeric_paths(case: dict[str, Any]) -> list[tuple[str | int, ...]]:
-    out: list[tuple[str | int, ...]] = []
-    for section in ("incomes", "expenses", "debts"):
-        for i, item in enumerate(case.get(section) or []):
-            for key in ("monthly_net", "monthly", "amount"):
-                if isinstance(item, dict) and key in item:
-                    out.append((section, i, key))
-    if isinstance(case.get("client"), dict) and "motivation" in case["client"]:
-        out.append(("client", "motivation"))
-    return out
-
-
-def _with(case: dict[str, Any], path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
-    changed = copy.deepcopy(case)
-    node: Any = changed
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = value
-    return changed
-
-
-def _condition(rules: CompiledRuleSet, case: dict[str, Any], day: date, rule: str) -> bool | None:
-    decision = _decide(rules, case, day)
-    if isinstance(decision, str):
-        return None
-    for r in decision.reasons:
-        if r.rule == rule:
-            return r.outcome
-    return None
-
-
-def _flip_point(
-    rules: CompiledRuleSet, case: dict[str, Any], day: date, rule: str, path: tuple[str | int, ...]
-) -> Decimal | None:
-    """The smallest value of the fact at ``path`` where ``rule`` flips, by bisection (in cents or units)."""
-    integer = path[-1] == "motivation"
-    lo, hi = (Decimal(0), Decimal(4)) if integer else (Decimal(0), Decimal(20000))
-    step = Decimal(1) if integer else Decimal("0.01")
-
-    def value(v: Decimal) -> Any:
-        return int(v) if integer else str(v.quantize(step))
-
-    at_lo = _condition(rules, _with(case, path, value(lo if integer or path[-1] != "amount" else step)), day, rule)
-    at_hi = _condition(rules, _with(case, path, value(hi)), day, rule)
-    if at_lo is None or at_hi is None or at_lo == at_hi:
-        return None
-    if not integer and path[-1] == "amount":
-        lo = step
-    for _ in range(40):
-        if hi - lo <= step:
-            break
-        mid = ((lo + hi) / 2).quantize(step)
-        if _condition(rules, _with(case, path, value(mid)), day, rule) == at_lo:
-            lo = mid
-        else:
-            hi = mid
-    return hi
-
-
 def boundary_profiles(
     old: CompiledRuleSet, new: CompiledRuleSet, changed: list[str], cases: list[tuple[str, dict[str, Any], date]]
 ) -> tuple[list[OutcomeChange], int]:
-    """Cases just either side of each changed threshold, under both versions."""
+    """Cases just either side of each changed threshold, under both versions.
+
+    The facts moved and the ranges searched come from the two rule sets (the facts each threshold
+    reads, the constants they compare with) and the fact schema (types and bounds)."""
     impact: list[OutcomeChange] = []
     checked = 0
     seen: set[str] = set()  # a parameter read by several conditions gives the same profile once
     for parameter in changed:
         profiles = 0
-        for rule, _node in _threshold_sites(new, parameter):
+        for rule in threshold_sites(new, parameter):
             for name, case, day in cases:
                 if profiles >= MAX_PROFILES_PER_PARAMETER:
                     break
-                for path in _numeric_paths(case):
-                    points = {_flip_point(old, case, day, rule, path), _flip_point(new, case, day, rule, path)}
+                for axis in axes((old, new), rule, case, day):
+                    points = {flip_point(old, case, day, rule, axis), flip_point(new, case, day, rule, axis)}
                     points.discard(None)
                     if len(points) < 2:
                         continue
-                    integer = path[-1] == "motivation"
-                    step = Decimal(1) if integer else Decimal("0.01")
                     for point in sorted(p for p in points if p is not None):
-                        for v in (point - step, point):
-                            value: Any = int(v) if integer else str(v)
-                            label = f"{name} with {'.'.join(map(str, path))} = {value} ({parameter})"
+                        for v in (point - axis.step, point):
+                            value = axis.value(v)
+                            label = f"{name} with {axis.label} = {value} ({parameter})"
                             if label in seen:
                                 continue
                             seen.add(label)
                             checked += 1
                             profiles += 1
-                            found = _impact(label, _with(case, path, value), day, old, new)
+                            found = _impact(label, with_value(case, axis, v), day, old, new)
                             if found is not None:
                                 impact.append(found)
                     break

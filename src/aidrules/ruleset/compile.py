@@ -14,7 +14,7 @@ import dataclasses
 import re
 import types
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -54,6 +54,7 @@ from aidrules.ruleset.compiled import (
     RecommendationRow,
     Template,
 )
+from aidrules.ruleset.graph import DependencyGraph, NodeKind, reads_of
 from aidrules.ruleset.schema import LANGUAGES, RuleSetFile, Texts
 from aidrules.ruleset.yamlload import Path as YPath
 from aidrules.ruleset.yamlload import YamlDocument
@@ -844,20 +845,23 @@ class _RuleCompiler:
             )
         )
         rec = m.recommendation
+        plan = tuple(self.named[k] for k in self.order)
+        rows, actions = tuple(self.rows), tuple(self.actions)
         return CompiledRuleSet(
             meta=m.ruleset,
             fingerprint=chain_fingerprint(self.layers),
             file=self.doc.file,
             parameters=self.parameters,
-            plan=tuple(self.named[k] for k in self.order),
+            plan=plan,
             principles=principles,
             forms=forms,
             hit_policy=rec.hit_policy if rec else "first",
-            rows=tuple(self.rows),
+            rows=rows,
             otherwise=rec.otherwise if rec else "none",
             otherwise_because=rec.otherwise_because if rec else m.ruleset.title,
-            actions=tuple(self.actions),
+            actions=actions,
             conditions_used_by={k: tuple(v) for k, v in self.used_by.items()},
+            graph=DependencyGraph.build(_graph_items(self.parameters, plan, principles, forms, rows, actions)),
             decides=rec is not None,
             layers=tuple(layer.label for layer in self.layers),
             provenance=dict(self.provenance),
@@ -869,6 +873,32 @@ class _RuleCompiler:
 
     def has_errors(self) -> bool:
         return any(d.severity == "error" for d in self.diagnostics)
+
+
+def _graph_items(
+    parameters: dict[str, ParameterSpec],
+    plan: tuple[NamedValue, ...],
+    principles: tuple[PrincipleSpec, ...],
+    forms: tuple[FormSpec, ...],
+    rows: tuple[RecommendationRow, ...],
+    actions: tuple[ActionSpec, ...],
+) -> Iterator[tuple[str, NodeKind, Iterable[str]]]:
+    """The nodes of the dependency graph (``ruleset/graph.py`` names them) and what each reads."""
+    for pid in parameters:
+        yield pid, "parameter", ()
+    for item in plan:
+        yield item.id, "condition" if item.kind == "condition" else "derived", reads_of(item.expr)
+    for p in principles:
+        yield f"principles.{p.id}", "principle", p.requires
+    for f in forms:
+        yield f"forms.{f.id}", "form", [*(f"principles.{x}" for x in f.principles), *f.requires]
+    for i, row in enumerate(rows):
+        yield f"row:{i}", "row", reads_of(row.when)
+    yield "recommendation", "recommendation", [f"row:{i}" for i in range(len(rows))]
+    for action in actions:
+        yield f"action:{action.id}", "action", reads_of(action.when)
+        for value in action.values:
+            yield f"actions.{action.id}.{value.id}", "action_value", reads_of(value.expr)
 
 
 _REPAIR_ROUNDS = 6

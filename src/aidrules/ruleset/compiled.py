@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from aidrules.explain.trace import Tracer
     from aidrules.facts.model import Case
     from aidrules.lifecycle.spec import ReviewSpec
+    from aidrules.ruleset.graph import DependencyGraph
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,7 @@ class CompiledRuleSet:
     otherwise_because: Texts | None
     actions: tuple[ActionSpec, ...]
     conditions_used_by: dict[str, tuple[str, ...]]  # condition id -> principles/forms using it
+    graph: DependencyGraph  # who reads whom: facts, parameters, values, rules (ruleset/graph.py)
     decides: bool = True  # False for a base layer (amounts only) that cannot decide a case alone
     layers: tuple[str, ...] = ()  # "id@version" of each layer, base first
     provenance: dict[str, str] = field(default_factory=dict)  # "conditions.x" -> the layer it came from

@@ -6,6 +6,7 @@ import re
 
 from aidrules.explain.i18n import LANGS, value_label
 from aidrules.facts.catalogue import catalogue
+from aidrules.facts.paths import pattern
 
 #: pattern → (nl, fr, en), from the question catalogue (``aidrules/facts/catalogue.yaml``)
 FACT_LABELS: dict[str, tuple[str, str, str]] = {
@@ -18,11 +19,6 @@ _ITEM: dict[str, tuple[str, str, str]] = {
     "debts": ("schuld", "dette", "debt"),
     "household.children": ("kind", "enfant", "child"),
 }
-
-
-def pattern(path: str) -> str:
-    """``debts[1].enforcement`` → ``debts[].enforcement`` (the key of a fact's label and question)."""
-    return re.sub(r"\[\d+\]", "[]", path)
 
 
 def fact_label(path: str, lang: str) -> str:

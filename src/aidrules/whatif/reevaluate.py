@@ -13,7 +13,7 @@ from typing import Any
 
 from aidrules.engine.decision import Decision
 from aidrules.errors import AidrulesError
-from aidrules.explain.factpaths import Edit, apply
+from aidrules.facts.paths import Edit, apply
 from aidrules.ruleset.compiled import CompiledRuleSet
 
 #: The default most evaluations one explanation may make.
@@ -47,7 +47,7 @@ class Reevaluator:
     Example:
         >>> import aidrules
         >>> from datetime import date
-        >>> from aidrules.explain.factpaths import Edit
+        >>> from aidrules.facts.paths import Edit
         >>> r = Reevaluator(aidrules.load(), {"client": {"consents": True}}, date(2025, 3, 1))
         >>> r.outcome((Edit("client.consents", False),)).principles["voluntary"]
         'not_satisfied'

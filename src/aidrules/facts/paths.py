@@ -1,9 +1,13 @@
-"""Fact paths of a case: their types, reading and changing them in a copy of the case.
+"""Fact paths of a case: the one walker of the fact schema, reading and editing copies of a case.
 
 A *fact path* names one fact: ``client.motivation``, ``debts[1].enforcement`` (an item of a
 list) or ``incomes`` (a whole list). Its *pattern* drops the indices: ``debts[].enforcement``.
-Explanations change facts only in copies of a case (a plain ``dict``) and re-evaluate them; the
-case a worker gave is never touched.
+Here is everything the rest of the code asks about a path: its expression type
+(:func:`fact_type`), the bounds the case model puts on it (:func:`bounds`, :func:`int_bounds`),
+whether it is protected (:func:`protected_fields`), its value in a case (:func:`read`) and a
+copy of a case with facts set or list items removed (:func:`apply`, the one case editor that
+explanations, the interview and ``aidrules diff`` use; the static checks build their cases with
+:func:`put`). The case a worker gave is never touched.
 """
 
 from __future__ import annotations
@@ -16,16 +20,20 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from annotated_types import Ge, Gt, Le, Lt
+import annotated_types
 from pydantic import BaseModel
 
 from aidrules.engine.decision import JsonScalar
 from aidrules.expr import types as t
 from aidrules.facts.model import Case
 from aidrules.facts.schema import case_type
-from aidrules.words.labels import pattern as pattern  # defined with the labels it keys (a lower layer)
 
 _STEP = re.compile(r"([a-z_][a-z0-9_]*)(?:\[(\d+)\])?")
+
+
+def pattern(path: str) -> str:
+    """``debts[1].enforcement`` → ``debts[].enforcement`` (the key of a fact's label and question)."""
+    return re.sub(r"\[\d+\]", "[]", path)
 
 
 def steps(path: str) -> list[str | int]:
@@ -99,6 +107,20 @@ def free_text_patterns() -> frozenset[str]:
     return frozenset(out)
 
 
+#: The JSON Schema marker of a protected fact field (see ``facts/model.py``).
+PROTECTED_MARKER = "x-protected"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldBounds:
+    """Bounds the case model puts on a number fact (``None``: no bound); ``strict_low``: ``> low``."""
+
+    low: Decimal | None
+    high: Decimal | None
+    strict_low: bool = False
+    strict_high: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class Bounds:
     """Inclusive bounds of a whole-number fact, from the case model's constraints."""
@@ -108,32 +130,56 @@ class Bounds:
 
 
 @cache
-def int_bounds(path_pattern: str) -> Bounds:
-    """The bounds the case model puts on a whole-number fact (``client.motivation`` → 0..4)."""
-    model: type[BaseModel] = Case
+def bounds(path_pattern: str) -> FieldBounds:
+    """The bounds of a number fact (``debts[].amount`` → more than 0; ``client.motivation`` → 0..4)."""
+    model: Any = Case
     info = None
-    parts = path_pattern.replace("[]", "").split(".")
-    for i, part in enumerate(parts):
+    for part in path_pattern.replace("[]", "").split("."):
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return FieldBounds(None, None)
         info = model.model_fields.get(part)
         if info is None:
-            return Bounds(None, None)
-        if i < len(parts) - 1:
-            nested = _model_in(info.annotation)
-            if nested is None:
-                return Bounds(None, None)
-            model = nested
-    low: int | None = None
-    high: int | None = None
-    for meta in info.metadata if info else []:
-        if isinstance(meta, Ge):
-            low = int(meta.ge)  # type: ignore[call-overload]
-        elif isinstance(meta, Gt):
-            low = int(meta.gt) + 1  # type: ignore[call-overload]
-        elif isinstance(meta, Le):
-            high = int(meta.le)  # type: ignore[call-overload]
-        elif isinstance(meta, Lt):
-            high = int(meta.lt) - 1  # type: ignore[call-overload]
+            return FieldBounds(None, None)
+        model = _model_in(info.annotation)
+    if info is None:
+        return FieldBounds(None, None)
+    low: Decimal | None = None
+    high: Decimal | None = None
+    strict_low = strict_high = False
+    for meta in _metadata(info):
+        if isinstance(meta, annotated_types.Ge):
+            low = Decimal(str(meta.ge))
+        elif isinstance(meta, annotated_types.Gt):
+            low, strict_low = Decimal(str(meta.gt)), True
+        elif isinstance(meta, annotated_types.Le):
+            high = Decimal(str(meta.le))
+        elif isinstance(meta, annotated_types.Lt):
+            high, strict_high = Decimal(str(meta.lt)), True
+    return FieldBounds(low, high, strict_low, strict_high)
+
+
+@cache
+def int_bounds(path_pattern: str) -> Bounds:
+    """The bounds the case model puts on a whole-number fact (``client.motivation`` → 0..4)."""
+    b = bounds(path_pattern)
+    low = None if b.low is None else int(b.low) + (1 if b.strict_low else 0)
+    high = None if b.high is None else int(b.high) - (1 if b.strict_high else 0)
     return Bounds(low, high)
+
+
+def _metadata(info: Any) -> list[Any]:
+    """A field's constraints, those of its annotation (``Money = Annotated[Decimal, Field(ge=0)]``) included."""
+    out = list(info.metadata)
+    stack = [info.annotation]
+    while stack:
+        ann = stack.pop()
+        if typing.get_origin(ann) is typing.Annotated:
+            for meta in ann.__metadata__:
+                out.extend(getattr(meta, "metadata", []) or [meta])
+            stack.append(typing.get_args(ann)[0])
+        else:
+            stack.extend(a for a in typing.get_args(ann) if a is not type(None))
+    return out
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
@@ -144,6 +190,25 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
             return tp
         stack.extend(typing.get_args(tp))
     return None
+
+
+@cache
+def protected_fields() -> frozenset[str]:
+    """Fact paths marked ``x-protected`` in the case model: no decision may depend on them."""
+    found: set[str] = set()
+    pending: list[tuple[type[BaseModel], str]] = [(Case, "")]
+    while pending:
+        model, prefix = pending.pop()
+        for name, info in model.model_fields.items():
+            path = f"{prefix}.{name}" if prefix else name
+            extra = info.json_schema_extra
+            if isinstance(extra, dict) and extra.get(PROTECTED_MARKER) is True:
+                found.add(path)
+            sub = _model_in(info.annotation)
+            if sub is not None:
+                is_list = isinstance(fact_type(pattern(path)), t.ListOf)
+                pending.append((sub, path + ("[]" if is_list else "")))
+    return frozenset(found)
 
 
 def case_data(case: Case) -> dict[str, Any]:
@@ -216,6 +281,12 @@ def apply(data: dict[str, Any], edits: list[Edit] | tuple[Edit, ...]) -> dict[st
         if isinstance(items, list) and index < len(items):
             del items[index]
     return out
+
+
+def put(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set the fact at ``path`` in ``data`` itself, making the records on the way (for building a
+    case; :func:`apply` edits a copy)."""
+    _set(data, steps(path), value)
 
 
 def _set(node: Any, path: list[str | int], value: Any) -> None:

@@ -12,21 +12,18 @@ from __future__ import annotations
 
 import calendar
 import random
-import typing
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-import annotated_types
-from pydantic import BaseModel
-
-from aidrules.analysis.reads import fact_paths, numeric_literals, readers, text_literals
 from aidrules.expr import types as t
-from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS, Case
-from aidrules.facts.schema import case_type
+from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS
+from aidrules.facts.paths import bounds, fact_type, put
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.ruleset.graph import expression_facts
+from aidrules.whatif.reads import numeric_literals, readers, text_literals
 
 ON = "on"
 MAX_ITEMS = 2
@@ -106,7 +103,7 @@ class CaseSpace:
         numbers: set[Decimal] = set()
         texts: set[str] = set()
         for reader in readers(rs):
-            paths.extend(fact_paths(reader.expr.node))
+            paths.extend(expression_facts(reader.expr.node))
             numbers.update(numeric_literals(reader.expr.node))
             texts.update(text_literals(reader.expr.node))
         self.paths = list(dict.fromkeys(paths))
@@ -130,7 +127,7 @@ class CaseSpace:
                 lists.setdefault(head, [])
                 if field and "[]" not in field and field not in lists[head]:
                     lists[head].append(field)
-            elif isinstance(_type_at(path), t.ListOf):
+            elif isinstance(fact_type(path), t.ListOf):
                 lists.setdefault(path, [])
             else:
                 scalars.append(path)
@@ -145,8 +142,9 @@ class CaseSpace:
         return dims
 
     def _values(self, path: str) -> tuple[Any, ...]:
-        typ = _type_at(path)
-        lo, hi, strict_lo = _bounds(path)
+        typ = fact_type(path)
+        limits = bounds(path)
+        lo, hi, strict_lo = limits.low, limits.high, limits.strict_low
         nullable = (typ is not None and typ.nullable) or _optional_root(path)
         none: list[Any] = [None] if nullable else []
         if isinstance(typ, t.Bool):
@@ -216,7 +214,7 @@ class CaseSpace:
                 continue
             if value is None and d.path not in EVENT_FIELDS:
                 continue
-            _set(case, d.path, value.resolve(on) if isinstance(value, DateOffset) else value)
+            put(case, d.path, value.resolve(on) if isinstance(value, DateOffset) else value)
         for d in self.dimensions:
             if not d.key.endswith("#"):
                 continue
@@ -232,7 +230,7 @@ class CaseSpace:
                     if value is not None:
                         item[name] = value.resolve(on) if isinstance(value, DateOffset) else value
                 items.append(item)
-            _set(case, head, items)
+            put(case, head, items)
         for root in dropped:
             case.pop(root, None)
         return case
@@ -272,76 +270,3 @@ def _numbers_in(value: Any) -> list[Decimal]:
 def _optional_root(path: str) -> bool:
     root = path.split(".")[0]
     return root in OPTIONAL_INPUTS and path != root
-
-
-def _set(case: dict[str, Any], path: str, value: Any) -> None:
-    parts = path.split(".")
-    node = case
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = value
-
-
-def _type_at(path: str) -> t.Type | None:
-    typ: t.Type | None = case_type()
-    for part in path.replace("[]", "").split("."):
-        if isinstance(typ, t.ListOf):
-            typ = typ.item
-        if not isinstance(typ, t.Record):
-            return None
-        typ = typ.field_type(part)
-    if "[]" in path and isinstance(typ, t.ListOf) and path.endswith("[]"):
-        return typ.item
-    return typ
-
-
-def _bounds(path: str) -> tuple[Decimal | None, Decimal | None, bool]:
-    """(lower, upper, lower is strict) from the pydantic constraints of the fact's field."""
-    model: Any = Case
-    info = None
-    for part in path.replace("[]", "").split("."):
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            return None, None, False
-        info = model.model_fields.get(part)
-        if info is None:
-            return None, None, False
-        model = _inner_model(info.annotation)
-    if info is None:
-        return None, None, False
-    lo: Decimal | None = None
-    hi: Decimal | None = None
-    strict = False
-    for meta in _metadata(info):
-        if isinstance(meta, annotated_types.Ge):
-            lo = Decimal(str(meta.ge))
-        elif isinstance(meta, annotated_types.Gt):
-            lo, strict = Decimal(str(meta.gt)), True
-        elif isinstance(meta, annotated_types.Le):
-            hi = Decimal(str(meta.le))
-        elif isinstance(meta, annotated_types.Lt):
-            hi = Decimal(str(meta.lt))
-    return lo, hi, strict
-
-
-def _metadata(info: Any) -> list[Any]:
-    out = list(info.metadata)
-    stack = [info.annotation]
-    while stack:
-        ann = stack.pop()
-        if typing.get_origin(ann) is typing.Annotated:
-            for meta in ann.__metadata__:
-                out.extend(getattr(meta, "metadata", []) or [meta])
-            stack.append(typing.get_args(ann)[0])
-        else:
-            stack.extend(a for a in typing.get_args(ann) if a is not type(None))
-    return out
-
-
-def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None

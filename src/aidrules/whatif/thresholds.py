@@ -1,9 +1,10 @@
 """Reading a compiled rule set's expressions: which facts a rule depends on, and its thresholds.
 
-Both are found by walking the AST (``CompiledExpression.node``) of every derived value and
-condition. A *threshold* is a comparison between a fact and a bound that does not depend on the
-case: a parameter, a literal or arithmetic on those (``client.motivation >= minimum_motivation``),
-or a date rule (``months_between(client.enterprise_ceased_on, decision_date) >= 6``). Thresholds
+Dependencies come from the compiler's graph (:mod:`aidrules.ruleset.graph`); thresholds are found
+by walking the AST (``CompiledExpression.node``) of every derived value and condition. A
+*threshold* is a comparison between a fact and a bound that does not depend on the case: a
+parameter, a literal or arithmetic on those (``client.motivation >= minimum_motivation``), or a
+date rule (``months_between(client.enterprise_ceased_on, decision_date) >= 6``). Thresholds
 only *suggest* values to try; what a value decides is always found by re-evaluating the case.
 """
 
@@ -18,6 +19,7 @@ from functools import cached_property
 from aidrules.expr import nodes as n
 from aidrules.expr.compiler import DECISION_DATE, CompiledExpression
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.ruleset.graph import expression_facts
 
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
@@ -47,47 +49,18 @@ class RuleSetAnalysis:
     def __init__(self, rs: CompiledRuleSet, on: date) -> None:
         self.rs = rs
         self.on = on
-        self.exprs: dict[str, CompiledExpression] = {item.id: item.expr for item in rs.plan}
-        self.named = set(self.exprs) | set(rs.parameters)
-        self.named |= {f"principles.{p.id}" for p in rs.principles} | {f"forms.{f.id}" for f in rs.forms}
-        self.named.add("recommendation")
-        self._deps: dict[str, frozenset[str]] = {}
+        self.named = {x for x in rs.graph.kinds if rs.graph.kinds[x] != "fact"}
 
-    # -- dependencies ---------------------------------------------------------------------
+    # -- dependencies (the compiler's graph) ----------------------------------------------
     def facts_of(self, name: str) -> frozenset[str]:
         """Fact patterns ``name`` depends on, through derived values, principles and forms."""
-        if name in self._deps:
-            return self._deps[name]
-        self._deps[name] = frozenset()  # guards against cycles (the compiler rejects them anyway)
-        facts: set[str] = set()
-        for ref in self._direct(name):
-            if ref in self.named:
-                facts |= self.facts_of(ref)
-            else:
-                facts.add(ref)
-        self._deps[name] = frozenset(facts)
-        return self._deps[name]
-
-    def _direct(self, name: str) -> set[str]:
-        if name in self.exprs:
-            out: set[str] = set()
-            _refs(self.exprs[name].node, {}, self.named, out)
-            return out
-        if name.startswith("principles."):
-            spec = next(p for p in self.rs.principles if f"principles.{p.id}" == name)
-            return set(spec.requires)
-        if name.startswith("forms."):
-            form = next(f for f in self.rs.forms if f"forms.{f.id}" == name)
-            return {f"principles.{p}" for p in form.principles} | set(form.requires)
-        return set()
+        return self.rs.graph.reads_facts(name)
 
     def expression_facts(self, expr: CompiledExpression) -> frozenset[str]:
         """Fact patterns an expression depends on, directly or through named values."""
-        refs: set[str] = set()
-        _refs(expr.node, {}, self.named, refs)
-        out: set[str] = set()
-        for ref in refs:
-            out |= self.facts_of(ref) if ref in self.named else {ref}
+        out = set(expression_facts(expr.node))
+        for name in expr.names:
+            out |= self.rs.graph.reads_facts(name)
         return frozenset(out)
 
     # -- thresholds -----------------------------------------------------------------------
@@ -261,20 +234,6 @@ def _list_pattern(node: n.Name, scope: dict[str, str]) -> str:
     if head in scope:
         return scope[head] + "[]" + ("." + ".".join(rest) if rest else "")
     return node.dotted
-
-
-def _refs(node: n.Node, scope: dict[str, str], named: set[str], out: set[str]) -> None:
-    """Named values and fact patterns ``node`` reads (loop variables resolved to their list)."""
-    for current, current_scope in _walk_scoped(node, scope):
-        if isinstance(current, n.Name):
-            if current.parts[0] in current_scope:
-                fact = _fact_pattern(current, current_scope, named)
-                if fact is not None:
-                    out.add(fact)
-            elif current.dotted in named or current.dotted != DECISION_DATE:
-                out.add(current.dotted)
-        elif isinstance(current, n.Subscript):
-            out.add(current.target.dotted)
 
 
 def _walk_scoped(node: n.Node, scope: dict[str, str]) -> list[tuple[n.Node, dict[str, str]]]:
