@@ -2,8 +2,10 @@
 
 Measures, in one run and on one core, on a seeded synthetic population (``population.py``):
 
-- the compiled engine, deciding with full reasons (the ``Decision`` as ``evaluate`` returns it,
-  with every message rendered);
+- the compiled engine: the ``Decision`` as ``evaluate`` returns it (its reasons available, built
+  when first read: "lazy"), with its reasons built ("reasons"), with its contract JSON ("json")
+  and with its compact JSON ("compact"), each also as a ratio to the hand-written function
+  timed in the same run;
 - the durable_rules backend (the same decisions, byte for byte);
 - the reference policy written by hand (``handwritten.py``): the practical speed limit.
 
@@ -42,7 +44,10 @@ from population import population  # noqa: E402
 from rulesets import ruleset_text  # noqa: E402
 
 import aidrules  # noqa: E402
-from aidrules.engine.compiled import prepared  # noqa: E402
+from aidrules.engine.compiled import Evaluation, prepared  # noqa: E402
+from aidrules.engine.assemble import decision as assemble_decision  # noqa: E402
+from aidrules.engine.facttree import fast_fact_tree  # noqa: E402
+from aidrules.expr.runtime import DECIMAL_CONTEXT  # noqa: E402
 from aidrules.facts.parse import parse_facts  # noqa: E402
 from aidrules.limits import Limits  # noqa: E402
 from aidrules.ruleset.compile import compile_text, load_ruleset  # noqa: E402
@@ -101,30 +106,37 @@ def _summary(latencies: list[int], total_ns: int) -> dict[str, float]:
 
 def phases(rules: Any, cases: list[Any]) -> dict[str, float]:
     """Where one compiled decision's time goes (µs per decision, mean): reading the facts into the
-    fact tree, deciding (every value, condition, principle, form, the recommendation and the
-    actions' conditions, in generated code), and assembling the ``Decision`` (reasons with their
-    texts in the reader's language, actions, the models)."""
+    fact tree, deciding (the evaluation record: every value, condition, principle, form, the
+    recommendation and the actions, in generated code), the lazy ``Decision``, building its
+    reasons (texts in the reader's language, actions, the models), then its JSON and compact JSON."""
     from decimal import localcontext
 
-    from aidrules.engine.compiled import Evaluation, fast_fact_tree
-    from aidrules.expr.runtime import DECIMAL_CONTEXT
-
     clock = time.perf_counter_ns
-    totals = {"fact_tree": 0, "decide": 0, "assemble": 0}
+    state = prepared(rules)
+    totals = {"fact_tree": 0, "decide": 0, "lazy_decision": 0, "reasons": 0, "json": 0, "compact_json": 0}
     with localcontext(DECIMAL_CONTEXT):
         for case in cases:
             t0 = clock()
             fast_fact_tree(case)
             t1 = clock()
-            evaluation = Evaluation(rules, case, case.on, "nl", None)  # builds the tree again
+            evaluation = Evaluation(state, case, case.on, "nl")  # builds the tree again
             t2 = clock()
-            evaluation.decide()
+            record = evaluation.run()
             t3 = clock()
-            evaluation.assemble()
+            decision = assemble_decision(record, state)
             t4 = clock()
+            decision.materialise()
+            t5 = clock()
+            decision.to_json()
+            t6 = clock()
+            decision.to_json(compact=True)
+            t7 = clock()
             totals["fact_tree"] += t1 - t0
             totals["decide"] += t3 - t2
-            totals["assemble"] += t4 - t3
+            totals["lazy_decision"] += t4 - t3
+            totals["reasons"] += t5 - t4
+            totals["json"] += t6 - t5
+            totals["compact_json"] += t7 - t6
     return {k: round(v / len(cases) / 1e3, 1) for k, v in totals.items()}
 
 
@@ -221,6 +233,17 @@ def engines(rules: Any, size: dict[str, int], seed: int, result: dict[str, Any])
     def compiled(case: Any) -> Any:
         return rules.evaluate(case)
 
+    def with_reasons(case: Any) -> Any:
+        decision = rules.evaluate(case)
+        decision.materialise()
+        return decision
+
+    def with_json(case: Any) -> Any:
+        return rules.evaluate(case).to_json()
+
+    def with_compact(case: Any) -> Any:
+        return rules.evaluate(case).to_json(compact=True)
+
     def durable(case: Any) -> Any:
         return rules.evaluate(case, engine="durable")
 
@@ -228,7 +251,10 @@ def engines(rules: Any, size: dict[str, int], seed: int, result: dict[str, Any])
         return handwritten.decide(case, case.on)
 
     rules.evaluate(cases[0], engine="durable")  # register the network (its time is reported apart)
-    result["compiled"], result["handwritten"] = timed_together([compiled, hand], cases)
+    timings = timed_together([compiled, with_reasons, with_json, with_compact, hand], cases)
+    for name, timing in zip(VARIANTS, timings[:-1], strict=True):
+        result[name] = timing
+    result["handwritten"] = timings[-1]
     result["compiled"]["phases_us"] = phases(rules, population_cases(size["memory"], seed + 4))
     result["durable"] = timed(durable, cases[: size["durable"]])
     memory_cases = population_cases(size["memory"], seed + 1)
@@ -237,6 +263,18 @@ def engines(rules: Any, size: dict[str, int], seed: int, result: dict[str, Any])
     result["handwritten"]["peak_memory_kib"] = peak_memory(hand, memory_cases)
     c, d, h = (result[k]["decisions_per_second"] for k in ("compiled", "durable", "handwritten"))
     result["ratios"] = {"compiled_over_durable": round(c / d, 1), "handwritten_over_compiled": round(h / c, 1)}
+    # time per decision of each variant over the hand-written function's, in the same run
+    for name in VARIANTS:
+        result["ratios"][f"{name}_over_handwritten"] = round(h / result[name]["decisions_per_second"], 2)
+
+
+#: The compiled engine's variants (key in the result: what is timed).
+VARIANTS = {
+    "compiled": "lazy decision (reasons built when read)",
+    "compiled_reasons": "decision + reasons built",
+    "compiled_json": "decision + JSON (to_json())",
+    "compiled_compact": "decision + compact JSON",
+}
 
 
 def population_cases(count: int, seed: int, **kwargs: Any) -> list[Any]:
@@ -322,6 +360,9 @@ def report(r: dict[str, Any]) -> str:
             f"{e['latency_p99_us']:>10,.1f} {e['peak_memory_kib']:>10,.0f} {e['decisions']:>7}"
         )
     ratios = r["ratios"]
+    lines += ["", f"{'compiled engine, timed with the hand-written function':<42} {'decisions/s':>12} {'× hand':>7}"]
+    for name, what in VARIANTS.items():
+        lines.append(f"{what:<42} {r[name]['decisions_per_second']:>12,.0f} {ratios[name + '_over_handwritten']:>7.2f}")
     lines += [
         "",
         f"compiled / durable: {ratios['compiled_over_durable']}×   handwritten / compiled: "

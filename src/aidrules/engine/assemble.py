@@ -343,7 +343,7 @@ def _fast_construct(cls: type[Any], data: dict[str, Any]) -> Any:
     the time: pydantic's own fields, set directly."""
     model = _new(cls)
     _set(model, "__dict__", data)
-    _set(model, "__pydantic_fields_set__", _FIELDS[cls])
+    _set(model, "__pydantic_fields_set__", set(_FIELDS[cls]))  # a set of its own: model_copy(update=) adds to it
     _set(model, "__pydantic_extra__", None)
     _set(model, "__pydantic_private__", None)
     return model

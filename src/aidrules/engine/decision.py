@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict, PrivateAttr, TypeAdapter
 
 JsonScalar = Decimal | bool | int | str | date | None
 
@@ -96,7 +98,7 @@ class Decision(_Frozen):
         ones built by ``pending()`` when first read. The data must be valid: nothing is checked."""
         model = _new(cls)
         _set(model, "__dict__", fields)
-        _set(model, "__pydantic_fields_set__", _DECISION_FIELDS)
+        _set(model, "__pydantic_fields_set__", set(_DECISION_FIELDS))  # its own: model_copy(update=) adds to it
         _set(model, "__pydantic_extra__", None)
         _set(model, "__pydantic_private__", {"_pending": pending})
         return model
@@ -168,12 +170,400 @@ class Decision(_Frozen):
         self.materialise()
         return super().__iter__()
 
-    def to_json(self) -> str:
-        """The contract JSON (indented, stable key order)."""
-        return self.model_dump_json(indent=2) + "\n"
+    def to_json(self, *, compact: bool = False) -> str:
+        """The contract JSON (indented, stable key order): the bytes of
+        ``model_dump_json(indent=2)`` and a newline, written faster. ``compact=True``: the compact
+        form (one line, each reason once, no provenance map; docs/decisions.md), which
+        :meth:`from_compact` reads back."""
+        return compact_json(self) if compact else full_json(self)
+
+    @classmethod
+    def from_compact(cls, text: str | bytes, provenance: dict[str, str] | None = None) -> Decision:
+        """The full Decision of a compact JSON form; see :func:`from_compact`."""
+        return from_compact(text, provenance)
 
 
 _new = object.__new__
 _set = object.__setattr__
 _DECISION_ORDER = tuple(Decision.model_fields)
 _DECISION_FIELDS = frozenset(_DECISION_ORDER)
+
+
+# -- JSON ---------------------------------------------------------------------------------------
+# The JSON of a Decision, written faster than pydantic does and byte for byte the same.
+#
+# ``full_json`` writes the contract JSON (``Decision.to_json()``: two-space indentation, the
+# fields in order, Decimals as strings, dates as ISO text); a conformance test compares it with
+# pydantic's ``model_dump_json(indent=2)`` for every fixture in nl, fr and en. Reasons are shared
+# between decisions (see ``engine/assemble.py``), so the text of each one is kept (per depth)
+# and written again.
+#
+# ``compact_json`` writes the compact form (``Decision.to_json(compact=True)``, docs/decisions.md):
+# no indentation, every distinct reason once in ``reason_table`` and referred to by its index,
+# and no provenance map (the same for every decision of a rule set: read it from the rule set,
+# or give it to ``from_compact``, which reads the compact form back into the full Decision).
+
+_string: Callable[[str], str] = json.encoder.encode_basestring
+
+#: The texts of shared reasons and provenance maps, by (id of the object, depth); the object is
+#: kept with its text so that its id cannot be reused while the entry lives.
+_TEXTS: dict[tuple[int, int], tuple[Any, str]] = {}
+_LISTS: dict[tuple[int, ...], tuple[list[Reason], str]] = {}
+_REASON_JSON = Reason.__pydantic_serializer__.to_json
+_VALUES_JSON = TypeAdapter(dict[str, JsonScalar]).serializer.to_json
+_MAX_TEXTS = 8192
+_MAX_LISTS = 2048
+_MAX_LIST = 16
+_LOCK = threading.Lock()
+
+
+def _scalar(value: Any) -> str:
+    cls = value.__class__
+    if cls is str:
+        return _string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if cls is int:
+        return str(value)
+    if cls is Decimal:
+        return '"' + str(value) + '"'
+    if isinstance(value, date):
+        return '"' + value.isoformat() + '"'
+    return _string(value)  # pragma: no cover - the contract's scalars are the ones above
+
+
+def _mapping(items: dict[str, Any], depth: int) -> str:
+    if not items:
+        return "{}"
+    pad = "\n" + "  " * (depth + 1)
+    return "{" + ",".join(pad + _string(k) + ": " + _scalar(v) for k, v in items.items()) + "\n" + "  " * depth + "}"
+
+
+def _values(items: dict[str, Any]) -> str:
+    """A Decision's ``values`` at depth 1."""
+    if not items:
+        return "{}"
+    return _VALUES_JSON(items, indent=2).decode().replace("\n", "\n  ")
+
+
+def _strings(items: list[str], depth: int) -> str:
+    if not items:
+        return "[]"
+    pad = "\n" + "  " * (depth + 1)
+    return "[" + ",".join(pad + _string(v) for v in items) + "\n" + "  " * depth + "]"
+
+
+def _kept(obj: Any, depth: int) -> str | None:
+    found = _TEXTS.get((id(obj), depth))
+    return found[1] if found is not None and found[0] is obj else None
+
+
+def _keep(obj: Any, depth: int, text: str) -> str:
+    if len(_TEXTS) > _MAX_TEXTS:
+        with _LOCK:
+            _TEXTS.clear()
+    _TEXTS[(id(obj), depth)] = (obj, text)
+    return text
+
+
+#: The texts of the last provenance maps written (a rule set's map is the same for all its decisions).
+_MAPS: list[tuple[dict[str, Any], int, str]] = []
+
+
+def _kept_mapping(items: dict[str, Any], depth: int) -> str:
+    for kept, at, text in _MAPS:
+        if at == depth and kept == items:
+            return text
+    text = _mapping(items, depth)
+    with _LOCK:
+        _MAPS.insert(0, (dict(items), depth, text))
+        del _MAPS[8:]
+    return text
+
+
+def _reason(reason: Reason, depth: int) -> str:
+    found = _kept(reason, depth)
+    if found is not None:
+        return found
+    # pydantic-core writes one reason faster than Python code would; only the indentation differs
+    text = _REASON_JSON(reason, indent=2).decode()
+    if depth:
+        text = text.replace("\n", "\n" + "  " * depth)
+    return _keep(reason, depth, text)
+
+
+def _reasons(reasons: list[Reason], depth: int) -> str:
+    if not reasons:
+        return "[]"
+    # The same reasons in the same order (shared objects, kept alive by the entry, so that their
+    # ids cannot be reused) give the same text.
+    # (Only short lists: those of principles, forms and actions repeat; a decision's whole list
+    # seldom does, and keeping its text would cost more memory than it saves time.)
+    short = len(reasons) <= _MAX_LIST
+    key = (depth, *map(id, reasons)) if short else ()
+    found = _LISTS.get(key) if short else None
+    if found is not None:
+        return found[1]
+    pad = "\n" + "  " * (depth + 1)
+    text = "[" + ",".join(pad + _reason(r, depth + 1) for r in reasons) + "\n" + "  " * depth + "]"
+    if not short:
+        return text
+    if len(_LISTS) > _MAX_LISTS:
+        with _LOCK:
+            _LISTS.clear()
+    _LISTS[key] = (list(reasons), text)
+    return text
+
+
+def _result(result: FormResult | PrincipleResult, depth: int) -> str:
+    pad = "\n" + "  " * (depth + 1)
+    return (
+        "{"
+        + pad
+        + '"status": '
+        + _string(result.status)
+        + ","
+        + pad
+        + '"reasons": '
+        + _reasons(result.reasons, depth + 1)
+        + "\n"
+        + "  " * depth
+        + "}"
+    )
+
+
+def _results(results: dict[str, Any], depth: int) -> str:
+    if not results:
+        return "{}"
+    pad = "\n" + "  " * (depth + 1)
+    return (
+        "{"
+        + ",".join(pad + _string(k) + ": " + _result(v, depth + 1) for k, v in results.items())
+        + "\n"
+        + "  " * depth
+        + "}"
+    )
+
+
+def _action(action: ActionResult, depth: int) -> str:
+    pad = "\n" + "  " * (depth + 1)
+    return (
+        "{"
+        + pad
+        + '"id": '
+        + _string(action.id)
+        + ","
+        + pad
+        + '"status": '
+        + _string(action.status)
+        + ","
+        + pad
+        + '"values": '
+        + _mapping(action.values, depth + 1)
+        + ","
+        + pad
+        + '"reasons": '
+        + _reasons(action.reasons, depth + 1)
+        + "\n"
+        + "  " * depth
+        + "}"
+    )
+
+
+def _stamp(stamp: RuleSetStamp, depth: int) -> str:
+    found = _kept(stamp, depth)
+    if found is not None:
+        return found
+    pad = "\n" + "  " * (depth + 1)
+    text = (
+        "{"
+        + pad
+        + '"id": '
+        + _string(stamp.id)
+        + ","
+        + pad
+        + '"version": '
+        + _string(stamp.version)
+        + ","
+        + pad
+        + '"fingerprint": '
+        + _string(stamp.fingerprint)
+        + ","
+        + pad
+        + '"layers": '
+        + _strings(stamp.layers, depth + 1)
+        + "\n"
+        + "  " * depth
+        + "}"
+    )
+    return _keep(stamp, depth, text)
+
+
+def full_json(decision: Decision) -> str:
+    """``decision.model_dump_json(indent=2) + "\\n"``, the same bytes, faster."""
+    decision.materialise()
+    d = decision.__dict__
+    actions = d["actions"]
+    # one join at the end: adding the parts one by one would copy the growing text each time
+    return "".join(
+        (
+            '{\n  "recommendation": ',
+            _string(d["recommendation"]),
+            ',\n  "forms": ',
+            _results(d["forms"], 1),
+            ',\n  "principles": ',
+            _results(d["principles"], 1),
+            ',\n  "actions": ',
+            "[" + ",".join("\n    " + _action(a, 2) for a in actions) + "\n  ]" if actions else "[]",
+            ',\n  "missing_facts": ',
+            _strings(d["missing_facts"], 1),
+            ',\n  "values": ',
+            _values(d["values"]),
+            ',\n  "ruleset": ',
+            _stamp(d["ruleset"], 1),
+            ',\n  "on": ',
+            _scalar(d["on"]),
+            ',\n  "lang": ',
+            _string(d["lang"]),
+            ',\n  "reasons": ',
+            _reasons(d["reasons"], 1),
+            ',\n  "provenance": ',
+            _kept_mapping(d["provenance"], 1),
+            "\n}\n",
+        )
+    )
+
+
+# -- the compact form ---------------------------------------------------------------------------
+COMPACT_FORM = "aidrules.decision.compact/1"
+
+
+def _compact_reason(reason: Reason) -> str:
+    found = _kept(reason, -1)
+    if found is not None:
+        return found
+    d = reason.__dict__
+    text = (
+        '{"rule":'
+        + _string(d["rule"])
+        + ',"kind":'
+        + _string(d["kind"])
+        + ',"outcome":'
+        + _scalar(d["outcome"])
+        + ',"message":'
+        + _string(d["message"])
+        + ',"values":{'
+        + ",".join(_string(k) + ":" + _scalar(v) for k, v in d["values"].items())
+        + '},"source":'
+        + _scalar(d["source"])
+        + ',"missing_facts":['
+        + ",".join(_string(f) for f in d["missing_facts"])
+        + "]}"
+    )
+    return _keep(reason, -1, text)
+
+
+def compact_json(decision: Decision) -> str:
+    """The compact JSON form of ``decision`` (one line, ending in a newline)."""
+    decision.materialise()
+    d = decision.__dict__
+    index: dict[int, int] = {}
+    table: list[str] = []
+
+    def refs(reasons: list[Reason]) -> str:
+        out = []
+        for r in reasons:
+            i = index.get(id(r))
+            if i is None:
+                i = index[id(r)] = len(table)
+                table.append(_compact_reason(r))
+            out.append(str(i))
+        return "[" + ",".join(out) + "]"
+
+    def results(items: dict[str, Any]) -> str:
+        return (
+            "{"
+            + ",".join(
+                _string(k) + ':{"status":' + _string(v.status) + ',"reasons":' + refs(v.reasons) + "}"
+                for k, v in items.items()
+            )
+            + "}"
+        )
+
+    def scalars(items: dict[str, Any]) -> str:
+        return "{" + ",".join(_string(k) + ":" + _scalar(v) for k, v in items.items()) + "}"
+
+    stamp: RuleSetStamp = d["ruleset"]
+    head = (
+        '{"form":"'
+        + COMPACT_FORM
+        + '","recommendation":'
+        + _string(d["recommendation"])
+        + ',"forms":'
+        + results(d["forms"])
+        + ',"principles":'
+        + results(d["principles"])
+        + ',"actions":['
+        + ",".join(
+            '{"id":'
+            + _string(a.id)
+            + ',"status":'
+            + _string(a.status)
+            + ',"values":'
+            + scalars(a.values)
+            + ',"reasons":'
+            + refs(a.reasons)
+            + "}"
+            for a in d["actions"]
+        )
+        + '],"missing_facts":['
+        + ",".join(_string(f) for f in d["missing_facts"])
+        + '],"values":'
+        + scalars(d["values"])
+        + ',"ruleset":{"id":'
+        + _string(stamp.id)
+        + ',"version":'
+        + _string(stamp.version)
+        + ',"fingerprint":'
+        + _string(stamp.fingerprint)
+        + ',"layers":['
+        + ",".join(_string(x) for x in stamp.layers)
+        + ']},"on":'
+        + _scalar(d["on"])
+        + ',"lang":'
+        + _string(d["lang"])
+        + ',"reasons":'
+        + refs(d["reasons"])
+    )
+    return head + ',"reason_table":[' + ",".join(table) + "]}\n"
+
+
+def from_compact(text: str | bytes, provenance: dict[str, str] | None = None) -> Decision:
+    """The full Decision of a compact JSON form (``provenance``: the rule set's map, which the
+    compact form leaves out; ``CompiledRuleSet.provenance``).
+
+    Raises:
+        ValueError: ``text`` is not the compact form of a Decision (pydantic's ValidationError
+            names the place).
+    """
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("form") != COMPACT_FORM:
+        raise ValueError(f'not a compact decision (expected "form": "{COMPACT_FORM}")')
+    table = data.pop("reason_table")
+    del data["form"]
+
+    def deref(refs: list[int]) -> list[Any]:
+        return [table[i] for i in refs]
+
+    for group in ("forms", "principles"):
+        for result in data[group].values():
+            result["reasons"] = deref(result["reasons"])
+    for action in data["actions"]:
+        action["reasons"] = deref(action["reasons"])
+    data["reasons"] = deref(data["reasons"])
+    data["provenance"] = dict(provenance or {})
+    return Decision.model_validate(data)
