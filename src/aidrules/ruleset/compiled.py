@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from aidrules.errors import Diagnostic, EvaluationError, Span
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression, Environment
+from aidrules.ruleset.parts import NamedValue as NamedValue  # re-exported: where they were before
+from aidrules.ruleset.parts import Template as Template
 from aidrules.ruleset.schema import Metadata, PolicyChoice, Texts
 
 if TYPE_CHECKING:
@@ -82,29 +84,6 @@ class ParameterSpec:
         starts = self._starts or tuple(v.valid_from for v in self.values)
         i = bisect.bisect_right(starts, on)
         return self.values[i - 1] if i else None
-
-
-@dataclass(frozen=True, slots=True)
-class Template:
-    """A message with ``{name}`` placeholders, per language."""
-
-    parts: dict[str, tuple[str | CompiledExpression, ...]]
-
-
-@dataclass(frozen=True, slots=True)
-class NamedValue:
-    """A derived value or a condition (a named yes/no rule with explanations)."""
-
-    id: str
-    kind: str  # "derived" | "condition"
-    title: Texts
-    type: t.Type
-    expr: CompiledExpression
-    source: str | None
-    span: Span
-    messages: dict[str, Template] = field(default_factory=dict)  # outcome -> template
-    shown: tuple[tuple[str, CompiledExpression], ...] = ()  # values shown with the reason
-    summary: bool = False  # a key figure of the short decision
 
 
 @dataclass(frozen=True, slots=True)
