@@ -64,18 +64,17 @@ class RuleSetStamp(_Frozen):
 LAZY_FIELDS = ("forms", "principles", "actions", "reasons", "provenance")
 
 
+# ``RuleSet.evaluate`` returns a *lazy* Decision (contract §4): ``recommendation``,
+# ``missing_facts``, ``values``, ``ruleset``, ``on`` and ``lang`` are set at once; ``forms``,
+# ``principles``, ``actions``, ``reasons`` and ``provenance`` are built from the evaluation
+# record when one of them is first read (:meth:`Decision.materialise`). Every way of looking at
+# the whole model (``model_dump``, ``model_dump_json``, ``to_json``, ``==``, ``repr``, copying,
+# pickling, iterating) builds them first, so a lazy Decision cannot be told from one built at
+# once. A Decision nested in another pydantic model is serialised by pydantic-core from its
+# fields directly: call :meth:`Decision.materialise` before nesting one. (The class's docstring
+# is the decision's description in the JSON Schema and the OpenAPI document: keep it short.)
 class Decision(_Frozen):
-    """The outcome of one evaluation. Same facts, rule-set version and date → identical JSON.
-
-    ``RuleSet.evaluate`` returns a *lazy* Decision (contract §4): ``recommendation``,
-    ``missing_facts``, ``values``, ``ruleset``, ``on`` and ``lang`` are set at once; ``forms``,
-    ``principles``, ``actions``, ``reasons`` and ``provenance`` are built from the evaluation
-    record when one of them is first read (:meth:`materialise`). Every way of looking at the
-    whole model (``model_dump``, ``model_dump_json``, ``to_json``, ``==``, ``repr``, copying,
-    pickling, iterating) builds them first, so a lazy Decision cannot be told from one built
-    at once. (A Decision nested in another pydantic model is serialised by pydantic-core from
-    its fields directly: call :meth:`materialise` before nesting one.)
-    """
+    """The outcome of one evaluation. Same facts, rule-set version and date → identical JSON."""
 
     recommendation: Recommendation
     forms: dict[str, FormResult]
@@ -208,12 +207,9 @@ _string: Callable[[str], str] = json.encoder.encode_basestring
 #: The texts of shared reasons and provenance maps, by (id of the object, depth); the object is
 #: kept with its text so that its id cannot be reused while the entry lives.
 _TEXTS: dict[tuple[int, int], tuple[Any, str]] = {}
-_LISTS: dict[tuple[int, ...], tuple[list[Reason], str]] = {}
 _REASON_JSON = Reason.__pydantic_serializer__.to_json
 _VALUES_JSON = TypeAdapter(dict[str, JsonScalar]).serializer.to_json
 _MAX_TEXTS = 8192
-_MAX_LISTS = 2048
-_MAX_LIST = 16
 _LOCK = threading.Lock()
 
 
@@ -289,89 +285,77 @@ def _reason(reason: Reason, depth: int) -> str:
     found = _kept(reason, depth)
     if found is not None:
         return found
-    # pydantic-core writes one reason faster than Python code would; only the indentation differs
-    text = _REASON_JSON(reason, indent=2).decode()
-    if depth:
-        text = text.replace("\n", "\n" + "  " * depth)
-    return _keep(reason, depth, text)
+    # pydantic-core writes one reason faster than Python code would; only the indentation
+    # differs from depth to depth (a reason is written at two: in ``reasons`` and in a form's)
+    base = _kept(reason, 0)
+    if base is None:
+        base = _keep(reason, 0, _REASON_JSON(reason, indent=2).decode())
+    return _keep(reason, depth, base.replace("\n", "\n" + "  " * depth)) if depth else base
 
 
-def _reasons(reasons: list[Reason], depth: int) -> str:
+def _reasons(out: list[str], reasons: list[Reason], depth: int) -> None:
+    """Append the text of a list of reasons at ``depth`` to ``out``.
+
+    (Every part goes into one list that is joined once: joining at each level would copy the
+    text again at each level, and widen it again where a message has a character such as €.)
+    """
     if not reasons:
-        return "[]"
-    # The same reasons in the same order (shared objects, kept alive by the entry, so that their
-    # ids cannot be reused) give the same text.
-    # (Only short lists: those of principles, forms and actions repeat; a decision's whole list
-    # seldom does, and keeping its text would cost more memory than it saves time.)
-    short = len(reasons) <= _MAX_LIST
-    key = (depth, *map(id, reasons)) if short else ()
-    found = _LISTS.get(key) if short else None
-    if found is not None:
-        return found[1]
+        out.append("[]")
+        return
     pad = "\n" + "  " * (depth + 1)
-    text = "[" + ",".join(pad + _reason(r, depth + 1) for r in reasons) + "\n" + "  " * depth + "]"
-    if not short:
-        return text
-    if len(_LISTS) > _MAX_LISTS:
-        with _LOCK:
-            _LISTS.clear()
-    _LISTS[key] = (list(reasons), text)
-    return text
+    first = "[" + pad
+    for r in reasons:
+        out.append(first)
+        out.append(_reason(r, depth + 1))
+        first = "," + pad
+    out.append("\n" + "  " * depth + "]")
 
 
-def _result(result: FormResult | PrincipleResult, depth: int) -> str:
-    pad = "\n" + "  " * (depth + 1)
-    return (
-        "{"
-        + pad
-        + '"status": '
-        + _string(result.status)
-        + ","
-        + pad
-        + '"reasons": '
-        + _reasons(result.reasons, depth + 1)
-        + "\n"
-        + "  " * depth
-        + "}"
-    )
-
-
-def _results(results: dict[str, Any], depth: int) -> str:
+def _results(out: list[str], results: dict[str, Any], depth: int) -> None:
     if not results:
-        return "{}"
+        out.append("{}")
+        return
     pad = "\n" + "  " * (depth + 1)
-    return (
-        "{"
-        + ",".join(pad + _string(k) + ": " + _result(v, depth + 1) for k, v in results.items())
-        + "\n"
-        + "  " * depth
-        + "}"
-    )
+    inner = "\n" + "  " * (depth + 2)
+    first = "{" + pad
+    for k, v in results.items():
+        out.append(first + _string(k) + ": {" + inner + '"status": ' + _string(v.status) + "," + inner + '"reasons": ')
+        _reasons(out, v.reasons, depth + 2)
+        out.append(pad + "}")
+        first = "," + pad
+    out.append("\n" + "  " * depth + "}")
 
 
-def _action(action: ActionResult, depth: int) -> str:
+def _actions(out: list[str], actions: list[ActionResult], depth: int) -> None:
+    if not actions:
+        out.append("[]")
+        return
     pad = "\n" + "  " * (depth + 1)
-    return (
-        "{"
-        + pad
-        + '"id": '
-        + _string(action.id)
-        + ","
-        + pad
-        + '"status": '
-        + _string(action.status)
-        + ","
-        + pad
-        + '"values": '
-        + _mapping(action.values, depth + 1)
-        + ","
-        + pad
-        + '"reasons": '
-        + _reasons(action.reasons, depth + 1)
-        + "\n"
-        + "  " * depth
-        + "}"
-    )
+    inner = "\n" + "  " * (depth + 2)
+    first = "[" + pad
+    for a in actions:
+        out.append(
+            first
+            + "{"
+            + inner
+            + '"id": '
+            + _string(a.id)
+            + ","
+            + inner
+            + '"status": '
+            + _string(a.status)
+            + ","
+            + inner
+            + '"values": '
+            + _mapping(a.values, depth + 2)
+            + ","
+            + inner
+            + '"reasons": '
+        )
+        _reasons(out, a.reasons, depth + 2)
+        out.append(pad + "}")
+        first = "," + pad
+    out.append("\n" + "  " * depth + "]")
 
 
 def _stamp(stamp: RuleSetStamp, depth: int) -> str:
@@ -407,35 +391,28 @@ def full_json(decision: Decision) -> str:
     """``decision.model_dump_json(indent=2) + "\\n"``, the same bytes, faster."""
     decision.materialise()
     d = decision.__dict__
-    actions = d["actions"]
-    # one join at the end: adding the parts one by one would copy the growing text each time
-    return "".join(
-        (
-            '{\n  "recommendation": ',
-            _string(d["recommendation"]),
-            ',\n  "forms": ',
-            _results(d["forms"], 1),
-            ',\n  "principles": ',
-            _results(d["principles"], 1),
-            ',\n  "actions": ',
-            "[" + ",".join("\n    " + _action(a, 2) for a in actions) + "\n  ]" if actions else "[]",
-            ',\n  "missing_facts": ',
-            _strings(d["missing_facts"], 1),
-            ',\n  "values": ',
-            _values(d["values"]),
-            ',\n  "ruleset": ',
-            _stamp(d["ruleset"], 1),
-            ',\n  "on": ',
-            _scalar(d["on"]),
-            ',\n  "lang": ',
-            _string(d["lang"]),
-            ',\n  "reasons": ',
-            _reasons(d["reasons"], 1),
-            ',\n  "provenance": ',
-            _kept_mapping(d["provenance"], 1),
-            "\n}\n",
-        )
+    out = ['{\n  "recommendation": ', _string(d["recommendation"]), ',\n  "forms": ']
+    _results(out, d["forms"], 1)
+    out.append(',\n  "principles": ')
+    _results(out, d["principles"], 1)
+    out.append(',\n  "actions": ')
+    _actions(out, d["actions"], 1)
+    out += (
+        ',\n  "missing_facts": ',
+        _strings(d["missing_facts"], 1),
+        ',\n  "values": ',
+        _values(d["values"]),
+        ',\n  "ruleset": ',
+        _stamp(d["ruleset"], 1),
+        ',\n  "on": ',
+        _scalar(d["on"]),
+        ',\n  "lang": ',
+        _string(d["lang"]),
+        ',\n  "reasons": ',
     )
+    _reasons(out, d["reasons"], 1)
+    out += (',\n  "provenance": ', _kept_mapping(d["provenance"], 1), "\n}\n")
+    return "".join(out)
 
 
 # -- the compact form ---------------------------------------------------------------------------
@@ -446,25 +423,7 @@ def _compact_reason(reason: Reason) -> str:
     found = _kept(reason, -1)
     if found is not None:
         return found
-    d = reason.__dict__
-    text = (
-        '{"rule":'
-        + _string(d["rule"])
-        + ',"kind":'
-        + _string(d["kind"])
-        + ',"outcome":'
-        + _scalar(d["outcome"])
-        + ',"message":'
-        + _string(d["message"])
-        + ',"values":{'
-        + ",".join(_string(k) + ":" + _scalar(v) for k, v in d["values"].items())
-        + '},"source":'
-        + _scalar(d["source"])
-        + ',"missing_facts":['
-        + ",".join(_string(f) for f in d["missing_facts"])
-        + "]}"
-    )
-    return _keep(reason, -1, text)
+    return _keep(reason, -1, _REASON_JSON(reason).decode())  # pydantic's compact JSON of the reason
 
 
 def compact_json(decision: Decision) -> str:
