@@ -44,8 +44,8 @@ from population import population  # noqa: E402
 from rulesets import ruleset_text  # noqa: E402
 
 import aidrules  # noqa: E402
-from aidrules.engine.compiled import Evaluation, prepared  # noqa: E402
 from aidrules.engine.assemble import decision as assemble_decision  # noqa: E402
+from aidrules.engine.compiled import Evaluation, prepared  # noqa: E402
 from aidrules.engine.facttree import fast_fact_tree  # noqa: E402
 from aidrules.expr.runtime import DECIMAL_CONTEXT  # noqa: E402
 from aidrules.facts.parse import parse_facts  # noqa: E402
@@ -261,9 +261,20 @@ def engines(rules: Any, size: dict[str, int], seed: int, result: dict[str, Any])
     result["handwritten"]["peak_memory_kib"] = peak_memory(hand, memory_cases)
     c, d, h = (result[k]["decisions_per_second"] for k in ("compiled", "durable", "handwritten"))
     result["ratios"] = {"compiled_over_durable": round(c / d, 1), "handwritten_over_compiled": round(h / c, 1)}
-    # time per decision of each variant over the hand-written function's, in the same run
+    # time per decision of each variant over the hand-written function's, in the same run: from
+    # the throughput, from the median latency (which pauses of a busy machine bend less) and from
+    # the Python bytecode instructions executed (the work, independent of the machine's speed)
+    work_cases = population_cases(20, seed + 5)
+    hand_work = bytecodes(hand, work_cases)
+    result["handwritten"]["bytecodes_per_decision"] = hand_work
+    deciders = dict(zip(VARIANTS, (compiled, with_reasons, with_json, with_compact), strict=True))
     for name in VARIANTS:
+        result[name]["bytecodes_per_decision"] = work = bytecodes(deciders[name], work_cases)
         result["ratios"][f"{name}_over_handwritten"] = round(h / result[name]["decisions_per_second"], 2)
+        result["ratios"][f"{name}_median_over_handwritten"] = round(
+            result[name]["latency_median_us"] / result["handwritten"]["latency_median_us"], 2
+        )
+        result["ratios"][f"{name}_bytecodes_over_handwritten"] = round(work / hand_work, 2)
 
 
 #: The compiled engine's variants (key in the result: what is timed).
@@ -358,9 +369,17 @@ def report(r: dict[str, Any]) -> str:
             f"{e['latency_p99_us']:>10,.1f} {e['peak_memory_kib']:>10,.0f} {e['decisions']:>7}"
         )
     ratios = r["ratios"]
-    lines += ["", f"{'compiled engine, timed with the hand-written function':<42} {'decisions/s':>12} {'× hand':>7}"]
+    lines += [
+        "",
+        "compiled engine, timed with the hand-written function (× hand: by throughput, median latency, bytecodes)",
+        f"{'':<42} {'decisions/s':>12} {'median µs':>10} {'× hand':>7} {'× median':>9} {'× work':>7}",
+    ]
     for name, what in VARIANTS.items():
-        lines.append(f"{what:<42} {r[name]['decisions_per_second']:>12,.0f} {ratios[name + '_over_handwritten']:>7.2f}")
+        lines.append(
+            f"{what:<42} {r[name]['decisions_per_second']:>12,.0f} {r[name]['latency_median_us']:>10,.1f} "
+            f"{ratios[name + '_over_handwritten']:>7.2f} {ratios[name + '_median_over_handwritten']:>9.2f} "
+            f"{ratios[name + '_bytecodes_over_handwritten']:>7.2f}"
+        )
     lines += [
         "",
         f"compiled / durable: {ratios['compiled_over_durable']}×   handwritten / compiled: "
