@@ -72,9 +72,10 @@ class CompiledPrepared:
         check_period: bool = True,
     ) -> Decision:
         """Decide one case; see :meth:`CompiledRuleSet.evaluate`."""
-        found = self.record(facts, on, lang=lang, check_period=check_period)
+        case, day = admit(self.rs, facts, on, lang, check_period)
+        state = self.state
         with localcontext(DECIMAL_CONTEXT):
-            return decision(found, self.state, tracer)
+            return decision(Evaluation(state, case, day, lang).run(), state, tracer)
 
 
 def compiled(rs: CompiledRuleSet) -> CompiledPrepared:
