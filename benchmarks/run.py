@@ -2,8 +2,10 @@
 
 Measures, in one run and on one core, on a seeded synthetic population (``population.py``):
 
-- the compiled engine, deciding with full reasons (the ``Decision`` as ``evaluate`` returns it,
-  with every message rendered);
+- the compiled engine: the ``Decision`` as ``evaluate`` returns it (its reasons available, built
+  when first read: "lazy"), with its reasons built ("reasons"), with its contract JSON ("json")
+  and with its compact JSON ("compact"), each also as a ratio to the hand-written function
+  timed in the same run;
 - the durable_rules backend (the same decisions, byte for byte);
 - the reference policy written by hand (``handwritten.py``): the practical speed limit.
 
@@ -42,7 +44,10 @@ from population import population  # noqa: E402
 from rulesets import ruleset_text  # noqa: E402
 
 import aidrules  # noqa: E402
-from aidrules.engine.compiled import prepared  # noqa: E402
+from aidrules.engine.assemble import decision as assemble_decision  # noqa: E402
+from aidrules.engine.compiled import Evaluation, prepared  # noqa: E402
+from aidrules.engine.facttree import fast_fact_tree  # noqa: E402
+from aidrules.expr.runtime import DECIMAL_CONTEXT  # noqa: E402
 from aidrules.facts.parse import parse_facts  # noqa: E402
 from aidrules.limits import Limits  # noqa: E402
 from aidrules.ruleset.compile import compile_text, load_ruleset  # noqa: E402
@@ -100,32 +105,37 @@ def _summary(latencies: list[int], total_ns: int) -> dict[str, float]:
 
 
 def phases(rules: Any, cases: list[Any]) -> dict[str, float]:
-    """Where one compiled decision's time goes (µs per decision, mean): reading the facts into the
-    fact tree, deciding (every value, condition, principle, form, the recommendation and the
-    actions' conditions, in generated code), and assembling the ``Decision`` (reasons with their
-    texts in the reader's language, actions, the models)."""
+    """Where one compiled decision's time goes (µs per decision, the median of each phase, which a
+    busy machine bends less than the mean): reading the facts into the fact tree, deciding (the
+    evaluation record: every value, condition, principle, form, the recommendation and the
+    actions, in generated code), the lazy ``Decision``, building its reasons (texts in the
+    reader's language, actions, the models), then its JSON and its compact JSON."""
     from decimal import localcontext
 
-    from aidrules.engine.compiled import Evaluation, fast_fact_tree
-    from aidrules.expr.runtime import DECIMAL_CONTEXT
-
     clock = time.perf_counter_ns
-    totals = {"fact_tree": 0, "decide": 0, "assemble": 0}
+    state = prepared(rules)
+    names = ("fact_tree", "decide", "lazy_decision", "reasons", "json", "compact_json")
+    times: dict[str, list[int]] = {name: [] for name in names}
     with localcontext(DECIMAL_CONTEXT):
         for case in cases:
             t0 = clock()
             fast_fact_tree(case)
             t1 = clock()
-            evaluation = Evaluation(rules, case, case.on, "nl", None)  # builds the tree again
+            evaluation = Evaluation(state, case, case.on, "nl")  # builds the tree again
             t2 = clock()
-            evaluation.decide()
+            record = evaluation.run()
             t3 = clock()
-            evaluation.assemble()
+            decision = assemble_decision(record, state)
             t4 = clock()
-            totals["fact_tree"] += t1 - t0
-            totals["decide"] += t3 - t2
-            totals["assemble"] += t4 - t3
-    return {k: round(v / len(cases) / 1e3, 1) for k, v in totals.items()}
+            decision.materialise()
+            t5 = clock()
+            decision.to_json()
+            t6 = clock()
+            decision.to_json(compact=True)
+            t7 = clock()
+            for name, spent in zip(names, (t1 - t0, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t7 - t6), strict=True):
+                times[name].append(spent)
+    return {name: round(statistics.median(spent) / 1e3, 1) for name, spent in times.items()}
 
 
 def bytecodes(decide: Callable[[Any], Any], cases: list[Any]) -> float:
@@ -221,6 +231,17 @@ def engines(rules: Any, size: dict[str, int], seed: int, result: dict[str, Any])
     def compiled(case: Any) -> Any:
         return rules.evaluate(case)
 
+    def with_reasons(case: Any) -> Any:
+        decision = rules.evaluate(case)
+        decision.materialise()
+        return decision
+
+    def with_json(case: Any) -> Any:
+        return rules.evaluate(case).to_json()
+
+    def with_compact(case: Any) -> Any:
+        return rules.evaluate(case).to_json(compact=True)
+
     def durable(case: Any) -> Any:
         return rules.evaluate(case, engine="durable")
 
@@ -228,7 +249,10 @@ def engines(rules: Any, size: dict[str, int], seed: int, result: dict[str, Any])
         return handwritten.decide(case, case.on)
 
     rules.evaluate(cases[0], engine="durable")  # register the network (its time is reported apart)
-    result["compiled"], result["handwritten"] = timed_together([compiled, hand], cases)
+    timings = timed_together([compiled, with_reasons, with_json, with_compact, hand], cases)
+    for name, timing in zip(VARIANTS, timings[:-1], strict=True):
+        result[name] = timing
+    result["handwritten"] = timings[-1]
     result["compiled"]["phases_us"] = phases(rules, population_cases(size["memory"], seed + 4))
     result["durable"] = timed(durable, cases[: size["durable"]])
     memory_cases = population_cases(size["memory"], seed + 1)
@@ -237,6 +261,29 @@ def engines(rules: Any, size: dict[str, int], seed: int, result: dict[str, Any])
     result["handwritten"]["peak_memory_kib"] = peak_memory(hand, memory_cases)
     c, d, h = (result[k]["decisions_per_second"] for k in ("compiled", "durable", "handwritten"))
     result["ratios"] = {"compiled_over_durable": round(c / d, 1), "handwritten_over_compiled": round(h / c, 1)}
+    # time per decision of each variant over the hand-written function's, in the same run: from
+    # the throughput, from the median latency (which pauses of a busy machine bend less) and from
+    # the Python bytecode instructions executed (the work, independent of the machine's speed)
+    work_cases = population_cases(20, seed + 5)
+    hand_work = bytecodes(hand, work_cases)
+    result["handwritten"]["bytecodes_per_decision"] = hand_work
+    deciders = dict(zip(VARIANTS, (compiled, with_reasons, with_json, with_compact), strict=True))
+    for name in VARIANTS:
+        result[name]["bytecodes_per_decision"] = work = bytecodes(deciders[name], work_cases)
+        result["ratios"][f"{name}_over_handwritten"] = round(h / result[name]["decisions_per_second"], 2)
+        result["ratios"][f"{name}_median_over_handwritten"] = round(
+            result[name]["latency_median_us"] / result["handwritten"]["latency_median_us"], 2
+        )
+        result["ratios"][f"{name}_bytecodes_over_handwritten"] = round(work / hand_work, 2)
+
+
+#: The compiled engine's variants (key in the result: what is timed).
+VARIANTS = {
+    "compiled": "lazy decision (reasons built when read)",
+    "compiled_reasons": "decision + reasons built",
+    "compiled_json": "decision + JSON (to_json())",
+    "compiled_compact": "decision + compact JSON",
+}
 
 
 def population_cases(count: int, seed: int, **kwargs: Any) -> list[Any]:
@@ -324,9 +371,20 @@ def report(r: dict[str, Any]) -> str:
     ratios = r["ratios"]
     lines += [
         "",
+        "compiled engine, timed with the hand-written function (× hand: by throughput, median latency, bytecodes)",
+        f"{'':<42} {'decisions/s':>12} {'median µs':>10} {'× hand':>7} {'× median':>9} {'× work':>7}",
+    ]
+    for name, what in VARIANTS.items():
+        lines.append(
+            f"{what:<42} {r[name]['decisions_per_second']:>12,.0f} {r[name]['latency_median_us']:>10,.1f} "
+            f"{ratios[name + '_over_handwritten']:>7.2f} {ratios[name + '_median_over_handwritten']:>9.2f} "
+            f"{ratios[name + '_bytecodes_over_handwritten']:>7.2f}"
+        )
+    lines += [
+        "",
         f"compiled / durable: {ratios['compiled_over_durable']}×   handwritten / compiled: "
         f"{ratios['handwritten_over_compiled']}×",
-        "compiled, per decision: "
+        "compiled, per decision (medians): "
         + ", ".join(f"{k.replace('_', ' ')} {v} µs" for k, v in r["compiled"]["phases_us"].items()),
         f"validating facts: {r['validation']['facts_per_second']:,.0f} cases/s (not included above)",
         f"load + compile of the reference rule set: {r['load_and_compile']['median_ms']} ms (median); "

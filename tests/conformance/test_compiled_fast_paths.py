@@ -12,8 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import aidrules
-from aidrules.engine.compiled import _locale, fast_fact_tree, prepared
+from aidrules.engine.compiled import prepared
 from aidrules.engine.decision import Decision
+from aidrules.engine.facttree import fast_fact_tree
+from aidrules.engine.messages import locale_of
+from aidrules.engine.prepare import Memo
 from aidrules.facts.parse import fact_tree, parse_facts
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.testing import load_fixture
@@ -33,19 +36,19 @@ amounts = st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), pla
 @SETTINGS
 @given(value=amounts, lang=st.sampled_from(["nl", "fr", "en"]))
 def test_amounts_are_written_as_babel_writes_them(value: Decimal, lang: str) -> None:
-    assert _locale(lang).money(value) == format_currency(value, "EUR", locale=LOCALES[lang])
+    assert locale_of(lang).money(value) == format_currency(value, "EUR", locale=LOCALES[lang])
 
 
 @SETTINGS
 @given(value=st.decimals(min_value=Decimal("-1e4"), max_value=Decimal("1e4"), places=4), lang=st.just("nl"))
 def test_amounts_with_more_than_two_decimals_are_left_to_babel(value: Decimal, lang: str) -> None:
-    assert _locale(lang).money(value) == format_currency(value, "EUR", locale=LOCALES[lang])
+    assert locale_of(lang).money(value) == format_currency(value, "EUR", locale=LOCALES[lang])
 
 
 @SETTINGS
 @given(value=st.integers(min_value=-(10**17), max_value=10**17), lang=st.sampled_from(["nl", "fr", "en"]))
 def test_whole_numbers_are_written_as_babel_writes_them(value: int, lang: str) -> None:
-    assert _locale(lang).integer(value) == format_decimal(value, locale=LOCALES[lang], decimal_quantization=False)
+    assert locale_of(lang).integer(value) == format_decimal(value, locale=LOCALES[lang], decimal_quantization=False)
 
 
 @SETTINGS
@@ -93,18 +96,19 @@ def test_reason_caches_shrink_where_reasons_do_not_repeat() -> None:
     """A condition that shows each case's income finds no reason twice: its cache shrinks to
     nothing (or the few entries of a new try). One that shows a yes/no fact keeps its (few)
     reasons and its full size."""
-    from aidrules.engine.compiled import _Memo
     from aidrules.ruleset.compile import load_ruleset
 
     rules = load_ruleset(Path(__file__).resolve().parents[2] / "rules" / "noord-limburg-budgethulp.yaml")
     for i in range(600):
         amount = f"{1000 + i}.{i % 100:02d}"
-        rules.evaluate({"on": "2025-03-01", "client": {"consents": i % 2 == 0}, "incomes": [{"monthly_net": amount}]})
+        rules.evaluate(
+            {"on": "2025-03-01", "client": {"consents": i % 2 == 0}, "incomes": [{"monthly_net": amount}]}
+        ).materialise()
     conditions = {c.id: c for c in prepared(rules).conditions}
     by_income = conditions["minimal_income.sufficient"]  # shows total_income
     by_consent = conditions["voluntary.consents"]  # shows client.consents
-    assert by_income.memo.cap <= _Memo.PROBE_SIZE and len(by_income.memo.entries) <= _Memo.PROBE_SIZE
-    assert by_consent.memo.cap == _Memo.MAX_SIZE and 1 <= len(by_consent.memo.entries) <= 4
+    assert by_income.memo.cap <= Memo.PROBE_SIZE and len(by_income.memo.entries) <= Memo.PROBE_SIZE
+    assert by_consent.memo.cap == Memo.MAX_SIZE and 1 <= len(by_consent.memo.entries) <= 4
 
 
 def test_a_changed_copy_of_a_rule_set_prepares_its_own_plan(reference: CompiledRuleSet) -> None:
@@ -113,5 +117,5 @@ def test_a_changed_copy_of_a_rule_set_prepares_its_own_plan(reference: CompiledR
     case = {"on": "2025-03-01", "client": {"consents": False}}
     reference.evaluate(case)
     copy = replace(reference, otherwise="none")
-    assert copy.runtime == {} and reference.runtime
+    assert copy.prepared == {} and reference.prepared
     assert copy.evaluate(case).to_json() == reference.evaluate(case).to_json()

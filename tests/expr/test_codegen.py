@@ -18,8 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import aidrules
-from aidrules.engine.compiled import fast_fact_tree, prepared
+from aidrules.engine.compiled import prepared
+from aidrules.engine.facttree import fast_fact_tree
 from aidrules.expr import codegen
+from aidrules.expr import types as t
 from aidrules.expr.compiler import _value
 from aidrules.expr.runtime import DECIMAL_CONTEXT, Context, Unknown
 from aidrules.facts.parse import parse_facts
@@ -179,7 +181,6 @@ def _closure_plan(rs: CompiledRuleSet, ctx: Context) -> tuple[str, Any]:
     """The plan as the engine ran it before it was generated: the reference semantics."""
     from decimal import ROUND_HALF_UP
 
-    from aidrules.engine.compiled import _is_money
     from aidrules.expr.runtime import CENT
 
     values = ctx.values
@@ -188,7 +189,12 @@ def _closure_plan(rs: CompiledRuleSet, ctx: Context) -> tuple[str, Any]:
             value = item.expr.fn(ctx)
         except Exception as exc:
             return "error", (item.id, type(exc).__name__, str(exc))
-        if item.kind == "derived" and _is_money(item.type) and type(value) in (Decimal, int):
+        if (
+            item.kind == "derived"
+            and isinstance(item.type, t.Number)
+            and item.type.money
+            and type(value) in (Decimal, int)
+        ):
             value = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
         values[item.id] = value
     for p in rs.principles:

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import localcontext
 from typing import Any
 
-from aidrules.engine.compiled import Evaluation, admit
+from aidrules.engine.compiled import Evaluation, admit, prepared
 from aidrules.errors import EvaluationError
 from aidrules.expr.runtime import DECIMAL_CONTEXT, Context, ExpressionFailure, Unknown
 from aidrules.ruleset.compiled import CompiledRuleSet
@@ -62,7 +62,7 @@ class Oracle:
         on = a["on"]
         self.evaluations += 1
         parsed, day = admit(rs, case, on, "nl")
-        evaluation = Evaluation(rs, parsed, day, "nl", None)
+        evaluation = Evaluation(prepared(rs), parsed, day, "nl")
         error = None
         with localcontext(DECIMAL_CONTEXT):
             try:

@@ -14,83 +14,29 @@ Example:
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING, Any, Protocol
-
+from aidrules.engine import durable
+from aidrules.engine.compiled import CompiledPrepared
 from aidrules.errors import Diagnostic, EvaluationError
-
-if TYPE_CHECKING:
-    from aidrules.engine.decision import Decision
-    from aidrules.explain.trace import Tracer
-    from aidrules.facts.model import Case
-    from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.ruleset.compiled import CompiledRuleSet, Prepared, register_backend
 
 #: The names of the backends, the default first.
 ENGINES = ("compiled", "durable")
 
 
-class Prepared(Protocol):
-    """A rule set prepared by a backend: evaluates many cases, safe to share between threads."""
+class Backend:
+    """One backend by name: ``prepare(compiled)`` gives the rule set's prepared form (kept by it)."""
 
-    def evaluate(
-        self,
-        facts: Case | dict[str, Any],
-        on: date | None = None,
-        *,
-        lang: str = "nl",
-        tracer: Tracer | None = None,
-        check_period: bool = True,
-    ) -> Decision: ...
-
-
-class Backend(Protocol):
-    name: str
-
-    def prepare(self, compiled: CompiledRuleSet) -> Prepared: ...
-
-
-class CompiledPrepared:
-    """The compiled engine behind the protocol (its preparation lives with the rule set)."""
-
-    def __init__(self, rs: CompiledRuleSet) -> None:
-        self.rs = rs
-
-    def evaluate(
-        self,
-        facts: Case | dict[str, Any],
-        on: date | None = None,
-        *,
-        lang: str = "nl",
-        tracer: Tracer | None = None,
-        check_period: bool = True,
-    ) -> Decision:
-        from aidrules.engine.compiled import evaluate
-
-        return evaluate(self.rs, facts, on, lang=lang, tracer=tracer, check_period=check_period)
-
-
-class CompiledBackend:
-    name = "compiled"
+    def __init__(self, name: str) -> None:
+        self.name = name
 
     def prepare(self, compiled: CompiledRuleSet) -> Prepared:
-        return CompiledPrepared(compiled)
-
-
-class DurableBackend:
-    name = "durable"
-
-    def prepare(self, compiled: CompiledRuleSet) -> Prepared:
-        from aidrules.engine.durable import prepare
-
-        return prepare(compiled)
+        return compiled.prepare(self.name)
 
 
 def backend(name: str) -> Backend:
     """The backend called ``name`` (``compiled`` or ``durable``)."""
-    if name == "compiled":
-        return CompiledBackend()
-    if name == "durable":
-        return DurableBackend()
+    if name in ENGINES:
+        return Backend(name)
     message = f"unknown engine `{name}`; use one of {', '.join(ENGINES)}"
     raise EvaluationError(message, [Diagnostic("EN002", message, path="engine")])
 
@@ -98,3 +44,9 @@ def backend(name: str) -> Backend:
 def prepare(compiled: CompiledRuleSet, engine: str = "compiled") -> Prepared:
     """``backend(engine).prepare(compiled)``."""
     return backend(engine).prepare(compiled)
+
+
+# durable_rules is an optional extra: its module is only loaded when a rule set is first prepared for it.
+register_backend("durable", durable.build)
+
+__all__ = ["ENGINES", "Backend", "CompiledPrepared", "Prepared", "backend", "prepare"]

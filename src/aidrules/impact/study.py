@@ -25,7 +25,7 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
-from aidrules.engine.compiled import Evaluation
+from aidrules.engine.compiled import Evaluation, prepared
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
 from aidrules.expr.runtime import DECIMAL_CONTEXT, Unknown
 from aidrules.facts.jsonload import read_json_case
@@ -197,7 +197,7 @@ class _Worker:
 
     def decide(self, rs: CompiledRuleSet, case: Any, day: date) -> tuple[str, dict[str, Any]]:
         with localcontext(DECIMAL_CONTEXT):
-            evaluation = Evaluation(rs, case, day, "nl", None)
+            evaluation = Evaluation(prepared(rs), case, day, "nl")
             evaluation.decide()
         return evaluation.rec[0], evaluation.values
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from aidrules.errors import Span
 from aidrules.expr.compiler import CompiledExpression
-from aidrules.ruleset.compiled import NamedValue, Template
+from aidrules.ruleset.parts import NamedValue, Template
 from aidrules.ruleset.schema import Texts
 
 #: The outcomes of a review; ``undetermined`` when a fact that could change it is unknown.

@@ -6,13 +6,17 @@ Everything here is built once by :mod:`aidrules.ruleset.compile`; evaluation onl
 from __future__ import annotations
 
 import bisect
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from aidrules.errors import Diagnostic, Span
+from aidrules.errors import Diagnostic, EvaluationError, Span
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression, Environment
+from aidrules.ruleset.parts import NamedValue as NamedValue  # re-exported: where they were before
+from aidrules.ruleset.parts import Template as Template
 from aidrules.ruleset.schema import Metadata, PolicyChoice, Texts
 
 if TYPE_CHECKING:
@@ -21,6 +25,40 @@ if TYPE_CHECKING:
     from aidrules.facts.model import Case
     from aidrules.lifecycle.spec import ReviewSpec
     from aidrules.ruleset.graph import DependencyGraph
+
+
+class Prepared(Protocol):
+    """A rule set prepared by a backend: evaluates many cases, safe to share between threads."""
+
+    def evaluate(
+        self,
+        facts: Case | dict[str, Any],
+        on: date | None = None,
+        *,
+        lang: str = "nl",
+        tracer: Tracer | None = None,
+        check_period: bool = True,
+    ) -> Decision: ...
+
+
+#: How a backend prepares a rule set, by backend name (see :func:`register_backend`).
+_BACKENDS: dict[str, Callable[[CompiledRuleSet], Prepared]] = {}
+_PREPARE_LOCK = threading.Lock()
+
+
+def register_backend(name: str, prepare: Callable[[CompiledRuleSet], Prepared]) -> None:
+    """Make ``CompiledRuleSet.evaluate(..., engine=name)`` use ``prepare``.
+
+    The engines register themselves when ``aidrules.engine`` is imported (which importing
+    ``aidrules`` does): the compiled engine in ``engine/compiled.py``, durable_rules (loaded when
+    first used) in ``engine/protocol.py``. The rule set only dispatches; it imports no engine.
+    """
+    _BACKENDS[name] = prepare
+
+
+def backend_names() -> tuple[str, ...]:
+    """The names of the registered backends, in the order they registered (the default first)."""
+    return tuple(_BACKENDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,29 +85,6 @@ class ParameterSpec:
         starts = self._starts or tuple(v.valid_from for v in self.values)
         i = bisect.bisect_right(starts, on)
         return self.values[i - 1] if i else None
-
-
-@dataclass(frozen=True, slots=True)
-class Template:
-    """A message with ``{name}`` placeholders, per language."""
-
-    parts: dict[str, tuple[str | CompiledExpression, ...]]
-
-
-@dataclass(frozen=True, slots=True)
-class NamedValue:
-    """A derived value or a condition (a named yes/no rule with explanations)."""
-
-    id: str
-    kind: str  # "derived" | "condition"
-    title: Texts
-    type: t.Type
-    expr: CompiledExpression
-    source: str | None
-    span: Span
-    messages: dict[str, Template] = field(default_factory=dict)  # outcome -> template
-    shown: tuple[tuple[str, CompiledExpression], ...] = ()  # values shown with the reason
-    summary: bool = False  # a key figure of the short decision
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,9 +171,9 @@ class CompiledRuleSet:
     # The rule set's plain words for the client's letter (`client_text:` in the rule file), by
     # "conditions.<id>.true|false", "actions.<id>", "forms.<id>" and "otherwise"; placeholders unfilled.
     client_texts: dict[str, Texts] = field(default_factory=dict)
-    # What backends prepare from this rule set on first use (plans, caches, durable_rules networks),
-    # by backend name. Filled lazily; never part of equality or of the fingerprint.
-    runtime: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+    # The backends' prepared forms of this rule set (plans, caches, durable_rules networks), by
+    # backend name: made on first use by :meth:`prepare`; never part of equality or of the fingerprint.
+    prepared: dict[str, Prepared] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -221,10 +236,23 @@ class CompiledRuleSet:
             EvaluationError: no decision date, or the date is outside the effective period; an
                 unknown engine, or durable_rules not installed (with how to install it).
         """
-        if engine == "compiled":
-            from aidrules.engine.compiled import evaluate
+        return self.prepare(engine).evaluate(facts, on, lang=lang, tracer=tracer, check_period=check_period)
 
-            return evaluate(self, facts, on, lang=lang, tracer=tracer, check_period=check_period)
-        from aidrules.engine.protocol import prepare
+    def prepare(self, engine: str = "compiled") -> Prepared:
+        """This rule set prepared by the backend ``engine`` (made on first use, then kept).
 
-        return prepare(self, engine).evaluate(facts, on, lang=lang, tracer=tracer, check_period=check_period)
+        Raises:
+            EvaluationError: an unknown engine (EN002), or durable_rules not installed (EN001).
+        """
+        found = self.prepared.get(engine)
+        if found is None:
+            make = _BACKENDS.get(engine)
+            if make is None:
+                names = ", ".join(_BACKENDS) or "compiled"
+                message = f"unknown engine `{engine}`; use one of {names}"
+                raise EvaluationError(message, [Diagnostic("EN002", message, path="engine")])
+            with _PREPARE_LOCK:
+                found = self.prepared.get(engine)
+                if found is None:
+                    found = self.prepared.setdefault(engine, make(self))
+        return found

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
+from aidrules.engine.compiled import prepared
 from aidrules.explain.trace import TraceEvent
 from aidrules.ruleset.compiled import CompiledRuleSet
 
@@ -70,10 +71,15 @@ class VersionCoverage:
 
 
 def parameter_periods(rs: CompiledRuleSet) -> list[tuple[str, date, date | None, str]]:
-    """(parameter, valid_from, last day, value) of each dated value in force during ``rs``'s period."""
+    """(parameter, valid_from, last day, value) of each dated value in force during ``rs``'s period,
+    of the parameters a decision may read (the trace lists the parameters a decision read; those
+    only reviews read are covered by the review tests)."""
     start, end = rs.meta.effective.from_, rs.meta.effective.until
+    readable = prepared(rs).layout.readable if rs.decides else frozenset(rs.parameters)
     out = []
     for pid, spec in rs.parameters.items():
+        if pid not in readable:
+            continue
         for i, dated in enumerate(spec.values):
             last = spec.values[i + 1].valid_from - timedelta(days=1) if i + 1 < len(spec.values) else None
             if (last is not None and last < start) or (end is not None and dated.valid_from > end):

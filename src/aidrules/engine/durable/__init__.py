@@ -26,11 +26,20 @@ if TYPE_CHECKING:
 
 
 def prepare(rs: CompiledRuleSet) -> DurablePrepared:
-    """The rule set ``rs`` prepared for durable_rules (raises how to install it when it is absent)."""
+    """The rule set ``rs`` prepared for durable_rules (raises how to install it when it is absent);
+    kept by the rule set (``rs.prepare("durable")`` gives the same)."""
     load_durable()
     from aidrules.engine.durable.backend import prepare as prepare_network
 
     return prepare_network(rs)
+
+
+def build(rs: CompiledRuleSet) -> DurablePrepared:
+    """A new durable_rules network for ``rs`` (what ``rs.prepare("durable")`` makes once)."""
+    load_durable()
+    from aidrules.engine.durable.backend import DurablePrepared
+
+    return DurablePrepared(rs)
 
 
 def available() -> bool:
@@ -42,4 +51,4 @@ def available() -> bool:
     return True
 
 
-__all__ = ["INSTALL_HINT", "available", "prepare"]
+__all__ = ["INSTALL_HINT", "available", "build", "prepare"]

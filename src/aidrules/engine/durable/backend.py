@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
-from aidrules.engine.compiled import Evaluation, admit, failure
+from aidrules.engine.admit import admit, failure
+from aidrules.engine.assemble import decision
+from aidrules.engine.compiled import prepared as compiled_state
+from aidrules.engine.decide import Evaluation
 from aidrules.engine.decision import Decision
 from aidrules.engine.durable import rules as r
 from aidrules.engine.durable.network import (
@@ -40,7 +42,7 @@ from aidrules.engine.durable.network import (
     scaled,
 )
 from aidrules.engine.durable.rules import STATUS
-from aidrules.engine.durable.runtime import OPEN, Engine, engine
+from aidrules.engine.durable.runtime import OPEN, Engine, engine, load_durable
 from aidrules.errors import AidrulesError, Diagnostic, EvaluationError
 from aidrules.explain.trace import Tracer
 from aidrules.expr.runtime import CENT, DECIMAL_CONTEXT, ExpressionFailure, Unknown
@@ -116,22 +118,16 @@ class DurablePrepared:
         check_period: bool = True,
     ) -> Decision:
         """Decide one case with durable_rules; the same decision as the compiled engine."""
+        load_durable()  # says how to install durable_rules when it is gone (kept networks need it too)
         case, day = admit(self.rs, facts, on, lang, check_period)
         with localcontext(DECIMAL_CONTEXT):
-            return DurableEvaluation(self, case, day, lang, tracer).run()
-
-
-_PREPARE_LOCK = threading.Lock()
+            record = DurableEvaluation(self, case, day, lang).run()
+            return decision(record, compiled_state(self.rs), tracer)
 
 
 def prepare(rs: CompiledRuleSet) -> DurablePrepared:
-    """The durable_rules network of ``rs`` (built once, then kept with the rule set)."""
-    found = rs.runtime.get("durable")
-    if found is None:
-        with _PREPARE_LOCK:
-            found = rs.runtime.get("durable")
-            if found is None:
-                found = rs.runtime.setdefault("durable", DurablePrepared(rs))
+    """The durable_rules network of ``rs`` (built once, then kept by the rule set)."""
+    found = rs.prepare("durable")
     assert isinstance(found, DurablePrepared)
     return found
 
@@ -140,8 +136,8 @@ def prepare(rs: CompiledRuleSet) -> DurablePrepared:
 class DurableEvaluation(Evaluation):
     """An evaluation whose outcomes come from durable_rules; assembled like the compiled engine's."""
 
-    def __init__(self, prepared: DurablePrepared, case: Case, day: date, lang: str, tracer: Tracer | None) -> None:
-        super().__init__(prepared.rs, case, day, lang, tracer)
+    def __init__(self, prepared: DurablePrepared, case: Case, day: date, lang: str) -> None:
+        super().__init__(compiled_state(prepared.rs), case, day, lang)
         self.durable = prepared
 
     def decide(self) -> None:

@@ -1,0 +1,426 @@
+"""Assembling: the views of an :class:`EvaluationRecord` that people read.
+
+:func:`decision` makes the :class:`Decision` of a record at once with the values that are cheap
+(recommendation, missing facts, derived values, stamp, date); its reasons, messages, principles,
+forms and actions are built by :class:`Assembly` only when one of them is first read (see
+:class:`aidrules.engine.decision.Decision`). :func:`trace_events` gives the trace of a record.
+
+Speed (``docs/performance.md``): a reason is a pure function of its rule, the outcome, the values
+it shows and the values its message names, so equal inputs share one immutable :class:`Reason`
+(cached per rule in the :class:`~aidrules.engine.prepare.PreparedRuleSet`). Decision models are
+built with ``model_construct``: their data is made here and is valid by construction (a
+conformance test validates it again for every fixture).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from aidrules.engine.admit import failure
+from aidrules.engine.decision import (
+    ActionResult,
+    Decision,
+    FormResult,
+    PrincipleResult,
+    Reason,
+)
+from aidrules.engine.prepare import PreparedCondition, PreparedRuleSet
+from aidrules.engine.record import EvaluationRecord
+from aidrules.explain.i18n import ui
+from aidrules.explain.trace import TraceEvent, Tracer, derived_event
+from aidrules.expr.compiler import CompiledExpression
+from aidrules.expr.runtime import Context, ExpressionFailure, Unknown, json_value, missing_facts
+from aidrules.words.labels import facts_text
+
+Outcome = bool | Unknown
+Fn = Callable[[Context], Any]
+
+
+def decision(record: EvaluationRecord, prep: PreparedRuleSet, tracer: Tracer | None = None) -> Decision:
+    """The Decision of ``record``, its reasons built when first read; with a ``tracer``, the
+    record's trace events are given to it first."""
+    if tracer is not None:
+        for event in trace_events(record, prep):
+            tracer(event)
+    return Decision.lazy(
+        {
+            "recommendation": record.recommendation,
+            "missing_facts": record.missing_facts(),
+            "values": record.derived_values(),
+            "ruleset": prep.stamp,
+            "on": record.day,
+            "lang": record.lang,
+        },
+        Assembly(record, prep).parts,
+    )
+
+
+def full_decision(record: EvaluationRecord, prep: PreparedRuleSet) -> Decision:
+    """The Decision of ``record`` with every field built now."""
+    found = decision(record, prep)
+    found.materialise()
+    return found
+
+
+def trace_events(record: EvaluationRecord, prep: PreparedRuleSet) -> Iterator[TraceEvent]:
+    """The trace of ``record``, in evaluation order: the parameters read (with the date and source
+    of their value), derived values and conditions in plan order, principles, forms, the
+    recommendation, then actions."""
+    for pid, dated in record.parameters_read():
+        yield TraceEvent("parameter", pid, dated.value, valid_from=dated.valid_from, source=dated.source)
+    assembly = Assembly(record, prep)
+    values = record.values
+    conditions = iter(prep.conditions)
+    for item in prep.rs.plan:
+        value = values[item.id]
+        if item.kind == "derived":
+            yield derived_event(item.id, value)
+            continue
+        reason = assembly.condition_reason(next(conditions), value)
+        yield TraceEvent(
+            "condition",
+            item.id,
+            reason.outcome,
+            dict(reason.values),
+            tuple(reason.missing_facts),
+            source=item.source,
+        )
+    for p in prep.rs.principles:
+        outcome = values[f"principles.{p.id}"]
+        yield TraceEvent(
+            "principle", p.id, _outcome(outcome), missing_facts=tuple(missing_facts(outcome)), source=p.source
+        )
+    for f in prep.rs.forms:
+        outcome = values[f"forms.{f.id}"]
+        yield TraceEvent("form", f.id, _outcome(outcome), missing_facts=tuple(missing_facts(outcome)), source=f.source)
+    yield TraceEvent(
+        "recommendation",
+        record.recommendation,
+        None if record.unknown else True,
+        missing_facts=tuple(sorted(record.unknown)),
+    )
+    for a, when in zip(prep.rs.actions, record.whens, strict=True):
+        yield TraceEvent("action", a.id, _outcome(when), missing_facts=tuple(missing_facts(when)), source=a.source)
+
+
+class Assembly:
+    """Building the reasons, principles, forms and actions of one record."""
+
+    def __init__(self, record: EvaluationRecord, prep: PreparedRuleSet) -> None:
+        self.record = record
+        self.prep = prep
+        self.rs = prep.rs
+        self.lang = record.lang
+        self.ctx = record.ctx
+        self.values = record.values
+
+    def parts(self) -> dict[str, Any]:
+        """The Decision's fields that hold reasons: forms, principles, actions, reasons (and the
+        provenance map)."""
+        values, prep, lang = self.values, self.prep, self.lang
+        reasons: dict[str, Reason] = {}
+        ctx = self.ctx
+        for cond in prep.conditions:  # the common case (a cached reason) inline; the rest below
+            outcome = values[cond.id]
+            if outcome is True or outcome is False:
+                try:
+                    found = cond.memo.get(cond.keys[outcome][lang](ctx, lang))
+                except (ExpressionFailure, ArithmeticError):
+                    found = None
+                if found is not None:
+                    reasons[cond.id] = found
+                    continue
+            reasons[cond.id] = self.condition_reason(cond, outcome)
+        principles: dict[str, PrincipleResult] = {}
+        for p, key, requires in prep.principles:
+            outcome = values[key]
+            parts = [self.summary(key, "principle", outcome, p.title, p.source), *(reasons[c] for c in requires)]
+            principles[p.id] = _construct(
+                PrincipleResult, {"status": _status(outcome, "satisfied", "not_satisfied"), "reasons": parts}
+            )
+        forms: dict[str, FormResult] = {}
+        for f, key, _ in prep.forms:
+            outcome = values[key]
+            parts = [
+                self.summary(key, "form", outcome, f.title, f.source),
+                *[
+                    self.summary(f"principles.{pid}", "principle", values[f"principles.{pid}"], None, None)
+                    for pid in f.principles
+                ],
+                *(reasons[c] for c in f.requires),
+            ]
+            forms[f.id] = _construct(
+                FormResult, {"status": _status(outcome, "eligible", "ineligible"), "reasons": parts}
+            )
+        record = self.record
+        rec_reason = self.recommendation_reason(record.recommendation, record.row, record.unknown)
+        return {
+            "forms": forms,
+            "principles": principles,
+            "actions": self.actions(),
+            "reasons": [rec_reason, *reasons.values()],
+            "provenance": dict(prep.provenance),
+        }
+
+    def actions(self) -> list[ActionResult]:
+        out = []
+        lang, prep, values = self.lang, self.prep, self.values
+        ctx = self.ctx
+        for a, when, texts, shown_fns, memo in zip(
+            self.rs.actions,
+            self.record.whens,
+            prep.action_texts,
+            prep.action_shown,
+            prep.action_memos,
+            strict=True,
+        ):
+            if when is False:
+                continue
+            try:
+                shown = [fn(ctx) for fn in shown_fns]
+            except (ExpressionFailure, ArithmeticError):
+                shown = self.shown(a.shown)  # raises, naming the value that failed
+            if isinstance(when, Unknown):
+                key: tuple[Any, ...] = (lang, when, *map(_key, shown))
+                reason = memo.get(key)
+                if reason is None:
+                    facts = sorted(when.facts)
+                    reason = memo.keep(
+                        key,
+                        _reason(
+                            f"actions.{a.id}",
+                            "action",
+                            None,
+                            ui("action_undetermined", lang, title=a.title.get(lang), facts=facts_text(facts, lang)),
+                            self.shown_values(a.shown, shown),
+                            a.source,
+                            facts,
+                        ),
+                    )
+                out.append(
+                    _construct(ActionResult, {"id": a.id, "status": "undetermined", "values": {}, "reasons": [reason]})
+                )
+                continue
+            computed = {v.id: values[f"actions.{a.id}.{v.id}"] for v in a.values}
+            assert texts is not None
+            text = texts[lang]
+            parts = self.values_of(text.fns, "text")
+            key = (lang, True, *map(_key, shown), *map(_key, parts))
+            reason = memo.get(key)
+            if reason is None:
+                reason = memo.keep(
+                    key,
+                    _reason(
+                        f"actions.{a.id}",
+                        "action",
+                        True,
+                        text.render(parts, lang),
+                        self.shown_values(a.shown, shown),
+                        a.source,
+                        [],
+                    ),
+                )
+            out.append(
+                _construct(
+                    ActionResult,
+                    {
+                        "id": a.id,
+                        "status": "proposed",
+                        "values": {k: json_value(v) for k, v in computed.items()},
+                        "reasons": [reason],
+                    },
+                )
+            )
+        return out
+
+    # -- reasons ---------------------------------------------------------------------------------
+    def condition_reason(self, cond: PreparedCondition, outcome: Outcome) -> Reason:
+        lang = self.lang
+        ctx = self.ctx
+        unknown = outcome.__class__ is Unknown
+        simple = None if unknown else outcome
+        try:
+            key = cond.keys[simple][lang](ctx, lang)  # type: ignore[index]
+        except (ExpressionFailure, ArithmeticError):
+            self.shown(cond.shown)  # raises, naming the value that failed
+            self.values_of(cond.reads[simple][lang][0], "text")  # type: ignore[index]
+            raise  # pragma: no cover - one of the two above raised
+        if unknown:
+            key += (outcome,)
+        reason = cond.memo.get(key)
+        if reason is not None:
+            return reason
+        fns, text = cond.reads[simple][lang]  # type: ignore[index]
+        read = [fn(ctx) for fn in fns]
+        raw, parts = read[: cond.width], read[cond.width :]
+        if unknown:
+            facts = sorted(outcome.facts)  # type: ignore[union-attr]
+            message = (
+                text.render(parts, lang)
+                if text is not None
+                else ui("unknown_outcome", lang, title=cond.title.get(lang), facts=facts_text(facts, lang))
+            )
+        else:
+            facts = []
+            assert text is not None
+            message = text.render(parts, lang)
+        reason = _reason(
+            cond.id,
+            "condition",
+            None if unknown else bool(outcome),
+            message,
+            {name: json_value(value) for name, value in zip(cond.shown_names, raw, strict=True)},
+            cond.source,
+            facts,
+        )
+        return cond.memo.keep(key, reason)
+
+    def summary(self, rule: str, kind: str, outcome: Outcome, title: Any, source: str | None) -> Reason:
+        """The reason of a principle or form (``title`` None: a principle as part of a form)."""
+        lang = self.lang
+        key = ("s", rule, lang, outcome, title is None)  # an Unknown outcome hashes by its facts
+        reason = self.prep.cache.get(key)
+        if reason is not None:
+            return reason  # type: ignore[no-any-return]
+        if kind == "form":
+            status = _status(outcome, "eligible", "ineligible")
+        else:
+            status = _status(outcome, "satisfied", "not_satisfied")
+        if title is None:
+            title = self.prep.principle_titles[rule.removeprefix("principles.")]
+        return self.prep.remember(  # type: ignore[no-any-return]
+            key,
+            _reason(
+                rule,
+                kind,
+                _outcome(outcome),
+                ui(f"{kind}_{status}", lang, title=title.get(lang)),
+                {},
+                source,
+                missing_facts(outcome),
+            ),
+        )
+
+    def recommendation_reason(self, chosen: str, index: int, unknown: frozenset[str]) -> Reason:
+        lang = self.lang
+        key = ("r", lang, chosen, index, unknown)
+        reason = self.prep.cache.get(key)
+        if reason is not None:
+            return reason  # type: ignore[no-any-return]
+        outcome: bool | None = True
+        if unknown:
+            outcome = None
+            message = ui("recommendation_undetermined", lang, facts=facts_text(sorted(unknown), lang))
+        else:
+            texts = self.rs.rows[index].because if index >= 0 else self.rs.otherwise_because
+            assert texts is not None
+            message = texts.get(lang)
+        return self.prep.remember(  # type: ignore[no-any-return]
+            key,
+            _reason(
+                "recommendation", "recommendation", outcome, message, {"recommendation": chosen}, None, sorted(unknown)
+            ),
+        )
+
+    def shown(self, shown: tuple[tuple[str, CompiledExpression], ...]) -> list[Any]:
+        return [self.values_of((expr.fn,), name)[0] for name, expr in shown]
+
+    def shown_values(self, shown: tuple[tuple[str, CompiledExpression], ...], raw: list[Any]) -> dict[str, Any]:
+        return {name: json_value(value) for (name, _), value in zip(shown, raw, strict=True)}
+
+    def values_of(self, fns: tuple[Fn, ...], where: str) -> list[Any]:
+        ctx = self.ctx
+        try:
+            return [fn(ctx) for fn in fns]
+        except (ExpressionFailure, ArithmeticError) as exc:
+            raise failure(where, exc) from None
+
+
+def _fast_construct(cls: type[Any], data: dict[str, Any]) -> Any:
+    """What ``cls.model_construct(**data)`` makes when ``data`` names every field, in a quarter of
+    the time: pydantic's own fields, set directly."""
+    model = _new(cls)
+    _set(model, "__dict__", data)
+    _set(model, "__pydantic_fields_set__", set(_FIELDS[cls]))  # a set of its own: model_copy(update=) adds to it
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
+def _slow_construct(cls: type[Any], data: dict[str, Any]) -> Any:
+    return cls.model_construct(**data)
+
+
+_new = object.__new__
+_set = object.__setattr__
+_FIELDS: dict[type[Any], frozenset[str]] = {
+    cls: frozenset(cls.model_fields) for cls in (Reason, PrincipleResult, FormResult, ActionResult)
+}
+
+
+def _fast_construct_works() -> bool:
+    """Whether :func:`_fast_construct` makes exactly what pydantic makes (checked once, at import)."""
+    data: dict[str, Any] = {
+        "rule": "r",
+        "kind": "condition",
+        "outcome": True,
+        "message": "m",
+        "values": {"x": Decimal("1.50")},
+        "source": None,
+        "missing_facts": [],
+    }
+    try:
+        fast, slow = _fast_construct(Reason, dict(data)), Reason.model_construct(**data)
+        return bool(
+            fast == slow
+            and fast.model_dump_json() == slow.model_dump_json()
+            and fast.model_fields_set == slow.model_fields_set
+            and set(Reason.model_fields) == set(data)
+        )
+    except Exception:  # pragma: no cover - a pydantic that stores models differently
+        return False
+
+
+_construct = _fast_construct if _fast_construct_works() else _slow_construct
+
+
+def _reason(
+    rule: str,
+    kind: str,
+    outcome: bool | None,
+    message: str,
+    values: dict[str, Any],
+    source: str | None,
+    missing: list[str],
+) -> Reason:
+    return _construct(  # type: ignore[no-any-return]
+        Reason,
+        {
+            "rule": rule,
+            "kind": kind,
+            "outcome": outcome,
+            "message": message,
+            "values": values,
+            "source": source,
+            "missing_facts": missing,
+        },
+    )
+
+
+# -- small helpers ------------------------------------------------------------------------------
+def _key(value: Any) -> Any:
+    """A cache key part that tells apart what prints differently: 1.5 and 1.50. (A value's type is
+    fixed by its expression's type, so True and 1 never meet at the same place in a key.)"""
+    return str(value) if value.__class__ is Decimal else value
+
+
+def _status(outcome: Outcome, yes: str, no: str) -> Any:
+    if isinstance(outcome, Unknown):
+        return "undetermined"
+    return yes if outcome else no
+
+
+def _outcome(value: Any) -> bool | None:
+    return None if isinstance(value, Unknown) else bool(value)

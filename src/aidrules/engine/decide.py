@@ -1,0 +1,134 @@
+"""Deciding one case: the reference semantics, producing an :class:`EvaluationRecord`.
+
+:meth:`Evaluation.decide` runs the generated plan (parameter values on the decision date,
+derived values and conditions in dependency order, principles and forms), the recommendation
+(hit policy) and the actions' ``when``; :meth:`Evaluation.record` computes the values of the
+actions that are not ruled out and returns the record. Other backends (``engine/durable``)
+override :meth:`Evaluation.decide` and fill the same values; the views of the record
+(``engine/assemble.py``) are shared, so that their decisions can be byte-identical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from aidrules.engine.admit import failure
+from aidrules.engine.facttree import fast_fact_tree
+from aidrules.engine.prepare import PreparedRuleSet
+from aidrules.engine.record import EvaluationRecord
+from aidrules.errors import Diagnostic, EvaluationError
+from aidrules.expr.compiler import CompiledExpression
+from aidrules.expr.runtime import Context, ExpressionFailure, Unknown, as_type
+from aidrules.facts.model import Case
+from aidrules.ruleset.compiled import CompiledRuleSet
+
+Outcome = bool | Unknown
+Fn = Callable[[Context], Any]
+
+
+class Evaluation:
+    """Deciding one case.
+
+    :meth:`decide` fills :attr:`values` with every named value and outcome (``principles.X``,
+    ``forms.X``, ``recommendation``), :attr:`rec` and :attr:`whens`. Backends override it.
+    """
+
+    def __init__(self, prep: PreparedRuleSet, case: Case, day: date, lang: str) -> None:
+        self.prep = prep
+        self.rs: CompiledRuleSet = prep.rs
+        self.day = day
+        self.lang = lang
+        base, self.parameters = prep.parameters_at(day)
+        self.values: dict[str, Any] = dict(base)
+        self.ctx = Context(fast_fact_tree(case), self.values, day)
+        #: (chosen id, index of the row that chose it or -1, facts that left it undetermined)
+        self.rec: tuple[str, int, frozenset[str]] = ("", -1, frozenset())
+        #: the outcome of each action's ``when``, in the order of ``rs.actions``
+        self.whens: list[Outcome] = []
+
+    def run(self) -> EvaluationRecord:
+        self.decide()
+        return self.record()
+
+    # -- deciding (the reference semantics) ----------------------------------------------------
+    def decide(self) -> None:
+        at = [0]
+        try:
+            self.prep.plan(self.ctx, at)  # values, conditions, principles, forms (see PreparedRuleSet)
+        except (ExpressionFailure, ArithmeticError) as exc:
+            raise failure(self.prep.step_ids[at[0]], exc) from None
+        self.rec = self.recommend()
+        self.whens = [
+            self.run_fn(fn, f"actions.{a.id}") for a, fn in zip(self.rs.actions, self.prep.when_fns, strict=True)
+        ]
+
+    def recommend(self) -> tuple[str, int, frozenset[str]]:
+        rs = self.rs
+        unknown = Unknown(frozenset())
+        hits = []
+        for i, (row, fn) in enumerate(zip(rs.rows, self.prep.row_fns, strict=True)):
+            v = self.run_fn(fn, f"recommendation.{row.recommend}")
+            if isinstance(v, Unknown):
+                unknown = unknown.merge(v)
+                continue
+            if v is True:
+                hits.append(i)
+                if rs.hit_policy == "first":
+                    break
+        return self.choose(hits, unknown.facts)
+
+    def choose(self, hits: list[int], unknown: frozenset[str]) -> tuple[str, int, frozenset[str]]:
+        """The recommendation from the rows that hold (their indexes, in order) and the facts that
+        left rows unknown; sets ``values["recommendation"]``."""
+        rs = self.rs
+        if rs.hit_policy == "unique" and len(hits) > 1:
+            message = "hit policy unique: more than one recommendation holds: " + ", ".join(
+                rs.rows[i].recommend for i in hits
+            )
+            raise EvaluationError(message, [Diagnostic("EV003", message, path="recommendation")])
+        if unknown:
+            self.values["recommendation"] = Unknown(unknown)
+            return "undetermined", -1, unknown
+        if hits:
+            chosen, index = rs.rows[hits[0]].recommend, hits[0]
+        elif rs.otherwise is None or rs.otherwise_because is None:
+            message = "no recommendation rule holds and the rule set has no `otherwise` (a gap: see aidrules validate)"
+            raise EvaluationError(message, [Diagnostic("EV005", message, path="recommendation")])
+        else:
+            chosen, index = rs.otherwise, -1
+        self.values["recommendation"] = chosen
+        return chosen, index, unknown
+
+    def run_expr(self, expr: CompiledExpression, where: str) -> Any:
+        return self.run_fn(expr.fn, where)
+
+    def run_fn(self, fn: Fn, where: str) -> Any:
+        try:
+            return fn(self.ctx)
+        except (ExpressionFailure, ArithmeticError) as exc:
+            raise failure(where, exc) from None
+
+    # -- the record ----------------------------------------------------------------------------
+    def record(self) -> EvaluationRecord:
+        """The record of what was decided, with the values of every action that is not ruled out
+        (``actions.X.Y``; an action whose ``when`` is unknown computes none)."""
+        values = self.values
+        for a, when, value_fns in zip(self.rs.actions, self.whens, self.prep.action_values, strict=True):
+            if when is False or isinstance(when, Unknown):
+                continue
+            for v, fn in zip(a.values, value_fns, strict=True):
+                values[f"actions.{a.id}.{v.id}"] = as_type(self.run_fn(fn, f"actions.{a.id}.{v.id}"), v.type)
+        chosen, index, unknown = self.rec
+        return EvaluationRecord(
+            layout=self.prep.layout,
+            day=self.day,
+            lang=self.lang,
+            ctx=self.ctx,
+            dated=self.parameters,
+            recommendation=chosen,
+            row=index,
+            unknown=unknown,
+            whens=tuple(self.whens),
+        )
