@@ -106,15 +106,16 @@ def phases(rules: Any, cases: list[Any]) -> dict[str, float]:
     texts in the reader's language, actions, the models)."""
     from decimal import localcontext
 
-    from aidrules.engine.compiled import Evaluation, fast_fact_tree
+    from aidrules.engine.compiled import Evaluation
     from aidrules.expr.runtime import DECIMAL_CONTEXT
+    from aidrules.facts.tree import fact_tree
 
     clock = time.perf_counter_ns
     totals = {"fact_tree": 0, "decide": 0, "assemble": 0}
     with localcontext(DECIMAL_CONTEXT):
         for case in cases:
             t0 = clock()
-            fast_fact_tree(case)
+            fact_tree(case)
             t1 = clock()
             evaluation = Evaluation(rules, case, case.on, "nl", None)  # builds the tree again
             t2 = clock()

@@ -24,10 +24,7 @@ import threading
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, localcontext
-from types import UnionType
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
-
-from pydantic import BaseModel
+from typing import Any
 
 from aidrules.engine.decision import (
     ActionResult,
@@ -54,8 +51,9 @@ from aidrules.expr.runtime import (
     json_value,
     missing_facts,
 )
-from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS, Case
+from aidrules.facts.model import Case
 from aidrules.facts.parse import parse_facts
+from aidrules.facts.tree import fact_tree
 from aidrules.ruleset.compiled import CompiledRuleSet, DatedValue, NamedValue, Template
 
 Outcome = bool | Unknown
@@ -367,7 +365,7 @@ class Evaluation:
         self.tracer = tracer
         base, self.parameters = self.prep.parameters_at(day)
         self.values: dict[str, Any] = dict(base)
-        self.ctx = Context(fast_fact_tree(case), self.values, day)
+        self.ctx = Context(fact_tree(case), self.values, day)
         #: (chosen id, index of the row that chose it or -1, facts that left it undetermined)
         self.rec: tuple[str, int, frozenset[str]] = ("", -1, frozenset())
         #: the outcome of each action's ``when``, in the order of ``rs.actions``
@@ -806,96 +804,6 @@ def _reason(
             "missing_facts": missing,
         },
     )
-
-
-# -- the fact tree --------------------------------------------------------------------------------
-_TREE_PLANS: dict[tuple[type[Any], str], tuple[tuple[str, bool, str, int], ...]] = {}
-_SCALAR, _MODEL, _MODELS, _ANY = 0, 1, 2, 3
-
-
-def fast_fact_tree(case: Case) -> dict[str, Any]:
-    """:func:`aidrules.facts.parse.fact_tree`, read straight from the validated models.
-
-    ``model_dump(exclude_unset=True)`` and dropping unknown ``None`` values in one pass; a
-    conformance test checks that both give the same tree for generated cases.
-    """
-    tree = _tree(case, "", skip="on")
-    for name in OPTIONAL_INPUTS:
-        tree.setdefault(name, None)
-    return tree
-
-
-def _tree(model: Any, prefix: str, skip: str = "") -> dict[str, Any]:
-    cls = model.__class__
-    plan = _TREE_PLANS.get((cls, prefix))
-    if plan is None:
-        plan = tuple(
-            (
-                name,
-                f"{prefix}{name}" in EVENT_FIELDS or f"{prefix}{name}" in OPTIONAL_INPUTS,
-                f"{prefix}{name}.",
-                _kind(field.annotation),
-            )
-            for name, field in cls.model_fields.items()
-            if name != skip
-        )
-        _TREE_PLANS[(cls, prefix)] = plan
-    data = model.__dict__
-    given = model.__pydantic_fields_set__
-    out: dict[str, Any] = {}
-    for name, keep_none, sub, kind in plan:
-        if name not in given:
-            continue
-        value = data[name]
-        if value is None:
-            if keep_none:
-                out[name] = None
-        elif kind == _SCALAR:
-            out[name] = value
-        elif kind == _MODEL:
-            out[name] = _tree(value, sub)
-        elif kind == _MODELS:
-            out[name] = [_tree(v, sub) for v in value]
-        elif isinstance(value, BaseModel):
-            out[name] = _tree(value, sub)
-        elif value.__class__ is list:
-            out[name] = [_tree(v, sub) if isinstance(v, BaseModel) else v for v in value]
-        else:
-            out[name] = value
-    return out
-
-
-def _kind(annotation: Any) -> int:
-    """What a field holds, from its annotation: never a model, a model (or none), a list of
-    models (or none), or something else (checked value by value)."""
-    options = [_bare(a) for a in (get_args(annotation) if get_origin(annotation) in _UNIONS else (annotation,))]
-    options = [a for a in options if a is not type(None)]
-    if len(options) != 1:
-        return _SCALAR if all(_plain(a) for a in options) else _ANY
-    (only,) = options
-    if isinstance(only, type) and issubclass(only, BaseModel):
-        return _MODEL
-    if get_origin(only) is list:
-        (item,) = [_bare(a) for a in get_args(only)] or [Any]
-        if isinstance(item, type) and issubclass(item, BaseModel):
-            return _MODELS
-        return _SCALAR if _plain(item) else _ANY
-    return _SCALAR if _plain(only) else _ANY
-
-
-def _bare(annotation: Any) -> Any:
-    """``X`` for ``Annotated[X, ...]``."""
-    return get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation
-
-
-def _plain(annotation: Any) -> bool:
-    """Whether values of this annotation can never hold a model."""
-    if get_origin(annotation) is Literal:
-        return True
-    return isinstance(annotation, type) and annotation in (str, int, bool, Decimal, date)
-
-
-_UNIONS = (Union, UnionType)
 
 
 # -- formatting: the same texts as explain.formatting, without Babel in the common cases ------------
