@@ -16,8 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from aidrules.errors import Diagnostic, FactsError, Span
-from aidrules.expr.runtime import DECIMAL_CONTEXT
-from aidrules.limits import Limits, number_in_range
+from aidrules.limits import DECIMAL_DIGITS, Limits, number_fits
 
 _STRUCTURE = re.compile(r'[\[\]{}"\\]')
 #: A JSON string (skipped) or one of the bare constants Python's reader accepts and JSON does not.
@@ -132,11 +131,7 @@ def _number(text: str, limits: Limits, *, decimal: bool) -> Any:
         value: Decimal | int = Decimal(text) if decimal else int(text)
     except (InvalidOperation, ValueError):  # pragma: no cover - the JSON scanner only passes numbers
         return _Refused(text)
-    if not number_in_range(value, limits):
-        return _Refused(text)
-    if isinstance(value, Decimal) and len(value.as_tuple().digits) > DECIMAL_CONTEXT.prec:
-        return _Refused(text)
-    return value
+    return value if number_fits(value, limits) else _Refused(text)
 
 
 def _constant_spans(text: str, name: str) -> list[Span]:
@@ -199,7 +194,7 @@ class _Cleaner:
                 "CF005",
                 path,
                 f"the number `{shown}` is too large, too small or too long",
-                f"numbers lie between 10^-{e} and 10^{e + 1}, with at most {DECIMAL_CONTEXT.prec} digits and "
+                f"numbers lie between 10^-{e} and 10^{e + 1}, with at most {DECIMAL_DIGITS} digits and "
                 f"{self.limits.max_number_chars} characters",
             )
             return None

@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from aidrules.errors import Diagnostic, RuleSetError, Span
+from aidrules.readers.yamlload import load_yaml
 from aidrules.registry.layers import label_of
-from aidrules.ruleset.yamlload import load_yaml
 
 FORMAT = "aidrules-signature-2"
 #: The first format: the signature covers the file's bytes only, not the envelope's claims.
