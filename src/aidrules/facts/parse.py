@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
@@ -95,6 +96,35 @@ def _shorten(text: str, size: int = 60) -> str:
     return text if len(text) <= size else f"{text[: size - 1]}…"
 
 
+#: Values that hold no others (the common ones, checked by class before the slower isinstance).
+_LEAVES = frozenset({str, int, bool, float, Decimal, type(None)})
+
+
+def _within(data: Mapping[str, Any], limits: Limits) -> bool:
+    """Whether no list is longer than ``max_list_items`` and nothing is nested deeper than
+    ``max_depth``: :func:`_oversized` finds nothing. One walk over the containers, without paths
+    (they are only written when something is refused)."""
+    max_items = limits.max_list_items
+    max_depth = limits.max_depth
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth >= max_depth and node:  # its items lie deeper than allowed
+            return False
+        if node.__class__ is dict or isinstance(node, Mapping):
+            items: Any = node.values()
+        elif len(node) > max_items:
+            return False
+        else:
+            items = node
+        below = depth + 1
+        for item in items:
+            kind = item.__class__
+            if kind is dict or kind is list or (kind not in _LEAVES and isinstance(item, Mapping | list | tuple)):
+                stack.append((item, below))
+    return True
+
+
 def _oversized(data: Any, path: str, limits: Limits, depth: int, out: list[Diagnostic]) -> None:
     """Lists longer than ``max_list_items`` and nesting deeper than ``max_depth``, by path."""
     if depth > limits.max_depth:
@@ -131,9 +161,10 @@ def parse_facts(data: Case | Mapping[str, Any], *, limits: Limits | None = None,
             "a case must be a mapping of fields",
             [Diagnostic("CF002", "a case must be a mapping of fields", path="(case)")],
         )
-    oversized: list[Diagnostic] = []
-    _oversized(data, "", limits or DEFAULT_LIMITS, 0, oversized)
-    if oversized:
+    bounds = limits or DEFAULT_LIMITS
+    if not _within(data, bounds):
+        oversized: list[Diagnostic] = []
+        _oversized(data, "", bounds, 0, oversized)
         raise FactsError(f"the case exceeds the limits in {len(oversized)} place(s)", oversized)
     try:
         return Case.model_validate(data)
