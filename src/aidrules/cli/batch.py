@@ -81,4 +81,4 @@ def _run(
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, disable=not (show and console.is_terminal)) as bar:
         task = bar.add_task(label, total=total)
-        return run_batch(source, sink, options, workers=workers, on_line=lambda _: bar.advance(task))
+        return run_batch(source, sink, options, workers=workers, on_progress=lambda done: bar.advance(task, done))
