@@ -75,12 +75,17 @@ def test_the_written_file_is_byte_identical_for_any_number_of_workers(tmp_path: 
 
 
 def test_spawned_workers_write_what_forked_workers_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Where workers cannot be forked (another OS, threads in this process) they are spawned."""
+    """Where workers cannot be forked (another OS, threads in this process) they are spawned; their
+    blocks come back as bytes (to a text stream) or through files (to a file)."""
     lines = _lines() * 30
     monkeypatch.setattr(batch, "_start_method", lambda: "spawn")
     spawned = io.StringIO()
     run_batch(io.StringIO("\n".join(lines) + "\n"), spawned, workers=2)
     assert spawned.getvalue().encode("utf-8") == _expected_output(lines)
+    target = tmp_path / "out.jsonl"
+    with target.open("w", encoding="utf-8") as out:
+        run_batch(io.StringIO("\n".join(lines) + "\n"), out, workers=2)
+    assert target.read_bytes() == _expected_output(lines)
 
 
 def test_text_written_before_the_blocks_stays_before_them(tmp_path: Path) -> None:
@@ -88,7 +93,7 @@ def test_text_written_before_the_blocks_stays_before_them(tmp_path: Path) -> Non
     with target.open("w", encoding="utf-8") as out:
         out.write("first\n")
         run_batch(io.StringIO(json.dumps(GOOD[0]) + "\n"), out, workers=2)
-    assert target.read_bytes().startswith(b"first\n{\"line\": 1, ")
+    assert target.read_bytes().startswith(b'first\n{"line": 1, ')
 
 
 def test_the_line_decider_gives_the_recommendation_of_a_decided_line() -> None:
