@@ -5,8 +5,9 @@ location and input, for every kind of value, and the same JSON Schema."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args, get_origin
 
+from annotated_types import Ge, Gt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -121,3 +122,21 @@ def test_the_json_schema_of_amounts_is_pydantics() -> None:
 
     assert amount_schema(Remi, "reference_budget") == amount_schema(SpecRemi, "reference_budget")
     assert amount_schema(Debt, "amount") == amount_schema(SpecDebt, "amount")
+
+
+def test_the_bounds_of_amounts_stay_readable_from_the_model() -> None:
+    """Tools that generate cases or explain boundaries read ``ge``/``gt`` from the model's metadata."""
+
+    def bounds(model: type[BaseModel], field: str) -> list[Any]:
+        found = []
+        stack: list[Any] = [model.model_fields[field].annotation]
+        while stack:
+            annotation = stack.pop()
+            if get_origin(annotation) is Annotated:
+                for meta in annotation.__metadata__:
+                    found.extend(m for m in getattr(meta, "metadata", []) if isinstance(m, Ge | Gt))
+            stack.extend(get_args(annotation))
+        return found
+
+    assert bounds(Remi, "reference_budget") == [Ge(ge=0)]
+    assert bounds(Debt, "amount") == [Gt(gt=0)]

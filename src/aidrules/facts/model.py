@@ -112,20 +112,21 @@ def _checked_amount(low: Literal["ge", "gt"]) -> Any:
     return AfterValidator(check)
 
 
-#: What pydantic writes in the JSON Schema for the constraints above (as when they were ``Field``'s).
+#: What pydantic writes in the JSON Schema for the constraints checked above (as when they were
+#: ``Field``'s). The bound stays a ``Field`` constraint: tools read it from the model's metadata.
 _AMOUNT_SCHEMA = {"decimal_places": 2, "max_digits": 12, "x-unit": "EUR"}
 
 Money = Annotated[
     Decimal,
     BeforeValidator(_to_decimal),
     _checked_amount("ge"),
-    Field(json_schema_extra={"ge": 0, **_AMOUNT_SCHEMA}),
+    Field(ge=0, json_schema_extra=_AMOUNT_SCHEMA),
 ]
 PositiveMoney = Annotated[
     Decimal,
     BeforeValidator(_to_decimal),
     _checked_amount("gt"),
-    Field(json_schema_extra={"gt": 0, **_AMOUNT_SCHEMA}),
+    Field(gt=0, json_schema_extra=_AMOUNT_SCHEMA),
 ]
 Day = Annotated[date, BeforeValidator(_to_date)]
 EventDay = Annotated[date, BeforeValidator(_to_date), Field(json_schema_extra={"x-null-means": "never"})]
