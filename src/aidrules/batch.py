@@ -15,9 +15,10 @@ and keeps it. A worker writes its decisions itself: it serialises a chunk's outp
 file of its own in a spool folder, and this process only appends those files to the output in
 input order, in the kernel (``sendfile``), removing each. To an output that is no file (a Python
 text stream) the blocks come back as UTF-8 bytes. Sending every decision back as an object cost
-this process more than the workers gained; bytes still cost it a fifth of the workers' time. On Linux, when this
-process runs a single thread, workers are forked: they start with its modules and rule sets
-already loaded; otherwise they are started with ``spawn``. ``workers=1`` decides in this process.
+this process more than the workers gained; bytes still cost it a fifth of the workers' time.
+On Linux, when this process runs a single thread, workers are forked: they start with its
+modules and rule sets already loaded; otherwise they are started with ``spawn``. ``workers=1``
+decides in this process.
 
 Example:
     >>> lines = ['{"on": "2025-03-01", "client": {"consents": false}}', '{"on": "yesterday"}']
