@@ -46,9 +46,9 @@ from rulesets import ruleset_text  # noqa: E402
 import aidrules  # noqa: E402
 from aidrules.engine.assemble import decision as assemble_decision  # noqa: E402
 from aidrules.engine.compiled import Evaluation, prepared  # noqa: E402
-from aidrules.engine.facttree import fast_fact_tree  # noqa: E402
 from aidrules.expr.runtime import DECIMAL_CONTEXT  # noqa: E402
 from aidrules.facts.parse import parse_facts  # noqa: E402
+from aidrules.facts.tree import fact_tree  # noqa: E402
 from aidrules.limits import Limits  # noqa: E402
 from aidrules.ruleset.compile import compile_text, load_ruleset  # noqa: E402
 
@@ -119,7 +119,7 @@ def phases(rules: Any, cases: list[Any]) -> dict[str, float]:
     with localcontext(DECIMAL_CONTEXT):
         for case in cases:
             t0 = clock()
-            fast_fact_tree(case)
+            fact_tree(case)
             t1 = clock()
             evaluation = Evaluation(state, case, case.on, "nl")  # builds the tree again
             t2 = clock()

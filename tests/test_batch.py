@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 import aidrules
-from aidrules.batch import CHUNK, WINDOW_PER_WORKER, Options, decide_lines, run_batch
+from aidrules import batch
+from aidrules.batch import CHUNK, WINDOW_PER_WORKER, Options, decide_lines, line_decider, run_batch
 from aidrules.cli.main import app
 
 GOOD = [
@@ -53,6 +54,53 @@ def test_workers_give_the_same_output_as_one_process(tmp_path: Path) -> None:
     assert summary_one.lines == summary_many.lines == 240
     assert summary_many.decided == 120 and len(summary_many.invalid) == 120
     assert summary_many.exit_code == 2
+
+
+def _expected_output(lines: list[str]) -> bytes:
+    """The output written line by line through the one-line decider, in this process."""
+    decide = line_decider(Options())
+    texts = [decide(n, text).text for n, text in enumerate(lines, start=1) if text.strip()]
+    return "".join(text + "\n" for text in texts).encode("utf-8")
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_the_written_file_is_byte_identical_for_any_number_of_workers(tmp_path: Path, workers: int) -> None:
+    lines = _lines() * (CHUNK // 3)  # several chunks, valid and invalid lines in each
+    target = tmp_path / "out.jsonl"
+    with target.open("w", encoding="utf-8") as out:
+        summary = run_batch(io.StringIO("\n".join(lines) + "\n"), out, workers=workers)
+    assert target.read_bytes() == _expected_output(lines)
+    assert summary.lines == 6 * (CHUNK // 3) and summary.decided == 3 * (CHUNK // 3)
+    assert [line for line, _ in summary.invalid][:3] == [2, 5, 7]
+
+
+def test_spawned_workers_write_what_forked_workers_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where workers cannot be forked (another OS, threads in this process) they are spawned; their
+    blocks come back as bytes (to a text stream) or through files (to a file)."""
+    lines = _lines() * 30
+    monkeypatch.setattr(batch, "_start_method", lambda: "spawn")
+    spawned = io.StringIO()
+    run_batch(io.StringIO("\n".join(lines) + "\n"), spawned, workers=2)
+    assert spawned.getvalue().encode("utf-8") == _expected_output(lines)
+    target = tmp_path / "out.jsonl"
+    with target.open("w", encoding="utf-8") as out:
+        run_batch(io.StringIO("\n".join(lines) + "\n"), out, workers=2)
+    assert target.read_bytes() == _expected_output(lines)
+
+
+def test_text_written_before_the_blocks_stays_before_them(tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl"
+    with target.open("w", encoding="utf-8") as out:
+        out.write("first\n")
+        run_batch(io.StringIO(json.dumps(GOOD[0]) + "\n"), out, workers=2)
+    assert target.read_bytes().startswith(b'first\n{"line": 1, ')
+
+
+def test_the_line_decider_gives_the_recommendation_of_a_decided_line() -> None:
+    decide = line_decider(Options())
+    decided = decide(1, json.dumps(GOOD[0]))
+    assert decided.recommendation == json.loads(decided.text)["decision"]["recommendation"]
+    assert decide(2, "{}").recommendation is None
 
 
 def test_the_input_is_read_as_it_is_decided_not_all_at_once() -> None:

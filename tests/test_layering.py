@@ -37,7 +37,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "aidrules.expr.nodes",  # the data of the expression language: syntax, types, values
         "aidrules.expr.types",
         "aidrules.expr.runtime",
-        "aidrules.ruleset.yamlload",  # bounded readers
+        "aidrules.readers",  # bounded readers
+        "aidrules.engine.record",  # the evaluation record (what deciding found; contract data)
         "aidrules.facts.jsonload",
     ),
     # 1 the expression language: parser, type checker, compiler, code generator
@@ -80,26 +81,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 NOT_YET_FUNCTION_IMPORTS: frozenset[tuple[str, str]] = frozenset(
     {
         # "input": facts/, limits.py (circle limits <-> expr), batch.py, cli/batch.py
-        ("aidrules.batch", "aidrules.engine.compiled"),
-        ("aidrules.batch", "aidrules.engine.durable.runtime"),
-        ("aidrules.batch", "aidrules.facts.jsonload"),
-        ("aidrules.batch", "aidrules.facts.parse"),
-        ("aidrules.batch", "aidrules.limits"),
-        ("aidrules.batch", "aidrules.ruleset.shipped"),
-        ("aidrules.batch", "gc"),
         ("aidrules.cli.batch", "aidrules.engine.durable.runtime"),
         ("aidrules.cli.batch", "aidrules.ruleset.shipped"),
         ("aidrules.cli.batch", "rich.console"),
         ("aidrules.cli.batch", "rich.progress"),
-        ("aidrules.facts.parse", "aidrules.facts.jsonload"),
-        ("aidrules.facts.parse", "aidrules.ruleset.yamlload"),
-        ("aidrules.facts.parse", "typing"),
-        ("aidrules.limits", "aidrules.expr.compiler"),
-        ("aidrules.limits", "aidrules.facts.model"),
-        ("aidrules.limits", "annotated_types"),
-        ("aidrules.limits", "dataclasses"),
-        ("aidrules.limits", "pydantic"),
-        ("aidrules.limits", "typing"),
         # "cli": cli/ (the command modules), the circle registry/index <-> ruleset/shipped <-> ruleset/compile
         ("aidrules.cli.impact", "aidrules.impact"),
         ("aidrules.cli.impact", "aidrules.ruleset.shipped"),
@@ -154,12 +139,8 @@ NOT_YET_FUNCTION_IMPORTS: frozenset[tuple[str, str]] = frozenset(
         # explain/trace.py, expr/codegen.py
         ("aidrules.engine.durable", "aidrules.engine.durable.backend"),
         ("aidrules.engine.durable.backend", "aidrules.engine.durable.network"),
-        ("aidrules.engine.protocol", "aidrules.engine.compiled"),
-        ("aidrules.engine.protocol", "aidrules.engine.durable"),
         ("aidrules.explain.trace", "aidrules.expr.runtime"),
         ("aidrules.expr.codegen", "aidrules.expr.runtime"),
-        ("aidrules.ruleset.compiled", "aidrules.engine.compiled"),
-        ("aidrules.ruleset.compiled", "aidrules.engine.protocol"),
         ("aidrules.ruleset.compiled", "aidrules.facts.schema"),
         # "codes": errors.py
         ("aidrules.errors", "difflib"),

@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 
 import aidrules
 from aidrules.cli.main import app
+from aidrules.readers.yamlload import load_yaml
 from aidrules.ruleset.shipped import load as load_ruleset
-from aidrules.ruleset.yamlload import load_yaml
 from aidrules.schemas import KINDS, schema
 from aidrules.testing.fixtures import load_fixture, run_fixture
 

@@ -15,20 +15,19 @@ and pass them to :func:`aidrules.load_ruleset`, :func:`aidrules.ruleset.compile_
 :func:`aidrules.load_case`, :func:`aidrules.facts.read_case_text` or
 :func:`aidrules.parse_facts` as ``limits=``. Every refusal is a diagnostic (``RS004``/``RS207``
 for rule files and YAML, ``CF005`` for cases) that names the limit. See ``docs/security.md``.
+
+This module is at the bottom of the package: it imports nothing of aidrules. What measures an
+expression or a rule set against the limits lives with what it measures
+(:mod:`aidrules.expr.cost`, :mod:`aidrules.facts.shape`, :mod:`aidrules.ruleset.cost`).
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
-
-from aidrules.errors import Span
-from aidrules.expr import nodes as n
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +86,10 @@ class Limits:
 #: The limits used when a caller gives none.
 DEFAULT_LIMITS = Limits()
 
+#: Significant digits of exact arithmetic (the precision of ``aidrules.expr.runtime.DECIMAL_CONTEXT``):
+#: a number read from a file with more digits than this is refused, as it could not be computed with.
+DECIMAL_DIGITS = 28
+
 
 def number_in_range(value: Decimal | int, limits: Limits) -> bool:
     """Whether ``value`` is zero or lies within ``max_number_exponent``.
@@ -102,6 +105,19 @@ def number_in_range(value: Decimal | int, limits: Limits) -> bool:
         return -bound < value < bound
     adjusted = Decimal(value).adjusted()
     return -limits.max_number_exponent <= adjusted <= limits.max_number_exponent
+
+
+def number_fits(value: Decimal | int, limits: Limits) -> bool:
+    """Whether a number read from a document is within the limits: :func:`number_in_range`, and a
+    decimal has at most :data:`DECIMAL_DIGITS` significant digits.
+
+    Example:
+        >>> number_fits(Decimal("0.12345678901234567890123456789"), DEFAULT_LIMITS)
+        False
+    """
+    if not number_in_range(value, limits):
+        return False
+    return not isinstance(value, Decimal) or len(value.as_tuple().digits) <= DECIMAL_DIGITS
 
 
 def read_document(path: Path, limits: Limits) -> str:
@@ -147,150 +163,3 @@ def read_document_bytes(path: Path, limits: Limits) -> bytes | None:
     with path.open("rb") as handle:
         data = handle.read(cap + 1)
     return None if len(data) > cap else data
-
-
-# -- the evaluation cost model ---------------------------------------------------------------
-@cache
-def _model_list_caps() -> Mapping[str, int | None]:
-    """Fact paths of the case's lists, with the bound the case model puts on each (or None)."""
-    import typing
-
-    from annotated_types import MaxLen
-    from pydantic import BaseModel
-
-    from aidrules.facts.model import Case
-
-    caps: dict[str, int | None] = {}
-
-    def visit(model: type[BaseModel], prefix: str) -> None:
-        for name, info in model.model_fields.items():
-            path = f"{prefix}.{name}" if prefix else name
-            stack: list[object] = [info.annotation]
-            while stack:
-                tp = stack.pop()
-                if typing.get_origin(tp) is list:
-                    cap = next((m.max_length for m in info.metadata if isinstance(m, MaxLen)), None)
-                    caps[path] = cap
-                    stack.extend(typing.get_args(tp))
-                elif isinstance(tp, type) and issubclass(tp, BaseModel):
-                    visit(tp, path)
-                else:
-                    stack.extend(typing.get_args(tp))
-
-    visit(Case, "")
-    return caps
-
-
-def list_cap(fact_path: str, limits: Limits) -> int:
-    """The most items the list at ``fact_path`` (``debts``, ``household.children``) can hold."""
-    cap = _model_list_caps().get(fact_path)
-    return limits.max_list_items if cap is None else min(cap, limits.max_list_items)
-
-
-def expression_cost(node: n.Node, limits: Limits, cap: Callable[[str], int] | None = None) -> int:
-    """An upper bound on the steps one evaluation of ``node`` takes on the largest case.
-
-    Each node costs one step; an aggregation over a list costs its list's largest length times the
-    cost of its condition and element (nested aggregations multiply). Loop variables stand for one
-    list item, so a list reached through a loop variable has no fact path: it gets
-    ``max_list_items``.
-
-    Example:
-        >>> from aidrules.expr.parser import parse
-        >>> expression_cost(parse("sum(d.amount for d in debts)"), DEFAULT_LIMITS)
-        1002
-    """
-    size = cap or (lambda path: list_cap(path, limits))
-    loop_vars: set[str] = set()
-
-    def cost(node: n.Node) -> int:
-        if isinstance(node, n.Aggregate):
-            iterable = node.iterable
-            if isinstance(iterable, n.Name) and iterable.parts[0] not in loop_vars:
-                length = size(iterable.dotted)
-            else:
-                length = limits.max_list_items
-            shadowed = node.variable in loop_vars
-            loop_vars.add(node.variable)
-            per_item = 1 + cost(node.element) + (cost(node.condition) if node.condition is not None else 0)
-            if not shadowed:
-                loop_vars.discard(node.variable)
-            return 1 + cost(iterable) + length * per_item
-        return 1 + sum(cost(child) for child in n.children(node))
-
-    return cost(node)
-
-
-def expression_size(node: n.Node) -> int:
-    """The nodes of an expression: what the code generated for it grows with.
-
-    Example:
-        >>> from aidrules.expr.parser import parse
-        >>> expression_size(parse("a + b * 2"))
-        5
-    """
-    size = 0
-    stack = [node]
-    while stack:  # without recursion: the depth is bounded, but a loop costs nothing
-        current = stack.pop()
-        size += 1
-        stack.extend(n.children(current))
-    return size
-
-
-def evaluation_cost(ruleset: object, limits: Limits) -> tuple[int, list[tuple[int, str, Span | None]]]:
-    """The worst-case steps of one evaluation of a compiled rule set, and the cost per item.
-
-    Every compiled expression of the rule set (named values, messages, recommendation rows,
-    actions, and whatever else it holds) runs at most once per decision, so the sum of their
-    costs bounds the work of any evaluation. Items are named by their ``id`` where they have one,
-    most expensive first, with the position of the item when it has one.
-    """
-    return _per_item(ruleset, lambda node: expression_cost(node, limits))
-
-
-def code_size(ruleset: object) -> tuple[int, list[tuple[int, str, Span | None]]]:
-    """The nodes of every expression of a compiled rule set together (see ``max_code_nodes``), and
-    per item, largest first, as :func:`evaluation_cost` gives the steps."""
-    return _per_item(ruleset, expression_size)
-
-
-def _per_item(ruleset: object, measure: Callable[[n.Node], int]) -> tuple[int, list[tuple[int, str, Span | None]]]:
-    from dataclasses import is_dataclass
-
-    from aidrules.expr.compiler import CompiledExpression
-
-    per_item: dict[str, int] = {}
-    spans: dict[str, Span | None] = {}
-    seen: set[int] = set()
-
-    def visit(obj: object, owner: str, span: Span | None) -> None:
-        if isinstance(obj, CompiledExpression):
-            per_item[owner] = per_item.get(owner, 0) + measure(obj.node)
-            spans.setdefault(owner, span)
-            return
-        if isinstance(obj, str | int | float | Decimal | bool | type(None)) or id(obj) in seen:
-            return
-        seen.add(id(obj))
-        if is_dataclass(obj) and not isinstance(obj, type):
-            own = getattr(obj, "id", None) if obj is not ruleset else None
-            if not isinstance(own, str) and isinstance(getattr(obj, "recommend", None), str):
-                own = "recommendation"
-            label = owner if not isinstance(own, str) else f"{owner}.{own}" if owner else own
-            where = getattr(obj, "span", None)
-            here = where if isinstance(where, Span) else span
-            for f in fields(obj):
-                visit(getattr(obj, f.name), label, here)
-        elif isinstance(obj, Mapping):
-            for value in obj.values():
-                visit(value, owner, span)
-        elif isinstance(obj, tuple | list):
-            for item in obj:
-                visit(item, owner, span)
-
-    visit(ruleset, "", None)
-    ranked = sorted(
-        ((cost, item or "(rule set)", spans[item]) for item, cost in per_item.items()),
-        key=lambda r: (-r[0], r[1]),
-    )
-    return sum(per_item.values()), ranked

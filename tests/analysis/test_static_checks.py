@@ -15,8 +15,8 @@ from aidrules.cli.main import app
 from aidrules.errors import Diagnostic, Severity
 from aidrules.facts.model import Case
 from aidrules.facts.paths import protected_fields
+from aidrules.readers.yamlload import load_yaml_plain
 from aidrules.ruleset.compile import compile_text, load_ruleset
-from aidrules.ruleset.yamlload import load_yaml_plain
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = (Path(__file__).parent / "data" / "planted.yaml").read_text(encoding="utf-8")

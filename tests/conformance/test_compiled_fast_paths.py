@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from babel.numbers import format_currency, format_decimal
 from hypothesis import HealthCheck, given, settings
@@ -14,14 +13,11 @@ from hypothesis import strategies as st
 import aidrules
 from aidrules.engine.compiled import prepared
 from aidrules.engine.decision import Decision
-from aidrules.engine.facttree import fast_fact_tree
 from aidrules.engine.messages import locale_of
 from aidrules.engine.prepare import Memo
-from aidrules.facts.parse import fact_tree, parse_facts
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.testing import load_fixture
 from aidrules.words.formatting import NUMBER_LOCALES
-from properties.strategies import case_and_partial, json_like
 
 FIXTURES = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "reference").glob("*.yaml"))
 #: Amounts as the texts write them: English the English way (``€1,400.50``; see words/formatting.py).
@@ -49,24 +45,6 @@ def test_amounts_with_more_than_two_decimals_are_left_to_babel(value: Decimal, l
 @given(value=st.integers(min_value=-(10**17), max_value=10**17), lang=st.sampled_from(["nl", "fr", "en"]))
 def test_whole_numbers_are_written_as_babel_writes_them(value: int, lang: str) -> None:
     assert locale_of(lang).integer(value) == format_decimal(value, locale=LOCALES[lang], decimal_quantization=False)
-
-
-@SETTINGS
-@given(pair=case_and_partial())
-def test_the_fast_fact_tree_is_the_fact_tree(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
-    for data in pair:
-        case = parse_facts(data)
-        assert fast_fact_tree(case) == fact_tree(case)
-
-
-@SETTINGS
-@given(data=json_like)
-def test_the_fast_fact_tree_is_the_fact_tree_for_any_valid_input(data: Any) -> None:
-    try:
-        case = parse_facts(data)
-    except aidrules.AidrulesError:
-        return
-    assert fast_fact_tree(case) == fact_tree(case)
 
 
 def test_decisions_built_without_validation_are_valid_and_serialise_the_same() -> None:

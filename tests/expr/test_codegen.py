@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 
 import aidrules
 from aidrules.engine.compiled import prepared
-from aidrules.engine.facttree import fast_fact_tree
 from aidrules.expr import codegen
 from aidrules.expr import types as t
 from aidrules.expr.compiler import _value
 from aidrules.expr.runtime import DECIMAL_CONTEXT, Context, Unknown
 from aidrules.facts.parse import parse_facts
+from aidrules.facts.tree import fact_tree
 from aidrules.ruleset.compile import load_ruleset
 from aidrules.ruleset.compiled import CompiledRuleSet
 from properties.strategies import case_and_partial
@@ -81,7 +81,7 @@ def test_generated_functions_agree_with_the_closures(rules: Subject, pair: Any, 
     if rs.meta.effective.until is not None:
         day = min(day, rs.meta.effective.until)
     base, _ = prepared(rs).parameters_at(day)
-    ctx = Context(fast_fact_tree(case), dict(base), day)
+    ctx = Context(fact_tree(case), dict(base), day)
     planted = {p % max(1, len(exprs)): REPLACEMENTS[p % len(REPLACEMENTS)] for p in plants}
     with localcontext(DECIMAL_CONTEXT):
         for i, (name, closure, generated) in enumerate(exprs):
@@ -220,8 +220,8 @@ def test_the_generated_plan_computes_what_the_closures_compute(
     base = dict(base)
     if planted is not None and base:
         base[sorted(base)[at % len(base)]] = planted
-    expected_ctx = Context(fast_fact_tree(case), dict(base), day)
-    actual_ctx = Context(fast_fact_tree(case), dict(base), day)
+    expected_ctx = Context(fact_tree(case), dict(base), day)
+    actual_ctx = Context(fact_tree(case), dict(base), day)
     with localcontext(DECIMAL_CONTEXT):
         expected = _closure_plan(rs, expected_ctx)
         step = [0]

@@ -12,8 +12,9 @@ from aidrules.expr import types as t
 from aidrules.expr.compiler import Environment, compile_expression
 from aidrules.expr.parser import MAX_EXPRESSION_CHARS, MAX_EXPRESSION_DEPTH
 from aidrules.expr.runtime import DECIMAL_CONTEXT, Context, Unknown
-from aidrules.facts.parse import fact_tree, parse_facts
+from aidrules.facts.parse import parse_facts
 from aidrules.facts.schema import case_type
+from aidrules.facts.tree import fact_tree
 
 ENV = Environment(
     case_type(),

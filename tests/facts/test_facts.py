@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from aidrules import FactsError, parse_facts
-from aidrules.facts.parse import fact_tree, read_case_text
+from aidrules.facts.parse import read_case_text
+from aidrules.facts.tree import fact_tree
 
 
 def _paths(data: dict[str, Any]) -> list[str]:

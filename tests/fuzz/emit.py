@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from aidrules.ruleset.yamlload import load_yaml
+from aidrules.readers.yamlload import load_yaml
 
 #: Characters YAML does not allow raw (PyYAML's reader), plus line breaks and the BOM.
 _SPECIAL = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")

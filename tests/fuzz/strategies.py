@@ -18,7 +18,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from aidrules.ruleset.yamlload import load_yaml
+from aidrules.readers.yamlload import load_yaml
 
 from .emit import Style, render
 from .schema_strategies import CaseSchema

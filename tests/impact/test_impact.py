@@ -17,10 +17,10 @@ import aidrules
 from aidrules.cli.main import app
 from aidrules.impact import change_date, run_study, synthetic_population, to_html, to_markdown
 from aidrules.impact.study import groups_of
+from aidrules.readers.yamlload import load_yaml
 from aidrules.registry.index import ENV_PATH
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.ruleset.shipped import load
-from aidrules.ruleset.yamlload import load_yaml
 from docs.browser import Browser, file_url, find_chromium
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,9 +12,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aidrules.readers.yamlload import load_yaml_plain
 from aidrules.registry.layers import digest
 from aidrules.ruleset import compile_text
-from aidrules.ruleset.yamlload import load_yaml_plain
 
 MINIMAL = (Path(__file__).resolve().parents[1] / "data" / "minimal.yaml").read_text(encoding="utf-8")
 DATA = load_yaml_plain(MINIMAL, "minimal.yaml")

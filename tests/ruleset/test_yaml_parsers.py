@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from aidrules import RuleSetError
-from aidrules.ruleset import yamlload
+from aidrules.readers import yamlload
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted(

@@ -13,8 +13,9 @@ import pytest
 
 import aidrules
 from aidrules import EvaluationError, RuleSetError
-from aidrules.limits import DEFAULT_LIMITS, evaluation_cost
+from aidrules.limits import DEFAULT_LIMITS
 from aidrules.ruleset.compile import compile_text
+from aidrules.ruleset.cost import evaluation_cost
 from aidrules.ruleset.shipped import resolve
 
 from .helpers import only_diagnostic, with_derived

@@ -145,7 +145,8 @@ def test_code_size_bound_leaves_room_for_real_rule_sets() -> None:
 
     import aidrules
     from aidrules import RuleSetError
-    from aidrules.limits import DEFAULT_LIMITS, code_size
+    from aidrules.limits import DEFAULT_LIMITS
+    from aidrules.ruleset.cost import code_size
     from aidrules.ruleset.shipped import shipped_rules_dir
 
     for name in ("noord-limburg-budgethulp.yaml", "lokaal/ocmw-voorbeeldgem.yaml"):

@@ -15,7 +15,7 @@ import yaml
 from aidrules import FactsError, RuleSetError
 from aidrules.facts.parse import load_case, parse_facts, read_case_text
 from aidrules.limits import DEFAULT_LIMITS, Limits
-from aidrules.ruleset import yamlload
+from aidrules.readers import yamlload
 from aidrules.ruleset.compile import compile_text, load_ruleset
 
 from .helpers import minimal_text, only_diagnostic
@@ -140,7 +140,7 @@ def test_alias_amplified_texts_are_refused_before_expanding(loader: str) -> None
     # 45 x 20,000 characters once, then twice (first alias), then three times: over 2,000,000.
     script = (
         "from aidrules import RuleSetError\n"
-        "from aidrules.ruleset import yamlload\n"
+        "from aidrules.readers import yamlload\n"
         "from aidrules.ruleset.compile import compile_text\n"
         f"yamlload._Loader = getattr(yamlload, {yamlload._Loader.__name__!r})\n"
         "try:\n"

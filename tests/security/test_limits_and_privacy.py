@@ -14,7 +14,7 @@ from aidrules import FactsError, RuleSetError
 from aidrules.expr import parser
 from aidrules.facts.parse import parse_facts, read_case_text
 from aidrules.limits import DEFAULT_LIMITS, Limits
-from aidrules.ruleset import yamlload
+from aidrules.readers import yamlload
 from aidrules.ruleset.shipped import resolve
 
 from .helpers import only_diagnostic

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 import aidrules
 from aidrules.analysis.boundaries import boundary_cases
 from aidrules.cli.main import app
+from aidrules.readers.yamlload import load_yaml_plain
 from aidrules.ruleset.compile import load_ruleset
-from aidrules.ruleset.yamlload import load_yaml_plain
 
 ROOT = Path(__file__).resolve().parents[2]
 PLANTED = ROOT / "tests" / "analysis" / "data" / "planted.yaml"

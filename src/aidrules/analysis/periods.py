@@ -15,9 +15,9 @@ from pathlib import Path
 
 from aidrules.errors import Diagnostic, Span
 from aidrules.limits import DEFAULT_LIMITS, read_document
+from aidrules.readers.yamlload import load_yaml
 from aidrules.registry.index import end_hint, period_conflicts
 from aidrules.ruleset.compiled import CompiledRuleSet
-from aidrules.ruleset.yamlload import load_yaml
 
 
 def period_diagnostics(rulesets: list[CompiledRuleSet]) -> list[Diagnostic]:

@@ -24,8 +24,8 @@ from aidrules.errors import Span
 from aidrules.expr import nodes as n
 from aidrules.expr.compiler import CompiledExpression, _Compiler
 from aidrules.expr.runtime import Context, Unknown
-from aidrules.limits import code_size
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.ruleset.cost import code_size
 from aidrules.whatif.space import Assignment, CaseSpace, Dimension
 
 Fn = Callable[[Context], Any]

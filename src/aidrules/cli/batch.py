@@ -79,6 +79,13 @@ def _run(
     console = Console(stderr=True)
     label = say("deciding", lang)
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, disable=not (show and console.is_terminal)) as bar:
+    # Redrawn after each chunk by this thread, not by rich's refresh thread: with one thread,
+    # workers can be forked (they start with the rule set this process loaded).
+    with Progress(*columns, console=console, disable=not (show and console.is_terminal), auto_refresh=False) as bar:
         task = bar.add_task(label, total=total)
-        return run_batch(source, sink, options, workers=workers, on_line=lambda _: bar.advance(task))
+
+        def advance(done: int) -> None:
+            bar.advance(task, done)
+            bar.refresh()
+
+        return run_batch(source, sink, options, workers=workers, on_progress=advance)

@@ -15,13 +15,13 @@ from datetime import date
 from typing import Any
 
 from aidrules.engine.admit import failure
-from aidrules.engine.facttree import fast_fact_tree
 from aidrules.engine.prepare import PreparedRuleSet
 from aidrules.engine.record import EvaluationRecord
 from aidrules.errors import Diagnostic, EvaluationError
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.expr.runtime import Context, ExpressionFailure, Unknown, as_type
 from aidrules.facts.model import Case
+from aidrules.facts.tree import fact_tree
 from aidrules.ruleset.compiled import CompiledRuleSet
 
 Outcome = bool | Unknown
@@ -42,7 +42,7 @@ class Evaluation:
         self.lang = lang
         base, self.parameters = prep.parameters_at(day)
         self.values: dict[str, Any] = dict(base)
-        self.ctx = Context(fast_fact_tree(case), self.values, day)
+        self.ctx = Context(fact_tree(case), self.values, day)
         #: (chosen id, index of the row that chose it or -1, facts that left it undetermined)
         self.rec: tuple[str, int, frozenset[str]] = ("", -1, frozenset())
         #: the outcome of each action's ``when``, in the order of ``rs.actions``

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from aidrules.expr import types as t
+from aidrules.limits import DECIMAL_DIGITS
 
 #: Arithmetic context of every evaluation: 28 significant digits, banker's rounding inside
 #: computations, and errors (never silent infinities) on overflow or invalid operations.
@@ -18,7 +19,7 @@ from aidrules.expr import types as t
 #: the cent and to format it with three decimals within the 28 digits, so rounding and formatting
 #: never fail. Results below 10**-24 (``Emin``) lose digits and at last become zero.
 DECIMAL_CONTEXT = decimal.Context(
-    prec=28,
+    prec=DECIMAL_DIGITS,
     rounding=decimal.ROUND_HALF_EVEN,
     Emin=-24,
     Emax=24,

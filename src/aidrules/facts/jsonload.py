@@ -17,8 +17,7 @@ from typing import Any
 
 from aidrules.codes import Code
 from aidrules.errors import Diagnostic, FactsError, Span
-from aidrules.expr.runtime import DECIMAL_CONTEXT
-from aidrules.limits import Limits, number_in_range
+from aidrules.limits import DECIMAL_DIGITS, Limits, number_fits
 
 _STRUCTURE = re.compile(r'[\[\]{}"\\]')
 #: A JSON string (skipped) or one of the bare constants Python's reader accepts and JSON does not.
@@ -62,20 +61,36 @@ def read_json_case(text: str, name: str, limits: Limits) -> Any:
     if len(text) > limits.max_document_chars:
         message = f"the document has {len(text)} characters or more, more than {limits.max_document_chars}"
         _fail(name, message, Span(name, 1, 1))
-    _check_nesting(text, name, limits)
+    if text.count("{") + text.count("[") > limits.max_depth:  # fewer brackets cannot nest deeper
+        _check_nesting(text, name, limits)
     constants: list[_Constant] = []
+    #: set when a number was refused or an object repeated a key: the document needs cleaning
+    trouble: list[bool] = []
 
     def constant(word: str) -> _Constant:  # the JSON scanner meets them in document order
         constants.append(_Constant(word, len(constants)))
         return constants[-1]
 
+    def number(text: str, *, decimal: bool) -> Any:
+        value = _number(text, limits, decimal=decimal)
+        if value.__class__ is _Refused:
+            trouble.append(True)
+        return value
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = dict(items)
+        if len(out) == len(items):
+            return out
+        trouble.append(True)
+        return _pairs(items)
+
     try:
         data = json.loads(
             text,
-            parse_float=lambda s: _number(s, limits, decimal=True),
-            parse_int=lambda s: _number(s, limits, decimal=False),
+            parse_float=lambda s: number(s, decimal=True),
+            parse_int=lambda s: number(s, decimal=False),
             parse_constant=constant,
-            object_pairs_hook=_pairs,
+            object_pairs_hook=pairs,
         )
     except RecursionError:  # pragma: no cover - _check_nesting refuses long before
         _fail(name, f"nested deeper than {limits.max_depth} levels", Span(name, 1, 1))
@@ -84,6 +99,10 @@ def read_json_case(text: str, name: str, limits: Limits) -> Any:
             f"{name}: not valid JSON",
             [Diagnostic("CF003", f"{name}: not valid JSON: {exc}", path=name)],
         ) from None
+    if not (trouble or constants) and len(text) <= min(limits.max_string_chars, limits.max_nodes):
+        # Nothing to clean: no refused number, no constant, no repeated key; no text (key or
+        # value) can be longer than the document, nor can it hold more values than characters.
+        return data
     problems: list[Diagnostic] = []
     cleaner = _Cleaner(limits, problems)
     cleaner.name = name
@@ -133,11 +152,7 @@ def _number(text: str, limits: Limits, *, decimal: bool) -> Any:
         value: Decimal | int = Decimal(text) if decimal else int(text)
     except (InvalidOperation, ValueError):  # pragma: no cover - the JSON scanner only passes numbers
         return _Refused(text)
-    if not number_in_range(value, limits):
-        return _Refused(text)
-    if isinstance(value, Decimal) and len(value.as_tuple().digits) > DECIMAL_CONTEXT.prec:
-        return _Refused(text)
-    return value
+    return value if number_fits(value, limits) else _Refused(text)
 
 
 def _constant_spans(text: str, name: str) -> list[Span]:
@@ -200,7 +215,7 @@ class _Cleaner:
                 "CF005",
                 path,
                 f"the number `{shown}` is too large, too small or too long",
-                f"numbers lie between 10^-{e} and 10^{e + 1}, with at most {DECIMAL_CONTEXT.prec} digits and "
+                f"numbers lie between 10^-{e} and 10^{e + 1}, with at most {DECIMAL_DIGITS} digits and "
                 f"{self.limits.max_number_chars} characters",
             )
             return None
@@ -211,9 +226,9 @@ class _Cleaner:
                 )
                 return None
             return value
-        if isinstance(value, _Object):
+        if isinstance(value, dict):
             out: dict[str, Any] = {}
-            for key in dict.fromkeys(value.duplicates):
+            for key in dict.fromkeys(getattr(value, "duplicates", ())):
                 self.problem(
                     "CF006",
                     _join(path, key),

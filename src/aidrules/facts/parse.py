@@ -6,34 +6,24 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from aidrules.errors import Diagnostic, FactsError, did_you_mean
 from aidrules.facts import messages
-from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS, Case
+from aidrules.facts.jsonload import read_json_case
+from aidrules.facts.model import Case
+from aidrules.facts.shape import model_shape
 from aidrules.limits import DEFAULT_LIMITS, Limits, read_document
+from aidrules.readers.yamlload import load_yaml, load_yaml_plain
 
 
-def _field_names_by_path(model: type[BaseModel], prefix: str = "") -> dict[str, list[str]]:
-    """Field names of every model in the case, keyed by their path without list indices."""
-    import typing
-
-    out: dict[str, list[str]] = {prefix: list(model.model_fields)}
-    for name, info in model.model_fields.items():
-        stack: list[Any] = [info.annotation]
-        while stack:
-            tp = stack.pop()
-            if isinstance(tp, type) and issubclass(tp, BaseModel):
-                out.update(_field_names_by_path(tp, f"{prefix}.{name}" if prefix else name))
-            else:
-                stack.extend(typing.get_args(tp))
-    return out
-
-
-_FIELDS_BY_PATH = _field_names_by_path(Case)
+def _fields_of(parent: str) -> list[str]:
+    """The field names of the record at the index-free path ``parent`` (none for an unknown path)."""
+    return list(model_shape().fields.get(parent, ()))
 
 
 def _path(loc: tuple[int | str, ...]) -> tuple[str, str]:
@@ -67,13 +57,13 @@ def _diagnostics(error: ValidationError, lang: str = "en") -> list[Diagnostic]:
             if not key.strip():  # `{"": 1}`: a key without a name is no field at all
                 kind = "empty_key"
                 fields["key"] = json.dumps(key)
-                fields["fields"] = ", ".join(_FIELDS_BY_PATH.get(parent, [])) or "-"
+                fields["fields"] = ", ".join(_fields_of(parent)) or "-"
                 message = f"a field without a name ({json.dumps(key)}) is not a field of the case"
                 hint = messages.hint("empty_key", lang, fields=fields["fields"])
             else:
                 message = f"unknown field `{key}`"
                 fields["key"] = key
-                suggestion = did_you_mean(key, _FIELDS_BY_PATH.get(parent, []))
+                suggestion = did_you_mean(key, _fields_of(parent))
                 if suggestion is not None and lang != "en":
                     close = suggestion.split("`")[1] if "`" in suggestion else suggestion
                     suggestion = messages.hint("did_you_mean", lang, fixed=close)
@@ -104,6 +94,35 @@ def _diagnostics(error: ValidationError, lang: str = "en") -> list[Diagnostic]:
 def _shorten(text: str, size: int = 60) -> str:
     """Echo at most ``size`` characters of a value from the input (it may be huge)."""
     return text if len(text) <= size else f"{text[: size - 1]}…"
+
+
+#: Values that hold no others (the common ones, checked by class before the slower isinstance).
+_LEAVES = frozenset({str, int, bool, float, Decimal, type(None)})
+
+
+def _within(data: Mapping[str, Any], limits: Limits) -> bool:
+    """Whether no list is longer than ``max_list_items`` and nothing is nested deeper than
+    ``max_depth``: :func:`_oversized` finds nothing. One walk over the containers, without paths
+    (they are only written when something is refused)."""
+    max_items = limits.max_list_items
+    max_depth = limits.max_depth
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth >= max_depth and node:  # its items lie deeper than allowed
+            return False
+        if node.__class__ is dict or isinstance(node, Mapping):
+            items: Any = node.values()
+        elif len(node) > max_items:
+            return False
+        else:
+            items = node
+        below = depth + 1
+        for item in items:
+            kind = item.__class__
+            if kind is dict or kind is list or (kind not in _LEAVES and isinstance(item, Mapping | list | tuple)):
+                stack.append((item, below))
+    return True
 
 
 def _oversized(data: Any, path: str, limits: Limits, depth: int, out: list[Diagnostic]) -> None:
@@ -142,9 +161,10 @@ def parse_facts(data: Case | Mapping[str, Any], *, limits: Limits | None = None,
             "a case must be a mapping of fields",
             [Diagnostic("CF002", "a case must be a mapping of fields", path="(case)")],
         )
-    oversized: list[Diagnostic] = []
-    _oversized(data, "", limits or DEFAULT_LIMITS, 0, oversized)
-    if oversized:
+    bounds = limits or DEFAULT_LIMITS
+    if not _within(data, bounds):
+        oversized: list[Diagnostic] = []
+        _oversized(data, "", bounds, 0, oversized)
         raise FactsError(f"the case exceeds the limits in {len(oversized)} place(s)", oversized)
     try:
         return Case.model_validate(data)
@@ -165,9 +185,6 @@ def read_case_text(text: str, name: str, *, limits: Limits | None = None) -> dic
     flow style, ``{on: 2025-03-01, client: {motivation: 3}}``). Without either (standard input),
     a document starting with ``{`` is read as JSON, and as YAML when it is no JSON at all.
     """
-    from aidrules.facts.jsonload import read_json_case
-    from aidrules.ruleset.yamlload import load_yaml_plain
-
     suffix = Path(name).suffix.lower()
     data: Any
     if suffix in _JSON_SUFFIXES:
@@ -213,8 +230,6 @@ def parse_case_text(text: str, name: str, *, lang: str = "en", limits: Limits | 
 
 def _locate(diagnostics: list[Diagnostic], text: str, name: str, limits: Limits | None) -> list[Diagnostic]:
     """The diagnostics with the position of their field in the document (YAML reads JSON too)."""
-    from aidrules.ruleset.yamlload import load_yaml
-
     try:
         doc, _ = load_yaml(text, name, FactsError, limits=limits)
     except FactsError:  # JSON that YAML cannot read: the paths alone must do
@@ -245,32 +260,3 @@ def load_case(path: str | Path, *, limits: Limits | None = None) -> Case:
             f"cannot read {p}: {reason}", [Diagnostic("CF004", f"cannot read {p}: {reason}", path=str(p))]
         ) from None
     return parse_facts(read_case_text(text, str(p), limits=limits), limits=limits)
-
-
-def fact_tree(case: Case) -> dict[str, Any]:
-    """The facts as nested dicts/lists: a key is present exactly when its value is known.
-
-    Known absence (an event field given as ``null``, or an optional input left out) is ``None``.
-    """
-    raw = case.model_dump(exclude_unset=True, exclude={"on"})
-    tree = _drop_nulls(raw, "")
-    for field in OPTIONAL_INPUTS:
-        tree.setdefault(field, None)
-    return tree
-
-
-def _drop_nulls(node: dict[str, Any], prefix: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in node.items():
-        path = f"{prefix}.{key}" if prefix else key
-        if value is None:
-            if path in EVENT_FIELDS or path in OPTIONAL_INPUTS:
-                out[key] = None
-            continue
-        if isinstance(value, dict):
-            out[key] = _drop_nulls(value, path)
-        elif isinstance(value, list):
-            out[key] = [_drop_nulls(v, path) if isinstance(v, dict) else v for v in value]
-        else:
-            out[key] = value
-    return out

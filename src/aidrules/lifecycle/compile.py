@@ -22,10 +22,10 @@ from aidrules.expr import types as t
 from aidrules.expr.compiler import DECISION_DATE, CompiledExpression, Environment
 from aidrules.lifecycle.model import REVIEW_ROOTS, review_fact_type
 from aidrules.lifecycle.spec import REVIEW_DUE_ON, ReviewRow, ReviewSpec, StopReasonSpec
+from aidrules.readers.yamlload import Path as YPath
+from aidrules.readers.yamlload import YamlDocument
 from aidrules.ruleset.compiled import NamedValue, ParameterSpec, Template
 from aidrules.ruleset.schema import Reviews, RuleSetFile, Texts
-from aidrules.ruleset.yamlload import Path as YPath
-from aidrules.ruleset.yamlload import YamlDocument
 
 #: The longest review interval a rule file may set (ten years): review dates are computed from it.
 MAX_REVIEW_INTERVAL_MONTHS = 120

@@ -32,9 +32,9 @@ from aidrules.errors import Diagnostic, FactsError
 from aidrules.lifecycle.decision import ReviewDecision
 from aidrules.lifecycle.engine import evaluate_review
 from aidrules.lifecycle.model import parse_review_facts
+from aidrules.readers.yamlload import load_yaml_plain
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.ruleset.shipped import load
-from aidrules.ruleset.yamlload import load_yaml_plain
 
 _EXPECT_KEYS = {
     "outcome",

@@ -38,9 +38,9 @@ from typing import Any, TypeVar
 
 from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError, Severity, Span
 from aidrules.limits import DEFAULT_LIMITS, read_document_bytes, read_regular_document
+from aidrules.readers.yamlload import load_yaml
 from aidrules.registry.layers import digest
 from aidrules.registry.signing import SUFFIX, read_envelope
-from aidrules.ruleset.yamlload import load_yaml
 
 ENTRY_POINT_GROUP = "aidrules.rulesets"
 ENV_PATH = "AIDRULES_PATH"

@@ -27,8 +27,8 @@ from typing import Any
 
 from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError, Span, did_you_mean
 from aidrules.limits import DEFAULT_LIMITS, Limits, read_document_bytes
-from aidrules.ruleset.yamlload import Path as YPath
-from aidrules.ruleset.yamlload import Pos, YamlDocument, load_yaml
+from aidrules.readers.yamlload import Path as YPath
+from aidrules.readers.yamlload import Pos, YamlDocument, load_yaml
 
 #: Sections whose items an overlay may replace, add or (some of them) disable.
 ITEM_SECTIONS = ("parameters", "derived", "conditions", "principles", "forms", "actions")

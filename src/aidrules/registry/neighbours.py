@@ -22,8 +22,8 @@ from typing import Any
 
 from aidrules.errors import Diagnostic, Severity
 from aidrules.limits import DEFAULT_LIMITS, read_document
+from aidrules.readers.yamlload import YamlDocument, load_yaml
 from aidrules.registry.index import Entry, discover
-from aidrules.ruleset.yamlload import YamlDocument, load_yaml
 
 _LANGS = ("nl", "fr", "en")
 _T: dict[str, tuple[str, str, str]] = {

@@ -37,8 +37,8 @@ from typing import Any
 from aidrules._extras import require
 from aidrules.codes import Code
 from aidrules.errors import Diagnostic, RuleSetError, Span
+from aidrules.readers.yamlload import load_yaml
 from aidrules.registry.layers import label_of
-from aidrules.ruleset.yamlload import load_yaml
 
 FORMAT = "aidrules-signature-2"
 #: The first format: the signature covers the file's bytes only, not the envelope's claims.

@@ -32,7 +32,9 @@ from aidrules.expr.parser import ParseProblem, parse
 from aidrules.facts.schema import case_type, fact_scales
 from aidrules.facts.writing import parse_amount
 from aidrules.lifecycle.compile import compile_reviews
-from aidrules.limits import DEFAULT_LIMITS, Limits, code_size, evaluation_cost
+from aidrules.limits import DEFAULT_LIMITS, Limits
+from aidrules.readers.yamlload import Path as YPath
+from aidrules.readers.yamlload import YamlDocument
 from aidrules.registry.layers import (
     Layer,
     Verify,
@@ -54,10 +56,9 @@ from aidrules.ruleset.compiled import (
     RecommendationRow,
     Template,
 )
+from aidrules.ruleset.cost import code_size, evaluation_cost
 from aidrules.ruleset.graph import DependencyGraph, NodeKind, reads_of
 from aidrules.ruleset.schema import LANGUAGES, RuleSetFile, Texts
-from aidrules.ruleset.yamlload import Path as YPath
-from aidrules.ruleset.yamlload import YamlDocument
 
 Finder = Callable[[str], Path]
 

@@ -653,8 +653,8 @@ def create_app(config: ServiceConfig) -> FastAPI:
                     yield json.dumps({"line": number, "errors": [refusal.to_dict()]}, ensure_ascii=False) + "\n"
                     continue
                 result = decide_line(number, text)
-                if result.ok:
-                    metrics.decision(json.loads(result.text)["decision"]["recommendation"])
+                if result.recommendation is not None:
+                    metrics.decision(result.recommendation)
                 yield result.text + "\n"
                 await asyncio.sleep(0)  # let other requests in between lines
 

@@ -17,9 +17,9 @@ from aidrules.engine.decision import Decision, Reason
 from aidrules.errors import Diagnostic, FactsError, Span
 from aidrules.explain.trace import Tracer
 from aidrules.facts.parse import parse_facts
+from aidrules.readers.yamlload import load_yaml
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.ruleset.shipped import load
-from aidrules.ruleset.yamlload import load_yaml
 
 _TOP_KEYS = {"title", "reasoning", "rules", "case", "expect"}
 _EXPECT_KEYS = {"recommendation", "forms", "principles", "actions", "action_values", "values", "missing_facts"}

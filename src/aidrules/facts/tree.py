@@ -1,7 +1,18 @@
-"""The fact tree that expressions read, straight from the validated case models.
+"""The evaluation's fact tree: the facts of a validated :class:`Case` as nested dicts and lists.
 
-(The "input" piece of issue 18 offers one fast fact-tree builder in ``facts/``; until then the
-engine keeps this one, checked against :func:`aidrules.facts.parse.fact_tree` by a conformance test.)
+A key is present exactly when its value is known. Known absence (an event field given as
+``null``, or an optional input left out) is ``None``; a field left out, or given as ``null``
+where ``null`` means nothing, is unknown and absent. ``on`` (the decision date) is no fact.
+
+The tree is read straight from the validated models (their ``__dict__`` and the fields that were
+set), by a plan made once per model class: what each field can hold, decided from its annotation.
+This is the only builder of the tree; the engine and every tool that evaluates expressions use it
+(``tests/facts/test_fact_tree.py`` checks its properties on generated cases).
+
+Example:
+    >>> from aidrules.facts.parse import parse_facts
+    >>> fact_tree(parse_facts({"client": {"consents": True, "csr_revoked_on": None}}))
+    {'client': {'consents': True, 'csr_revoked_on': None}, 'remi': None}
 """
 
 from __future__ import annotations
@@ -15,37 +26,39 @@ from pydantic import BaseModel
 
 from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS, Case
 
-_TREE_PLANS: dict[tuple[type[Any], str], tuple[tuple[str, bool, str, int], ...]] = {}
+#: What a field holds: never a model, a model (or none), a list of models (or none), anything.
 _SCALAR, _MODEL, _MODELS, _ANY = 0, 1, 2, 3
+#: Per (model class, path prefix): (field name, keep an explicit None, prefix of its fields, kind)
+_PLANS: dict[tuple[type[Any], str], tuple[tuple[str, bool, str, int], ...]] = {}
+_UNIONS = (Union, UnionType)
 
 
-def fast_fact_tree(case: Case) -> dict[str, Any]:
-    """:func:`aidrules.facts.parse.fact_tree`, read straight from the validated models.
-
-    ``model_dump(exclude_unset=True)`` and dropping unknown ``None`` values in one pass; a
-    conformance test checks that both give the same tree for generated cases.
-    """
+def fact_tree(case: Case) -> dict[str, Any]:
+    """The facts of ``case`` as nested dicts/lists: a key is present exactly when its value is known."""
     tree = _tree(case, "", skip="on")
     for name in OPTIONAL_INPUTS:
         tree.setdefault(name, None)
     return tree
 
 
+def _plan(cls: type[Any], prefix: str, skip: str) -> tuple[tuple[str, bool, str, int], ...]:
+    plan = tuple(
+        (
+            name,
+            f"{prefix}{name}" in EVENT_FIELDS or f"{prefix}{name}" in OPTIONAL_INPUTS,
+            f"{prefix}{name}.",
+            _kind(field.annotation),
+        )
+        for name, field in cls.model_fields.items()
+        if name != skip
+    )
+    _PLANS[(cls, prefix)] = plan
+    return plan
+
+
 def _tree(model: Any, prefix: str, skip: str = "") -> dict[str, Any]:
     cls = model.__class__
-    plan = _TREE_PLANS.get((cls, prefix))
-    if plan is None:
-        plan = tuple(
-            (
-                name,
-                f"{prefix}{name}" in EVENT_FIELDS or f"{prefix}{name}" in OPTIONAL_INPUTS,
-                f"{prefix}{name}.",
-                _kind(field.annotation),
-            )
-            for name, field in cls.model_fields.items()
-            if name != skip
-        )
-        _TREE_PLANS[(cls, prefix)] = plan
+    plan = _PLANS.get((cls, prefix)) or _plan(cls, prefix, skip)
     data = model.__dict__
     given = model.__pydantic_fields_set__
     out: dict[str, Any] = {}
@@ -72,8 +85,7 @@ def _tree(model: Any, prefix: str, skip: str = "") -> dict[str, Any]:
 
 
 def _kind(annotation: Any) -> int:
-    """What a field holds, from its annotation: never a model, a model (or none), a list of
-    models (or none), or something else (checked value by value)."""
+    """What a field holds, from its annotation (see ``_SCALAR`` and the others)."""
     options = [_bare(a) for a in (get_args(annotation) if get_origin(annotation) in _UNIONS else (annotation,))]
     options = [a for a in options if a is not type(None)]
     if len(options) != 1:
@@ -99,6 +111,3 @@ def _plain(annotation: Any) -> bool:
     if get_origin(annotation) is Literal:
         return True
     return isinstance(annotation, type) and annotation in (str, int, bool, Decimal, date)
-
-
-_UNIONS = (Union, UnionType)

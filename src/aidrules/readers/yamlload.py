@@ -22,8 +22,7 @@ from yaml.composer import Composer
 from yaml.resolver import BaseResolver
 
 from aidrules.errors import AidrulesError, Diagnostic, RuleSetError, Span
-from aidrules.expr.runtime import DECIMAL_CONTEXT
-from aidrules.limits import DEFAULT_LIMITS, Limits, number_in_range
+from aidrules.limits import DECIMAL_DIGITS, DEFAULT_LIMITS, Limits, number_fits, number_in_range
 
 # The defaults of :class:`aidrules.limits.Limits`, kept under their former names.
 MAX_DOCUMENT_CHARS = DEFAULT_LIMITS.max_document_chars
@@ -273,7 +272,7 @@ class _Builder:
                 "RS004",
                 f"the number `{shown}` is too large, too small or too long",
                 self.span(node.start_mark),
-                hint=f"numbers lie between 10^-{e} and 10^{e + 1}, with at most {DECIMAL_CONTEXT.prec} digits "
+                hint=f"numbers lie between 10^-{e} and 10^{e + 1}, with at most {DECIMAL_DIGITS} digits "
                 f"and {self.limits.max_number_chars} characters",
             )
         )
@@ -310,7 +309,7 @@ class _Builder:
                     Diagnostic("RS005", f"`{value}` is not a finite number", self.span(node.start_mark))
                 )
                 return None
-            if not number_in_range(number, self.limits) or len(number.as_tuple().digits) > DECIMAL_CONTEXT.prec:
+            if not number_fits(number, self.limits):
                 self.number_refused(node)
                 return None
             return number

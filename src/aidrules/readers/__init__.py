@@ -1,0 +1,6 @@
+"""Bounded readers of untrusted documents, shared by rule sets, cases and the registry.
+
+The bottom layer with :mod:`aidrules.limits` and :mod:`aidrules.errors`: it imports nothing else
+of aidrules. :mod:`aidrules.readers.yamlload` composes YAML inertly, within the limits, with a
+position for every key and value.
+"""

@@ -1,0 +1,71 @@
+"""What a compiled rule set may cost: the worst-case steps of one evaluation and the size of its
+generated code, per item, checked against ``max_evaluation_steps`` and ``max_code_nodes`` of
+:class:`~aidrules.limits.Limits` when a rule set is compiled (``RS207``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import fields, is_dataclass
+from decimal import Decimal
+
+from aidrules.errors import Span
+from aidrules.expr import nodes as n
+from aidrules.expr.compiler import CompiledExpression
+from aidrules.expr.cost import expression_cost, expression_size
+from aidrules.facts.shape import list_cap
+from aidrules.limits import Limits
+
+
+def evaluation_cost(ruleset: object, limits: Limits) -> tuple[int, list[tuple[int, str, Span | None]]]:
+    """The worst-case steps of one evaluation of a compiled rule set, and the cost per item.
+
+    Every compiled expression of the rule set (named values, messages, recommendation rows,
+    actions, and whatever else it holds) runs at most once per decision, so the sum of their
+    costs bounds the work of any evaluation. A list is as long as the case model and the limits
+    allow (:func:`aidrules.facts.shape.list_cap`). Items are named by their ``id`` where they have
+    one, most expensive first, with the position of the item when it has one.
+    """
+    return _per_item(ruleset, lambda node: expression_cost(node, limits, lambda path: list_cap(path, limits)))
+
+
+def code_size(ruleset: object) -> tuple[int, list[tuple[int, str, Span | None]]]:
+    """The nodes of every expression of a compiled rule set together (see ``max_code_nodes``), and
+    per item, largest first, as :func:`evaluation_cost` gives the steps."""
+    return _per_item(ruleset, expression_size)
+
+
+def _per_item(ruleset: object, measure: Callable[[n.Node], int]) -> tuple[int, list[tuple[int, str, Span | None]]]:
+    per_item: dict[str, int] = {}
+    spans: dict[str, Span | None] = {}
+    seen: set[int] = set()
+
+    def visit(obj: object, owner: str, span: Span | None) -> None:
+        if isinstance(obj, CompiledExpression):
+            per_item[owner] = per_item.get(owner, 0) + measure(obj.node)
+            spans.setdefault(owner, span)
+            return
+        if isinstance(obj, str | int | float | Decimal | bool | type(None)) or id(obj) in seen:
+            return
+        seen.add(id(obj))
+        if is_dataclass(obj) and not isinstance(obj, type):
+            own = getattr(obj, "id", None) if obj is not ruleset else None
+            if not isinstance(own, str) and isinstance(getattr(obj, "recommend", None), str):
+                own = "recommendation"
+            label = owner if not isinstance(own, str) else f"{owner}.{own}" if owner else own
+            where = getattr(obj, "span", None)
+            here = where if isinstance(where, Span) else span
+            for f in fields(obj):
+                visit(getattr(obj, f.name), label, here)
+        elif isinstance(obj, Mapping):
+            for value in obj.values():
+                visit(value, owner, span)
+        elif isinstance(obj, tuple | list):
+            for item in obj:
+                visit(item, owner, span)
+
+    visit(ruleset, "", None)
+    ranked = sorted(
+        ((cost, item or "(rule set)", spans[item]) for item, cost in per_item.items()),
+        key=lambda r: (-r[0], r[1]),
+    )
+    return sum(per_item.values()), ranked
