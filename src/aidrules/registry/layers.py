@@ -27,6 +27,7 @@ from typing import Any
 
 from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError, Span, did_you_mean
 from aidrules.limits import DEFAULT_LIMITS, Limits, read_document_bytes
+from aidrules.ruleset.cache import parse_rule_file
 from aidrules.ruleset.yamlload import Path as YPath
 from aidrules.ruleset.yamlload import Pos, YamlDocument, load_yaml
 
@@ -96,7 +97,7 @@ Verify = Callable[[str, bytes], None]
 
 def read_layer(path: Path, verify: Verify | None = None) -> tuple[Layer, list[Diagnostic]]:
     """Parse one rule file (not yet validated) as a layer; ``verify`` checks its bytes first."""
-    return layer_from_text(read_rule_file(path, verify), str(path))
+    return layer_from_text(read_rule_file(path, verify), str(path), cached=True)
 
 
 def read_rule_file(path: Path, verify: Verify | None = None, limits: Limits | None = None) -> str:
@@ -122,8 +123,13 @@ def read_rule_file(path: Path, verify: Verify | None = None, limits: Limits | No
         raise RuleSetError(str(d), [d]) from None
 
 
-def layer_from_text(text: str, file: str, *, limits: Limits | None = None) -> tuple[Layer, list[Diagnostic]]:
-    doc, diagnostics = load_yaml(text, file, limits=limits)
+def layer_from_text(
+    text: str, file: str, *, limits: Limits | None = None, cached: bool = False
+) -> tuple[Layer, list[Diagnostic]]:
+    """A layer from a rule file's text; ``cached``: the text is a rule file's, which may be parsed
+    from (and into) the per-user cache (:mod:`aidrules.ruleset.cache`)."""
+    parse = parse_rule_file if cached else load_yaml
+    doc, diagnostics = parse(text, file, limits=limits)
     return Layer(label_of(doc.data), file, doc, text, digest(doc.data)), diagnostics
 
 
