@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 
 import aidrules
 from aidrules.engine.decision import Decision
+from aidrules.ruleset import cache
 from aidrules.ruleset.compiled import CompiledRuleSet
 from journal_locations import POSTGRES_URL
 
@@ -29,6 +31,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("durable") is not None:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _rule_file_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The tests (and the commands they start) cache parsed rule files in a folder of their own,
+    never in the user's cache directory."""
+    before = os.environ.get(cache.ENV_DIR)
+    os.environ[cache.ENV_DIR] = str(tmp_path_factory.mktemp("rule-file-cache"))
+    yield
+    if before is None:
+        os.environ.pop(cache.ENV_DIR, None)
+    else:
+        os.environ[cache.ENV_DIR] = before
 
 
 @pytest.fixture(scope="session")
