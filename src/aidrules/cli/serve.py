@@ -1,7 +1,8 @@
 """``aidrules serve`` (the decision service, docs/service.md) and ``aidrules token create``.
 
-The web framework is an optional extra (``aidrules[server]``): it is imported only when ``serve``
-runs, so the rest of the command line stays light and works without it.
+The web framework is an optional extra (``aidrules[server]``): it is loaded (see
+:mod:`aidrules.cli.lazy`) only when ``serve`` runs, so the rest of the command line stays light and
+works without it.
 """
 
 from __future__ import annotations
@@ -10,17 +11,29 @@ import ipaddress
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from aidrules.cli.common import fail
 from aidrules.cli.help_texts import say, tr
-from aidrules.cli.main import app, fail
+from aidrules.cli.lazy import lazy_module
 from aidrules.errors import AidrulesError, Diagnostic
 from aidrules.server import StartError
+from aidrules.server.catalogue import build_catalogue
 from aidrules.server.logs import configure
 from aidrules.server.tokens import ROLES, TokenStore, create_token
 from aidrules.server.worker import WORKER_OPTIONS
+
+if TYPE_CHECKING:
+    import uvicorn
+
+    import aidrules.server.app as server_app
+else:  # loaded when a command needs them (see aidrules.cli.lazy)
+    server_app = lazy_module("aidrules.server.app")
+    uvicorn = lazy_module("uvicorn")
+
+app = typer.Typer()  # these commands; cli/main.py puts them on the command line
 
 token_app = typer.Typer(no_args_is_help=True, help=tr("Bearer tokens for the decision service (aidrules serve)."))
 app.add_typer(token_app, name="token")
@@ -103,11 +116,9 @@ def serve(
         diagnostic = Diagnostic("SV008", say("use text or json"), path="--log-format")
         fail(StartError(say("--log-format: use text or json"), [diagnostic]))
     logger = configure(log_format)
-    try:
-        import uvicorn
-
-        from aidrules.server.app import ServiceConfig, create_app
-        from aidrules.server.catalogue import build_catalogue
+    try:  # the service needs the server extra: FastAPI and uvicorn are loaded here
+        server_app.ServiceConfig  # noqa: B018
+        uvicorn.run  # noqa: B018
     except ImportError as exc:
         message = say("the service needs the server extra ({name} is missing)", name=exc.name)
         fail(StartError(message, [Diagnostic("SV015", message, hint='pip install "aidrules[server]"')]))
@@ -120,8 +131,10 @@ def serve(
             hint = say("give --tokens FILE (aidrules token create)")
             raise StartError(message, [Diagnostic("SV014", message, path="--host", hint=hint)])
         catalogue = build_catalogue(rules, public_key=public_key)
-        application = create_app(
-            ServiceConfig(catalogue=catalogue, tokens=store, journal=journal, key_file=key_file, logger=logger)
+        application = server_app.create_app(
+            server_app.ServiceConfig(
+                catalogue=catalogue, tokens=store, journal=journal, key_file=key_file, logger=logger
+            )
         )
     except AidrulesError as exc:
         fail(exc)
