@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from aidrules.cli import lazy
+from aidrules.cli.main import COMMANDS
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = ROOT / "src" / "aidrules" / "cli"
@@ -71,7 +72,11 @@ def test_evaluate_loads_no_web_framework_templates_backend_or_toolkit() -> None:
         "aidrules.server.app",
         "aidrules.testing.runner",
         "aidrules.engine.durable.runtime",
-    }
+        "aidrules.journal",  # the other commands' modules: not loaded for evaluate
+        "aidrules.batch",
+        "aidrules.server",
+        "multiprocessing",
+    } | {f"aidrules.cli.{m}" for m in ("batch", "impact", "intake", "lifecycle", "registry", "serve", "toolkit")}
     assert not loaded & toolkit
 
 
@@ -135,3 +140,20 @@ def test_command_modules_import_neither_main_nor_each_other(path: Path) -> None:
 def test_command_line_modules_have_no_function_level_imports(path: Path) -> None:
     inside = [m for m, in_function in _imports(path) if in_function]
     assert inside == [], f"{path.name} imports inside functions: {inside}; use aidrules.cli.lazy for heavy modules"
+
+
+def test_the_command_table_names_every_command_of_every_module_in_order() -> None:
+    """cli/main.py loads a command's module only when it runs: its table must name exactly the
+    commands and groups the modules define (a new command missing there would not exist)."""
+    defined: dict[str, str] = {}
+    for module in dict.fromkeys(COMMANDS.values()):
+        for info in module.app.registered_commands:
+            assert info.callback is not None
+            defined[info.name or info.callback.__name__.replace("_", "-")] = module.__name__
+        for group in module.app.registered_groups:
+            assert group.name is not None
+            defined[group.name] = module.__name__
+    assert {name: module.__name__ for name, module in COMMANDS.items()} == defined
+    modules = sorted(p.stem for p in CLI.glob("*.py"))
+    commands = {m.__name__.rpartition(".")[2] for m in COMMANDS.values()}
+    assert commands == set(modules) - {"__init__", "common", "help_texts", "lazy", "main", "terminal"}

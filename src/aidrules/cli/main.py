@@ -2,7 +2,8 @@
 
 This module only assembles the command line: the commands live in one module per area
 (``cli/decisions.py``: evaluate, explain, validate, schema; ``cli/<area>.py`` for the others),
-which share ``cli/common.py`` and never import each other or this module.
+which share ``cli/common.py`` and never import each other or this module. :data:`COMMANDS` names
+each command's module, which is loaded (:mod:`aidrules.cli.lazy`) only when that command runs.
 
 Exit codes: 0 a decision was made (whatever it recommends) or the files are valid; 2 invalid
 input (facts or rule files), every problem on stderr, no traceback; 1 an internal error.
@@ -12,16 +13,83 @@ from __future__ import annotations
 
 import inspect
 import sys
+from functools import cache
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import typer
+from typer import _click as click  # Typer 0.29 carries its own click: its types are these
+from typer.core import TyperGroup
 
-from aidrules.cli import batch, decisions, impact, intake, lifecycle, registry, serve, toolkit
 from aidrules.cli.common import render_error
 from aidrules.cli.help_texts import help_paragraphs, say, tr
+from aidrules.cli.lazy import lazy_module
 from aidrules.cli.terminal import sanitise_output
 from aidrules.errors import AidrulesError
 
+if TYPE_CHECKING:
+    from aidrules.cli import batch, decisions, impact, intake, lifecycle, registry, serve, toolkit
+else:  # a command's module is loaded when that command runs (or --help lists them all)
+    batch = lazy_module("aidrules.cli.batch")
+    decisions = lazy_module("aidrules.cli.decisions")
+    impact = lazy_module("aidrules.cli.impact")
+    intake = lazy_module("aidrules.cli.intake")
+    lifecycle = lazy_module("aidrules.cli.lifecycle")
+    registry = lazy_module("aidrules.cli.registry")
+    serve = lazy_module("aidrules.cli.serve")
+    toolkit = lazy_module("aidrules.cli.toolkit")
+
+#: Every command and command group, with the module whose ``app`` defines it, in the order
+#: ``aidrules --help`` lists them (``tests/cli/test_startup.py`` checks it against the modules).
+COMMANDS: dict[str, ModuleType] = {
+    "evaluate": decisions,
+    "explain": decisions,
+    "validate": decisions,
+    "schema": decisions,
+    "batch": batch,
+    "impact": impact,
+    "questions": intake,
+    "interview": intake,
+    "intake": intake,
+    "review": lifecycle,
+    "report": lifecycle,
+    "journal": lifecycle,
+    "list": registry,
+    "keygen": registry,
+    "sign": registry,
+    "verify": registry,
+    "diff": registry,
+    "rerun": registry,
+    "serve": serve,
+    "token": serve,
+    "test": toolkit,
+    "generate-cases": toolkit,
+    "docs": toolkit,
+}
+
+
+@cache
+def command_group(module: ModuleType) -> TyperGroup:
+    """The commands of one command module, their help in the help language."""
+    typer_app: typer.Typer = module.app
+    _translate_command_help(typer_app)
+    return typer.main.get_group(typer_app)
+
+
+class _Commands(TyperGroup):
+    """The command line's group: it knows every command's name, and loads the module of the one
+    that runs (``aidrules evaluate`` does not load the journal, the service or the toolkit)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        return command_group(module).get_command(ctx, cmd_name) if module is not None else None
+
+
 app = typer.Typer(
+    cls=_Commands,
     add_completion=False,
     no_args_is_help=True,
     help=tr("aidrules: explained budget-help decisions for OCMWs / CPAS."),
@@ -37,14 +105,9 @@ def _output() -> None:
     sanitise_output()
 
 
-# The command modules, in the order `aidrules --help` lists their commands.
-for _module in (decisions, batch, impact, intake, lifecycle, registry, serve, toolkit):
-    app.add_typer(_module.app)
-
-
 def _translate_command_help(typer_app: typer.Typer) -> None:
     """Each command's help (its docstring, paragraph by paragraph) in the help language, in every
-    command module and command group too (``journal …``, ``token …``)."""
+    command group too (``journal …``, ``token …``)."""
     for info in typer_app.registered_commands:
         if info.help is None and info.callback is not None:
             translated = help_paragraphs(inspect.getdoc(info.callback) or "")
@@ -53,9 +116,6 @@ def _translate_command_help(typer_app: typer.Typer) -> None:
     for group in typer_app.registered_groups:
         if group.typer_instance is not None:
             _translate_command_help(group.typer_instance)
-
-
-_translate_command_help(app)
 
 
 def main() -> None:

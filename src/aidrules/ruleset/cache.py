@@ -92,7 +92,10 @@ def _owned_privately(st: os.stat_result) -> bool:
 
 def _usable_dir() -> Path | None:
     """The cache directory, made ``0700`` if missing; None when it is not safely ours."""
-    directory = cache_dir()
+    try:
+        directory = cache_dir()
+    except (RuntimeError, KeyError):  # no home directory to be found: no cache
+        return None
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         st = directory.lstat()  # a symbolic link could lead anywhere: not used
