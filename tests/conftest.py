@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
-from collections.abc import Callable, Iterator
+import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -33,17 +35,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _rule_file_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+_CACHE_BEFORE = os.environ.get(cache.ENV_DIR)
+
+
+def pytest_configure(config: pytest.Config) -> None:
     """The tests (and the commands they start) cache parsed rule files in a folder of their own,
-    never in the user's cache directory."""
-    before = os.environ.get(cache.ENV_DIR)
-    os.environ[cache.ENV_DIR] = str(tmp_path_factory.mktemp("rule-file-cache"))
-    yield
-    if before is None:
+    never in the user's cache directory: set before collection, which already loads rule sets."""
+    os.environ[cache.ENV_DIR] = tempfile.mkdtemp(prefix="aidrules-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ.get(cache.ENV_DIR, ""), ignore_errors=True)
+    if _CACHE_BEFORE is None:
         os.environ.pop(cache.ENV_DIR, None)
     else:
-        os.environ[cache.ENV_DIR] = before
+        os.environ[cache.ENV_DIR] = _CACHE_BEFORE
 
 
 @pytest.fixture(scope="session")
