@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -11,6 +14,7 @@ import pytest
 
 import aidrules
 from aidrules.engine.decision import Decision
+from aidrules.ruleset import cache
 from aidrules.ruleset.compiled import CompiledRuleSet
 from journal_locations import POSTGRES_URL
 
@@ -29,6 +33,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("durable") is not None:
             item.add_marker(skip)
+
+
+_CACHE_BEFORE = os.environ.get(cache.ENV_DIR)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests (and the commands they start) cache parsed rule files in a folder of their own,
+    never in the user's cache directory: set before collection, which already loads rule sets."""
+    os.environ[cache.ENV_DIR] = tempfile.mkdtemp(prefix="aidrules-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ.get(cache.ENV_DIR, ""), ignore_errors=True)
+    if _CACHE_BEFORE is None:
+        os.environ.pop(cache.ENV_DIR, None)
+    else:
+        os.environ[cache.ENV_DIR] = _CACHE_BEFORE
 
 
 @pytest.fixture(scope="session")

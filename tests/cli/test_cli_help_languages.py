@@ -29,8 +29,10 @@ def walk(cmd, path, out):
     for p in cmd.params:
         if p.name != "help":  # click's own --help is not ours to translate
             out[path + " :" + p.name] = ["param", getattr(p, "help", None) or ""]
-    for name, sub in getattr(cmd, "commands", {}).items():
-        walk(sub, (path + " " + name).strip(), out)
+    if hasattr(cmd, "list_commands"):  # a group (the top one loads its commands' modules when asked)
+        ctx = typer.main._click.Context(cmd)
+        for name in cmd.list_commands(ctx):
+            walk(cmd.get_command(ctx, name), (path + " " + name).strip(), out)
 
 out = {}
 walk(typer.main.get_command(app), "", out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,7 +15,9 @@ from typer.testing import CliRunner
 
 from aidrules.cli.main import app
 from aidrules.errors import RuleSetError, Severity
+from aidrules.registry import index
 from aidrules.registry.index import ENV_PATH, discover_all, find, period_diagnostics
+from aidrules.ruleset.compile import load_ruleset
 from aidrules.testing.runner import run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,3 +170,57 @@ def test_a_fifo_named_yaml_in_a_search_directory_is_not_opened(tmp_path: Path) -
         check=False,
     )
     assert result.returncode == 0 and result.stdout.strip() == "True", result.stderr
+
+
+def _layered_project(root: Path) -> Path:
+    """A checkout-like folder: ``rules/`` with the three shipped layers (the local one in
+    ``lokaal/``, the federal one in ``federaal/``) beside ``fixtures/`` and ``docs/``."""
+    shutil.copytree(ROOT / "rules", root / "rules", ignore=shutil.ignore_patterns("*.sig"))
+    for folder in ("fixtures/reference", "docs/examples"):
+        (root / folder).mkdir(parents=True)
+    return root / "rules"
+
+
+def test_a_checkouts_fixtures_and_docs_are_not_read_when_looking_up_base_layers(
+    tmp_path: Path, in_dir: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A layer in ``rules/`` looked its base up in the folder above with all its subfolders: every
+    fixture and document of a checkout was read as a possible rule file (115 files, most of a
+    command's start). Now only the rule files directly in the folder above are."""
+    rules = _layered_project(tmp_path / "project")
+    base = (rules / "federaal" / "federale-bedragen.yaml").read_text(encoding="utf-8")
+    # a different copy of the base among the fixtures and docs: read, it would be an RS505 conflict
+    for folder in ("fixtures/reference", "docs/examples"):
+        (tmp_path / "project" / folder / "federal.yaml").write_text(base.replace("#", "# anders", 1) + "\nx: 1\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    in_dir(elsewhere)  # type: ignore[operator]
+    read: list[Path] = []
+    real_header = index._header
+
+    def recording(path: Path) -> index.Entry | None:
+        read.append(path)
+        return real_header(path)
+
+    monkeypatch.setattr(index, "_header", recording)
+    rs = load_ruleset(rules / "noord-limburg-budgethulp.yaml")
+    assert list(rs.layers) == ["federale-bedragen@2026.1", "noord-limburg-budgethulp@2025.1"]
+    assert read and not [p for p in read if {"fixtures", "docs"} & set(p.parts)]
+
+
+def test_a_layer_in_a_subfolder_finds_its_base_and_the_bases_base_in_sibling_folders(
+    tmp_path: Path, in_dir: object
+) -> None:
+    """``rules/lokaal/x.yaml`` extends ``rules/y.yaml``, which extends ``rules/federaal/z.yaml``:
+    each base is looked up beside the layer that names it."""
+    rules = _layered_project(tmp_path / "project")
+    federal = rules / "federaal" / "federale-bedragen.yaml"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    in_dir(elsewhere)  # type: ignore[operator]
+    rs = load_ruleset(rules / "lokaal" / "ocmw-voorbeeldgem.yaml")
+    assert [Path(file).resolve() for file in rs.files] == [  # not the installed copies
+        federal.resolve(),
+        (rules / "noord-limburg-budgethulp.yaml").resolve(),
+        (rules / "lokaal" / "ocmw-voorbeeldgem.yaml").resolve(),
+    ]

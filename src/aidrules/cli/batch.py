@@ -14,9 +14,12 @@ from typing import IO, Annotated
 import typer
 
 from aidrules.batch import Options, Summary, count_lines, run_batch
+from aidrules.cli.common import DEFAULT_LANG, Engine, EngineOpt, LangOpt, RulesOpt, parse_on
+from aidrules.cli.common import fail as _fail
 from aidrules.cli.help_texts import say, tr
-from aidrules.cli.main import DEFAULT_LANG, Engine, EngineOpt, LangOpt, RulesOpt, _fail, app, parse_on
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
+
+app = typer.Typer()  # these commands; cli/main.py puts them on the command line
 
 
 @app.command()

@@ -8,13 +8,22 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from aidrules.cli.common import DEFAULT_LANG, LangOpt, fail, parse_on
 from aidrules.cli.help_texts import say, tr
-from aidrules.cli.main import DEFAULT_LANG, LangOpt, app, fail, parse_on
+from aidrules.cli.lazy import lazy_module
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
+from aidrules.ruleset.shipped import load
+
+if TYPE_CHECKING:
+    import aidrules.impact as impact_study
+else:  # loaded when a command needs them (see aidrules.cli.lazy)
+    impact_study = lazy_module("aidrules.impact")
+
+app = typer.Typer()  # these commands; cli/main.py puts them on the command line
 
 
 class ImpactFormat(StrEnum):
@@ -56,9 +65,6 @@ def impact(
 ) -> None:
     """Decide every case under both versions on the day the change takes effect and report what
     changes: how many, from → to, per household category, income and debt, why, with examples."""
-    from aidrules.impact import read_cases, run_study, synthetic_population, to_html, to_markdown
-    from aidrules.ruleset.shipped import load
-
     try:
         days = [parse_on(d, lang.value) for d in (on or [])]
         if len(days) > 2:
@@ -71,11 +77,11 @@ def impact(
             if not cases.is_file():
                 message = say("no such cases file: {path}", lang.value, path=cases)
                 raise FactsError(message, [Diagnostic("CF000", message, path=str(cases))])
-            source, items = str(cases), read_cases(cases)
+            source, items = str(cases), impact_study.read_cases(cases)
         else:
             source = f"synthetic:{size}:{seed}"
-            items = iter(enumerate(synthetic_population(size, seed), start=1))
-        report = run_study(
+            items = iter(enumerate(impact_study.synthetic_population(size, seed), start=1))
+        report = impact_study.run_study(
             old_rs,
             new_rs,
             items,
@@ -86,7 +92,11 @@ def impact(
         )
     except AidrulesError as exc:
         fail(exc)
-    text = to_html(report, lang.value) if format is ImpactFormat.html else to_markdown(report, lang.value)
+    text = (
+        impact_study.to_html(report, lang.value)
+        if format is ImpactFormat.html
+        else impact_study.to_markdown(report, lang.value)
+    )
     if out is None:
         typer.echo(text, nl=False)
     else:

@@ -12,14 +12,30 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from aidrules.cli.common import DEFAULT_LANG, LangOpt, OnOpt, RulesOpt, fail, parse_on, read_input
 from aidrules.cli.help_texts import say, tr
-from aidrules.cli.main import DEFAULT_LANG, LangOpt, OnOpt, RulesOpt, app, fail, parse_on, read_input
+from aidrules.cli.lazy import lazy_module
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
+from aidrules.explain.i18n import ui
+from aidrules.facts.parse import parse_case_text, parse_facts, read_case_text
 from aidrules.facts.writing import case_yaml
+from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.ruleset.shipped import load
+
+if TYPE_CHECKING:
+    import aidrules.explain.interview as interview_mod
+    import aidrules.explain.questions as questions_mod
+    import aidrules.intake.server as intake_server
+else:  # loaded when a command needs them (see aidrules.cli.lazy)
+    intake_server = lazy_module("aidrules.intake.server")
+    interview_mod = lazy_module("aidrules.explain.interview")
+    questions_mod = lazy_module("aidrules.explain.questions")
+
+app = typer.Typer()  # these commands; cli/main.py puts them on the command line
 
 CaseArg = Annotated[str, typer.Argument(help=tr("Case file (YAML or JSON), or - for standard input."))]
 
@@ -38,23 +54,19 @@ def questions(
     lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """The questions whose answer can still change the proposal, most decisive first."""
-    from aidrules.explain.questions import questions_for, questions_json, questions_text
-    from aidrules.facts.parse import parse_case_text
-    from aidrules.ruleset.shipped import load
-
     try:
         day = parse_on(on, lang.value)
         facts = parse_case_text(read_input(case, lang=lang.value), "<stdin>" if case == "-" else case, lang=lang.value)
         day = day or facts.on or date.today()
         rs = load(rules, day)
         decision = rs.evaluate(facts, day, lang=lang.value)
-        found = questions_for(decision, rs, facts)
+        found = questions_mod.questions_for(decision, rs, facts)
     except AidrulesError as exc:
         fail(exc)
     if format is QuestionsFormat.json:
-        typer.echo(questions_json(found), nl=False)
+        typer.echo(questions_mod.questions_json(found), nl=False)
     else:
-        typer.echo(questions_text(found, decision, rs), nl=False)
+        typer.echo(questions_mod.questions_text(found, decision, rs), nl=False)
 
 
 @app.command()
@@ -70,10 +82,6 @@ def interview(
     Answers are checked (``ja``/``nee``, a choice by number or name, ``1.180,50``, ``15/03/2024``,
     ``nooit``, ``geen``); an empty answer or ``?`` leaves the fact unknown.
     """
-    from aidrules.explain.interview import run_interview
-    from aidrules.facts.parse import parse_case_text, parse_facts, read_case_text
-    from aidrules.ruleset.shipped import load
-
     try:
         day = parse_on(on, lang.value)
         data: dict[str, Any] = {}
@@ -85,7 +93,7 @@ def interview(
         day = day or facts.on or date.today()
         rs = load(rules, day)
         data = {k: v for k, v in data.items() if k != "on"}
-        result = run_interview(rs, data, day, lang.value, _ask, lambda line: typer.echo(line))
+        result = interview_mod.run_interview(rs, data, day, lang.value, _ask, lambda line: typer.echo(line))
     except AidrulesError as exc:
         fail(exc)
     try:
@@ -93,7 +101,6 @@ def interview(
     except OSError as exc:
         message = say("cannot write {path}: {reason}", lang.value, path=out, reason=exc.strerror)
         fail(FactsError(message, [Diagnostic("CF004", message, path=str(out))]))
-    from aidrules.explain.i18n import ui
 
     typer.echo(ui("interview_written", lang.value, path=str(out)))
 
@@ -117,10 +124,6 @@ def intake(
     lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """Serve the intake page on 127.0.0.1: a form, the proposal and the next question first."""
-    from aidrules.intake.server import make_server
-    from aidrules.ruleset.compiled import CompiledRuleSet
-    from aidrules.ruleset.shipped import load
-
     loaded: dict[date, CompiledRuleSet] = {}
 
     def rules_for(day: date) -> CompiledRuleSet:
@@ -133,7 +136,7 @@ def intake(
         rules_for(day or date.today())  # a wrong --rules fails now, not on the first request
     except AidrulesError as exc:
         fail(exc)
-    server = make_server(rules_for, port, lang=lang.value, on=day)
+    server = intake_server.make_server(rules_for, port, lang=lang.value, on=day)
     typer.echo(f"http://127.0.0.1:{server.server_address[1]}/")
     try:
         server.serve_forever()

@@ -11,14 +11,31 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from aidrules.cli.common import DEFAULT_LANG, Format, Lang, LangOpt, OnOpt, RulesOpt, fail, parse_on, read_input
 from aidrules.cli.help_texts import say, tr
-from aidrules.cli.main import DEFAULT_LANG, Format, Lang, LangOpt, OnOpt, RulesOpt, app, fail, parse_on, read_input
+from aidrules.cli.lazy import lazy_module
 from aidrules.errors import AidrulesError, Diagnostic
+from aidrules.facts.parse import parse_facts, read_case_text
+from aidrules.journal.errors import JournalError
+from aidrules.journal.keys import DossierKeyer
+from aidrules.journal.redact import redact_url
+from aidrules.lifecycle.render import render_review
+from aidrules.ruleset.shipped import load
 
 if TYPE_CHECKING:
-    from aidrules.journal.keys import DossierKeyer
+    import aidrules.journal.journal as journal_mod
+    import aidrules.lifecycle.engine as review_engine
+    import aidrules.lifecycle.model as review_model
+    import aidrules.report.build as report_build
     from aidrules.lifecycle.decision import ReviewDecision
     from aidrules.ruleset.compiled import CompiledRuleSet
+else:  # loaded when a command needs them (see aidrules.cli.lazy)
+    journal_mod = lazy_module("aidrules.journal.journal")
+    report_build = lazy_module("aidrules.report.build")
+    review_engine = lazy_module("aidrules.lifecycle.engine")
+    review_model = lazy_module("aidrules.lifecycle.model")
+
+app = typer.Typer()  # these commands; cli/main.py puts them on the command line
 
 journal_app = typer.Typer(
     no_args_is_help=True,
@@ -58,20 +75,15 @@ ApprovedOpt = Annotated[
 
 
 def _review(dossier: str, rules: str | None, on: str | None, lang: Lang) -> tuple[CompiledRuleSet, ReviewDecision]:
-    from aidrules.facts.parse import read_case_text
-    from aidrules.lifecycle.engine import evaluate_review
-    from aidrules.lifecycle.model import parse_review_facts
-    from aidrules.ruleset.shipped import load
 
     text = read_input(dossier, "review", lang.value)
-    facts = parse_review_facts(read_case_text(text, "<stdin>" if dossier == "-" else dossier))
+    facts = review_model.parse_review_facts(read_case_text(text, "<stdin>" if dossier == "-" else dossier))
     day = parse_on(on, lang.value) or facts.on or date.today()
     ruleset = load(rules, day)
-    return ruleset, evaluate_review(ruleset, facts, day, lang=lang.value)
+    return ruleset, review_engine.evaluate_review(ruleset, facts, day, lang=lang.value)
 
 
 def _keyer(key_file: Path | None) -> DossierKeyer:
-    from aidrules.journal.keys import DossierKeyer
 
     return DossierKeyer.from_file(key_file) if key_file is not None else DossierKeyer.from_environment()
 
@@ -86,8 +98,6 @@ def review(
     full: Annotated[bool, typer.Option("--full", help=tr("Every reason with its values and source."))] = False,
 ) -> None:
     """Review a running dossier: continue, start phase-out, step down or stop (with the reason)."""
-    from aidrules.lifecycle.render import render_review
-
     try:
         ruleset, decision = _review(dossier, rules, on, lang)
     except AidrulesError as exc:
@@ -103,9 +113,6 @@ def new_key(
     out: Annotated[Path, typer.Option("--out", help=tr("The key file to create (readable by its owner only)."))],
 ) -> None:
     """Create a secret journal key. Keep it apart from the journal, like a password."""
-    from aidrules.journal.errors import JournalError
-    from aidrules.journal.keys import DossierKeyer
-
     if out.exists():
         fail(JournalError("JR007", say("{path} exists; a key is never overwritten", path=out), "--out"))
     try:
@@ -129,16 +136,12 @@ def record_decision(
     key_file: KeyFileOpt = None,
 ) -> None:
     """Decide a case and record the decision (final with an approver, else a draft)."""
-    from aidrules.facts.parse import parse_facts, read_case_text
-    from aidrules.journal.journal import Journal
-    from aidrules.ruleset.shipped import load
-
     try:
         facts = parse_facts(read_case_text(read_input(case, "case"), "<stdin>" if case == "-" else case))
         day = parse_on(on) or facts.on or date.today()
         ruleset = load(rules, day)
         decision = ruleset.evaluate(facts, day)
-        with Journal.open(journal, keyer=_keyer(key_file)) as j:
+        with journal_mod.Journal.open(journal, keyer=_keyer(key_file)) as j:
             entry = j.record_decision(
                 decision, ruleset, dossier=dossier, prepared_by=prepared_by, approved_by=approved_by
             )
@@ -159,11 +162,9 @@ def record_review(
     key_file: KeyFileOpt = None,
 ) -> None:
     """Review a running dossier and record the review (final with an approver, else a draft)."""
-    from aidrules.journal.journal import Journal
-
     try:
         ruleset, decision = _review(facts, rules, on, Lang.nl)
-        with Journal.open(journal, keyer=_keyer(key_file)) as j:
+        with journal_mod.Journal.open(journal, keyer=_keyer(key_file)) as j:
             entry = j.record_review(
                 decision, ruleset, dossier=dossier, prepared_by=prepared_by, approved_by=approved_by
             )
@@ -181,10 +182,8 @@ def approve(
     key_file: KeyFileOpt = None,
 ) -> None:
     """Approve a draft: a new final entry by someone other than its preparer."""
-    from aidrules.journal.journal import Journal
-
     try:
-        with Journal.open(journal, keyer=_keyer(key_file)) as j:
+        with journal_mod.Journal.open(journal, keyer=_keyer(key_file)) as j:
             entry = j.approve(entry_id, approved_by=approved_by)
     except AidrulesError as exc:
         fail(exc)
@@ -200,11 +199,9 @@ def list_entries(
     format: Annotated[Format, typer.Option("--format", help=tr("text or json."))] = Format.text,
 ) -> None:
     """List journal entries (pseudonymous keys, outcomes, rule-set versions)."""
-    from aidrules.journal.journal import Journal
-
     try:
         keyer = _keyer(key_file) if dossier is not None else None
-        with Journal.open(journal, keyer=keyer, read_only=keyer is None) as j:
+        with journal_mod.Journal.open(journal, keyer=keyer, read_only=keyer is None) as j:
             since = date(year, 1, 1) if year else None
             until = date(year, 12, 31) if year else None
             key = keyer.key(dossier) if keyer is not None and dossier is not None else None
@@ -243,10 +240,8 @@ def list_entries(
 @journal_app.command("verify")
 def verify(journal: JournalOpt) -> None:
     """Check the database and the hash chain: is every entry as it was written?"""
-    from aidrules.journal.journal import Journal
-
     try:
-        with Journal.open(journal, read_only=True) as j:
+        with journal_mod.Journal.open(journal, read_only=True) as j:
             problems = j.verify()
             entries = [] if problems else list(j.entries())  # a damaged entry cannot be read as one
     except AidrulesError as exc:
@@ -255,7 +250,6 @@ def verify(journal: JournalOpt) -> None:
         typer.echo(problem, err=True)
     if problems:
         raise typer.Exit(2)
-    from aidrules.journal.redact import redact_url
 
     typer.echo(
         say(
@@ -282,10 +276,8 @@ def report(
     lang: LangOpt = DEFAULT_LANG,
 ) -> None:
     """The yearly report to the council: files started, refused and stopped, and the reasons."""
-    from aidrules.report.build import ReportError, make_report
-
     try:
-        files = make_report(journal, year, format.value, lang.value)
+        files = report_build.make_report(journal, year, format.value, lang.value)
     except AidrulesError as exc:
         fail(exc)
     if out is None:
@@ -297,6 +289,6 @@ def report(
             (out / f.name).write_text(f.content, encoding="utf-8")
     except OSError as exc:
         message = say("cannot write the report to {path}: {reason}", lang.value, path=out, reason=exc.strerror)
-        fail(ReportError(message, [Diagnostic("RP002", message, path="--out")]))
+        fail(report_build.ReportError(message, [Diagnostic("RP002", message, path="--out")]))
     for f in files:
         typer.echo(str(out / f.name))

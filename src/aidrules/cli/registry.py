@@ -5,14 +5,31 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from aidrules.cli.common import LANG_OPTION, Format, Lang, ReleaseStateOpt, fail, parse_on, read_input
 from aidrules.cli.help_texts import say, tr
-from aidrules.cli.main import LANG_OPTION, Format, Lang, ReleaseStateOpt, app, fail, parse_on, read_input
+from aidrules.cli.lazy import lazy_module
 from aidrules.diagnostic_text import render_text
+from aidrules.engine.decision import Decision
 from aidrules.errors import AidrulesError, Diagnostic, FactsError, Severity
+from aidrules.facts.parse import read_case_text
+from aidrules.limits import DEFAULT_LIMITS, read_document
+from aidrules.registry.index import discover_all, period_diagnostics
+from aidrules.registry.signing import keygen as make_keys
+from aidrules.registry.signing import sign as sign_file
+from aidrules.ruleset.shipped import load, resolve, shipped_rules_dir
+
+if TYPE_CHECKING:
+    import aidrules.impact as impact_study
+    import aidrules.registry.diff as registry_diff
+else:  # loaded when a command needs them (see aidrules.cli.lazy)
+    impact_study = lazy_module("aidrules.impact")
+    registry_diff = lazy_module("aidrules.registry.diff")
+
+app = typer.Typer()  # these commands; cli/main.py puts them on the command line
 
 
 @app.command("list")
@@ -24,8 +41,6 @@ def list_rulesets(
 
     Search order: --rules-dir, the working directory's rules/, AIDRULES_PATH, installed packages;
     the same id@version from two sources with different content is an error (RS505)."""
-    from aidrules.registry.index import discover_all, period_diagnostics
-
     entries, problems = discover_all(rules_dir or [])
     problems = problems + period_diagnostics(entries)
     if format is Format.json:
@@ -67,8 +82,6 @@ def keygen(
     name: Annotated[str, typer.Option("--name", help=tr("File name of the key pair."))] = "aidrules",
 ) -> None:
     """Create an Ed25519 key pair for signing rule sets."""
-    from aidrules.registry.signing import keygen as make_keys
-
     try:
         private, public = make_keys(out, name)
     except AidrulesError as exc:
@@ -99,8 +112,6 @@ def sign(
     ] = None,
 ) -> None:
     """Sign rule files: writes FILE.sig beside each (file name, sha256, id@version, release, expiry)."""
-    from aidrules.registry.signing import sign as sign_file
-
     try:
         until = parse_on(expires, option="--expires")
         for path in rules:
@@ -122,8 +133,6 @@ def verify(
     release_state: ReleaseStateOpt = None,
 ) -> None:
     """Check the signatures of a rule set and of every layer it extends (exit 2 if any fails)."""
-    from aidrules.ruleset.shipped import load, resolve
-
     try:
         rs = load(str(resolve(str(rules))), public_key=public_key, release_state=release_state)
     except AidrulesError as exc:
@@ -151,17 +160,12 @@ def diff(
 
     Fixture cases dated before the change takes effect are decided on its first day; the report
     ends with who gains and who loses (the impact study of `aidrules impact` on the fixtures)."""
-    from aidrules.impact import run_study
-    from aidrules.registry.diff import diff as compare_sets
-    from aidrules.registry.diff import load_cases, to_markdown
-    from aidrules.ruleset.shipped import load
-
     try:
         old_rs, new_rs = load(old), load(new)
         case_dir = cases or _default_cases()
-        fixture_cases = load_cases(case_dir) if case_dir else []
-        report = compare_sets(old_rs, new_rs, fixture_cases)
-        impact = run_study(
+        fixture_cases = registry_diff.load_cases(case_dir) if case_dir else []
+        report = registry_diff.diff(old_rs, new_rs, fixture_cases)
+        impact = impact_study.run_study(
             old_rs,
             new_rs,
             [(i, dict(case)) for i, (_, case, _) in enumerate(fixture_cases, start=1)],
@@ -173,11 +177,10 @@ def diff(
     if format is Format.json:
         typer.echo(report.to_json(), nl=False)
     else:
-        typer.echo(to_markdown(report, lang.value, old=old_rs, new=new_rs, impact=impact), nl=False)
+        typer.echo(registry_diff.to_markdown(report, lang.value, old=old_rs, new=new_rs, impact=impact), nl=False)
 
 
 def _default_cases() -> Path | None:
-    from aidrules.ruleset.shipped import shipped_rules_dir
 
     candidate = shipped_rules_dir().parent / "fixtures" / "reference"
     if candidate.is_dir():
@@ -195,12 +198,6 @@ def rerun(
     ] = None,
 ) -> None:
     """Re-evaluate a stored decision's case under other rules and show what changed."""
-    from aidrules.engine.decision import Decision
-    from aidrules.facts.parse import read_case_text
-    from aidrules.limits import DEFAULT_LIMITS, read_document
-    from aidrules.registry.diff import rerun as rerun_case
-    from aidrules.ruleset.shipped import load
-
     try:
         try:
             text = read_document(decision, DEFAULT_LIMITS)
@@ -213,7 +210,7 @@ def rerun(
             raise FactsError(message, [Diagnostic("CF005", message, path=str(decision))]) from None
         facts = read_case_text(read_input(str(case)), str(case))
         other = load(rules, stored.on if isinstance(stored.on, date) else None)
-        after, changes = rerun_case(stored, facts, other)
+        after, changes = registry_diff.rerun(stored, facts, other)
     except AidrulesError as exc:
         fail(exc)
     except OSError as exc:

@@ -16,14 +16,16 @@ from typing import Annotated, Any
 import typer
 
 from aidrules._extras import install_hint, require
+from aidrules.cli.common import fail
 from aidrules.cli.help_texts import say, tr
-from aidrules.cli.main import app, fail
 from aidrules.errors import AidrulesError, Diagnostic
 from aidrules.server import StartError
 from aidrules.server.catalogue import build_catalogue
 from aidrules.server.logs import configure
 from aidrules.server.tokens import ROLES, TokenStore, create_token
 from aidrules.server.worker import WORKER_OPTIONS
+
+app = typer.Typer()  # these commands; cli/main.py puts them on the command line
 
 token_app = typer.Typer(no_args_is_help=True, help=tr("Bearer tokens for the decision service (aidrules serve)."))
 app.add_typer(token_app, name="token")

@@ -8,16 +8,32 @@ set cannot be loaded.
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from aidrules.cli.common import LANG_OPTION, Lang, fail
 from aidrules.cli.help_texts import say, tr
-from aidrules.cli.main import LANG_OPTION, Lang, app, fail
+from aidrules.cli.lazy import lazy_module
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
+from aidrules.ruleset.shipped import load, resolve
+
+if TYPE_CHECKING:
+    import aidrules.analysis.boundaries as boundaries
+    import aidrules.analysis.proposals as proposals
+    import aidrules.docgen as docgen
+    import aidrules.testing.runner as runner
+else:  # loaded when a command needs them (see aidrules.cli.lazy)
+    boundaries = lazy_module("aidrules.analysis.boundaries")
+    docgen = lazy_module("aidrules.docgen")
+    proposals = lazy_module("aidrules.analysis.proposals")
+    runner = lazy_module("aidrules.testing.runner")
+
+app = typer.Typer()  # these commands; cli/main.py puts them on the command line
 
 
 class CoverageFormat(StrEnum):
@@ -52,15 +68,13 @@ def run_tests(
 
     A rule set named by id is looked up in --rules-dir, then in the rules/ beside the fixtures,
     then in the working directory's rules/, AIDRULES_PATH and installed packages."""
-    from aidrules.testing.runner import run
-
     targets = paths or [Path("fixtures")]
     missing = [p for p in targets if not p.exists()]
     if missing:
         message = say("no such fixture file or directory: {paths}", paths=", ".join(map(str, missing)))
         fail(FactsError(message, [Diagnostic("FX000", message, path=str(missing[0]))]))
     threshold = _percentage(fail_under) if fail_under is not None else None
-    result = run(targets, coverage=coverage or threshold is not None, rules_dirs=rules_dir or [])
+    result = runner.run(targets, coverage=coverage or threshold is not None, rules_dirs=rules_dir or [])
     typer.echo(result.text(), nl=False)
     code = result.exit_code
     report = result.coverage
@@ -97,13 +111,11 @@ def generate_cases(
     out: Annotated[Path, typer.Option("--out", help=tr("Directory for the proposed cases."))] = Path("proposed-cases"),
 ) -> None:
     """Propose cases just either side of every threshold, for a policy maker to check and label."""
-    from aidrules.analysis.boundaries import boundary_cases
-    from aidrules.analysis.proposals import write_proposals
-    from aidrules.ruleset.shipped import load, resolve
-
     try:
         rs = load(rules)
-        written = write_proposals(rs, boundary_cases(rs), out, rules_ref=_rules_ref(rules, resolve(rules), out))
+        written = proposals.write_proposals(
+            rs, boundaries.boundary_cases(rs), out, rules_ref=_rules_ref(rules, resolve(rules), out)
+        )
     except AidrulesError as exc:
         fail(exc)
     for path in written:
@@ -120,8 +132,6 @@ def generate_cases(
 
 def _rules_ref(spec: str, path: Path, out: Path) -> str:
     """How a proposed case names its rule set: the id and version, or a path relative to ``out``."""
-    import os
-
     if Path(spec).suffix in (".yaml", ".yml") or Path(spec).is_file():
         return os.path.relpath(path.resolve(), out.resolve())
     return spec
@@ -134,11 +144,8 @@ def docs(
     lang: Annotated[Lang, typer.Option("--lang", help=tr("Language of the pages."), **LANG_OPTION)] = Lang.nl,
 ) -> None:
     """Write Markdown pages for policy makers: principles, rules, parameters, choices, flowchart."""
-    from aidrules.docgen import write_pages
-    from aidrules.ruleset.shipped import load
-
     try:
-        written = [p for spec in rules for p in write_pages(load(spec), out, lang=lang.value)]
+        written = [p for spec in rules for p in docgen.write_pages(load(spec), out, lang=lang.value)]
     except AidrulesError as exc:
         fail(exc)
     for path in written:

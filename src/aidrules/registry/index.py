@@ -3,12 +3,19 @@
 Rule sets come from directories, searched in this order (the first source of an ``id@version``
 wins, like ``PATH``):
 
-1. directories the caller passes (``--rules-dir``; for fixtures, the ``rules/`` beside them);
+1. directories the caller passes (``--rules-dir``; for fixtures, the ``rules/`` beside them; for
+   a layer's ``extends``, the layer's own directory and the rule files directly in the one above);
 2. ``rules/`` in the working directory;
 3. the directories in the environment variable ``AIDRULES_PATH`` (``os.pathsep``-separated);
 4. installed packages, through the entry point group ``aidrules.rulesets`` (the shipped
    reference set is one of them); each entry point names a callable that returns a directory
    (or a list of directories) of rule files.
+
+Each directory is searched with its subfolders, at most :data:`MAX_SEARCH_DEPTH` levels deep, except
+the directory above a layer: only the rule files directly in it are read. That directory is often a
+checkout's root, whose ``fixtures/``, ``docs/`` or ``tests/`` hold YAML files that are no rule sets;
+reading them cost most of a command's start (115 files for the shipped set) and a broken case file
+there could never be meant as a base layer.
 
 Every :class:`Entry` says where it came from (``origin``). Two sources giving the same
 ``id@version`` with different content is an error (RS505): which one would be used would depend
@@ -38,9 +45,9 @@ from typing import Any, TypeVar
 
 from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError, Severity, Span
 from aidrules.limits import DEFAULT_LIMITS, read_document_bytes, read_regular_document
-from aidrules.readers.yamlload import load_yaml
 from aidrules.registry.layers import digest
 from aidrules.registry.signing import SUFFIX, read_envelope
+from aidrules.ruleset.cache import parse_rule_file
 
 ENTRY_POINT_GROUP = "aidrules.rulesets"
 ENV_PATH = "AIDRULES_PATH"
@@ -94,7 +101,7 @@ def _header(path: Path) -> Entry | None:
 def _read_header(path: Path) -> Entry | None:
     try:
         # refused when too long; a FIFO or a device found in a directory is not read at all
-        doc, _ = load_yaml(read_regular_document(path, DEFAULT_LIMITS), str(path))
+        doc, _ = parse_rule_file(read_regular_document(path, DEFAULT_LIMITS), str(path))
     except Exception:
         return None
     data: Any = doc.data
@@ -146,28 +153,12 @@ def refresh() -> None:
 WORKING_DIR_ORIGIN = "./rules"
 
 
-def search_sources(extra: Iterable[Path | str] = ()) -> list[tuple[Path, str]]:
-    """The directories searched for rule sets, in order, without duplicates, each with its origin."""
-    from aidrules.ruleset.shipped import shipped_rules_dir
-
-    candidates = [(Path(p), "--rules-dir") for p in extra]
-    candidates.append((Path.cwd() / "rules", WORKING_DIR_ORIGIN))
-    candidates += [(Path(p), ENV_PATH) for p in os.environ.get(ENV_PATH, "").split(os.pathsep) if p]
-    candidates += _entry_point_dirs()
-    candidates.append((shipped_rules_dir(), "package aidrules"))
-    out: list[tuple[Path, str]] = []
-    seen: set[Path] = set()
-    for c, origin in candidates:
-        resolved = c.resolve()
-        if resolved.is_dir() and resolved not in seen:
-            seen.add(resolved)
-            out.append((resolved, origin))
-    return out
-
-
-def search_dirs(extra: Iterable[Path | str] = ()) -> list[Path]:
-    """The directories searched for rule sets, in order, without duplicates."""
-    return [d for d, _ in search_sources(extra)]
+def shipped_rules_dir() -> Path:
+    """Where the shipped rule files are: inside the installed package, or ``rules/`` in a checkout."""
+    packaged = Path(__file__).resolve().parent.parent / "_shipped_rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "rules"
 
 
 #: How deep below a search directory rule files are looked for, and how many files at most.
@@ -176,11 +167,40 @@ MAX_SEARCH_FILES = 2_000
 _SKIP_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", "site", ".hypothesis"})
 
 
-def _rule_files(directory: Path) -> list[Path]:
+def search_sources(
+    extra: Iterable[Path | str] = (), *, beside: Iterable[Path | str] = ()
+) -> list[tuple[Path, str, int]]:
+    """The directories searched for rule sets, in order, each with its origin and how many levels
+    of subfolders are searched: ``extra`` (with subfolders), ``beside`` (its own files only; both
+    ``--rules-dir``), then the working directory's ``rules/``, ``AIDRULES_PATH`` and the packages.
+    A directory is listed once for each depth it is searched at (the deeper search then adds what
+    the shallow one did not read)."""
+    candidates = [(Path(p), "--rules-dir", MAX_SEARCH_DEPTH) for p in extra]
+    candidates += [(Path(p), "--rules-dir", 0) for p in beside]
+    candidates.append((Path.cwd() / "rules", WORKING_DIR_ORIGIN, MAX_SEARCH_DEPTH))
+    candidates += [(Path(p), ENV_PATH, MAX_SEARCH_DEPTH) for p in os.environ.get(ENV_PATH, "").split(os.pathsep) if p]
+    candidates += [(p, origin, MAX_SEARCH_DEPTH) for p, origin in _entry_point_dirs()]
+    candidates.append((shipped_rules_dir(), "package aidrules", MAX_SEARCH_DEPTH))
+    out: list[tuple[Path, str, int]] = []
+    seen: dict[Path, int] = {}
+    for c, origin, depth in candidates:
+        resolved = c.resolve()
+        if resolved.is_dir() and seen.get(resolved, -1) < depth:
+            seen[resolved] = depth
+            out.append((resolved, origin, depth))
+    return out
+
+
+def search_dirs(extra: Iterable[Path | str] = ()) -> list[Path]:
+    """The directories searched for rule sets, in order, without duplicates."""
+    return list(dict.fromkeys(d for d, _, _ in search_sources(extra)))
+
+
+def _rule_files(directory: Path, max_depth: int = MAX_SEARCH_DEPTH) -> list[Path]:
     found: list[Path] = []
     for root, dirs, files in os.walk(directory):
         depth = len(Path(root).relative_to(directory).parts)
-        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".") and depth < MAX_SEARCH_DEPTH)
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".") and depth < max_depth)
         # Only regular files (or links to them): opening a FIFO named `x.yaml` waits for ever.
         found.extend(Path(root) / f for f in sorted(files) if f.endswith(".yaml") and (Path(root) / f).is_file())
         if len(found) >= MAX_SEARCH_FILES:
@@ -188,12 +208,12 @@ def _rule_files(directory: Path) -> list[Path]:
     return found[:MAX_SEARCH_FILES]
 
 
-def _all_files(extra: Iterable[Path | str] = ()) -> dict[Path, Entry | None]:
+def _all_files(extra: Iterable[Path | str] = (), beside: Iterable[Path | str] = ()) -> dict[Path, Entry | None]:
     """Every rule file in the search directories, with its header and where it was found (None: it
     cannot be read as a rule file)."""
     files: dict[Path, Entry | None] = {}
-    for rank, (directory, origin) in enumerate(search_sources(extra)):
-        for path in _rule_files(directory):
+    for rank, (directory, origin, depth) in enumerate(search_sources(extra, beside=beside)):
+        for path in _rule_files(directory, depth):
             if path not in files:
                 entry = _header(path)
                 files[path] = replace(entry, origin=origin, rank=rank) if entry is not None else None
@@ -325,8 +345,12 @@ def find(
     *,
     explicit_wins: bool = False,
     strict: bool = False,
+    beside: Iterable[Path | str] = (),
 ) -> Path:
     """The file of ``ID@VERSION``, or of ``ID`` in force on ``on`` (the newest when ``on`` is None).
+
+    ``extra`` directories are searched first with their subfolders, then ``beside`` directories
+    (only the files directly in them), then the other sources (see the top of this module).
 
     With ``explicit_wins`` (a layer looking up its base beside itself), a copy found in ``extra``
     is used even when another source has a different one.
@@ -342,7 +366,7 @@ def find(
             with ``strict``, the choice is not unique (RS805).
     """
     rid, _, version = spec.partition("@")
-    files = _all_files(extra)
+    files = _all_files(extra, beside)
     entries, conflicts = _unique(files)
     try:
         chosen = select(entries, spec, on)
@@ -447,14 +471,23 @@ def _digest(path: Path) -> bytes | None:
 
 
 def layer_finder(directory: Path, *, strict: bool = False) -> Callable[[str], Path]:
-    """Finds the base of an ``extends`` for a layer in ``directory``: its own directory and the one
-    above it (``rules/lokaal/x.yaml`` extends ``rules/y.yaml``) come before the registry's."""
+    """Finds the bases of the ``extends`` chain of a layer in ``directory``, before the registry's
+    sources: in the directory of each layer being loaded (with its subfolders), then in the rule
+    files directly in the one above the first layer (``rules/lokaal/x.yaml`` extends
+    ``rules/y.yaml``, which extends ``rules/federaal/z.yaml``: found beside ``rules/y.yaml``). The
+    subfolders of the one above are not read: it is often a checkout's root, whose fixtures and
+    documents are no rule sets."""
     parent = directory.parent
-    extra = [directory] if parent == Path(parent.anchor) else [directory, parent]
+    beside = [] if parent == Path(parent.anchor) else [parent.resolve()]
+    loaded = [directory.resolve()]
 
     def finder(spec: str) -> Path:
         # A base found beside the layer is the one it was written on, even if another source has a
         # different copy (`aidrules list` reports that, RS505; a signature check judges the copy).
-        return find(spec, extra=extra, explicit_wins=True, strict=strict)
+        found = find(spec, extra=loaded, beside=beside, explicit_wins=True, strict=strict)
+        home = found.parent
+        if home not in loaded and any(home == d or home.is_relative_to(d) for d in loaded + beside):
+            loaded.append(home)  # the next base is looked up beside the layer that names it
+        return found
 
     return finder

@@ -29,6 +29,7 @@ from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError, Span
 from aidrules.limits import DEFAULT_LIMITS, Limits, read_document_bytes
 from aidrules.readers.yamlload import Path as YPath
 from aidrules.readers.yamlload import Pos, YamlDocument, load_yaml
+from aidrules.ruleset.cache import parse_rule_file
 
 #: Sections whose items an overlay may replace, add or (some of them) disable.
 ITEM_SECTIONS = ("parameters", "derived", "conditions", "principles", "forms", "actions")
@@ -96,7 +97,7 @@ Verify = Callable[[str, bytes], None]
 
 def read_layer(path: Path, verify: Verify | None = None) -> tuple[Layer, list[Diagnostic]]:
     """Parse one rule file (not yet validated) as a layer; ``verify`` checks its bytes first."""
-    return layer_from_text(read_rule_file(path, verify), str(path))
+    return layer_from_text(read_rule_file(path, verify), str(path), cached=True)
 
 
 def read_rule_file(path: Path, verify: Verify | None = None, limits: Limits | None = None) -> str:
@@ -122,8 +123,13 @@ def read_rule_file(path: Path, verify: Verify | None = None, limits: Limits | No
         raise RuleSetError(str(d), [d]) from None
 
 
-def layer_from_text(text: str, file: str, *, limits: Limits | None = None) -> tuple[Layer, list[Diagnostic]]:
-    doc, diagnostics = load_yaml(text, file, limits=limits)
+def layer_from_text(
+    text: str, file: str, *, limits: Limits | None = None, cached: bool = False
+) -> tuple[Layer, list[Diagnostic]]:
+    """A layer from a rule file's text; ``cached``: the text is a rule file's, which may be parsed
+    from (and into) the per-user cache (:mod:`aidrules.ruleset.cache`)."""
+    parse = parse_rule_file if cached else load_yaml
+    doc, diagnostics = parse(text, file, limits=limits)
     return Layer(label_of(doc.data), file, doc, text, digest(doc.data)), diagnostics
 
 

@@ -35,6 +35,7 @@ from aidrules.lifecycle.compile import compile_reviews
 from aidrules.limits import DEFAULT_LIMITS, Limits
 from aidrules.readers.yamlload import Path as YPath
 from aidrules.readers.yamlload import YamlDocument
+from aidrules.registry.index import layer_finder
 from aidrules.registry.layers import (
     Layer,
     Verify,
@@ -81,12 +82,12 @@ def load_ruleset(
     """
     p = Path(path)
     text = read_rule_file(p, verify, limits)
-    return compile_text(text, str(p), find=find or _registry_finder(p.parent), verify=verify, limits=limits)
+    return compile_text(
+        text, str(p), find=find or _registry_finder(p.parent), verify=verify, limits=limits, cached=True
+    )
 
 
 def _registry_finder(directory: Path) -> Finder:
-    from aidrules.registry.index import layer_finder  # the registry reads rule files: loaded when used
-
     return layer_finder(directory)
 
 
@@ -106,10 +107,12 @@ def compile_text(
     find: Finder | None = None,
     verify: Verify | None = None,
     limits: Limits | None = None,
+    cached: bool = False,
 ) -> CompiledRuleSet:
-    """Compile rule-file text; see :func:`load_ruleset`."""
+    """Compile rule-file text; see :func:`load_ruleset`. ``cached``: ``text`` is a rule file's,
+    whose parse may come from the per-user cache (:mod:`aidrules.ruleset.cache`)."""
     limits = limits or DEFAULT_LIMITS
-    top, diagnostics = layer_from_text(text, file, limits=limits)
+    top, diagnostics = layer_from_text(text, file, limits=limits, cached=cached)
     chain = [top]
     if "extends" in top.data:
         chain, found = load_chain(top, find or _registry_finder(Path.cwd()), verify)

@@ -7,22 +7,18 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+from aidrules.registry.index import find, layer_finder, shipped_rules_dir
+from aidrules.registry.signing import Verifier, release_state_from_environment
 from aidrules.ruleset.compile import load_ruleset
 from aidrules.ruleset.compiled import CompiledRuleSet
+
+__all__ = ["DEFAULT_RULESET", "load", "resolve", "shipped_rules_dir"]
 
 #: The rule set used when none is named.
 DEFAULT_RULESET = "noord-limburg-budgethulp"
 
 _cache: dict[Path, tuple[CompiledRuleSet, tuple[tuple[str, tuple[int, int]], ...]]] = {}
 _cache_lock = threading.Lock()
-
-
-def shipped_rules_dir() -> Path:
-    """Where the shipped rule files are: inside the installed package, or ``rules/`` in a checkout."""
-    packaged = Path(__file__).resolve().parent.parent / "_shipped_rules"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "rules"
 
 
 def resolve(
@@ -34,8 +30,6 @@ def resolve(
     ``strict``: refuse when the ``ID@VERSION`` found is not the only candidate (see
     :func:`aidrules.registry.index.find`), as loading with a public key does.
     """
-    from aidrules.registry.index import find
-
     spec = spec or DEFAULT_RULESET
     as_path = Path(spec)
     if as_path.suffix in (".yaml", ".yml") or as_path.is_file():
@@ -66,9 +60,6 @@ def load(
         'noord-limburg-budgethulp'
     """
     if public_key is not None:
-        from aidrules.registry.index import layer_finder
-        from aidrules.registry.signing import Verifier, release_state_from_environment
-
         path = resolve(spec, on, rules_dirs=rules_dirs, strict=True).resolve()
         state = Path(release_state) if release_state is not None else release_state_from_environment()
         verifier = Verifier(Path(public_key), release_state=state)

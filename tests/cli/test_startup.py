@@ -1,0 +1,159 @@
+"""The command line starts light: ``import aidrules`` and ``aidrules evaluate`` load no web
+framework, no templates, no durable_rules and no policy toolkit; the command modules import
+neither each other nor ``cli/main.py``; heavy modules are loaded by the one lazy loader."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aidrules.cli import lazy
+from aidrules.cli.main import COMMANDS
+
+ROOT = Path(__file__).resolve().parents[2]
+CLI = ROOT / "src" / "aidrules" / "cli"
+EXAMPLE = ROOT / "fixtures" / "examples" / "single-parent-guidance.yaml"
+
+#: Third-party packages a decision never needs.
+HEAVY = ("fastapi", "starlette", "uvicorn", "jinja2", "durable", "rich", "hypothesis", "psycopg")
+
+# Runs a command line in a fresh interpreter, then prints the modules that were really executed
+# (a module the lazy loader named but nobody used is in sys.modules, not loaded).
+_LOADED = """
+import contextlib, importlib.util, io, json, sys
+args = sys.argv[1:]
+if args:
+    from aidrules.cli.main import app
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            app(args)
+        except SystemExit as exit:
+            assert exit.code in (0, None), exit.code
+else:
+    import aidrules
+lazy = importlib.util._LazyModule
+print(json.dumps(sorted(name for name, module in sys.modules.items() if type(module) is not lazy)))
+"""
+
+
+def _loaded(*args: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", _LOADED, *args], capture_output=True, text=True, check=True)
+    return set(json.loads(done.stdout))
+
+
+def _roots(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
+def test_import_aidrules_does_not_import_fastapi_jinja2_or_durable_rules() -> None:
+    loaded = _loaded()
+    assert "aidrules" in loaded
+    assert not _roots(loaded) & set(HEAVY)
+    assert not {name for name in loaded if name.startswith("aidrules.cli")}
+
+
+def test_evaluate_loads_no_web_framework_templates_backend_or_toolkit() -> None:
+    loaded = _loaded("evaluate", str(EXAMPLE), "--rules", "noord-limburg-budgethulp")
+    assert "aidrules.engine.compiled" in loaded  # it did decide
+    assert not _roots(loaded) & set(HEAVY)
+    toolkit = {
+        "aidrules.analysis",
+        "aidrules.docgen",
+        "aidrules.explain.api",
+        "aidrules.impact",
+        "aidrules.intake.server",
+        "aidrules.registry.diff",
+        "aidrules.report.build",
+        "aidrules.server.app",
+        "aidrules.testing.runner",
+        "aidrules.engine.durable.runtime",
+        "aidrules.journal",  # the other commands' modules: not loaded for evaluate
+        "aidrules.batch",
+        "aidrules.server",
+        "multiprocessing",
+    } | {f"aidrules.cli.{m}" for m in ("batch", "impact", "intake", "lifecycle", "registry", "serve", "toolkit")}
+    assert not loaded & toolkit
+
+
+def test_a_lazily_named_module_is_loaded_when_used() -> None:
+    """The loader's promise: the module (and its package) runs on first use, and then is the real
+    module, the one ``import`` gives."""
+    script = (
+        "import sys, types\n"
+        "from aidrules.cli.lazy import lazy_module\n"
+        "m = lazy_module('aidrules.docgen.prose')\n"
+        "package = lambda: type(sys.modules['aidrules.docgen']) is types.ModuleType\n"
+        "before = [type(m) is types.ModuleType, package()]\n"
+        "m.__file__\n"
+        "import aidrules.docgen.prose as real\n"
+        "print(before, type(m) is types.ModuleType, real is m, package())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["[False,", "False]", "True", "True", "True"]
+
+
+def test_a_missing_optional_module_fails_when_used_not_when_named() -> None:
+    missing = lazy.lazy_module("aidrules_no_such_extra.app")
+    with pytest.raises(ModuleNotFoundError) as info:
+        missing.create_app  # noqa: B018
+    assert info.value.name == "aidrules_no_such_extra.app"
+
+
+def _imports(path: Path) -> list[tuple[str, bool]]:
+    """Every module ``path`` imports, and whether the import is inside a function."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[tuple[str, bool]] = []
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+            if isinstance(child, ast.ImportFrom) and child.module:
+                found.append((child.module, inner))
+            elif isinstance(child, ast.Import):
+                found.extend((alias.name, inner) for alias in child.names)
+            visit(child, inner)
+
+    visit(tree, False)
+    return found
+
+
+#: Modules of the command line that every command module may import.
+SHARED = {"aidrules.cli.common", "aidrules.cli.help_texts", "aidrules.cli.terminal", "aidrules.cli.lazy"}
+
+
+@pytest.mark.parametrize("path", sorted(p for p in CLI.glob("*.py") if p.name not in ("main.py", "__init__.py")))
+def test_command_modules_import_neither_main_nor_each_other(path: Path) -> None:
+    cli_imports = {m for m, _ in _imports(path) if m.startswith("aidrules.cli")}
+    assert cli_imports <= SHARED, f"{path.name} imports {sorted(cli_imports - SHARED)}"
+
+
+@pytest.mark.parametrize(
+    # batch.py belongs to the batch rework (its imports of rich and the durable backend move there)
+    "path",
+    sorted(p for p in CLI.glob("*.py") if p.name != "batch.py"),
+)
+def test_command_line_modules_have_no_function_level_imports(path: Path) -> None:
+    inside = [m for m, in_function in _imports(path) if in_function]
+    assert inside == [], f"{path.name} imports inside functions: {inside}; use aidrules.cli.lazy for heavy modules"
+
+
+def test_the_command_table_names_every_command_of_every_module_in_order() -> None:
+    """cli/main.py loads a command's module only when it runs: its table must name exactly the
+    commands and groups the modules define (a new command missing there would not exist)."""
+    defined: dict[str, str] = {}
+    for module in dict.fromkeys(COMMANDS.values()):
+        for info in module.app.registered_commands:
+            assert info.callback is not None
+            defined[info.name or info.callback.__name__.replace("_", "-")] = module.__name__
+        for group in module.app.registered_groups:
+            assert group.name is not None
+            defined[group.name] = module.__name__
+    assert {name: module.__name__ for name, module in COMMANDS.items()} == defined
+    modules = sorted(p.stem for p in CLI.glob("*.py"))
+    commands = {m.__name__.rpartition(".")[2] for m in COMMANDS.values()}
+    assert commands == set(modules) - {"__init__", "common", "help_texts", "lazy", "main", "terminal"}
