@@ -71,7 +71,8 @@ def test_evaluate_loads_no_web_framework_templates_backend_or_toolkit() -> None:
         "aidrules.report.build",
         "aidrules.server.app",
         "aidrules.testing.runner",
-        "aidrules.engine.durable.runtime",
+        # the durable backend registers itself with the engines (aidrules.engine), but its
+        # durable_rules package (HEAVY) is loaded only when a decision asks for it
         "aidrules.journal",  # the other commands' modules: not loaded for evaluate
         "aidrules.batch",
         "aidrules.server",
