@@ -80,21 +80,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 # (module, imported module) for imports inside a function.
 NOT_YET_FUNCTION_IMPORTS: frozenset[tuple[str, str]] = frozenset(
     {
-        # "input": facts/, limits.py (circle limits <-> expr), batch.py, cli/batch.py
-        ("aidrules.cli.batch", "aidrules.engine.durable.runtime"),
-        ("aidrules.cli.batch", "aidrules.ruleset.shipped"),
-        ("aidrules.cli.batch", "rich.console"),
-        ("aidrules.cli.batch", "rich.progress"),
-        # "cli": cli/ (the command modules), the circle registry/index <-> ruleset/shipped <-> ruleset/compile
-        # "engine": engine/, ruleset/compiled.py (the circle engine <-> ruleset/compiled <-> durable),
-        # explain/trace.py, expr/codegen.py
-        ("aidrules.engine.durable", "aidrules.engine.durable.backend"),
-        ("aidrules.engine.durable.backend", "aidrules.engine.durable.network"),
-        ("aidrules.explain.trace", "aidrules.expr.runtime"),
+        # "codegen": expr/codegen.py (its intermediate form is being reworked)
         ("aidrules.expr.codegen", "aidrules.expr.runtime"),
-        ("aidrules.ruleset.compiled", "aidrules.facts.schema"),
-        # "codes": errors.py
-        ("aidrules.errors", "difflib"),
     }
 )
 # modules that load modules by name (importlib.import_module, __import__).

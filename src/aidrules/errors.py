@@ -16,6 +16,7 @@ documents them.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -144,7 +145,5 @@ def check_language(lang: str) -> None:
 
 def did_you_mean(name: str, candidates: list[str] | set[str] | tuple[str, ...]) -> str | None:
     """A "did you mean" hint for ``name`` among ``candidates``, or ``None``."""
-    import difflib
-
     matches = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
     return f"did you mean `{matches[0]}`?" if matches else None

@@ -134,9 +134,8 @@ def test_command_modules_import_neither_main_nor_each_other(path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    # batch.py belongs to the batch rework (its imports of rich and the durable backend move there)
     "path",
-    sorted(p for p in CLI.glob("*.py") if p.name != "batch.py"),
+    sorted(CLI.glob("*.py")),
 )
 def test_command_line_modules_have_no_function_level_imports(path: Path) -> None:
     inside = [m for m, in_function in _imports(path) if in_function]

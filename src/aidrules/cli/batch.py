@@ -12,12 +12,16 @@ from pathlib import Path
 from typing import IO, Annotated
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from aidrules.batch import Options, Summary, count_lines, run_batch
 from aidrules.cli.common import DEFAULT_LANG, Engine, EngineOpt, LangOpt, RulesOpt, parse_on
 from aidrules.cli.common import fail as _fail
 from aidrules.cli.help_texts import say, tr
+from aidrules.engine.durable.runtime import load_durable
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
+from aidrules.ruleset.shipped import load
 
 app = typer.Typer()  # these commands; cli/main.py puts them on the command line
 
@@ -44,13 +48,9 @@ def batch(
     ] = True,
 ) -> None:
     """Decide many cases: one decision (or the reasons it is invalid) per input line, in order."""
-    from aidrules.ruleset.shipped import load
-
     try:
         day = parse_on(on, lang.value)
         if engine is Engine.durable:
-            from aidrules.engine.durable.runtime import load_durable
-
             load_durable()
         load(rules, day)  # an unknown or broken rule set stops here, not once per line
     except AidrulesError as exc:
@@ -76,9 +76,6 @@ def batch(
 def _run(
     source: IO[str], sink: IO[str], options: Options, workers: int | None, total: int | None, show: bool, lang: str
 ) -> Summary:
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     console = Console(stderr=True)
     label = say("deciding", lang)
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())

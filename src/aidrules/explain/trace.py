@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from aidrules.expr.runtime import Unknown
+
 EventKind = Literal["parameter", "derived", "condition", "principle", "form", "recommendation", "action"]
 
 
@@ -36,8 +38,6 @@ Tracer = Callable[[TraceEvent], None]
 
 def derived_event(item_id: str, value: Any) -> TraceEvent:
     """The event of a computed derived value; an unknown value is ``None`` with its missing facts."""
-    from aidrules.expr.runtime import Unknown
-
     if isinstance(value, Unknown):
         return TraceEvent("derived", item_id, None, missing_facts=tuple(sorted(value.facts)))
     return TraceEvent("derived", item_id, value)

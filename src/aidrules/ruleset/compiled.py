@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from aidrules.errors import Diagnostic, EvaluationError, Span
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression, Environment
+from aidrules.facts.schema import case_type
 from aidrules.ruleset.parts import NamedValue as NamedValue  # re-exported: where they were before
 from aidrules.ruleset.parts import Template as Template
 from aidrules.ruleset.schema import Metadata, PolicyChoice, Texts
@@ -189,8 +190,6 @@ class CompiledRuleSet:
         Used by the tools that compile further expressions against a compiled rule set (the
         static checks, the durable_rules backend).
         """
-        from aidrules.facts.schema import case_type
-
         names: dict[str, t.Type] = {}
         tables: dict[str, t.Table] = {}
         for pid, spec in self.parameters.items():

@@ -16,9 +16,10 @@ Example:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from aidrules.engine.durable.runtime import INSTALL_HINT, load_durable
+from aidrules._extras import require
+from aidrules.engine.durable.runtime import INSTALL_HINT, cannot_import, load_durable
 
 if TYPE_CHECKING:
     from aidrules.engine.durable.backend import DurablePrepared
@@ -29,17 +30,17 @@ def prepare(rs: CompiledRuleSet) -> DurablePrepared:
     """The rule set ``rs`` prepared for durable_rules (raises how to install it when it is absent);
     kept by the rule set (``rs.prepare("durable")`` gives the same)."""
     load_durable()
-    from aidrules.engine.durable.backend import prepare as prepare_network
-
-    return prepare_network(rs)
+    backend: Any = require("aidrules.engine.durable.backend", "durable", cannot_import)
+    prepared: DurablePrepared = backend.prepare(rs)
+    return prepared
 
 
 def build(rs: CompiledRuleSet) -> DurablePrepared:
     """A new durable_rules network for ``rs`` (what ``rs.prepare("durable")`` makes once)."""
     load_durable()
-    from aidrules.engine.durable.backend import DurablePrepared
-
-    return DurablePrepared(rs)
+    backend: Any = require("aidrules.engine.durable.backend", "durable", cannot_import)
+    prepared: DurablePrepared = backend.DurablePrepared(rs)
+    return prepared
 
 
 def available() -> bool:

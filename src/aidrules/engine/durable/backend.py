@@ -29,9 +29,14 @@ from aidrules.engine.durable.network import (
     BOOL,
     DATE,
     NUM,
+    Arith,
+    Choice,
     Item,
+    Junction,
     Leaf,
+    Lit,
     Network,
+    Not,
     RecIs,
     Ref,
     Term,
@@ -353,8 +358,6 @@ class Session:
 
 
 def _references(item: Item) -> list[Item]:
-    from aidrules.engine.durable.network import Choice, Junction, Not
-
     out: list[Item] = []
 
     def walk(node: Any) -> None:
@@ -470,7 +473,6 @@ def _exact(value: int | Decimal, scale: int, label: str) -> int:
 
 def _check_arithmetic(leaf: Leaf, fact: dict[str, Any], item: Item) -> None:
     """Refuse a comparison whose arithmetic in the network would leave the exact range of doubles."""
-    from aidrules.engine.durable.network import Arith, Lit
 
     def value(op: Any) -> int | None:
         if isinstance(op, Lit):

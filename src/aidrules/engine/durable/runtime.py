@@ -57,7 +57,7 @@ def _unix_now() -> float:
     return (datetime.now() - _EPOCH).total_seconds()
 
 
-def _cannot_import(exc: ImportError) -> EvaluationError:
+def cannot_import(exc: ImportError) -> EvaluationError:
     return unavailable(f"cannot import durable_rules: {exc}")
 
 
@@ -67,7 +67,7 @@ def load_durable() -> Any:
     durable_rules 2.0.28 is the last release (2020): its one call deprecated since Python 3.12 is
     replaced here by an equivalent, so that no warning reaches the embedding application.
     """
-    engine: Any = require("durable.engine", "durable", _cannot_import)
+    engine: Any = require("durable.engine", "durable", cannot_import)
     engine._unix_now = _unix_now
     return engine
 
@@ -162,7 +162,7 @@ class Engine:
         raises "message not handled" first); the engine itself has queued the actions of the
         others. So the facts go to the engine directly and its actions run whatever the code.
         """
-        durable_rules_engine = require("durable_rules_engine", "durable", _cannot_import)
+        durable_rules_engine = require("durable_rules_engine", "durable", cannot_import)
         rules = self._host.get_ruleset(name)
         code, state = durable_rules_engine.assert_facts(rules._handle, json.dumps(facts, ensure_ascii=False))
         if code not in (0, 1):  # pragma: no cover - 2 "observed", 3 "queued": not used here
