@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from aidrules.explain import formatting
-from aidrules.explain.i18n import LANGS, VALUE_LABELS
+from aidrules.explain.i18n import LANGS, value_words
 from aidrules.explain.labels import FACT_LABELS
 from aidrules.expr import nodes as n
 
@@ -388,7 +388,7 @@ def name_label(parts: tuple[str, ...], ctx: _Context) -> str:
 
 def code_label(code: str, lang: str) -> str:
     """The reader's word for a coded value (``limited`` → "beperkt")."""
-    labels = VALUE_LABELS.get(code) or REVIEW_FACTS.get(code)
+    labels = value_words(code) or REVIEW_FACTS.get(code)
     return labels[LANGS.index(lang)] if labels else _humane(code)
 
 

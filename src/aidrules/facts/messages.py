@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from aidrules.explain.i18n import LANGS, VALUE_LABELS, french_typography
+from aidrules.explain.i18n import LANGS, french_typography, value_words
 from aidrules.facts.writing import parse_amount, parse_day
 
 _YES = {"ja", "oui", "yes", "j", "waar", "vrai", "y"}
@@ -149,7 +149,7 @@ def belgian_hint(value: Any, expected: str, lang: str, choices: tuple[str, ...] 
     if expected == "code":
         low = raw.lower()
         for code in choices:
-            words = VALUE_LABELS.get(code, ())
+            words = value_words(code)
             if low in {w.lower() for w in words} or low == code.replace("_", " "):
                 return hint("code", lang, fixed=code, word=raw)
         return None

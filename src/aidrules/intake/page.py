@@ -21,7 +21,7 @@ from aidrules.errors import AidrulesError
 from aidrules.explain.build import outcome_title
 from aidrules.explain.factpaths import MISSING, fact_type, int_bounds, pattern, read
 from aidrules.explain.formatting import day as format_day
-from aidrules.explain.i18n import LANGS, VALUE_LABELS, french_typography, ui
+from aidrules.explain.i18n import LANGS, french_typography, ui, value_words
 from aidrules.explain.interview import SKIP, AnswerError, answer_hint, read_answer
 from aidrules.explain.labels import fact_label
 from aidrules.explain.questions import Question, questions_for
@@ -329,7 +329,7 @@ def _as_typed(value: Any) -> str:
 
 
 def _choice(code: str, lang: str) -> str:
-    labels = VALUE_LABELS.get(code)
+    labels = value_words(code)
     return labels[LANGS.index(lang)] if labels else code.replace("_", " ")
 
 
