@@ -38,7 +38,9 @@ def _texts(domain: str) -> dict[tuple[str | None, str], dict[str, str]]:
 
 
 def _placeholders(s: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(s) if name is not None}
+    """The fields of ``s``; ``{form_lower}`` counts as ``{form}``: the same value, lower case first,
+    given by the caller for a language whose grammar puts it inside a sentence."""
+    return {name.removesuffix("_lower") for _, name, _, _ in string.Formatter().parse(s) if name is not None}
 
 
 def test_every_catalogue_of_every_domain_exists_in_every_language() -> None:
