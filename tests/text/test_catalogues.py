@@ -148,8 +148,10 @@ def test_lookup_gives_the_po_text_of_every_message(domain: str) -> None:
 
 
 def test_unknown_language_is_refused_by_name() -> None:
-    with pytest.raises(FileNotFoundError, match="de"):
+    with pytest.raises(ValueError, match="'de'"):
         text.translations(DOMAINS[0], "de")
+    with pytest.raises(ValueError, match="'de'"):
+        text.domain(DOMAINS[0])["de"]
 
 
 def test_extraction_config_finds_the_command_lines_texts_and_each_is_translated() -> None:

@@ -16,9 +16,9 @@ import os
 import sys
 
 from aidrules.text import LANGS as _LANGS
-from aidrules.text import french_typography, lookup
+from aidrules.text import domain, french_typography
 
-_DOMAIN = "cli"
+_TEXTS = domain("cli")
 
 
 def help_lang(argv: list[str] | None = None) -> str:
@@ -53,7 +53,7 @@ def help_paragraphs(doc: str, lang: str | None = None) -> str | None:
     only when every paragraph is, so that help is never half Dutch, half English.
     """
     paragraphs = [" ".join(p.split()) for p in doc.split("\n\n") if p.strip()]
-    if not paragraphs or any(p not in lookup(_DOMAIN, "en") for p in paragraphs):
+    if not paragraphs or any(p not in _TEXTS["en"] for p in paragraphs):
         return None
     return "\n\n".join(tr(p, lang) for p in paragraphs)
 
@@ -73,7 +73,7 @@ def _message(english: str, lang: str) -> str:
     """The template in ``lang``, French with its no-break spaces; English when untranslated."""
     if lang == "en":
         return english
-    found = lookup(_DOMAIN, lang).get(english)
+    found = _TEXTS[lang].get(english)
     if found is None:
         return english
     return french_typography(found) if lang == "fr" else found
@@ -81,5 +81,5 @@ def _message(english: str, lang: str) -> str:
 
 def translations() -> dict[str, tuple[str, str]]:
     """Every English text of the command line with its Dutch and French."""
-    dutch, french = lookup(_DOMAIN, "nl"), lookup(_DOMAIN, "fr")
-    return {english: (dutch[english], french[english]) for english in lookup(_DOMAIN, "en")}
+    dutch, french = _TEXTS["nl"], _TEXTS["fr"]
+    return {english: (dutch[english], french[english]) for english in _TEXTS["en"]}

@@ -6,29 +6,31 @@ coded values of the case facts under ``value.<code>``); :mod:`aidrules.text` rea
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 
-from aidrules.text import LANGS, french_typography, lookup
+from aidrules.text import LANGS, domain, french_typography
 
 __all__ = ["LANGS", "colon", "french_typography", "ui", "value_codes", "value_label", "value_labels", "value_words"]
 
-_DOMAIN = "interface"
+_TEXTS = domain("interface")
 _VALUE = "value."
 
 
 def value_label(code: str, lang: str) -> str:
     """The reader's word for a coded value of the case facts (contract §1), or the code itself."""
-    return lookup(_DOMAIN, lang).get(_VALUE + code, code)
+    return value_labels(lang).get(code, code)
 
 
-def value_labels(lang: str) -> dict[str, str]:
-    """Every coded value with its reader's word in ``lang``."""
-    return {key.removeprefix(_VALUE): text for key, text in lookup(_DOMAIN, lang).items() if key.startswith(_VALUE)}
+@cache
+def value_labels(lang: str) -> Mapping[str, str]:
+    """Every coded value with its reader's word in ``lang`` (built once per language)."""
+    return {key.removeprefix(_VALUE): text for key, text in _TEXTS[lang].items() if key.startswith(_VALUE)}
 
 
 def ui(key: str, lang: str, **fields: str) -> str:
     """An interface text in ``lang`` with ``fields`` filled in."""
-    text = lookup(_DOMAIN, lang)[key]
+    text = _TEXTS[lang][key]
     text = text.format(**fields) if fields else text
     return french_typography(text) if lang == "fr" else text
 

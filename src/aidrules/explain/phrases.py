@@ -13,14 +13,14 @@ from aidrules.explain.factpaths import index_of
 from aidrules.explain.labels import choice_label, fact_label
 from aidrules.explain.model import Counterfactual, Explanation, Line, MissingFact, Step
 from aidrules.explain.texts import colon, join_words, lower_first, text
-from aidrules.text import lookup
+from aidrules.text import domain
 
 #: Clauses about a step are texts of the ``explain`` domain, each for the worker and the committee
 #: (third person) and for the client (second person): ``step.<fact>=<true|false>.<who>`` for a
 #: yes/no fact that flips, ``step.<fact>.<who>`` for a choice, ``step.<fact>.lower.<who>`` for
 #: amounts that drop, ``step.debts[].enforcement.group.<who>`` and ``….stops.client``.
 _WHO = ("worker", "client")
-_DOMAIN = "explain"
+_TEXTS = domain("explain")
 
 
 _FORCED = ("bailiff", "seizure")
@@ -48,7 +48,7 @@ def step_clause(step: Step, expl: Explanation, client: bool = False) -> str:
     """One step as a subordinate clause: ``de cliënt het beheer zelf wil houden``."""
     lang = expl.lang
     who = _WHO[1 if client else 0]
-    texts = lookup(_DOMAIN, lang)
+    texts = _TEXTS[lang]
     first = step.changes[0]
     lower = texts.get(f"step.{step.fact}.lower.{who}")
     if lower is not None:

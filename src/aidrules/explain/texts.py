@@ -8,22 +8,22 @@ sentences comparing forms, counterfactuals and missing facts, for the worker and
 
 from __future__ import annotations
 
-from aidrules.text import fill, lookup
+from aidrules.text import domain, fill
 
-_DOMAIN = "explain"
+_TEXTS = domain("explain")
 
 
 def text(key: str, lang: str, **fields: str) -> str:
     """An explanation text in ``lang`` with ``fields`` filled in."""
-    return fill(lookup(_DOMAIN, lang)[key], lang, fields)
+    return fill(_TEXTS[lang][key], lang, fields)
 
 
 def has(key: str) -> bool:
-    return key in lookup(_DOMAIN, "en")
+    return key in _TEXTS["en"]
 
 
 def keys() -> list[str]:
-    return list(lookup(_DOMAIN, "en"))
+    return list(_TEXTS["en"])
 
 
 def join_words(items: list[str], lang: str, word: str = "and") -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from aidrules.explain.i18n import value_words
 from aidrules.facts.writing import parse_amount, parse_day
-from aidrules.text import fill, french_typography, lookup
+from aidrules.text import domain, fill, french_typography
 
 _YES = {"ja", "oui", "yes", "j", "waar", "vrai", "y"}
 _NO = {"nee", "neen", "non", "no", "n", "onwaar", "faux"}
@@ -26,12 +26,12 @@ _NO = {"nee", "neen", "non", "no", "n", "onwaar", "faux"}
 #: The gettext domain of these texts: ``message.<pydantic error type>`` (``{value}`` is the value
 #: as written) and ``hint.<name>``. English readers get pydantic's own message (the one the case
 #: model has always given); the ``en`` catalogue words the same message for translators.
-_DOMAIN = "facts"
+_TEXTS = domain("facts")
 
 
 def message(kind: str, english: str, lang: str, **fields: Any) -> str:
     """The message of a pydantic error ``kind`` in ``lang`` (``english`` when there is none)."""
-    template = None if lang == "en" else lookup(_DOMAIN, lang).get(f"message.{kind}")
+    template = None if lang == "en" else _TEXTS[lang].get(f"message.{kind}")
     if template is None:
         return english
     if "expected" in fields:  # pydantic's "'none', 'limited' or 'adequate'" in the reader's words
@@ -51,7 +51,7 @@ def _show(value: Any) -> str:
 
 
 def hint(name: str, lang: str, **fields: str) -> str:
-    return fill(lookup(_DOMAIN, lang)[f"hint.{name}"], lang, fields)
+    return fill(_TEXTS[lang][f"hint.{name}"], lang, fields)
 
 
 def belgian_hint(value: Any, expected: str, lang: str, choices: tuple[str, ...] = ()) -> str | None:

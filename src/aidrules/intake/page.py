@@ -29,7 +29,7 @@ from aidrules.expr import types as t
 from aidrules.facts.catalogue import catalogue, entry
 from aidrules.facts.parse import parse_facts
 from aidrules.ruleset.compiled import CompiledRuleSet
-from aidrules.text import lookup
+from aidrules.text import domain
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Lists of the case and the fields of one item, in the order a worker fills them in.
@@ -48,11 +48,11 @@ GROUPS: tuple[tuple[str, str], ...] = (
 )
 
 #: The page's own words: the gettext domain ``intake`` (msgid the key given to :func:`_w`).
-_DOMAIN = "intake"
+_TEXTS = domain("intake")
 
 
 def _w(key: str, lang: str) -> str:
-    text = lookup(_DOMAIN, lang)[key]
+    text = _TEXTS[lang][key]
     return french_typography(text) if lang == "fr" else text
 
 
@@ -184,7 +184,7 @@ def render_intake(
     first = questions[0] if questions else None
     context = {
         "lang": lang,
-        "w": {k: _w(k, lang) for k in lookup(_DOMAIN, lang)},
+        "w": {k: _w(k, lang) for k in _TEXTS[lang]},
         "action": action,
         "on": day.isoformat(),
         "on_text": format_day(day, lang),

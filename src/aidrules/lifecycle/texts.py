@@ -6,12 +6,12 @@ the key given to :func:`text`.
 
 from __future__ import annotations
 
-from aidrules.text import lookup
+from aidrules.text import domain
 
-_DOMAIN = "lifecycle"
+_TEXTS = domain("lifecycle")
 
 
 def text(key: str, lang: str, **fields: str) -> str:
     """An interface text in ``lang`` with ``fields`` filled in."""
-    value = lookup(_DOMAIN, lang)[key]
+    value = _TEXTS[lang][key]
     return value.format(**fields) if fields else value
