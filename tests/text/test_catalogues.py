@@ -3,10 +3,12 @@ no Dutch left in French, and read by aidrules.text."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import re
 import string
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -168,3 +170,26 @@ def test_extraction_config_finds_the_command_lines_texts_and_each_is_translated(
     }
     assert len(found) > 100
     assert found - set(text.lookup("cli", "en")) == set()
+
+
+def _template_script() -> ModuleType:
+    path = LOCALE.parents[2] / "scripts" / "texts-template.py"
+    spec = importlib.util.spec_from_file_location("texts_template", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_pybabel_update_with_the_domains_template_keeps_every_text(domain: str) -> None:
+    """The translator's step 2 (CONTRIBUTING.md): updating from scripts/texts-template.py's template
+    must neither drop (mark obsolete) nor change a text, nor add one the catalogue lacks."""
+    pot = _template_script().template(domain)
+    for lang in LANGS:
+        catalogue = _po(domain, lang)
+        before = {(m.context, m.id): m.string for m in catalogue if m.id}
+        catalogue.update(pot, no_fuzzy_matching=True)
+        after = {(m.context, m.id): m.string for m in catalogue if m.id}
+        assert after == before, (domain, lang, set(before) ^ set(after))
+        assert not catalogue.obsolete
