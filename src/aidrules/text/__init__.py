@@ -38,7 +38,18 @@ from typing import cast
 LANGS = ("nl", "fr", "en")
 
 #: The catalogue domains, each a ``<domain>.po`` per language under ``aidrules/locale``.
-DOMAINS = ("interface", "diagnostics", "explain", "cli", "lifecycle", "report", "facts", "questions", "intake")
+DOMAINS = (
+    "interface",
+    "diagnostics",
+    "explain",
+    "cli",
+    "lifecycle",
+    "report",
+    "facts",
+    "questions",
+    "intake",
+    "impact",
+)
 
 #: gettext joins a message's context and its id with this character (``pgettext``).
 CONTEXT_SEPARATOR = "\x04"
