@@ -3,11 +3,11 @@
 Every text a social worker, client or policy maker reads lives in a gettext catalogue,
 ``aidrules/locale/<lang>/LC_MESSAGES/<domain>.po``, compiled by Babel into the ``.mo`` file shipped
 beside it (``scripts/compile-texts.sh``; ``tests/text/test_catalogues.py`` fails when a ``.mo`` is
-older than its ``.po``). This module is the bottom layer that reads them: with the standard
+not what its ``.po`` compiles to). This module is the bottom layer that reads them: with the standard
 :mod:`gettext` module only (Babel is needed to compile, not to read), each catalogue once per
-language and only when first asked, after which a text is one dict lookup.
+language and only when first asked, after which a text is a dict lookup (:class:`Domain`).
 
-The msgid is what the code passes (CONTRIBUTING.md, "Texts"):
+The msgid is what the code passes (CONTRIBUTING.md, "Texts and translations"):
 
 - the English text itself in the domains whose callers write English (``diagnostics``: the English
   message of a :class:`~aidrules.errors.Diagnostic`, with its code as msgctxt; ``cli``: ``tr`` and
