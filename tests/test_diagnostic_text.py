@@ -24,7 +24,7 @@ def test_every_code_has_its_summary_translated() -> None:
 def test_every_message_context_of_the_catalogue_is_a_known_code_or_a_shared_kind() -> None:
     """A message under a misspelt code would never be shown translated."""
     contexts = set(text.contexts(DOMAIN, "en"))
-    assert contexts - set(catalogue().codes) == {"summary", "hint", "word"}
+    assert contexts - set(catalogue().codes) == {"summary", "hint", "word", "severity"}
 
 
 def test_specific_message_wins_over_the_generic_one_that_also_matches() -> None:

@@ -3,13 +3,13 @@
 The checks write English (the Python API's messages stay English); only what is shown to a reader
 is translated, from the gettext domain ``diagnostics`` (``aidrules/locale/<lang>/LC_MESSAGES/
 diagnostics.po``). Its msgids are English: a message with named placeholders (``unknown key
-`{key}```) under its code as msgctxt, a code's summary under ``summary``, a hint under ``hint``
-and the words for kinds of values (``amount (EUR)``, in placeholders ending in ``_type``) under
-``word``. A message is recognised by matching its English text against the code's msgids, the
-most specific first (the one with the most fixed words). A message without an entry is shown as
-its code's summary in the reader's language followed by the English message, never as English
-alone under a Dutch heading. The codes themselves, with their English summaries, are listed in
-``diagnostic_catalogue.yaml`` beside this module.
+`{key}```) under its code as msgctxt, a code's summary under ``summary``, a hint under ``hint``,
+the words for kinds of values (``amount (EUR)``, in placeholders ending in ``_type``) under
+``word`` and ``error``/``warning`` under ``severity``. A message is recognised by matching its
+English text against the code's msgids, the most specific first (the one with the most fixed
+words). A message without an entry is shown as its code's summary in the reader's language
+followed by the English message, never as English alone under a Dutch heading. The codes
+themselves, with their English summaries, are listed in ``diagnostic_catalogue.yaml`` beside this module.
 
 Example:
     >>> from aidrules.errors import Diagnostic
@@ -34,11 +34,8 @@ from aidrules.errors import Diagnostic, Severity
 
 LANGS = text.LANGS
 DOMAIN = "diagnostics"
-_SEVERITY = {
-    "nl": {Severity.ERROR: "fout", Severity.WARNING: "waarschuwing"},
-    "fr": {Severity.ERROR: "erreur", Severity.WARNING: "avertissement"},
-    "en": {Severity.ERROR: "error", Severity.WARNING: "warning"},
-}
+#: The English word of each severity: the msgid of its word (msgctxt ``severity``).
+_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning"}
 #: An excerpt shows at most this many characters of a source line around the column.
 _EXCERPT_WIDTH = 100
 #: Source files larger than this are not read again for an excerpt.
@@ -158,7 +155,8 @@ def headline(d: Diagnostic, lang: str = "en") -> str:
     shown = localise(d, lang)
     where = f"{d.span}: " if d.span else (f"{d.path}: " if d.path else "")
     hint = f" ({shown.hint})" if shown.hint else ""
-    return f"{where}{_SEVERITY.get(lang, _SEVERITY['en'])[d.severity]} {d.code}: {shown.message}{hint}"
+    severity = text.contexts(DOMAIN, lang if lang in LANGS else "en")["severity"][_SEVERITY[d.severity]]
+    return f"{where}{severity} {d.code}: {shown.message}{hint}"
 
 
 def _read_source(file: str) -> list[str] | None:

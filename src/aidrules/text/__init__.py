@@ -49,6 +49,7 @@ DOMAINS = (
     "questions",
     "intake",
     "impact",
+    "registry",
 )
 
 #: gettext joins a message's context and its id with this character (``pgettext``).
