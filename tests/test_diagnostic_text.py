@@ -1,43 +1,49 @@
-"""The catalogue of diagnostic texts (src/aidrules/diagnostic_catalogue.yaml): complete in nl/fr/en,
-its placeholders consistent, and every code documented in docs/diagnostics.md."""
+"""The catalogue of diagnostic codes (src/aidrules/diagnostic_catalogue.yaml) and its texts (the
+gettext domain `diagnostics`): every code documented in docs/diagnostics.md, every code's summary
+and messages translated, and a message recognised by its most specific English text.
+(Completeness and placeholders of every catalogue: tests/text/test_catalogues.py.)"""
 
 from __future__ import annotations
 
 import re
-import string
 from pathlib import Path
 
-import yaml
-
-from aidrules.diagnostic_text import LANGS, catalogue
+from aidrules import text
+from aidrules.diagnostic_text import DOMAIN, LANGS, catalogue, entries, localise
+from aidrules.errors import Diagnostic
 
 ROOT = Path(__file__).resolve().parents[1]
-RAW = yaml.safe_load((ROOT / "src" / "aidrules" / "diagnostic_catalogue.yaml").read_text(encoding="utf-8"))
 
 
-def _placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+def test_every_code_has_its_summary_translated() -> None:
+    for code, texts in catalogue().codes.items():
+        for lang in LANGS:
+            assert text.pgettext(DOMAIN, lang, "summary", texts.summary), (code, lang)
 
 
-def _entries() -> list[dict[str, str]]:
-    out = [*RAW["hints"], *RAW["words"]]
-    for item in RAW["codes"].values():
-        out.append(item["summary"])
-        out.extend(item.get("messages", ()))
-    return out
+def test_every_message_context_of_the_catalogue_is_a_known_code_or_a_shared_kind() -> None:
+    """A message under a misspelt code would never be shown translated."""
+    contexts = set(text.contexts(DOMAIN, "en"))
+    assert contexts - set(catalogue().codes) == {"summary", "hint", "word", "severity"}
 
 
-def test_every_catalogue_text_has_dutch_french_and_english() -> None:
-    for entry in _entries():
-        assert set(entry) == set(LANGS), entry
-        assert all(isinstance(entry[lang], str) and entry[lang].strip() for lang in LANGS), entry
+def test_specific_message_wins_over_the_generic_one_that_also_matches() -> None:
+    """`x` needs a whole number was shown as "moet een a geheel getal zijn" while the generic
+    "needs {expected_type}" was tried first."""
+    english = "`bedrag` needs a whole number, got `1.5`"
+    assert entries("RS104")[0].match(english) is not None
+    assert localise(Diagnostic("RS104", english), "nl").message == "`bedrag` moet een geheel getal zijn, niet `1.5`"
+    assert localise(Diagnostic("RS104", english), "fr").message == "`bedrag` doit être un nombre entier, pas `1.5`"
 
 
-def test_translations_use_exactly_the_placeholders_of_the_english_key() -> None:
-    """Catches a Dutch text that drops or misspells a placeholder: it would lose the name of the
-    key or fact the message is about, or fail to format."""
-    for entry in _entries():
-        assert _placeholders(entry["nl"]) == _placeholders(entry["en"]) == _placeholders(entry["fr"]), entry
+def test_kind_of_value_in_a_type_placeholder_is_translated() -> None:
+    english = "`x` needs amount (EUR), got `abc`"
+    assert localise(Diagnostic("RS104", english), "nl").message == "`x` moet een bedrag (EUR) zijn, niet `abc`"
+
+
+def test_message_without_entry_shows_the_translated_summary_before_the_english() -> None:
+    shown = localise(Diagnostic("RS101", "something new"), "nl")
+    assert shown.message == "onbekende sleutel — something new"
 
 
 def test_docs_list_every_code_of_the_catalogue() -> None:

@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     (
         "aidrules._extras",
         "aidrules.codes",
+        "aidrules.text",  # the gettext catalogues (text for people, nl/fr/en)
         "aidrules.errors",
         "aidrules.diagnostic_text",
         "aidrules.limits",

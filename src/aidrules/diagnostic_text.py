@@ -1,11 +1,15 @@
 """Diagnostics for people: in their language (nl/fr/en), with the source line and a caret.
 
-The texts live in one catalogue, ``diagnostic_catalogue.yaml`` beside this module, keyed by
-code. The English message the code writes is the key: a catalogue entry gives it with named
-placeholders (``unknown key `{key}```) and the same sentence in Dutch and French, so the checks
-keep writing English (the Python API's messages stay English) and only what is shown to a reader
-is translated. A message without an entry is shown as its code's summary in the reader's
-language followed by the English message, never as English alone under a Dutch heading.
+The checks write English (the Python API's messages stay English); only what is shown to a reader
+is translated, from the gettext domain ``diagnostics`` (``aidrules/locale/<lang>/LC_MESSAGES/
+diagnostics.po``). Its msgids are English: a message with named placeholders (``unknown key
+`{key}```) under its code as msgctxt, a code's summary under ``summary``, a hint under ``hint``,
+the words for kinds of values (``amount (EUR)``, in placeholders ending in ``_type``) under
+``word`` and ``error``/``warning`` under ``severity``. A message is recognised by matching its
+English text against the code's msgids, the most specific first (the one with the most fixed
+words). A message without an entry is shown as its code's summary in the reader's language
+followed by the English message, never as English alone under a Dutch heading. The codes
+themselves, with their English summaries, are listed in ``diagnostic_catalogue.yaml`` beside this module.
 
 Example:
     >>> from aidrules.errors import Diagnostic
@@ -25,15 +29,13 @@ from pathlib import Path
 
 import yaml
 
+from aidrules import text
 from aidrules.errors import Diagnostic, Severity
-from aidrules.explain.i18n import french_typography
 
-LANGS = ("nl", "fr", "en")
-_SEVERITY = {
-    "nl": {Severity.ERROR: "fout", Severity.WARNING: "waarschuwing"},
-    "fr": {Severity.ERROR: "erreur", Severity.WARNING: "avertissement"},
-    "en": {Severity.ERROR: "error", Severity.WARNING: "warning"},
-}
+LANGS = text.LANGS
+DOMAIN = "diagnostics"
+#: The English word of each severity: the msgid of its word (msgctxt ``severity``).
+_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning"}
 #: An excerpt shows at most this many characters of a source line around the column.
 _EXCERPT_WIDTH = 100
 #: Source files larger than this are not read again for an excerpt.
@@ -42,9 +44,9 @@ _EXCERPT_MAX_BYTES = 2_000_000
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One sentence in the three languages, and the pattern that recognises its English form."""
+    """One English text with named placeholders, and the pattern that recognises it filled in."""
 
-    texts: dict[str, str]
+    english: str
     pattern: re.Pattern[str]
 
     def match(self, english: str) -> dict[str, str] | None:
@@ -54,22 +56,21 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class CodeTexts:
-    summary: dict[str, str]
-    messages: tuple[Entry, ...]
+    """A code's English summary and whether its check words its messages in the reader's language."""
+
+    summary: str
     written_in_lang: bool
 
 
 @dataclass(frozen=True, slots=True)
 class Catalogue:
     codes: dict[str, CodeTexts]
-    hints: tuple[Entry, ...]
-    words: tuple[dict[str, str], ...]
 
 
-def _entry(texts: dict[str, str]) -> Entry:
+def _entry(english: str) -> Entry:
     parts: list[str] = []
     seen: set[str] = set()
-    for literal, name, _spec, _conv in string.Formatter().parse(texts["en"]):
+    for literal, name, _spec, _conv in string.Formatter().parse(english):
         parts.append(re.escape(literal))
         if name is None:
             continue
@@ -78,42 +79,61 @@ def _entry(texts: dict[str, str]) -> Entry:
         else:
             seen.add(name)
             parts.append(f"(?P<{name}>.+?)")
-    return Entry({lang: str(texts[lang]) for lang in LANGS}, re.compile("".join(parts), re.DOTALL))
+    return Entry(english, re.compile("".join(parts), re.DOTALL))
+
+
+def _fixed_length(english: str) -> int:
+    return sum(len(literal) for literal, _name, _spec, _conv in string.Formatter().parse(english))
 
 
 @cache
 def catalogue() -> Catalogue:
-    """The catalogue of diagnostic texts (read once)."""
+    """The diagnostic codes with their English summaries (read once)."""
     raw = yaml.safe_load(resources.files("aidrules").joinpath("diagnostic_catalogue.yaml").read_text(encoding="utf-8"))
-    codes = {
-        code: CodeTexts(
-            {lang: str(item["summary"][lang]) for lang in LANGS},
-            tuple(_entry(m) for m in item.get("messages", ())),
-            bool(item.get("written_in_lang", False)),
-        )
-        for code, item in raw["codes"].items()
-    }
-    return Catalogue(codes, tuple(_entry(h) for h in raw["hints"]), tuple(raw["words"]))
+    return Catalogue(
+        {
+            code: CodeTexts(str(item["summary"]), bool(item.get("written_in_lang", False)))
+            for code, item in raw["codes"].items()
+        }
+    )
 
 
-def _words(text: str, lang: str) -> str:
-    for word in sorted(catalogue().words, key=lambda w: -len(w["en"])):
-        text = re.sub(rf"(?<![\w`]){re.escape(word['en'])}(?![\w`])", word[lang], text)
-    return text
+@cache
+def entries(context: str) -> tuple[Entry, ...]:
+    """The English msgids of ``context`` (a code, ``hint``), the most specific first.
+
+    "`{name}` needs a whole number, got `{value}`" is tried before "`{name}` needs {expected_type},
+    got `{value}`", which would match it too and word it worse.
+    """
+    msgids = text.contexts(DOMAIN, "en").get(context, {})
+    return tuple(_entry(m) for m in sorted(msgids, key=lambda m: (-_fixed_length(m), m)))
 
 
-def _fill(entry: Entry, values: dict[str, str], lang: str) -> str:
+def _words(value: str, lang: str) -> str:
+    words = text.contexts(DOMAIN, lang)["word"]
+    for english in sorted(words, key=lambda w: -len(w)):
+        value = re.sub(rf"(?<![\w`]){re.escape(english)}(?![\w`])", words[english], value)
+    return value
+
+
+def _fill(entry: Entry, context: str, values: dict[str, str], lang: str) -> str:
     values = {k: _words(v, lang) if k.endswith("_type") else v for k, v in values.items()}
-    text = entry.texts[lang].format(**values)
-    return french_typography(text) if lang == "fr" else text
+    translated = text.contexts(DOMAIN, lang)[context][entry.english]
+    return text.fill(translated, lang, values)
 
 
-def _translate(english: str, entries: Iterable[Entry], lang: str) -> str | None:
-    for entry in entries:
+def _translate(english: str, context: str, lang: str) -> str | None:
+    for entry in entries(context):
         values = entry.match(english)
         if values is not None:
-            return _fill(entry, values, lang)
+            return _fill(entry, context, values, lang)
     return None
+
+
+def summary(code: str, lang: str) -> str | None:
+    """The summary of ``code`` in ``lang``, or ``None`` for a code without one."""
+    texts = catalogue().codes.get(code)
+    return None if texts is None else text.contexts(DOMAIN, lang)["summary"][texts.summary]
 
 
 def localise(d: Diagnostic, lang: str) -> Diagnostic:
@@ -121,12 +141,12 @@ def localise(d: Diagnostic, lang: str) -> Diagnostic:
     texts = catalogue().codes.get(d.code)
     if lang == "en" or lang not in LANGS or texts is None or texts.written_in_lang:
         return d
-    message = _translate(d.message, texts.messages, lang)
+    message = _translate(d.message, d.code, lang)
     if message is None:
-        message = f"{texts.summary[lang]} — {d.message}"
+        message = f"{summary(d.code, lang)} — {d.message}"
     hint = d.hint
     if hint is not None:
-        hint = _translate(hint, catalogue().hints, lang) or hint
+        hint = _translate(hint, "hint", lang) or hint
     return replace(d, message=message, hint=hint)
 
 
@@ -135,7 +155,8 @@ def headline(d: Diagnostic, lang: str = "en") -> str:
     shown = localise(d, lang)
     where = f"{d.span}: " if d.span else (f"{d.path}: " if d.path else "")
     hint = f" ({shown.hint})" if shown.hint else ""
-    return f"{where}{_SEVERITY.get(lang, _SEVERITY['en'])[d.severity]} {d.code}: {shown.message}{hint}"
+    severity = text.contexts(DOMAIN, lang if lang in LANGS else "en")["severity"][_SEVERITY[d.severity]]
+    return f"{where}{severity} {d.code}: {shown.message}{hint}"
 
 
 def _read_source(file: str) -> list[str] | None:

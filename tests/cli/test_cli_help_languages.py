@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from aidrules.cli.help_texts import HELP, help_paragraphs, say, tr
+from aidrules.cli.help_texts import help_paragraphs, say, tr, translations
 from aidrules.cli.main import app
 from aidrules.ruleset.shipped import resolve
 
@@ -54,7 +54,7 @@ def _tree(lang: str) -> dict[str, tuple[str, str]]:
 def _templates() -> list[tuple[re.Pattern[str], str]]:
     """Help texts with a field (``One of: {roles}.``) as patterns matching the filled-in text."""
     found = []
-    for english in HELP:
+    for english in translations():
         if "{" in english:
             pattern = re.escape(english)
             pattern = re.sub(r"\\\{\w+\\\}", "(.+)", pattern)
@@ -66,7 +66,7 @@ def _expected(english: str, lang: str, is_command: bool) -> str | None:
     """What the help in ``lang`` must say for an English help text (None: no translation)."""
     if is_command:
         return help_paragraphs(english, lang)
-    if english in HELP:
+    if english in translations():
         return tr(english, lang)
     for pattern, template in _templates():
         match = pattern.fullmatch(english)
@@ -219,10 +219,8 @@ def test_validate_summary_follows_lang() -> None:
 def test_every_message_has_dutch_and_french_with_the_same_fields() -> None:
     """Each message template of the command line has both translations, using only fields of the
     English one (an unknown field would raise KeyError when the message is printed)."""
-    from aidrules.cli.help_texts import MESSAGES
-
     field = re.compile(r"\{(\w+)\}")
-    for english, (nl, fr) in MESSAGES.items():
+    for english, (nl, fr) in translations().items():
         assert nl and fr, english
         assert set(field.findall(nl)) <= set(field.findall(english)), english
         assert set(field.findall(fr)) <= set(field.findall(english)), english

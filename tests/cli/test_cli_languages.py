@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from aidrules.cli.help_texts import HELP, help_lang, tr
+from aidrules.cli.help_texts import help_lang, tr, translations
 
 
 def _aidrules(*args: str, lang_env: str) -> subprocess.CompletedProcess[str]:
@@ -41,7 +41,7 @@ def test_the_help_language_comes_from_the_lang_option_first() -> None:
 
 
 def test_every_help_text_has_dutch_and_french() -> None:
-    for english, (nl, fr) in HELP.items():
+    for english, (nl, fr) in translations().items():
         assert nl and fr, english
         assert nl != english or english.startswith(("facts,", "text or")), english
         assert tr(english, "en") == english

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from aidrules.explain import render_explanation
-from aidrules.explain.i18n import VALUE_LABELS
+from aidrules.explain.i18n import value_codes
 from aidrules.explain.model import Explanation
 from aidrules.explain.texts import keys
 
@@ -33,7 +33,7 @@ DUTCH = {"voorstel", "voldaan", "onbekend", "mogelijk", "waarom", "nooit", "invo
 # Interface text keys (``h.why``, ``form.eligible``…) that would show if a text were missing.
 KEYS = re.compile(r"(?<![\w.])(" + "|".join(re.escape(k) for k in keys() if "." in k) + r")(?![\w.])")
 # Raw codes of coded facts that must be shown with a reader's word.
-CODES = {code for code in VALUE_LABELS if "_" in code}
+CODES = {code for code in value_codes() if "_" in code}
 
 
 # JSON fields a person reads (the others hold ids, codes, paths and rule expressions)

@@ -25,7 +25,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from aidrules.explain.i18n import LANGS, VALUE_LABELS
+from aidrules.explain.i18n import LANGS, value_words
 from aidrules.expr import nodes as n
 from aidrules.words import formatting
 from aidrules.words.labels import FACT_LABELS
@@ -388,7 +388,7 @@ def name_label(parts: tuple[str, ...], ctx: _Context) -> str:
 
 def code_label(code: str, lang: str) -> str:
     """The reader's word for a coded value (``limited`` → "beperkt")."""
-    labels = VALUE_LABELS.get(code) or REVIEW_FACTS.get(code)
+    labels = value_words(code) or REVIEW_FACTS.get(code)
     return labels[LANGS.index(lang)] if labels else _humane(code)
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from aidrules.errors import AidrulesError
 from aidrules.explain.build import outcome_title
-from aidrules.explain.i18n import LANGS, VALUE_LABELS, ui
+from aidrules.explain.i18n import LANGS, ui, value_words
 from aidrules.explain.questions import Question, questions_for
 from aidrules.expr import types as t
 from aidrules.facts.catalogue import entry
@@ -78,7 +78,7 @@ def answer_hint(path: str, lang: str) -> str:
 
 
 def _choice_word(code: str, lang: str) -> str:
-    labels = VALUE_LABELS.get(code)
+    labels = value_words(code)
     return labels[LANGS.index(lang)] if labels else code.replace("_", " ")
 
 
@@ -111,7 +111,7 @@ def read_answer(path: str, typed: str, lang: str) -> Any:
         if low.isdigit() and 1 <= int(low) <= len(choices):
             return choices[int(low) - 1]
         for code in choices:
-            names = {code, code.replace("_", " "), *(w.lower() for w in VALUE_LABELS.get(code, ()))}
+            names = {code, code.replace("_", " "), *(w.lower() for w in value_words(code))}
             if low in names:
                 return code
         raise problem

@@ -8,218 +8,23 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from aidrules.explain.i18n import LANGS, ui
+from aidrules.explain.i18n import ui
 from aidrules.explain.model import Counterfactual, Explanation, Line, MissingFact, Step
 from aidrules.explain.texts import colon, join_words, lower_first, text
 from aidrules.facts.paths import index_of
+from aidrules.text import domain
 from aidrules.words import formatting
 from aidrules.words.labels import choice_label, fact_label
 
-# (fact pattern, new value) → ((nl, fr, en) third person, (nl, fr, en) second person)
-_FLIPS: dict[tuple[str, bool], tuple[tuple[str, str, str], tuple[str, str, str]]] = {
-    ("client.consents", True): (
-        (
-            "de cliënt instemt met budgethulp",
-            "la personne consent à l’aide budgétaire",
-            "the client consents to budget help",
-        ),
-        ("u akkoord gaat met budgethulp", "vous acceptez l’aide budgétaire", "you agree to budget help"),
-    ),
-    ("client.consents", False): (
-        (
-            "de cliënt niet langer instemt met budgethulp",
-            "la personne ne consent plus à l’aide budgétaire",
-            "the client no longer consents to budget help",
-        ),
-        ("u niet langer akkoord gaat met budgethulp", "vous n’acceptez plus l’aide budgétaire", "you no longer agree"),
-    ),
-    ("client.shares_information", True): (
-        (
-            "de cliënt volledig inzicht geeft in inkomsten, uitgaven en schulden",
-            "la personne donne une vue complète de ses revenus, dépenses et dettes",
-            "the client gives full insight in income, expenses and debts",
-        ),
-        (
-            "u ons alles toont over uw inkomsten, uitgaven en schulden",
-            "vous nous montrez tous vos revenus, dépenses et dettes",
-            "you show us all your income, expenses and debts",
-        ),
-    ),
-    ("client.shares_information", False): (
-        (
-            "de cliënt geen volledig inzicht meer geeft",
-            "la personne ne donne plus une vue complète",
-            "the client no longer gives full insight",
-        ),
-        (
-            "u ons niet langer alles toont",
-            "vous ne nous montrez plus tout",
-            "you no longer show us everything",
-        ),
-    ),
-    ("client.participates", True): (
-        (
-            "de cliënt meewerkt aan het budgetplan",
-            "la personne participe au plan budgétaire",
-            "the client takes part in the budget plan",
-        ),
-        (
-            "u meewerkt aan uw budgetplan",
-            "vous participez à votre plan budgétaire",
-            "you take part in your budget plan",
-        ),
-    ),
-    ("client.participates", False): (
-        (
-            "de cliënt niet meer meewerkt aan het budgetplan",
-            "la personne ne participe plus au plan budgétaire",
-            "the client no longer takes part in the plan",
-        ),
-        ("u niet meer meewerkt aan het plan", "vous ne participez plus au plan", "you no longer take part in the plan"),
-    ),
-    ("client.wants_to_keep_control", True): (
-        (
-            "de cliënt het beheer zelf wil houden",
-            "la personne veut garder la gestion",
-            "the client wants to keep control",
-        ),
-        (
-            "u uw geld zelf wilt blijven beheren",
-            "vous voulez continuer à gérer votre argent vous-même",
-            "you want to keep managing your money yourself",
-        ),
-    ),
-    ("client.wants_to_keep_control", False): (
-        (
-            "de cliënt het beheer wil afgeven",
-            "la personne veut confier la gestion",
-            "the client wants to hand over control",
-        ),
-        (
-            "u het beheer van uw geld aan het OCMW wilt geven",
-            "vous voulez confier la gestion de votre argent au CPAS",
-            "you want the OCMW to manage your money",
-        ),
-    ),
-    ("incomes[].stable", True): (
-        (
-            "het inkomen ({kind}) stabiel wordt",
-            "le revenu ({kind}) devient stable",
-            "the income ({kind}) becomes stable",
-        ),
-        (
-            "uw inkomen ({kind}) vast wordt",
-            "votre revenu ({kind}) devient stable",
-            "your income ({kind}) becomes stable",
-        ),
-    ),
-    ("incomes[].stable", False): (
-        (
-            "het inkomen ({kind}) niet langer stabiel is",
-            "le revenu ({kind}) n’est plus stable",
-            "the income ({kind}) is no longer stable",
-        ),
-        (
-            "uw inkomen ({kind}) niet langer vast is",
-            "votre revenu ({kind}) n’est plus stable",
-            "your income ({kind}) is no longer stable",
-        ),
-    ),
-}
-
-_CHOICES: dict[str, tuple[tuple[str, str, str], tuple[str, str, str]]] = {
-    "client.budgeting_skills": (
-        (
-            "de budgetvaardigheden ‘{after}’ zijn in plaats van ‘{before}’",
-            "les compétences budgétaires sont « {after} » au lieu de « {before} »",
-            "the budgeting skills are ‘{after}’ instead of ‘{before}’",
-        ),
-        (
-            "uw budgetvaardigheden ‘{after}’ zijn in plaats van ‘{before}’",
-            "vos compétences budgétaires sont « {after} » au lieu de « {before} »",
-            "your budgeting skills are ‘{after}’ instead of ‘{before}’",
-        ),
-    ),
-    "client.motivation": (
-        (
-            "de motivatie {after} is in plaats van {before} (op 4)",
-            "la motivation est de {after} au lieu de {before} (sur 4)",
-            "the motivation is {after} instead of {before} (out of 4)",
-        ),
-        (
-            "u meer zin hebt om aan uw budget te werken (uw motivatie is nu {before} op 4; met {after} kan het)",
-            "vous avez plus envie de travailler à votre budget (votre motivation est de {before} sur 4 ; à {after}, "
-            "c’est possible)",
-            (
-                "you are keener to work on your budget (your motivation is {before} out of 4 now; at {after} it is "
-                "possible)"
-            ),
-        ),
-    ),
-    "debts[].enforcement": (
-        (
-            "de invordering van de schuld ({kind}) van ‘{before}’ naar ‘{after}’ gaat",
-            "le recouvrement de la dette ({kind}) passe de « {before} » à « {after} »",
-            "enforcement of the debt ({kind}) goes from ‘{before}’ to ‘{after}’",
-        ),
-        (
-            "de invordering van uw schuld ({kind}) van ‘{before}’ naar ‘{after}’ gaat",
-            "le recouvrement de votre dette ({kind}) passe de « {before} » à « {after} »",
-            "enforcement of your debt ({kind}) goes from ‘{before}’ to ‘{after}’",
-        ),
-    ),
-}
-
-_GROUP_ENFORCEMENT = (
-    (
-        "de invordering van de schulden ({kinds}) naar ‘{after}’ gaat",
-        "le recouvrement des dettes ({kinds}) passe à « {after} »",
-        "enforcement of the debts ({kinds}) goes to ‘{after}’",
-    ),
-    (
-        "de invordering van uw schulden ({kinds}) naar ‘{after}’ gaat",
-        "le recouvrement de vos dettes ({kinds}) passe à « {after} »",
-        "enforcement of your debts ({kinds}) goes to ‘{after}’",
-    ),
-)
-
-_LOWER: dict[str, tuple[tuple[str, str, str], tuple[str, str, str]]] = {
-    "expenses[].monthly": (
-        (
-            "de vaste kosten met {delta} per maand dalen, van {before} naar {after} ({items})",
-            "les frais fixes baissent de {delta} par mois, de {before} à {after} ({items})",
-            "the fixed costs drop by {delta} a month, from {before} to {after} ({items})",
-        ),
-        (
-            "uw vaste kosten met {delta} per maand dalen",
-            "vos frais fixes baissent de {delta} par mois",
-            "your fixed costs drop by {delta} a month",
-        ),
-    ),
-    "debts[].amount": (
-        (
-            (
-                "de schulden met {delta} dalen, van {before} naar {after} ({items}), bijvoorbeeld door afbetaling of "
-                "kwijtschelding"
-            ),
-            "les dettes baissent de {delta}, de {before} à {after} ({items}), par exemple par remboursement ou remise",
-            "the debts drop by {delta}, from {before} to {after} ({items}), for example by repayment or remission",
-        ),
-        (
-            "uw schulden met {delta} dalen, bijvoorbeeld doordat u een deel afbetaalt",
-            "vos dettes baissent de {delta}, par exemple en en remboursant une partie",
-            "your debts drop by {delta}, for example by paying part of them",
-        ),
-    ),
-}
+#: Clauses about a step are texts of the ``explain`` domain, each for the worker and the committee
+#: (third person) and for the client (second person): ``step.<fact>=<true|false>.<who>`` for a
+#: yes/no fact that flips, ``step.<fact>.<who>`` for a choice, ``step.<fact>.lower.<who>`` for
+#: amounts that drop, ``step.debts[].enforcement.group.<who>`` and ``….stops.client``.
+_WHO = ("worker", "client")
+_TEXTS = domain("explain")
 
 
 _FORCED = ("bailiff", "seizure")
-_STOPS = (
-    "er geen deurwaarder of beslag meer is voor uw schuld ({kinds})",
-    "il n’y a plus d’huissier ni de saisie pour votre dette ({kinds})",
-    "there is no longer a bailiff or seizure for your debt ({kinds})",
-)
 
 
 def _stops_enforcement(step: Step) -> bool:
@@ -243,10 +48,11 @@ def _kind_of(expl: Explanation, path: str) -> str:
 def step_clause(step: Step, expl: Explanation, client: bool = False) -> str:
     """One step as a subordinate clause: ``de cliënt het beheer zelf wil houden``."""
     lang = expl.lang
-    i = LANGS.index(lang)
-    who = 1 if client else 0
+    who = _WHO[1 if client else 0]
+    texts = _TEXTS[lang]
     first = step.changes[0]
-    if step.fact in _LOWER:
+    lower = texts.get(f"step.{step.fact}.lower.{who}")
+    if lower is not None:
         money = [formatting.money(Decimal(str(c.before)), lang) for c in step.changes]
         items = []
         for change, before in zip(step.changes, money, strict=True):
@@ -258,24 +64,27 @@ def step_clause(step: Step, expl: Explanation, client: bool = False) -> str:
                 items.append(text("item_change", lang, kind=kind, before=before, after=after))
         total_before = step.total_before or Decimal(0)
         total_after = step.total_after or Decimal(0)
-        return _LOWER[step.fact][who][i].format(
+        return lower.format(
             delta=formatting.money(total_before - total_after, lang),
             before=formatting.money(total_before, lang),
             after=formatting.money(total_after, lang),
             items="; ".join(items),
         )
     if isinstance(first.after, bool):
-        template = _FLIPS.get((step.fact, first.after))
+        template = texts.get(f"step.{step.fact}={str(first.after).lower()}.{who}")
         if template is not None:
-            return template[who][i].format(kind=_kind_of(expl, first.path))
+            return template.format(kind=_kind_of(expl, first.path))
     if step.fact == "debts[].enforcement" and client and _stops_enforcement(step):
         kinds = join_words([_kind_of(expl, c.path) for c in step.changes], lang)
-        return _STOPS[i].format(kinds=kinds)
+        return texts["step.debts[].enforcement.stops.client"].format(kinds=kinds)
     if step.fact == "debts[].enforcement" and len(step.changes) > 1:
         kinds = join_words([_kind_of(expl, c.path) for c in step.changes], lang)
-        return _GROUP_ENFORCEMENT[who][i].format(kinds=kinds, after=choice_label(str(first.after), lang))
-    if step.fact in _CHOICES:
-        return _CHOICES[step.fact][who][i].format(
+        return texts[f"step.debts[].enforcement.group.{who}"].format(
+            kinds=kinds, after=choice_label(str(first.after), lang)
+        )
+    choice = texts.get(f"step.{step.fact}.{who}")
+    if choice is not None:
+        return choice.format(
             before=_label(first.before, lang),
             after=_label(first.after, lang),
             kind=_kind_of(expl, first.path),

@@ -1,7 +1,9 @@
 """The question catalogue: readers' names, questions and help for every case fact, in nl/fr/en.
 
-The data live in ``catalogue.yaml`` beside this module (one catalogue for labels, questions and
-help, so that a label and the question that asks for it cannot drift apart). Allowed answers are
+The facts, in the case model's order, and who answers each live in ``catalogue.yaml`` beside this
+module; their texts (label, question, help, the client's question) in the gettext domain
+``questions`` (msgid ``<fact>.label``, ``<fact>.question``…: one catalogue for labels, questions
+and help, so that a label and the question that asks for it cannot drift apart). Allowed answers are
 not in the catalogue: they follow from the case model (:mod:`aidrules.explain.questions`).
 
 Example:
@@ -19,6 +21,8 @@ from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict
+
+from aidrules.text import LANGS, lookup
 
 
 class Words(BaseModel):
@@ -49,6 +53,15 @@ class FactEntry(BaseModel):
     client_question: Words | None = None
 
 
+_DOMAIN = "questions"
+_TEXTS = ("label", "question", "help", "client_question")
+
+
+def _words(key: str) -> dict[str, str] | None:
+    texts = {lang: lookup(_DOMAIN, lang).get(key) for lang in LANGS}
+    return None if any(t is None for t in texts.values()) else {lang: str(t) for lang, t in texts.items()}
+
+
 @cache
 def catalogue() -> dict[str, FactEntry]:
     """Every fact pattern's entry, in the catalogue's order (the case model's order)."""
@@ -56,7 +69,11 @@ def catalogue() -> dict[str, FactEntry]:
     # when installed: ten times faster, and every command that decides reads this at start)
     text = resources.files("aidrules.facts").joinpath("catalogue.yaml").read_text(encoding="utf-8")
     raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    return {str(path): FactEntry.model_validate(data) for path, data in raw.items()}
+    entries: dict[str, FactEntry] = {}
+    for path, data in raw.items():
+        texts = {field: _words(f"{path}.{field}") for field in _TEXTS}
+        entries[str(path)] = FactEntry.model_validate({**data, **{k: v for k, v in texts.items() if v is not None}})
+    return entries
 
 
 def entry(path_pattern: str) -> FactEntry | None:

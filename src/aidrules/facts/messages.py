@@ -16,94 +16,24 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from aidrules.explain.i18n import LANGS, VALUE_LABELS, french_typography
+from aidrules.explain.i18n import value_words
 from aidrules.facts.writing import parse_amount, parse_day
+from aidrules.text import domain, fill, french_typography
 
 _YES = {"ja", "oui", "yes", "j", "waar", "vrai", "y"}
 _NO = {"nee", "neen", "non", "no", "n", "onwaar", "faux"}
 
-#: pydantic error type → message (nl, fr, en); ``{value}`` is the value as written.
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "bool_type": ("`{value}` is geen ja/nee-waarde", "`{value}` n’est pas une valeur oui/non"),
-    "bool_parsing": ("`{value}` is geen ja/nee-waarde", "`{value}` n’est pas une valeur oui/non"),
-    "int_type": ("`{value}` is geen geheel getal", "`{value}` n’est pas un nombre entier"),
-    "int_parsing": ("`{value}` is geen geheel getal", "`{value}` n’est pas un nombre entier"),
-    "int_from_float": ("`{value}` is geen geheel getal", "`{value}` n’est pas un nombre entier"),
-    "decimal_type": ("`{value}` is geen bedrag", "`{value}` n’est pas un montant"),
-    "decimal_parsing": ("`{value}` is geen bedrag", "`{value}` n’est pas un montant"),
-    "decimal_max_places": ("`{value}` heeft meer dan 2 cijfers na de komma", "`{value}` a plus de 2 décimales"),
-    "greater_than": ("moet groter zijn dan {gt}, niet `{value}`", "doit être supérieur à {gt}, pas `{value}`"),
-    "greater_than_equal": (
-        "moet minstens {ge} zijn, niet `{value}`",
-        "doit être au moins {ge}, pas `{value}`",
-    ),
-    "less_than_equal": ("mag hoogstens {le} zijn, niet `{value}`", "doit être au plus {le}, pas `{value}`"),
-    "literal_error": (
-        "`{value}` is geen toegelaten waarde; mogelijk: {expected}",
-        "`{value}` n’est pas une valeur admise ; possible : {expected}",
-    ),
-    "string_type": ("`{value}` is geen tekst", "`{value}` n’est pas un texte"),
-    "string_too_long": ("de tekst is te lang", "le texte est trop long"),
-    "list_type": ("hier hoort een lijst (`- …` per item)", "une liste est attendue ici (`- …` par élément)"),
-    "model_type": ("hier horen velden (`naam: waarde`)", "des champs sont attendus ici (`nom : valeur`)"),
-    "dict_type": ("hier horen velden (`naam: waarde`)", "des champs sont attendus ici (`nom : valeur`)"),
-    "too_long": ("de lijst is te lang", "la liste est trop longue"),
-    "date_type": ("`{value}` is geen datum (JJJJ-MM-DD)", "`{value}` n’est pas une date (AAAA-MM-JJ)"),
-    "date_parsing": ("`{value}` is geen datum (JJJJ-MM-DD)", "`{value}` n’est pas une date (AAAA-MM-JJ)"),
-    "date_from_datetime_parsing": (
-        "`{value}` is geen datum (JJJJ-MM-DD)",
-        "`{value}` n’est pas une date (AAAA-MM-JJ)",
-    ),
-    "extra_forbidden": ("onbekend veld `{key}`", "champ inconnu `{key}`"),
-    "empty_key": (
-        "een veld zonder naam ({key}) is geen veld van het dossier",
-        "un champ sans nom ({key}) n’est pas un champ du dossier",
-    ),
-    "not_amount": ("`{value}` is geen bedrag", "`{value}` n’est pas un montant"),
-    "not_date": ("`{value}` is geen datum (JJJJ-MM-DD)", "`{value}` n’est pas une date (AAAA-MM-JJ)"),
-    "missing": ("dit veld ontbreekt", "ce champ manque"),
-}
-
-_HINTS: dict[str, tuple[str, str, str]] = {
-    "amount": (
-        "schrijf bedragen met een punt voor de centen en zonder scheidingsteken voor duizendtallen: {fixed}",
-        "écrivez les montants avec un point pour les centimes et sans séparateur de milliers : {fixed}",
-        "write amounts with a point for the cents and no thousands separator: {fixed}",
-    ),
-    "yes_no": (
-        "schrijf `true` voor ja en `false` voor nee: {fixed}",
-        "écrivez `true` pour oui et `false` pour non : {fixed}",
-        "write `true` for yes and `false` for no: {fixed}",
-    ),
-    "code": (
-        "gebruik de code `{fixed}` (‘{word}’)",
-        "utilisez le code `{fixed}` (« {word} »)",
-        "use the code `{fixed}` (‘{word}’)",
-    ),
-    "date": (
-        "schrijf datums als JJJJ-MM-DD: {fixed}",
-        "écrivez les dates sous la forme AAAA-MM-JJ : {fixed}",
-        "write dates as YYYY-MM-DD: {fixed}",
-    ),
-    "comma_split": (
-        "een komma in een bedrag tussen `{{…}}` begint een nieuw veld; schrijf bedragen als 1180.50",
-        "une virgule dans un montant entre `{{…}}` commence un nouveau champ ; écrivez les montants comme 1180.50",
-        "a comma in an amount inside `{{…}}` starts a new field; write amounts as 1180.50",
-    ),
-    "empty_key": (
-        "de velden hier zijn: {fields}",
-        "les champs ici sont : {fields}",
-        "the fields here are: {fields}",
-    ),
-    "did_you_mean": ("bedoelt u `{fixed}`?", "vouliez-vous dire `{fixed}` ?", "did you mean `{fixed}`?"),
-}
+#: The gettext domain of these texts: ``message.<pydantic error type>`` (``{value}`` is the value
+#: as written) and ``hint.<name>``. English readers get pydantic's own message (the one the case
+#: model has always given); the ``en`` catalogue words the same message for translators.
+_TEXTS = domain("facts")
 
 
 def message(kind: str, english: str, lang: str, **fields: Any) -> str:
     """The message of a pydantic error ``kind`` in ``lang`` (``english`` when there is none)."""
-    if lang == "en" or kind not in _MESSAGES:
+    template = None if lang == "en" else _TEXTS[lang].get(f"message.{kind}")
+    if template is None:
         return english
-    template = _MESSAGES[kind][0 if lang == "nl" else 1]
     if "expected" in fields:  # pydantic's "'none', 'limited' or 'adequate'" in the reader's words
         codes = choices_of(str(fields["expected"]))
         word = " of " if lang == "nl" else " ou "
@@ -121,8 +51,7 @@ def _show(value: Any) -> str:
 
 
 def hint(name: str, lang: str, **fields: str) -> str:
-    text = _HINTS[name][LANGS.index(lang)].format(**fields)
-    return french_typography(text) if lang == "fr" else text
+    return fill(_TEXTS[lang][f"hint.{name}"], lang, fields)
 
 
 def belgian_hint(value: Any, expected: str, lang: str, choices: tuple[str, ...] = ()) -> str | None:
@@ -149,7 +78,7 @@ def belgian_hint(value: Any, expected: str, lang: str, choices: tuple[str, ...] 
     if expected == "code":
         low = raw.lower()
         for code in choices:
-            words = VALUE_LABELS.get(code, ())
+            words = value_words(code)
             if low in {w.lower() for w in words} or low == code.replace("_", " "):
                 return hint("code", lang, fixed=code, word=raw)
         return None

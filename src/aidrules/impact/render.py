@@ -14,113 +14,15 @@ from aidrules.report.html import standalone_page_start
 from aidrules.report.sections import Chart
 from aidrules.report.svg import render_chart
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.text import domain
 from aidrules.words import formatting
 
-LANGS = ("nl", "fr", "en")
-
-_T: dict[str, tuple[str, str, str]] = {
-    "title": (
-        "Impact van {new} ten opzichte van {old}",
-        "Impact de {new} par rapport à {old}",
-        "Impact of {new} compared with {old}",
-    ),
-    "intro": (
-        "Elke casus werd beslist volgens {old} op {old_day} en volgens {new} op {new_day}.",
-        "Chaque dossier a été décidé selon {old} le {old_day} et selon {new} le {new_day}.",
-        "Every case was decided under {old} on {old_day} and under {new} on {new_day}.",
-    ),
-    "source_file": ("Casussen: {source}.", "Dossiers : {source}.", "Cases: {source}."),
-    "source_synthetic": (
-        "Casussen: een synthetische populatie van {size} fictieve dossiers (seed {seed}); geen echte cliënten.",
-        "Dossiers : une population synthétique de {size} dossiers fictifs (seed {seed}) ; aucun client réel.",
-        "Cases: a synthetic population of {size} fictitious cases (seed {seed}); no real clients.",
-    ),
-    "summary": (
-        "{changed} van de {cases} casussen ({share}) krijgen een andere aanbeveling: {more} krijgen hulp die ze "
-        "eerst niet kregen, {less} verliezen hun hulp, {other} krijgen een andere vorm.",
-        "{changed} des {cases} dossiers ({share}) reçoivent une autre recommandation : {more} obtiennent une aide "
-        "qu’ils n’avaient pas, {less} perdent leur aide, {other} passent à une autre forme.",
-        "{changed} of the {cases} cases ({share}) get another recommendation: {more} get help they did not get "
-        "before, {less} lose their help, {other} move to another form.",
-    ),
-    "invalid": (
-        "{count} casus(sen) konden niet beslist worden (eerste: regel {line}: {message}).",
-        "{count} dossier(s) n’ont pas pu être décidé(s) (premier : ligne {line} : {message}).",
-        "{count} case(s) could not be decided (first: line {line}: {message}).",
-    ),
-    "parameters": ("Gewijzigde parameters", "Paramètres modifiés", "Parameters changed"),
-    "parameter": ("parameter", "paramètre", "parameter"),
-    "before": ("voorheen", "avant", "before"),
-    "after": ("nu", "maintenant", "now"),
-    "no_parameters": (
-        "Geen parameterwaarden gewijzigd op deze datums.",
-        "Aucune valeur de paramètre modifiée à ces dates.",
-        "No parameter values changed on these dates.",
-    ),
-    "matrix": ("Van → naar", "De → vers", "From → to"),
-    "matrix_note": (
-        "Rijen: aanbeveling volgens {old}; kolommen: volgens {new}.",
-        "Lignes : recommandation selon {old} ; colonnes : selon {new}.",
-        "Rows: recommendation under {old}; columns: under {new}.",
-    ),
-    "category": ("Per leeflooncategorie", "Par catégorie de revenu d’intégration", "By integration income category"),
-    "income": ("Per netto maandinkomen", "Par revenu mensuel net", "By net monthly income"),
-    "debt": ("Per totale schuld", "Par dette totale", "By total debt"),
-    "group": ("groep", "groupe", "group"),
-    "cases": ("casussen", "dossiers", "cases"),
-    "changed": ("andere aanbeveling", "autre recommandation", "other recommendation"),
-    "more": ("krijgen hulp", "obtiennent une aide", "gain help"),
-    "less": ("verliezen hulp", "perdent l’aide", "lose help"),
-    "other": ("andere vorm", "autre forme", "other form"),
-    "causes": ("Wat de verschuivingen veroorzaakt", "Ce qui cause les changements", "What causes the changes"),
-    "cause": ("voorwaarde of parameter", "condition ou paramètre", "condition or parameter"),
-    "cause_cases": (
-        "casussen met een andere aanbeveling",
-        "dossiers avec une autre recommandation",
-        "cases with another recommendation",
-    ),
-    "condition": ("voorwaarde", "condition", "condition"),
-    "recommendation_rules": (
-        "de aanbevelingsregels zelf",
-        "les règles de recommandation",
-        "the recommendation rules themselves",
-    ),
-    "examples": ("Voorbeelden (geanonimiseerd)", "Exemples (anonymisés)", "Examples (anonymised)"),
-    "examples_note": (
-        "Zonder namen, schuldeisers, gemeente of datums; bedragen afgerond op € 10. "
-        "Het regelnummer verwijst naar het invoerbestand.",
-        "Sans noms, créanciers, commune ni dates ; montants arrondis à 10 €. "
-        "Le numéro de ligne renvoie au fichier d’entrée.",
-        "No names, creditors, municipality or dates; amounts rounded to € 10. "
-        "The line number refers to the input file.",
-    ),
-    "line": ("regel", "ligne", "line"),
-    "household": ("gezin", "ménage", "household"),
-    "income_col": ("netto inkomen", "revenu net", "net income"),
-    "debt_col": ("schuld", "dette", "debt"),
-    "motivation": ("motivatie", "motivation", "motivation"),
-    "adults_children": (
-        "{adults} volw., {children} kind.",
-        "{adults} adulte(s), {children} enfant(s)",
-        "{adults} adult(s), {children} child(ren)",
-    ),
-    "unknown": ("onbekend", "inconnu", "unknown"),
-    "nodebt": ("geen schulden", "pas de dettes", "no debts"),
-    "below": ("minder dan {amount}", "moins de {amount}", "under {amount}"),
-    "from_to": ("{low} tot {high}", "de {low} à {high}", "{low} to {high}"),
-    "from": ("{amount} of meer", "{amount} ou plus", "{amount} or more"),
-    "chart_matrix": ("Aanbevelingen voor en na", "Recommandations avant et après", "Recommendations before and after"),
-    "chart_groups": ("Verschuivingen {what}", "Changements {what}", "Changes {what}"),
-    "none_changed": (
-        "Geen enkele casus krijgt een andere aanbeveling.",
-        "Aucun dossier ne change de recommandation.",
-        "No case gets another recommendation.",
-    ),
-}
+#: The impact page's words: the gettext domain ``impact`` (msgid the key given to :func:`tr`).
+_TEXTS = domain("impact")
 
 
 def tr(key: str, lang: str, **values: Any) -> str:
-    return _T[key][LANGS.index(lang)].format(**values)
+    return _TEXTS[lang][key].format(**values)
 
 
 def outcome_label(code: str, lang: str) -> str:

@@ -19,7 +19,7 @@ import jinja2
 
 from aidrules.errors import AidrulesError
 from aidrules.explain.build import outcome_title
-from aidrules.explain.i18n import LANGS, VALUE_LABELS, french_typography, ui
+from aidrules.explain.i18n import LANGS, french_typography, ui, value_words
 from aidrules.explain.interview import SKIP, AnswerError, answer_hint, read_answer
 from aidrules.explain.questions import Question, questions_for
 from aidrules.expr import types as t
@@ -27,6 +27,7 @@ from aidrules.facts.catalogue import catalogue, entry
 from aidrules.facts.parse import parse_facts
 from aidrules.facts.paths import MISSING, fact_type, int_bounds, pattern, read
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.text import domain
 from aidrules.words.formatting import day as format_day
 from aidrules.words.labels import fact_label
 
@@ -46,55 +47,12 @@ GROUPS: tuple[tuple[str, str], ...] = (
     ("remi", "remi"),
 )
 
-_WORDS: dict[str, tuple[str, str, str]] = {
-    "title": ("Intake budgethulp", "Accueil aide budgétaire", "Budget help intake"),
-    "intro": (
-        "Vul in wat u weet; laat leeg wat u (nog) niet weet. Het voorstel en de volgende vraag worden "
-        "bijgewerkt telkens u op ‘Bijwerken’ drukt.",
-        "Complétez ce que vous savez ; laissez vide ce que vous ne savez pas (encore). La proposition et la "
-        "question suivante sont mises à jour chaque fois que vous appuyez sur « Mettre à jour ».",
-        "Fill in what you know; leave empty what you do not know (yet). The proposal and the next question "
-        "are updated each time you press ‘Update’.",
-    ),
-    "next": ("Volgende vraag", "Question suivante", "Next question"),
-    "no_next": ("Geen open vragen", "Pas de question ouverte", "No open questions"),
-    "decides": ("Wat elk antwoord beslist", "Ce que décide chaque réponse", "What each answer decides"),
-    "to_field": ("Naar het veld", "Aller au champ", "Go to the field"),
-    "proposal": ("Voorstel", "Proposition", "Proposal"),
-    "forms": ("Vormen van budgethulp", "Formes d’aide budgétaire", "Forms of budget help"),
-    "reasons": ("Redenen", "Motifs", "Reasons"),
-    "unknown_facts": ("Nog onbekend", "Encore inconnu", "Still unknown"),
-    "update_button": ("Bijwerken", "Mettre à jour", "Update"),
-    "download": ("Dossier downloaden (YAML)", "Télécharger le dossier (YAML)", "Download the case (YAML)"),
-    "unknown_option": ("onbekend", "inconnu", "unknown"),
-    "none_items": ("geen", "aucun", "none"),
-    "item": ("Regel", "Ligne", "Row"),
-    "errors": (
-        "Enkele antwoorden passen niet; zie de velden hieronder.",
-        "Certaines réponses ne conviennent pas ; voir les champs ci-dessous.",
-        "Some answers do not fit; see the fields below.",
-    ),
-    "not_a_decision": (
-        "Dit is een voorstel, geen beslissing: het Bijzonder Comité voor de Sociale Dienst beslist.",
-        "Ceci est une proposition, pas une décision : le Comité spécial du service social décide.",
-        "This is a proposal, not a decision: the Special Committee for Social Services decides.",
-    ),
-    "date": ("Datum", "Date", "Date"),
-    "household": ("Gezin", "Ménage", "Household"),
-    "client": ("Hulpvraag en medewerking", "Demande d’aide et collaboration", "Request and cooperation"),
-    "signals": ("Dringende signalen", "Signaux urgents", "Urgent signals"),
-    "remi": ("REMI", "REMI", "REMI"),
-    "incomes": ("Inkomsten", "Revenus", "Incomes"),
-    "expenses": ("Vaste kosten", "Frais fixes", "Fixed costs"),
-    "debts": ("Schulden", "Dettes", "Debts"),
-    "household.children": ("Kinderen", "Enfants", "Children"),
-    "asked_of.client": ("vraag aan de cliënt", "question à la personne", "ask the client"),
-    "asked_of.worker": ("uw beoordeling", "votre appréciation", "your assessment"),
-}
+#: The page's own words: the gettext domain ``intake`` (msgid the key given to :func:`_w`).
+_TEXTS = domain("intake")
 
 
 def _w(key: str, lang: str) -> str:
-    text = _WORDS[key][LANGS.index(lang)]
+    text = _TEXTS[lang][key]
     return french_typography(text) if lang == "fr" else text
 
 
@@ -226,7 +184,7 @@ def render_intake(
     first = questions[0] if questions else None
     context = {
         "lang": lang,
-        "w": {k: _w(k, lang) for k in _WORDS},
+        "w": {k: _w(k, lang) for k in _TEXTS[lang]},
         "action": action,
         "on": day.isoformat(),
         "on_text": format_day(day, lang),
@@ -329,7 +287,7 @@ def _as_typed(value: Any) -> str:
 
 
 def _choice(code: str, lang: str) -> str:
-    labels = VALUE_LABELS.get(code)
+    labels = value_words(code)
     return labels[LANGS.index(lang)] if labels else code.replace("_", " ")
 
 

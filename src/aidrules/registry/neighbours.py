@@ -24,52 +24,15 @@ from aidrules.errors import Diagnostic, Severity
 from aidrules.limits import DEFAULT_LIMITS, read_document
 from aidrules.readers.yamlload import YamlDocument, load_yaml
 from aidrules.registry.index import Entry, discover
+from aidrules.text import domain
 
-_LANGS = ("nl", "fr", "en")
-_T: dict[str, tuple[str, str, str]] = {
-    "overlap": (
-        "{label} overlapt met {other} ({origin}: {path}) vanaf {day}: beide zijn dan van kracht",
-        "{label} chevauche {other} ({origin} : {path}) à partir du {day} : les deux sont alors en vigueur",
-        "{label} overlaps {other} ({origin}: {path}) from {day}: both are in force then",
-    ),
-    "overlap_hint": (
-        "vanaf {day} gebruikt aidrules {label} als het uit een eerdere bron komt (RS506); "
-        "vergelijk de gevolgen met: aidrules impact {other} {label}",
-        "à partir du {day}, aidrules utilise {label} s’il vient d’une source antérieure (RS506) ; "
-        "comparez les conséquences avec : aidrules impact {other} {label}",
-        "from {day} aidrules uses {label} when it comes from an earlier source (RS506); "
-        "compare the consequences with: aidrules impact {other} {label}",
-    ),
-    "approval": (
-        "de goedkeuring van {label} is die van de vorige versie {other} ({by}, {on})",
-        "l’approbation de {label} est celle de la version précédente {other} ({by}, {on})",
-        "the approval of {label} is that of the previous version {other} ({by}, {on})",
-    ),
-    "approval_hint": (
-        "vul de beslissing in die deze versie goedkeurt (approval.by, approval.on, approval.reference)",
-        "indiquez la décision qui approuve cette version (approval.by, approval.on, approval.reference)",
-        "give the decision that approves this version (approval.by, approval.on, approval.reference)",
-    ),
-    "changelog": (
-        "de wijzigingen (changelog) van {label} vermelden versie {version} niet; de laatste is {last}",
-        "les modifications (changelog) de {label} ne mentionnent pas la version {version} ; la dernière est {last}",
-        "the changelog of {label} has no entry for version {version}; the last one is {last}",
-    ),
-    "changelog_same": (
-        "de wijzigingen (changelog) van {label} zijn die van de vorige versie {other}",
-        "les modifications (changelog) de {label} sont celles de la version précédente {other}",
-        "the changelog of {label} is that of the previous version {other}",
-    ),
-    "changelog_hint": (
-        'voeg een item toe: - version: "{version}", on: <datum>, changes: {{nl: …, fr: …, en: …}}',
-        'ajoutez une entrée : - version: "{version}", on: <date>, changes: {{nl: …, fr: …, en: …}}',
-        'add an entry: - version: "{version}", on: <date>, changes: {{nl: …, fr: …, en: …}}',
-    ),
-}
+#: These checks word their messages in the reader's language (RS507–RS509 are `written_in_lang`):
+#: the gettext domain ``registry``, msgid the key given to :func:`_t`.
+_TEXTS = domain("registry")
 
 
 def _t(key: str, lang: str, **values: Any) -> str:
-    return _T[key][_LANGS.index(lang)].format(**values)
+    return _TEXTS[lang][key].format(**values)
 
 
 def _read(path: Path) -> YamlDocument | None:

@@ -7,18 +7,15 @@ import re
 from aidrules.explain.i18n import LANGS, value_label
 from aidrules.facts.catalogue import catalogue
 from aidrules.facts.paths import pattern
+from aidrules.text import domain
 
 #: pattern → (nl, fr, en), from the question catalogue (``aidrules/facts/catalogue.yaml``)
 FACT_LABELS: dict[str, tuple[str, str, str]] = {
     path: (e.label.nl, e.label.fr, e.label.en) for path, e in catalogue().items()
 }
 
-_ITEM: dict[str, tuple[str, str, str]] = {
-    "incomes": ("inkomen", "revenu", "income"),
-    "expenses": ("kost", "frais", "cost"),
-    "debts": ("schuld", "dette", "debt"),
-    "household.children": ("kind", "enfant", "child"),
-}
+#: The noun of one item of a list fact (``item.debts``: schuld / dette / debt): ``interface`` texts.
+_TEXTS = domain("interface")
 
 
 def fact_label(path: str, lang: str) -> str:
@@ -27,8 +24,9 @@ def fact_label(path: str, lang: str) -> str:
     labels = FACT_LABELS.get(pattern(path))
     base = labels[i] if labels else path
     match = re.match(r"^([a-z_.]+)\[(\d+)\]", path)
-    if match and match.group(1) in _ITEM:
-        item = f"{_ITEM[match.group(1)][i]} {int(match.group(2)) + 1}"
+    noun = _TEXTS[lang].get(f"item.{match.group(1)}") if match else None
+    if match and noun is not None:
+        item = f"{noun} {int(match.group(2)) + 1}"
         return item if pattern(path).endswith("[]") else f"{base} ({item})"
     return base
 
