@@ -119,3 +119,19 @@ def test_amounts_stay_exact_on_the_quick_path() -> None:
     data = read_json_case('{"remi": {"reference_budget": 1180.50}}', "case.json", DEFAULT_LIMITS)
     assert data["remi"]["reference_budget"] == Decimal("1180.50")
     assert str(data["remi"]["reference_budget"]) == "1180.50"
+
+
+@pytest.mark.parametrize(
+    ("data", "path"),
+    [
+        ({"on": "\ud800"}, "on"),
+        ({"on": "2025-01-01", "incomes": [{"source": "wages\udfff", "monthly_net": "1"}]}, "incomes[0].source"),
+        ({"client": {"\ud800": 1}}, "client"),  # an unknown field: refused where it is
+    ],
+)
+def test_a_lone_surrogate_is_refused_with_its_path_not_a_traceback(data: dict[str, Any], path: str) -> None:
+    """Hypothesis found it: pydantic raises UnicodeEncodeError (not a ValidationError) on a text
+    with a lone surrogate, which a JSON file may hold as ``"\\ud800"``."""
+    with pytest.raises(FactsError) as caught:
+        parse_facts(data)
+    assert [(d.code, d.path) for d in caught.value.diagnostics] == [("CF001", path)]

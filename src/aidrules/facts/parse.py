@@ -171,6 +171,35 @@ def parse_facts(data: Case | Mapping[str, Any], *, limits: Limits | None = None,
     except ValidationError as exc:
         diagnostics = _diagnostics(exc, lang)
         raise FactsError(f"the case has {len(diagnostics)} invalid field(s)", diagnostics) from None
+    except UnicodeEncodeError:  # a lone surrogate (``"\ud800"``) in a key or a text: not Unicode text
+        broken: list[Diagnostic] = []
+        _not_unicode(data, "", broken)
+        raise FactsError(f"the case has {len(broken)} invalid field(s)", broken) from None
+
+
+def _not_unicode(data: Any, path: str, out: list[Diagnostic]) -> None:
+    """Keys and texts that cannot be written as UTF-8 (lone surrogates), by path."""
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            name = _shorten(str(key).encode("utf-8", "backslashreplace").decode("ascii", "replace"), 40) or '""'
+            where = f"{path}.{name}" if path else name
+            if isinstance(key, str) and not _encodable(key):
+                out.append(Diagnostic("CF001", f"{where}: the field name is not valid Unicode text", path=where))
+            _not_unicode(value, where, out)
+    elif isinstance(data, list | tuple):
+        for i, item in enumerate(data):
+            _not_unicode(item, f"{path}[{i}]", out)
+    elif isinstance(data, str) and not _encodable(data):
+        message = f"{path}: not valid Unicode text (a lone surrogate such as \\ud800)"
+        out.append(Diagnostic("CF001", message, path=path, hint="write the text in UTF-8"))
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 #: File suffixes that say which reader a case document gets.
