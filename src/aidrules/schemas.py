@@ -167,6 +167,11 @@ _NAMES: dict[str, Trio] = {
     "otherwise_because": ("anders, omdat", "sinon, parce que", "otherwise, because"),
     "otherwise_source": ("bron voor anders", "source pour sinon", "source for otherwise"),
     "client_text": ("tekst voor de cliënt", "texte pour le client", "text for the client"),
+    "client_title": (
+        "naam in een zin voor de cliënt",
+        "nom dans une phrase pour le client",
+        "name in a sentence for the client",
+    ),
     "otherwise_client_text": (
         "tekst voor de cliënt bij anders",
         "texte pour le client si sinon",

@@ -32,7 +32,7 @@ def _layer(ref: str) -> Path | None:
 
 
 def _without_client_texts(text: str) -> str:
-    """The reference rule file with every ``client_text`` block taken out."""
+    """The reference rule file with every ``client_text`` block and ``client_title`` taken out."""
     out: list[str] = []
     skip_deeper_than: int | None = None
     for line in text.split("\n"):
@@ -40,6 +40,8 @@ def _without_client_texts(text: str) -> str:
         if skip_deeper_than is not None and (not line.strip() or indent > skip_deeper_than):
             continue
         skip_deeper_than = None
+        if re.match(r"^\s*client_title:", line):
+            continue
         if re.match(r"^\s*(client_text|otherwise_client_text):$", line):
             skip_deeper_than = indent
             continue
@@ -128,3 +130,34 @@ def test_no_library_module_keeps_texts_keyed_by_the_reference_rule_sets_conditio
         body = path.read_text(encoding="utf-8")
         offenders += [f"{path.relative_to(SRC)}: {cid}" for cid in ids if re.search(f'"{re.escape(cid)}"\\s*:', body)]
     assert offenders == []
+
+
+def test_every_reference_form_has_its_name_for_a_sentence_of_the_letter() -> None:
+    rs = load_ruleset(REFERENCE)
+    for form in rs.forms:
+        named = rs.client_texts[f"forms.{form.id}.title"]
+        assert named.get("fr").startswith(("un ", "une ")), form.id  # French needs the article
+        assert named.get("nl") == form.title.get("nl").lower(), form.id
+
+
+def test_the_french_letter_names_the_form_as_the_rule_set_words_it() -> None:
+    """Catches the article coming from a table keyed by the reference form ids in library code
+    (the old ``letter._FR_ARTICLE``): the rule file's ``client_title`` decides the words."""
+    text = REFERENCE.read_text(encoding="utf-8")
+    mine = "notre accompagnement budgétaire"
+    changed = text.replace("fr: une guidance budgétaire,", f"fr: {mine},", 1)
+    assert changed != text
+    context = letter_context(explanation(_compile(changed), fixture(GUIDANCE).case, lang="fr"))
+    assert context["proposal"]["id"] == "budget_guidance"
+    assert context["proposal"]["with_article"] == mine
+
+
+def test_a_form_without_client_title_is_named_by_its_title_in_lower_case() -> None:
+    """Another OCMW's form without ``client_title``: no article invented by the library."""
+    text = REFERENCE.read_text(encoding="utf-8")
+    bare = "\n".join(line for line in text.split("\n") if not line.lstrip().startswith("client_title:"))
+    rs = _compile(bare)
+    assert not any(key.endswith(".title") for key in rs.client_texts)
+    for lang, name in (("fr", "guidance budgétaire"), ("nl", "budgetbegeleiding"), ("en", "budget guidance")):
+        context = letter_context(explanation(rs, fixture(GUIDANCE).case, lang=lang))
+        assert context["proposal"]["with_article"] == name

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
+
 from aidrules.explain.document import (
     Bullets,
     Document,
+    Figure,
     Heading,
     Item,
     Paragraph,
+    Section,
     Span,
+    Table,
     inline,
     parse_markup,
     render,
@@ -16,6 +21,8 @@ from aidrules.explain.document import (
     render_markdown,
     render_text,
 )
+from aidrules.report.sections import Chart
+from aidrules.report.svg import render_chart
 
 
 def _doc(*texts: str) -> Document:
@@ -105,3 +112,85 @@ def test_a_french_compact_document_is_typeset_as_a_whole() -> None:
     out = render(doc, "text")
     assert "Gestion\u00a0: possible" in out and "Volonté\u00a0: à évaluer" in out
     assert "Formes\n------\n" in out
+
+
+_SVG = '<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="c"><title>Grafiek</title><rect x="0"/></svg>'
+
+
+def _page() -> Document:
+    table = Table(("Vorm", "Aantal"), (("Budgetbeheer <b>", "12"),), ("l", "r"), row_headers=True, wide=True)
+    blocks = (Heading(2, inline("Per vorm")), Figure(_SVG, "Grafiek: per vorm"), table, Paragraph(inline("Noot"), True))
+    doc = Document("Verslag", "nl", css="body { color: red; }")
+    doc.blocks.append(Section("by_form", blocks))
+    return doc
+
+
+def test_a_section_is_an_html_section_with_its_id_and_just_its_blocks_elsewhere() -> None:
+    doc = _page()
+    out = render_html(doc)
+    assert '<section id="by_form">\n<h2>Per vorm</h2>' in out and "</p>\n</section>" in out
+    section = doc.blocks[0]
+    assert isinstance(section, Section)
+    flat = Document("Verslag", "nl", list(section.blocks))
+    assert render_markdown(doc) == render_markdown(flat)
+    assert render_text(doc) == render_text(flat)
+
+
+def test_a_figure_is_shown_in_html_only_with_its_label() -> None:
+    doc = _page()
+    assert f'<figure aria-label="Grafiek: per vorm">\n{_SVG}\n</figure>' in render_html(doc)
+    for out in (render_markdown(doc), render_text(doc)):
+        assert "svg" not in out and "Grafiek" not in out
+
+
+@pytest.mark.parametrize(
+    "svg",
+    [
+        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>',
+        '<svg xmlns="http://www.w3.org/2000/svg"><image href="https://example.org/x.png"/></svg>',
+        '<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)">x</a></svg>',
+        '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>',
+        '<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:url(https://x)"/></svg>',
+        "<p>not a drawing</p>",
+        '<svg xmlns="http://www.w3.org/2000/svg"></svg><svg xmlns="http://www.w3.org/2000/svg"></svg>',
+    ],
+)
+def test_a_figure_refuses_svg_that_runs_or_fetches_anything(svg: str) -> None:
+    with pytest.raises(ValueError, match="figure"):
+        Figure(svg)
+
+
+def test_the_report_charts_pass_the_figure_check() -> None:
+    chart = Chart('Per <vorm> & "x"', ["a'b", "<c>"], [("s", [1, 2]), ("t", [3, 0])], columns=True)
+    assert Figure(render_chart(chart, "c1")).svg.startswith("<svg ")
+
+
+def test_a_table_with_row_headers_scopes_its_heads_and_a_wide_one_scrolls() -> None:
+    out = render_html(_page())
+    assert (
+        '<div class="scroll"><table>\n<thead><tr><th scope="col">Vorm</th><th scope="col" class="r">Aantal</th>' in out
+    )
+    assert '<tr><th scope="row">Budgetbeheer &lt;b&gt;</th><td class="r">12</td></tr>' in out
+    assert "</table></div>" in out
+    assert "| Budgetbeheer \\<b\\> | 12 |" in render_markdown(_page())
+
+
+def test_a_note_has_its_class_in_html_only_and_the_page_its_own_style() -> None:
+    doc = _page()
+    out = render_html(doc)
+    assert '<p class="note">Noot</p>' in out
+    assert "<style>body { color: red; }</style>" in out
+    assert render_markdown(doc).rstrip().endswith("\n\nNoot")
+
+
+def test_a_section_id_that_could_break_out_of_its_attribute_is_refused() -> None:
+    with pytest.raises(ValueError, match="section id"):
+        Section('x" onclick="alert(1)', ())
+
+
+def test_french_typography_reaches_the_blocks_inside_a_section() -> None:
+    doc = Document("Rapport", "fr")
+    doc.blocks.append(Section("a", (Paragraph(inline("Dossiers : 3")), Figure(_SVG, "Graphique : x"))))
+    out = render(doc, "html")
+    assert "Dossiers\u00a0: 3" in out and 'aria-label="Graphique\u00a0: x"' in out

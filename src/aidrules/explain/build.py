@@ -135,6 +135,7 @@ def build_explanation(
         evaluations=reeval.evaluations,
         search_complete=search.complete and not reeval.exhausted,
         client_proposal=_client_proposal(rs, rec, lang),
+        client_title=_client_text(rs, f"forms.{rec}.title", lang),
     )
 
 

@@ -1,9 +1,13 @@
-"""A small document model (headings, paragraphs, bullet lists, tables) and its three renderings.
+"""A small document model (headings, paragraphs, bullet lists, tables, sections, figures) and its
+three renderings.
 
-Every text for people that explains a decision or a review builds a :class:`Document` (the
-worker's and committee's explanations, the client's letter, the short and full decision of
-``aidrules evaluate``, the review of a running dossier); it is then written as plain text for the
-terminal, Markdown or a standalone HTML page, by one renderer per format. A ``compact`` document
+Every text for people builds a :class:`Document` (the worker's and committee's explanations, the
+client's letter, the short and full decision of ``aidrules evaluate``, the review of a running
+dossier, the yearly report and the impact study); it is then written as plain text for the
+terminal, Markdown or a standalone HTML page, by one renderer per format. A block a format has no
+meaning for is left out of it: a :class:`Figure` (a chart drawn beforehand as SVG) is shown only in
+HTML, a :class:`Section` is an HTML ``<section>`` and just its blocks elsewhere; a table's row
+headers and a note's class exist only in HTML. A ``compact`` document
 (the terminal views of ``evaluate`` and ``review``) keeps its lines as they are: no wrapping, no
 blank line between a heading and what follows or between paragraphs, a first heading in capitals,
 and its Markdown unescaped, as those views always wrote it (for the terminal sanitiser). Text in a
@@ -17,8 +21,8 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from aidrules.explain.i18n import french_typography
@@ -52,6 +56,8 @@ class Heading:
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     content: Inline
+    #: A side note (``<p class="note">`` in HTML; a paragraph like any other elsewhere).
+    note: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +77,69 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     #: ``"l"`` or ``"r"`` per column (amounts are right-aligned).
     align: tuple[str, ...] = ()
+    #: Each row's first cell names the row (``<th scope="row">``; the column heads get ``scope="col"``).
+    row_headers: bool = False
+    #: May be wider than the page: in HTML it scrolls sideways instead of widening the page.
+    wide: bool = False
 
 
-Block = Heading | Paragraph | Bullets | Table
+_SVG_REFUSED = re.compile(
+    r"<\s*(script|foreignobject|iframe|object|embed|style|image|use|a)\b"  # active or fetching elements
+    r"|\son[a-z]+\s*="  # event handlers
+    r"|(href|src)\s*=\s*[\"'](?!#)"  # anything referenced outside the figure
+    r"|javascript:|url\(|<!|<\?",  # script URLs, fetched styles, declarations, processing instructions
+    re.IGNORECASE,
+)
+
+
+def checked_svg(svg: str) -> str:
+    """``svg`` if it is one inline ``<svg>`` element that runs nothing and fetches nothing.
+
+    Figures are drawn by the library (``report/svg.py``, which escapes every text it puts in);
+    this check keeps a page self-contained and script-free whatever a drawing function returns.
+
+    Raises:
+        ValueError: not a single ``<svg>`` element, or one with scripts, event handlers, foreign
+            content, external references or declarations.
+    """
+    text = svg.strip()
+    if not (text.startswith("<svg ") and text.endswith("</svg>")) or text.count("<svg") != 1:
+        raise ValueError("a figure must be exactly one <svg> element")
+    found = _SVG_REFUSED.search(text)
+    if found is not None:
+        raise ValueError(f"a figure may not contain `{found.group(0).strip()}`: pages run and fetch nothing")
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A chart drawn beforehand as one inline ``<svg>`` element (checked by :func:`checked_svg`);
+    ``label`` names it for screen readers. Only HTML shows figures: the other formats have the
+    same figures in their tables."""
+
+    svg: str
+    label: str | None = None
+
+    def __post_init__(self) -> None:
+        checked_svg(self.svg)
+
+
+_SECTION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A part of a page with an ``id`` to link to (an HTML ``<section>``); elsewhere just its blocks."""
+
+    id: str
+    blocks: tuple[Block, ...]
+
+    def __post_init__(self) -> None:
+        if not _SECTION_ID.match(self.id):
+            raise ValueError(f"a section id must be a letter followed by letters, digits, - or _: {self.id!r}")
+
+
+Block = Heading | Paragraph | Bullets | Table | Figure | Section
 
 
 @dataclass
@@ -86,6 +152,8 @@ class Document:
     layout: Layout = "page"
     #: French typography (no-break spaces before ``: ; ? !``); the review views never had it.
     typeset: bool = True
+    #: The HTML page's style sheet (inline, nothing fetched); None: the explanations' style.
+    css: str | None = None
 
     def heading(self, level: int, *parts: str | Span) -> None:
         self.blocks.append(Heading(level, inline(*parts)))
@@ -104,13 +172,23 @@ class Document:
             self.blocks.append(Table(header, tuple(rows), align))
 
 
+def flat(blocks: Iterable[Block]) -> list[Block]:
+    """The blocks with every section replaced by its own blocks (formats without sections)."""
+    out: list[Block] = []
+    for block in blocks:
+        out.extend(flat(block.blocks) if isinstance(block, Section) else [block])
+    return out
+
+
 # -- plain text -----------------------------------------------------------------------------
 def render_text(doc: Document, width: int = 88) -> str:
     """Plain text for a terminal: underlined headings, wrapped paragraphs, aligned tables."""
     if doc.layout == "compact":
         return _compact(doc, _compact_text_heading, lambda block: _text_block(block, 0, 0))
     out: list[str] = []
-    for block in doc.blocks:
+    for block in flat(doc.blocks):
+        if isinstance(block, Figure):
+            continue
         out.extend(_text_block(block, width, 0))
         out.append("")
     return "\n".join(out).strip() + "\n"
@@ -126,7 +204,9 @@ _NO_BREAK = {"\u00a0": "\ue000", "\u202f": "\ue001"}
 def _compact(doc: Document, heading: Callable[[Heading], list[str]], block: Callable[[Block], list[str]]) -> str:
     """A compact document: a blank line before each heading, every other line as it is."""
     out: list[str] = []
-    for b in doc.blocks:
+    for b in flat(doc.blocks):
+        if isinstance(b, Figure):
+            continue
         out.extend(heading(b) if isinstance(b, Heading) else block(b))
     return "\n".join(out).strip() + "\n"
 
@@ -174,6 +254,10 @@ def _text_block(block: Block, width: int, indent: int) -> list[str]:
             for child in item.children:
                 lines.extend(_text_block(child, width, indent + 2))
         return lines
+    if isinstance(block, Section):
+        return [line for child in flat(block.blocks) for line in _text_block(child, width, indent)]
+    if isinstance(block, Figure):
+        return []
     return _text_table(block, width, indent)
 
 
@@ -233,7 +317,9 @@ def render_markdown(doc: Document) -> str:
         # terminal sanitiser (tests/security/test_terminal_escapes.py)
         return _compact(doc, _compact_md_heading, lambda block: _md_block(block, 0, escape=False))
     out: list[str] = []
-    for block in doc.blocks:
+    for block in flat(doc.blocks):
+        if isinstance(block, Figure):
+            continue
         out.extend(_md_block(block, 0))
         out.append("")
     return "\n".join(out).strip() + "\n"
@@ -256,6 +342,10 @@ def _md_block(block: Block, indent: int, escape: bool = True) -> list[str]:
             for child in item.children:
                 lines.extend(_md_block(child, indent + 2, escape))
         return lines
+    if isinstance(block, Section):
+        return [line for child in flat(block.blocks) for line in _md_block(child, indent, escape)]
+    if isinstance(block, Figure):
+        return []
     align = block.align or ("l",) * len(block.header)
 
     def row(cells: tuple[str, ...]) -> str:
@@ -300,7 +390,8 @@ def _html_block(block: Block) -> list[str]:
         level = min(block.level, 6)
         return [f"<h{level}>{_html_inline(block.content)}</h{level}>"]
     if isinstance(block, Paragraph):
-        return [f"<p>{_html_inline(block.content)}</p>"]
+        tag = '<p class="note">' if block.note else "<p>"
+        return [f"{tag}{_html_inline(block.content)}</p>"]
     if isinstance(block, Bullets):
         lines = ["<ul>"]
         for item in block.items:
@@ -308,15 +399,34 @@ def _html_block(block: Block) -> list[str]:
             lines.append(f"<li>{_html_inline(item.content)}{inner}</li>")
         lines.append("</ul>")
         return lines
+    if isinstance(block, Section):
+        parts = [line for child in block.blocks for line in _html_block(child)]
+        return [f'<section id="{block.id}">', *parts, "</section>"]
+    if isinstance(block, Figure):
+        label = f' aria-label="{html.escape(block.label)}"' if block.label is not None else ""
+        return [f"<figure{label}>", checked_svg(block.svg), "</figure>"]
+    return _html_table(block)
+
+
+def _html_table(block: Table) -> list[str]:
     align = block.align or ("l",) * len(block.header)
 
-    def cell(tag: str, text: str, a: str) -> str:
-        cls = ' class="r"' if a == "r" else ""
-        return f"<{tag}{cls}>{html.escape(text, quote=False)}</{tag}>"
+    def cell(tag: str, text: str, a: str, scope: str = "") -> str:
+        attrs = f' scope="{scope}"' if scope else ""
+        attrs += ' class="r"' if a == "r" else ""
+        return f"<{tag}{attrs}>{html.escape(text, quote=False)}</{tag}>"
 
-    head = "".join(cell("th", h, a) for h, a in zip(block.header, align, strict=True))
-    body = ["<tr>" + "".join(cell("td", c, a) for c, a in zip(r, align, strict=True)) + "</tr>" for r in block.rows]
-    return ["<table>", f"<thead><tr>{head}</tr></thead>", "<tbody>", *body, "</tbody>", "</table>"]
+    def row(cells: tuple[str, ...]) -> str:
+        if not block.row_headers:
+            return "".join(cell("td", c, a) for c, a in zip(cells, align, strict=True))
+        first = cell("th", cells[0], align[0], "row")
+        return first + "".join(cell("td", c, a) for c, a in zip(cells[1:], align[1:], strict=True))
+
+    scope = "col" if block.row_headers else ""
+    head = "".join(cell("th", h, a, scope) for h, a in zip(block.header, align, strict=True))
+    body = [f"<tr>{row(r)}</tr>" for r in block.rows]
+    start, end = ('<div class="scroll"><table>', "</table></div>") if block.wide else ("<table>", "</table>")
+    return [start, f"<thead><tr>{head}</tr></thead>", "<tbody>", *body, "</tbody>", end]
 
 
 def render_html(doc: Document) -> str:
@@ -330,7 +440,7 @@ def render_html(doc: Document) -> str:
             '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{html.escape(doc.title, quote=False)}</title>",
-            f"<style>{_CSS}</style>",
+            f"<style>{_CSS if doc.css is None else doc.css}</style>",
             "</head>",
             "<body>",
             "<main>",
@@ -346,13 +456,13 @@ def render_html(doc: Document) -> str:
 def render(doc: Document, fmt: str) -> str:
     """``doc`` as ``text``, ``markdown`` or ``html`` (French with French typography)."""
     if doc.lang == "fr" and not doc.typeset:
-        doc = Document(doc.title, "", doc.blocks, doc.layout)
+        doc = replace(doc, lang="", typeset=True)
     if doc.lang == "fr" and doc.layout == "compact" and fmt != "html":
         # a compact view is typeset as a whole, as it always was: the `?` mark of an unknown
         # reason stays on its bullet (`• ?` with a no-break space), headings keep their rule
-        return french_typography(render(Document(doc.title, "", doc.blocks, doc.layout), fmt))
+        return french_typography(render(replace(doc, lang=""), fmt))
     if doc.lang == "fr":
-        doc = Document(french_typography(doc.title), doc.lang, [_typeset(b) for b in doc.blocks], doc.layout)
+        doc = replace(doc, title=french_typography(doc.title), blocks=[_typeset(b) for b in doc.blocks])
     if fmt == "markdown":
         return render_markdown(doc)
     if fmt == "html":
@@ -368,15 +478,19 @@ def _typeset(block: Block) -> Block:
     if isinstance(block, Heading):
         return Heading(block.level, _typeset_inline(block.content))
     if isinstance(block, Paragraph):
-        return Paragraph(_typeset_inline(block.content))
+        return Paragraph(_typeset_inline(block.content), block.note)
     if isinstance(block, Bullets):
         return Bullets(
             tuple(Item(_typeset_inline(i.content), tuple(_typeset(c) for c in i.children)) for i in block.items)
         )
-    return Table(
-        tuple(french_typography(h) for h in block.header),
-        tuple(tuple(french_typography(c) for c in row) for row in block.rows),
-        block.align,
+    if isinstance(block, Section):
+        return Section(block.id, tuple(_typeset(b) for b in block.blocks))
+    if isinstance(block, Figure):
+        return Figure(block.svg, french_typography(block.label) if block.label is not None else None)
+    return replace(
+        block,
+        header=tuple(french_typography(h) for h in block.header),
+        rows=tuple(tuple(french_typography(c) for c in row) for row in block.rows),
     )
 
 

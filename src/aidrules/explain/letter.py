@@ -30,14 +30,6 @@ from aidrules.words.labels import fact_label
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-#: French needs an article before a form's name (``une guidance budgétaire``); the other languages
-#: use the name as it is. Forms a rule set adds without an entry here are named without article.
-_FR_ARTICLE = {
-    "budget_guidance": "une ",
-    "budget_management": "une ",
-    "collective_debt_settlement": "un ",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class Recipient:
@@ -147,8 +139,8 @@ def letter_context(expl: Explanation, recipient: Recipient | Mapping[str, str | 
             "kind": kind,
             "title": expl.recommendation_title,
             "title_lower": lower_first(expl.recommendation_title),
-            "with_article": (_FR_ARTICLE.get(expl.recommendation, "") if lang == "fr" else "")
-            + lower_first(expl.recommendation_title),
+            # the rule set's name for the form inside a sentence (French with its article), else the title
+            "with_article": expl.client_title or lower_first(expl.recommendation_title),
             "explanation": _proposal_text(expl) or (rec.description if rec else expl.because),
         },
         "reasons": reasons,

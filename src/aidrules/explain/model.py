@@ -250,6 +250,9 @@ class Explanation(_Frozen):
     #: The rule set's plain words for what the recommendation means for the client (the letter);
     #: not in JSON.
     client_proposal: str | None = Field(default=None, exclude=True)
+    #: The recommended form's name inside a sentence of the letter (``une guidance budgétaire``,
+    #: ``client_title:`` in the rule file); not in JSON.
+    client_title: str | None = Field(default=None, exclude=True)
 
     def form(self, fid: str) -> FormView:
         return next(f for f in self.forms if f.id == fid)

@@ -1,16 +1,18 @@
 """An impact study as Markdown or as one self-contained HTML page (inline SVG charts, no scripts),
-in Dutch, French or English. The charts are the yearly report's (:mod:`aidrules.report.svg`)."""
+in Dutch, French or English, written through the one document model
+(:mod:`aidrules.explain.document`). The charts are the yearly report's (:mod:`aidrules.report.svg`)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from html import escape
 from typing import Any
 
+from aidrules.explain.document import Block, Document, Figure, Heading, Paragraph, Section, inline, render_html
+from aidrules.explain.document import Table as TableBlock
+from aidrules.explain.document import render_markdown as render_document_markdown
 from aidrules.explain.i18n import value_label
 from aidrules.expr import types as t
 from aidrules.impact.study import DEBT_BANDS, DIMENSIONS, INCOME_BANDS, Example, ImpactReport
-from aidrules.report.html import standalone_page_start
 from aidrules.report.sections import Chart
 from aidrules.report.svg import render_chart
 from aidrules.ruleset.compiled import CompiledRuleSet
@@ -292,24 +294,32 @@ def _sections(report: ImpactReport, lang: str) -> list[tuple[str, str, str | Non
     return out
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def impact_document(report: ImpactReport, lang: str = "nl") -> Document:
+    """The study as a :class:`Document`: the intro, then a section per table with its chart
+    (shown in HTML only); numbers right-aligned, wide tables scroll sideways in HTML."""
+    title = tr("title", lang, old=report.old_label, new=report.new_label)
+    doc = Document(title, lang, css=_CSS)
+    doc.heading(1, title)
+    for line in _intro(report, lang):
+        doc.para(line)
+    for key, heading, note, (header, rows), chart in _sections(report, lang):
+        blocks: list[Block] = [Heading(2, inline(heading))]
+        if note:
+            blocks.append(Paragraph(inline(note), note=True))
+        if chart is not None:
+            blocks.append(Figure(render_chart(chart, f"chart-{key}")))
+        if rows:
+            align = ("l", *("r" if _numbers(rows, i) else "l" for i in range(1, len(header))))
+            cells = tuple(tuple(row) for row in rows)
+            blocks.append(TableBlock(tuple(header), cells, align, row_headers=True, wide=True))
+        doc.blocks.append(Section(key, tuple(blocks)))
+    return doc
 
 
 def to_markdown(report: ImpactReport, lang: str = "nl") -> str:
     """The study as Markdown (tables; charts only in the HTML page)."""
-    out = [f"# {tr('title', lang, old=report.old_label, new=report.new_label)}", ""]
-    out += [line + "\n" for line in _intro(report, lang)]
-    for _, heading, note, (header, rows), _chart in _sections(report, lang):
-        out += [f"## {heading}", ""]
-        if note:
-            out += [note, ""]
-        if rows:
-            out.append("| " + " | ".join(_md_cell(h) for h in header) + " |")
-            out.append("|" + "|".join("---" for _ in header) + "|")
-            out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
-            out.append("")
-    return "\n".join(out).rstrip() + "\n"
+    # the study's texts carry their own typography: written without the French pass of render()
+    return render_document_markdown(impact_document(report, lang))
 
 
 _CSS = """
@@ -320,7 +330,7 @@ h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 2px solid #1f6f8b; pad
 table { border-collapse: collapse; margin: .8rem 0; }
 th, td { padding: .3rem .6rem; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
 th { background: #eef4f7; }
-td.n { text-align: right; white-space: nowrap; }
+td.r { text-align: right; white-space: nowrap; }
 figure { margin: 1rem 0; }
 svg.chart { max-width: 100%; height: auto; }
 p.note { color: #444; font-size: .95rem; }
@@ -335,29 +345,11 @@ def _is_number(text: str) -> bool:
     )
 
 
+def _numbers(rows: list[list[str]], column: int) -> bool:
+    """Whether a column holds only numbers (right-aligned); an amount in euro or a word is not one."""
+    return all(_is_number(row[column]) for row in rows if row[column])
+
+
 def to_html(report: ImpactReport, lang: str = "nl") -> str:
     """The study as one self-contained HTML page: no scripts, no fonts or images fetched."""
-    title = tr("title", lang, old=report.old_label, new=report.new_label)
-    out = standalone_page_start(title, lang, _CSS)
-    out += [f"<p>{escape(line)}</p>" for line in _intro(report, lang)]
-    for key, heading, note, (header, rows), chart in _sections(report, lang):
-        out.append(f'<section id="{key}">')
-        out.append(f"<h2>{escape(heading)}</h2>")
-        if note:
-            out.append(f'<p class="note">{escape(note)}</p>')
-        if chart is not None:
-            out.append(f"<figure>{render_chart(chart, f'chart-{key}')}</figure>")
-        if rows:
-            out.append('<div class="scroll"><table>')
-            out.append(
-                "<thead><tr>" + "".join(f'<th scope="col">{escape(h)}</th>' for h in header) + "</tr></thead><tbody>"
-            )
-            for row in rows:
-                cells = "".join(
-                    f'<td class="n">{escape(c)}</td>' if _is_number(c) else f"<td>{escape(c)}</td>" for c in row[1:]
-                )
-                out.append(f'<tr><th scope="row">{escape(row[0])}</th>{cells}</tr>')
-            out.append("</tbody></table></div>")
-        out.append("</section>")
-    out += ["</body>", "</html>"]
-    return "\n".join(out) + "\n"
+    return render_html(impact_document(report, lang))

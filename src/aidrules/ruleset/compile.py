@@ -628,6 +628,8 @@ class _RuleCompiler:
             if form.client_text is not None:
                 self.template(form.client_text, ("forms", fid, "client_text"))
                 self.client_texts[f"forms.{fid}"] = form.client_text
+            if form.client_title is not None:
+                self.client_texts[f"forms.{fid}.title"] = form.client_title
         if m.recommendation is not None and m.recommendation.otherwise_client_text is not None:
             self.template(m.recommendation.otherwise_client_text, ("recommendation", "otherwise_client_text"))
             self.client_texts["otherwise"] = m.recommendation.otherwise_client_text

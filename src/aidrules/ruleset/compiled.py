@@ -170,7 +170,8 @@ class CompiledRuleSet:
     warnings: tuple[Diagnostic, ...] = ()  # what `aidrules validate` reports for a file that compiles
     reviews: ReviewSpec | None = None  # the compiled `reviews:` section (docs/lifecycle.md)
     # The rule set's plain words for the client's letter (`client_text:` in the rule file), by
-    # "conditions.<id>.true|false", "actions.<id>", "forms.<id>" and "otherwise"; placeholders unfilled.
+    # "conditions.<id>.true|false", "actions.<id>", "forms.<id>" and "otherwise"; placeholders unfilled;
+    # "forms.<id>.title": the form's name inside a sentence of the letter (`client_title:`).
     client_texts: dict[str, Texts] = field(default_factory=dict)
     # The backends' prepared forms of this rule set (plans, caches, durable_rules networks), by
     # backend name: made on first use by :meth:`prepare`; never part of equality or of the fingerprint.

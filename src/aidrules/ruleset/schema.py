@@ -154,6 +154,9 @@ class Form(_Model):
     principles: list[Id] = Field(default_factory=list)
     requires: list[DottedId] = Field(default_factory=list)
     client_text: Texts | None = None  # what the proposal means for the client, in the letter
+    # the form's name inside a sentence of the letter ("we propose …"): lower case, with the
+    # article French needs (`une guidance budgétaire`); without it, the title in lower case
+    client_title: Texts | None = None
     locked: bool = False
 
 
