@@ -1,6 +1,7 @@
 """Generated functions (aidrules.expr.codegen) give what the closures give, error for error.
 
-Every expression of the shipped rule sets and of the features rule set is evaluated both ways on
+The generator reads only the typed intermediate form (aidrules.expr.ir) the compiler builds next
+to each closure. Every expression of the shipped rule sets and of the features rule set is evaluated both ways on
 generated cases, in plan order, with named values now and then replaced by an unknown, a zero
 or none, so that every branch (unknowns merging, short-circuits, division by zero, type errors)
 is taken.
@@ -22,6 +23,7 @@ from aidrules.engine.compiled import prepared
 from aidrules.engine.facttree import fast_fact_tree
 from aidrules.expr import codegen
 from aidrules.expr import types as t
+from aidrules.expr import ir
 from aidrules.expr.compiler import _value
 from aidrules.expr.runtime import DECIMAL_CONTEXT, Context, Unknown
 from aidrules.facts.parse import parse_facts
@@ -68,7 +70,7 @@ class Subject(tuple[CompiledRuleSet, list[tuple[str, Any, Any]]]):
 def rules(request: pytest.FixtureRequest) -> Subject:
     rs = RULE_SETS[request.param]()
     exprs = _expressions(rs)
-    generated = codegen.generate([e.fn for _, e in exprs])
+    generated = codegen.generate([e.ir for _, e in exprs])
     return Subject((rs, [(name, e.fn, g) for (name, e), g in zip(exprs, generated, strict=True)]))
 
 
@@ -99,7 +101,7 @@ def test_most_of_the_reference_rule_set_is_generated(reference: CompiledRuleSet)
     the generator forgot would silently fall back)."""
     writer = codegen._Writer()
     for item in reference.plan:
-        writer.emit(item.expr.fn, 1)
+        writer.emit(item.expr.ir, 1)
     calls = sum(1 for line in writer.lines if line.rstrip().endswith("(ctx)"))
     assert len(writer.lines) > 300
     assert calls <= 12, calls
@@ -113,12 +115,13 @@ def test_rule_file_text_never_reaches_the_generated_source() -> None:
 
     payload = "x') or __import__('os').system('false') or ('"
     rs = compile_text(with_derived(("sneaky", "text", f'"{payload}" if client.motivation > 1 else "y"')))
-    fn = next(item.expr.fn for item in rs.plan if item.id == "sneaky")
+    expr = next(item.expr for item in rs.plan if item.id == "sneaky")
+    fn = expr.fn
     writer = codegen._Writer()
-    writer.emit(fn, 1)
+    writer.emit(expr.ir, 1)
     source = "\n".join(writer.lines)
     assert "__import__" not in source and "sneaky" not in source
-    (generated,) = codegen.generate([fn])
+    (generated,) = codegen.generate([expr.ir])
     ctx = Context({"client": {"motivation": 3}}, {}, date(2025, 3, 1))
     assert generated(ctx) == fn(ctx) == payload
 
@@ -163,8 +166,9 @@ def test_generated_functions_agree_on_edge_cases(kind: str, expression: str) -> 
     from security.helpers import with_derived
 
     rs = compile_text(with_derived(("edge", kind, expression)))
-    fn = next(item.expr.fn for item in rs.plan if item.id == "edge")
-    (generated,) = codegen.generate([fn])
+    expr = next(item.expr for item in rs.plan if item.id == "edge")
+    fn = expr.fn
+    (generated,) = codegen.generate([expr.ir])
     assert generated is not fn
     outcomes = set()
     for tree in FACT_TREES:
@@ -256,13 +260,14 @@ def test_long_conjunctions_and_lists_stay_flat(joiner: str) -> None:
     wide = joiner.join(f"client.motivation != {i}" for i in range(120))
     listed = "client.motivation in [" + ", ".join(str(i) for i in range(200)) + "]"
     rs = compile_text(with_derived(("wide", "bool", wide), ("listed", "bool", listed)))
-    fns = [item.expr.fn for item in rs.plan if item.id in ("wide", "listed")]
-    generated = codegen.generate(fns)
+    exprs = [item.expr for item in rs.plan if item.id in ("wide", "listed")]
+    fns = [e.fn for e in exprs]
+    generated = codegen.generate([e.ir for e in exprs])
     for tree in FACT_TREES:
         ctx = Context(tree, {}, date(2025, 3, 1))
         assert [_outcome(g, ctx) for g in generated] == [_outcome(f, ctx) for f in fns]
-    steps = [(f"v{i}", _value("x"), False) for i in range(3)]
-    plan = codegen.generate_plan(steps, [("all", tuple(f"v{i}" for i in range(3)) * 100)])
+    steps = [ir.Step(f"v{i}", _value("x"), False) for i in range(3)]
+    plan = codegen.generate_plan(steps, [ir.Conjunction("all", tuple(f"v{i}" for i in range(3)) * 100)])
     values: dict[str, Any] = {"x": True}
     plan(Context({}, values, date(2025, 3, 1)), [0])
     assert values["all"] is True

@@ -1,8 +1,10 @@
-"""Type-checking expressions and compiling them into Python closures.
+"""Type-checking expressions and compiling them into Python closures and their intermediate form.
 
 One pass over the AST both checks types against the environment (facts, parameters, derived
-values, conditions) and builds a closure ``fn(context) -> value``. Nothing is parsed, looked up by
-name or type-checked at evaluation time. Values are ``Decimal``/``int``, ``bool``, ``str``,
+values, conditions) and builds, for every node, its typed intermediate form (:mod:`aidrules.expr.ir`)
+holding the closure ``fn(context) -> value`` that computes it: the closure is the reference
+semantics, the intermediate form is what the code generator (:mod:`aidrules.expr.codegen`) reads.
+Nothing is parsed, looked up by name or type-checked at evaluation time. Values are ``Decimal``/``int``, ``bool``, ``str``,
 ``date``, lists of fact records, ``None`` (known absent) or :class:`Unknown`.
 
 Three-valued logic (Kleene): ``False and unknown`` is ``False``, ``True or unknown`` is ``True``;
@@ -19,6 +21,7 @@ from typing import Any
 
 from aidrules.codes import Code
 from aidrules.errors import did_you_mean
+from aidrules.expr import ir
 from aidrules.expr import nodes as n
 from aidrules.expr import types as t
 from aidrules.expr.parser import ParseProblem, parse
@@ -26,6 +29,7 @@ from aidrules.expr.runtime import Context, ExpressionFailure, Unknown, bounded
 from aidrules.limits import Limits
 
 Fn = Callable[[Context], Any]
+IR = ir.Expr
 
 #: The name of the decision date inside expressions.
 DECISION_DATE = "decision_date"
@@ -53,10 +57,11 @@ class Problem:
 class CompiledExpression:
     source: str
     type: t.Type
-    fn: Fn
+    fn: Fn  # the closure: the reference semantics
     names: frozenset[str]  # named values it reads (parameters, derived values, conditions...)
     facts: tuple[str, ...]  # fact paths it reads, in order of appearance (``debts[].amount``)
-    node: n.Node
+    node: n.Node  # the syntax tree
+    ir: IR  # the typed intermediate form, for the code generator (aidrules.expr.codegen)
 
 
 class _Error(t.Type):
@@ -84,7 +89,7 @@ def compile_expression(
     except ParseProblem as p:
         return None, [Problem(p.code, p.message, p.line, p.column, p.hint)]
     compiler = _Compiler(env)
-    typ, fn = compiler.compile(tree, {}, frozenset())
+    typ, code = compiler.compile(tree, {}, frozenset())
     if (
         expected is not None
         and typ is not _ERR
@@ -109,7 +114,7 @@ def compile_expression(
     if compiler.problems:
         return None, compiler.problems
     return CompiledExpression(
-        source, typ, fn, frozenset(compiler.names), tuple(dict.fromkeys(compiler.facts)), tree
+        source, typ, code.fn, frozenset(compiler.names), tuple(dict.fromkeys(compiler.facts)), tree, code
     ), []
 
 
@@ -131,7 +136,7 @@ class _Compiler:
         self.problems.append(Problem(code, message, node.line, node.column, hint))
 
     # -- dispatch -------------------------------------------------------------------------
-    def compile(self, node: n.Node, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+    def compile(self, node: n.Node, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
         match node:
             case n.Literal():
                 return self.literal(node)
@@ -163,7 +168,7 @@ class _Compiler:
         raise AssertionError(node)  # pragma: no cover
 
     # -- leaves ---------------------------------------------------------------------------
-    def literal(self, node: n.Literal) -> tuple[t.Type, Fn]:
+    def literal(self, node: n.Literal) -> tuple[t.Type, ir.Expr]:
         v = node.value
         if v is None:
             return t.NONE, _const(None)
@@ -177,7 +182,7 @@ class _Compiler:
             return t.Text(choices=(v,)), _const(v)
         return t.DATE, _const(v)  # pragma: no cover - dates come from date()
 
-    def name(self, node: n.Name, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+    def name(self, node: n.Name, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
         parts = node.parts
         dotted = node.dotted
         head = parts[0]
@@ -221,7 +226,9 @@ class _Compiler:
         self.problem(node, "RS203", f"unknown name `{dotted}`: not a fact, parameter, derived value or condition", hint)
         return _ERR, _const(None)
 
-    def walk_record(self, node: n.Name, root: t.Type, parts: tuple[str, ...], local: str | None) -> tuple[t.Type, Fn]:
+    def walk_record(
+        self, node: n.Name, root: t.Type, parts: tuple[str, ...], local: str | None
+    ) -> tuple[t.Type, ir.Expr]:
         typ: t.Type = root
         nullable = False
         for i, part in enumerate(parts):
@@ -243,7 +250,7 @@ class _Compiler:
             return typ, _fact(parts, label)
         return typ, _local(local, parts)
 
-    def subscript(self, node: n.Subscript, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+    def subscript(self, node: n.Subscript, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
         dotted = node.target.dotted
         table = self.env.tables.get(dotted)
         key_type, key_fn = self.compile(node.key, scope, narrowed)
@@ -268,7 +275,7 @@ class _Compiler:
         return table.value, _table_entry(dotted, key_fn)
 
     # -- operators ------------------------------------------------------------------------
-    def unary(self, node: n.Unary, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+    def unary(self, node: n.Unary, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
         typ, fn = self.compile(node.operand, scope, narrowed)
         if node.op == "not":
             self.expect(node.operand, typ, t.BOOL)
@@ -287,7 +294,7 @@ class _Compiler:
         )
         return False
 
-    def binary(self, node: n.Binary, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+    def binary(self, node: n.Binary, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
         lt, lf = self.compile(node.left, scope, narrowed)
         rt, rf = self.compile(node.right, scope, narrowed)
         ok = self.expect(node.left, lt, t.NUMBER) & self.expect(node.right, rt, t.NUMBER)
@@ -302,7 +309,7 @@ class _Compiler:
             result = t.Number(money=lt.money and not rt.money)
         return result, _arith(node.op, lf, rf)
 
-    def comparison(self, node: n.Compare, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+    def comparison(self, node: n.Compare, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
         lt, lf = self.compile(node.left, scope, narrowed)
         rt, rf = self.compile(node.right, scope, narrowed)
         if lt is _ERR or rt is _ERR:
@@ -341,7 +348,7 @@ class _Compiler:
                     did_you_mean(str(lit_node.value), list(other.choices)),
                 )
 
-    def boolop(self, node: n.BoolOp, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+    def boolop(self, node: n.BoolOp, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
         fns = []
         current = narrowed
         for value in node.values:
@@ -351,7 +358,7 @@ class _Compiler:
             current = current | _narrowing(value, node.op)
         return t.BOOL, (_and if node.op == "and" else _or)(tuple(fns))
 
-    def membership(self, node: n.In, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+    def membership(self, node: n.In, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
         it, item_fn = self.compile(node.item, scope, narrowed)
         if not isinstance(node.container, n.ListLiteral):
             self.problem(node.container, "RS204", "`in` needs a written list", "write `x in ['a', 'b']`")
@@ -370,7 +377,7 @@ class _Compiler:
             fns.append(ef)
         return t.BOOL, _membership(item_fn, tuple(fns), node.negate)
 
-    def is_none(self, node: n.IsNone, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+    def is_none(self, node: n.IsNone, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
         typ, fn = self.compile(node.operand, scope, frozenset())
         if typ is not _ERR and not typ.nullable:
             self.problem(
@@ -381,7 +388,7 @@ class _Compiler:
             )
         return t.BOOL, _is_none(fn, node.negate)
 
-    def if_else(self, node: n.IfElse, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+    def if_else(self, node: n.IfElse, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
         ct, cf = self.compile(node.condition, scope, narrowed)
         self.expect(node.condition, ct, t.BOOL)
         at, af = self.compile(node.then, scope, narrowed | _narrowing(node.condition, "and"))
@@ -399,7 +406,7 @@ class _Compiler:
         return result, _if_else(cf, af, bf)
 
     # -- functions ------------------------------------------------------------------------
-    def call(self, node: n.Call, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+    def call(self, node: n.Call, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
         name = node.function
         if name == "date":
             if len(node.args) == 1 and isinstance(node.args[0], n.Literal) and isinstance(node.args[0].value, str):
@@ -426,7 +433,7 @@ class _Compiler:
             self.problem(node, "RS204", f"`{name}` takes {counts} arguments, got {len(node.args)}")
             return _ERR, _const(None)
         types: list[t.Type] = []
-        fns: list[Fn] = []
+        fns: list[ir.Expr] = []
         for arg in node.args:
             typ, fn = self.compile(arg, scope, narrowed)
             types.append(typ)
@@ -436,9 +443,9 @@ class _Compiler:
         result = result_of(self, node, types)
         if result is _ERR:
             return _ERR, _const(None)
-        return result, _strict_call(impl, tuple(fns))
+        return result, _strict_call(name, impl, tuple(fns))
 
-    def count_list(self, node: n.Call, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+    def count_list(self, node: n.Call, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
         typ, fn = self.compile(node.args[0], scope, narrowed)
         if node.function != "count":
             self.problem(node, "RS204", f"write `{node.function}(x.field for x in list)`")
@@ -446,9 +453,9 @@ class _Compiler:
         if typ is not _ERR and not isinstance(typ, t.ListOf):
             self.problem(node.args[0], "RS204", f"count() needs a list, got {typ.describe()}")
             return _ERR, _const(None)
-        return t.INTEGER, _strict_call(len, (fn,))
+        return t.INTEGER, _strict_call("count", len, (fn,))
 
-    def aggregate(self, node: n.Aggregate, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+    def aggregate(self, node: n.Aggregate, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
         lt, lf = self.compile(node.iterable, scope, narrowed)
         if lt is _ERR:
             return _ERR, _const(None)
@@ -461,7 +468,7 @@ class _Compiler:
         head = node.iterable.parts[0]
         label = scope[head][1] + "[]." + ".".join(node.iterable.parts[1:]) if head in scope else node.iterable.dotted
         inner: Scope = {**scope, node.variable: (lt.item, label)}
-        cond_fn: Fn | None = None
+        cond_fn: ir.Expr | None = None
         if node.condition is not None:
             ct, cond_fn = self.compile(node.condition, inner, narrowed)
             self.expect(node.condition, ct, t.BOOL)
@@ -585,33 +592,27 @@ def _narrowing(node: n.Node, op: str) -> frozenset[str]:
     return frozenset()
 
 
-# -- closures ---------------------------------------------------------------------------------
-SHAPE = "_aidrules_shape"
+# -- closures and their intermediate form ----------------------------------------------------
+# Each builder returns the IR node of what it computes (aidrules.expr.ir) holding the closure that
+# computes it (``node.fn``, the reference semantics). Closures call their children's closures.
 
 
-def _shaped(fn: Fn, *shape: Any) -> Fn:
-    """Record what ``fn`` computes (its kind and parts), for :mod:`aidrules.expr.codegen`, which
-    turns a tree of closures into one straight-line function with the same results."""
-    setattr(fn, SHAPE, shape)
-    return fn
-
-
-def _const(value: Any) -> Fn:
-    return _shaped(lambda ctx: value, "const", value)
+def _const(value: Any) -> ir.Const:
+    return ir.Const(value, fn=lambda ctx: value)
 
 
 def _decision_date_read(ctx: Context) -> Any:
     return ctx.on
 
 
-_decision_date = _shaped(_decision_date_read, "date")
+_decision_date = ir.DecisionDate(fn=_decision_date_read)
 
 
-def _value(name: str) -> Fn:
-    return _shaped(lambda ctx: ctx.values[name], "value", name)
+def _value(name: str) -> ir.Value:
+    return ir.Value(name, fn=lambda ctx: ctx.values[name])
 
 
-def _fact(parts: tuple[str, ...], label: str) -> Fn:
+def _fact(parts: tuple[str, ...], label: str) -> ir.Fact:
     missing = Unknown(frozenset({label}))
     if len(parts) == 2:  # the common `section.field`, unrolled for speed
         head, tail = parts
@@ -622,7 +623,7 @@ def _fact(parts: tuple[str, ...], label: str) -> Fn:
                 return node
             return node.get(tail, missing)
 
-        return _shaped(read2, "fact", parts, missing)
+        return ir.Fact(parts, missing, fn=read2)
 
     def read(ctx: Context) -> Any:
         node: Any = ctx.facts
@@ -634,10 +635,10 @@ def _fact(parts: tuple[str, ...], label: str) -> Fn:
                 return missing
         return node
 
-    return _shaped(read, "fact", parts, missing)
+    return ir.Fact(parts, missing, fn=read)
 
 
-def _local(var: str, parts: tuple[str, ...]) -> Fn:
+def _local(var: str, parts: tuple[str, ...]) -> ir.Local:
     def read(ctx: Context) -> Any:
         node, prefix = ctx.locals[var]
         for i, part in enumerate(parts):
@@ -648,10 +649,12 @@ def _local(var: str, parts: tuple[str, ...]) -> Fn:
             node = node[part]
         return node
 
-    return _shaped(read, "local", var, parts)
+    return ir.Local(var, parts, fn=read)
 
 
-def _table_entry(name: str, key_fn: Fn) -> Fn:
+def _table_entry(name: str, key: ir.Expr) -> ir.TableEntry:
+    key_fn = key.fn
+
     def read(ctx: Context) -> Any:
         key = key_fn(ctx)
         if isinstance(key, Unknown):
@@ -661,26 +664,32 @@ def _table_entry(name: str, key_fn: Fn) -> Fn:
             raise ExpressionFailure(f"table `{name}` has no entry `{key}`")
         return table[key]
 
-    return _shaped(read, "table", name, key_fn)
+    return ir.TableEntry(name, key, fn=read)
 
 
-def _not(fn: Fn) -> Fn:
+def _not(operand: ir.Expr) -> ir.Not:
+    fn = operand.fn
+
     def run(ctx: Context) -> Any:
         v = fn(ctx)
         return v if isinstance(v, Unknown) else not v
 
-    return _shaped(run, "not", fn)
+    return ir.Not(operand, fn=run)
 
 
-def _neg(fn: Fn) -> Fn:
+def _neg(operand: ir.Expr) -> ir.Neg:
+    fn = operand.fn
+
     def run(ctx: Context) -> Any:
         v = fn(ctx)
         return v if isinstance(v, Unknown) else -v
 
-    return _shaped(run, "neg", fn)
+    return ir.Neg(operand, fn=run)
 
 
-def _arith(op: str, lf: Fn, rf: Fn) -> Fn:
+def _arith(op: str, left: ir.Expr, right: ir.Expr) -> ir.Arith:
+    lf, rf = left.fn, right.fn
+
     def run(ctx: Context) -> Any:
         a = lf(ctx)
         b = rf(ctx)
@@ -701,7 +710,7 @@ def _arith(op: str, lf: Fn, rf: Fn) -> Fn:
         except Overflow:
             raise ExpressionFailure(f"`{op}` gave a number beyond the limit 10^25") from None
 
-    return _shaped(run, "arith", op, lf, rf)
+    return ir.Arith(op, left, right, fn=run)
 
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
@@ -714,8 +723,9 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def _compare(op: str, lf: Fn, rf: Fn) -> Fn:
+def _compare(op: str, left: ir.Expr, right: ir.Expr) -> ir.Compare:
     compare = _COMPARE[op]
+    lf, rf = left.fn, right.fn
 
     def run(ctx: Context) -> Any:
         a = lf(ctx)
@@ -726,10 +736,12 @@ def _compare(op: str, lf: Fn, rf: Fn) -> Fn:
             return b
         return compare(a, b)
 
-    return _shaped(run, "compare", op, lf, rf)
+    return ir.Compare(op, left, right, fn=run)
 
 
-def _and(fns: tuple[Fn, ...]) -> Fn:
+def _and(operands: tuple[ir.Expr, ...]) -> ir.And:
+    fns = tuple(o.fn for o in operands)
+
     def run(ctx: Context) -> Any:
         unknown: Unknown | None = None
         for fn in fns:
@@ -740,10 +752,12 @@ def _and(fns: tuple[Fn, ...]) -> Fn:
                 unknown = v if unknown is None else unknown.merge(v)
         return True if unknown is None else unknown
 
-    return _shaped(run, "and", fns)
+    return ir.And(operands, fn=run)
 
 
-def _or(fns: tuple[Fn, ...]) -> Fn:
+def _or(operands: tuple[ir.Expr, ...]) -> ir.Or:
+    fns = tuple(o.fn for o in operands)
+
     def run(ctx: Context) -> Any:
         unknown: Unknown | None = None
         for fn in fns:
@@ -754,10 +768,13 @@ def _or(fns: tuple[Fn, ...]) -> Fn:
                 unknown = v if unknown is None else unknown.merge(v)
         return False if unknown is None else unknown
 
-    return _shaped(run, "or", fns)
+    return ir.Or(operands, fn=run)
 
 
-def _membership(item_fn: Fn, fns: tuple[Fn, ...], negate: bool) -> Fn:
+def _membership(item: ir.Expr, options: tuple[ir.Expr, ...], negate: bool) -> ir.In:
+    item_fn = item.fn
+    fns = tuple(o.fn for o in options)
+
     def run(ctx: Context) -> Any:
         item = item_fn(ctx)
         if isinstance(item, Unknown):
@@ -771,20 +788,24 @@ def _membership(item_fn: Fn, fns: tuple[Fn, ...], negate: bool) -> Fn:
                 return not negate
         return negate if unknown is None else unknown
 
-    return _shaped(run, "in", item_fn, fns, negate)
+    return ir.In(item, options, negate, fn=run)
 
 
-def _is_none(fn: Fn, negate: bool) -> Fn:
+def _is_none(operand: ir.Expr, negate: bool) -> ir.IsNone:
+    fn = operand.fn
+
     def run(ctx: Context) -> Any:
         v = fn(ctx)
         if isinstance(v, Unknown):
             return v
         return (v is not None) if negate else (v is None)
 
-    return _shaped(run, "is_none", fn, negate)
+    return ir.IsNone(operand, negate, fn=run)
 
 
-def _if_else(cf: Fn, af: Fn, bf: Fn) -> Fn:
+def _if_else(condition: ir.Expr, then: ir.Expr, otherwise: ir.Expr) -> ir.IfElse:
+    cf, af, bf = condition.fn, then.fn, otherwise.fn
+
     def run(ctx: Context) -> Any:
         c = cf(ctx)
         if c is True:
@@ -793,28 +814,38 @@ def _if_else(cf: Fn, af: Fn, bf: Fn) -> Fn:
             return bf(ctx)
         return c
 
-    return _shaped(run, "if", cf, af, bf)
+    return ir.IfElse(condition, then, otherwise, fn=run)
 
 
-def _strict_call(impl: Callable[..., Any], fns: tuple[Fn, ...]) -> Fn:
+def _strict_call(function: str, impl: Callable[..., Any], args: tuple[ir.Expr, ...]) -> ir.Call:
+    fns = tuple(a.fn for a in args)
+
     def run(ctx: Context) -> Any:
-        args = [fn(ctx) for fn in fns]
+        values = [fn(ctx) for fn in fns]
         unknown: Unknown | None = None
-        for a in args:
+        for a in values:
             if isinstance(a, Unknown):
                 unknown = a if unknown is None else unknown.merge(a)
         if unknown is not None:
             return unknown
-        return impl(*args)
+        return impl(*values)
 
-    return _shaped(run, "call", impl, fns)
+    return ir.Call(function, impl, args, fn=run)
 
 
 def _aggregate(
-    function: str, var: str, list_fn: Fn, elem_fn: Fn, cond_fn: Fn | None, label: str, field: str | None = None
-) -> Fn:
+    function: str,
+    var: str,
+    items: ir.Expr,
+    element: ir.Expr,
+    condition: ir.Expr | None,
+    label: str,
+    field: str | None = None,
+) -> ir.SumField | ir.Aggregate:
+    list_fn, elem_fn = items.fn, element.fn
+    cond_fn = None if condition is None else condition.fn
     if field is not None and cond_fn is None and function == "sum":
-        return _shaped(_sum_field(list_fn, field, label), "sum_field", list_fn, field, label)
+        return ir.SumField(items, field, label, fn=_sum_field(list_fn, field, label))
 
     def run(ctx: Context) -> Any:
         items = list_fn(ctx)
@@ -882,7 +913,7 @@ def _aggregate(
             return True
         return bounded(total)
 
-    return _shaped(run, "aggregate", function, var, list_fn, elem_fn, cond_fn, label)
+    return ir.Aggregate(function, var, items, element, condition, label, fn=run)
 
 
 def _sum_field(list_fn: Fn, field: str, label: str) -> Fn:
