@@ -151,15 +151,10 @@ NOT_YET_FUNCTION_IMPORTS: frozenset[tuple[str, str]] = frozenset(
         ("aidrules.ruleset.shipped", "aidrules.registry.index"),
         ("aidrules.ruleset.shipped", "aidrules.registry.signing"),
         # "engine": engine/, ruleset/compiled.py (the circle engine <-> ruleset/compiled <-> durable),
-        # explain/trace.py, expr/codegen.py
+        # explain/trace.py
         ("aidrules.engine.durable", "aidrules.engine.durable.backend"),
         ("aidrules.engine.durable.backend", "aidrules.engine.durable.network"),
-        ("aidrules.engine.protocol", "aidrules.engine.compiled"),
-        ("aidrules.engine.protocol", "aidrules.engine.durable"),
         ("aidrules.explain.trace", "aidrules.expr.runtime"),
-        ("aidrules.expr.codegen", "aidrules.expr.runtime"),
-        ("aidrules.ruleset.compiled", "aidrules.engine.compiled"),
-        ("aidrules.ruleset.compiled", "aidrules.engine.protocol"),
         ("aidrules.ruleset.compiled", "aidrules.facts.schema"),
         # "codes": errors.py
         ("aidrules.errors", "difflib"),

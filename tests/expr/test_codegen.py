@@ -21,10 +21,9 @@ from hypothesis import strategies as st
 import aidrules
 from aidrules.engine.compiled import prepared
 from aidrules.engine.facttree import fast_fact_tree
-from aidrules.expr import codegen
+from aidrules.expr import codegen, ir
 from aidrules.expr import types as t
-from aidrules.expr import ir
-from aidrules.expr.compiler import _value
+from aidrules.expr.compiler import CompiledExpression, _and, _const, _or, _value, compile_expression
 from aidrules.expr.runtime import DECIMAL_CONTEXT, Context, Unknown
 from aidrules.facts.parse import parse_facts
 from aidrules.ruleset.compile import load_ruleset
@@ -271,3 +270,91 @@ def test_long_conjunctions_and_lists_stay_flat(joiner: str) -> None:
     values: dict[str, Any] = {"x": True}
     plan(Context({}, values, date(2025, 3, 1)), [0])
     assert values["all"] is True
+
+
+# -- the intermediate form ---------------------------------------------------------------------
+def _every_expression(rs: CompiledRuleSet) -> list[CompiledExpression]:
+    """Every compiled expression of ``rs``: the plan, the values shown and named in messages,
+    recommendation rows and actions (everything the engine generates code for)."""
+    found: list[CompiledExpression] = []
+    templates = []
+    for item in rs.plan:
+        found += [item.expr, *(e for _, e in item.shown)]
+        templates += list(item.messages.values())
+    found += [row.when for row in rs.rows]
+    for action in rs.actions:
+        found += [action.when, *(v.expr for v in action.values), *(e for _, e in action.shown)]
+        templates.append(action.message)
+    for template in templates:
+        found += [p for parts in template.parts.values() for p in parts if not isinstance(p, str)]
+    return found
+
+
+def test_every_node_kind_of_the_shipped_rule_sets_has_an_emitter(rules: Subject) -> None:
+    """A kind without an emitter would silently run as a closure call (correct, but slow): the
+    kinds the shipped rule sets use must all be generated."""
+    used = {type(node) for e in _every_expression(rules[0]) for node in e.ir.walk()}
+    assert used, "no expressions found"
+    assert {kind.kind for kind in used if kind not in codegen.EMITTERS} == set()
+
+
+def test_the_kinds_list_names_every_node_class_once() -> None:
+    """``ir.KINDS`` is the catalogue the emitter table and docs go by: complete, names unique."""
+    classes = {c for c in vars(ir).values() if isinstance(c, type) and issubclass(c, ir.Expr) and c is not ir.Expr}
+    assert set(ir.KINDS) == classes
+    assert len({c.kind for c in ir.KINDS}) == len(ir.KINDS)
+
+
+def test_closures_carry_no_attributes_and_each_node_keeps_its_own_closure(rules: Subject) -> None:
+    """The generator reads the typed form only: nothing is stuck on a closure any more, and the
+    expression's closure is its root node's."""
+    for e in _every_expression(rules[0]):
+        assert e.ir.fn is e.fn, e.source
+        for node in e.ir.walk():
+            assert callable(node.fn) and vars(node.fn) == {}, (e.source, node.kind)
+
+
+def test_the_intermediate_form_is_a_value_compiling_the_same_text_twice_gives_equal_trees(rules: Subject) -> None:
+    """Nodes compare (and hash) by what they compute, not by their closures: the same text
+    compiles again to an equal tree with new closures, and the rule set's texts are not all one."""
+    rs = rules[0]
+    env = rs.environment()
+    exprs = {e.source: e for e in _every_expression(rs)}
+    compared = 0
+    for source, e in exprs.items():
+        again, _ = compile_expression(source, env)
+        if again is None:  # an action's value may name the action's own values
+            continue
+        assert again.ir == e.ir and hash(again.ir) == hash(e.ir) and again.ir.fn is not e.ir.fn, source
+        compared += 1
+    assert compared > len(exprs) // 2
+    assert len({e.ir for e in exprs.values()}) > 1
+
+
+class _Opaque(ir.Expr):
+    """A node kind the generator has no emitter for."""
+
+    kind = "opaque"
+
+
+def test_a_node_kind_without_an_emitter_is_generated_as_a_call_of_its_closure() -> None:
+    """The documented fallback: such a node, alone or inside generated code, runs its closure,
+    with its unknowns taking part in the Kleene logic around it."""
+    planted = Unknown(frozenset({"opaque.fact"}))
+    opaque = _Opaque(fn=lambda ctx: ctx.values["x"])
+    assert not codegen.generable(opaque)
+    (alone,) = codegen.generate([opaque])
+    assert alone is opaque.fn
+    tree = _or((_and((opaque, _const(True))), _value("y")))
+    writer = codegen._Writer()
+    writer.emit(tree, 1)
+    assert sum(1 for line in writer.lines if line.rstrip().endswith("(ctx)")) == 1
+    (generated,) = codegen.generate([tree])
+    outcomes = set()
+    for x in (True, False, planted):
+        for y in (True, False, Unknown(frozenset({"y.fact"}))):
+            ctx = Context({}, {"x": x, "y": y}, date(2025, 3, 1))
+            expected = _outcome(tree.fn, ctx)
+            assert _outcome(generated, ctx) == expected, (x, y)
+            outcomes.add(str(expected))
+    assert len(outcomes) >= 4, outcomes

@@ -4,8 +4,9 @@ One pass over the AST both checks types against the environment (facts, paramete
 values, conditions) and builds, for every node, its typed intermediate form (:mod:`aidrules.expr.ir`)
 holding the closure ``fn(context) -> value`` that computes it: the closure is the reference
 semantics, the intermediate form is what the code generator (:mod:`aidrules.expr.codegen`) reads.
-Nothing is parsed, looked up by name or type-checked at evaluation time. Values are ``Decimal``/``int``, ``bool``, ``str``,
-``date``, lists of fact records, ``None`` (known absent) or :class:`Unknown`.
+Nothing is parsed, looked up by name or type-checked at evaluation time. Values are
+``Decimal``/``int``, ``bool``, ``str``, ``date``, lists of fact records, ``None`` (known absent) or
+:class:`Unknown`.
 
 Three-valued logic (Kleene): ``False and unknown`` is ``False``, ``True or unknown`` is ``True``;
 any other operation on an unknown value is unknown, and remembers which facts were missing.
