@@ -166,7 +166,7 @@ class _Writer:
         return out
 
     def _aggregate(self, depth: int, node: ir.Aggregate) -> str:
-        function, var, elem_fn, cond_fn, label = node.function, node.variable, node.element, node.condition, node.label
+        function, var, condition, label = node.function, node.variable, node.condition, node.label
         out, acc, total, item, index, done = (self.temp() for _ in range(6))
         d = self.loop(depth, node.items, out, index, item, f"{acc} = None", f"{total} = 0", f"{done} = False")
         saved = self.scope.get(var), self.labels.get(var)
@@ -175,12 +175,12 @@ class _Writer:
         self.loops += 1
         body = d + 1
         include = "True"
-        if cond_fn is not None:
-            include = self.emit(cond_fn, body)
+        if condition is not None:
+            include = self.emit(condition, body)
             self.line(body, f"if {include} is False:")
             self.line(body + 1, "continue")
         if function == "count":
-            if cond_fn is None:
+            if condition is None:
                 self.line(body, f"{total} += 1")
             else:
                 self.line(body, f"if {include}.__class__ is U:")
@@ -188,9 +188,9 @@ class _Writer:
                 self.line(body, "else:")
                 self.line(body + 1, f"{total} += 1")
         else:
-            value = self.emit(elem_fn, body)
+            value = self.emit(node.element, body)
             if function == "sum":
-                if cond_fn is not None:
+                if condition is not None:
                     self.merge_into(body, acc, include)
                 self.merge_into(body, acc, value)
                 self.line(body, f"if {acc} is None:")
@@ -198,7 +198,7 @@ class _Writer:
             else:
                 stop = function == "any"  # any stops at the first true, all at the first false
                 hit = self.temp()
-                if cond_fn is None:
+                if condition is None:
                     self.line(body, f"{hit} = {value}")
                 else:
                     self.line(
@@ -262,8 +262,8 @@ class _Writer:
         self.line(depth + 1, f"{out} = {out}[{key}]")
         return out
 
-    def _unary(self, depth: int, fn: ir.Expr, op: str) -> str:
-        v = self.emit(fn, depth)
+    def _unary(self, depth: int, operand: ir.Expr, op: str) -> str:
+        v = self.emit(operand, depth)
         out = self.temp()
         self.line(depth, f"{out} = {v} if {v}.__class__ is U else {op}{v}")
         return out
@@ -290,11 +290,11 @@ class _Writer:
             self.line(depth + 1, f"{out} = {b}")
         return "else"
 
-    def binary(self, depth: int, lf: ir.Expr, rf: ir.Expr) -> tuple[str, str, str]:
+    def binary(self, depth: int, left: ir.Expr, right: ir.Expr) -> tuple[str, str, str]:
         """Both operands, then the unknown cases; what follows at ``depth + 1`` runs when both
         are known. Returns the operands' names and the result's."""
-        a = self.emit(lf, depth)
-        b = self.emit(rf, depth)
+        a = self.emit(left, depth)
+        b = self.emit(right, depth)
         out = self.temp()
         if self._binary_unknown(depth, a, b, out) == "else":
             self.line(depth, "else:")
@@ -354,14 +354,14 @@ class _Writer:
         return self._kleene(depth, [partial(self.value_of, name=name) for name in names], False)
 
     def _in(self, depth: int, node: ir.In) -> str:
-        fns, negate = node.options, node.negate
+        negate = node.negate
         item = self.emit(node.item, depth)
         out, acc = self.temp(), self.temp()
         self.line(depth, f"{out} = {item} if {item}.__class__ is U else None")
         self.line(depth, f"{acc} = None")
-        for fn in fns:
+        for option in node.options:
             self.line(depth, f"if {out} is None:")
-            v = self.emit(fn, depth + 1)
+            v = self.emit(option, depth + 1)
             self.line(depth + 1, f"if {v}.__class__ is not U and {v} == {item}:")
             self.line(depth + 2, f"{out} = {not negate}")
             self.merge_into(depth + 1, acc, v)
@@ -377,13 +377,12 @@ class _Writer:
         return out
 
     def _if(self, depth: int, node: ir.IfElse) -> str:
-        af, bf = node.then, node.otherwise
         c = self.emit(node.condition, depth)
         out = self.temp()
         self.line(depth, f"if {c} is True:")
-        self.line(depth + 1, f"{out} = {self.emit(af, depth + 1)}")
+        self.line(depth + 1, f"{out} = {self.emit(node.then, depth + 1)}")
         self.line(depth, f"elif {c} is False:")
-        self.line(depth + 1, f"{out} = {self.emit(bf, depth + 1)}")
+        self.line(depth + 1, f"{out} = {self.emit(node.otherwise, depth + 1)}")
         self.line(depth, "else:")
         self.line(depth + 1, f"{out} = {c}")
         return out

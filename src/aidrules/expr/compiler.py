@@ -207,10 +207,10 @@ class _Compiler:
         if dotted == DECISION_DATE:
             return t.DATE, _decision_date
         if self.env.facts.field_type(head) is not None:
-            typ, fn = self.walk_record(node, self.env.facts, parts, local=None)
+            typ, expr = self.walk_record(node, self.env.facts, parts, local=None)
             if dotted in narrowed:
                 typ = typ.non_null()
-            return typ, fn
+            return typ, expr
         if head in ("principles", "forms", "recommendation"):
             self.problem(
                 node,
@@ -254,7 +254,7 @@ class _Compiler:
     def subscript(self, node: n.Subscript, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
         dotted = node.target.dotted
         table = self.env.tables.get(dotted)
-        key_type, key_fn = self.compile(node.key, scope, narrowed)
+        key_type, key_expr = self.compile(node.key, scope, narrowed)
         if table is None:
             self.problem(
                 node, "RS203", f"`{dotted}` is not a parameter table", did_you_mean(dotted, list(self.env.tables))
@@ -273,16 +273,16 @@ class _Compiler:
                         f"table `{dotted}` has no entry for {', '.join(map(repr, missing))}",
                         f"its entries are {', '.join(table.keys)}",
                     )
-        return table.value, _table_entry(dotted, key_fn)
+        return table.value, _table_entry(dotted, key_expr)
 
     # -- operators ------------------------------------------------------------------------
     def unary(self, node: n.Unary, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
-        typ, fn = self.compile(node.operand, scope, narrowed)
+        typ, expr = self.compile(node.operand, scope, narrowed)
         if node.op == "not":
             self.expect(node.operand, typ, t.BOOL)
-            return t.BOOL, _not(fn)
+            return t.BOOL, _not(expr)
         self.expect(node.operand, typ, t.NUMBER)
-        return (typ if isinstance(typ, t.Number) else t.NUMBER), _neg(fn)
+        return (typ if isinstance(typ, t.Number) else t.NUMBER), _neg(expr)
 
     def expect(self, node: n.Node, got: t.Type, want: t.Type) -> bool:
         if got is _ERR or want.accepts(got):
@@ -296,8 +296,8 @@ class _Compiler:
         return False
 
     def binary(self, node: n.Binary, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
-        lt, lf = self.compile(node.left, scope, narrowed)
-        rt, rf = self.compile(node.right, scope, narrowed)
+        lt, lexpr = self.compile(node.left, scope, narrowed)
+        rt, rexpr = self.compile(node.right, scope, narrowed)
         ok = self.expect(node.left, lt, t.NUMBER) & self.expect(node.right, rt, t.NUMBER)
         if not ok or lt is _ERR or rt is _ERR:
             return _ERR, _const(None)
@@ -308,11 +308,11 @@ class _Compiler:
             result = t.Number(money=lt.money != rt.money, integer=lt.integer and rt.integer)
         else:
             result = t.Number(money=lt.money and not rt.money)
-        return result, _arith(node.op, lf, rf)
+        return result, _arith(node.op, lexpr, rexpr)
 
     def comparison(self, node: n.Compare, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
-        lt, lf = self.compile(node.left, scope, narrowed)
-        rt, rf = self.compile(node.right, scope, narrowed)
+        lt, lexpr = self.compile(node.left, scope, narrowed)
+        rt, rexpr = self.compile(node.right, scope, narrowed)
         if lt is _ERR or rt is _ERR:
             return t.BOOL, _const(None)
         for side, typ in ((node.left, lt), (node.right, rt)):
@@ -332,7 +332,7 @@ class _Compiler:
             return t.BOOL, _const(None)
         if isinstance(lt, t.Text) and isinstance(rt, t.Text):
             self.check_choices(node.left, lt, node.right, rt)
-        return t.BOOL, _compare(node.op, lf, rf)
+        return t.BOOL, _compare(node.op, lexpr, rexpr)
 
     def check_choices(self, left: n.Node, lt: t.Text, right: n.Node, rt: t.Text) -> None:
         for lit_node, other in ((right, lt), (left, rt)):
@@ -350,23 +350,23 @@ class _Compiler:
                 )
 
     def boolop(self, node: n.BoolOp, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
-        fns = []
+        exprs = []
         current = narrowed
         for value in node.values:
-            typ, fn = self.compile(value, scope, current)
+            typ, expr = self.compile(value, scope, current)
             self.expect(value, typ, t.BOOL)
-            fns.append(fn)
+            exprs.append(expr)
             current = current | _narrowing(value, node.op)
-        return t.BOOL, (_and if node.op == "and" else _or)(tuple(fns))
+        return t.BOOL, (_and if node.op == "and" else _or)(tuple(exprs))
 
     def membership(self, node: n.In, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
-        it, item_fn = self.compile(node.item, scope, narrowed)
+        it, item_expr = self.compile(node.item, scope, narrowed)
         if not isinstance(node.container, n.ListLiteral):
             self.problem(node.container, "RS204", "`in` needs a written list", "write `x in ['a', 'b']`")
             return t.BOOL, _const(None)
-        fns = []
+        exprs = []
         for element in node.container.items:
-            et, ef = self.compile(element, scope, narrowed)
+            et, eexpr = self.compile(element, scope, narrowed)
             if it is not _ERR and et is not _ERR:
                 if it.nullable:
                     self.problem(node.item, "RS204", f"cannot test {it.describe()}", _nullable_hint(it))
@@ -375,11 +375,11 @@ class _Compiler:
                     self.problem(element, "RS204", f"cannot compare {it.describe()} with {et.describe()}")
                 elif isinstance(it, t.Text) and isinstance(et, t.Text):
                     self.check_choices(node.item, it, element, et)
-            fns.append(ef)
-        return t.BOOL, _membership(item_fn, tuple(fns), node.negate)
+            exprs.append(eexpr)
+        return t.BOOL, _membership(item_expr, tuple(exprs), node.negate)
 
     def is_none(self, node: n.IsNone, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
-        typ, fn = self.compile(node.operand, scope, frozenset())
+        typ, expr = self.compile(node.operand, scope, frozenset())
         if typ is not _ERR and not typ.nullable:
             self.problem(
                 node,
@@ -387,13 +387,13 @@ class _Compiler:
                 f"this value is never none ({typ.describe()})",
                 "only event facts such as client.csr_revoked_on can be none",
             )
-        return t.BOOL, _is_none(fn, node.negate)
+        return t.BOOL, _is_none(expr, node.negate)
 
     def if_else(self, node: n.IfElse, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
-        ct, cf = self.compile(node.condition, scope, narrowed)
+        ct, cexpr = self.compile(node.condition, scope, narrowed)
         self.expect(node.condition, ct, t.BOOL)
-        at, af = self.compile(node.then, scope, narrowed | _narrowing(node.condition, "and"))
-        bt, bf = self.compile(node.otherwise, scope, narrowed | _narrowing(node.condition, "or"))
+        at, aexpr = self.compile(node.then, scope, narrowed | _narrowing(node.condition, "and"))
+        bt, bexpr = self.compile(node.otherwise, scope, narrowed | _narrowing(node.condition, "or"))
         if at is _ERR or bt is _ERR:
             return _ERR, _const(None)
         if not at.accepts(bt) and not bt.accepts(at):
@@ -404,7 +404,7 @@ class _Compiler:
         result = at
         if isinstance(at, t.Number) and isinstance(bt, t.Number):
             result = t.Number(money=at.money or bt.money, integer=at.integer and bt.integer)
-        return result, _if_else(cf, af, bf)
+        return result, _if_else(cexpr, aexpr, bexpr)
 
     # -- functions ------------------------------------------------------------------------
     def call(self, node: n.Call, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
@@ -434,30 +434,30 @@ class _Compiler:
             self.problem(node, "RS204", f"`{name}` takes {counts} arguments, got {len(node.args)}")
             return _ERR, _const(None)
         types: list[t.Type] = []
-        fns: list[ir.Expr] = []
+        exprs: list[ir.Expr] = []
         for arg in node.args:
-            typ, fn = self.compile(arg, scope, narrowed)
+            typ, expr = self.compile(arg, scope, narrowed)
             types.append(typ)
-            fns.append(fn)
+            exprs.append(expr)
         if any(typ is _ERR for typ in types):
             return _ERR, _const(None)
         result = result_of(self, node, types)
         if result is _ERR:
             return _ERR, _const(None)
-        return result, _strict_call(name, impl, tuple(fns))
+        return result, _strict_call(name, impl, tuple(exprs))
 
     def count_list(self, node: n.Call, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
-        typ, fn = self.compile(node.args[0], scope, narrowed)
+        typ, expr = self.compile(node.args[0], scope, narrowed)
         if node.function != "count":
             self.problem(node, "RS204", f"write `{node.function}(x.field for x in list)`")
             return _ERR, _const(None)
         if typ is not _ERR and not isinstance(typ, t.ListOf):
             self.problem(node.args[0], "RS204", f"count() needs a list, got {typ.describe()}")
             return _ERR, _const(None)
-        return t.INTEGER, _strict_call("count", len, (fn,))
+        return t.INTEGER, _strict_call("count", len, (expr,))
 
     def aggregate(self, node: n.Aggregate, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
-        lt, lf = self.compile(node.iterable, scope, narrowed)
+        lt, lexpr = self.compile(node.iterable, scope, narrowed)
         if lt is _ERR:
             return _ERR, _const(None)
         if not isinstance(lt, t.ListOf) or not isinstance(node.iterable, n.Name):
@@ -469,11 +469,11 @@ class _Compiler:
         head = node.iterable.parts[0]
         label = scope[head][1] + "[]." + ".".join(node.iterable.parts[1:]) if head in scope else node.iterable.dotted
         inner: Scope = {**scope, node.variable: (lt.item, label)}
-        cond_fn: ir.Expr | None = None
+        cond_expr: ir.Expr | None = None
         if node.condition is not None:
-            ct, cond_fn = self.compile(node.condition, inner, narrowed)
+            ct, cond_expr = self.compile(node.condition, inner, narrowed)
             self.expect(node.condition, ct, t.BOOL)
-        et, ef = self.compile(node.element, inner, narrowed)
+        et, eexpr = self.compile(node.element, inner, narrowed)
         for i, fact in enumerate(self.facts):
             if fact.startswith(f"{node.variable}."):
                 self.facts[i] = label + "[]" + fact[len(node.variable) :]
@@ -488,7 +488,7 @@ class _Compiler:
         field = None  # `x.field` as the element: read straight from the item (the common case)
         if isinstance(node.element, n.Name) and len(node.element.parts) == 2 and node.element.parts[0] == node.variable:
             field = node.element.parts[1]
-        return result, _aggregate(node.function, node.variable, lf, ef, cond_fn, label, field)
+        return result, _aggregate(node.function, node.variable, lexpr, eexpr, cond_expr, label, field)
 
 
 # -- function table ---------------------------------------------------------------------------
