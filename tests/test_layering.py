@@ -81,8 +81,6 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 # (module, imported module) for imports inside a function.
 NOT_YET_FUNCTION_IMPORTS: frozenset[tuple[str, str]] = frozenset(
     {
-        # "codegen": expr/codegen.py (its intermediate form is being reworked)
-        ("aidrules.expr.codegen", "aidrules.expr.runtime"),
     }
 )
 # modules that load modules by name (importlib.import_module, __import__).

@@ -1,6 +1,7 @@
 """Generated functions (aidrules.expr.codegen) give what the closures give, error for error.
 
-Every expression of the shipped rule sets and of the features rule set is evaluated both ways on
+The generator reads only the typed intermediate form (aidrules.expr.ir) the compiler builds next
+to each closure. Every expression of the shipped rule sets and of the features rule set is evaluated both ways on
 generated cases, in plan order, with named values now and then replaced by an unknown, a zero
 or none, so that every branch (unknowns merging, short-circuits, division by zero, type errors)
 is taken.
@@ -19,9 +20,9 @@ from hypothesis import strategies as st
 
 import aidrules
 from aidrules.engine.compiled import prepared
-from aidrules.expr import codegen
+from aidrules.expr import codegen, ir
 from aidrules.expr import types as t
-from aidrules.expr.compiler import _value
+from aidrules.expr.compiler import CompiledExpression, _and, _const, _or, _value, compile_expression
 from aidrules.expr.runtime import DECIMAL_CONTEXT, Context, Unknown
 from aidrules.facts.parse import parse_facts
 from aidrules.facts.tree import fact_tree
@@ -68,7 +69,7 @@ class Subject(tuple[CompiledRuleSet, list[tuple[str, Any, Any]]]):
 def rules(request: pytest.FixtureRequest) -> Subject:
     rs = RULE_SETS[request.param]()
     exprs = _expressions(rs)
-    generated = codegen.generate([e.fn for _, e in exprs])
+    generated = codegen.generate([e.ir for _, e in exprs])
     return Subject((rs, [(name, e.fn, g) for (name, e), g in zip(exprs, generated, strict=True)]))
 
 
@@ -99,7 +100,7 @@ def test_most_of_the_reference_rule_set_is_generated(reference: CompiledRuleSet)
     the generator forgot would silently fall back)."""
     writer = codegen._Writer()
     for item in reference.plan:
-        writer.emit(item.expr.fn, 1)
+        writer.emit(item.expr.ir, 1)
     calls = sum(1 for line in writer.lines if line.rstrip().endswith("(ctx)"))
     assert len(writer.lines) > 300
     assert calls <= 12, calls
@@ -113,12 +114,13 @@ def test_rule_file_text_never_reaches_the_generated_source() -> None:
 
     payload = "x') or __import__('os').system('false') or ('"
     rs = compile_text(with_derived(("sneaky", "text", f'"{payload}" if client.motivation > 1 else "y"')))
-    fn = next(item.expr.fn for item in rs.plan if item.id == "sneaky")
+    expr = next(item.expr for item in rs.plan if item.id == "sneaky")
+    fn = expr.fn
     writer = codegen._Writer()
-    writer.emit(fn, 1)
+    writer.emit(expr.ir, 1)
     source = "\n".join(writer.lines)
     assert "__import__" not in source and "sneaky" not in source
-    (generated,) = codegen.generate([fn])
+    (generated,) = codegen.generate([expr.ir])
     ctx = Context({"client": {"motivation": 3}}, {}, date(2025, 3, 1))
     assert generated(ctx) == fn(ctx) == payload
 
@@ -163,8 +165,9 @@ def test_generated_functions_agree_on_edge_cases(kind: str, expression: str) -> 
     from security.helpers import with_derived
 
     rs = compile_text(with_derived(("edge", kind, expression)))
-    fn = next(item.expr.fn for item in rs.plan if item.id == "edge")
-    (generated,) = codegen.generate([fn])
+    expr = next(item.expr for item in rs.plan if item.id == "edge")
+    fn = expr.fn
+    (generated,) = codegen.generate([expr.ir])
     assert generated is not fn
     outcomes = set()
     for tree in FACT_TREES:
@@ -256,13 +259,102 @@ def test_long_conjunctions_and_lists_stay_flat(joiner: str) -> None:
     wide = joiner.join(f"client.motivation != {i}" for i in range(120))
     listed = "client.motivation in [" + ", ".join(str(i) for i in range(200)) + "]"
     rs = compile_text(with_derived(("wide", "bool", wide), ("listed", "bool", listed)))
-    fns = [item.expr.fn for item in rs.plan if item.id in ("wide", "listed")]
-    generated = codegen.generate(fns)
+    exprs = [item.expr for item in rs.plan if item.id in ("wide", "listed")]
+    fns = [e.fn for e in exprs]
+    generated = codegen.generate([e.ir for e in exprs])
     for tree in FACT_TREES:
         ctx = Context(tree, {}, date(2025, 3, 1))
         assert [_outcome(g, ctx) for g in generated] == [_outcome(f, ctx) for f in fns]
-    steps = [(f"v{i}", _value("x"), False) for i in range(3)]
-    plan = codegen.generate_plan(steps, [("all", tuple(f"v{i}" for i in range(3)) * 100)])
+    steps = [ir.Step(f"v{i}", _value("x"), False) for i in range(3)]
+    plan = codegen.generate_plan(steps, [ir.Conjunction("all", tuple(f"v{i}" for i in range(3)) * 100)])
     values: dict[str, Any] = {"x": True}
     plan(Context({}, values, date(2025, 3, 1)), [0])
     assert values["all"] is True
+
+
+# -- the intermediate form ---------------------------------------------------------------------
+def _every_expression(rs: CompiledRuleSet) -> list[CompiledExpression]:
+    """Every compiled expression of ``rs``: the plan, the values shown and named in messages,
+    recommendation rows and actions (everything the engine generates code for)."""
+    found: list[CompiledExpression] = []
+    templates = []
+    for item in rs.plan:
+        found += [item.expr, *(e for _, e in item.shown)]
+        templates += list(item.messages.values())
+    found += [row.when for row in rs.rows]
+    for action in rs.actions:
+        found += [action.when, *(v.expr for v in action.values), *(e for _, e in action.shown)]
+        templates.append(action.message)
+    for template in templates:
+        found += [p for parts in template.parts.values() for p in parts if not isinstance(p, str)]
+    return found
+
+
+def test_every_node_kind_of_the_shipped_rule_sets_has_an_emitter(rules: Subject) -> None:
+    """A kind without an emitter would silently run as a closure call (correct, but slow): the
+    kinds the shipped rule sets use must all be generated."""
+    used = {type(node) for e in _every_expression(rules[0]) for node in e.ir.walk()}
+    assert used, "no expressions found"
+    assert {kind.kind for kind in used if kind not in codegen.EMITTERS} == set()
+
+
+def test_the_kinds_list_names_every_node_class_once() -> None:
+    """``ir.KINDS`` is the catalogue the emitter table and docs go by: complete, names unique."""
+    classes = {c for c in vars(ir).values() if isinstance(c, type) and issubclass(c, ir.Expr) and c is not ir.Expr}
+    assert set(ir.KINDS) == classes
+    assert len({c.kind for c in ir.KINDS}) == len(ir.KINDS)
+
+
+def test_closures_carry_no_attributes_and_each_node_keeps_its_own_closure(rules: Subject) -> None:
+    """The generator reads the typed form only: nothing is stuck on a closure any more, and the
+    expression's closure is its root node's."""
+    for e in _every_expression(rules[0]):
+        assert e.ir.fn is e.fn, e.source
+        for node in e.ir.walk():
+            assert callable(node.fn) and vars(node.fn) == {}, (e.source, node.kind)
+
+
+def test_the_intermediate_form_is_a_value_compiling_the_same_text_twice_gives_equal_trees(rules: Subject) -> None:
+    """Nodes compare (and hash) by what they compute, not by their closures: the same text
+    compiles again to an equal tree with new closures, and the rule set's texts are not all one."""
+    rs = rules[0]
+    env = rs.environment()
+    exprs = {e.source: e for e in _every_expression(rs)}
+    compared = 0
+    for source, e in exprs.items():
+        again, _ = compile_expression(source, env)
+        if again is None:  # an action's value may name the action's own values
+            continue
+        assert again.ir == e.ir and hash(again.ir) == hash(e.ir) and again.ir.fn is not e.ir.fn, source
+        compared += 1
+    assert compared > len(exprs) // 2
+    assert len({e.ir for e in exprs.values()}) > 1
+
+
+class _Opaque(ir.Expr):
+    """A node kind the generator has no emitter for."""
+
+    kind = "opaque"
+
+
+def test_a_node_kind_without_an_emitter_is_generated_as_a_call_of_its_closure() -> None:
+    """The documented fallback: such a node, alone or inside generated code, runs its closure,
+    with its unknowns taking part in the Kleene logic around it."""
+    planted = Unknown(frozenset({"opaque.fact"}))
+    opaque = _Opaque(fn=lambda ctx: ctx.values["x"])
+    assert not codegen.generable(opaque)
+    (alone,) = codegen.generate([opaque])
+    assert alone is opaque.fn
+    tree = _or((_and((opaque, _const(True))), _value("y")))
+    writer = codegen._Writer()
+    writer.emit(tree, 1)
+    assert sum(1 for line in writer.lines if line.rstrip().endswith("(ctx)")) == 1
+    (generated,) = codegen.generate([tree])
+    outcomes = set()
+    for x in (True, False, planted):
+        for y in (True, False, Unknown(frozenset({"y.fact"}))):
+            ctx = Context({}, {"x": x, "y": y}, date(2025, 3, 1))
+            expected = _outcome(tree.fn, ctx)
+            assert _outcome(generated, ctx) == expected, (x, y)
+            outcomes.add(str(expected))
+    assert len(outcomes) >= 4, outcomes

@@ -283,7 +283,8 @@ class _Scorer:
         if key not in self.fns:
             compiler = _Compiler(self.env)
             try:
-                _, fn = compiler.compile(node, {}, self.narrowed)
+                _, code = compiler.compile(node, {}, self.narrowed)
+                fn: Fn | None = code.fn
             except (AssertionError, KeyError, TypeError):
                 fn = None
             self.fns[key] = None if compiler.problems else fn

@@ -18,6 +18,7 @@ from aidrules.engine.messages import MessageText, message_texts
 from aidrules.engine.record import RecordLayout
 from aidrules.errors import EvaluationError
 from aidrules.explain.i18n import LANGS
+from aidrules.expr import ir
 from aidrules.expr import types as t
 from aidrules.expr.codegen import generate, generate_keys, generate_plan
 from aidrules.expr.compiler import CompiledExpression
@@ -110,10 +111,14 @@ class PreparedCondition:
                 lang: (shown_fns + (texts[lang].fns if texts else ()), texts[lang] if texts else None) for lang in LANGS
             }
 
+    def read_exprs(self, outcome: bool | None, lang: str) -> tuple[CompiledExpression, ...]:
+        """The expressions whose closures are ``reads[outcome][lang][0]``."""
+        text = self.reads[outcome][lang][1]
+        return tuple(e for _, e in self.shown) + (text.exprs if text else ())
+
     def read_sources(self, outcome: bool | None, lang: str) -> tuple[str, ...]:
         """The texts of the expressions in ``reads[outcome][lang]`` (equal texts read equal values)."""
-        text = self.reads[outcome][lang][1]
-        return tuple(e.source for _, e in self.shown) + (tuple(e.source for e in text.exprs) if text else ())
+        return tuple(e.source for e in self.read_exprs(outcome, lang))
 
 
 class PreparedRuleSet:
@@ -129,11 +134,18 @@ class PreparedRuleSet:
         self.step_ids = tuple(item.id for item in rs.plan)
         self.plan = generate_plan(
             tuple(
-                (item.id, item.expr.fn, item.kind == "derived" and isinstance(item.type, t.Number) and item.type.money)
+                ir.Step(
+                    item.id,
+                    item.expr.ir,
+                    item.kind == "derived" and isinstance(item.type, t.Number) and item.type.money,
+                )
                 for item in rs.plan
             ),
-            [(f"principles.{p.id}", p.requires) for p in rs.principles]
-            + [(f"forms.{f.id}", tuple(f"principles.{p}" for p in f.principles) + f.requires) for f in rs.forms],
+            [ir.Conjunction(f"principles.{p.id}", p.requires) for p in rs.principles]
+            + [
+                ir.Conjunction(f"forms.{f.id}", tuple(f"principles.{p}" for p in f.principles) + f.requires)
+                for f in rs.forms
+            ],
         )
         self.derived: tuple[str, ...] = tuple(item.id for item in rs.plan if item.kind == "derived")
         self.conditions = tuple(PreparedCondition(item) for item in rs.plan if item.kind == "condition")
@@ -151,7 +163,7 @@ class PreparedRuleSet:
         texts = list({id(text): text for text in texts}.values())
         exprs = [row.when for row in rs.rows] + [a.when for a in rs.actions]
         exprs += [v.expr for a in rs.actions for v in a.values] + [e for text in texts for e in text.exprs]
-        unique = {e.source: e.fn for e in exprs}
+        unique = {e.source: e.ir for e in exprs}
         fast = dict(zip(unique, generate(list(unique.values())), strict=True))
         self.row_fns: tuple[Fn, ...] = tuple(fast[row.when.source] for row in rs.rows)
         self.when_fns: tuple[Fn, ...] = tuple(fast[a.when.source] for a in rs.actions)
@@ -162,9 +174,9 @@ class PreparedRuleSet:
         # distinct list of values read.
         slots = [(c, o, lang) for c in self.conditions for o in (True, False, None) for lang in LANGS]
         distinct = {(c, o, lang): (c.id, o, c.read_sources(o, lang)) for c, o, lang in slots}
-        rows: dict[tuple[Any, ...], tuple[bool | None, tuple[Fn, ...]]] = {}
+        rows: dict[tuple[Any, ...], tuple[bool | None, tuple[ir.Expr, ...]]] = {}
         for (c, o, lang), row in distinct.items():
-            rows.setdefault(row, (o, c.reads[o][lang][0]))
+            rows.setdefault(row, (o, tuple(e.ir for e in c.read_exprs(o, lang))))
         keys = dict(zip(rows, generate_keys(list(rows.values())), strict=True))
         for (c, o, lang), row in distinct.items():
             c.keys.setdefault(o, {})[lang] = keys[row]

@@ -1,18 +1,21 @@
 """Straight-line Python for compiled expressions: the same results as the closures, faster.
 
 The compiler (:mod:`aidrules.expr.compiler`) turns an expression into a tree of closures, one per
-node, each recording its *shape* (its kind and its parts). Evaluating such a tree costs a Python
-call per node. :func:`generate` writes the tree out as the body of one function instead: every
+node, and the same tree in a typed intermediate form (:mod:`aidrules.expr.ir`: what each node
+computes, and its closure). Evaluating the closures costs a Python call per node.
+:func:`generate` writes the intermediate form out as the body of one function instead: every
 node's value becomes a local variable, Kleene logic and unknowns are spelled out with ``if``
 statements, and evaluation order, short-circuits and errors stay exactly those of the closures
 (``tests/expr/test_codegen.py`` compares both on every expression of the shipped rule sets and
 on generated ones).
 
-What is generated is built only from the shapes: operators from a fixed table, local names made
-here, and every value of the rule file (names, texts, numbers, dates) passed in as a constant of
-the function's namespace, never written into the source. Nothing of a rule file's text is
-executed. A node without a shape (aggregations over lists, loop variables) is called as its
-closure; an expression nested deeper than :data:`MAX_DEPTH` keeps its closures from there on.
+What is generated is built only from the intermediate form, one emitter per kind of node
+(:data:`EMITTERS`): operators from a fixed table, local names made here, and every value of the
+rule file (names, texts, numbers, dates) passed in as a constant of the function's namespace,
+never written into the source. Nothing of a rule file's text is executed. A node kind without an
+emitter is generated as a call of the node's closure (``node.fn``), as is a loop variable outside
+a generated loop and an aggregation with such a node inside; an expression nested deeper than
+:data:`MAX_DEPTH` keeps its closures from there on.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ from decimal import ROUND_HALF_UP, Decimal, Overflow
 from functools import partial
 from typing import Any
 
-from aidrules.expr.compiler import SHAPE
-from aidrules.expr.runtime import Context, ExpressionFailure, Unknown, bounded
+from aidrules.expr import ir
+from aidrules.expr.runtime import CENT, Context, ExpressionFailure, Unknown, bounded
 
 Fn = Callable[[Context], Any]
 
@@ -87,34 +90,34 @@ class _Writer:
         self.line(depth + 1, f"{acc} = {value} if {acc} is None else {acc}.merge({value})")
 
     # -- one node ---------------------------------------------------------------------------------
-    def emit(self, fn: Fn, depth: int) -> str:
-        """Write the statements computing ``fn``'s value at indentation ``depth``; return the
-        name (or literal) holding it."""
-        shape = getattr(fn, SHAPE, None)
-        if shape is None or depth > MAX_DEPTH or not self.supported(shape):
+    def emit(self, node: ir.Expr, depth: int) -> str:
+        """Write the statements computing ``node``'s value at indentation ``depth``; return the
+        name (or literal) holding it. A node kind without an emitter, a node the generated code
+        cannot compute here, or one nested deeper than :data:`MAX_DEPTH` is a call of its closure."""
+        emitter = EMITTERS.get(type(node))
+        if emitter is None or depth > MAX_DEPTH or not self.supported(node):
             out = self.temp()
-            self.line(depth, f"{out} = {self.const(fn)}(ctx)")
+            self.line(depth, f"{out} = {self.const(node.fn)}(ctx)")
             return out
-        kind = shape[0]
-        method: Callable[..., str] = getattr(self, f"_{kind}")
-        return method(depth, *shape[1:])
+        return emitter(self, depth, node)
 
-    def supported(self, shape: tuple[Any, ...]) -> bool:
+    def supported(self, node: ir.Expr) -> bool:
         """Loop variables exist only in generated loops; an aggregation is generated only when
         everything inside it is (a closure inside would look for its loop variable in
         ``ctx.locals``)."""
-        if shape[0] == "local":
-            return bool(shape[1] in self.scope)
-        if shape[0] == "aggregate":
-            return self.loops < MAX_LOOPS and all(_generable(fn) for fn in shape[3:6] if fn is not None)
+        if isinstance(node, ir.Local):
+            return node.variable in self.scope
+        if isinstance(node, ir.Aggregate):
+            return self.loops < MAX_LOOPS and all(generable(child) for child in node.children())
         return True
 
-    def _date(self, depth: int) -> str:
+    def _date(self, depth: int, node: ir.DecisionDate) -> str:
         out = self.temp()
         self.line(depth, f"{out} = ctx.on")
         return out
 
-    def _local(self, depth: int, var: str, parts: tuple[str, ...]) -> str:
+    def _local(self, depth: int, node: ir.Local) -> str:
+        var, parts = node.variable, node.parts
         item, index = self.scope[var]
         out = self.temp()
         self.line(depth, f"{out} = {item}")
@@ -133,11 +136,11 @@ class _Writer:
             level += 2
         return out
 
-    def loop(self, depth: int, list_fn: Fn, out: str, index: str, item: str, *start: str) -> int:
+    def loop(self, depth: int, items_node: ir.Expr, out: str, index: str, item: str, *start: str) -> int:
         """The head of a loop over a list: an unknown list is the result; otherwise the ``start``
         statements, then ``for index, item in enumerate(list):``. Returns the depth of the
         ``for`` (its body is one deeper)."""
-        items = self.emit(list_fn, depth)
+        items = self.emit(items_node, depth)
         self.line(depth, f"if {items}.__class__ is U:")
         self.line(depth + 1, f"{out} = {items}")
         self.line(depth, "else:")
@@ -146,10 +149,11 @@ class _Writer:
         self.line(depth + 1, f"for {index}, {item} in enumerate({items}):")
         return depth + 1
 
-    def _sum_field(self, depth: int, list_fn: Fn, field: str, label: str) -> str:
+    def _sum_field(self, depth: int, node: ir.SumField) -> str:
+        field, label = node.field, node.label
         out, missing, total, item, index, v = (self.temp() for _ in range(6))
         key = self.const(field)
-        d = self.loop(depth, list_fn, out, index, item, f"{missing} = []", f"{total} = 0")
+        d = self.loop(depth, node.items, out, index, item, f"{missing} = []", f"{total} = 0")
         self.line(d + 1, f"if {key} in {item}:")
         self.line(d + 2, f"{v} = {item}[{key}]")
         self.line(d + 2, f"if {v}.__class__ is U:")
@@ -161,23 +165,22 @@ class _Writer:
         self.line(d, f"{out} = U(frozenset({missing})) if {missing} else bounded({total})")
         return out
 
-    def _aggregate(
-        self, depth: int, function: str, var: str, list_fn: Fn, elem_fn: Fn, cond_fn: Fn | None, label: str
-    ) -> str:
+    def _aggregate(self, depth: int, node: ir.Aggregate) -> str:
+        function, var, condition, label = node.function, node.variable, node.condition, node.label
         out, acc, total, item, index, done = (self.temp() for _ in range(6))
-        d = self.loop(depth, list_fn, out, index, item, f"{acc} = None", f"{total} = 0", f"{done} = False")
+        d = self.loop(depth, node.items, out, index, item, f"{acc} = None", f"{total} = 0", f"{done} = False")
         saved = self.scope.get(var), self.labels.get(var)
         self.scope[var] = (item, index)
         self.labels[var] = label
         self.loops += 1
         body = d + 1
         include = "True"
-        if cond_fn is not None:
-            include = self.emit(cond_fn, body)
+        if condition is not None:
+            include = self.emit(condition, body)
             self.line(body, f"if {include} is False:")
             self.line(body + 1, "continue")
         if function == "count":
-            if cond_fn is None:
+            if condition is None:
                 self.line(body, f"{total} += 1")
             else:
                 self.line(body, f"if {include}.__class__ is U:")
@@ -185,9 +188,9 @@ class _Writer:
                 self.line(body, "else:")
                 self.line(body + 1, f"{total} += 1")
         else:
-            value = self.emit(elem_fn, body)
+            value = self.emit(node.element, body)
             if function == "sum":
-                if cond_fn is not None:
+                if condition is not None:
                     self.merge_into(body, acc, include)
                 self.merge_into(body, acc, value)
                 self.line(body, f"if {acc} is None:")
@@ -195,7 +198,7 @@ class _Writer:
             else:
                 stop = function == "any"  # any stops at the first true, all at the first false
                 hit = self.temp()
-                if cond_fn is None:
+                if condition is None:
                     self.line(body, f"{hit} = {value}")
                 else:
                     self.line(
@@ -219,29 +222,36 @@ class _Writer:
         self.line(d + 1, f"{out} = {acc} if {acc} is not None else {final}")
         return out
 
-    def _const(self, depth: int, value: Any) -> str:
+    def _const(self, depth: int, node: ir.Const) -> str:
+        value = node.value
         name = self.const(value)
         if not isinstance(value, Unknown):
             self.known.add(name)
         return name
 
-    def _value(self, depth: int, name: str) -> str:
+    def _value(self, depth: int, node: ir.Value) -> str:
+        return self.value_of(depth, node.name)
+
+    def value_of(self, depth: int, name: str) -> str:
+        """The named value ``name``: the local holding it when the plan computed it already."""
         if name in self.computed:
             return self.computed[name]
         out = self.temp()
         self.line(depth, f"{out} = values[{self.const(name)}]")
         return out
 
-    def _fact(self, depth: int, parts: tuple[str, ...], missing: Unknown) -> str:
-        out, m = self.temp(), self.const(missing)
+    def _fact(self, depth: int, node: ir.Fact) -> str:
+        parts = node.parts
+        out, m = self.temp(), self.const(node.missing)
         self.line(depth, f"{out} = facts.get({self.const(parts[0])}, {m})")
         for i, part in enumerate(parts[1:]):
             self.line(depth + i, f"if {out} is not {m} and {out} is not None:")
             self.line(depth + i + 1, f"{out} = {out}.get({self.const(part)}, {m})")
         return out
 
-    def _table(self, depth: int, name: str, key_fn: Fn) -> str:
-        key = self.emit(key_fn, depth)
+    def _table(self, depth: int, node: ir.TableEntry) -> str:
+        name = node.name
+        key = self.emit(node.key, depth)
         out = self.temp()
         self.line(depth, f"if {key}.__class__ is U:")
         self.line(depth + 1, f"{out} = {key}")
@@ -252,17 +262,17 @@ class _Writer:
         self.line(depth + 1, f"{out} = {out}[{key}]")
         return out
 
-    def _unary(self, depth: int, fn: Fn, op: str) -> str:
-        v = self.emit(fn, depth)
+    def _unary(self, depth: int, operand: ir.Expr, op: str) -> str:
+        v = self.emit(operand, depth)
         out = self.temp()
         self.line(depth, f"{out} = {v} if {v}.__class__ is U else {op}{v}")
         return out
 
-    def _not(self, depth: int, fn: Fn) -> str:
-        return self._unary(depth, fn, "not ")
+    def _not(self, depth: int, node: ir.Not) -> str:
+        return self._unary(depth, node.operand, "not ")
 
-    def _neg(self, depth: int, fn: Fn) -> str:
-        return self._unary(depth, fn, "-")
+    def _neg(self, depth: int, node: ir.Neg) -> str:
+        return self._unary(depth, node.operand, "-")
 
     def _binary_unknown(self, depth: int, a: str, b: str, out: str) -> str:
         """Unknown operands of a binary operator; returns the keyword for what follows."""
@@ -280,18 +290,19 @@ class _Writer:
             self.line(depth + 1, f"{out} = {b}")
         return "else"
 
-    def binary(self, depth: int, lf: Fn, rf: Fn) -> tuple[str, str, str]:
+    def binary(self, depth: int, left: ir.Expr, right: ir.Expr) -> tuple[str, str, str]:
         """Both operands, then the unknown cases; what follows at ``depth + 1`` runs when both
         are known. Returns the operands' names and the result's."""
-        a = self.emit(lf, depth)
-        b = self.emit(rf, depth)
+        a = self.emit(left, depth)
+        b = self.emit(right, depth)
         out = self.temp()
         if self._binary_unknown(depth, a, b, out) == "else":
             self.line(depth, "else:")
         return a, b, out
 
-    def _arith(self, depth: int, op: str, lf: Fn, rf: Fn) -> str:
-        a, b, out = self.binary(depth, lf, rf)
+    def _arith(self, depth: int, node: ir.Arith) -> str:
+        op = node.op
+        a, b, out = self.binary(depth, node.left, node.right)
         if op == "/":
             self.line(depth + 1, f"if {b} == 0:")
             self.line(depth + 2, "raise Failure('division by zero')")
@@ -304,9 +315,9 @@ class _Writer:
         self.line(depth + 2, f"raise Failure({self.const(f'`{op}` gave a number beyond the limit 10^25')}) from None")
         return out
 
-    def _compare(self, depth: int, op: str, lf: Fn, rf: Fn) -> str:
-        a, b, out = self.binary(depth, lf, rf)
-        self.line(depth + 1, f"{out} = bool({a} {_COMPARE[op]} {b})")
+    def _compare(self, depth: int, node: ir.Compare) -> str:
+        a, b, out = self.binary(depth, node.left, node.right)
+        self.line(depth + 1, f"{out} = bool({a} {_COMPARE[node.op]} {b})")
         return out
 
     def _kleene(self, depth: int, operands: Sequence[Callable[[int], str]], stop: bool) -> str:
@@ -332,24 +343,25 @@ class _Writer:
         self.line(depth + 1, f"{out} = {not stop} if {acc} is None else {acc}")
         return out
 
-    def _and(self, depth: int, fns: tuple[Fn, ...]) -> str:
-        return self._kleene(depth, [partial(self.emit, fn) for fn in fns], False)
+    def _and(self, depth: int, node: ir.And) -> str:
+        return self._kleene(depth, [partial(self.emit, operand) for operand in node.operands], False)
 
-    def _or(self, depth: int, fns: tuple[Fn, ...]) -> str:
-        return self._kleene(depth, [partial(self.emit, fn) for fn in fns], True)
+    def _or(self, depth: int, node: ir.Or) -> str:
+        return self._kleene(depth, [partial(self.emit, operand) for operand in node.operands], True)
 
     def conjunction(self, depth: int, names: Sequence[str]) -> str:
         """The Kleene AND of named values (a principle's conditions, a form's parts)."""
-        return self._kleene(depth, [partial(self._value, name=name) for name in names], False)
+        return self._kleene(depth, [partial(self.value_of, name=name) for name in names], False)
 
-    def _in(self, depth: int, item_fn: Fn, fns: tuple[Fn, ...], negate: bool) -> str:
-        item = self.emit(item_fn, depth)
+    def _in(self, depth: int, node: ir.In) -> str:
+        negate = node.negate
+        item = self.emit(node.item, depth)
         out, acc = self.temp(), self.temp()
         self.line(depth, f"{out} = {item} if {item}.__class__ is U else None")
         self.line(depth, f"{acc} = None")
-        for fn in fns:
+        for option in node.options:
             self.line(depth, f"if {out} is None:")
-            v = self.emit(fn, depth + 1)
+            v = self.emit(option, depth + 1)
             self.line(depth + 1, f"if {v}.__class__ is not U and {v} == {item}:")
             self.line(depth + 2, f"{out} = {not negate}")
             self.merge_into(depth + 1, acc, v)
@@ -357,26 +369,27 @@ class _Writer:
         self.line(depth + 1, f"{out} = {negate} if {acc} is None else {acc}")
         return out
 
-    def _is_none(self, depth: int, fn: Fn, negate: bool) -> str:
-        v = self.emit(fn, depth)
+    def _is_none(self, depth: int, node: ir.IsNone) -> str:
+        v = self.emit(node.operand, depth)
         out = self.temp()
-        test = "is not" if negate else "is"
+        test = "is not" if node.negate else "is"
         self.line(depth, f"{out} = {v} if {v}.__class__ is U else ({v} {test} None)")
         return out
 
-    def _if(self, depth: int, cf: Fn, af: Fn, bf: Fn) -> str:
-        c = self.emit(cf, depth)
+    def _if(self, depth: int, node: ir.IfElse) -> str:
+        c = self.emit(node.condition, depth)
         out = self.temp()
         self.line(depth, f"if {c} is True:")
-        self.line(depth + 1, f"{out} = {self.emit(af, depth + 1)}")
+        self.line(depth + 1, f"{out} = {self.emit(node.then, depth + 1)}")
         self.line(depth, f"elif {c} is False:")
-        self.line(depth + 1, f"{out} = {self.emit(bf, depth + 1)}")
+        self.line(depth + 1, f"{out} = {self.emit(node.otherwise, depth + 1)}")
         self.line(depth, "else:")
         self.line(depth + 1, f"{out} = {c}")
         return out
 
-    def _call(self, depth: int, impl: Callable[..., Any], fns: tuple[Fn, ...]) -> str:
-        args = [self.emit(fn, depth) for fn in fns]
+    def _call(self, depth: int, node: ir.Call) -> str:
+        impl = node.impl
+        args = [self.emit(arg, depth) for arg in node.args]
         out, acc = self.temp(), self.temp()
         self.line(depth, f"{acc} = None")
         for a in args:
@@ -385,24 +398,34 @@ class _Writer:
         return out
 
 
-def _children(shape: tuple[Any, ...]) -> list[Fn]:
-    out: list[Fn] = []
-    for part in shape[1:]:
-        if callable(part) and getattr(part, SHAPE, None) is not None:
-            out.append(part)
-        elif isinstance(part, tuple):
-            out.extend(p for p in part if callable(p))
-        elif callable(part) and shape[0] != "call":  # a node without a shape
-            out.append(part)
-    return out
+#: The emitter of each kind of node (:mod:`aidrules.expr.ir`); a kind not listed here is generated
+#: as a call of its closure (``tests/expr/test_codegen.py`` checks that every kind the shipped rule
+#: sets use has one).
+EMITTERS: dict[type[ir.Expr], Callable[[_Writer, int, Any], str]] = {
+    ir.Const: _Writer._const,
+    ir.DecisionDate: _Writer._date,
+    ir.Value: _Writer._value,
+    ir.Fact: _Writer._fact,
+    ir.Local: _Writer._local,
+    ir.TableEntry: _Writer._table,
+    ir.Not: _Writer._not,
+    ir.Neg: _Writer._neg,
+    ir.Arith: _Writer._arith,
+    ir.Compare: _Writer._compare,
+    ir.And: _Writer._and,
+    ir.Or: _Writer._or,
+    ir.In: _Writer._in,
+    ir.IsNone: _Writer._is_none,
+    ir.IfElse: _Writer._if,
+    ir.Call: _Writer._call,
+    ir.SumField: _Writer._sum_field,
+    ir.Aggregate: _Writer._aggregate,
+}
 
 
-def _generable(fn: Fn) -> bool:
-    """Whether every node of the tree has a shape (nothing in it would read ``ctx.locals``)."""
-    shape = getattr(fn, SHAPE, None)
-    if shape is None:
-        return False
-    return all(_generable(child) for child in _children(shape))
+def generable(node: ir.Expr) -> bool:
+    """Whether every node of the tree has an emitter (nothing in it would read ``ctx.locals``)."""
+    return type(node) in EMITTERS and all(generable(child) for child in node.children())
 
 
 def _run(writer: _Writer, what: str) -> dict[str, Any]:
@@ -417,70 +440,68 @@ def _run(writer: _Writer, what: str) -> dict[str, Any]:
 
 
 def generate_plan(
-    steps: Sequence[tuple[str, Fn, bool]], conjunctions: Sequence[tuple[str, Sequence[str]]]
+    steps: Sequence[ir.Step], conjunctions: Sequence[ir.Conjunction]
 ) -> Callable[[Context, list[int]], None]:
     """The whole evaluation plan as one function ``plan(ctx, at)``.
 
-    ``steps`` are ``(name, closure tree, money)`` in dependency order: each value is computed,
-    rounded to the cent when it is money (half up, as the engine does), stored in
-    ``ctx.values[name]`` and kept in a local for the steps after it. ``at[0]`` is the index of the
-    step being computed, so that an error can name it. Then each of ``conjunctions``
-    ``(name, parts)`` stores the Kleene AND of its parts' values (principles and forms).
+    ``steps`` are in dependency order: each value is computed, rounded to the cent when it is
+    money (half up, as the engine does), stored in ``ctx.values[step.name]`` and kept in a local
+    for the steps after it. ``at[0]`` is the index of the step being computed, so that an error
+    can name it. Then each of ``conjunctions`` stores the Kleene AND of its parts' values
+    (principles and forms).
     """
-    from aidrules.expr.runtime import CENT
-
     writer = _Writer()
     writer.namespace.update({"D": Decimal, "CENT": CENT, "HALF_UP": ROUND_HALF_UP})
     writer.line(0, "def plan(ctx, at):")
     writer.line(1, "values = ctx.values")
     writer.line(1, "facts = ctx.facts")
-    for i, (name, fn, money) in enumerate(steps):
+    for i, step in enumerate(steps):
         writer.line(1, f"at[0] = {i}")
-        result = writer.emit(fn, 1)
-        if money:
+        result = writer.emit(step.expr, 1)
+        if step.money:
             writer.line(1, f"if {result}.__class__ is D or {result}.__class__ is int:")
             writer.line(2, f"{result} = D({result}).quantize(CENT, rounding=HALF_UP)")
-        writer.line(1, f"values[{writer.const(name)}] = {result}")
-        writer.computed[name] = result
-    for name, parts in conjunctions:
-        result = writer.conjunction(1, parts)
-        writer.line(1, f"values[{writer.const(name)}] = {result}")
-        writer.computed[name] = result
+        writer.line(1, f"values[{writer.const(step.name)}] = {result}")
+        writer.computed[step.name] = result
+    for conjunction in conjunctions:
+        result = writer.conjunction(1, conjunction.parts)
+        writer.line(1, f"values[{writer.const(conjunction.name)}] = {result}")
+        writer.computed[conjunction.name] = result
     plan: Callable[[Context, list[int]], None] = _run(writer, "plan")["plan"]
     return plan
 
 
 def generate_keys(
-    rows: Sequence[tuple[Any, Sequence[Fn]]],
+    rows: Sequence[tuple[Any, Sequence[ir.Expr]]],
 ) -> list[Callable[[Context, str], tuple[Any, ...]]]:
-    """For each ``(outcome, fns)``: a function ``(ctx, lang)`` giving ``(lang, outcome,
-    *values)``, the values of ``fns`` with each Decimal as its text (``1.5`` and ``1.50`` print
+    """For each ``(outcome, exprs)``: a function ``(ctx, lang)`` giving ``(lang, outcome,
+    *values)``, the values of ``exprs`` with each Decimal as its text (``1.5`` and ``1.50`` print
     differently, so they must not be equal keys). The engine keys its cache of reasons with them."""
     writer = _Writer()
     writer.namespace["D"] = Decimal
-    for i, (outcome, fns) in enumerate(rows):
+    for i, (outcome, exprs) in enumerate(rows):
         writer.line(0, f"def r{i}(ctx, lang):")
         writer.line(1, "values = ctx.values")
         writer.line(1, "facts = ctx.facts")
         parts = ["lang", writer.const(outcome)]
-        for fn in fns:
-            v = writer.emit(fn, 1)
+        for expr in exprs:
+            v = writer.emit(expr, 1)
             parts.append(v if v in writer.known else f"(str({v}) if {v}.__class__ is D else {v})")
         writer.line(1, f"return ({', '.join(parts)},)")
     namespace = _run(writer, "keys")
     return [namespace[f"r{i}"] for i in range(len(rows))]
 
 
-def generate(fns: Sequence[Fn]) -> list[Fn]:
-    """One generated function per closure tree in ``fns`` (compiled together, in one module).
+def generate(exprs: Sequence[ir.Expr]) -> list[Fn]:
+    """One generated function per expression in ``exprs`` (compiled together, in one module).
 
-    Trees that are a single node without a shape come back as they are: there is nothing to
+    An expression whose root kind has no emitter comes back as its closure: there is nothing to
     gain.
     """
     writer = _Writer()
     names: list[str | None] = []
-    for i, fn in enumerate(fns):
-        if getattr(fn, SHAPE, None) is None:
+    for i, expr in enumerate(exprs):
+        if type(expr) not in EMITTERS:
             names.append(None)
             continue
         name = f"e{i}"
@@ -488,9 +509,9 @@ def generate(fns: Sequence[Fn]) -> list[Fn]:
         writer.line(0, f"def {name}(ctx):")
         writer.line(1, "values = ctx.values")
         writer.line(1, "facts = ctx.facts")
-        result = writer.emit(fn, 1)
+        result = writer.emit(expr, 1)
         writer.line(1, f"return {result}")
     if not writer.lines:
-        return list(fns)
+        return [expr.fn for expr in exprs]
     namespace = _run(writer, "expressions")
-    return [fn if name is None else namespace[name] for fn, name in zip(fns, names, strict=True)]
+    return [expr.fn if name is None else namespace[name] for expr, name in zip(exprs, names, strict=True)]

@@ -1,9 +1,12 @@
-"""Type-checking expressions and compiling them into Python closures.
+"""Type-checking expressions and compiling them into Python closures and their intermediate form.
 
 One pass over the AST both checks types against the environment (facts, parameters, derived
-values, conditions) and builds a closure ``fn(context) -> value``. Nothing is parsed, looked up by
-name or type-checked at evaluation time. Values are ``Decimal``/``int``, ``bool``, ``str``,
-``date``, lists of fact records, ``None`` (known absent) or :class:`Unknown`.
+values, conditions) and builds, for every node, its typed intermediate form (:mod:`aidrules.expr.ir`)
+holding the closure ``fn(context) -> value`` that computes it: the closure is the reference
+semantics, the intermediate form is what the code generator (:mod:`aidrules.expr.codegen`) reads.
+Nothing is parsed, looked up by name or type-checked at evaluation time. Values are
+``Decimal``/``int``, ``bool``, ``str``, ``date``, lists of fact records, ``None`` (known absent) or
+:class:`Unknown`.
 
 Three-valued logic (Kleene): ``False and unknown`` is ``False``, ``True or unknown`` is ``True``;
 any other operation on an unknown value is unknown, and remembers which facts were missing.
@@ -19,6 +22,7 @@ from typing import Any
 
 from aidrules.codes import Code
 from aidrules.errors import did_you_mean
+from aidrules.expr import ir
 from aidrules.expr import nodes as n
 from aidrules.expr import types as t
 from aidrules.expr.parser import ParseProblem, parse
@@ -26,6 +30,7 @@ from aidrules.expr.runtime import Context, ExpressionFailure, Unknown, bounded
 from aidrules.limits import Limits
 
 Fn = Callable[[Context], Any]
+IR = ir.Expr
 
 #: The name of the decision date inside expressions.
 DECISION_DATE = "decision_date"
@@ -53,10 +58,11 @@ class Problem:
 class CompiledExpression:
     source: str
     type: t.Type
-    fn: Fn
+    fn: Fn  # the closure: the reference semantics
     names: frozenset[str]  # named values it reads (parameters, derived values, conditions...)
     facts: tuple[str, ...]  # fact paths it reads, in order of appearance (``debts[].amount``)
-    node: n.Node
+    node: n.Node  # the syntax tree
+    ir: IR  # the typed intermediate form, for the code generator (aidrules.expr.codegen)
 
 
 class _Error(t.Type):
@@ -84,7 +90,7 @@ def compile_expression(
     except ParseProblem as p:
         return None, [Problem(p.code, p.message, p.line, p.column, p.hint)]
     compiler = _Compiler(env)
-    typ, fn = compiler.compile(tree, {}, frozenset())
+    typ, code = compiler.compile(tree, {}, frozenset())
     if (
         expected is not None
         and typ is not _ERR
@@ -109,7 +115,7 @@ def compile_expression(
     if compiler.problems:
         return None, compiler.problems
     return CompiledExpression(
-        source, typ, fn, frozenset(compiler.names), tuple(dict.fromkeys(compiler.facts)), tree
+        source, typ, code.fn, frozenset(compiler.names), tuple(dict.fromkeys(compiler.facts)), tree, code
     ), []
 
 
@@ -131,7 +137,7 @@ class _Compiler:
         self.problems.append(Problem(code, message, node.line, node.column, hint))
 
     # -- dispatch -------------------------------------------------------------------------
-    def compile(self, node: n.Node, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+    def compile(self, node: n.Node, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
         match node:
             case n.Literal():
                 return self.literal(node)
@@ -163,7 +169,7 @@ class _Compiler:
         raise AssertionError(node)  # pragma: no cover
 
     # -- leaves ---------------------------------------------------------------------------
-    def literal(self, node: n.Literal) -> tuple[t.Type, Fn]:
+    def literal(self, node: n.Literal) -> tuple[t.Type, ir.Expr]:
         v = node.value
         if v is None:
             return t.NONE, _const(None)
@@ -177,7 +183,7 @@ class _Compiler:
             return t.Text(choices=(v,)), _const(v)
         return t.DATE, _const(v)  # pragma: no cover - dates come from date()
 
-    def name(self, node: n.Name, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+    def name(self, node: n.Name, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
         parts = node.parts
         dotted = node.dotted
         head = parts[0]
@@ -201,10 +207,10 @@ class _Compiler:
         if dotted == DECISION_DATE:
             return t.DATE, _decision_date
         if self.env.facts.field_type(head) is not None:
-            typ, fn = self.walk_record(node, self.env.facts, parts, local=None)
+            typ, expr = self.walk_record(node, self.env.facts, parts, local=None)
             if dotted in narrowed:
                 typ = typ.non_null()
-            return typ, fn
+            return typ, expr
         if head in ("principles", "forms", "recommendation"):
             self.problem(
                 node,
@@ -221,7 +227,9 @@ class _Compiler:
         self.problem(node, "RS203", f"unknown name `{dotted}`: not a fact, parameter, derived value or condition", hint)
         return _ERR, _const(None)
 
-    def walk_record(self, node: n.Name, root: t.Type, parts: tuple[str, ...], local: str | None) -> tuple[t.Type, Fn]:
+    def walk_record(
+        self, node: n.Name, root: t.Type, parts: tuple[str, ...], local: str | None
+    ) -> tuple[t.Type, ir.Expr]:
         typ: t.Type = root
         nullable = False
         for i, part in enumerate(parts):
@@ -243,10 +251,10 @@ class _Compiler:
             return typ, _fact(parts, label)
         return typ, _local(local, parts)
 
-    def subscript(self, node: n.Subscript, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+    def subscript(self, node: n.Subscript, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
         dotted = node.target.dotted
         table = self.env.tables.get(dotted)
-        key_type, key_fn = self.compile(node.key, scope, narrowed)
+        key_type, key_expr = self.compile(node.key, scope, narrowed)
         if table is None:
             self.problem(
                 node, "RS203", f"`{dotted}` is not a parameter table", did_you_mean(dotted, list(self.env.tables))
@@ -265,16 +273,16 @@ class _Compiler:
                         f"table `{dotted}` has no entry for {', '.join(map(repr, missing))}",
                         f"its entries are {', '.join(table.keys)}",
                     )
-        return table.value, _table_entry(dotted, key_fn)
+        return table.value, _table_entry(dotted, key_expr)
 
     # -- operators ------------------------------------------------------------------------
-    def unary(self, node: n.Unary, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
-        typ, fn = self.compile(node.operand, scope, narrowed)
+    def unary(self, node: n.Unary, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
+        typ, expr = self.compile(node.operand, scope, narrowed)
         if node.op == "not":
             self.expect(node.operand, typ, t.BOOL)
-            return t.BOOL, _not(fn)
+            return t.BOOL, _not(expr)
         self.expect(node.operand, typ, t.NUMBER)
-        return (typ if isinstance(typ, t.Number) else t.NUMBER), _neg(fn)
+        return (typ if isinstance(typ, t.Number) else t.NUMBER), _neg(expr)
 
     def expect(self, node: n.Node, got: t.Type, want: t.Type) -> bool:
         if got is _ERR or want.accepts(got):
@@ -287,9 +295,9 @@ class _Compiler:
         )
         return False
 
-    def binary(self, node: n.Binary, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
-        lt, lf = self.compile(node.left, scope, narrowed)
-        rt, rf = self.compile(node.right, scope, narrowed)
+    def binary(self, node: n.Binary, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
+        lt, lexpr = self.compile(node.left, scope, narrowed)
+        rt, rexpr = self.compile(node.right, scope, narrowed)
         ok = self.expect(node.left, lt, t.NUMBER) & self.expect(node.right, rt, t.NUMBER)
         if not ok or lt is _ERR or rt is _ERR:
             return _ERR, _const(None)
@@ -300,11 +308,11 @@ class _Compiler:
             result = t.Number(money=lt.money != rt.money, integer=lt.integer and rt.integer)
         else:
             result = t.Number(money=lt.money and not rt.money)
-        return result, _arith(node.op, lf, rf)
+        return result, _arith(node.op, lexpr, rexpr)
 
-    def comparison(self, node: n.Compare, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
-        lt, lf = self.compile(node.left, scope, narrowed)
-        rt, rf = self.compile(node.right, scope, narrowed)
+    def comparison(self, node: n.Compare, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
+        lt, lexpr = self.compile(node.left, scope, narrowed)
+        rt, rexpr = self.compile(node.right, scope, narrowed)
         if lt is _ERR or rt is _ERR:
             return t.BOOL, _const(None)
         for side, typ in ((node.left, lt), (node.right, rt)):
@@ -324,7 +332,7 @@ class _Compiler:
             return t.BOOL, _const(None)
         if isinstance(lt, t.Text) and isinstance(rt, t.Text):
             self.check_choices(node.left, lt, node.right, rt)
-        return t.BOOL, _compare(node.op, lf, rf)
+        return t.BOOL, _compare(node.op, lexpr, rexpr)
 
     def check_choices(self, left: n.Node, lt: t.Text, right: n.Node, rt: t.Text) -> None:
         for lit_node, other in ((right, lt), (left, rt)):
@@ -341,24 +349,24 @@ class _Compiler:
                     did_you_mean(str(lit_node.value), list(other.choices)),
                 )
 
-    def boolop(self, node: n.BoolOp, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
-        fns = []
+    def boolop(self, node: n.BoolOp, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
+        exprs = []
         current = narrowed
         for value in node.values:
-            typ, fn = self.compile(value, scope, current)
+            typ, expr = self.compile(value, scope, current)
             self.expect(value, typ, t.BOOL)
-            fns.append(fn)
+            exprs.append(expr)
             current = current | _narrowing(value, node.op)
-        return t.BOOL, (_and if node.op == "and" else _or)(tuple(fns))
+        return t.BOOL, (_and if node.op == "and" else _or)(tuple(exprs))
 
-    def membership(self, node: n.In, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
-        it, item_fn = self.compile(node.item, scope, narrowed)
+    def membership(self, node: n.In, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
+        it, item_expr = self.compile(node.item, scope, narrowed)
         if not isinstance(node.container, n.ListLiteral):
             self.problem(node.container, "RS204", "`in` needs a written list", "write `x in ['a', 'b']`")
             return t.BOOL, _const(None)
-        fns = []
+        exprs = []
         for element in node.container.items:
-            et, ef = self.compile(element, scope, narrowed)
+            et, eexpr = self.compile(element, scope, narrowed)
             if it is not _ERR and et is not _ERR:
                 if it.nullable:
                     self.problem(node.item, "RS204", f"cannot test {it.describe()}", _nullable_hint(it))
@@ -367,11 +375,11 @@ class _Compiler:
                     self.problem(element, "RS204", f"cannot compare {it.describe()} with {et.describe()}")
                 elif isinstance(it, t.Text) and isinstance(et, t.Text):
                     self.check_choices(node.item, it, element, et)
-            fns.append(ef)
-        return t.BOOL, _membership(item_fn, tuple(fns), node.negate)
+            exprs.append(eexpr)
+        return t.BOOL, _membership(item_expr, tuple(exprs), node.negate)
 
-    def is_none(self, node: n.IsNone, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
-        typ, fn = self.compile(node.operand, scope, frozenset())
+    def is_none(self, node: n.IsNone, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
+        typ, expr = self.compile(node.operand, scope, frozenset())
         if typ is not _ERR and not typ.nullable:
             self.problem(
                 node,
@@ -379,13 +387,13 @@ class _Compiler:
                 f"this value is never none ({typ.describe()})",
                 "only event facts such as client.csr_revoked_on can be none",
             )
-        return t.BOOL, _is_none(fn, node.negate)
+        return t.BOOL, _is_none(expr, node.negate)
 
-    def if_else(self, node: n.IfElse, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
-        ct, cf = self.compile(node.condition, scope, narrowed)
+    def if_else(self, node: n.IfElse, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
+        ct, cexpr = self.compile(node.condition, scope, narrowed)
         self.expect(node.condition, ct, t.BOOL)
-        at, af = self.compile(node.then, scope, narrowed | _narrowing(node.condition, "and"))
-        bt, bf = self.compile(node.otherwise, scope, narrowed | _narrowing(node.condition, "or"))
+        at, aexpr = self.compile(node.then, scope, narrowed | _narrowing(node.condition, "and"))
+        bt, bexpr = self.compile(node.otherwise, scope, narrowed | _narrowing(node.condition, "or"))
         if at is _ERR or bt is _ERR:
             return _ERR, _const(None)
         if not at.accepts(bt) and not bt.accepts(at):
@@ -396,10 +404,10 @@ class _Compiler:
         result = at
         if isinstance(at, t.Number) and isinstance(bt, t.Number):
             result = t.Number(money=at.money or bt.money, integer=at.integer and bt.integer)
-        return result, _if_else(cf, af, bf)
+        return result, _if_else(cexpr, aexpr, bexpr)
 
     # -- functions ------------------------------------------------------------------------
-    def call(self, node: n.Call, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
+    def call(self, node: n.Call, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
         name = node.function
         if name == "date":
             if len(node.args) == 1 and isinstance(node.args[0], n.Literal) and isinstance(node.args[0].value, str):
@@ -426,30 +434,30 @@ class _Compiler:
             self.problem(node, "RS204", f"`{name}` takes {counts} arguments, got {len(node.args)}")
             return _ERR, _const(None)
         types: list[t.Type] = []
-        fns: list[Fn] = []
+        exprs: list[ir.Expr] = []
         for arg in node.args:
-            typ, fn = self.compile(arg, scope, narrowed)
+            typ, expr = self.compile(arg, scope, narrowed)
             types.append(typ)
-            fns.append(fn)
+            exprs.append(expr)
         if any(typ is _ERR for typ in types):
             return _ERR, _const(None)
         result = result_of(self, node, types)
         if result is _ERR:
             return _ERR, _const(None)
-        return result, _strict_call(impl, tuple(fns))
+        return result, _strict_call(name, impl, tuple(exprs))
 
-    def count_list(self, node: n.Call, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
-        typ, fn = self.compile(node.args[0], scope, narrowed)
+    def count_list(self, node: n.Call, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
+        typ, expr = self.compile(node.args[0], scope, narrowed)
         if node.function != "count":
             self.problem(node, "RS204", f"write `{node.function}(x.field for x in list)`")
             return _ERR, _const(None)
         if typ is not _ERR and not isinstance(typ, t.ListOf):
             self.problem(node.args[0], "RS204", f"count() needs a list, got {typ.describe()}")
             return _ERR, _const(None)
-        return t.INTEGER, _strict_call(len, (fn,))
+        return t.INTEGER, _strict_call("count", len, (expr,))
 
-    def aggregate(self, node: n.Aggregate, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, Fn]:
-        lt, lf = self.compile(node.iterable, scope, narrowed)
+    def aggregate(self, node: n.Aggregate, scope: Scope, narrowed: frozenset[str]) -> tuple[t.Type, ir.Expr]:
+        lt, lexpr = self.compile(node.iterable, scope, narrowed)
         if lt is _ERR:
             return _ERR, _const(None)
         if not isinstance(lt, t.ListOf) or not isinstance(node.iterable, n.Name):
@@ -461,11 +469,11 @@ class _Compiler:
         head = node.iterable.parts[0]
         label = scope[head][1] + "[]." + ".".join(node.iterable.parts[1:]) if head in scope else node.iterable.dotted
         inner: Scope = {**scope, node.variable: (lt.item, label)}
-        cond_fn: Fn | None = None
+        cond_expr: ir.Expr | None = None
         if node.condition is not None:
-            ct, cond_fn = self.compile(node.condition, inner, narrowed)
+            ct, cond_expr = self.compile(node.condition, inner, narrowed)
             self.expect(node.condition, ct, t.BOOL)
-        et, ef = self.compile(node.element, inner, narrowed)
+        et, eexpr = self.compile(node.element, inner, narrowed)
         for i, fact in enumerate(self.facts):
             if fact.startswith(f"{node.variable}."):
                 self.facts[i] = label + "[]" + fact[len(node.variable) :]
@@ -480,7 +488,7 @@ class _Compiler:
         field = None  # `x.field` as the element: read straight from the item (the common case)
         if isinstance(node.element, n.Name) and len(node.element.parts) == 2 and node.element.parts[0] == node.variable:
             field = node.element.parts[1]
-        return result, _aggregate(node.function, node.variable, lf, ef, cond_fn, label, field)
+        return result, _aggregate(node.function, node.variable, lexpr, eexpr, cond_expr, label, field)
 
 
 # -- function table ---------------------------------------------------------------------------
@@ -585,33 +593,27 @@ def _narrowing(node: n.Node, op: str) -> frozenset[str]:
     return frozenset()
 
 
-# -- closures ---------------------------------------------------------------------------------
-SHAPE = "_aidrules_shape"
+# -- closures and their intermediate form ----------------------------------------------------
+# Each builder returns the IR node of what it computes (aidrules.expr.ir) holding the closure that
+# computes it (``node.fn``, the reference semantics). Closures call their children's closures.
 
 
-def _shaped(fn: Fn, *shape: Any) -> Fn:
-    """Record what ``fn`` computes (its kind and parts), for :mod:`aidrules.expr.codegen`, which
-    turns a tree of closures into one straight-line function with the same results."""
-    setattr(fn, SHAPE, shape)
-    return fn
-
-
-def _const(value: Any) -> Fn:
-    return _shaped(lambda ctx: value, "const", value)
+def _const(value: Any) -> ir.Const:
+    return ir.Const(value, fn=lambda ctx: value)
 
 
 def _decision_date_read(ctx: Context) -> Any:
     return ctx.on
 
 
-_decision_date = _shaped(_decision_date_read, "date")
+_decision_date = ir.DecisionDate(fn=_decision_date_read)
 
 
-def _value(name: str) -> Fn:
-    return _shaped(lambda ctx: ctx.values[name], "value", name)
+def _value(name: str) -> ir.Value:
+    return ir.Value(name, fn=lambda ctx: ctx.values[name])
 
 
-def _fact(parts: tuple[str, ...], label: str) -> Fn:
+def _fact(parts: tuple[str, ...], label: str) -> ir.Fact:
     missing = Unknown(frozenset({label}))
     if len(parts) == 2:  # the common `section.field`, unrolled for speed
         head, tail = parts
@@ -622,7 +624,7 @@ def _fact(parts: tuple[str, ...], label: str) -> Fn:
                 return node
             return node.get(tail, missing)
 
-        return _shaped(read2, "fact", parts, missing)
+        return ir.Fact(parts, missing, fn=read2)
 
     def read(ctx: Context) -> Any:
         node: Any = ctx.facts
@@ -634,10 +636,10 @@ def _fact(parts: tuple[str, ...], label: str) -> Fn:
                 return missing
         return node
 
-    return _shaped(read, "fact", parts, missing)
+    return ir.Fact(parts, missing, fn=read)
 
 
-def _local(var: str, parts: tuple[str, ...]) -> Fn:
+def _local(var: str, parts: tuple[str, ...]) -> ir.Local:
     def read(ctx: Context) -> Any:
         node, prefix = ctx.locals[var]
         for i, part in enumerate(parts):
@@ -648,10 +650,12 @@ def _local(var: str, parts: tuple[str, ...]) -> Fn:
             node = node[part]
         return node
 
-    return _shaped(read, "local", var, parts)
+    return ir.Local(var, parts, fn=read)
 
 
-def _table_entry(name: str, key_fn: Fn) -> Fn:
+def _table_entry(name: str, key: ir.Expr) -> ir.TableEntry:
+    key_fn = key.fn
+
     def read(ctx: Context) -> Any:
         key = key_fn(ctx)
         if isinstance(key, Unknown):
@@ -661,26 +665,32 @@ def _table_entry(name: str, key_fn: Fn) -> Fn:
             raise ExpressionFailure(f"table `{name}` has no entry `{key}`")
         return table[key]
 
-    return _shaped(read, "table", name, key_fn)
+    return ir.TableEntry(name, key, fn=read)
 
 
-def _not(fn: Fn) -> Fn:
+def _not(operand: ir.Expr) -> ir.Not:
+    fn = operand.fn
+
     def run(ctx: Context) -> Any:
         v = fn(ctx)
         return v if isinstance(v, Unknown) else not v
 
-    return _shaped(run, "not", fn)
+    return ir.Not(operand, fn=run)
 
 
-def _neg(fn: Fn) -> Fn:
+def _neg(operand: ir.Expr) -> ir.Neg:
+    fn = operand.fn
+
     def run(ctx: Context) -> Any:
         v = fn(ctx)
         return v if isinstance(v, Unknown) else -v
 
-    return _shaped(run, "neg", fn)
+    return ir.Neg(operand, fn=run)
 
 
-def _arith(op: str, lf: Fn, rf: Fn) -> Fn:
+def _arith(op: str, left: ir.Expr, right: ir.Expr) -> ir.Arith:
+    lf, rf = left.fn, right.fn
+
     def run(ctx: Context) -> Any:
         a = lf(ctx)
         b = rf(ctx)
@@ -701,7 +711,7 @@ def _arith(op: str, lf: Fn, rf: Fn) -> Fn:
         except Overflow:
             raise ExpressionFailure(f"`{op}` gave a number beyond the limit 10^25") from None
 
-    return _shaped(run, "arith", op, lf, rf)
+    return ir.Arith(op, left, right, fn=run)
 
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
@@ -714,8 +724,9 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def _compare(op: str, lf: Fn, rf: Fn) -> Fn:
+def _compare(op: str, left: ir.Expr, right: ir.Expr) -> ir.Compare:
     compare = _COMPARE[op]
+    lf, rf = left.fn, right.fn
 
     def run(ctx: Context) -> Any:
         a = lf(ctx)
@@ -726,10 +737,12 @@ def _compare(op: str, lf: Fn, rf: Fn) -> Fn:
             return b
         return compare(a, b)
 
-    return _shaped(run, "compare", op, lf, rf)
+    return ir.Compare(op, left, right, fn=run)
 
 
-def _and(fns: tuple[Fn, ...]) -> Fn:
+def _and(operands: tuple[ir.Expr, ...]) -> ir.And:
+    fns = tuple(o.fn for o in operands)
+
     def run(ctx: Context) -> Any:
         unknown: Unknown | None = None
         for fn in fns:
@@ -740,10 +753,12 @@ def _and(fns: tuple[Fn, ...]) -> Fn:
                 unknown = v if unknown is None else unknown.merge(v)
         return True if unknown is None else unknown
 
-    return _shaped(run, "and", fns)
+    return ir.And(operands, fn=run)
 
 
-def _or(fns: tuple[Fn, ...]) -> Fn:
+def _or(operands: tuple[ir.Expr, ...]) -> ir.Or:
+    fns = tuple(o.fn for o in operands)
+
     def run(ctx: Context) -> Any:
         unknown: Unknown | None = None
         for fn in fns:
@@ -754,10 +769,13 @@ def _or(fns: tuple[Fn, ...]) -> Fn:
                 unknown = v if unknown is None else unknown.merge(v)
         return False if unknown is None else unknown
 
-    return _shaped(run, "or", fns)
+    return ir.Or(operands, fn=run)
 
 
-def _membership(item_fn: Fn, fns: tuple[Fn, ...], negate: bool) -> Fn:
+def _membership(item: ir.Expr, options: tuple[ir.Expr, ...], negate: bool) -> ir.In:
+    item_fn = item.fn
+    fns = tuple(o.fn for o in options)
+
     def run(ctx: Context) -> Any:
         item = item_fn(ctx)
         if isinstance(item, Unknown):
@@ -771,20 +789,24 @@ def _membership(item_fn: Fn, fns: tuple[Fn, ...], negate: bool) -> Fn:
                 return not negate
         return negate if unknown is None else unknown
 
-    return _shaped(run, "in", item_fn, fns, negate)
+    return ir.In(item, options, negate, fn=run)
 
 
-def _is_none(fn: Fn, negate: bool) -> Fn:
+def _is_none(operand: ir.Expr, negate: bool) -> ir.IsNone:
+    fn = operand.fn
+
     def run(ctx: Context) -> Any:
         v = fn(ctx)
         if isinstance(v, Unknown):
             return v
         return (v is not None) if negate else (v is None)
 
-    return _shaped(run, "is_none", fn, negate)
+    return ir.IsNone(operand, negate, fn=run)
 
 
-def _if_else(cf: Fn, af: Fn, bf: Fn) -> Fn:
+def _if_else(condition: ir.Expr, then: ir.Expr, otherwise: ir.Expr) -> ir.IfElse:
+    cf, af, bf = condition.fn, then.fn, otherwise.fn
+
     def run(ctx: Context) -> Any:
         c = cf(ctx)
         if c is True:
@@ -793,28 +815,38 @@ def _if_else(cf: Fn, af: Fn, bf: Fn) -> Fn:
             return bf(ctx)
         return c
 
-    return _shaped(run, "if", cf, af, bf)
+    return ir.IfElse(condition, then, otherwise, fn=run)
 
 
-def _strict_call(impl: Callable[..., Any], fns: tuple[Fn, ...]) -> Fn:
+def _strict_call(function: str, impl: Callable[..., Any], args: tuple[ir.Expr, ...]) -> ir.Call:
+    fns = tuple(a.fn for a in args)
+
     def run(ctx: Context) -> Any:
-        args = [fn(ctx) for fn in fns]
+        values = [fn(ctx) for fn in fns]
         unknown: Unknown | None = None
-        for a in args:
+        for a in values:
             if isinstance(a, Unknown):
                 unknown = a if unknown is None else unknown.merge(a)
         if unknown is not None:
             return unknown
-        return impl(*args)
+        return impl(*values)
 
-    return _shaped(run, "call", impl, fns)
+    return ir.Call(function, impl, args, fn=run)
 
 
 def _aggregate(
-    function: str, var: str, list_fn: Fn, elem_fn: Fn, cond_fn: Fn | None, label: str, field: str | None = None
-) -> Fn:
+    function: str,
+    var: str,
+    items: ir.Expr,
+    element: ir.Expr,
+    condition: ir.Expr | None,
+    label: str,
+    field: str | None = None,
+) -> ir.SumField | ir.Aggregate:
+    list_fn, elem_fn = items.fn, element.fn
+    cond_fn = None if condition is None else condition.fn
     if field is not None and cond_fn is None and function == "sum":
-        return _shaped(_sum_field(list_fn, field, label), "sum_field", list_fn, field, label)
+        return ir.SumField(items, field, label, fn=_sum_field(list_fn, field, label))
 
     def run(ctx: Context) -> Any:
         items = list_fn(ctx)
@@ -882,7 +914,7 @@ def _aggregate(
             return True
         return bounded(total)
 
-    return _shaped(run, "aggregate", function, var, list_fn, elem_fn, cond_fn, label)
+    return ir.Aggregate(function, var, items, element, condition, label, fn=run)
 
 
 def _sum_field(list_fn: Fn, field: str, label: str) -> Fn:

@@ -531,10 +531,10 @@ class _Builder:
                 found.kind = kind
             return found
         compiler = _Compiler(self.env)
-        _, fn = compiler.compile(node, {}, narrowed)
+        _, code = compiler.compile(node, {}, narrowed)
         if compiler.problems:  # pragma: no cover - the rule set was checked when it was compiled
             raise AssertionError(f"durable backend: cannot compile `{label}`: {compiler.problems}")
-        term = Term(f"x{len(self.terms)}", label, kind, fn, self.waits_for(compiler.names))
+        term = Term(f"x{len(self.terms)}", label, kind, code.fn, self.waits_for(compiler.names))
         self.terms[label] = term
         return term
 
