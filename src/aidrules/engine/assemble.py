@@ -46,18 +46,15 @@ def decision(record: EvaluationRecord, prep: PreparedRuleSet, tracer: Tracer | N
         for event in trace_events(record, prep):
             tracer(event)
     assembly = Assembly(record, prep)
-    return Decision.lazy(
-        {
-            "recommendation": record.recommendation,
-            "missing_facts": record.missing_facts(),
-            "values": record.derived_values(),
-            "ruleset": prep.stamp,
-            "on": record.day,
-            "lang": record.lang,
-        },
-        assembly.parts,
-        assembly.json,
-    )
+    assembly.fields = {
+        "recommendation": record.recommendation,
+        "missing_facts": record.missing_facts(),
+        "values": record.derived_values(),
+        "ruleset": prep.stamp,
+        "on": record.day,
+        "lang": record.lang,
+    }
+    return Decision.lazy(assembly.fields, assembly.parts, assembly.json)
 
 
 def full_decision(record: EvaluationRecord, prep: PreparedRuleSet) -> Decision:
@@ -118,6 +115,8 @@ class Assembly:
         self.lang = record.lang
         self.ctx = record.ctx
         self.values = record.values
+        #: the Decision's fields that are set at once (missing facts, values, ...), when it has one
+        self.fields: dict[str, Any] = {}
 
     def parts(self) -> dict[str, Any]:
         """The Decision's fields that hold reasons: forms, principles, actions, reasons (and the
@@ -154,12 +153,13 @@ class Assembly:
             outcome = values[cond.id]
             if outcome is True or outcome is False:
                 try:
-                    found = cond.memo.get(cond.keys[outcome][lang](ctx, lang))
+                    key = cond.keys[outcome][lang](ctx, lang)
                 except (ExpressionFailure, ArithmeticError):
-                    found = None
-                if found is not None:
-                    reasons[cond.id] = found
+                    reasons[cond.id] = self.condition_fragment(cond, outcome)  # raises, naming the value
                     continue
+                found = cond.memo.get(key)
+                reasons[cond.id] = found if found is not None else self.condition_fragment(cond, outcome, key)
+                continue
             reasons[cond.id] = self.condition_fragment(cond, outcome)
         return reasons
 
@@ -254,22 +254,28 @@ class Assembly:
     def condition_reason(self, cond: PreparedCondition, outcome: Outcome) -> Reason:
         return self.condition_fragment(cond, outcome).reason
 
-    def condition_fragment(self, cond: PreparedCondition, outcome: Outcome) -> Fragment:
+    def condition_fragment(
+        self, cond: PreparedCondition, outcome: Outcome, known: tuple[Any, ...] | None = None
+    ) -> Fragment:
+        """The reason of ``cond`` (``known``: its cache key, already computed and not found)."""
         lang = self.lang
         ctx = self.ctx
         unknown = outcome.__class__ is Unknown
         simple = None if unknown else outcome
-        try:
-            key = cond.keys[simple][lang](ctx, lang)  # type: ignore[index]
-        except (ExpressionFailure, ArithmeticError):
-            self.shown(cond.shown)  # raises, naming the value that failed
-            self.values_of(cond.reads[simple][lang][0], "text")  # type: ignore[index]
-            raise  # pragma: no cover - one of the two above raised
-        if unknown:
-            key += (outcome,)
-        found = cond.memo.get(key)
-        if found is not None:
-            return found
+        if known is not None:
+            key = known
+        else:
+            try:
+                key = cond.keys[simple][lang](ctx, lang)  # type: ignore[index]
+            except (ExpressionFailure, ArithmeticError):
+                self.shown(cond.shown)  # raises, naming the value that failed
+                self.values_of(cond.reads[simple][lang][0], "text")  # type: ignore[index]
+                raise  # pragma: no cover - one of the two above raised
+            if unknown:
+                key += (outcome,)
+            found = cond.memo.get(key)
+            if found is not None:
+                return found
         fns, text = cond.reads[simple][lang]  # type: ignore[index]
         read = [fn(ctx) for fn in fns]
         raw, parts = read[: cond.width], read[cond.width :]

@@ -34,6 +34,7 @@ class Parts(Protocol):
 
     record: EvaluationRecord
     prep: PreparedRuleSet
+    fields: dict[str, Any]  # the Decision's fields set at once (``missing_facts``, ``values``)
 
     def condition_fragments(self) -> dict[str, Fragment]: ...
 
@@ -54,6 +55,7 @@ def write(parts: Parts, compact: bool) -> str:
 def full_text(parts: Parts) -> str:
     """The contract JSON: ``model_dump_json(indent=2)`` of the decision built in full, and a newline."""
     record, prep = parts.record, parts.prep
+    fields = parts.fields or {"missing_facts": record.missing_facts(), "values": record.derived_values()}
     conditions = parts.condition_fragments()
     principles = parts.principle_parts(conditions)  # made in the order Assembly.parts makes them
     out = ['{\n  "recommendation": ', _string(record.recommendation), ',\n  "forms": ']
@@ -64,9 +66,9 @@ def full_text(parts: Parts) -> str:
     _actions(out, parts.action_parts())
     out += (
         ',\n  "missing_facts": ',
-        strings_text(record.missing_facts(), 1),
+        strings_text(fields["missing_facts"], 1),
         ',\n  "values": ',
-        values_text(record.derived_values()),
+        values_text(fields["values"]),
         ',\n  "ruleset": ',
         prep.stamp_json,
         ',\n  "on": "',
@@ -138,6 +140,7 @@ def compact_text(parts: Parts) -> str:
     """The compact form (:func:`aidrules.engine.decision.compact_json` of the decision built in
     full): each distinct reason once in ``reason_table``, in the order it is first met."""
     record, prep = parts.record, parts.prep
+    fields = parts.fields or {"missing_facts": record.missing_facts(), "values": record.derived_values()}
     index: dict[int, int] = {}
     table: list[str] = []
 
@@ -192,9 +195,9 @@ def compact_text(parts: Parts) -> str:
         + ',"actions":['
         + actions
         + '],"missing_facts":['
-        + ",".join(_string(f) for f in record.missing_facts())
+        + ",".join(_string(f) for f in fields["missing_facts"])
         + '],"values":'
-        + scalars(record.derived_values())
+        + scalars(fields["values"])
         + ',"ruleset":'
         + prep.stamp_compact
         + ',"on":"'
