@@ -154,12 +154,8 @@ NOT_YET_FUNCTION_IMPORTS: frozenset[tuple[str, str]] = frozenset(
         # explain/trace.py, expr/codegen.py
         ("aidrules.engine.durable", "aidrules.engine.durable.backend"),
         ("aidrules.engine.durable.backend", "aidrules.engine.durable.network"),
-        ("aidrules.engine.protocol", "aidrules.engine.compiled"),
-        ("aidrules.engine.protocol", "aidrules.engine.durable"),
         ("aidrules.explain.trace", "aidrules.expr.runtime"),
         ("aidrules.expr.codegen", "aidrules.expr.runtime"),
-        ("aidrules.ruleset.compiled", "aidrules.engine.compiled"),
-        ("aidrules.ruleset.compiled", "aidrules.engine.protocol"),
         ("aidrules.ruleset.compiled", "aidrules.facts.schema"),
         # "codes": errors.py
         ("aidrules.errors", "difflib"),
