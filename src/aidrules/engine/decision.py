@@ -460,6 +460,11 @@ strings_text = _strings
 values_text = _values
 
 
+def compact_values_text(items: dict[str, Any]) -> str:
+    """A Decision's ``values`` in the compact form (pydantic's compact JSON of the map)."""
+    return _VALUES_JSON(items).decode()
+
+
 # -- the compact form ---------------------------------------------------------------------------
 COMPACT_FORM = "aidrules.decision.compact/1"
 

@@ -19,7 +19,15 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from aidrules.engine.decision import COMPACT_FORM, encode_string, scalar_text, scalar_texts, strings_text, values_text
+from aidrules.engine.decision import (
+    COMPACT_FORM,
+    compact_values_text,
+    encode_string,
+    scalar_text,
+    scalar_texts,
+    strings_text,
+    values_text,
+)
 from aidrules.engine.prepare import Fragment, PreparedRuleSet
 from aidrules.engine.record import EvaluationRecord
 
@@ -91,11 +99,8 @@ def _nested(out: list[str], reasons: list[Fragment]) -> None:
     if not reasons:
         out.append("[]")
         return
-    first = "[\n        "
-    for f in reasons:
-        out.append(first)
-        out.append(f.nested if f.nested is not None else f.fill_nested())
-        first = ",\n        "
+    out.append("[\n        ")
+    out.append(",\n        ".join([f.nested if f.nested is not None else f.fill_nested() for f in reasons]))
     out.append("\n      ]")
 
 
@@ -141,18 +146,16 @@ def compact_text(parts: Parts) -> str:
     full): each distinct reason once in ``reason_table``, in the order it is first met."""
     record, prep = parts.record, parts.prep
     fields = parts.fields or {"missing_facts": record.missing_facts(), "values": record.derived_values()}
-    index: dict[int, int] = {}
+    index: dict[Fragment, str] = {}  # a fragment hashes by identity: each distinct reason once
     table: list[str] = []
 
+    def add(f: Fragment) -> str:
+        i = index[f] = str(len(table))
+        table.append(f.compact if f.compact is not None else f.fill_compact())
+        return i
+
     def refs(reasons: list[Fragment]) -> str:
-        out = []
-        for f in reasons:
-            i = index.get(id(f))
-            if i is None:
-                i = index[id(f)] = len(table)
-                table.append(f.compact if f.compact is not None else f.fill_compact())
-            out.append(str(i))
-        return "[" + ",".join(out) + "]"
+        return "[" + ",".join([index.get(f) or add(f) for f in reasons]) + "]"
 
     def group(items: Group) -> str:
         return (
@@ -197,7 +200,7 @@ def compact_text(parts: Parts) -> str:
         + '],"missing_facts":['
         + ",".join(_string(f) for f in fields["missing_facts"])
         + '],"values":'
-        + scalars(fields["values"])
+        + compact_values_text(fields["values"])
         + ',"ruleset":'
         + prep.stamp_compact
         + ',"on":"'
