@@ -4,8 +4,10 @@ Measures, in one run and on one core, on a seeded synthetic population (``popula
 
 - the compiled engine: the ``Decision`` as ``evaluate`` returns it (its reasons available, built
   when first read: "lazy"), with its reasons built ("reasons"), with its contract JSON ("json")
-  and with its compact JSON ("compact"), each also as a ratio to the hand-written function
-  timed in the same run;
+  and with its compact JSON ("compact"), both written from the evaluation record, with the
+  contract JSON written from the built reason models ("model_json"), and from a dict, validated,
+  to the compact JSON ("dict_compact"), each also as a ratio to the hand-written function timed
+  in the same run;
 - the durable_rules backend (the same decisions, byte for byte);
 - the reference policy written by hand (``handwritten.py``): the practical speed limit.
 
@@ -108,13 +110,14 @@ def phases(rules: Any, cases: list[Any]) -> dict[str, float]:
     """Where one compiled decision's time goes (µs per decision, the median of each phase, which a
     busy machine bends less than the mean): reading the facts into the fact tree, deciding (the
     evaluation record: every value, condition, principle, form, the recommendation and the
-    actions, in generated code), the lazy ``Decision``, building its reasons (texts in the
-    reader's language, actions, the models), then its JSON and its compact JSON."""
+    actions, in generated code), the lazy ``Decision``, its JSON and compact JSON written from
+    the record, then building its reasons (texts in the reader's language, actions, the models)
+    and its JSON and compact JSON from the models."""
     from decimal import localcontext
 
     clock = time.perf_counter_ns
     state = prepared(rules)
-    names = ("fact_tree", "decide", "lazy_decision", "reasons", "json", "compact_json")
+    names = ("fact_tree", "decide", "lazy_decision", "record_json", "record_compact", "reasons", "json", "compact_json")
     times: dict[str, list[int]] = {name: [] for name in names}
     with localcontext(DECIMAL_CONTEXT):
         for case in cases:
@@ -127,13 +130,18 @@ def phases(rules: Any, cases: list[Any]) -> dict[str, float]:
             t3 = clock()
             decision = assemble_decision(record, state)
             t4 = clock()
-            decision.materialise()
+            decision.to_json()  # from the record
             t5 = clock()
-            decision.to_json()
-            t6 = clock()
             decision.to_json(compact=True)
+            t6 = clock()
+            decision.materialise()
             t7 = clock()
-            for name, spent in zip(names, (t1 - t0, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t7 - t6), strict=True):
+            decision.to_json()  # from the models
+            t8 = clock()
+            decision.to_json(compact=True)
+            t9 = clock()
+            spans = (t1 - t0, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t7 - t6, t8 - t7, t9 - t8)
+            for name, spent in zip(names, spans, strict=True):
                 times[name].append(spent)
     return {name: round(statistics.median(spent) / 1e3, 1) for name, spent in times.items()}
 
@@ -237,10 +245,18 @@ def engines(rules: Any, size: dict[str, int], seed: int, result: dict[str, Any])
         return decision
 
     def with_json(case: Any) -> Any:
-        return rules.evaluate(case).to_json()
+        return rules.evaluate(case).to_json()  # from the record: no reason models
 
     def with_compact(case: Any) -> Any:
         return rules.evaluate(case).to_json(compact=True)
+
+    def with_model_json(case: Any) -> Any:
+        decision = rules.evaluate(case)
+        decision.materialise()
+        return decision.to_json()  # from the models, as before the writer from the record
+
+    def from_dict(case: Any) -> Any:
+        return rules.evaluate(raw_of[id(case)]).to_json(compact=True)  # validating the dict included
 
     def durable(case: Any) -> Any:
         return rules.evaluate(case, engine="durable")
@@ -248,8 +264,10 @@ def engines(rules: Any, size: dict[str, int], seed: int, result: dict[str, Any])
     def hand(case: Any) -> Any:
         return handwritten.decide(case, case.on)
 
+    raw_of = {id(case): data for case, data in zip(cases, raw, strict=True)}
     rules.evaluate(cases[0], engine="durable")  # register the network (its time is reported apart)
-    timings = timed_together([compiled, with_reasons, with_json, with_compact, hand], cases)
+    variants = (compiled, with_reasons, with_json, with_compact, with_model_json, from_dict)
+    timings = timed_together([*variants, hand], cases)
     for name, timing in zip(VARIANTS, timings[:-1], strict=True):
         result[name] = timing
     result["handwritten"] = timings[-1]
@@ -264,10 +282,12 @@ def engines(rules: Any, size: dict[str, int], seed: int, result: dict[str, Any])
     # time per decision of each variant over the hand-written function's, in the same run: from
     # the throughput, from the median latency (which pauses of a busy machine bend less) and from
     # the Python bytecode instructions executed (the work, independent of the machine's speed)
-    work_cases = population_cases(20, seed + 5)
+    work_raw = population(20, seed + 5)
+    work_cases = [parse_facts(c) for c in work_raw]
+    raw_of.update({id(case): data for case, data in zip(work_cases, work_raw, strict=True)})
     hand_work = bytecodes(hand, work_cases)
     result["handwritten"]["bytecodes_per_decision"] = hand_work
-    deciders = dict(zip(VARIANTS, (compiled, with_reasons, with_json, with_compact), strict=True))
+    deciders = dict(zip(VARIANTS, variants, strict=True))
     for name in VARIANTS:
         result[name]["bytecodes_per_decision"] = work = bytecodes(deciders[name], work_cases)
         result["ratios"][f"{name}_over_handwritten"] = round(h / result[name]["decisions_per_second"], 2)
@@ -281,8 +301,10 @@ def engines(rules: Any, size: dict[str, int], seed: int, result: dict[str, Any])
 VARIANTS = {
     "compiled": "lazy decision (reasons built when read)",
     "compiled_reasons": "decision + reasons built",
-    "compiled_json": "decision + JSON (to_json())",
-    "compiled_compact": "decision + compact JSON",
+    "compiled_json": "decision + JSON from the record (to_json())",
+    "compiled_compact": "decision + compact JSON from the record",
+    "compiled_model_json": "decision + reasons built + to_json()",
+    "compiled_dict_compact": "dict in (validated) → compact JSON out",
 }
 
 

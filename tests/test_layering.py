@@ -79,10 +79,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 
 # --- what other pieces of issue 18 still have to clear (emptied when their branches merge) ------
 # (module, imported module) for imports inside a function.
-NOT_YET_FUNCTION_IMPORTS: frozenset[tuple[str, str]] = frozenset(
-    {
-    }
-)
+NOT_YET_FUNCTION_IMPORTS: frozenset[tuple[str, str]] = frozenset({})
 # modules that load modules by name (importlib.import_module, __import__).
 NOT_YET_DYNAMIC_IMPORTS: frozenset[str] = frozenset(
     {

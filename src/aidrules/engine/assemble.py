@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
+from aidrules.engine import jsonwrite
 from aidrules.engine.admit import failure
 from aidrules.engine.decision import (
     ActionResult,
@@ -26,7 +27,7 @@ from aidrules.engine.decision import (
     PrincipleResult,
     Reason,
 )
-from aidrules.engine.prepare import PreparedCondition, PreparedRuleSet
+from aidrules.engine.prepare import Fragment, PreparedCondition, PreparedRuleSet
 from aidrules.engine.record import EvaluationRecord
 from aidrules.explain.i18n import ui
 from aidrules.explain.trace import TraceEvent, Tracer, derived_event
@@ -44,17 +45,16 @@ def decision(record: EvaluationRecord, prep: PreparedRuleSet, tracer: Tracer | N
     if tracer is not None:
         for event in trace_events(record, prep):
             tracer(event)
-    return Decision.lazy(
-        {
-            "recommendation": record.recommendation,
-            "missing_facts": record.missing_facts(),
-            "values": record.derived_values(),
-            "ruleset": prep.stamp,
-            "on": record.day,
-            "lang": record.lang,
-        },
-        Assembly(record, prep).parts,
-    )
+    assembly = Assembly(record, prep)
+    assembly.fields = {
+        "recommendation": record.recommendation,
+        "missing_facts": record.missing_facts(),
+        "values": record.derived_values(),
+        "ruleset": prep.stamp,
+        "on": record.day,
+        "lang": record.lang,
+    }
+    return Decision.lazy(assembly.fields, assembly.parts, assembly.json)
 
 
 def full_decision(record: EvaluationRecord, prep: PreparedRuleSet) -> Decision:
@@ -115,57 +115,84 @@ class Assembly:
         self.lang = record.lang
         self.ctx = record.ctx
         self.values = record.values
+        #: the Decision's fields that are set at once (missing facts, values, ...), when it has one
+        self.fields: dict[str, Any] = {}
 
     def parts(self) -> dict[str, Any]:
         """The Decision's fields that hold reasons: forms, principles, actions, reasons (and the
         provenance map)."""
-        values, prep, lang = self.values, self.prep, self.lang
-        reasons: dict[str, Reason] = {}
-        ctx = self.ctx
-        for cond in prep.conditions:  # the common case (a cached reason) inline; the rest below
+        conditions = self.condition_fragments()
+        principles = {
+            pid: _construct(PrincipleResult, {"status": status, "reasons": [f.reason for f in found]})
+            for pid, status, found in self.principle_parts(conditions)
+        }
+        return {
+            "forms": {
+                fid: _construct(FormResult, {"status": status, "reasons": [f.reason for f in found]})
+                for fid, status, found in self.form_parts(conditions)
+            },
+            "principles": principles,
+            "actions": [
+                _construct(ActionResult, {"id": aid, "status": status, "values": values, "reasons": [found.reason]})
+                for aid, status, values, found in self.action_parts()
+            ],
+            "reasons": [self.recommendation_fragment().reason, *(f.reason for f in conditions.values())],
+            "provenance": dict(self.prep.provenance),
+        }
+
+    def json(self, compact: bool) -> str:
+        """The Decision's ``to_json(compact=compact)``, written from the record (``engine/jsonwrite.py``)."""
+        return jsonwrite.write(self, compact)
+
+    # -- the parts, as shared reasons (fragments): the Decision's fields and its JSON are built from them
+    def condition_fragments(self) -> dict[str, Fragment]:
+        """The reason of every condition, by condition id, in plan order."""
+        values, lang, ctx = self.values, self.lang, self.ctx
+        reasons: dict[str, Fragment] = {}
+        for cond in self.prep.conditions:  # the common case (a cached reason) inline; the rest below
             outcome = values[cond.id]
             if outcome is True or outcome is False:
                 try:
-                    found = cond.memo.get(cond.keys[outcome][lang](ctx, lang))
+                    key = cond.keys[outcome][lang](ctx, lang)
                 except (ExpressionFailure, ArithmeticError):
-                    found = None
-                if found is not None:
-                    reasons[cond.id] = found
+                    reasons[cond.id] = self.condition_fragment(cond, outcome)  # raises, naming the value
                     continue
-            reasons[cond.id] = self.condition_reason(cond, outcome)
-        principles: dict[str, PrincipleResult] = {}
-        for p, key, requires in prep.principles:
-            outcome = values[key]
-            parts = [self.summary(key, "principle", outcome, p.title, p.source), *(reasons[c] for c in requires)]
-            principles[p.id] = _construct(
-                PrincipleResult, {"status": _status(outcome, "satisfied", "not_satisfied"), "reasons": parts}
-            )
-        forms: dict[str, FormResult] = {}
-        for f, key, _ in prep.forms:
-            outcome = values[key]
-            parts = [
-                self.summary(key, "form", outcome, f.title, f.source),
-                *[
-                    self.summary(f"principles.{pid}", "principle", values[f"principles.{pid}"], None, None)
-                    for pid in f.principles
-                ],
-                *(reasons[c] for c in f.requires),
-            ]
-            forms[f.id] = _construct(
-                FormResult, {"status": _status(outcome, "eligible", "ineligible"), "reasons": parts}
-            )
-        record = self.record
-        rec_reason = self.recommendation_reason(record.recommendation, record.row, record.unknown)
-        return {
-            "forms": forms,
-            "principles": principles,
-            "actions": self.actions(),
-            "reasons": [rec_reason, *reasons.values()],
-            "provenance": dict(prep.provenance),
-        }
+                found = cond.memo.get(key)
+                reasons[cond.id] = found if found is not None else self.condition_fragment(cond, outcome, key)
+                continue
+            reasons[cond.id] = self.condition_fragment(cond, outcome)
+        return reasons
 
-    def actions(self) -> list[ActionResult]:
+    def principle_parts(self, conditions: dict[str, Fragment]) -> list[tuple[str, str, list[Fragment]]]:
+        """Each principle's id, status and reasons: its summary, then those of its conditions."""
+        values = self.values
         out = []
+        for p, key, requires in self.prep.principles:
+            outcome = values[key]
+            parts = [self.summary_fragment(key, "principle", outcome, p.title, p.source)]
+            parts += [conditions[c] for c in requires]
+            out.append((p.id, _status(outcome, "satisfied", "not_satisfied"), parts))
+        return out
+
+    def form_parts(self, conditions: dict[str, Fragment]) -> list[tuple[str, str, list[Fragment]]]:
+        """Each form's id, status and reasons: its summary, its principles', then those of its
+        conditions."""
+        values = self.values
+        out = []
+        for f, key, _ in self.prep.forms:
+            outcome = values[key]
+            parts = [self.summary_fragment(key, "form", outcome, f.title, f.source)]
+            parts += [
+                self.summary_fragment(f"principles.{pid}", "principle", values[f"principles.{pid}"], None, None)
+                for pid in f.principles
+            ]
+            parts += [conditions[c] for c in f.requires]
+            out.append((f.id, _status(outcome, "eligible", "ineligible"), parts))
+        return out
+
+    def action_parts(self) -> list[tuple[str, str, dict[str, Any], Fragment]]:
+        """Each action that is not ruled out: its id, status, values (as JSON scalars) and reason."""
+        out: list[tuple[str, str, dict[str, Any], Fragment]] = []
         lang, prep, values = self.lang, self.prep, self.values
         ctx = self.ctx
         for a, when, texts, shown_fns, memo in zip(
@@ -184,10 +211,10 @@ class Assembly:
                 shown = self.shown(a.shown)  # raises, naming the value that failed
             if isinstance(when, Unknown):
                 key: tuple[Any, ...] = (lang, when, *map(_key, shown))
-                reason = memo.get(key)
-                if reason is None:
+                found = memo.get(key)
+                if found is None:
                     facts = sorted(when.facts)
-                    reason = memo.keep(
+                    found = memo.keep(
                         key,
                         _reason(
                             f"actions.{a.id}",
@@ -199,18 +226,16 @@ class Assembly:
                             facts,
                         ),
                     )
-                out.append(
-                    _construct(ActionResult, {"id": a.id, "status": "undetermined", "values": {}, "reasons": [reason]})
-                )
+                out.append((a.id, "undetermined", {}, found))
                 continue
             computed = {v.id: values[f"actions.{a.id}.{v.id}"] for v in a.values}
             assert texts is not None
             text = texts[lang]
             parts = self.values_of(text.fns, "text")
             key = (lang, True, *map(_key, shown), *map(_key, parts))
-            reason = memo.get(key)
-            if reason is None:
-                reason = memo.keep(
+            found = memo.get(key)
+            if found is None:
+                found = memo.keep(
                     key,
                     _reason(
                         f"actions.{a.id}",
@@ -222,36 +247,35 @@ class Assembly:
                         [],
                     ),
                 )
-            out.append(
-                _construct(
-                    ActionResult,
-                    {
-                        "id": a.id,
-                        "status": "proposed",
-                        "values": {k: json_value(v) for k, v in computed.items()},
-                        "reasons": [reason],
-                    },
-                )
-            )
+            out.append((a.id, "proposed", {k: json_value(v) for k, v in computed.items()}, found))
         return out
 
     # -- reasons ---------------------------------------------------------------------------------
     def condition_reason(self, cond: PreparedCondition, outcome: Outcome) -> Reason:
+        return self.condition_fragment(cond, outcome).reason
+
+    def condition_fragment(
+        self, cond: PreparedCondition, outcome: Outcome, known: tuple[Any, ...] | None = None
+    ) -> Fragment:
+        """The reason of ``cond`` (``known``: its cache key, already computed and not found)."""
         lang = self.lang
         ctx = self.ctx
         unknown = outcome.__class__ is Unknown
         simple = None if unknown else outcome
-        try:
-            key = cond.keys[simple][lang](ctx, lang)  # type: ignore[index]
-        except (ExpressionFailure, ArithmeticError):
-            self.shown(cond.shown)  # raises, naming the value that failed
-            self.values_of(cond.reads[simple][lang][0], "text")  # type: ignore[index]
-            raise  # pragma: no cover - one of the two above raised
-        if unknown:
-            key += (outcome,)
-        reason = cond.memo.get(key)
-        if reason is not None:
-            return reason
+        if known is not None:
+            key = known
+        else:
+            try:
+                key = cond.keys[simple][lang](ctx, lang)  # type: ignore[index]
+            except (ExpressionFailure, ArithmeticError):
+                self.shown(cond.shown)  # raises, naming the value that failed
+                self.values_of(cond.reads[simple][lang][0], "text")  # type: ignore[index]
+                raise  # pragma: no cover - one of the two above raised
+            if unknown:
+                key += (outcome,)
+            found = cond.memo.get(key)
+            if found is not None:
+                return found
         fns, text = cond.reads[simple][lang]  # type: ignore[index]
         read = [fn(ctx) for fn in fns]
         raw, parts = read[: cond.width], read[cond.width :]
@@ -277,20 +301,20 @@ class Assembly:
         )
         return cond.memo.keep(key, reason)
 
-    def summary(self, rule: str, kind: str, outcome: Outcome, title: Any, source: str | None) -> Reason:
+    def summary_fragment(self, rule: str, kind: str, outcome: Outcome, title: Any, source: str | None) -> Fragment:
         """The reason of a principle or form (``title`` None: a principle as part of a form)."""
         lang = self.lang
         key = ("s", rule, lang, outcome, title is None)  # an Unknown outcome hashes by its facts
-        reason = self.prep.cache.get(key)
-        if reason is not None:
-            return reason  # type: ignore[no-any-return]
+        found = self.prep.cache.get(key)
+        if found is not None:
+            return found
         if kind == "form":
             status = _status(outcome, "eligible", "ineligible")
         else:
             status = _status(outcome, "satisfied", "not_satisfied")
         if title is None:
             title = self.prep.principle_titles[rule.removeprefix("principles.")]
-        return self.prep.remember(  # type: ignore[no-any-return]
+        return self.prep.remember(
             key,
             _reason(
                 rule,
@@ -303,12 +327,15 @@ class Assembly:
             ),
         )
 
-    def recommendation_reason(self, chosen: str, index: int, unknown: frozenset[str]) -> Reason:
+    def recommendation_fragment(self) -> Fragment:
+        """The reason of the recommendation."""
+        record = self.record
+        chosen, index, unknown = record.recommendation, record.row, record.unknown
         lang = self.lang
         key = ("r", lang, chosen, index, unknown)
-        reason = self.prep.cache.get(key)
-        if reason is not None:
-            return reason  # type: ignore[no-any-return]
+        found = self.prep.cache.get(key)
+        if found is not None:
+            return found
         outcome: bool | None = True
         if unknown:
             outcome = None
@@ -317,7 +344,7 @@ class Assembly:
             texts = self.rs.rows[index].because if index >= 0 else self.rs.otherwise_because
             assert texts is not None
             message = texts.get(lang)
-        return self.prep.remember(  # type: ignore[no-any-return]
+        return self.prep.remember(
             key,
             _reason(
                 "recommendation", "recommendation", outcome, message, {"recommendation": chosen}, None, sorted(unknown)

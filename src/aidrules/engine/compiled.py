@@ -77,6 +77,23 @@ class CompiledPrepared:
         with localcontext(DECIMAL_CONTEXT):
             return decision(Evaluation(state, case, day, lang).run(), state, tracer)
 
+    def evaluate_recorded(
+        self,
+        facts: Case | dict[str, Any],
+        on: date | None = None,
+        *,
+        lang: str = "nl",
+        tracer: Tracer | None = None,
+        check_period: bool = True,
+    ) -> tuple[Decision, EvaluationRecord]:
+        """:meth:`evaluate`, and the evaluation record the Decision is a view of (for the views
+        that read outcomes rather than texts, such as a failing fixture's explanation)."""
+        case, day = admit(self.rs, facts, on, lang, check_period)
+        state = self.state
+        with localcontext(DECIMAL_CONTEXT):
+            record = Evaluation(state, case, day, lang).run()
+            return decision(record, state, tracer), record
+
 
 def compiled(rs: CompiledRuleSet) -> CompiledPrepared:
     """``rs`` prepared for the compiled engine (made on first use, then kept by the rule set)."""

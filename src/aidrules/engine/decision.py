@@ -90,16 +90,26 @@ class Decision(_Frozen):
 
     #: what builds the lazy fields (None once they are built, and for a Decision built at once)
     _pending: Callable[[], dict[str, Any]] | None = PrivateAttr(default=None)
+    #: what writes the JSON of a Decision whose lazy fields are not built, from its evaluation
+    #: record: ``write(compact)`` gives the bytes of :meth:`to_json` (None once they are built)
+    _write: Callable[[bool], str] | None = PrivateAttr(default=None)
 
     @classmethod
-    def lazy(cls, fields: dict[str, Any], pending: Callable[[], dict[str, Any]]) -> Decision:
+    def lazy(
+        cls,
+        fields: dict[str, Any],
+        pending: Callable[[], dict[str, Any]],
+        write: Callable[[bool], str] | None = None,
+    ) -> Decision:
         """A Decision with ``fields`` (every field but :data:`LAZY_FIELDS`) set now and the lazy
-        ones built by ``pending()`` when first read. The data must be valid: nothing is checked."""
+        ones built by ``pending()`` when first read; ``write(compact)``, when given, writes
+        :meth:`to_json`'s text while they are not built (without building them). The data must
+        be valid: nothing is checked."""
         model = _new(cls)
         _set(model, "__dict__", fields)
         _set(model, "__pydantic_fields_set__", set(_DECISION_FIELDS))  # its own: model_copy(update=) adds to it
         _set(model, "__pydantic_extra__", None)
-        _set(model, "__pydantic_private__", {"_pending": pending})
+        _set(model, "__pydantic_private__", {"_pending": pending, "_write": write})
         return model
 
     def materialise(self) -> None:
@@ -111,7 +121,7 @@ class Decision(_Frozen):
             given = self.__dict__
             # in the order of the fields: pydantic writes a model's fields in the order of its __dict__
             _set(self, "__dict__", {name: parts[name] if name in parts else given[name] for name in _DECISION_ORDER})
-            private["_pending"] = None  # type: ignore[index]
+            private["_pending"] = private["_write"] = None  # type: ignore[index]
 
     @property
     def is_materialised(self) -> bool:
@@ -173,7 +183,13 @@ class Decision(_Frozen):
         """The contract JSON (indented, stable key order): the bytes of
         ``model_dump_json(indent=2)`` and a newline, written faster. ``compact=True``: the compact
         form (one line, each reason once, no provenance map; docs/decisions.md), which
-        :meth:`from_compact` reads back."""
+        :meth:`from_compact` reads back. A lazy Decision writes it from its evaluation record,
+        without building its reasons (the same bytes)."""
+        private = self.__pydantic_private__
+        if private:
+            write = private.get("_write")
+            if write is not None and private.get("_pending") is not None:
+                return write(compact)  # type: ignore[no-any-return]
         return compact_json(self) if compact else full_json(self)
 
     @classmethod
@@ -293,6 +309,24 @@ def _reason(reason: Reason, depth: int) -> str:
     return _keep(reason, depth, base.replace("\n", "\n" + "  " * depth)) if depth else base
 
 
+def reason_json(reason: Reason) -> tuple[str, str]:
+    """The text of ``reason`` in the contract JSON at depth 2 (in a decision's ``reasons``) and
+    at depth 4 (in a form, principle or action): pydantic's, indented."""
+    base = _REASON_JSON(reason, indent=2).decode()
+    return base.replace("\n", "\n    "), base.replace("\n", "\n        ")
+
+
+def reason_compact(reason: Reason) -> str:
+    """The text of ``reason`` in the compact form's ``reason_table``."""
+    return _REASON_JSON(reason).decode()
+
+
+def static_texts(stamp: RuleSetStamp, provenance: dict[str, str]) -> tuple[str, str, str]:
+    """The texts that are the same for every decision of a rule set: its stamp in the contract
+    JSON (depth 1) and in the compact form, and its provenance map (depth 1)."""
+    return _stamp_text(stamp, 1), _compact_stamp(stamp), _mapping(provenance, 1)
+
+
 def _reasons(out: list[str], reasons: list[Reason], depth: int) -> None:
     """Append the text of a list of reasons at ``depth`` to ``out``.
 
@@ -362,8 +396,12 @@ def _stamp(stamp: RuleSetStamp, depth: int) -> str:
     found = _kept(stamp, depth)
     if found is not None:
         return found
+    return _keep(stamp, depth, _stamp_text(stamp, depth))
+
+
+def _stamp_text(stamp: RuleSetStamp, depth: int) -> str:
     pad = "\n" + "  " * (depth + 1)
-    text = (
+    return (
         "{"
         + pad
         + '"id": '
@@ -384,7 +422,6 @@ def _stamp(stamp: RuleSetStamp, depth: int) -> str:
         + "  " * depth
         + "}"
     )
-    return _keep(stamp, depth, text)
 
 
 def full_json(decision: Decision) -> str:
@@ -415,6 +452,19 @@ def full_json(decision: Decision) -> str:
     return "".join(out)
 
 
+#: The writers of JSON parts, for the writer of a decision's JSON from its record (``engine/jsonwrite.py``).
+encode_string = _string
+scalar_text = _scalar
+scalar_texts = _mapping
+strings_text = _strings
+values_text = _values
+
+
+def compact_values_text(items: dict[str, Any]) -> str:
+    """A Decision's ``values`` in the compact form (pydantic's compact JSON of the map)."""
+    return _VALUES_JSON(items).decode()
+
+
 # -- the compact form ---------------------------------------------------------------------------
 COMPACT_FORM = "aidrules.decision.compact/1"
 
@@ -424,6 +474,20 @@ def _compact_reason(reason: Reason) -> str:
     if found is not None:
         return found
     return _keep(reason, -1, _REASON_JSON(reason).decode())  # pydantic's compact JSON of the reason
+
+
+def _compact_stamp(stamp: RuleSetStamp) -> str:
+    return (
+        '{"id":'
+        + _string(stamp.id)
+        + ',"version":'
+        + _string(stamp.version)
+        + ',"fingerprint":'
+        + _string(stamp.fingerprint)
+        + ',"layers":['
+        + ",".join(_string(x) for x in stamp.layers)
+        + "]}"
+    )
 
 
 def compact_json(decision: Decision) -> str:
@@ -483,15 +547,9 @@ def compact_json(decision: Decision) -> str:
         + ",".join(_string(f) for f in d["missing_facts"])
         + '],"values":'
         + scalars(d["values"])
-        + ',"ruleset":{"id":'
-        + _string(stamp.id)
-        + ',"version":'
-        + _string(stamp.version)
-        + ',"fingerprint":'
-        + _string(stamp.fingerprint)
-        + ',"layers":['
-        + ",".join(_string(x) for x in stamp.layers)
-        + ']},"on":'
+        + ',"ruleset":'
+        + _compact_stamp(stamp)
+        + ',"on":'
         + _scalar(d["on"])
         + ',"lang":'
         + _string(d["lang"])

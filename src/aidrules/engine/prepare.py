@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from aidrules.engine.decision import Reason, RuleSetStamp
+from aidrules.engine.decision import Reason, RuleSetStamp, reason_compact, reason_json, static_texts
 from aidrules.engine.messages import MessageText, message_texts
 from aidrules.engine.record import RecordLayout
 from aidrules.errors import EvaluationError
@@ -28,8 +28,42 @@ from aidrules.ruleset.compiled import CompiledRuleSet, DatedValue, NamedValue
 Fn = Callable[[Context], Any]
 
 
+class Fragment:
+    """One shared reason and its JSON texts, written when first needed and then kept with it.
+
+    The caches of reasons hold fragments: a decision's JSON written from its record
+    (``engine/jsonwrite.py``) joins the kept texts without building a pydantic model for each
+    reason (a fragment's :attr:`reason` is built once, when the fragment is made). ``top`` is
+    the reason's text in a decision's ``reasons`` (depth 2), ``nested`` in a form, principle or
+    action (depth 4), ``compact`` in the compact form's ``reason_table``.
+    """
+
+    __slots__ = ("compact", "nested", "reason", "top")
+
+    def __init__(self, reason: Reason) -> None:
+        self.reason = reason
+        self.top: str | None = None
+        self.nested: str | None = None
+        self.compact: str | None = None
+
+    def fill_top(self) -> str:
+        """:attr:`top`, written now (call it when it is None)."""
+        self.top, self.nested = reason_json(self.reason)
+        return self.top
+
+    def fill_nested(self) -> str:
+        """:attr:`nested`, written now (call it when it is None)."""
+        self.top, self.nested = reason_json(self.reason)
+        return self.nested
+
+    def fill_compact(self) -> str:
+        """:attr:`compact`, written now (call it when it is None)."""
+        self.compact = reason_compact(self.reason)
+        return self.compact
+
+
 class Memo:
-    """The reasons of one rule, by what they depend on, at most :attr:`cap` of them.
+    """The reasons (as :class:`Fragment`) of one rule, by what they depend on, at most :attr:`cap` of them.
 
     When it is full it is emptied and its size adapts: a quarter when fewer than one in four
     lookups found a reason, twice as large otherwise (at most :data:`MAX_SIZE`). A rule that
@@ -47,30 +81,32 @@ class Memo:
     PROBE_AFTER = 1024
 
     def __init__(self) -> None:
-        self.entries: dict[tuple[Any, ...], Reason] = {}
+        self.entries: dict[tuple[Any, ...], Fragment] = {}
         self.cap = self.MAX_SIZE
         self.hits = self.misses = 0
 
-    def get(self, key: tuple[Any, ...]) -> Reason | None:
+    def get(self, key: tuple[Any, ...]) -> Fragment | None:
         found = self.entries.get(key)
         if found is not None:
             self.hits += 1
         return found
 
-    def keep(self, key: tuple[Any, ...], reason: Reason) -> Reason:
+    def keep(self, key: tuple[Any, ...], reason: Reason) -> Fragment:
+        """``reason`` as a fragment, kept under ``key`` while there is room."""
+        found = Fragment(reason)
         self.misses += 1
         if self.cap == 0:
             if self.misses >= self.PROBE_AFTER:
                 self.cap, self.hits, self.misses = self.PROBE_SIZE, 0, 0
-            return reason
+            return found
         if len(self.entries) >= self.cap:
             self.cap = self.cap // 4 if self.hits * 3 < self.misses else min(self.MAX_SIZE, self.cap * 2)
             self.hits = self.misses = 0
             self.entries.clear()
             if self.cap == 0:
-                return reason
-        self.entries[key] = reason
-        return reason
+                return found
+        self.entries[key] = found
+        return found
 
 
 class PreparedCondition:
@@ -186,11 +222,14 @@ class PreparedRuleSet:
         )
         self._changes = sorted({v.valid_from for spec in rs.parameters.values() for v in spec.values})
         self._days: dict[int, tuple[dict[str, Any], tuple[DatedValue, ...]]] = {}
-        self.cache: dict[tuple[Any, ...], Any] = {}
+        self.cache: dict[tuple[Any, ...], Fragment] = {}
         self._lock = threading.Lock()
         self.rs = rs
         self.provenance = dict(rs.provenance)
         self.layout = _layout(rs, self.conditions)
+        #: the JSON texts that are the same for every decision of the rule set, written once: the
+        #: stamp (full and compact) and the provenance map (``engine/jsonwrite.py``)
+        self.stamp_json, self.stamp_compact, self.provenance_json = static_texts(self.stamp, self.provenance)
 
     def parameters_at(self, day: date) -> tuple[dict[str, Any], tuple[DatedValue, ...]]:
         """Parameter values in force on ``day``, and where they come from (for the trace).
@@ -213,13 +252,13 @@ class PreparedRuleSet:
             self._days[period] = found
         return found
 
-    def remember(self, key: tuple[Any, ...], value: Any) -> Any:
-        """Keep ``value`` (a reason or a result) under ``key``; returns it."""
+    def remember(self, key: tuple[Any, ...], reason: Reason) -> Fragment:
+        """Keep ``reason`` as a fragment under ``key``; returns the fragment."""
         if len(self.cache) > self.MAX_CACHED:
             with self._lock:
                 self.cache.clear()
-        self.cache[key] = value
-        return value
+        found = self.cache[key] = Fragment(reason)
+        return found
 
 
 def _layout(rs: CompiledRuleSet, conditions: tuple[PreparedCondition, ...]) -> RecordLayout:

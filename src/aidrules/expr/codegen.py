@@ -350,8 +350,21 @@ class _Writer:
         return self._kleene(depth, [partial(self.emit, operand) for operand in node.operands], True)
 
     def conjunction(self, depth: int, names: Sequence[str]) -> str:
-        """The Kleene AND of named values (a principle's conditions, a form's parts)."""
-        return self._kleene(depth, [partial(self.value_of, name=name) for name in names], False)
+        """The Kleene AND of named values (a principle's conditions, a form's parts). When every
+        part is computed already, one test first settles the common cases: all true, or one false."""
+        parts = [self.computed.get(name) for name in names]
+        if not parts or any(v is None for v in parts):
+            return self._kleene(depth, [partial(self.value_of, name=name) for name in names], False)
+        out = self.temp()
+        self.line(depth, "if " + " and ".join(f"{v} is True" for v in parts) + ":")
+        self.line(depth + 1, f"{out} = True")
+        self.line(depth, "elif " + " or ".join(f"{v} is False" for v in parts) + ":")
+        self.line(depth + 1, f"{out} = False")
+        self.line(depth, "else:")
+        self.line(
+            depth + 1, f"{out} = {self._kleene(depth + 1, [partial(self.value_of, name=n) for n in names], False)}"
+        )
+        return out
 
     def _in(self, depth: int, node: ir.In) -> str:
         negate = node.negate
@@ -458,9 +471,11 @@ def generate_plan(
     for i, step in enumerate(steps):
         writer.line(1, f"at[0] = {i}")
         result = writer.emit(step.expr, 1)
-        if step.money:
-            writer.line(1, f"if {result}.__class__ is D or {result}.__class__ is int:")
-            writer.line(2, f"{result} = D({result}).quantize(CENT, rounding=HALF_UP)")
+        if step.money:  # a Decimal is rounded as it is (no copy made first); an int becomes one
+            writer.line(1, f"if {result}.__class__ is D:")
+            writer.line(2, f"{result} = {result}.quantize(CENT, HALF_UP)")
+            writer.line(1, f"elif {result}.__class__ is int:")
+            writer.line(2, f"{result} = D({result}).quantize(CENT, HALF_UP)")
         writer.line(1, f"values[{writer.const(step.name)}] = {result}")
         writer.computed[step.name] = result
     for conjunction in conjunctions:

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from aidrules.codes import Code
+from aidrules.engine.compiled import compiled
 from aidrules.engine.decision import Decision, Reason
+from aidrules.engine.record import EvaluationRecord
 from aidrules.errors import Diagnostic, FactsError, Span
 from aidrules.explain.trace import Tracer
 from aidrules.facts.parse import parse_facts
@@ -194,16 +196,24 @@ def run_fixture(
     """
     rs = rules if rules is not None else rules_for(fixture)
     case = parse_facts(fixture.case)
-    decision = rs.evaluate(case, tracer=tracer)
-    return FixtureResult(fixture, decision, compare(decision, fixture.expect, rs), rs)
+    decision, record = compiled(rs).evaluate_recorded(case, tracer=tracer)
+    return FixtureResult(fixture, decision, compare(decision, fixture.expect, record, rs), rs)
 
 
 # -- comparing ------------------------------------------------------------------------------
-def compare(decision: Decision, expect: dict[str, Any], rs: CompiledRuleSet | None = None) -> list[str]:
-    """Every difference between ``decision`` and ``expect``, each explained with the rules' reasons."""
+def compare(
+    decision: Decision, expect: dict[str, Any], record: EvaluationRecord, rs: CompiledRuleSet | None = None
+) -> list[str]:
+    """Every difference between ``decision`` and ``expect``, each explained with the rules' reasons.
+
+    Which conditions and principles explain a status is read from ``record`` (the evaluation
+    record ``decision`` is a view of: their outcomes and the facts that would settle them); the
+    decision's reasons give the texts shown for them.
+    """
     failures: list[str] = []
+    why = _Why(decision, record)
     if decision.recommendation != expect["recommendation"]:
-        failures.append(_recommendation(decision, str(expect["recommendation"]), rs))
+        failures.append(_recommendation(decision, str(expect["recommendation"]), why, rs))
     for fid, status in (expect.get("forms") or {}).items():
         if fid not in decision.forms:
             failures.append(f"form {fid}: expected {status}, but the rule set has no such form")
@@ -211,8 +221,7 @@ def compare(decision: Decision, expect: dict[str, Any], rs: CompiledRuleSet | No
         got = decision.forms[fid].status
         if got != status:
             failures.append(
-                f"form {fid}: expected {status}, got {got}\n"
-                + _why(decision.forms[fid].reasons, got, decision=decision)
+                f"form {fid}: expected {status}, got {got}\n" + why(decision.forms[fid].reasons, got, principles=True)
             )
     for pid, status in (expect.get("principles") or {}).items():
         if pid not in decision.principles:
@@ -221,7 +230,7 @@ def compare(decision: Decision, expect: dict[str, Any], rs: CompiledRuleSet | No
         got_p = decision.principles[pid].status
         if got_p != status:
             failures.append(
-                f"principle {pid}: expected {status}, got {got_p}\n" + _why(decision.principles[pid].reasons, got_p)
+                f"principle {pid}: expected {status}, got {got_p}\n" + why(decision.principles[pid].reasons, got_p)
             )
     proposed = {a.id: a for a in decision.actions if a.status == "proposed"}
     if "actions" in expect and set(expect["actions"] or []) != set(proposed):
@@ -259,45 +268,57 @@ def compare(decision: Decision, expect: dict[str, Any], rs: CompiledRuleSet | No
     return failures
 
 
-def _recommendation(decision: Decision, want: str, rs: CompiledRuleSet | None) -> str:
+def _recommendation(decision: Decision, want: str, why: _Why, rs: CompiledRuleSet | None) -> str:
     got = decision.recommendation
     lines = [f"recommendation: expected {want}, got {got}", f"    {decision.reasons[0].message}"]
     if want in decision.forms and decision.forms[want].status != "eligible":
         status = decision.forms[want].status
         lines.append(f"    {want} is {status}:")
-        lines.append(_why(decision.forms[want].reasons, status, indent=6, decision=decision))
+        lines.append(why(decision.forms[want].reasons, status, indent=6, principles=True))
     elif want in decision.forms and rs is not None and rs.hit_policy == "first":
         rows = [r.recommend for r in rs.rows]
         if want in rows and got in rows and rows.index(got) < rows.index(want):
             lines.append(f"    {want} is eligible too, but the rule for {got} comes first (least intrusive first)")
     if got in decision.forms and decision.forms[got].status == "eligible" and want not in decision.forms:
         lines.append(f"    {got} is eligible: every condition holds")
-        lines.append(_why(decision.forms[got].reasons, "eligible", indent=6))
+        lines.append(why(decision.forms[got].reasons, "eligible", indent=6))
     return "\n".join(line for line in lines if line)
 
 
-def _why(reasons: list[Reason], status: str, indent: int = 4, decision: Decision | None = None) -> str:
-    """The reasons that explain ``status``: the failing ones for a negative or undetermined
-    status, every condition for a positive one; with ``decision``, a principle is explained by
-    its own conditions."""
-    pad = " " * indent
-    rules = [r for r in reasons[1:]]  # the first reason is the summary of the form or principle
-    if status in ("ineligible", "not_satisfied"):
-        rules = [r for r in rules if r.outcome is False]
-    elif status == "undetermined":
-        rules = [r for r in rules if r.outcome is None]
-    lines = []
-    for r in rules:
-        outcome = "unknown" if r.outcome is None else str(r.outcome).lower()
-        missing = f" (missing: {', '.join(r.missing_facts)})" if r.missing_facts else ""
-        lines.append(f"{pad}{r.rule} = {outcome}: {r.message}{_values(r)}{missing}")
-        if r.source:
-            lines.append(f"{pad}  source: {r.source}")
-        pid = r.rule.removeprefix("principles.")
-        if decision is not None and r.rule.startswith("principles.") and pid in decision.principles:
-            principle = decision.principles[pid]
-            lines.append(_why(principle.reasons, principle.status, indent + 2))
-    return "\n".join(line for line in lines if line)
+#: The outcome of the parts that explain a status (None: unknown); every part for a positive one.
+_EXPLAINED_BY: dict[str, bool | None] = {"ineligible": False, "not_satisfied": False, "undetermined": None}
+
+
+class _Why:
+    """The parts that explain a form's or principle's status, chosen by their outcomes in the
+    evaluation record, shown with their reasons' texts."""
+
+    def __init__(self, decision: Decision, record: EvaluationRecord) -> None:
+        self.decision = decision
+        self.record = record
+
+    def __call__(self, reasons: list[Reason], status: str, indent: int = 4, principles: bool = False) -> str:
+        """The parts of ``reasons`` (a form's or principle's; the first is its summary) that
+        explain ``status``: the failing ones for a negative or undetermined status, every one for
+        a positive status; with ``principles``, a principle is explained by its own conditions."""
+        pad = " " * indent
+        record = self.record
+        lines = []
+        for r in reasons[1:]:
+            outcome = record.outcome(r.rule)  # a condition's id, or principles.X: a name in the record
+            if status in _EXPLAINED_BY and outcome is not _EXPLAINED_BY[status]:
+                continue
+            settled_by = record.settled_by(r.rule)
+            missing = f" (missing: {', '.join(settled_by)})" if settled_by else ""
+            shown = "unknown" if outcome is None else str(outcome).lower()
+            lines.append(f"{pad}{r.rule} = {shown}: {r.message}{_values(r)}{missing}")
+            if r.source:
+                lines.append(f"{pad}  source: {r.source}")
+            pid = r.rule.removeprefix("principles.")
+            if principles and r.rule.startswith("principles.") and pid in self.decision.principles:
+                principle = self.decision.principles[pid]
+                lines.append(self(principle.reasons, principle.status, indent + 2))
+        return "\n".join(line for line in lines if line)
 
 
 def _values(reason: Reason) -> str:

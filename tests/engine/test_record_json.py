@@ -1,0 +1,130 @@
+"""The JSON of a lazy decision written straight from its evaluation record (issue 18, "engine2").
+
+``Decision.to_json()`` on a Decision whose reasons were not read joins the kept JSON texts of the
+shared reasons (``engine/jsonwrite.py``) without building the reason models. It must give exactly
+the bytes of the pydantic path: ``model_dump_json(indent=2)`` and a newline of the same decision
+built in full, and the compact form that decision writes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import aidrules
+from aidrules.engine.compiled import prepared
+from aidrules.engine.decision import Decision, compact_json
+from aidrules.errors import EvaluationError
+from aidrules.ruleset.compile import compile_text
+from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.testing import load_fixture
+from properties.strategies import case_and_partial
+from security.helpers import with_derived
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = sorted((ROOT / "fixtures" / "reference").glob("*.yaml"))
+LANGS = ("nl", "fr", "en")
+ON = date(2025, 3, 1)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _pydantic_texts(decision: Decision) -> tuple[str, str]:
+    """The full and compact JSON of ``decision`` built in full, by the pydantic path."""
+    decision.materialise()
+    return decision.model_dump_json(indent=2) + "\n", compact_json(decision)
+
+
+def _assert_same_bytes(rules: CompiledRuleSet, case: dict[str, Any], on: date | None, lang: str, name: str) -> bool:
+    """Writes the record's JSON of ``case`` and compares it with the pydantic path's; False when
+    the case is refused (both paths then refuse it alike)."""
+    try:
+        lazy = rules.evaluate(case, on, lang=lang)
+    except aidrules.AidrulesError:
+        return False
+    full, compact = lazy.to_json(), lazy.to_json(compact=True)
+    assert not lazy.is_materialised, name  # written without building the reasons
+    built = rules.evaluate(case, on, lang=lang)
+    want_full, want_compact = _pydantic_texts(built)
+    assert full == want_full, name
+    assert compact == want_compact, name
+    # and the lazy decision, built in full afterwards, writes the same through the model
+    assert lazy.to_json() == full and lazy.to_json(compact=True) == compact
+    return True
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_record_json_of_every_fixture_is_the_pydantic_json(lang: str) -> None:
+    """Catches the writer from the record differing from pydantic's bytes in any fixture, in the
+    full or the compact form (order of fields, shared reasons, statuses, values, stamp, provenance)."""
+    written = 0
+    for path in FIXTURES:
+        fixture = load_fixture(path)
+        rules = aidrules.load(None, fixture.case.get("on"))
+        written += _assert_same_bytes(rules, fixture.case, None, lang, path.name)
+    assert written == len(FIXTURES)
+
+
+def test_the_record_json_is_the_same_with_empty_reason_caches(reference: CompiledRuleSet) -> None:
+    """Catches texts that differ between a reason made now and one found in the caches (the writer
+    keeps the JSON texts with the cached reasons): every fixture, caches emptied before each."""
+    prep = prepared(reference)
+    for path in FIXTURES:
+        case = load_fixture(path).case
+        if date.fromisoformat(str(case["on"])) < date(2025, 2, 1):
+            continue  # another version of the rule set
+        for lang in LANGS:
+            prep.cache.clear()
+            for memo in (*(cond.memo for cond in prep.conditions), *prep.action_memos):
+                memo.entries.clear()
+            lazy = reference.evaluate(case, lang=lang)
+            full, compact = lazy.to_json(), lazy.to_json(compact=True)
+            assert (full, compact) == _pydantic_texts(reference.evaluate(case, lang=lang)), path.name
+
+
+@SETTINGS
+@given(pair=case_and_partial(), lang=st.sampled_from(LANGS))
+def test_the_record_json_of_generated_cases_is_the_pydantic_json(
+    pair: tuple[dict[str, Any], dict[str, Any]], lang: str
+) -> None:
+    """Catches a difference the fixtures do not reach: complete and partial generated cases
+    (unknown outcomes, actions undetermined, amounts in messages) in every language."""
+    for case in pair:
+        on = date.fromisoformat(case["on"]) if "on" in case else ON
+        _assert_same_bytes(aidrules.load(None, on), case, None if "on" in case else ON, lang, repr(case))
+
+
+@pytest.mark.parametrize("compact", [False, True])
+def test_an_error_in_a_message_surfaces_from_the_record_json_as_from_the_reasons(compact: bool) -> None:
+    """Catches the writer skipping a message whose expression fails (a JSON with a wrong or
+    missing text) or raising something else than the reasons do: both give EV002."""
+    text = with_derived().replace(
+        '"Motivatie {client.motivation} volstaat."', '"Bedrag {100 / (total_income - 1000)}."'
+    )
+    rules = compile_text(text, "shared.yaml")
+    case = {"client": {"motivation": 3}, "incomes": [{"monthly_net": "1000.00"}]}
+    with pytest.raises(EvaluationError) as written:
+        rules.evaluate(case, on=ON).to_json(compact=compact)
+    with pytest.raises(EvaluationError) as read:
+        rules.evaluate(case, on=ON).materialise()
+    assert [d.code for d in written.value.diagnostics] == ["EV002"]
+    assert written.value.diagnostics == read.value.diagnostics
+
+
+@pytest.mark.durable
+def test_the_durable_backend_writes_the_same_record_json(reference: CompiledRuleSet) -> None:
+    """Catches the durable backend's lazy decisions writing other bytes than the compiled engine's
+    (both write from their record with the same writer)."""
+    for path in FIXTURES[:12]:
+        case = load_fixture(path).case
+        if date.fromisoformat(str(case["on"])) < date(2025, 2, 1):
+            continue
+        durable = reference.evaluate(case, lang="fr", engine="durable")
+        compiled = reference.evaluate(case, lang="fr")
+        assert durable.to_json() == compiled.to_json(), path.name
+        assert durable.to_json(compact=True) == compiled.to_json(compact=True), path.name
+        assert not durable.is_materialised
