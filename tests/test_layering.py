@@ -92,21 +92,7 @@ NOT_YET_DYNAMIC_IMPORTS: frozenset[str] = frozenset(
     }
 )
 # (importer, imported) module-level imports that close a cycle.
-NOT_YET_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset(
-    {
-        # "engine": CompiledRuleSet names the compiled `reviews:` section, which is built of its
-        # NamedValue and Template (lifecycle/spec.py)
-        ("aidrules.ruleset.compiled", "aidrules.lifecycle.spec"),
-        # "cli": cli/main.py imports the command modules, which import it for `app`
-        ("aidrules.cli.main", "aidrules.cli.batch"),
-        ("aidrules.cli.main", "aidrules.cli.impact"),
-        ("aidrules.cli.main", "aidrules.cli.intake"),
-        ("aidrules.cli.main", "aidrules.cli.lifecycle"),
-        ("aidrules.cli.main", "aidrules.cli.registry"),
-        ("aidrules.cli.main", "aidrules.cli.serve"),
-        ("aidrules.cli.main", "aidrules.cli.toolkit"),
-    }
-)
+NOT_YET_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset()
 # (importer, imported) module-level imports that go up the layer table.
 NOT_YET_LAYER_EDGES: frozenset[tuple[str, str]] = frozenset()
 
