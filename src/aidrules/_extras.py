@@ -19,6 +19,21 @@ reason: ``import aidrules`` and deciding in its common cases do not need it, and
 start-up time (``tests/test_public_api.py::test_core_import_is_light``). :data:`DEFERRED` names
 the modules loaded so; nothing else is.
 
+The command line names its heavy modules of the core install (FastAPI apps, Jinja2 pages, the
+policy toolkit, reports) at the top of its command modules with :func:`lazy_module`: the module is
+executed when one of its attributes is first read (the standard library's
+:class:`importlib.util.LazyLoader`), so ``aidrules evaluate`` does not pay for ``serve``. For mypy
+the real module is imported under ``TYPE_CHECKING``::
+
+    if TYPE_CHECKING:
+        import aidrules.toolkit_module as toolkit
+    else:
+        toolkit = lazy_module("aidrules.toolkit_module")
+
+Which modules are loaded so is decided by measurement (``python -X importtime``,
+``docs/performance.md``, "Command line"); ``tests/cli/test_startup.py`` checks that ``aidrules
+evaluate`` stays light.
+
 A missing package gives the caller's own located error (each area keeps its code, e.g. JR014 for
 the PostgreSQL journal, RS800 for signatures), whose hint is :func:`install_hint`. Any other import
 error (a bug in our own module) is not hidden. ``tests/test_layering.py`` allows no other import
@@ -33,7 +48,10 @@ Example:
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import sys
 from collections.abc import Callable
+from importlib.machinery import ModuleSpec, PathFinder
 from types import ModuleType
 from typing import Literal
 
@@ -96,3 +114,49 @@ def require(module: str, extra: Extra, error: Callable[[ImportError], Exception]
         if not is_missing(exc, extra):
             raise
         raise error(exc) from None
+
+
+class _Missing(ModuleType):
+    """A module that is not installed (an optional extra): reading any attribute raises the
+    :class:`ModuleNotFoundError` that importing it would have raised."""
+
+    def __getattr__(self, attribute: str) -> object:
+        raise ModuleNotFoundError(f"No module named {self.__name__!r}", name=self.__name__)
+
+
+def lazy_module(name: str) -> ModuleType:
+    """The module ``name``, to be executed when one of its attributes is first read (at once when
+    it was imported already). Packages it is in that are not imported yet are named the same way:
+    they run when used, before the module. A module that is not installed raises
+    :class:`ModuleNotFoundError` when it is used, not here."""
+    loaded = sys.modules.get(name)
+    if loaded is not None:
+        return loaded
+    parent, _, child = name.rpartition(".")
+    package = lazy_module(parent) if parent else None
+    spec = _spec(name, package)
+    if spec is None or spec.loader is None:
+        return _Missing(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    if package is not None:  # as `import a.b.c` does, the package knows its submodule
+        # (written into a lazy package's namespace directly: setting an attribute would run it;
+        # the lazy loader keeps what was added before it ran)
+        object.__getattribute__(package, "__dict__")[child] = module
+    return module
+
+
+def _spec(name: str, package: ModuleType | None) -> ModuleSpec | None:
+    """Where ``name`` is, without running its ``package`` when that is not loaded yet."""
+    if package is None or type(package) is ModuleType:
+        try:
+            return importlib.util.find_spec(name)
+        except ModuleNotFoundError:  # a parent package is missing
+            return None
+    parent_spec: ModuleSpec | None = object.__getattribute__(package, "__spec__")
+    if parent_spec is None or parent_spec.submodule_search_locations is None:
+        return None
+    return PathFinder.find_spec(name, list(parent_spec.submodule_search_locations))

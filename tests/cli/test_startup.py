@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from aidrules.cli import lazy
+from aidrules import _extras
 from aidrules.cli.main import COMMANDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,7 +86,7 @@ def test_a_lazily_named_module_is_loaded_when_used() -> None:
     module, the one ``import`` gives."""
     script = (
         "import sys, types\n"
-        "from aidrules.cli.lazy import lazy_module\n"
+        "from aidrules._extras import lazy_module\n"
         "m = lazy_module('aidrules.docgen.prose')\n"
         "package = lambda: type(sys.modules['aidrules.docgen']) is types.ModuleType\n"
         "before = [type(m) is types.ModuleType, package()]\n"
@@ -99,7 +99,7 @@ def test_a_lazily_named_module_is_loaded_when_used() -> None:
 
 
 def test_a_missing_optional_module_fails_when_used_not_when_named() -> None:
-    missing = lazy.lazy_module("aidrules_no_such_extra.app")
+    missing = _extras.lazy_module("aidrules_no_such_extra.app")
     with pytest.raises(ModuleNotFoundError) as info:
         missing.create_app  # noqa: B018
     assert info.value.name == "aidrules_no_such_extra.app"
@@ -124,7 +124,7 @@ def _imports(path: Path) -> list[tuple[str, bool]]:
 
 
 #: Modules of the command line that every command module may import.
-SHARED = {"aidrules.cli.common", "aidrules.cli.help_texts", "aidrules.cli.terminal", "aidrules.cli.lazy"}
+SHARED = {"aidrules.cli.common", "aidrules.cli.help_texts", "aidrules.cli.terminal", "aidrules._extras"}
 
 
 @pytest.mark.parametrize("path", sorted(p for p in CLI.glob("*.py") if p.name not in ("main.py", "__init__.py")))
@@ -139,7 +139,7 @@ def test_command_modules_import_neither_main_nor_each_other(path: Path) -> None:
 )
 def test_command_line_modules_have_no_function_level_imports(path: Path) -> None:
     inside = [m for m, in_function in _imports(path) if in_function]
-    assert inside == [], f"{path.name} imports inside functions: {inside}; use aidrules.cli.lazy for heavy modules"
+    assert inside == [], f"{path.name} imports inside functions: {inside}; use aidrules._extras for heavy modules"
 
 
 def test_the_command_table_names_every_command_of_every_module_in_order() -> None:

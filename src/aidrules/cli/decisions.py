@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from aidrules._extras import lazy_module
 from aidrules.cli.common import (
     DEFAULT_LANG,
     Engine,
@@ -28,7 +29,6 @@ from aidrules.cli.common import (
     read_input,
 )
 from aidrules.cli.help_texts import say, tr
-from aidrules.cli.lazy import lazy_module
 from aidrules.diagnostic_text import render_text
 from aidrules.errors import AidrulesError, Diagnostic, Severity
 from aidrules.explain.render import render
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     import aidrules.analysis as analysis
     import aidrules.engine.durable.runtime as durable_runtime
     import aidrules.explain.api as explain_api
-else:  # loaded when a command needs them (see aidrules.cli.lazy)
+else:  # loaded when a command needs them (see aidrules._extras)
     analysis = lazy_module("aidrules.analysis")
     durable_runtime = lazy_module("aidrules.engine.durable.runtime")
     explain_api = lazy_module("aidrules.explain.api")

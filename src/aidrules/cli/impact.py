@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from aidrules._extras import lazy_module
 from aidrules.cli.common import DEFAULT_LANG, LangOpt, fail, parse_on
 from aidrules.cli.help_texts import say, tr
-from aidrules.cli.lazy import lazy_module
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
 from aidrules.ruleset.shipped import load
 
 if TYPE_CHECKING:
     import aidrules.impact as impact_study
-else:  # loaded when a command needs them (see aidrules.cli.lazy)
+else:  # loaded when a command needs them (see aidrules._extras)
     impact_study = lazy_module("aidrules.impact")
 
 app = typer.Typer()  # these commands; cli/main.py puts them on the command line

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from aidrules._extras import lazy_module
 from aidrules.cli.common import DEFAULT_LANG, LangOpt, OnOpt, RulesOpt, fail, parse_on, read_input
 from aidrules.cli.help_texts import say, tr
-from aidrules.cli.lazy import lazy_module
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
 from aidrules.explain.i18n import ui
 from aidrules.facts.parse import parse_case_text, parse_facts, read_case_text
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import aidrules.explain.interview as interview_mod
     import aidrules.explain.questions as questions_mod
     import aidrules.intake.server as intake_server
-else:  # loaded when a command needs them (see aidrules.cli.lazy)
+else:  # loaded when a command needs them (see aidrules._extras)
     intake_server = lazy_module("aidrules.intake.server")
     interview_mod = lazy_module("aidrules.explain.interview")
     questions_mod = lazy_module("aidrules.explain.questions")

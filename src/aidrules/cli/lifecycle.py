@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from aidrules._extras import lazy_module
 from aidrules.cli.common import DEFAULT_LANG, Format, Lang, LangOpt, OnOpt, RulesOpt, fail, parse_on, read_input
 from aidrules.cli.help_texts import say, tr
-from aidrules.cli.lazy import lazy_module
 from aidrules.errors import AidrulesError, Diagnostic
 from aidrules.facts.parse import parse_facts, read_case_text
 from aidrules.journal.errors import JournalError
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import aidrules.report.build as report_build
     from aidrules.lifecycle.decision import ReviewDecision
     from aidrules.ruleset.compiled import CompiledRuleSet
-else:  # loaded when a command needs them (see aidrules.cli.lazy)
+else:  # loaded when a command needs them (see aidrules._extras)
     journal_mod = lazy_module("aidrules.journal.journal")
     report_build = lazy_module("aidrules.report.build")
     review_engine = lazy_module("aidrules.lifecycle.engine")

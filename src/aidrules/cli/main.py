@@ -3,7 +3,7 @@
 This module only assembles the command line: the commands live in one module per area
 (``cli/decisions.py``: evaluate, explain, validate, schema; ``cli/<area>.py`` for the others),
 which share ``cli/common.py`` and never import each other or this module. :data:`COMMANDS` names
-each command's module, which is loaded (:mod:`aidrules.cli.lazy`) only when that command runs.
+each command's module, which is loaded (:mod:`aidrules._extras`) only when that command runs.
 
 Exit codes: 0 a decision was made (whatever it recommends) or the files are valid; 2 invalid
 input (facts or rule files), every problem on stderr, no traceback; 1 an internal error.
@@ -21,9 +21,9 @@ import typer
 from typer import _click as click  # Typer 0.29 carries its own click: its types are these
 from typer.core import TyperGroup
 
+from aidrules._extras import lazy_module
 from aidrules.cli.common import render_error
 from aidrules.cli.help_texts import help_paragraphs, say, tr
-from aidrules.cli.lazy import lazy_module
 from aidrules.cli.terminal import sanitise_output
 from aidrules.errors import AidrulesError
 

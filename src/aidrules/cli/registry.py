@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from aidrules._extras import lazy_module
 from aidrules.cli.common import LANG_OPTION, Format, Lang, ReleaseStateOpt, fail, parse_on, read_input
 from aidrules.cli.help_texts import say, tr
-from aidrules.cli.lazy import lazy_module
 from aidrules.diagnostic_text import render_text
 from aidrules.engine.decision import Decision
 from aidrules.errors import AidrulesError, Diagnostic, FactsError, Severity
@@ -25,7 +25,7 @@ from aidrules.ruleset.shipped import load, resolve, shipped_rules_dir
 if TYPE_CHECKING:
     import aidrules.impact as impact_study
     import aidrules.registry.diff as registry_diff
-else:  # loaded when a command needs them (see aidrules.cli.lazy)
+else:  # loaded when a command needs them (see aidrules._extras)
     impact_study = lazy_module("aidrules.impact")
     registry_diff = lazy_module("aidrules.registry.diff")
 

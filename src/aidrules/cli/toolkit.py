@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from aidrules._extras import lazy_module
 from aidrules.cli.common import LANG_OPTION, Lang, fail
 from aidrules.cli.help_texts import say, tr
-from aidrules.cli.lazy import lazy_module
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
 from aidrules.ruleset.shipped import load, resolve
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import aidrules.analysis.proposals as proposals
     import aidrules.docgen as docgen
     import aidrules.testing.runner as runner
-else:  # loaded when a command needs them (see aidrules.cli.lazy)
+else:  # loaded when a command needs them (see aidrules._extras)
     boundaries = lazy_module("aidrules.analysis.boundaries")
     docgen = lazy_module("aidrules.docgen")
     proposals = lazy_module("aidrules.analysis.proposals")
