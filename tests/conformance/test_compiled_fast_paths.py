@@ -13,11 +13,10 @@ from hypothesis import strategies as st
 import aidrules
 from aidrules.engine.compiled import prepared
 from aidrules.engine.decision import Decision
-from aidrules.engine.messages import locale_of
 from aidrules.engine.prepare import Memo
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.testing import load_fixture
-from aidrules.words.formatting import NUMBER_LOCALES
+from aidrules.words.formatting import NUMBER_LOCALES, locale_of
 
 FIXTURES = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "reference").glob("*.yaml"))
 #: Amounts as the texts write them: English the English way (``€1,400.50``; see words/formatting.py).

@@ -1,19 +1,18 @@
-"""Message templates and value formatting for reasons: the same texts as
-:mod:`aidrules.words.formatting`, without Babel in the common cases (amounts, whole numbers)."""
+"""Message templates of reasons: their literal parts and a writer per value, chosen once from the
+value's type (:func:`aidrules.words.formatting.value`, whose amounts and whole numbers need no Babel)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from aidrules.explain.i18n import ui, value_label
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
-from aidrules.expr.runtime import Context, Unknown
+from aidrules.expr.runtime import Context
 from aidrules.ruleset.compiled import Template
-from aidrules.words import formatting
+from aidrules.words.formatting import locale_of
+from aidrules.words.formatting import value as format_value
 
 Fn = Callable[[Context], Any]
 
@@ -70,64 +69,3 @@ def _writer(typ: t.Type, lang: str) -> Callable[[Any], str]:
 
 def message_texts(template: Template | None) -> dict[str, MessageText] | None:
     return None if template is None else {lang: MessageText(parts, lang) for lang, parts in template.parts.items()}
-
-
-class _Locale:
-    """Separators and currency placement of one locale, read from Babel once."""
-
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
-        probe = formatting.money(Decimal("1234567.89"), lang)
-        start = probe.index("1")
-        end = probe.index("89") + 2
-        self.prefix, self.suffix = probe[:start], probe[end:]
-        body = probe[start:end]
-        group, decimal = body[1], body[-3]
-        self.money_table = str.maketrans({",": group, ".": decimal})
-        negative = formatting.money(Decimal("-1234567.89"), lang)
-        # The fast path writes the sign right before the digits, as Babel does for nl, fr and en.
-        self.fast_money = negative == self.prefix + "-" + body + self.suffix
-        number = formatting.number(1234567, lang)
-        self.number_table = str.maketrans({",": number[1]}) if len(number) == 9 else None
-
-    def money(self, value: Decimal) -> str:
-        """``formatting.money`` for an amount with at most two decimals (Babel rounds others)."""
-        exponent = value.as_tuple().exponent
-        if not self.fast_money or not isinstance(exponent, int) or exponent < -2 or value.adjusted() > 17:
-            return formatting.money(value, self.lang)
-        return self.prefix + format(value, ",.2f").translate(self.money_table) + self.suffix
-
-    def integer(self, value: int) -> str:
-        if self.number_table is None or abs(value) >= 10**18:
-            return formatting.number(value, self.lang)
-        return format(value, ",").translate(self.number_table)
-
-
-_LOCALES: dict[str, _Locale] = {}
-
-
-def locale_of(lang: str) -> _Locale:
-    found = _LOCALES.get(lang)
-    if found is None:
-        found = _LOCALES.setdefault(lang, _Locale(lang))
-    return found
-
-
-def format_value(v: Any, typ: t.Type, lang: str) -> str:
-    """:func:`aidrules.words.formatting.value`, with fast paths for amounts and whole numbers."""
-    if isinstance(v, Unknown):
-        return ui("unknown_value", lang)
-    if v is None:
-        return ui("none_value", lang)
-    if v is True or v is False:
-        return ui("yes" if v else "no", lang)
-    if isinstance(typ, t.Number):
-        if type(v) is Decimal:
-            return locale_of(lang).money(v) if typ.money else formatting.number(v, lang)
-        if type(v) is int:
-            return locale_of(lang).money(Decimal(v)) if typ.money else locale_of(lang).integer(v)
-    if isinstance(v, date):
-        return formatting.day(v, lang)
-    if isinstance(typ, t.Text) and typ.choices:
-        return value_label(str(v), lang)
-    return formatting.value(v, typ, lang)

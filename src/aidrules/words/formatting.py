@@ -43,19 +43,63 @@ def day(value: date, lang: str) -> str:
 
 
 def value(v: Any, typ: t.Type, lang: str) -> str:
-    """A value for a reader, by its type."""
+    """A value for a reader, by its type (amounts and whole numbers without Babel, see :class:`_Locale`)."""
     if isinstance(v, Unknown):
         return ui("unknown_value", lang)
     if v is None:
         return ui("none_value", lang)
-    if isinstance(v, bool):
+    if v is True or v is False:
         return ui("yes" if v else "no", lang)
-    if isinstance(v, Decimal | int) and isinstance(typ, t.Number):
-        if typ.money:
-            return money(Decimal(v), lang)
-        return number(v, lang)
+    if isinstance(typ, t.Number):
+        if type(v) is Decimal:
+            return locale_of(lang).money(v) if typ.money else number(v, lang)
+        if type(v) is int:
+            return locale_of(lang).money(Decimal(v)) if typ.money else locale_of(lang).integer(v)
+        if isinstance(v, Decimal | int) and not isinstance(v, bool):
+            return money(Decimal(v), lang) if typ.money else number(v, lang)
     if isinstance(v, date):
         return day(v, lang)
     if isinstance(typ, t.Text) and typ.choices:
         return value_label(str(v), lang)
     return str(v)
+
+
+class _Locale:
+    """Separators and currency placement of one locale, read from Babel once."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        probe = money(Decimal("1234567.89"), lang)
+        start = probe.index("1")
+        end = probe.index("89") + 2
+        self.prefix, self.suffix = probe[:start], probe[end:]
+        body = probe[start:end]
+        group, decimal = body[1], body[-3]
+        self.money_table = str.maketrans({",": group, ".": decimal})
+        negative = money(Decimal("-1234567.89"), lang)
+        # The fast path writes the sign right before the digits, as Babel does for nl, fr and en.
+        self.fast_money = negative == self.prefix + "-" + body + self.suffix
+        probe_number = number(1234567, lang)
+        self.number_table = str.maketrans({",": probe_number[1]}) if len(probe_number) == 9 else None
+
+    def money(self, value: Decimal) -> str:
+        """``formatting.money`` for an amount with at most two decimals (Babel rounds others)."""
+        exponent = value.as_tuple().exponent
+        if not self.fast_money or not isinstance(exponent, int) or exponent < -2 or value.adjusted() > 17:
+            return money(value, self.lang)
+        return self.prefix + format(value, ",.2f").translate(self.money_table) + self.suffix
+
+    def integer(self, value: int) -> str:
+        if self.number_table is None or abs(value) >= 10**18:
+            return number(value, self.lang)
+        return format(value, ",").translate(self.number_table)
+
+
+_LOCALES: dict[str, _Locale] = {}
+
+
+def locale_of(lang: str) -> _Locale:
+    found = _LOCALES.get(lang)
+    if found is None:
+        found = _LOCALES.setdefault(lang, _Locale(lang))
+    return found
