@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from aidrules import Decision
 from aidrules.cli.main import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +41,19 @@ def test_evaluate_json_is_contract_conformant() -> None:
     assert data["values"]["integration_income_amount"] == "1776.07"
     for reason in data["reasons"]:
         assert {"rule", "outcome", "message", "values", "source"} <= set(reason)
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+def test_evaluate_compact_json_reads_back_into_the_json_of_format_json(lang: str) -> None:
+    """``--format compact-json`` writes the compact form, one line; read back with the rule set's
+    provenance it is exactly the decision ``--format json`` prints for the same case."""
+    full = runner.invoke(app, ["evaluate", str(EXAMPLE), "--format", "json", "--lang", lang])
+    compact = runner.invoke(app, ["evaluate", str(EXAMPLE), "--format", "compact-json", "--lang", lang])
+    assert full.exit_code == 0 and compact.exit_code == 0, (full.output, compact.output)
+    assert compact.stdout.count("\n") == 1 and len(compact.stdout) < len(full.stdout) / 2
+    assert json.loads(compact.stdout)["form"] == "aidrules.decision.compact/1"
+    provenance = json.loads(full.stdout)["provenance"]
+    assert Decision.from_compact(compact.stdout, provenance).to_json() == full.stdout
 
 
 @pytest.mark.parametrize(("lang", "word"), [("nl", "Voorstel"), ("fr", "Proposition"), ("en", "Proposal")])

@@ -17,7 +17,6 @@ from aidrules.cli.common import (
     Engine,
     EngineOpt,
     Format,
-    FormatOpt,
     Lang,
     LangOpt,
     OnOpt,
@@ -77,11 +76,20 @@ def _decide(
     return ruleset, ruleset.evaluate(facts, day, lang=lang.value, engine=engine.value)
 
 
+class DecisionFormat(StrEnum):
+    """``evaluate --format``: the contract's three, and the compact JSON form (docs/decisions.md)."""
+
+    text = "text"
+    json = "json"
+    compact_json = "compact-json"
+    markdown = "markdown"
+
+
 def _run_decision(
     case: str,
     rules: str | None,
     on: str | None,
-    fmt: Format,
+    fmt: DecisionFormat,
     lang: Lang,
     engine: Engine,
     full: bool,
@@ -92,8 +100,10 @@ def _run_decision(
         ruleset, decision = _decide(case, rules, on, lang, engine, public_key, release_state=release_state)
     except AidrulesError as exc:
         fail(exc)
-    if fmt is Format.json:
+    if fmt is DecisionFormat.json:
         typer.echo(decision.to_json(), nl=False)  # type: ignore[attr-defined]
+    elif fmt is DecisionFormat.compact_json:
+        typer.echo(decision.to_json(compact=True), nl=False)  # type: ignore[attr-defined]
     else:
         typer.echo(render(decision, ruleset, fmt.value, full=full), nl=False)  # type: ignore[arg-type]
 
@@ -103,7 +113,7 @@ def evaluate(
     case: Annotated[str, typer.Argument(help=tr("Case file (YAML or JSON), or - for standard input."))],
     rules: RulesOpt = None,
     on: OnOpt = None,
-    format: FormatOpt = Format.text,
+    format: Annotated[DecisionFormat, typer.Option("--format", help=tr("Output format."))] = DecisionFormat.text,
     lang: LangOpt = DEFAULT_LANG,
     engine: EngineOpt = Engine.compiled,
     public_key: PublicKeyOpt = None,
