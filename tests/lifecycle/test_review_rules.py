@@ -330,3 +330,11 @@ parameters:
     review = evaluate_review(rules, facts)
     # three months after 1 March is 1 June: a review on 2 June is late under this OCMW's interval
     assert (review.review_due_on, review.overdue, review.outcome) == (date(2025, 6, 1), True, "stop")
+
+
+def test_a_lone_surrogate_in_review_facts_is_refused_with_its_path_not_a_traceback() -> None:
+    """The twin of the case facts' check: pydantic raises UnicodeEncodeError (not a
+    ValidationError) on a text with a lone surrogate, which a JSON file may hold as ``"\\ud800"``."""
+    with pytest.raises(FactsError) as caught:
+        parse_review_facts({"on": "\ud800"})
+    assert [(d.code, d.path) for d in caught.value.diagnostics] == [("CF001", "on")]

@@ -172,13 +172,19 @@ def parse_facts(data: Case | Mapping[str, Any], *, limits: Limits | None = None,
         diagnostics = _diagnostics(exc, lang)
         raise FactsError(f"the case has {len(diagnostics)} invalid field(s)", diagnostics) from None
     except UnicodeEncodeError:  # a lone surrogate (``"\ud800"``) in a key or a text: not Unicode text
-        broken: list[Diagnostic] = []
-        _not_unicode(data, "", broken)
+        broken = not_unicode(data)
         raise FactsError(f"the case has {len(broken)} invalid field(s)", broken) from None
 
 
+def not_unicode(data: Any) -> list[Diagnostic]:
+    """Keys and texts that cannot be written as UTF-8 (lone surrogates), by path: what pydantic
+    refuses with a ``UnicodeEncodeError`` instead of a ``ValidationError`` (cases, review facts)."""
+    out: list[Diagnostic] = []
+    _not_unicode(data, "", out)
+    return out
+
+
 def _not_unicode(data: Any, path: str, out: list[Diagnostic]) -> None:
-    """Keys and texts that cannot be written as UTF-8 (lone surrogates), by path."""
     if isinstance(data, Mapping):
         for key, value in data.items():
             name = _shorten(str(key).encode("utf-8", "backslashreplace").decode("ascii", "replace"), 40) or '""'

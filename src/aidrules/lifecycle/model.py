@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Valida
 from aidrules.errors import Diagnostic, FactsError, did_you_mean
 from aidrules.expr import types as t
 from aidrules.facts.model import Day, EventDay
+from aidrules.facts.parse import not_unicode
 from aidrules.facts.schema import record_type
 
 #: The fact roots of a review (the names review expressions start with).
@@ -110,6 +111,9 @@ def parse_review_facts(data: ReviewFacts | Mapping[str, Any]) -> ReviewFacts:
         raise FactsError(message, [Diagnostic("CF002", message, path="(review)")])
     try:
         facts = ReviewFacts.model_validate(data)
+    except UnicodeEncodeError:  # a lone surrogate in a key or a text (see facts.parse.not_unicode)
+        broken = not_unicode(data)
+        raise FactsError(f"the review facts have {len(broken)} invalid field(s)", broken) from None
     except ValidationError as exc:
         diagnostics = []
         for item in exc.errors(include_url=False):
