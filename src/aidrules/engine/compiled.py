@@ -88,11 +88,9 @@ class CompiledPrepared:
     ) -> tuple[Decision, EvaluationRecord]:
         """:meth:`evaluate`, and the evaluation record the Decision is a view of (for the views
         that read outcomes rather than texts, such as a failing fixture's explanation)."""
-        case, day = admit(self.rs, facts, on, lang, check_period)
-        state = self.state
+        record = self.record(facts, on, lang=lang, check_period=check_period)
         with localcontext(DECIMAL_CONTEXT):
-            record = Evaluation(state, case, day, lang).run()
-            return decision(record, state, tracer), record
+            return decision(record, self.state, tracer), record
 
 
 def compiled(rs: CompiledRuleSet) -> CompiledPrepared:
