@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 EXPECTED_CHARTS = {
     "chart-by-form": "Opgestart en stopgezet per vorm in 2025",
-    "chart-principles-not-met": "Weigeringen: niet voldane principes",
+    "chart-principles-not-met": "Weigeringen: niet voldane uitgangspunten",
     "chart-stop-reasons": "Stopzettingen per reden",
     "chart-reviews": "Uitkomst van de evaluaties",
     "chart-per-month": "Opgestart, geweigerd en stopgezet per maand",
