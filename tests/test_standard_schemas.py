@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from typer.testing import CliRunner
 
 import aidrules
+from aidrules import schemas, text
 from aidrules.cli.main import app
 from aidrules.readers.yamlload import load_yaml
 from aidrules.ruleset.shipped import load as load_ruleset
@@ -176,3 +177,38 @@ def test_cli_prints_the_standard_schema() -> None:
     result = CliRunner().invoke(app, ["schema", "facts"])
     assert result.exit_code == 0
     assert json.loads(result.stdout) == schema("facts")
+
+
+class _Reads(dict[str, str]):
+    """A catalogue that notes the keys asked of it."""
+
+    def __init__(self, texts: dict[str, str], asked: set[str]) -> None:
+        super().__init__(texts)
+        self.asked = asked
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.asked.add(key)
+        return super().get(key, default)
+
+
+def test_every_schemas_catalogue_text_is_a_title_or_description_of_a_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The `schemas` gettext domain holds exactly the words the three schemas show: a msgid that no
+    property, definition or fact reads (a renamed field) would be translated for nobody."""
+    asked: set[str] = set()
+    catalogue = {lang: _Reads(dict(text.lookup("schemas", lang)), asked) for lang in text.LANGS}
+    monkeypatch.setattr(schemas, "_TEXTS", catalogue)
+    written = [schema(kind) for kind in KINDS]
+    msgids = set(text.lookup("schemas", "en"))
+    assert msgids - asked == set(), "texts no schema reads"
+    shown = {t for s in written for keyword in ("x-titles", "x-descriptions") for t in _all_values(s, keyword)}
+    assert {key: english for key, english in text.lookup("schemas", "en").items() if english not in shown} == {}
+
+
+def _all_values(node: Any, keyword: str) -> list[str]:
+    """The English texts of ``keyword`` (``x-titles``, ``x-descriptions``) everywhere in ``node``."""
+    if isinstance(node, list):
+        return [t for item in node for t in _all_values(item, keyword)]
+    if not isinstance(node, dict):
+        return []
+    own = [node[keyword]["en"]] if isinstance(node.get(keyword), dict) else []
+    return own + [t for key, value in node.items() if key != keyword for t in _all_values(value, keyword)]

@@ -27,6 +27,7 @@ from typing import Any
 from aidrules.engine.decision import Decision
 from aidrules.facts.model import Case
 from aidrules.ruleset.schema import RuleSetFile
+from aidrules.text import domain
 from aidrules.words.labels import FACT_LABELS
 
 #: The version of the schemas' shape; it changes when a schema changes incompatibly.
@@ -42,183 +43,19 @@ Trio = tuple[str, str, str]
 _PYDANTIC_ONLY = ("decimal_places", "max_digits", "gt", "ge", "lt", "le")
 _DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
-_ON: Trio = ("beslissingsdatum", "date de la décision", "decision date")
+#: The schemas' titles and descriptions: the gettext domain ``schemas`` (msgid ``title.<kind>``,
+#: ``description.facts``, ``fact.<path>`` for a fact's description, ``name.<name>`` for the title of
+#: a part of the decision or rule file by property or definition name: the same name means the same
+#: thing wherever it appears). Read when a schema is first written, never on ``import aidrules``.
+_TEXTS = domain("schemas")
 
-_FACT_DESCRIPTIONS: dict[str, Trio] = {
-    "": (
-        "De feiten van één dossier. Elk veld is optioneel: een weggelaten veld is onbekend.",
-        "Les faits d’un dossier. Chaque champ est facultatif : un champ omis est inconnu.",
-        "The facts of one case. Every field is optional: a field left out is unknown.",
-    ),
-    "on": (
-        "Datum waarop beslist wordt (JJJJ-MM-DD); --on heeft voorrang.",
-        "Date de la décision (AAAA-MM-JJ) ; --on a priorité.",
-        "Decision date (YYYY-MM-DD); --on overrides.",
-    ),
-    "household.category": (
-        "Leefloncategorie: single = 2, cohabiting = 1, family_dependants = 3.",
-        "Catégorie du revenu d’intégration : single = 2, cohabiting = 1, family_dependants = 3.",
-        "Integration income category: single = 2, cohabiting = 1, family_dependants = 3.",
-    ),
-    "household.children[].age": (
-        "Leeftijd in volle jaren.",
-        "Âge en années révolues.",
-        "Age in whole years.",
-    ),
-    "client.motivation": (
-        "Inschatting door de maatschappelijk werker, van 0 (geen) tot 4 (sterk).",
-        "Évaluation par l’assistant social, de 0 (aucune) à 4 (forte).",
-        "The worker's assessment, from 0 (none) to 4 (strong).",
-    ),
-    "client.enterprise_ceased_on": (
-        "null: nooit een onderneming gehad; weggelaten: onbekend.",
-        "null : jamais eu d’entreprise ; omis : inconnu.",
-        "null: never had an enterprise; left out: unknown.",
-    ),
-    "client.csr_revoked_on": (
-        "null: nooit herroepen; weggelaten: onbekend.",
-        "null : jamais révoqué ; omis : inconnu.",
-        "null: never revoked; left out: unknown.",
-    ),
-    "remi": (
-        "Weggelaten: er werd geen REMI-budget opgemaakt.",
-        "Omis : aucun budget REMI n’a été établi.",
-        "Left out: no REMI budget was made.",
-    ),
-}
 
-_ROOT_TITLES: dict[str, Trio] = {
-    "facts": ("Feiten van een dossier (aidrules)", "Faits d’un dossier (aidrules)", "Case facts (aidrules)"),
-    "decision": ("Beslissing (aidrules)", "Décision (aidrules)", "Decision (aidrules)"),
-    "ruleset": ("Regelbestand (aidrules)", "Fichier de règles (aidrules)", "Rule file (aidrules)"),
-}
-
-#: Titles of the decision's and the rule file's parts, by property name (the same name means
-#: the same thing wherever it appears) and by definition name.
-_NAMES: dict[str, Trio] = {
-    # decision
-    "recommendation": ("aanbeveling", "recommandation", "recommendation"),
-    "forms": ("vormen van budgethulp", "formes d’aide budgétaire", "forms of budget help"),
-    "principles": ("uitgangspunten", "principes", "principles"),
-    "actions": ("acties", "actions", "actions"),
-    "missing_facts": ("ontbrekende feiten", "faits manquants", "missing facts"),
-    "values": ("waarden", "valeurs", "values"),
-    "ruleset": ("regelset", "ensemble de règles", "rule set"),
-    "on": _ON,
-    "lang": ("taal", "langue", "language"),
-    "reasons": ("redenen", "motifs", "reasons"),
-    "provenance": ("herkomst per regel", "origine par règle", "origin of each rule"),
-    "status": ("status", "statut", "status"),
-    "rule": ("regel", "règle", "rule"),
-    "kind": ("soort", "type", "kind"),
-    "outcome": ("uitkomst", "résultat", "outcome"),
-    "message": ("boodschap", "message", "message"),
-    "source": ("bron", "source", "source"),
-    "id": ("id", "identifiant", "id"),
-    "version": ("versie", "version", "version"),
-    "fingerprint": ("vingerafdruk", "empreinte", "fingerprint"),
-    "layers": ("lagen", "couches", "layers"),
-    "FormResult": ("uitkomst van een vorm", "résultat d’une forme", "result of a form"),
-    "PrincipleResult": ("uitkomst van een uitgangspunt", "résultat d’un principe", "result of a principle"),
-    "ActionResult": ("voorgestelde actie", "action proposée", "proposed action"),
-    "Reason": ("reden", "motif", "reason"),
-    "RuleSetStamp": ("gebruikte regelset", "ensemble de règles utilisé", "rule set used"),
-    # rule file
-    "aidrules": ("versie van het bestandsformaat", "version du format", "file format version"),
-    "extends": ("bouwt verder op (id@versie)", "étend (id@version)", "extends (id@version)"),
-    "disable": ("uitgeschakelde onderdelen van de basis", "éléments de la base désactivés", "base items disabled"),
-    "parameters": ("parameters", "paramètres", "parameters"),
-    "derived": ("afgeleide waarden", "valeurs dérivées", "derived values"),
-    "conditions": ("voorwaarden", "conditions", "conditions"),
-    "reviews": ("herevaluaties", "réévaluations", "reviews"),
-    "title": ("titel", "titre", "title"),
-    "description": ("beschrijving", "description", "description"),
-    "effective": ("geldig", "en vigueur", "in force"),
-    "approval": ("goedkeuring", "approbation", "approval"),
-    "sources": ("bronnen", "sources", "sources"),
-    "changelog": ("wijzigingen", "modifications", "changelog"),
-    "changes": ("wijzigingen", "modifications", "changes"),
-    "by": ("goedgekeurd door", "approuvé par", "approved by"),
-    "reference": ("referentie", "référence", "reference"),
-    "from": ("vanaf", "à partir du", "from"),
-    "until": ("tot en met", "jusqu’au", "until"),
-    "url": ("webadres", "adresse web", "web address"),
-    "value": ("waarde", "valeur", "value"),
-    "type": ("type", "type", "type"),
-    "table": ("tabel per", "table par", "table by"),
-    "group": ("groep", "groupe", "group"),
-    "unit": ("eenheid", "unité", "unit"),
-    "policy_choice": ("beleidskeuze", "choix politique", "policy choice"),
-    "rationale": ("motivering", "justification", "rationale"),
-    "illustrative": ("illustratief", "illustratif", "illustrative"),
-    "locked": ("vergrendeld", "verrouillé", "locked"),
-    "expr": ("formule", "formule", "formula"),
-    "summary": ("kerncijfer", "chiffre clé", "key figure"),
-    "when": ("wanneer", "quand", "when"),
-    "explain": ("uitleg", "explication", "explanation"),
-    "if_true": ("als waar", "si vrai", "if true"),
-    "if_false": ("als onwaar", "si faux", "if false"),
-    "if_unknown": ("als onbekend", "si inconnu", "if unknown"),
-    "requires": ("vereist", "requiert", "requires"),
-    "intrusiveness": ("ingrijpendheid", "degré d’intrusion", "intrusiveness"),
-    "hit_policy": ("keuzeregel", "politique de sélection", "hit policy"),
-    "rules": ("regels", "règles", "rules"),
-    "otherwise": ("anders", "sinon", "otherwise"),
-    "otherwise_because": ("anders, omdat", "sinon, parce que", "otherwise, because"),
-    "otherwise_source": ("bron voor anders", "source pour sinon", "source for otherwise"),
-    "client_text": ("tekst voor de cliënt", "texte pour le client", "text for the client"),
-    "client_title": (
-        "naam in een zin voor de cliënt",
-        "nom dans une phrase pour le client",
-        "name in a sentence for the client",
-    ),
-    "otherwise_client_text": (
-        "tekst voor de cliënt bij anders",
-        "texte pour le client si sinon",
-        "text for the client for otherwise",
-    ),
-    "recommend": ("beveel aan", "recommander", "recommend"),
-    "because": ("omdat", "parce que", "because"),
-    "interval": ("interval", "intervalle", "interval"),
-    "overdue": ("te laat", "en retard", "overdue"),
-    "stop_reasons": ("redenen om te stoppen", "motifs d’arrêt", "reasons to stop"),
-    "stop_reason": ("reden om te stoppen", "motif d’arrêt", "reason to stop"),
-    "to_form": ("naar vorm", "vers la forme", "to form"),
-    "nl": ("Nederlands", "néerlandais", "Dutch"),
-    "fr": ("Frans", "français", "French"),
-    "en": ("Engels", "anglais", "English"),
-    "Texts": ("tekst in nl, fr en en", "texte en nl, fr et en", "text in nl, fr and en"),
-    "Approval": ("goedkeuring", "approbation", "approval"),
-    "Period": ("periode", "période", "period"),
-    "Source": ("bron", "source", "source"),
-    "ChangelogEntry": ("wijziging", "modification", "change"),
-    "Metadata": ("gegevens van de regelset", "métadonnées de l’ensemble", "rule set metadata"),
-    "ParameterValue": ("gedateerde waarde", "valeur datée", "dated value"),
-    "PolicyChoice": ("beleidskeuze", "choix politique", "policy choice"),
-    "Parameter": ("parameter", "paramètre", "parameter"),
-    "ParameterOverride": (
-        "aangepaste parameter van de basis",
-        "paramètre de la base modifié",
-        "base parameter changed",
-    ),
-    "Derived": ("afgeleide waarde", "valeur dérivée", "derived value"),
-    "Explanation": ("uitleg per uitkomst", "explication par résultat", "explanation per outcome"),
-    "ClientText": (
-        "tekst voor de cliënt per uitkomst",
-        "texte pour le client par résultat",
-        "text for the client per outcome",
-    ),
-    "Condition": ("voorwaarde", "condition", "condition"),
-    "Principle": ("uitgangspunt", "principe", "principle"),
-    "Form": ("vorm van budgethulp", "forme d’aide budgétaire", "form of budget help"),
-    "RecommendationRule": ("aanbevelingsregel", "règle de recommandation", "recommendation rule"),
-    "Recommendation": ("aanbeveling", "recommandation", "recommendation"),
-    "ActionValue": ("waarde van een actie", "valeur d’une action", "value of an action"),
-    "Action": ("actie", "action", "action"),
-    "StopReason": ("reden om te stoppen", "motif d’arrêt", "reason to stop"),
-    "ReviewRule": ("herevaluatieregel", "règle de réévaluation", "review rule"),
-    "Reviews": ("herevaluaties", "réévaluations", "reviews"),
-}
+def _trio(key: str) -> Trio | None:
+    """The Dutch, French and English text of ``key``, or None when the catalogue has none."""
+    nl = _TEXTS["nl"].get(key)
+    if nl is None:
+        return None
+    return (nl, _TEXTS["fr"][key], _TEXTS["en"][key])
 
 
 def schema(kind: str) -> Json:
@@ -241,7 +78,7 @@ def schema(kind: str) -> Json:
         "$id": f"{BASE_ID}/{kind}.json",
         "x-version": SCHEMA_VERSION,
     }
-    _label(out, _ROOT_TITLES[kind], _FACT_DESCRIPTIONS[""] if kind == "facts" else None)
+    _label(out, _trio(f"title.{kind}"), _trio("description.facts") if kind == "facts" else None)
     out.update({k: v for k, v in raw.items() if k not in ("title", "description")})
     return out
 
@@ -327,8 +164,8 @@ def _facts() -> Json:
     def visit(node: Json, prefix: str) -> None:
         for name, prop in (node.get("properties") or {}).items():
             path = f"{prefix}{name}"
-            labels = _ON if path == "on" else FACT_LABELS.get(path)
-            _label(prop, labels, _FACT_DESCRIPTIONS.get(path))
+            labels = _trio("name.on") if path == "on" else FACT_LABELS.get(path)
+            _label(prop, labels, _trio(f"fact.{path}"))
             inner = _nullable_inner(prop)
             target = inner.get("items", inner) if inner.get("type") == "array" else inner
             ref = target.get("$ref") if isinstance(target, dict) else None
@@ -354,7 +191,7 @@ def _named(raw: Json) -> Json:
             return
         for name, prop in (node.get("properties") or {}).items():
             if isinstance(prop, dict):
-                _label(prop, _NAMES.get(name))
+                _label(prop, _trio(f"name.{name}"))
         for key, value in node.items():
             if key != "properties":
                 visit(value)
@@ -363,7 +200,7 @@ def _named(raw: Json) -> Json:
                     visit(prop)
 
     for name, definition in (raw.get("$defs") or {}).items():
-        _label(definition, _NAMES.get(name))
+        _label(definition, _trio(f"name.{name}"))
     visit(raw)
     return raw
 

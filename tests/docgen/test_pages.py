@@ -8,8 +8,9 @@ from typer.testing import CliRunner
 
 import aidrules
 from aidrules.cli.main import app
-from aidrules.docgen import PAGES, render_pages
+from aidrules.docgen import PAGES, page_documents, render_pages
 from aidrules.docgen.mermaid import SIZED, flowchart
+from aidrules.explain.document import Admonition, Code, flat, render_html
 from aidrules.ruleset.compile import compile_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,3 +86,27 @@ def test_flowchart_without_otherwise_ends_in_a_gap_and_unique_rules_branch_from_
     assert '    gap["Geen aanbeveling: leemte in de regels"]' in lines
     assert "    start --> q1" in lines and "    start --> q2" in lines
     assert "    q1 -- nee --> gap" in lines and "    q2 -- nee --> gap" in lines
+
+
+def test_pages_are_documents_whose_chart_warning_and_formulas_are_blocks_and_spans() -> None:
+    """The pages are built as documents of the one model (not Markdown strings): the chart is a
+    mermaid code block, an illustrative amount a warning, each formula a collapsed span, so
+    another renderer (HTML) writes the same page with every rule text escaped."""
+    rs = aidrules.load()
+    docs = page_documents(rs)
+    assert set(docs) == set(PAGES) and all(d.front_matter == (("language", "nl"),) for d in docs.values())
+    charts = [b for b in flat(docs["index.md"].blocks) if isinstance(b, Code)]
+    assert [(c.language, list(c.lines)) for c in charts] == [("mermaid", flowchart(rs, "nl"))]
+    warnings = [b for b in docs["policy-choices.md"].blocks if isinstance(b, Admonition)]
+    assert warnings and all(w.kind == "warning" and w.title == "Illustratief bedrag" for w in warnings)
+    html = render_html(docs["rules.md"])
+    assert html.count('<details class="aidrules-formula">') == render_pages(rs)["rules.md"].count("<details")
+    assert "<footer><p><em>Deze pagina is gemaakt met <code>aidrules docs</code>" in html
+
+
+def test_a_page_built_from_a_rule_file_with_markup_writes_it_as_text_in_html_too() -> None:
+    rs = compile_text(PLANTED.replace("title: {nl: Testregels", "title: {nl: <i>Test</i>regels", 1), "planted.yaml")
+    for name, doc in page_documents(rs).items():
+        page = render_html(doc)
+        assert "<i>" not in page, name
+        assert "&lt;i&gt;Test&lt;/i&gt;regels" in page, name

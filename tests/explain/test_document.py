@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from aidrules.explain.document import (
+    Admonition,
     Bullets,
+    Code,
     Document,
     Figure,
     Heading,
@@ -194,3 +196,85 @@ def test_french_typography_reaches_the_blocks_inside_a_section() -> None:
     doc.blocks.append(Section("a", (Paragraph(inline("Dossiers : 3")), Figure(_SVG, "Graphique : x"))))
     out = render(doc, "html")
     assert "Dossiers\u00a0: 3" in out and 'aria-label="Graphique\u00a0: x"' in out
+
+
+def _site_page(*blocks: Heading | Paragraph | Table | Code | Admonition) -> Document:
+    """A page as the rule-set pages build one: front matter, HTML-only escaping, a footer."""
+    return Document(
+        "Pagina",
+        "nl",
+        list(blocks),
+        escape="html",
+        front_matter=(("language", "nl"),),
+        footer=inline("Gemaakt met ", Span("aidrules docs", "code"), "."),
+    )
+
+
+def test_a_site_page_has_front_matter_first_and_its_footer_set_apart_last() -> None:
+    out = render_markdown(_site_page(Heading(1, inline("Pagina")), Paragraph(inline("Tekst."))))
+    assert out == "---\nlanguage: nl\n---\n\n# Pagina\n\nTekst.\n\n\n*Gemaakt met `aidrules docs`.*\n"
+    html = render_html(_site_page(Paragraph(inline("Tekst."))))
+    assert "language: nl" not in html
+    assert "<footer><p><em>Gemaakt met <code>aidrules docs</code>.</em></p></footer>" in html
+
+
+def test_html_escaping_shows_tags_as_text_but_leaves_markdown_emphasis_to_the_site() -> None:
+    """The rule-set pages: a rule file's `<b>` stays visible; `*` and `_` are not escaped."""
+    page = _site_page(Paragraph(inline("<b>vet</b> & *nadruk* a_b")), Table(("a|b",), (("x|y",),)))
+    out = render_markdown(page)
+    assert "&lt;b&gt;vet&lt;/b&gt; &amp; *nadruk* a_b\n" in out
+    assert "| a\\|b |\n|---|\n| x\\|y |" in out
+    assert "\\<b" in render_markdown(Document("t", "nl", [Paragraph(inline("<b>"))]))  # the default escapes
+
+
+def test_links_emphasis_formulas_and_slots_in_markdown_and_html() -> None:
+    content = inline(
+        Span("Zie", "emphasis"),
+        " ",
+        Span("regels", "link", "rules.md"),
+        " ",
+        Span("https://x.be", "link", "https://x.be"),
+        " ",
+        Span("a  <=\n b | c", "formula", "Formule"),
+        " ",
+        Span("‹bedrag›", "slot", 'Tekort "x"'),
+    )
+    md = render_markdown(_site_page(Paragraph(content)))
+    assert "*Zie* [regels](rules.md) <https://x.be> " in md
+    formula = '<details class="aidrules-formula"><summary>Formule</summary><code>a &lt;= b &#124; c</code></details>'
+    assert formula in md
+    assert '<span class="aidrules-slot" title="Tekort &quot;x&quot;">‹bedrag›</span>' in md
+    html = render_html(_site_page(Paragraph(content)))
+    assert '<em>Zie</em> <a href="rules.md">regels</a> <a href="https://x.be">https://x.be</a>' in html
+    assert formula in html
+    assert render_text(_site_page(Paragraph(content))).startswith(
+        "Zie regels (rules.md) https://x.be a <= b | c ‹bedrag›"
+    )
+
+
+def test_table_cells_hold_spans_and_an_empty_column_head_stays_one_space() -> None:
+    table = Table(("", "Waarde"), (("Versie", (Span("1.0", "strong"),)), ("Code", (Span("a|b", "code"),))))
+    md = render_markdown(_site_page(table))
+    assert "| | Waarde |\n|---|---|\n| Versie | **1.0** |\n| Code | `a|b` |" in md
+    html = render_html(Document("t", "nl", [table]))
+    assert "<td><strong>1.0</strong></td>" in html
+    assert render_text(Document("t", "nl", [table])).splitlines()[2].split() == ["Versie", "1.0"]
+
+
+def test_a_code_block_is_fenced_in_markdown_and_escaped_in_html() -> None:
+    chart = Code("mermaid", ("flowchart TD", '    a["<b>"] --> b'))
+    assert '```mermaid\nflowchart TD\n    a["<b>"] --> b\n```' in render_markdown(_site_page(chart))
+    assert '<pre><code class="language-mermaid">flowchart TD\n    a["&lt;b&gt;"] --&gt; b</code></pre>' in render_html(
+        Document("t", "nl", [chart])
+    )
+
+
+def test_an_admonition_is_an_indented_mkdocs_block_and_an_aside_in_html() -> None:
+    warning = Admonition("warning", 'Let "op"', (Paragraph(inline("Voorbeeldwaarde.")),))
+    assert '!!! warning "Let &quot;op&quot;"\n\n    Voorbeeldwaarde.\n' in render_markdown(_site_page(warning))
+    html = render_html(Document("t", "nl", [warning]))
+    assert (
+        '<aside class="admonition warning">\n<p class="admonition-title">Let "op"</p>\n<p>Voorbeeldwaarde.</p>' in html
+    )
+    french = render(Document("t", "fr", [Admonition("note", "Attention : ceci", ())]), "markdown")
+    assert "Attention\u00a0: ceci" in french

@@ -109,7 +109,9 @@ DUTCH_WORDS = {
     "bij", "uit", "hier", "maar", "welke", "onbekend", "nooit", "schulden", "cliënt", "van",
 }  # fmt: skip
 #: Texts that are the same word in Dutch and French.
-SAME_IN_DUTCH_AND_FRENCH = {"transport", "telecom", "source", "condition", "Date", "Actions", "parameter"}
+SAME_IN_DUTCH_AND_FRENCH = {
+    "transport", "telecom", "source", "condition", "Date", "Actions", "parameter", "formule", "Formule",
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("domain", DOMAINS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aidrules.docgen.pages import PAGES, render_pages
+from aidrules.docgen.pages import PAGES, page_documents, render_pages
 from aidrules.ruleset.compiled import CompiledRuleSet
 
 
@@ -27,4 +27,4 @@ def write_pages(rs: CompiledRuleSet, out: Path, *, lang: str = "nl") -> list[Pat
     return written
 
 
-__all__ = ["PAGES", "render_pages", "write_pages"]
+__all__ = ["PAGES", "page_documents", "render_pages", "write_pages"]

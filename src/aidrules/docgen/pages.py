@@ -4,11 +4,17 @@ Five pages: an overview (period, approval, sources, the recommendation order as 
 flowchart, the changelog), the principles, forms and actions with every condition in words, the
 calculations, the parameter tables with their dates and sources, and the choices the council
 must make. Everything comes from the rule file: titles, explanations, sources and formulas.
+
+Each page is a :class:`~aidrules.explain.document.Document` written by ``render_markdown``, like
+every other text for people: mkdocs front matter (the page's language for the site chrome), the
+chart as a ``mermaid`` code block, the illustrative amounts as a warning admonition, formulas
+collapsed behind their summary and a footer saying how the page was made. Its text is escaped as
+HTML only (``escape="html"``): a rule file's ``<b>`` stays visible text on the site.
 """
 
 from __future__ import annotations
 
-import html
+import string
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -17,6 +23,17 @@ from typing import Any
 from aidrules.docgen.labels import label
 from aidrules.docgen.mermaid import flowchart, outcome_label
 from aidrules.docgen.prose import render
+from aidrules.explain.document import (
+    Admonition,
+    Code,
+    Document,
+    Inline,
+    Paragraph,
+    Span,
+    inline,
+    parse_inline,
+    render_markdown,
+)
 from aidrules.explain.i18n import colon, value_label
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
@@ -28,19 +45,20 @@ PAGES = ("index.md", "rules.md", "calculations.md", "parameters.md", "policy-cho
 
 def render_pages(rs: CompiledRuleSet, lang: str = "nl") -> dict[str, str]:
     """File name -> Markdown text."""
+    return {name: render_markdown(doc) for name, doc in page_documents(rs, lang).items()}
+
+
+def page_documents(rs: CompiledRuleSet, lang: str = "nl") -> dict[str, Document]:
+    """File name -> the page as a document."""
     page = _Pages(rs, lang)
-    builders: dict[str, Callable[[], list[str]]] = {
+    builders: dict[str, Callable[[], Document]] = {
         "index.md": page.overview,
         "rules.md": page.rules,
         "calculations.md": page.calculations,
         "parameters.md": page.parameters,
         "policy-choices.md": page.choices,
     }
-    # The front matter sets the site chrome's language (overrides/partials/language.html in the docs).
-    front = ["---", f"language: {lang}", "---", ""]
-    return {
-        name: "\n".join([*front, *build(), "", f"*{label('generated', lang)}*", ""]) for name, build in builders.items()
-    }
+    return {name: build() for name, build in builders.items()}
 
 
 class _Pages:
@@ -53,192 +71,216 @@ class _Pages:
     def L(self, key: str, **values: object) -> str:
         return label(key, self.lang, **values)
 
+    def document(self, title: str) -> Document:
+        """An empty page: its front matter sets the site chrome's language
+        (overrides/partials/language.html in the docs); its footer says it is generated."""
+        return Document(
+            title,
+            self.lang,
+            escape="html",
+            front_matter=(("language", self.lang),),
+            footer=parse_inline(self.L("generated")),
+        )
+
+    def source(self, text: str) -> Span:
+        return Span(f"{self.L('source')}{self.C}{text}", "emphasis")
+
     # -- overview -------------------------------------------------------------------------
-    def overview(self) -> list[str]:
+    def overview(self) -> Document:
         rs, meta = self.rs, self.rs.meta
-        out = [f"# {self.title}", ""]
+        doc = self.document(self.title)
+        doc.heading(1, self.title)
         if meta.description is not None:
-            out += [_esc(meta.description.get(self.lang)), ""]
+            doc.para(meta.description.get(self.lang))
         period = meta.effective
         when = (
             self.L("from_until", start=self.day(period.from_), end=self.day(period.until))
             if period.until
             else self.L("from_open", start=self.day(period.from_))
         )
-        out += [
-            "| | |",
-            "|---|---|",
-            f"| {self.L('version')} | {meta.version} |",
-            f"| {self.L('effective')} | {when} |",
-        ]
+        rows: list[tuple[str | Inline, ...]] = [(self.L("version"), meta.version), (self.L("effective"), when)]
         if len(rs.layers) > 1:
-            out.append(f"| {self.L('layers')} | {', '.join(f'`{x}`' for x in rs.layers)} |")
-        out += [f"| {self.L('fingerprint')} | `{rs.fingerprint}` |", ""]
-        out += [f"## {self.L('approval')}", ""]
+            rows.append((self.L("layers"), _listed([Span(x, "code") for x in rs.layers])))
+        rows.append((self.L("fingerprint"), (Span(rs.fingerprint, "code"),)))
+        doc.table(("", ""), rows)
+        doc.heading(2, self.L("approval"))
         if meta.approval is not None:
             a = meta.approval
-            out += [self.L("approved", by=_esc(a.by), on=self.day(a.on), ref=f"`{a.reference}`"), ""]
+            doc.para(*_filled(self.L("approved"), by=a.by, on=self.day(a.on), ref=Span(a.reference, "code")))
         else:
-            out += [self.L("not_approved"), ""]
-        out += [f"## {self.L('order')}", ""]
-        out += [self.L("order_first" if rs.hit_policy == "first" else "order_unique"), ""]
-        out += ["```mermaid", *flowchart(rs, self.lang), "```", ""]
-        out += [f"| | {self.L('recommend')} | {self.L('holds_when')} |", "|---|---|---|"]
+            doc.para(self.L("not_approved"))
+        doc.heading(2, self.L("order"))
+        doc.para(self.L("order_first" if rs.hit_policy == "first" else "order_unique"))
+        doc.blocks.append(Code("mermaid", tuple(flowchart(rs, self.lang))))
         forms = {f.id: f for f in rs.forms}
+        order: list[tuple[str | Inline, ...]] = []
         for i, row in enumerate(rs.rows, 1):
             form = forms.get(row.recommend)
-            name = _esc(form.title.get(self.lang)) if form else row.recommend
-            because = _cell(row.because.get(self.lang))
-            holds = f"{because} — {self.words(row.when)} {self.formula(row.when)}"
-            out.append(f"| {self.L('rule_n', n=i)} | **{name}** | {holds} |")
+            name = form.title.get(self.lang) if form else row.recommend
+            because = _line(row.because.get(self.lang))
+            holds = inline(f"{because} — {self.words(row.when)} ", self.formula(row.when))
+            order.append((self.L("rule_n", n=i), (Span(name, "strong"),), holds))
         if rs.otherwise is not None and rs.otherwise_because is not None:
-            because = _cell(rs.otherwise_because.get(self.lang))
-            out.append(f"| {self.L('otherwise')} | **{_outcome(rs.otherwise, self.lang)}** | {because} |")
-        out += ["", self.L("order_unknown"), ""]
+            outcome = (Span(outcome_label(rs.otherwise, self.lang), "strong"),)
+            order.append((self.L("otherwise"), outcome, _line(rs.otherwise_because.get(self.lang))))
+        doc.table(("", self.L("recommend"), self.L("holds_when")), order)
+        doc.para(self.L("order_unknown"))
         if meta.sources:
-            out += [f"## {self.L('sources')}", ""]
-            for s in meta.sources:
-                link = f" — <{s.url}>" if s.url else ""
-                out.append(f"- **{s.id}**: {_esc(s.title)}{link}")
-            out.append("")
+            doc.heading(2, self.L("sources"))
+            doc.bullets(
+                [
+                    inline(
+                        Span(s.id, "strong"), f": {s.title}", *((" — ", Span(s.url, "link", s.url)) if s.url else ())
+                    )
+                    for s in meta.sources
+                ]
+            )
         if meta.changelog:
-            out += [f"## {self.L('changelog')}", ""]
-            for entry in sorted(meta.changelog, key=lambda e: e.on, reverse=True):
-                out.append(f"- **{entry.version}** ({self.day(entry.on)}): {_esc(entry.changes.get(self.lang))}")
-            out.append("")
-        out += [f"## {self.L('see')}", ""]
-        for name, key in (
+            doc.heading(2, self.L("changelog"))
+            entries = sorted(meta.changelog, key=lambda e: e.on, reverse=True)
+            doc.bullets(
+                [inline(Span(e.version, "strong"), f" ({self.day(e.on)}): {e.changes.get(self.lang)}") for e in entries]
+            )
+        doc.heading(2, self.L("see"))
+        see = (
             ("rules.md", "rules"),
             ("calculations.md", "calculations"),
             ("parameters.md", "parameters"),
             ("policy-choices.md", "choices"),
-        ):
-            out.append(f"- [{self.L(key)}]({name})")
-        out.append("")
-        return out
+        )
+        doc.bullets([inline(Span(self.L(key), "link", name)) for name, key in see])
+        return doc
 
     # -- principles, forms, actions -------------------------------------------------------
-    def rules(self) -> list[str]:
+    def rules(self) -> Document:
         rs = self.rs
-        out = [f"# {self.L('rules')} — {self.title}", "", f"## {self.L('principles')}", ""]
+        doc = self.document(f"{self.L('rules')} — {self.title}")
+        doc.heading(1, doc.title)
+        doc.heading(2, self.L("principles"))
         for p in rs.principles:
-            out += [f"### {_esc(p.title.get(self.lang))} (`{p.id}`)", "", _esc(p.description.get(self.lang)), ""]
-            out += [f"*{self.L('source')}{self.C}{_esc(p.source)}*", ""]
+            doc.heading(3, *_titled(p.title.get(self.lang), p.id))
+            doc.para(p.description.get(self.lang))
+            doc.para(self.source(p.source))
             for cid in p.requires:
-                out += self.condition(cid)
-        out += [f"## {self.L('forms')}", ""]
+                self.condition(doc, cid)
+        doc.heading(2, self.L("forms"))
         for f in rs.forms:
-            out += [f"### {_esc(f.title.get(self.lang))} (`{f.id}`)", "", _esc(f.description.get(self.lang)), ""]
-            source, level = f"*{self.L('source')}{self.C}{_esc(f.source)}*", f"{self.L('intrusiveness')}{self.C}"
-            out += [f"{source} · {level}{f.intrusiveness}", ""]
+            doc.heading(3, *_titled(f.title.get(self.lang), f.id))
+            doc.para(f.description.get(self.lang))
+            doc.para(self.source(f.source), f" · {self.L('intrusiveness')}{self.C}{f.intrusiveness}")
             if f.principles:
-                titles = {p.id: _esc(p.title.get(self.lang)) for p in rs.principles}
+                titles = {p.id: p.title.get(self.lang) for p in rs.principles}
                 needed = ", ".join(titles.get(x, x) for x in f.principles)
-                out += [f"{self.L('principles_needed')}{self.C}{needed}", ""]
+                doc.para(f"{self.L('principles_needed')}{self.C}{needed}")
             for cid in f.requires:
-                out += self.condition(cid)
+                self.condition(doc, cid)
         if rs.actions:
-            out += [f"## {self.L('actions')}", ""]
+            doc.heading(2, self.L("actions"))
             for a in rs.actions:
-                out += [f"### {_esc(a.title.get(self.lang))} (`{a.id}`)", ""]
-                out += [f"{self.L('proposed_when')}{self.C}{self.words(a.when)}", "", self.formula(a.when), ""]
-                out += [self.template(a.message), ""]
-                for v in a.values:
-                    out.append(f"- {_esc(v.title.get(self.lang))}: {self.words(v.expr)} {self.formula(v.expr)}")
-                out += ["", f"*{self.L('source')}{self.C}{_esc(a.source)}*", ""]
-        return out
+                doc.heading(3, *_titled(a.title.get(self.lang), a.id))
+                doc.para(f"{self.L('proposed_when')}{self.C}{self.words(a.when)}")
+                doc.para(self.formula(a.when))
+                doc.para(*self.template(a.message))
+                doc.bullets(
+                    [inline(f"{v.title.get(self.lang)}: {self.words(v.expr)} ", self.formula(v.expr)) for v in a.values]
+                )
+                doc.para(self.source(a.source))
+        return doc
 
-    def condition(self, cid: str) -> list[str]:
+    def condition(self, doc: Document, cid: str) -> None:
         item = self.rs.named(cid)
         if item is None:
-            return [f"- `{cid}`", ""]
-        out = [f"#### {_esc(item.title.get(self.lang))} (`{cid}`)", ""]
-        out += [f"{self.L('holds_when')}{self.C}{self.words(item.expr)}", "", self.formula(item.expr), ""]
-        if "true" in item.messages:
-            out += [f"- {self.L('if_true')}{self.C}{self.template(item.messages['true'])}"]
-        if "false" in item.messages:
-            out += [f"- {self.L('if_false')}{self.C}{self.template(item.messages['false'])}"]
-        out += ["", f"*{self.L('source')}{self.C}{_esc(item.source or '')}*", ""]
-        return out
+            doc.bullets([inline(Span(cid, "code"))])
+            return
+        doc.heading(4, *_titled(item.title.get(self.lang), cid))
+        doc.para(f"{self.L('holds_when')}{self.C}{self.words(item.expr)}")
+        doc.para(self.formula(item.expr))
+        explained = [
+            inline(f"{self.L('if_' + outcome)}{self.C}", *self.template(item.messages[outcome]))
+            for outcome in ("true", "false")
+            if outcome in item.messages
+        ]
+        doc.bullets(explained)
+        doc.para(self.source(item.source or ""))
 
     # -- calculations ---------------------------------------------------------------------
-    def calculations(self) -> list[str]:
-        out = [f"# {self.L('calculations')} — {self.title}", "", self.L("derived_intro"), ""]
+    def calculations(self) -> Document:
+        doc = self.document(f"{self.L('calculations')} — {self.title}")
+        doc.heading(1, doc.title)
+        doc.para(self.L("derived_intro"))
         for item in self.rs.plan:
             if item.kind != "derived":
                 continue
-            out += [f"## {_esc(item.title.get(self.lang))} (`{item.id}`)", ""]
-            out += [f"{self.L('formula')}{self.C}{self.words(item.expr)}", "", self.formula(item.expr), ""]
+            doc.heading(2, *_titled(item.title.get(self.lang), item.id))
+            doc.para(f"{self.L('formula')}{self.C}{self.words(item.expr)}")
+            doc.para(self.formula(item.expr))
             if item.source:
-                out += [f"*{self.L('source')}{self.C}{_esc(item.source)}*", ""]
-        return out
+                doc.para(self.source(item.source))
+        return doc
 
     # -- parameters -----------------------------------------------------------------------
-    def parameters(self) -> list[str]:
-        out = [f"# {self.L('parameters')} — {self.title}", ""]
+    def parameters(self) -> Document:
+        doc = self.document(f"{self.L('parameters')} — {self.title}")
+        doc.heading(1, doc.title)
         for pid, spec in self.rs.parameters.items():
-            out += self.parameter(pid, spec, heading="##")
-        return out
+            self.parameter(doc, pid, spec)
+        return doc
 
-    def parameter(self, pid: str, spec: ParameterSpec, heading: str) -> list[str]:
-        out = [f"{heading} {_esc(spec.title.get(self.lang))} (`{pid}`)", ""]
-        facts = [f"{self.L('group')}{self.C}{self.L('group_' + spec.group)}"]
+    def parameter(self, doc: Document, pid: str, spec: ParameterSpec) -> None:
+        doc.heading(2, *_titled(spec.title.get(self.lang), pid))
+        facts: list[Inline] = [inline(f"{self.L('group')}{self.C}{self.L('group_' + spec.group)}")]
         if spec.unit:
-            facts.append(f"{self.L('unit')}{self.C}{_esc(spec.unit)}")
+            facts.append(inline(f"{self.L('unit')}{self.C}{spec.unit}"))
         origin = self.rs.provenance.get(f"parameters.{pid}")
         if origin and len(self.rs.layers) > 1:
-            facts.append(f"{self.L('layer')}{self.C}`{origin}`")
-        out += [" · ".join(facts), ""]
+            facts.append(inline(f"{self.L('layer')}{self.C}", Span(origin, "code")))
+        doc.para(*_joined(facts, " · "))
+        rows: list[tuple[str | Inline, ...]]
         if isinstance(spec.type, t.Table):
             keys = spec.type.keys
-            out.append(
-                f"| {self.L('in_force_from')} | "
-                + " | ".join(_esc(value_label(k, self.lang)) for k in keys)
-                + f" | {self.L('source')} |"
-            )
-            out.append("|---|" + "---|" * len(keys) + "---|")
-            for v in spec.values:
-                cells = " | ".join(self.value(v.value[k], spec.type.value) for k in keys)
-                out.append(f"| {self.day(v.valid_from)} | {cells} | {_cell(v.source)} |")
+            value_type = spec.type.value
+            header = (self.L("in_force_from"), *(value_label(k, self.lang) for k in keys), self.L("source"))
+            rows = [
+                (self.day(v.valid_from), *(self.value(v.value[k], value_type) for k in keys), _line(v.source))
+                for v in spec.values
+            ]
         else:
-            out.append(f"| {self.L('in_force_from')} | {self.L('value')} | {self.L('source')} |")
-            out.append("|---|---|---|")
-            for v in spec.values:
-                out.append(f"| {self.day(v.valid_from)} | {self.value(v.value, spec.type)} | {_cell(v.source)} |")
-        out.append("")
-        return out
+            header = (self.L("in_force_from"), self.L("value"), self.L("source"))
+            rows = [(self.day(v.valid_from), self.value(v.value, spec.type), _line(v.source)) for v in spec.values]
+        doc.table(header, rows)
 
     # -- policy choices -------------------------------------------------------------------
-    def choices(self) -> list[str]:
-        out = [f"# {self.L('choices')} — {self.title}", "", self.L("choices_intro"), ""]
+    def choices(self) -> Document:
+        doc = self.document(f"{self.L('choices')} — {self.title}")
+        doc.heading(1, doc.title)
+        doc.para(self.L("choices_intro"))
         chosen = [(pid, s) for pid, s in self.rs.parameters.items() if s.policy_choice is not None]
         if not chosen:
-            return [*out, self.L("no_choices"), ""]
+            doc.para(self.L("no_choices"))
+            return doc
         for pid, spec in chosen:
             choice = spec.policy_choice
             assert choice is not None
             current = spec.values[-1]
-            out += [f"## {_esc(spec.title.get(self.lang))} (`{pid}`)", ""]
+            doc.heading(2, *_titled(spec.title.get(self.lang), pid))
             if choice.illustrative:
-                out += [f'!!! warning "{self.L("illustrative")}"', "", f"    {self.L('illustrative_text')}", ""]
+                text = (Paragraph(inline(self.L("illustrative_text"))),)
+                doc.blocks.append(Admonition("warning", self.L("illustrative"), text))
             since = f"{self.L('in_force_from')} {self.day(current.valid_from)}"
-            out += [f"**{self.L('current')}{self.C}{self.value(current.value, spec.type)}** ({since})", ""]
-            out += [f"{self.L('rationale')}{self.C}{_esc(choice.rationale.get(self.lang))}", ""]
-            out += [f"*{self.L('source')}{self.C}{_esc(current.source)}*", ""]
-        return out
+            now = f"{self.L('current')}{self.C}{self.value(current.value, spec.type)}"
+            doc.para(Span(now, "strong"), f" ({since})")
+            doc.para(f"{self.L('rationale')}{self.C}{choice.rationale.get(self.lang)}")
+            doc.para(self.source(current.source))
+        return doc
 
     # -- expressions ----------------------------------------------------------------------
     def words(self, expr: CompiledExpression) -> str:
-        """An expression in words, for the page (never Python)."""
-        return _cell(render(expr.node, self.rs, self.lang))
+        """An expression in words, for the page (never Python), on one line."""
+        return _line(render(expr.node, self.rs, self.lang))
 
-    def formula(self, expr: CompiledExpression) -> str:
-        """The original formula, collapsed, for the technically minded; one line, so it fits a table cell."""
-        source = html.escape(" ".join(expr.source.split())).replace("|", "&#124;")
-        return (
-            f'<details class="aidrules-formula"><summary>{self.L("formula_source")}</summary>'
-            f"<code>{source}</code></details>"
-        )
+    def formula(self, expr: CompiledExpression) -> Span:
+        """The original formula, collapsed, for the technically minded."""
+        return Span(expr.source, "formula", self.L("formula_source"))
 
     # -- values ---------------------------------------------------------------------------
     def day(self, value: date | None) -> str:
@@ -246,19 +288,18 @@ class _Pages:
 
     def value(self, v: Any, typ: t.Type) -> str:
         if isinstance(typ, t.Table):
-            entries = (f"{_esc(value_label(k, self.lang))}{self.C}{self.value(x, typ.value)}" for k, x in v.items())
+            entries = (f"{value_label(k, self.lang)}{self.C}{self.value(x, typ.value)}" for k, x in v.items())
             return ", ".join(entries)
         if isinstance(v, Decimal | int) and not isinstance(v, bool) and isinstance(typ, t.Number) and typ.money:
             return formatting.money(Decimal(v), self.lang)
-        return _esc(formatting.value(v, typ, self.lang))
+        return formatting.value(v, typ, self.lang)
 
-    def template(self, template: Template) -> str:
-        parts = []
-        for part in template.parts[self.lang]:
-            parts.append(_esc(part) if isinstance(part, str) else self.placeholder(part))
-        return "".join(parts)
+    def template(self, template: Template) -> Inline:
+        return inline(
+            *(part if isinstance(part, str) else self.placeholder(part) for part in template.parts[self.lang])
+        )
 
-    def placeholder(self, expr: CompiledExpression) -> str:
+    def placeholder(self, expr: CompiledExpression) -> str | Span:
         name = expr.source
         spec = self.rs.parameters.get(name)
         if spec is not None and not isinstance(spec.type, t.Table) and spec.values:
@@ -276,17 +317,35 @@ class _Pages:
             slot = "slot_bool"
         else:
             slot = "slot_value"
-        return f'<span class="aidrules-slot" title="{html.escape(what)}">‹{self.L(slot)}›</span>'
+        return Span(f"‹{self.L(slot)}›", "slot", what)
 
 
-def _outcome(outcome: str, lang: str) -> str:
-    return outcome_label(outcome, lang)
+def _titled(title: str, ident: str) -> tuple[str | Span, ...]:
+    """A heading of a named item: its title and, as code, its id (``Vrijwillig (`voluntary`)``)."""
+    return (f"{title} (", Span(ident, "code"), ")")
 
 
-def _cell(text: str) -> str:
-    return _esc(" ".join(text.split())).replace("|", "\\|")
+def _line(text: str) -> str:
+    """A text on one line (a table cell, the words of a formula)."""
+    return " ".join(text.split())
 
 
-def _esc(text: str) -> str:
-    """A rule file's text in a page: shown as written, never as markup (``<b>`` stays visible)."""
-    return html.escape(text, quote=False)
+def _listed(spans: list[Span]) -> Inline:
+    return _joined([(s,) for s in spans], ", ")
+
+
+def _joined(parts: list[Inline], separator: str) -> Inline:
+    out: list[Span] = []
+    for i, part in enumerate(parts):
+        out.extend(((Span(separator),) if i else ()) + part)
+    return tuple(out)
+
+
+def _filled(template: str, **fields: str | Span) -> Inline:
+    """``template``'s ``{fields}`` filled in, a span kept a span (a reference shown as code)."""
+    parts: list[str | Span] = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(template):
+        parts.append(literal)
+        if name is not None:
+            parts.append(fields[name])
+    return inline(*parts)

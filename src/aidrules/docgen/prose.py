@@ -27,126 +27,28 @@ from typing import TYPE_CHECKING
 
 from aidrules.explain.i18n import LANGS, value_words
 from aidrules.expr import nodes as n
+from aidrules.text import domain
 from aidrules.words import formatting
 from aidrules.words.labels import FACT_LABELS
 
 if TYPE_CHECKING:
     from aidrules.ruleset.compiled import CompiledRuleSet
 
-#: The words of the renderer, per language (nl, fr, en).
-_W: dict[str, tuple[str, str, str]] = {
-    "and": ("en", "et", "and"),
-    "or": ("of", "ou", "or"),
-    "not": ("niet", "non", "not"),
-    "is": ("{a} is {b}", "{a} est {b}", "{a} is {b}"),
-    "is_not": ("{a} is niet {b}", "{a} n’est pas {b}", "{a} is not {b}"),
-    "in_list": ("{a} is een van {b}", "{a} fait partie de {b}", "{a} is one of {b}"),
-    "not_in_list": ("{a} is geen van {b}", "{a} ne fait pas partie de {b}", "{a} is none of {b}"),
-    "empty": ("{a} is niet ingevuld", "{a} est vide", "{a} is not filled in"),
-    "filled": ("{a} is ingevuld", "{a} n’est pas vide", "{a} is filled in"),
-    "if_else": ("{a} als {c}, anders {b}", "{a} si {c}, sinon {b}", "{a} if {c}, otherwise {b}"),
-    "table_by": ("{a} volgens {b}", "{a} selon {b}", "{a} by {b}"),
-    "table_for": ("{a} voor {b}", "{a} pour {b}", "{a} for {b}"),
-    "sum": ("som van {a} over de {b}", "somme de {a} sur les {b}", "sum of {a} over the {b}"),
-    "count": ("aantal {b}", "nombre de {b}", "number of {b}"),
-    "where": ("{a} waarbij {c}", "{a} où {c}", "{a} where {c}"),
-    "any": ("{a} voor minstens één {b}", "{a} pour au moins {f} {b}", "{a} for at least one {b}"),
-    "all": ("{a} voor elk{e} {b}", "{a} pour chaque {b}", "{a} for every {b}"),
-    "months_between": (
-        "aantal maanden van {a} tot {b}",
-        "nombre de mois entre {a} et {b}",
-        "number of months from {a} to {b}",
-    ),
-    "years_between": (
-        "aantal jaren van {a} tot {b}",
-        "nombre d’années entre {a} et {b}",
-        "number of years from {a} to {b}",
-    ),
-    "days_between": (
-        "aantal dagen van {a} tot {b}",
-        "nombre de jours entre {a} et {b}",
-        "number of days from {a} to {b}",
-    ),
-    "add_days": ("{a} + {b} dagen", "{a} + {b} jours", "{a} + {b} days"),
-    "min": ("minimum van {a}", "minimum de {a}", "minimum of {a}"),
-    "max": ("maximum van {a}", "maximum de {a}", "maximum of {a}"),
-    "abs": ("absolute waarde van {a}", "valeur absolue de {a}", "absolute value of {a}"),
-    "round": ("{a} afgerond", "{a} arrondi", "{a} rounded"),
-    "round_to": ("{a} afgerond op {b} decimalen", "{a} arrondi à {b} décimales", "{a} rounded to {b} decimals"),
-    "clamp": ("{a} begrensd tussen {b} en {c}", "{a} borné entre {b} et {c}", "{a} kept between {b} and {c}"),
-    "possible": ("{a} is mogelijk", "{a} est possible", "{a} is possible"),
-    "principle": ("uitgangspunt {a} geldt", "le principe {a} est respecté", "principle {a} holds"),
-    "decision_date": ("de beslissingsdatum", "la date de la décision", "the decision date"),
-    "recommendation": ("de aanbeveling", "la recommandation", "the recommendation"),
-    "nothing": ("niets", "rien", "nothing"),
-    "yes": ("ja", "oui", "yes"),
-    "no": ("nee", "non", "no"),
-}
+#: The words of the renderer: the gettext domain ``docgen`` (``words.<key>``; ``sum.<list field>``,
+#: sums with a name of their own; ``all.<list>`` / ``any.<list>``, "for every debt" and "for at
+#: least one debt" whole, as Dutch "elk"/"elke" and French "un"/"une" follow the noun; ``review.<fact>``,
+#: the facts of a review (docs/lifecycle.md), which are not in the case's catalogue). One item of a
+#: list is the ``interface`` domain's ``item.<list>`` (schuld / dette / debt), as in the explanations.
+_WORDS = domain("docgen")
+_INTERFACE = domain("interface")
+#: Keys of the ``interface`` domain the words use as they are.
+_SHARED = frozenset({"yes", "no"})
 
-#: Sums with a name of their own: the list field → "som van de netto maandinkomens".
-_SUMS: dict[str, tuple[str, str, str]] = {
-    "incomes[].monthly_net": (
-        "som van de netto maandinkomens",
-        "somme des revenus nets mensuels",
-        "sum of the net monthly incomes",
-    ),
-    "expenses[].monthly": (
-        "som van de maandelijkse vaste kosten",
-        "somme des frais fixes mensuels",
-        "sum of the monthly fixed costs",
-    ),
-    "debts[].amount": ("som van de schuldbedragen", "somme des montants des dettes", "sum of the debt amounts"),
-}
 
-#: One item of a list of the case: (nl, fr, en) and the nl "elk"/"elke" ending, the fr article.
-_ITEMS: dict[str, tuple[tuple[str, str, str], str, str]] = {
-    "incomes": (("inkomen", "revenu", "income"), "", "un"),
-    "expenses": (("kost", "frais", "cost"), "e", "un"),
-    "debts": (("schuld", "dette", "debt"), "e", "une"),
-    "household.children": (("kind", "enfant", "child"), "", "un"),
-}
+def review_fact_label(path: str, lang: str) -> str | None:
+    """The reader's name of a fact of a review (or a coded value of one), None for any other path."""
+    return _WORDS[lang].get(f"review.{path}")
 
-#: The facts of a review (docs/lifecycle.md), which are not in the case's catalogue.
-REVIEW_FACTS: dict[str, tuple[str, str, str]] = {
-    "dossier.form": ("lopende vorm van budgethulp", "forme d’aide budgétaire en cours", "current form of budget help"),
-    "dossier.started_on": ("start van de lopende vorm", "début de la forme en cours", "start of the current form"),
-    "dossier.last_review_on": ("vorige evaluatie", "évaluation précédente", "previous review"),
-    "dossier.phase_out_started_on": ("start van de afbouw", "début de la sortie progressive", "start of the phase-out"),
-    "progress.earn_enough": ("voldoende inkomen verwerven", "gagner assez", "earn enough"),
-    "progress.organise_money_matters": (
-        "geldzaken organiseren",
-        "organiser les affaires d’argent",
-        "organise money matters",
-    ),
-    "progress.spend_responsibly": ("verantwoord uitgeven", "dépenser de façon responsable", "spend responsibly"),
-    "progress.plan_ahead": ("vooruit plannen", "planifier", "plan ahead"),
-    "progress.months_without_new_debts": (
-        "maanden zonder nieuwe schulden",
-        "mois sans nouvelles dettes",
-        "months without new debts",
-    ),
-    "situation.wants_to_stop": ("cliënt wil stoppen", "la personne veut arrêter", "client wants to stop"),
-    "situation.cooperates": (
-        "cliënt houdt zich aan de afspraken",
-        "la personne respecte les accords",
-        "client keeps to the agreements",
-    ),
-    "situation.moved_to_other_municipality": (
-        "cliënt verhuisde naar een andere gemeente",
-        "la personne a déménagé dans une autre commune",
-        "client moved to another municipality",
-    ),
-    "situation.transferred_to_csr": (
-        "overgedragen aan een collectieve schuldenregeling",
-        "transféré vers un règlement collectif de dettes",
-        "transferred to a collective debt settlement",
-    ),
-    "situation.deceased": ("cliënt overleden", "la personne est décédée", "client deceased"),
-    "review_due_on": ("uiterste datum van de evaluatie", "date limite de l’évaluation", "review due date"),
-    "not_yet": ("nog niet", "pas encore", "not yet"),
-    "partly": ("gedeeltelijk", "partiellement", "partly"),
-    "achieved": ("bereikt", "atteint", "achieved"),
-}
 
 # Precedence of what a node renders to: a child with a lower one gets parentheses.
 _PHRASE = 0  # a sentence-like phrase (conditional, call, filtered aggregate): always bracketed as an operand
@@ -161,7 +63,11 @@ class _Context:
     loops: Mapping[str, str] = field(default_factory=dict)  # loop variable -> list path
 
     def w(self, key: str, **values: str) -> str:
-        return _W[key][LANGS.index(self.lang)].format(**values)
+        text = _INTERFACE[self.lang][key] if key in _SHARED else _WORDS[self.lang][f"words.{key}"]
+        return text.format(**values)
+
+    def has_words(self, key: str) -> bool:
+        return key in _SHARED or f"words.{key}" in _WORDS[self.lang]
 
     def inside(self, variable: str, iterable: n.Node) -> _Context:
         path = iterable.dotted if isinstance(iterable, n.Name) else ""
@@ -298,7 +204,7 @@ def _call(node: n.Node, ctx: _Context) -> tuple[str, int]:
         return ctx.w(node.function, a=_join(words, ctx.w("and"))), _PHRASE
     if node.function == "round" and len(words) == 2:
         return ctx.w("round_to", a=words[0], b=words[1]), _PHRASE
-    if node.function in _W and len(words) <= 3:
+    if ctx.has_words(node.function) and len(words) <= 3:
         keys = dict(zip("abc", words, strict=False))
         return ctx.w(node.function, **keys), _PHRASE
     return f"{node.function.replace('_', ' ')} ({_join(words, ctx.w('and'))})", _PHRASE
@@ -308,7 +214,7 @@ def _aggregate(node: n.Node, ctx: _Context) -> tuple[str, int]:
     assert isinstance(node, n.Aggregate)
     inner = ctx.inside(node.variable, node.iterable)
     path = inner.loops[node.variable]
-    lang = LANGS.index(ctx.lang)
+    words = _WORDS[ctx.lang]
     items = _operand(node.iterable, ctx, _ATOM)
     element = node.element
     if node.function == "count":
@@ -316,13 +222,12 @@ def _aggregate(node: n.Node, ctx: _Context) -> tuple[str, int]:
     elif node.function == "sum":
         own = None
         if isinstance(element, n.Name) and len(element.parts) > 1 and element.parts[0] == node.variable:
-            own = _SUMS.get(f"{path}[].{'.'.join(element.parts[1:])}")
-        text = own[lang] if own else ctx.w("sum", a=_operand(element, inner, _ATOM), b=items)
+            own = words.get(f"sum.{path}[].{'.'.join(element.parts[1:])}")
+        text = own if own else ctx.w("sum", a=_operand(element, inner, _ATOM), b=items)
     else:
-        item = _ITEMS.get(path)
-        one = item[0][lang] if item else items
         condition = _operand(element, inner, _NOT)
-        text = ctx.w(node.function, a=condition, b=one, e=item[1] if item else "", f=item[2] if item else "un")
+        phrase = words.get(f"{node.function}.{path}")
+        text = phrase.format(a=condition) if phrase else ctx.w(node.function, a=condition, b=items)
     if node.condition is not None:
         text = ctx.w("where", a=text, c=_operand(node.condition, inner, _NOT))
     return text, _PHRASE
@@ -359,8 +264,7 @@ def name_label(parts: tuple[str, ...], ctx: _Context) -> str:
     if head in ctx.loops:
         path = ctx.loops[head]
         if len(parts) == 1:
-            item = _ITEMS.get(path)
-            return item[0][lang] if item else _humane(path)
+            return _INTERFACE[ctx.lang].get(f"item.{path}") or _humane(path)
         fact = f"{path}[].{'.'.join(parts[1:])}"
         labels = FACT_LABELS.get(fact)
         return labels[lang] if labels else _humane(fact)
@@ -382,14 +286,14 @@ def name_label(parts: tuple[str, ...], ctx: _Context) -> str:
             return _title(spec.title.get(ctx.lang))
     if dotted in ("decision_date", "recommendation"):
         return ctx.w(dotted)
-    labels = FACT_LABELS.get(dotted) or REVIEW_FACTS.get(dotted)
-    return labels[lang] if labels else _humane(dotted)
+    labels = FACT_LABELS.get(dotted)
+    return labels[lang] if labels else (review_fact_label(dotted, ctx.lang) or _humane(dotted))
 
 
 def code_label(code: str, lang: str) -> str:
     """The reader's word for a coded value (``limited`` → "beperkt")."""
-    labels = value_words(code) or REVIEW_FACTS.get(code)
-    return labels[LANGS.index(lang)] if labels else _humane(code)
+    labels = value_words(code)
+    return labels[LANGS.index(lang)] if labels else (review_fact_label(code, lang) or _humane(code))
 
 
 def _title(text: str) -> str:

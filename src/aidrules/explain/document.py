@@ -14,6 +14,12 @@ and its Markdown unescaped, as those views always wrote it (for the terminal san
 page document is plain: each renderer escapes it for its format, so a value can never turn into
 markup. Letters written as Jinja2 templates use a small
 Markdown subset that :func:`parse_markup` reads back into blocks.
+
+The generated rule-set pages (``docgen/pages.py``, mkdocs Markdown) need a few things more: page
+metadata written as front matter and a closing footer line, a fenced :class:`Code` block (the
+Mermaid chart), an :class:`Admonition` (``!!! warning``), links, emphasis, a formula collapsed
+behind its summary and a placeholder with a tooltip (spans), and table cells holding spans. Their
+text is escaped as HTML only (``escape="html"``): mkdocs shows a rule file's ``<b>`` as written.
 """
 
 from __future__ import annotations
@@ -27,19 +33,28 @@ from typing import Literal
 
 from aidrules.explain.i18n import french_typography
 
-Style = Literal["plain", "strong", "code", "ref"]
+Style = Literal["plain", "strong", "emphasis", "code", "ref", "link", "formula", "slot"]
 Layout = Literal["page", "compact"]
+#: How a Markdown document escapes its text: ``markdown`` (shown as written, the default) or
+#: ``html`` (only ``& < >``, for Markdown read by mkdocs with raw HTML allowed: the rule-set pages).
+Escape = Literal["markdown", "html"]
 
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A run of text: ``strong`` (emphasis), ``code`` (a fact path), ``ref`` (a rule id)."""
+    """A run of text: ``strong`` (bold), ``emphasis`` (italic), ``code`` (a fact path), ``ref`` (a
+    rule id), ``link`` (to ``detail``, the address; the address itself when ``text`` is it),
+    ``formula`` (source text shown on one line, collapsed behind its summary ``detail``) or
+    ``slot`` (a value filled in per case, its name ``detail`` as a tooltip)."""
 
     text: str
     style: Style = "plain"
+    detail: str = ""
 
 
 Inline = tuple[Span, ...]
+#: A table cell: plain text, or spans (strong, code, a collapsed formula).
+Cell = str | Inline
 
 
 def inline(*parts: str | Span) -> Inline:
@@ -73,8 +88,9 @@ class Bullets:
 
 @dataclass(frozen=True, slots=True)
 class Table:
+    #: Column heads; an empty one is written ``| |`` in Markdown (a first column of row names).
     header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[Cell, ...], ...]
     #: ``"l"`` or ``"r"`` per column (amounts are right-aligned).
     align: tuple[str, ...] = ()
     #: Each row's first cell names the row (``<th scope="row">``; the column heads get ``scope="col"``).
@@ -139,7 +155,26 @@ class Section:
             raise ValueError(f"a section id must be a letter followed by letters, digits, - or _: {self.id!r}")
 
 
-Block = Heading | Paragraph | Bullets | Table | Figure | Section
+@dataclass(frozen=True, slots=True)
+class Code:
+    """Lines shown exactly as written (a fenced block in Markdown, ``<pre>`` in HTML); ``language``
+    names them (``mermaid``: mkdocs draws the chart)."""
+
+    language: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Admonition:
+    """A part set apart with a title: ``!!! warning "title"`` in mkdocs Markdown, an ``<aside>`` in
+    HTML, its title and blocks elsewhere."""
+
+    kind: Literal["note", "warning"]
+    title: str
+    blocks: tuple[Block, ...]
+
+
+Block = Heading | Paragraph | Bullets | Table | Figure | Section | Code | Admonition
 
 
 @dataclass
@@ -154,6 +189,13 @@ class Document:
     typeset: bool = True
     #: The HTML page's style sheet (inline, nothing fetched); None: the explanations' style.
     css: str | None = None
+    #: How Markdown escapes the text (:data:`Escape`).
+    escape: Escape = "markdown"
+    #: Metadata for a static site (``language: nl``): Markdown front matter, nothing elsewhere.
+    front_matter: tuple[tuple[str, str], ...] = ()
+    #: A closing line set apart from the page (how it was made): emphasised after an extra blank
+    #: line in Markdown, a ``<footer>`` in HTML.
+    footer: Inline = ()
 
     def heading(self, level: int, *parts: str | Span) -> None:
         self.blocks.append(Heading(level, inline(*parts)))
@@ -167,7 +209,7 @@ class Document:
         if items:
             self.blocks.append(Bullets(tuple(i if isinstance(i, Item) else Item(i) for i in items)))
 
-    def table(self, header: tuple[str, ...], rows: Sequence[tuple[str, ...]], align: tuple[str, ...] = ()) -> None:
+    def table(self, header: tuple[str, ...], rows: Sequence[tuple[Cell, ...]], align: tuple[str, ...] = ()) -> None:
         if rows:
             self.blocks.append(Table(header, tuple(rows), align))
 
@@ -195,7 +237,21 @@ def render_text(doc: Document, width: int = 88) -> str:
 
 
 def _plain(content: Inline) -> str:
-    return "".join(f"[{s.text}]" if s.style == "ref" else s.text for s in content)
+    return "".join(_plain_span(s) for s in content)
+
+
+def _plain_span(span: Span) -> str:
+    if span.style == "ref":
+        return f"[{span.text}]"
+    if span.style == "link" and span.detail != span.text:
+        return f"{span.text} ({span.detail})"
+    if span.style == "formula":
+        return " ".join(span.text.split())
+    return span.text
+
+
+def _cell_text(cell: Cell) -> str:
+    return cell if isinstance(cell, str) else _plain(cell)
 
 
 _NO_BREAK = {"\u00a0": "\ue000", "\u202f": "\ue001"}
@@ -258,17 +314,23 @@ def _text_block(block: Block, width: int, indent: int) -> list[str]:
         return [line for child in flat(block.blocks) for line in _text_block(child, width, indent)]
     if isinstance(block, Figure):
         return []
+    if isinstance(block, Code):
+        return [" " * indent + line for line in block.lines]
+    if isinstance(block, Admonition):
+        inner = [line for child in flat(block.blocks) for line in _text_block(child, width, indent + 2)]
+        return [" " * indent + block.title, *inner]
     return _text_table(block, width, indent)
 
 
 def _text_table(table: Table, width: int, indent: int) -> list[str]:
     columns = len(table.header)
-    widths = [max(len(str(r[i])) for r in (table.header, *table.rows)) for i in range(columns)]
+    rows = [tuple(_cell_text(c) for c in row) for row in table.rows]
+    widths = [max(len(r[i]) for r in (table.header, *rows)) for i in range(columns)]
     pad = " " * indent
     if sum(widths) + 2 * (columns - 1) + indent > width:
         # too wide for a terminal: one bullet per row, "header: value" pairs
         lines: list[str] = []
-        for row in table.rows:
+        for row in rows:
             pairs = [row[0], *(f"{h}: {v}" for h, v in zip(table.header[1:], row[1:], strict=True) if v)]
             lines.extend(_wrap("; ".join(pairs), width, pad + "• ", pad + "  "))
         return lines
@@ -278,7 +340,7 @@ def _text_table(table: Table, width: int, indent: int) -> list[str]:
         cells = [c.rjust(w) if a == "r" else c.ljust(w) for c, w, a in zip(row, widths, align, strict=True)]
         return (pad + "  ".join(cells)).rstrip()
 
-    return [fmt(table.header), pad + "  ".join("-" * w for w in widths), *(fmt(r) for r in table.rows)]
+    return [fmt(table.header), pad + "  ".join("-" * w for w in widths), *(fmt(r) for r in rows)]
 
 
 # -- Markdown -------------------------------------------------------------------------------
@@ -293,19 +355,51 @@ def md_escape(text: str) -> str:
     return _MD_UNDERSCORE.sub(r"\\_", text)
 
 
-def _md_inline(content: Inline, escape: bool = True) -> str:
-    out = []
-    esc = md_escape if escape else str
-    for span in content:
-        if span.style in ("code", "ref"):
-            fence = "``" if "`" in span.text else "`"
-            out.append(f"{fence}{span.text}{fence}")
-        elif span.style == "strong":
-            out.append(f"**{esc(span.text)}**")
-        else:
-            out.append(esc(span.text))
-    text = "".join(out)
-    if not escape:
+def _html_text(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _html_cell_text(text: str) -> str:
+    return _html_text(text).replace("|", "\\|")
+
+
+@dataclass(frozen=True, slots=True)
+class _MdEscape:
+    """How Markdown text is escaped: in running text, in a table cell, and whether a line start
+    that Markdown would read as a heading or list is escaped too."""
+
+    text: Callable[[str], str]
+    cell: Callable[[str], str]
+    line_start: bool
+
+
+_MD_ESCAPES = {
+    "markdown": _MdEscape(md_escape, md_escape, True),
+    "html": _MdEscape(_html_text, _html_cell_text, False),
+    # a compact view's lines, unescaped for the terminal sanitiser
+    "none": _MdEscape(str, str, False),
+}
+
+
+def _md_span(span: Span, esc: Callable[[str], str]) -> str:
+    if span.style in ("code", "ref"):
+        fence = "``" if "`" in span.text else "`"
+        return f"{fence}{span.text}{fence}"
+    if span.style == "strong":
+        return f"**{esc(span.text)}**"
+    if span.style == "emphasis":
+        return f"*{esc(span.text)}*"
+    if span.style == "link":
+        return f"<{span.detail}>" if span.text == span.detail else f"[{esc(span.text)}]({span.detail})"
+    if span.style in ("formula", "slot"):
+        return _html_span(span)
+    return esc(span.text)
+
+
+def _md_inline(content: Inline, escape: _MdEscape = _MD_ESCAPES["markdown"], cell: bool = False) -> str:
+    esc = escape.cell if cell else escape.text
+    text = "".join(_md_span(span, esc) for span in content)
+    if not escape.line_start or cell:
         return text
     return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1)
 
@@ -315,21 +409,31 @@ def render_markdown(doc: Document) -> str:
         # written as the terminal views always were, without Markdown escapes: a backslash put
         # inside an escape sequence from a rule text (ESC[2J) would leave its remains behind the
         # terminal sanitiser (tests/security/test_terminal_escapes.py)
-        return _compact(doc, _compact_md_heading, lambda block: _md_block(block, 0, escape=False))
+        return _compact(doc, _compact_md_heading, lambda block: _md_block(block, 0, _MD_ESCAPES["none"]))
+    escape = _MD_ESCAPES[doc.escape]
     out: list[str] = []
+    if doc.front_matter:
+        out += ["---", *(f"{key}: {value}" for key, value in doc.front_matter), "---", ""]
     for block in flat(doc.blocks):
         if isinstance(block, Figure):
             continue
-        out.extend(_md_block(block, 0))
+        out.extend(_md_block(block, 0, escape))
         out.append("")
+    if doc.footer:
+        out += ["", f"*{_md_inline(doc.footer, escape)}*"]
     return "\n".join(out).strip() + "\n"
 
 
 def _compact_md_heading(block: Heading) -> list[str]:
-    return ["", "#" * block.level + " " + _md_inline(block.content, False), "", *([""] if block.level == 1 else [])]
+    return [
+        "",
+        "#" * block.level + " " + _md_inline(block.content, _MD_ESCAPES["none"]),
+        "",
+        *([""] if block.level == 1 else []),
+    ]
 
 
-def _md_block(block: Block, indent: int, escape: bool = True) -> list[str]:
+def _md_block(block: Block, indent: int, escape: _MdEscape) -> list[str]:
     pad = " " * indent
     if isinstance(block, Heading):
         return ["#" * block.level + " " + _md_inline(block.content, escape)]
@@ -346,13 +450,25 @@ def _md_block(block: Block, indent: int, escape: bool = True) -> list[str]:
         return [line for child in flat(block.blocks) for line in _md_block(child, indent, escape)]
     if isinstance(block, Figure):
         return []
+    if isinstance(block, Code):
+        return [f"{pad}```{block.language}", *(pad + line for line in block.lines), f"{pad}```"]
+    if isinstance(block, Admonition):
+        inner: list[str] = []
+        for child in block.blocks:
+            inner += [*_md_block(child, indent + 4, escape), ""]
+        title = escape.text(block.title).replace('"', "&quot;")
+        return [f'{pad}!!! {block.kind} "{title}"', "", *inner[:-1]]
     align = block.align or ("l",) * len(block.header)
 
-    def row(cells: tuple[str, ...]) -> str:
-        return pad + "| " + " | ".join(md_escape(c) if escape else c for c in cells) + " |"
+    def cell(c: Cell) -> str:
+        return escape.cell(c) if isinstance(c, str) else _md_inline(c, escape, cell=True)
 
+    def row(cells: tuple[Cell, ...]) -> str:
+        return pad + "| " + " | ".join(cell(c) for c in cells) + " |"
+
+    head = pad + "|" + "|".join(f" {cell(h)} " if h else " " for h in block.header) + "|"
     rule = pad + "|" + "|".join("---:" if a == "r" else "---" for a in align) + "|"
-    return [row(block.header), rule, *(row(r) for r in block.rows)]
+    return [head, rule, *(row(r) for r in block.rows)]
 
 
 # -- HTML -----------------------------------------------------------------------------------
@@ -372,17 +488,28 @@ li { margin: .15rem 0; }
 """
 
 
+def _html_span(span: Span) -> str:
+    text = html.escape(span.text, quote=False)
+    if span.style in ("code", "ref"):
+        return f"<code>{text}</code>"
+    if span.style == "strong":
+        return f"<strong>{text}</strong>"
+    if span.style == "emphasis":
+        return f"<em>{text}</em>"
+    if span.style == "link":
+        return f'<a href="{html.escape(span.detail)}">{text}</a>'
+    if span.style == "formula":
+        # one line, so that it fits a Markdown table cell; `|` would end the cell
+        source = html.escape(" ".join(span.text.split())).replace("|", "&#124;")
+        summary = html.escape(span.detail, quote=False)
+        return f'<details class="aidrules-formula"><summary>{summary}</summary><code>{source}</code></details>'
+    if span.style == "slot":
+        return f'<span class="aidrules-slot" title="{html.escape(span.detail)}">{text}</span>'
+    return text
+
+
 def _html_inline(content: Inline) -> str:
-    out = []
-    for span in content:
-        text = html.escape(span.text, quote=False)
-        if span.style in ("code", "ref"):
-            out.append(f"<code>{text}</code>")
-        elif span.style == "strong":
-            out.append(f"<strong>{text}</strong>")
-        else:
-            out.append(text)
-    return "".join(out)
+    return "".join(_html_span(span) for span in content)
 
 
 def _html_block(block: Block) -> list[str]:
@@ -405,18 +532,26 @@ def _html_block(block: Block) -> list[str]:
     if isinstance(block, Figure):
         label = f' aria-label="{html.escape(block.label)}"' if block.label is not None else ""
         return [f"<figure{label}>", checked_svg(block.svg), "</figure>"]
+    if isinstance(block, Code):
+        code = html.escape("\n".join(block.lines), quote=False)
+        return [f'<pre><code class="language-{html.escape(block.language)}">{code}</code></pre>']
+    if isinstance(block, Admonition):
+        parts = [line for child in block.blocks for line in _html_block(child)]
+        title = f'<p class="admonition-title">{html.escape(block.title, quote=False)}</p>'
+        return [f'<aside class="admonition {block.kind}">', title, *parts, "</aside>"]
     return _html_table(block)
 
 
 def _html_table(block: Table) -> list[str]:
     align = block.align or ("l",) * len(block.header)
 
-    def cell(tag: str, text: str, a: str, scope: str = "") -> str:
+    def cell(tag: str, text: Cell, a: str, scope: str = "") -> str:
         attrs = f' scope="{scope}"' if scope else ""
         attrs += ' class="r"' if a == "r" else ""
-        return f"<{tag}{attrs}>{html.escape(text, quote=False)}</{tag}>"
+        inner = html.escape(text, quote=False) if isinstance(text, str) else _html_inline(text)
+        return f"<{tag}{attrs}>{inner}</{tag}>"
 
-    def row(cells: tuple[str, ...]) -> str:
+    def row(cells: tuple[Cell, ...]) -> str:
         if not block.row_headers:
             return "".join(cell("td", c, a) for c, a in zip(cells, align, strict=True))
         first = cell("th", cells[0], align[0], "row")
@@ -446,6 +581,7 @@ def render_html(doc: Document) -> str:
             "<main>",
             *body,
             "</main>",
+            *([f"<footer><p><em>{_html_inline(doc.footer)}</em></p></footer>"] if doc.footer else []),
             "</body>",
             "</html>",
             "",
@@ -462,7 +598,12 @@ def render(doc: Document, fmt: str) -> str:
         # reason stays on its bullet (`• ?` with a no-break space), headings keep their rule
         return french_typography(render(replace(doc, lang=""), fmt))
     if doc.lang == "fr":
-        doc = replace(doc, title=french_typography(doc.title), blocks=[_typeset(b) for b in doc.blocks])
+        doc = replace(
+            doc,
+            title=french_typography(doc.title),
+            blocks=[_typeset(b) for b in doc.blocks],
+            footer=_typeset_inline(doc.footer),
+        )
     if fmt == "markdown":
         return render_markdown(doc)
     if fmt == "html":
@@ -471,7 +612,13 @@ def render(doc: Document, fmt: str) -> str:
 
 
 def _typeset_inline(content: Inline) -> Inline:
-    return tuple(Span(french_typography(s.text), s.style) if s.style != "code" else s for s in content)
+    return tuple(
+        replace(s, text=french_typography(s.text)) if s.style not in ("code", "formula") else s for s in content
+    )
+
+
+def _typeset_cell(cell: Cell) -> Cell:
+    return french_typography(cell) if isinstance(cell, str) else _typeset_inline(cell)
 
 
 def _typeset(block: Block) -> Block:
@@ -487,10 +634,14 @@ def _typeset(block: Block) -> Block:
         return Section(block.id, tuple(_typeset(b) for b in block.blocks))
     if isinstance(block, Figure):
         return Figure(block.svg, french_typography(block.label) if block.label is not None else None)
+    if isinstance(block, Code):
+        return block
+    if isinstance(block, Admonition):
+        return Admonition(block.kind, french_typography(block.title), tuple(_typeset(b) for b in block.blocks))
     return replace(
         block,
         header=tuple(french_typography(h) for h in block.header),
-        rows=tuple(tuple(french_typography(c) for c in row) for row in block.rows),
+        rows=tuple(tuple(_typeset_cell(c) for c in row) for row in block.rows),
     )
 
 

@@ -25,6 +25,7 @@ from aidrules.explain.phrases import clauses, form_title
 from aidrules.explain.texts import lower_first, text, upper_first
 from aidrules.facts.catalogue import entry
 from aidrules.facts.paths import pattern
+from aidrules.text import domain
 from aidrules.words import formatting
 from aidrules.words.labels import fact_label
 
@@ -55,15 +56,12 @@ class Recipient:
         return cls(**{k: (v.strip() or None) if isinstance(v, str) else None for k, v in value.items()})
 
 
-#: What an undetermined proposal means for the client: the library's own wording, since
-#: "undetermined" is the engine's outcome, not a rule set's. A rule set words its forms, its
-#: ``otherwise`` outcome, its conditions and actions itself (``client_text:`` in the rule file);
-#: without them the letter uses the rule's own message.
-_UNDETERMINED = {
-    "nl": "Wij kunnen nog niets voorstellen: wij hebben eerst nog informatie van u nodig.",
-    "fr": "Nous ne pouvons encore rien proposer : nous avons d’abord besoin d’informations de votre part.",
-    "en": "We cannot propose anything yet: first we need more information from you.",
-}
+#: What an undetermined proposal means for the client (``client.undetermined`` in the gettext
+#: domain ``explain``): the library's own wording, since "undetermined" is the engine's outcome,
+#: not a rule set's. A rule set words its forms, its ``otherwise`` outcome, its conditions and
+#: actions itself (``client_text:`` in the rule file); without them the letter uses the rule's own
+#: message. Read as written: the letter typesets French as a whole.
+_EXPLAIN = domain("explain")
 
 #: Client letters show at most this many "what you can do" changes.
 MAX_CAN_DO = 3
@@ -155,7 +153,7 @@ def letter_context(expl: Explanation, recipient: Recipient | Mapping[str, str | 
 
 def _proposal_text(expl: Explanation) -> str | None:
     if expl.recommendation == "undetermined":
-        return _UNDETERMINED[expl.lang]
+        return _EXPLAIN[expl.lang]["client.undetermined"]
     return expl.client_proposal
 
 

@@ -35,7 +35,7 @@ from aidrules.engine.decision import Decision
 from aidrules.explain.build import outcome_title
 from aidrules.explain.i18n import french_typography, ui
 from aidrules.explain.missing import candidate_values
-from aidrules.explain.texts import text
+from aidrules.explain.texts import join_words, text
 from aidrules.explain.values import ValueTexts
 from aidrules.expr import types as t
 from aidrules.facts.catalogue import catalogue, entry
@@ -338,7 +338,4 @@ def _grouped(decides: list[Decides]) -> list[tuple[str, list[Decides]]]:
 
 
 def _or_list(items: list[str], lang: str) -> str:
-    if len(items) == 1:
-        return items[0]
-    word = {"nl": "of", "fr": "ou", "en": "or"}[lang]
-    return f"{', '.join(items[:-1])} {word} {items[-1]}"
+    return join_words(items, lang, "or")

@@ -27,6 +27,7 @@ from aidrules.impact.study import change_date
 from aidrules.ruleset.compiled import CompiledRuleSet, Template
 from aidrules.ruleset.schema import Texts
 from aidrules.testing.fixtures import load_fixture
+from aidrules.text import domain
 from aidrules.whatif.flips import axes, flip_point, threshold_sites, with_value
 from aidrules.words import formatting
 from aidrules.words.labels import fact_label
@@ -355,78 +356,23 @@ def load_cases(directory: Path) -> list[tuple[str, dict[str, Any], date]]:
     return out
 
 
-_HEAD: dict[str, tuple[str, str, str]] = {
-    "title": ("Wijzigingen", "Modifications", "Changes"),
-    "changes": (
-        "Gewijzigde parameters, regels en teksten",
-        "Paramètres, règles et textes modifiés",
-        "Parameters, rules and texts changed",
-    ),
-    "no_changes": ("Geen inhoudelijke wijzigingen.", "Aucune modification de fond.", "No changes of substance."),
-    "effective": (
-        "De wijziging gaat in op {day}; casussen van vóór die dag worden op die dag beslist.",
-        "La modification prend effet le {day} ; les dossiers antérieurs sont décidés à cette date.",
-        "The change takes effect on {day}; cases dated earlier are decided on that day.",
-    ),
-    "from": ("vanaf {day}", "à partir du {day}", "from {day}"),
-    "fixtures": (
-        "Gevolgen voor de testcasussen",
-        "Conséquences pour les cas de test",
-        "Consequences for the test cases",
-    ),
-    "fixtures_count": (
-        "{checked} casussen opnieuw beslist met beide versies; {changed} met een andere uitkomst.",
-        "{checked} dossiers redécidés avec les deux versions ; {changed} avec un autre résultat.",
-        "{checked} cases decided again under both versions; {changed} with another outcome.",
-    ),
-    "profiles": (
-        "Gevolgen rond de gewijzigde drempels",
-        "Conséquences autour des seuils modifiés",
-        "Consequences around the changed thresholds",
-    ),
-    "profiles_count": (
-        "{checked} grensprofielen (net onder en op elke oude en nieuwe drempel); {changed} met een andere uitkomst.",
-        "{checked} profils limites (juste sous et sur chaque ancien et nouveau seuil) ; {changed} avec un autre "
-        "résultat.",
-        "{checked} boundary profiles (just below and at each old and new threshold); {changed} with another outcome.",
-    ),
-    "who": ("Wie wint, wie verliest", "Qui gagne, qui perd", "Who gains, who loses"),
-    "added": ("toegevoegd", "ajouté", "added"),
-    "derived": ("berekening", "calcul", "calculation"),
-    "condition": ("voorwaarde", "condition", "condition"),
-    "texts": ("teksten gewijzigd", "textes modifiés", "texts changed"),
-    "title_changed": ("titel gewijzigd", "titre modifié", "title changed"),
-    "source": ("bron", "source", "source"),
-    "when": ("voorgesteld als", "proposée si", "proposed when"),
-    "values": ("berekende bedragen gewijzigd", "montants calculés modifiés", "computed amounts changed"),
-    "requires": ("vraagt nu", "demande désormais", "now requires"),
-    "was": ("was", "était", "was"),
-    "order": ("volgorde van de aanbevelingen", "ordre des recommandations", "order of the recommendations"),
-    "otherwise": ("anders", "sinon", "otherwise"),
-    "with": ("met", "avec", "with"),
-    "removed": ("verwijderd", "supprimé", "removed"),
-    "changed": ("gewijzigd", "modifié", "changed"),
-    "form": ("vorm", "forme", "form"),
-    "principle": ("uitgangspunt", "principe", "principle"),
-    "recommendation": ("aanbeveling", "recommandation", "recommendation"),
-    "rule": ("voorwaarde", "condition", "condition"),
-    "action": ("actie", "action", "action"),
-    "eligible": ("mogelijk", "possible", "possible"),
-    "ineligible": ("niet mogelijk", "pas possible", "not possible"),
-    "satisfied": ("voldaan", "satisfait", "satisfied"),
-    "not_satisfied": ("niet voldaan", "non satisfait", "not satisfied"),
-    "proposed": ("voorgesteld", "proposée", "proposed"),
-    "not proposed": ("niet voorgesteld", "non proposée", "not proposed"),
-}
+#: The report's words: the gettext domain ``registry`` (msgid ``diff.<key>``; ``diff.not_proposed``
+#: for the action status "not proposed"), read when a report is first written.
+_TEXTS = domain("registry")
+
+
+def _key(word: str) -> str:
+    return "diff." + word.replace(" ", "_")
 
 
 def _h(key: str, lang: str, **values: Any) -> str:
-    return _HEAD[key][("nl", "fr", "en").index(lang)].format(**values)
+    text = _TEXTS[lang][_key(key)]
+    return text.format(**values) if values else text
 
 
 def _code(word: str, lang: str) -> str:
     word = word.strip()
-    if word in _HEAD:
+    if word and _key(word) in _TEXTS[lang]:
         return _h(word, lang)
     return value_label(word, lang) if word and word[0] != "(" else word
 

@@ -50,6 +50,8 @@ DOMAINS = (
     "intake",
     "impact",
     "registry",
+    "schemas",
+    "docgen",
 )
 
 #: gettext joins a message's context and its id with this character (``pgettext``).
