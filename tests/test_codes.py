@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import get_args, get_type_hints
@@ -200,6 +201,10 @@ def test_mypy_rejects_a_code_outside_the_catalogue(tmp_path: Path) -> None:
         catalogue + '\n\ndef make(code: Code) -> None: ...\n\n\nmake("RS202")\nmake("RS2O2")\n', encoding="utf-8"
     )
     lines = probe.read_text(encoding="utf-8").count("\n")
-    out, _, status = mypy_api.run([str(probe), "--strict", "--no-incremental", "--cache-dir", os.devnull])
+    limit = sys.getrecursionlimit()
+    try:  # mypy raises the interpreter's recursion limit and leaves it so: later tests would run deeper
+        out, _, status = mypy_api.run([str(probe), "--strict", "--no-incremental", "--cache-dir", os.devnull])
+    finally:
+        sys.setrecursionlimit(limit)
     assert status == 1 and f"probe.py:{lines}:" in out and f"probe.py:{lines - 1}:" not in out, out
     assert get_type_hints(Diagnostic)["code"] == Code

@@ -278,3 +278,15 @@ def test_an_admonition_is_an_indented_mkdocs_block_and_an_aside_in_html() -> Non
     )
     french = render(Document("t", "fr", [Admonition("note", "Attention : ceci", ())]), "markdown")
     assert "Attention\u00a0: ceci" in french
+
+
+@pytest.mark.parametrize(
+    "target", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<b>x</b>", "file:///etc"]
+)
+def test_a_link_to_anything_but_a_web_address_or_a_site_page_is_written_as_text(target: str) -> None:
+    """A shared rule file's source address ends up in generated pages: never as a script link."""
+    page = _site_page(Paragraph(inline(Span("bron", "link", target), " ", Span(target, "link", target))))
+    md, html = render_markdown(page), render_html(page)
+    assert "](" not in md and "<javascript" not in md.lower() and "<data:" not in md and "<file:" not in md
+    assert "<a " not in html and "href" not in html
+    assert "bron (" in md and "bron (" in html  # the target stays readable, as text

@@ -175,3 +175,26 @@ def test_problems_of_several_stages_are_reported_together(minimal_text: str) -> 
     )
     codes = sorted(d.code for d in diagnostics(text))
     assert codes == ["RS202", "RS302", "RS401"]
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:text/html,<b>x</b>", "www.example.be", "https://x.be/a b"]
+)
+def test_a_source_address_that_is_not_a_web_address_is_refused_where_it_is_written(minimal_text: str, url: str) -> None:
+    """Generated pages link to a source's address: a shared rule file cannot make that a script."""
+    text = minimal_text.replace(
+        "  effective: {from: 2024-01-01}\n",
+        f"  effective: {{from: 2024-01-01}}\n  sources:\n    - id: nota\n      title: Nota\n      url: {url!r}\n",
+    )
+    [d] = diagnostics(text)
+    assert d.code == "RS103" and "is not a web address" in d.message and d.hint and "https://" in d.hint
+    assert d.span is not None and d.span.line == line_of(text, "url:")
+
+
+def test_a_source_with_a_web_address_compiles(minimal_text: str) -> None:
+    text = minimal_text.replace(
+        "  effective: {from: 2024-01-01}\n",
+        "  effective: {from: 2024-01-01}\n  sources:\n    - id: nota\n      title: Nota\n"
+        "      url: https://www.vlaanderen.be/budgethulp?x=1#a\n",
+    )
+    assert compile_text(text, "rules.yaml").id == "minimal"

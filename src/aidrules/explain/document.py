@@ -236,6 +236,17 @@ def render_text(doc: Document, width: int = 88) -> str:
     return "\n".join(out).strip() + "\n"
 
 
+#: A link target a document links to: a web address, or a path within the site (no scheme).
+_LINK_TARGET = re.compile(r"(?:https?://|(?![a-zA-Z][a-zA-Z0-9+.-]*:))[^\s<>\"'`]+")
+
+
+def _web_address(target: str) -> bool:
+    """Whether a document may link to ``target``: a web address or a page of the site. A rule
+    file's source can only hold a web address (``ruleset/schema.py``), and a document never
+    makes a ``javascript:``, ``data:`` or other link of anything else: it writes the target as text."""
+    return _LINK_TARGET.fullmatch(target) is not None
+
+
 def _plain(content: Inline) -> str:
     return "".join(_plain_span(s) for s in content)
 
@@ -390,6 +401,8 @@ def _md_span(span: Span, esc: Callable[[str], str]) -> str:
     if span.style == "emphasis":
         return f"*{esc(span.text)}*"
     if span.style == "link":
+        if not _web_address(span.detail):
+            return esc(_plain_span(span))
         return f"<{span.detail}>" if span.text == span.detail else f"[{esc(span.text)}]({span.detail})"
     if span.style in ("formula", "slot"):
         return _html_span(span)
@@ -497,6 +510,8 @@ def _html_span(span: Span) -> str:
     if span.style == "emphasis":
         return f"<em>{text}</em>"
     if span.style == "link":
+        if not _web_address(span.detail):
+            return html.escape(_plain_span(span), quote=False)
         return f'<a href="{html.escape(span.detail)}">{text}</a>'
     if span.style == "formula":
         # one line, so that it fits a Markdown table cell; `|` would end the cell

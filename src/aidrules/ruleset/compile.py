@@ -384,6 +384,13 @@ class _RuleCompiler:
             self.error("RS102", f"`{loc[-1]}` is required here", loc[:-1], _missing_hint(loc), key=True)
         elif kind == "literal_error":
             self.error("RS103", f"`{_show(loc)}`: {item['msg']}, got `{_shorten(str(item.get('input')))}`", loc)
+        elif kind == "string_pattern_mismatch" and loc[-1] == "url":
+            self.error(
+                "RS103",
+                f"`{_shorten(str(item.get('input')))}` is not a web address",
+                loc,
+                "write the address of the source as it starts in a browser: https://…",
+            )
         elif kind == "string_pattern_mismatch":
             self.error(
                 "RS103",

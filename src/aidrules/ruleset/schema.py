@@ -19,6 +19,9 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=6
 DottedId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$", max_length=100)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 Expression = Annotated[str, StringConstraints(min_length=1)]
+#: A source's web address: pages and letters make it a link, so only http(s) addresses (no
+#: ``javascript:``, ``data:`` or ``file:`` links in the documentation a shared rule file generates).
+WebAddress = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"'`]+$", max_length=2_000)]
 
 _ID_HINT = "ids use lower-case letters, digits and `_` (conditions may use dots: `csr.own_will`)"
 
@@ -54,7 +57,7 @@ class Period(_Model):
 class Source(_Model):
     id: Id
     title: NonEmpty
-    url: NonEmpty | None = None
+    url: WebAddress | None = None
 
 
 class ChangelogEntry(_Model):
