@@ -17,10 +17,10 @@ from typing import Any
 from aidrules.docgen.labels import label
 from aidrules.docgen.mermaid import flowchart, outcome_label
 from aidrules.docgen.prose import render
-from aidrules.explain.i18n import colon, value_label
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.ruleset.compiled import CompiledRuleSet, NamedValue, ParameterSpec, Template
+from aidrules.text.interface import colon, value_label
 from aidrules.words import formatting
 
 PAGES = ("index.md", "rules.md", "calculations.md", "parameters.md", "policy-choices.md")
