@@ -4,9 +4,12 @@ Writes a seeded synthetic population (``population.py``) as JSON Lines, then run
 ``aidrules batch CASES --out OUT --workers W`` as a whole process for each ``W`` (default 1 and 2,
 ``--workers 1,2,3`` for more), twice each, alternating, and keeps the faster run of each. It
 reports wall time, decisions per second, the ratio to one worker and whether every output is
-byte-identical to the one-worker output. Also the CPU time of the processes (the command and its
-workers) and the load average before and after: the target (2 workers ≥ 1.7× one) holds on two
-free cores; on a shared machine the ratio is capped by what the others take.
+byte-identical to the one-worker output. Also the CPU time of the command's own process (the
+parent: reading, splitting, copying the workers' output) and of its workers, the parent's CPU as a
+share of the wall time, the startup (a one-case run: interpreter, imports, rule set; serial
+whatever the number of workers) with the ratio it leaves possible on free cores (Amdahl), and the
+load average before and after: the target (2 workers ≥ 1.7× one) holds on two free cores; on a
+shared machine the ratio is capped by what the others take.
 
 Reproduce: ``python benchmarks/batch.py`` on a quiet machine (``--quick``: 1,500 cases).
 """
@@ -17,7 +20,6 @@ import argparse
 import hashlib
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -29,25 +31,39 @@ sys.path.insert(0, str(HERE))
 
 from population import population  # noqa: E402
 
-#: ``aidrules`` as a whole process, run by this interpreter (its virtual environment).
-AIDRULES = [sys.executable, "-c", "import sys; from aidrules.cli.main import app; sys.argv[0] = 'aidrules'; app()"]
+#: ``aidrules`` as a whole process, run by this interpreter (its virtual environment); at exit it
+#: writes its own CPU seconds and its workers' (reaped children) to the file named by the
+#: environment variable ``AIDRULES_BENCH_CPU``.
+AIDRULES = [
+    sys.executable,
+    "-c",
+    "import atexit, os, resource, sys\n"
+    "def _cpu():\n"
+    "    own, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))\n"
+    "    with open(os.environ['AIDRULES_BENCH_CPU'], 'w') as f:\n"
+    "        f.write(f'{own.ru_utime + own.ru_stime} {kids.ru_utime + kids.ru_stime}')\n"
+    "atexit.register(_cpu)\n"
+    "from aidrules.cli.main import app\n"
+    "sys.argv[0] = 'aidrules'\n"
+    "app()",
+]
 
 
-def run(cases: Path, out: Path, workers: int, src: Path | None) -> tuple[float, float]:
-    """Wall and CPU seconds (this command and its workers) of one ``aidrules batch`` run."""
+def run(cases: Path, out: Path, workers: int, src: Path | None) -> tuple[float, float, float]:
+    """Wall seconds, and CPU seconds of the command's own process and of its workers, of one
+    ``aidrules batch`` run."""
     command = [*AIDRULES, "batch", str(cases), "--out", str(out), "--workers", str(workers), "--no-progress"]
-    env = dict(os.environ)
+    cpu_file = out.with_suffix(".cpu")
+    env = dict(os.environ, AIDRULES_BENCH_CPU=str(cpu_file))
     if src is not None:  # another checkout's code (e.g. the commit before a change), same packages
         env["PYTHONPATH"] = str(src.resolve())
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 2):
         raise SystemExit(f"aidrules batch failed ({done.returncode}): {done.stderr[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
+    own, workers_cpu = (float(x) for x in cpu_file.read_text(encoding="utf-8").split())
+    return wall, own, workers_cpu
 
 
 def main() -> None:
@@ -67,39 +83,57 @@ def main() -> None:
         folder = Path(tmp)
         cases = folder / "cases.jsonl"
         cases.write_text("".join(json.dumps(c) + "\n" for c in population(count, seed=args.seed)), encoding="utf-8")
-        best: dict[int, tuple[float, float]] = {}
+        one = folder / "one.jsonl"
+        one.write_text(cases.read_text(encoding="utf-8").split("\n", 1)[0] + "\n", encoding="utf-8")
+        best: dict[int, tuple[float, float, float]] = {}
         digests: dict[int, str] = {}
+        startup = float("inf")
         for _ in range(args.repeats):
+            startup = min(startup, run(one, folder / "out-one.jsonl", 1, args.src)[0])
             for workers in counts:
                 out = folder / f"out-{workers}.jsonl"
-                wall, cpu = run(cases, out, workers, args.src)
+                wall, own, workers_cpu = run(cases, out, workers, args.src)
                 digests[workers] = hashlib.sha256(out.read_bytes()).hexdigest()
                 if workers not in best or wall < best[workers][0]:
-                    best[workers] = (wall, cpu)
+                    best[workers] = (wall, own, workers_cpu)
     load_after = os.getloadavg()
     base = best[counts[0]][0]
+
+    def bound(workers: int) -> float:
+        """Amdahl: the best ratio to the first run when everything but the startup (a one-case
+        run: interpreter, imports, rule set) is shared perfectly among ``workers`` free cores."""
+        return base / (startup + (base - startup) * counts[0] / workers)
+
     figures = {
         "cases": count,
         "src": str(args.src) if args.src else "installed",
         "cpus": os.cpu_count(),
         "load_before": load_before,
         "load_after": load_after,
+        "startup_seconds": round(startup, 3),
         "runs": {
             str(w): {
                 "seconds": round(wall, 3),
-                "cpu_seconds": round(cpu, 3),
+                "cpu_seconds": round(own + workers_cpu, 3),
+                "parent_cpu_seconds": round(own, 3),
+                "workers_cpu_seconds": round(workers_cpu, 3),
+                "parent_share_of_wall": round(own / wall, 2),
                 "per_second": round(count / wall),
                 "ratio_to_first": round(base / wall, 2),
+                "ratio_bound": round(bound(w), 2),
                 "identical_output": digests[w] == digests[counts[0]],
             }
-            for w, (wall, cpu) in best.items()
+            for w, (wall, own, workers_cpu) in best.items()
         },
     }
     print(f"{count} cases, {os.cpu_count()} cores, load {load_before[0]:.2f} before, {load_after[0]:.2f} after")
+    print(f"  startup (one case, one worker): {startup:.2f} s wall")
     for w, row in figures["runs"].items():
         print(
-            f"  {w} worker(s): {row['seconds']:7.2f} s wall, {row['cpu_seconds']:7.2f} s CPU, "
-            f"{row['per_second']:6,} cases/s, {row['ratio_to_first']:.2f}x, identical output: {row['identical_output']}"
+            f"  {w} worker(s): {row['seconds']:6.2f} s wall, CPU {row['cpu_seconds']:5.2f} s = parent "
+            f"{row['parent_cpu_seconds']:4.2f} ({row['parent_share_of_wall']:.0%} of the wall) + workers "
+            f"{row['workers_cpu_seconds']:4.2f}; {row['per_second']:6,} cases/s, {row['ratio_to_first']:.2f}x "
+            f"(startup bound {row['ratio_bound']:.2f}x), identical output: {row['identical_output']}"
         )
     if args.json is not None:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

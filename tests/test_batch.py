@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -116,6 +118,34 @@ def test_the_input_is_read_as_it_is_decided_not_all_at_once() -> None:
     assert next(results).line == 1
     assert read <= (2 * WINDOW_PER_WORKER + 1) * CHUNK
     results.close()
+
+
+def test_forked_workers_decide_with_the_rule_sets_the_parent_prepared(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Catches every worker finding, loading and preparing the batch's rule sets again (once per
+    worker, on the batch's critical path) instead of inheriting them from the parent."""
+    parent = os.getpid()
+    real_load = batch.load
+
+    def load_in_the_parent_only(*args: object, **kwargs: object) -> object:
+        assert os.getpid() == parent, "a worker loaded a rule set itself"
+        return real_load(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "load", load_in_the_parent_only)
+    monkeypatch.setattr(batch, "_start_method", lambda: "fork")
+    lines = [json.dumps(c) for c in GOOD] * 3  # two rule-set versions (2024 and 2025)
+    forked = list(decide_lines(enumerate(lines, start=1), workers=2))
+    assert [r.message for r in forked if not r.ok] == []
+    assert [r.text for r in forked] == [r.text for r in decide_lines(enumerate(lines, start=1))]
+
+
+def test_the_parent_preloads_the_versions_of_the_first_chunk_and_leaves_bad_lines_to_the_workers() -> None:
+    chunk = [(n, text) for n, text in enumerate(_lines(), start=1) if text.strip()]
+    versions = [rs.version for rs in batch._preload(chunk, Options())]
+    expected = [aidrules.load(None, date.fromisoformat(c["on"])).version for c in GOOD]
+    assert sorted(versions) == sorted(set(expected)) and len(set(expected)) == 2
+    on_one_day = batch._preload(chunk, Options(on=date(2024, 6, 1)))
+    assert [rs.version for rs in on_one_day] == [aidrules.load(None, date(2024, 6, 1)).version]
+    assert batch._preload([(1, "not json"), (2, '{"on": "someday"}'), (3, "[1]")], Options()) == []
 
 
 @pytest.mark.durable

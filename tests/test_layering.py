@@ -33,8 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "aidrules.diagnostic_text",
         "aidrules.limits",
         "aidrules.engine.decision",  # the Decision (contract §2)
-        "aidrules.explain.trace",  # trace events (contract); the engine piece gives them their home
-        "aidrules.explain.i18n",  # interface words; the texts piece replaces them with gettext catalogues
+        "aidrules.engine.trace",  # trace events (contract), emitted by the engine, read by explanations
         "aidrules.expr.nodes",  # the data of the expression language: syntax, types, values
         "aidrules.expr.types",
         "aidrules.expr.runtime",
@@ -83,11 +82,10 @@ NOT_YET_FUNCTION_IMPORTS: frozenset[tuple[str, str]] = frozenset({})
 # modules that load modules by name (importlib.import_module, __import__).
 NOT_YET_DYNAMIC_IMPORTS: frozenset[str] = frozenset(
     {
-        # "input": `__import__("types")`
-        "aidrules.facts.schema",
-        # Loads its explanation API on first use, because the engine still imports this package
-        # (explain/trace.py: "engine"; explain/i18n.py: "texts"). When neither lives in explain/ any
-        # more, the package imports its API at the top and leaves this list.
+        # Loads its explanation API on first use, because `aidrules evaluate` imports this package's
+        # decision renderer (explain/render.py) and document model (explain/document.py, "texts"),
+        # and must not load the API (tests/cli/test_startup.py). When both live outside explain/,
+        # the package imports its API at the top and leaves this list.
         "aidrules.explain",
     }
 )
@@ -405,7 +403,8 @@ def test_the_checker_finds_a_cycle_and_a_layer() -> None:
     longest prefix."""
     graph: dict[str, dict[str, Import]] = {"a": {"b": _FAKE}, "b": {"c": _FAKE}, "c": {"a": _FAKE}, "d": {"a": _FAKE}}
     assert _cycles(graph) == [["a", "b", "c"]]
-    assert layer_of("aidrules.explain.i18n") == 0 and layer_of("aidrules.explain.api") == 6
+    assert layer_of("aidrules.engine.trace") == 0 and layer_of("aidrules.engine.compiled") == 5
+    assert layer_of("aidrules.text.interface") == 0 and layer_of("aidrules.explain.api") == 6
     assert layer_of("aidrules") == len(LAYERS) - 1 and layer_of("aidrules.errors") == 0
     with pytest.raises(AssertionError):
         layer_of("elsewhere.module")

@@ -17,10 +17,10 @@ import aidrules
 from aidrules.cli.main import app
 from aidrules.errors import LANGUAGES, AidrulesError, Diagnostic, EvaluationError, unknown_language
 from aidrules.explain import explain, explanation
-from aidrules.explain.i18n import LANGS
 from aidrules.facts.parse import read_case_text
 from aidrules.lifecycle.engine import evaluate_review
 from aidrules.report.build import make_report
+from aidrules.text.interface import LANGS
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "fixtures" / "examples" / "debt-spiral-management.yaml"

@@ -10,6 +10,7 @@ Example:
 """
 
 from aidrules.engine.decision import Decision, Reason
+from aidrules.engine.trace import RecordingTracer, TraceEvent
 from aidrules.errors import (
     AidrulesError,
     Diagnostic,
@@ -19,7 +20,6 @@ from aidrules.errors import (
     RuleSetNotFoundError,
     Span,
 )
-from aidrules.explain.trace import RecordingTracer, TraceEvent
 from aidrules.facts.model import Case
 from aidrules.facts.parse import load_case, parse_facts
 from aidrules.ruleset.compile import check_ruleset, load_ruleset

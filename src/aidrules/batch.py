@@ -17,7 +17,8 @@ input order, in the kernel (``sendfile``), removing each. To an output that is n
 text stream) the blocks come back as UTF-8 bytes. Sending every decision back as an object cost
 this process more than the workers gained; bytes still cost it a fifth of the workers' time.
 On Linux, when this process runs a single thread, workers are forked: they start with its
-modules and rule sets already loaded; otherwise they are started with ``spawn``. ``workers=1``
+modules and with the rule sets of the first chunk's dates, which this process loads and prepares
+before forking them (:func:`_preload`); otherwise they are started with ``spawn``. ``workers=1``
 decides in this process.
 
 Example:
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import codecs
 import gc
+import itertools
 import json
 import multiprocessing
 import os
@@ -125,12 +127,14 @@ class _Decider:
         *,
         own_process: bool = False,
         resolver: Callable[[date], Any] | None = None,
+        loaded: Iterable[Any] = (),
     ) -> None:
         self.options = options
         #: the rule set for a date, when the caller has its own (the decision service's loaded sets)
         self.resolver = resolver
         self.by_day: dict[date, Any] = {}
-        self.loaded: list[Any] = []
+        #: the rule sets loaded so far (a forked worker starts with those its parent prepared)
+        self.loaded: list[Any] = list(loaded)
         #: in a worker process of its own, loaded rule sets are kept out of the garbage collector
         self.own_process = own_process
         if options.engine == "durable":  # fail early, with the install hint, not once per line
@@ -238,12 +242,45 @@ _WORKER: _Decider | None = None
 _SPOOL: str | None = None
 
 
-def _start_worker(options: Options, forked: bool, spool: str | None) -> None:
+def _start_worker(options: Options, forked: bool, spool: str | None, preloaded: list[Any]) -> None:
     global _WORKER, _SPOOL
     _SPOOL = spool
     if forked:  # what this process inherited lives as long as it: out of the collector, untouched
         gc.freeze()
-    _WORKER = _Decider(options, own_process=True)
+    _WORKER = _Decider(options, own_process=True, loaded=preloaded)
+
+
+def _preload(chunk: list[tuple[int, str]], options: Options) -> list[Any]:
+    """The rule sets that decide the first chunk's cases, found, loaded and prepared in this
+    process before the workers are forked, which inherit them ready: otherwise every worker finds,
+    loads and prepares the same rule sets again (a tenth of a second of CPU each, docs/performance.md).
+    A line whose date cannot be read here, or whose rule set cannot be loaded, is left to its
+    worker, which reports it on its line."""
+    decider = _Decider(options)
+    for _, text in chunk:
+        day = options.on or _case_day(text)
+        if day is None:
+            continue
+        try:
+            prepared(decider.ruleset(day))
+        except AidrulesError:
+            continue
+    return decider.loaded
+
+
+def _case_day(text: str) -> date | None:
+    """The ``on`` of a case line when it is a plain ISO date, else None."""
+    try:
+        data = read_json_case(text, "line", DEFAULT_LIMITS)
+    except AidrulesError:
+        return None
+    on = data.get("on") if isinstance(data, dict) else None
+    if not isinstance(on, str):
+        return None
+    try:
+        return date.fromisoformat(on)
+    except ValueError:
+        return None
 
 
 def _keep_out_of_collections(rules: Any) -> None:
@@ -302,9 +339,16 @@ def _blocks(
         load_durable()
     method = _start_method()
     context = multiprocessing.get_context(method)
-    with context.Pool(workers, initializer=_start_worker, initargs=(options, method == "fork", spool)) as pool:
+    parts = _chunks(lines, chunk)
+    first = next(parts, None)
+    if first is None:  # nothing to decide: no worker to start
+        return
+    # Forked workers inherit the rule sets prepared here (a spawned one would receive them pickled).
+    preloaded = _preload(first, options) if method == "fork" else []
+    initargs = (options, method == "fork", spool, preloaded)
+    with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
         pending: deque[tuple[list[int], Any]] = deque()
-        for part in _chunks(lines, chunk):
+        for part in itertools.chain([first], parts):
             pending.append(([number for number, _ in part], pool.apply_async(_decide_block, (part,))))
             if len(pending) >= workers * WINDOW_PER_WORKER:
                 numbers, result = pending.popleft()

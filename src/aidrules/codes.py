@@ -167,6 +167,7 @@ Code = Literal[
     "SV013",
     "SV014",
     "SV015",
+    "SV016",
 ]
 
 #: The severity a code is reported with (``SA101`` is lowered to a warning for an extended layer).
@@ -360,6 +361,7 @@ CODES: Final[Mapping[Code, CodeInfo]] = MappingProxyType(
         "SV013": _E("the service has no journal", "service"),
         "SV014": _E("no tokens on an address other than loopback", "service"),
         "SV015": _E("the server extra is not installed", "service"),
+        "SV016": _E("the Accept header allows no form of the answer", "service"),
     }
 )
 

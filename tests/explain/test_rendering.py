@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from aidrules.explain import render_explanation
-from aidrules.explain.i18n import value_codes
 from aidrules.explain.model import Explanation
 from aidrules.explain.texts import keys
+from aidrules.text.interface import value_codes
 
 from .cases import FIXTURES, explained
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.server.helpers import EXAMPLES, case_json
+from tests.server.helpers import EXAMPLES, REFERENCE, case_json
 
 import aidrules
 from aidrules.batch import Options, decide_lines
@@ -56,6 +56,62 @@ def test_decision_takes_on_rules_and_lang_from_the_query(open_client: TestClient
     assert decision.ruleset.version == "2024.1"
     expected = aidrules.load(None, date(2024, 6, 1)).evaluate(json.loads(CASE), date(2024, 6, 1), lang="fr")
     assert response.text == expected.to_json()
+
+
+# -- the compact form (Accept: application/vnd.aidrules.decision.compact+json) ------------------------
+COMPACT_CASES = [*EXAMPLES, *REFERENCE[:: max(1, len(REFERENCE) // 4)]]
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+@pytest.mark.parametrize("fixture", COMPACT_CASES, ids=lambda p: p.stem)
+def test_compact_decision_read_back_with_the_rule_set_provenance_is_the_full_body(
+    open_client: TestClient, fixture: Path, lang: str
+) -> None:
+    body = case_json(fixture, None if fixture in EXAMPLES else "case")
+    full = open_client.post("/v1/decisions", params={"lang": lang}, content=body)
+    compact = open_client.post(
+        "/v1/decisions", params={"lang": lang}, content=body, headers={"Accept": service.COMPACT}
+    )
+    assert full.status_code == compact.status_code == 200, compact.text
+    assert compact.headers["content-type"] == service.COMPACT
+    assert full.headers["content-type"] == "application/json"
+    stamp = json.loads(compact.text)["ruleset"]
+    detail = open_client.get(f"/v1/rulesets/{stamp['id']}").json()
+    (version,) = [v for v in detail["versions"] if v["version"] == stamp["version"]]
+    on = Decision.model_validate_json(full.content).on
+    expected = aidrules.load(None, on).evaluate(json.loads(body), on, lang=lang)
+    assert compact.text == expected.to_json(compact=True)
+    assert full.text == expected.to_json()
+    assert Decision.from_compact(compact.content, version["provenance"]).to_json() == full.text
+
+
+@pytest.mark.parametrize(
+    ("accept", "form"),
+    [
+        (None, "full"),
+        ("*/*", "full"),
+        ("application/json", "full"),
+        ("application/*;q=0.5, text/html", "full"),
+        (service.COMPACT, "compact"),
+        (f"application/json;q=0.5, {service.COMPACT}", "compact"),
+        (f"{service.COMPACT};q=0.9, application/json", "full"),
+        (f"{service.COMPACT};q=0, */*;q=0.1", "full"),
+        (f"{service.COMPACT.upper()}", "compact"),
+    ],
+)
+def test_the_accept_header_chooses_the_decision_form_by_quality(accept: str | None, form: str) -> None:
+    assert service.decision_form(accept) == form
+
+
+@pytest.mark.parametrize(
+    "accept", ["text/html", "application/xml, text/plain;q=0.5", f"{service.COMPACT};q=0", "application/json;q=0"]
+)
+def test_a_decision_in_an_unknown_media_type_is_refused_with_406(open_client: TestClient, accept: str) -> None:
+    response = open_client.post("/v1/decisions", content=CASE, headers={"Accept": accept})
+    assert response.status_code == 406
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["title"] == "not acceptable"
+    assert _diagnostics(response.json()) == [("SV016", "accept")]
 
 
 def test_invalid_facts_are_refused_with_the_cli_diagnostics(open_client: TestClient) -> None:

@@ -64,3 +64,11 @@ def test_generated_typescript_client_against_the_live_service(built_client: Path
     assert got["recommendation"] == expected.recommendation
     assert got["invalid_status"] == 422
     assert ["CF001", "client.motivation"] in got["invalid_errors"]
+    for lang in ("nl", "fr", "en"):
+        full = aidrules.load().evaluate(json.loads(body), lang=lang)
+        read_back = got["compact"][lang]
+        assert read_back["status"] == 200 and read_back["type"] == "application/vnd.aidrules.decision.compact+json"
+        assert read_back["same"], f"{lang}: fromCompact differs from the full body the service sent"
+        assert json.loads(read_back["rebuilt"]) == json.loads(full.to_json())
+        assert list(json.loads(read_back["rebuilt"])) == list(json.loads(full.to_json()))
+    assert got["unacceptable_status"] == 406 and got["unacceptable_codes"] == ["SV016"]

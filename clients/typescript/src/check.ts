@@ -1,8 +1,9 @@
 // Runs the generated client against a live service (tests/server/test_typescript_client.py):
-// health, the rule sets, one decision (as its raw JSON text, to compare byte for byte), an
-// invalid case (its diagnostics) and a batch. Prints one JSON object with what it got.
+// health, the rule sets, one decision (as its raw JSON text, to compare byte for byte), the same
+// decision in its compact form in nl, fr and en read back with fromCompact, an invalid case (its
+// diagnostics) and an unacceptable media type. Prints one JSON object with what it got.
 import { readFileSync } from "node:fs";
-import { aidrulesClient, type Case, type Decision } from "./client.js";
+import { aidrulesClient, COMPACT, fromCompact, type Case, type CompactDecision, type Decision } from "./client.js";
 
 const [baseUrl, caseFile] = process.argv.slice(2);
 if (!baseUrl || !caseFile) {
@@ -21,8 +22,36 @@ const invalid = await client.POST("/v1/decisions", {
 });
 const problem = invalid.error as { status?: number; errors?: { code: string; path?: string | null }[] } | undefined;
 
+// The compact form, read back with the rule set's provenance, against the full form in each language.
+const compact: Record<string, { status: number; type: string | null; same: boolean; rebuilt: string }> = {};
+for (const lang of ["nl", "fr", "en"] as const) {
+  const query = { lang };
+  const full = await client.POST("/v1/decisions", { body: facts, params: { query }, parseAs: "text" });
+  const small = await client.POST("/v1/decisions", {
+    body: facts,
+    params: { query },
+    headers: { Accept: COMPACT },
+    parseAs: "text",
+  });
+  const read = JSON.parse(small.data ?? "null") as CompactDecision;
+  const detail = await client.GET("/v1/rulesets/{id}", { params: { path: { id: read.ruleset.id } } });
+  const version = (detail.data?.versions ?? []).find((v) => v.version === read.ruleset.version);
+  const rebuilt = JSON.stringify(fromCompact(read, version?.provenance ?? {}));
+  compact[lang] = {
+    status: small.response.status,
+    type: small.response.headers.get("content-type"),
+    same: rebuilt === JSON.stringify(JSON.parse(full.data ?? "null")),
+    rebuilt,
+  };
+}
+const refused = await client.POST("/v1/decisions", { body: facts, headers: { Accept: "text/html" } });
+const refusal = refused.error as { errors?: { code: string }[] } | undefined;
+
 console.log(
   JSON.stringify({
+    compact,
+    unacceptable_status: refused.response.status,
+    unacceptable_codes: (refusal?.errors ?? []).map((e) => e.code),
     health: health.data?.status,
     rulesets: (rulesets.data ?? []).map((r) => `${r.id}@${r.version}`),
     decision_status: decided.response.status,

@@ -63,8 +63,11 @@ def batch(
         except OSError as exc:
             message = say("cannot open {path}: {reason}", lang.value, path=exc.filename, reason=exc.strerror)
             _fail(FactsError(message, [Diagnostic("BA002", message, path=str(exc.filename))]))
-        total = None if cases == "-" else count_lines(Path(cases))
-        summary = _run(source, sink, options, workers, total, progress, lang.value)
+        console = Console(stderr=True)
+        shown = progress and console.is_terminal
+        # The bar's total reads the whole file once more before any case is decided: only for a bar.
+        total = count_lines(Path(cases)) if shown and cases != "-" else None
+        summary = _run(source, sink, options, workers, total, shown, console, lang.value)
     for line, message in summary.invalid:
         typer.echo(say("line {line}: {message}", lang.value, line=line, message=message), err=True)
     for line, message in summary.internal:
@@ -74,14 +77,20 @@ def batch(
 
 
 def _run(
-    source: IO[str], sink: IO[str], options: Options, workers: int | None, total: int | None, show: bool, lang: str
+    source: IO[str],
+    sink: IO[str],
+    options: Options,
+    workers: int | None,
+    total: int | None,
+    show: bool,
+    console: Console,
+    lang: str,
 ) -> Summary:
-    console = Console(stderr=True)
     label = say("deciding", lang)
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     # Redrawn after each chunk by this thread, not by rich's refresh thread: with one thread,
     # workers can be forked (they start with the rule set this process loaded).
-    with Progress(*columns, console=console, disable=not (show and console.is_terminal), auto_refresh=False) as bar:
+    with Progress(*columns, console=console, disable=not show, auto_refresh=False) as bar:
         task = bar.add_task(label, total=total)
 
         def advance(done: int) -> None:

@@ -20,11 +20,11 @@ from aidrules._extras import lazy_module
 from aidrules.cli.common import DEFAULT_LANG, LangOpt, OnOpt, RulesOpt, fail, parse_on, read_input
 from aidrules.cli.help_texts import say, tr
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
-from aidrules.explain.i18n import ui
 from aidrules.facts.parse import parse_case_text, parse_facts, read_case_text
 from aidrules.facts.writing import case_yaml
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.ruleset.shipped import load
+from aidrules.text.interface import ui
 
 if TYPE_CHECKING:
     import aidrules.explain.interview as interview_mod

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aidrules.docgen.labels import label
 from aidrules.docgen.prose import render
-from aidrules.explain.i18n import value_label
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.text.interface import value_label
 
 #: A Mermaid directive: draw the chart at the size of its content, not stretched to the page width.
 SIZED = '%%{init: {"flowchart": {"useMaxWidth": false, "nodeSpacing": 30, "rankSpacing": 30}}}%%'

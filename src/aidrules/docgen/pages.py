@@ -34,10 +34,10 @@ from aidrules.explain.document import (
     parse_inline,
     render_markdown,
 )
-from aidrules.explain.i18n import colon, value_label
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.ruleset.compiled import CompiledRuleSet, NamedValue, ParameterSpec, Template
+from aidrules.text.interface import colon, value_label
 from aidrules.words import formatting
 
 PAGES = ("index.md", "rules.md", "calculations.md", "parameters.md", "policy-choices.md")

@@ -25,9 +25,9 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from aidrules.explain.i18n import LANGS, value_words
 from aidrules.expr import nodes as n
 from aidrules.text import domain
+from aidrules.text.interface import LANGS, value_words
 from aidrules.words import formatting
 from aidrules.words.labels import FACT_LABELS
 

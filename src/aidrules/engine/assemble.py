@@ -29,10 +29,10 @@ from aidrules.engine.decision import (
 )
 from aidrules.engine.prepare import Fragment, PreparedCondition, PreparedRuleSet
 from aidrules.engine.record import EvaluationRecord
-from aidrules.explain.i18n import ui
-from aidrules.explain.trace import TraceEvent, Tracer, derived_event
+from aidrules.engine.trace import TraceEvent, Tracer, derived_event
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.expr.runtime import Context, ExpressionFailure, Unknown, json_value, missing_facts
+from aidrules.text.interface import ui
 from aidrules.words.labels import facts_text
 
 Outcome = bool | Unknown

@@ -27,7 +27,7 @@ from aidrules.engine.decide import Evaluation
 from aidrules.engine.decision import Decision
 from aidrules.engine.prepare import PreparedRuleSet
 from aidrules.engine.record import EvaluationRecord
-from aidrules.explain.trace import Tracer
+from aidrules.engine.trace import Tracer
 from aidrules.expr.runtime import DECIMAL_CONTEXT
 from aidrules.facts.model import Case
 from aidrules.ruleset.compiled import CompiledRuleSet, register_backend

@@ -17,13 +17,13 @@ from aidrules.engine.decision import Reason, RuleSetStamp, reason_compact, reaso
 from aidrules.engine.messages import MessageText, message_texts
 from aidrules.engine.record import RecordLayout
 from aidrules.errors import EvaluationError
-from aidrules.explain.i18n import LANGS
 from aidrules.expr import ir
 from aidrules.expr import types as t
 from aidrules.expr.codegen import generate, generate_keys, generate_plan
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.expr.runtime import Context
 from aidrules.ruleset.compiled import CompiledRuleSet, DatedValue, NamedValue
+from aidrules.text.interface import LANGS
 
 Fn = Callable[[Context], Any]
 

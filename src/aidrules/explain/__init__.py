@@ -1,9 +1,11 @@
 """Trace events, formatting and rendering of decisions, and explanations for three audiences.
 
-The explanation API is loaded on first use: the engine still imports this package for its trace
-events (``trace.py``) and interface words (``i18n.py``), and must not pay for Jinja2 or the
-explanation machinery. When both live elsewhere, these become plain imports
-(``NOT_YET_DYNAMIC_IMPORTS`` in ``tests/test_layering.py``).
+The explanation API is loaded on first use: ``aidrules evaluate`` renders its decision with
+``render.py`` and the document model ``document.py``, which live in this package, and must not pay
+for Jinja2 or the explanation machinery (``tests/cli/test_startup.py``). When those two live
+elsewhere, these become plain imports (``NOT_YET_DYNAMIC_IMPORTS`` in ``tests/test_layering.py``).
+The trace events and the interface words moved out already (:mod:`aidrules.engine.trace`,
+:mod:`aidrules.text.interface`).
 
 Example:
     >>> import aidrules

@@ -16,13 +16,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+from aidrules.engine.trace import RecordingTracer
 from aidrules.errors import LANGUAGES, Diagnostic, EvaluationError, unknown_language
 from aidrules.explain.build import build_explanation
 from aidrules.explain.committee import anonymised, committee_document
 from aidrules.explain.document import Document, Heading, parse_markup, render
 from aidrules.explain.letter import Recipient, letter_context, render_letter
 from aidrules.explain.model import Explanation
-from aidrules.explain.trace import RecordingTracer
 from aidrules.explain.worker import worker_document
 from aidrules.facts.model import Case
 from aidrules.facts.parse import parse_facts

@@ -18,8 +18,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from aidrules.engine.decision import Decision, Reason
+from aidrules.engine.trace import TraceEvent
 from aidrules.explain.counterfactuals import CounterfactualSearch
-from aidrules.explain.i18n import ui
 from aidrules.explain.missing import missing_facts
 from aidrules.explain.model import (
     ActionView,
@@ -35,13 +35,13 @@ from aidrules.explain.model import (
     ValueView,
 )
 from aidrules.explain.texts import text
-from aidrules.explain.trace import TraceEvent
 from aidrules.explain.values import ValueTexts
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.facts.model import OPTIONAL_INPUTS, Case
 from aidrules.facts.paths import MISSING, case_data, fact_type, free_text_patterns, pattern, read
 from aidrules.ruleset.compiled import CompiledRuleSet, Template
+from aidrules.text.interface import ui
 from aidrules.whatif.reevaluate import DEFAULT_BUDGET, Outcome, Reevaluator
 from aidrules.whatif.thresholds import RuleSetAnalysis
 from aidrules.words.labels import choice_label, fact_label

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from aidrules.explain.i18n import french_typography
+from aidrules.text.interface import french_typography
 
 Style = Literal["plain", "strong", "emphasis", "code", "ref", "link", "formula", "slot"]
 Layout = Literal["page", "compact"]

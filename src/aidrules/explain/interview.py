@@ -18,7 +18,6 @@ from typing import Any
 
 from aidrules.errors import AidrulesError
 from aidrules.explain.build import outcome_title
-from aidrules.explain.i18n import LANGS, ui, value_words
 from aidrules.explain.questions import Question, questions_for
 from aidrules.expr import types as t
 from aidrules.facts.catalogue import entry
@@ -27,6 +26,7 @@ from aidrules.facts.parse import parse_facts
 from aidrules.facts.paths import Edit, apply, fact_type, int_bounds, pattern, read
 from aidrules.facts.writing import parse_amount, parse_day
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.text.interface import LANGS, ui, value_words
 from aidrules.words.labels import fact_label
 
 _YES = {"ja", "j", "yes", "y", "oui", "o", "true", "waar"}

@@ -12,12 +12,12 @@ from decimal import Decimal
 from aidrules.engine.decision import Decision, Reason
 from aidrules.explain.document import Bullets, Document, Item, Paragraph, Span, inline
 from aidrules.explain.document import render as render_document
-from aidrules.explain.i18n import colon, ui
 from aidrules.explain.texts import upper_first
 from aidrules.expr import types as t
 from aidrules.facts.catalogue import entry
 from aidrules.facts.paths import pattern
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.text.interface import colon, ui
 from aidrules.words import formatting
 from aidrules.words.labels import fact_label
 

@@ -6,12 +6,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from aidrules.explain.i18n import ui
 from aidrules.explain.model import ValueView
 from aidrules.explain.texts import text
 from aidrules.expr import types as t
 from aidrules.facts.paths import fact_type, pattern
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.text.interface import ui
 from aidrules.words import formatting
 from aidrules.words.labels import choice_label, fact_label
 

@@ -16,9 +16,9 @@ from aidrules.explain.blocks import (
     values_table,
 )
 from aidrules.explain.document import Bullets, Document, Item, Span, inline
-from aidrules.explain.i18n import ui
 from aidrules.explain.model import Explanation, TraceLine
 from aidrules.explain.texts import colon, join_words, lower_first, quoted, text
+from aidrules.text.interface import ui
 from aidrules.words import formatting
 from aidrules.words.labels import facts_text
 

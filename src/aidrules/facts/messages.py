@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from aidrules.explain.i18n import value_words
 from aidrules.facts.writing import parse_amount, parse_day
 from aidrules.text import domain, fill, french_typography
+from aidrules.text.interface import value_words
 
 _YES = {"ja", "oui", "yes", "j", "waar", "vrai", "y"}
 _NO = {"nee", "neen", "non", "no", "n", "onwaar", "faux"}

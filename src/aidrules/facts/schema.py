@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 import typing
 from datetime import date
 from decimal import Decimal
@@ -18,7 +19,7 @@ def _type_of(annotation: Any, path: str, metadata: list[Any]) -> t.Type:
     nullable = path in EVENT_FIELDS or path in OPTIONAL_INPUTS
     origin = typing.get_origin(annotation)
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)) and len(args) == 1:
+    if origin in (typing.Union, types.UnionType) and len(args) == 1:
         return _type_of(args[0], path, metadata)
     if origin is typing.Annotated:
         return _type_of(args[0], path, metadata + list(annotation.__metadata__))

@@ -10,13 +10,13 @@ from typing import Any
 from aidrules.explain.document import Block, Document, Figure, Heading, Paragraph, Section, inline, render_html
 from aidrules.explain.document import Table as TableBlock
 from aidrules.explain.document import render_markdown as render_document_markdown
-from aidrules.explain.i18n import value_label
 from aidrules.expr import types as t
 from aidrules.impact.study import DEBT_BANDS, DIMENSIONS, INCOME_BANDS, Example, ImpactReport
 from aidrules.report.sections import Chart
 from aidrules.report.svg import render_chart
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.text import domain
+from aidrules.text.interface import value_label
 from aidrules.words import formatting
 
 #: The impact page's words: the gettext domain ``impact`` (msgid the key given to :func:`tr`).

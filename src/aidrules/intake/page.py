@@ -19,7 +19,6 @@ import jinja2
 
 from aidrules.errors import AidrulesError
 from aidrules.explain.build import outcome_title
-from aidrules.explain.i18n import LANGS, french_typography, ui, value_words
 from aidrules.explain.interview import SKIP, AnswerError, answer_hint, read_answer
 from aidrules.explain.questions import Question, questions_for
 from aidrules.expr import types as t
@@ -28,6 +27,7 @@ from aidrules.facts.parse import parse_facts
 from aidrules.facts.paths import MISSING, fact_type, int_bounds, pattern, read
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.text import domain
+from aidrules.text.interface import LANGS, french_typography, ui, value_words
 from aidrules.words.formatting import day as format_day
 from aidrules.words.labels import fact_label
 

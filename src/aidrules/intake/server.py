@@ -15,10 +15,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from aidrules.errors import AidrulesError
-from aidrules.explain.i18n import LANGS
 from aidrules.facts.writing import case_yaml
 from aidrules.intake.page import case_from_form, render_intake
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.text.interface import LANGS
 
 #: A submitted form is small; anything bigger is refused before it is read.
 MAX_BODY = 200_000

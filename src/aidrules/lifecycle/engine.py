@@ -8,7 +8,7 @@ top to bottom — the first that holds decides; a rule that is unknown before it
 Like a decision, a review is decided first and then read: :func:`decide_review` runs only the
 compiled expressions (``fn(Context)``, :mod:`aidrules.expr.runtime`) and keeps what it found in
 a :class:`ReviewRecord`; the :class:`ReviewDecision` (its reasons and texts) and the trace events
-(:mod:`aidrules.explain.trace`, the same kinds a decision emits) are views built from that record.
+(:mod:`aidrules.engine.trace`, the same kinds a decision emits) are views built from that record.
 
 Example:
     >>> import aidrules
@@ -29,9 +29,8 @@ from decimal import localcontext
 from typing import Any
 
 from aidrules.engine.decision import RuleSetStamp
+from aidrules.engine.trace import TraceEvent, Tracer, derived_event
 from aidrules.errors import Diagnostic, EvaluationError, FactsError, check_language
-from aidrules.explain.i18n import ui
-from aidrules.explain.trace import TraceEvent, Tracer, derived_event
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.expr.runtime import (
     DECIMAL_CONTEXT,
@@ -48,6 +47,7 @@ from aidrules.lifecycle.model import ReviewFacts, parse_review_facts, review_fac
 from aidrules.lifecycle.spec import REVIEW_DUE_ON, ReviewRow, ReviewSpec
 from aidrules.lifecycle.texts import text
 from aidrules.ruleset.compiled import CompiledRuleSet, DatedValue, Template
+from aidrules.text.interface import ui
 from aidrules.words import formatting
 from aidrules.words.labels import facts_text
 

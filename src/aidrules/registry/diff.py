@@ -19,8 +19,6 @@ from typing import Any
 from aidrules.docgen.prose import render as in_words
 from aidrules.engine.decision import Decision
 from aidrules.errors import AidrulesError
-from aidrules.explain.i18n import french_typography as fr
-from aidrules.explain.i18n import value_label
 from aidrules.impact.render import parameter_value
 from aidrules.impact.render import to_markdown as impact_markdown
 from aidrules.impact.study import change_date
@@ -28,6 +26,8 @@ from aidrules.ruleset.compiled import CompiledRuleSet, Template
 from aidrules.ruleset.schema import Texts
 from aidrules.testing.fixtures import load_fixture
 from aidrules.text import domain
+from aidrules.text.interface import french_typography as fr
+from aidrules.text.interface import value_label
 from aidrules.whatif.flips import axes, flip_point, threshold_sites, with_value
 from aidrules.words import formatting
 from aidrules.words.labels import fact_label

@@ -22,7 +22,7 @@ from aidrules.ruleset.schema import Metadata, PolicyChoice, Texts
 
 if TYPE_CHECKING:
     from aidrules.engine.decision import Decision
-    from aidrules.explain.trace import Tracer
+    from aidrules.engine.trace import Tracer
     from aidrules.facts.model import Case
     from aidrules.lifecycle.spec import ReviewSpec
     from aidrules.ruleset.graph import DependencyGraph

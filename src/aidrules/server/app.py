@@ -19,6 +19,7 @@ How a request is handled:
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
 import time
@@ -43,7 +44,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aidrules.batch import Options, line_decider
 from aidrules.codes import Code
-from aidrules.engine.decision import Decision
+from aidrules.engine.decision import COMPACT_FORM, Decision
 from aidrules.errors import (
     AidrulesError,
     Diagnostic,
@@ -72,6 +73,8 @@ from aidrules.server.tokens import ROLES, Identity, Role, TokenStore
 API_TITLE = "aidrules decision service"
 API_VERSION = "1"
 PROBLEM = "application/problem+json"
+#: The media type of a decision's compact JSON form (docs/decisions.md), asked for with ``Accept``.
+COMPACT = "application/vnd.aidrules.decision.compact+json"
 Lang = Literal["nl", "fr", "en"]
 T = TypeVar("T")
 
@@ -145,6 +148,10 @@ class RuleSetVersion(RuleSetSummary):
     parameters: int
     conditions: int
     forms: list[str]
+    provenance: dict[str, str] = Field(
+        description="The layer (`id@version`) each rule came from: the `provenance` of every decision of this "
+        "version, which the compact form leaves out."
+    )
 
 
 class RuleSetDetail(BaseModel):
@@ -223,6 +230,7 @@ _TITLES = {
     401: "not authenticated",
     403: "not allowed",
     404: "not found",
+    406: "not acceptable",
     409: "conflict",
     413: "body too large",
     422: "invalid input",
@@ -433,6 +441,46 @@ def _json_object(text: str, name: str, limits: Limits) -> dict[str, Any]:
     return data
 
 
+def decision_form(accept: str | None) -> Literal["full", "compact"]:
+    """Which form of a decision the ``Accept`` header asks for (RFC 9110 content negotiation).
+
+    ``application/json`` (also ``application/*``, ``*/*``, no header) is the full JSON;
+    ``application/vnd.aidrules.decision.compact+json`` the compact form. The acceptable type with
+    the highest ``q`` wins, the first listed on a tie; ``q=0`` refuses a type. Nothing acceptable:
+    406 (SV016).
+    """
+    if accept is None or not accept.strip():
+        return "full"
+    best: tuple[float, Literal["full", "compact"]] | None = None
+    for item in accept.split(","):
+        media, *params = (part.strip() for part in item.split(";"))
+        media = media.lower()
+        form: Literal["full", "compact"] | None = (
+            "compact" if media == COMPACT else "full" if media in ("application/json", "application/*", "*/*") else None
+        )
+        if form is None:
+            continue
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = 0.0
+        if q > 0 and (best is None or q > best[0]):
+            best = (q, form)
+    if best is None:
+        raise ServiceError(
+            406,
+            "SV016",
+            f"a decision is application/json or {COMPACT}; the Accept header allows neither",
+            "accept",
+            f"send Accept: application/json (the full decision) or {COMPACT} (the compact form)",
+        )
+    return best[1]
+
+
 def parse_day(on: str | None) -> date | None:
     """The ``on`` query parameter (CL002 when it is not a date)."""
     if on is None:
@@ -556,21 +604,31 @@ def create_app(config: ServiceConfig) -> FastAPI:
         tags=["decisions"],
         summary="Decide a case",
         description="The body is the case facts (contract §1). The answer is byte for byte the JSON of "
-        "`aidrules evaluate CASE --format json`.",
+        "`aidrules evaluate CASE --format json`; with `Accept: " + COMPACT + "` it is the compact form "
+        "of `aidrules evaluate CASE --format compact-json` (each reason once, no provenance: "
+        "`GET /v1/rulesets/{id}` gives the rule set's `provenance`).",
         response_class=Response,
         responses={
-            200: {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Decision"}}}},
-            **_problems(400, 401, 403, 404, 413, 422),
+            200: {
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Decision"}},
+                    COMPACT: {"schema": {"$ref": "#/components/schemas/CompactDecision"}},
+                }
+            },
+            **_problems(400, 401, 403, 404, 406, 413, 422),
         },
         openapi_extra={"requestBody": _case_body()},
     )
     async def decide(
         request: Request, who: Decider, on: OnQuery = None, rules: RulesQuery = None, lang: LangQuery = "nl"
     ) -> Response:
+        form = decision_form(request.headers.get("accept"))
         text = _text(await read_body(request, limits.max_document_chars), "body")
         ruleset, facts, day = decision_for(text, on, rules)
         decision = ruleset.evaluate(facts, day, lang=lang)
         metrics.decision(decision.recommendation)
+        if form == "compact":
+            return Response(decision.to_json(compact=True), media_type=COMPACT)
         return Response(decision.to_json(), media_type="application/json")
 
     @app.post(
@@ -693,6 +751,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
             item["parameters"] = len(rules.parameters)
             item["conditions"] = sum(1 for v in rules.plan if v.kind == "condition")
             item["forms"] = [f.id for f in rules.forms]
+            item["provenance"] = dict(rules.provenance)
             versions.append(item)
         return {"id": id, "versions": versions}
 
@@ -901,6 +960,46 @@ def _case_body() -> dict[str, Any]:
     }
 
 
+def _compact_schemas(components: dict[str, Any]) -> dict[str, Any]:
+    """The compact form's schemas, made from the Decision's: every ``reasons`` a list of indexes
+    into ``reason_table`` (which holds each Reason once), ``form`` first and no ``provenance``."""
+    indexes = {
+        "description": "Indexes into `reason_table`.",
+        "items": {"minimum": 0, "type": "integer"},
+        "title": "Reasons",
+        "type": "array",
+    }
+    out: dict[str, Any] = {}
+    for name in ("FormResult", "PrincipleResult", "ActionResult"):
+        schema = copy.deepcopy(components[name])
+        schema["properties"]["reasons"] = indexes
+        schema["title"] = "Compact" + name
+        out["Compact" + name] = schema
+    decision = copy.deepcopy(components["Decision"])
+    properties = decision["properties"]
+    properties["forms"]["additionalProperties"] = {"$ref": "#/components/schemas/CompactFormResult"}
+    properties["principles"]["additionalProperties"] = {"$ref": "#/components/schemas/CompactPrincipleResult"}
+    properties["actions"]["items"] = {"$ref": "#/components/schemas/CompactActionResult"}
+    properties["reasons"] = indexes
+    del properties["provenance"]
+    table = {
+        "description": "Each distinct reason once, in the order first met.",
+        "items": {"$ref": "#/components/schemas/Reason"},
+        "title": "Reason Table",
+        "type": "array",
+    }
+    form = {"const": COMPACT_FORM, "title": "Form", "type": "string"}
+    decision["properties"] = {"form": form, **properties, "reason_table": table}
+    decision["required"] = ["form", *(n for n in decision.get("required", []) if n != "provenance"), "reason_table"]
+    decision["title"] = "CompactDecision"
+    decision["description"] = (
+        f"A decision in its compact form ({COMPACT}; docs/decisions.md): read it back with the rule set's "
+        "provenance (Decision.from_compact, or fromCompact in the TypeScript client)."
+    )
+    out["CompactDecision"] = decision
+    return out
+
+
 def _openapi_builder(app: FastAPI) -> Callable[[], dict[str, Any]]:
     """FastAPI's document, plus the library's models (Case, Decision, RecordRequest as components)
     and the request examples. It depends on the code only, not on the rule sets served, so the
@@ -924,6 +1023,7 @@ def _openapi_builder(app: FastAPI) -> Callable[[], dict[str, Any]]:
         components = spec.setdefault("components", {}).setdefault("schemas", {})
         for name, schema in top.get("$defs", {}).items():
             components.setdefault(name, schema)
+        components.update(_compact_schemas(components))
         # Examples are added here: FastAPI drops the nulls ("never happened") from examples it writes.
         for path, example_body in (
             ("/v1/decisions", EXAMPLE_CASE),

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from aidrules.engine.compiled import prepared
-from aidrules.explain.trace import TraceEvent
+from aidrules.engine.trace import TraceEvent
 from aidrules.ruleset.compiled import CompiledRuleSet
 
 OUTCOMES = ("true", "false", "unknown")

@@ -16,8 +16,8 @@ from aidrules.codes import Code
 from aidrules.engine.compiled import compiled
 from aidrules.engine.decision import Decision, Reason
 from aidrules.engine.record import EvaluationRecord
+from aidrules.engine.trace import Tracer
 from aidrules.errors import Diagnostic, FactsError, Span
-from aidrules.explain.trace import Tracer
 from aidrules.facts.parse import parse_facts
 from aidrules.readers.yamlload import load_yaml
 from aidrules.ruleset.compiled import CompiledRuleSet

@@ -12,9 +12,9 @@ from functools import lru_cache
 from typing import Any
 
 from aidrules._extras import deferred
-from aidrules.explain.i18n import ui, value_label
 from aidrules.expr import types as t
 from aidrules.expr.runtime import Unknown
+from aidrules.text.interface import ui, value_label
 
 LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_BE"}
 #: Amounts and numbers: Belgian English writes them the Dutch way (``1.400,50 €``), which an English

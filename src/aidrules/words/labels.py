@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from aidrules.explain.i18n import LANGS, value_label
 from aidrules.facts.catalogue import catalogue
 from aidrules.facts.paths import pattern
 from aidrules.text import domain
+from aidrules.text.interface import LANGS, value_label
 
 #: pattern → (nl, fr, en), from the question catalogue (``aidrules/facts/catalogue.yaml``)
 FACT_LABELS: dict[str, tuple[str, str, str]] = {

@@ -48,8 +48,8 @@ from aidrules.engine.durable.network import (
 )
 from aidrules.engine.durable.rules import STATUS
 from aidrules.engine.durable.runtime import OPEN, Engine, engine, load_durable
+from aidrules.engine.trace import Tracer
 from aidrules.errors import AidrulesError, Diagnostic, EvaluationError
-from aidrules.explain.trace import Tracer
 from aidrules.expr.runtime import CENT, DECIMAL_CONTEXT, ExpressionFailure, Unknown
 from aidrules.facts.model import Case
 from aidrules.ruleset.compiled import CompiledRuleSet
