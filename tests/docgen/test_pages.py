@@ -10,8 +10,8 @@ import aidrules
 from aidrules.cli.main import app
 from aidrules.docgen import PAGES, page_documents, render_pages
 from aidrules.docgen.mermaid import SIZED, flowchart
-from aidrules.explain.document import Admonition, Code, flat, render_html
 from aidrules.ruleset.compile import compile_text
+from aidrules.words.document import Admonition, Code, flat, render_html
 
 ROOT = Path(__file__).resolve().parents[2]
 PLANTED = (ROOT / "tests" / "analysis" / "data" / "planted.yaml").read_text(encoding="utf-8")

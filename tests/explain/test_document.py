@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from aidrules.explain.document import (
+from aidrules.report.sections import Chart
+from aidrules.report.svg import render_chart
+from aidrules.words.document import (
     Admonition,
     Bullets,
     Code,
@@ -23,8 +25,6 @@ from aidrules.explain.document import (
     render_markdown,
     render_text,
 )
-from aidrules.report.sections import Chart
-from aidrules.report.svg import render_chart
 
 
 def _doc(*texts: str) -> Document:

@@ -15,8 +15,8 @@ from aidrules.cli.main import app
 from aidrules.explain import render_explanation
 from aidrules.explain.committee import months_after
 from aidrules.explain.letter import letter_context
-from aidrules.explain.render import render
 from aidrules.facts.writing import case_yaml
+from aidrules.views.decision import render
 from aidrules.words.formatting import day, money
 
 runner = CliRunner()

@@ -11,7 +11,7 @@ import pytest
 
 from aidrules.explain import render_explanation
 from aidrules.explain.model import Explanation
-from aidrules.explain.texts import keys
+from aidrules.text.explain import keys
 from aidrules.text.interface import value_codes
 
 from .cases import FIXTURES, explained

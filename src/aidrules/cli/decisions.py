@@ -30,12 +30,12 @@ from aidrules.cli.common import (
 from aidrules.cli.help_texts import say, tr
 from aidrules.diagnostic_text import render_text
 from aidrules.errors import AidrulesError, Diagnostic, Severity
-from aidrules.explain.render import render
 from aidrules.facts.parse import parse_case_text
 from aidrules.registry.neighbours import neighbour_diagnostics
 from aidrules.ruleset.compile import check_ruleset
 from aidrules.ruleset.shipped import load
 from aidrules.schemas import schema as standard_schema
+from aidrules.views.decision import render
 
 if TYPE_CHECKING:
     import aidrules.analysis as analysis

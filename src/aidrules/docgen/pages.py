@@ -5,7 +5,7 @@ flowchart, the changelog), the principles, forms and actions with every conditio
 calculations, the parameter tables with their dates and sources, and the choices the council
 must make. Everything comes from the rule file: titles, explanations, sources and formulas.
 
-Each page is a :class:`~aidrules.explain.document.Document` written by ``render_markdown``, like
+Each page is a :class:`~aidrules.words.document.Document` written by ``render_markdown``, like
 every other text for people: mkdocs front matter (the page's language for the site chrome), the
 chart as a ``mermaid`` code block, the illustrative amounts as a warning admonition, formulas
 collapsed behind their summary and a footer saying how the page was made. Its text is escaped as
@@ -23,7 +23,12 @@ from typing import Any
 from aidrules.docgen.labels import label
 from aidrules.docgen.mermaid import flowchart, outcome_label
 from aidrules.docgen.prose import render
-from aidrules.explain.document import (
+from aidrules.expr import types as t
+from aidrules.expr.compiler import CompiledExpression
+from aidrules.ruleset.compiled import CompiledRuleSet, NamedValue, ParameterSpec, Template
+from aidrules.text.interface import colon, value_label
+from aidrules.words import formatting
+from aidrules.words.document import (
     Admonition,
     Code,
     Document,
@@ -34,11 +39,6 @@ from aidrules.explain.document import (
     parse_inline,
     render_markdown,
 )
-from aidrules.expr import types as t
-from aidrules.expr.compiler import CompiledExpression
-from aidrules.ruleset.compiled import CompiledRuleSet, NamedValue, ParameterSpec, Template
-from aidrules.text.interface import colon, value_label
-from aidrules.words import formatting
 
 PAGES = ("index.md", "rules.md", "calculations.md", "parameters.md", "policy-choices.md")
 

@@ -20,7 +20,6 @@ from aidrules.engine.trace import RecordingTracer
 from aidrules.errors import LANGUAGES, Diagnostic, EvaluationError, unknown_language
 from aidrules.explain.build import build_explanation
 from aidrules.explain.committee import anonymised, committee_document
-from aidrules.explain.document import Document, Heading, parse_markup, render
 from aidrules.explain.letter import Recipient, letter_context, render_letter
 from aidrules.explain.model import Explanation
 from aidrules.explain.worker import worker_document
@@ -28,6 +27,7 @@ from aidrules.facts.model import Case
 from aidrules.facts.parse import parse_facts
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.whatif.reevaluate import DEFAULT_BUDGET
+from aidrules.words.document import Document, Heading, parse_markup, render
 
 Audience = Literal["worker", "committee", "client"]
 Format = Literal["text", "markdown", "html", "json"]

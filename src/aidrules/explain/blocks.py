@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from aidrules.explain.document import Bullets, Document, Inline, Item, Span, inline
 from aidrules.explain.model import Comparison, ConditionView, Explanation, Line, ValueView
 from aidrules.explain.phrases import (
     clauses,
@@ -11,8 +10,9 @@ from aidrules.explain.phrases import (
     missing_fact_lines,
     outcome_title,
 )
-from aidrules.explain.texts import colon, lower_first, text, upper_first
+from aidrules.text.explain import colon, lower_first, text, upper_first
 from aidrules.words import formatting
+from aidrules.words.document import Bullets, Document, Inline, Item, Span, inline
 
 MARK = {True: "✔", False: "✘", None: "?"}
 

@@ -34,13 +34,13 @@ from aidrules.explain.model import (
     TraceLine,
     ValueView,
 )
-from aidrules.explain.texts import text
 from aidrules.explain.values import ValueTexts
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.facts.model import OPTIONAL_INPUTS, Case
 from aidrules.facts.paths import MISSING, case_data, fact_type, free_text_patterns, pattern, read
 from aidrules.ruleset.compiled import CompiledRuleSet, Template
+from aidrules.text.explain import text
 from aidrules.text.interface import ui
 from aidrules.whatif.reevaluate import DEFAULT_BUDGET, Outcome, Reevaluator
 from aidrules.whatif.thresholds import RuleSetAnalysis

@@ -19,11 +19,11 @@ from aidrules.explain.blocks import (
     money_and_signals,
     values_table,
 )
-from aidrules.explain.document import Block, Bullets, Document, Inline, Item, Span, inline
 from aidrules.explain.model import ActionView, ConditionView, Explanation
-from aidrules.explain.texts import colon, lower_first, text
 from aidrules.facts.paths import free_text_patterns, pattern
+from aidrules.text.explain import colon, lower_first, text
 from aidrules.words import formatting
+from aidrules.words.document import Block, Bullets, Document, Inline, Item, Span, inline
 
 
 def anonymised(expl: Explanation) -> Explanation:

@@ -22,10 +22,10 @@ import jinja2
 from aidrules.errors import Diagnostic, EvaluationError
 from aidrules.explain.model import ConditionView, Explanation
 from aidrules.explain.phrases import clauses, form_title
-from aidrules.explain.texts import lower_first, text, upper_first
 from aidrules.facts.catalogue import entry
 from aidrules.facts.paths import pattern
 from aidrules.text import domain
+from aidrules.text.explain import lower_first, text, upper_first
 from aidrules.words import formatting
 from aidrules.words.labels import fact_label
 

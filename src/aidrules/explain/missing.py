@@ -14,11 +14,11 @@ from typing import Any
 
 from aidrules.engine.decision import Decision, JsonScalar
 from aidrules.explain.model import MissingFact, Scenario
-from aidrules.explain.texts import text
 from aidrules.explain.values import ValueTexts
 from aidrules.expr import types as t
 from aidrules.facts.model import EVENT_FIELDS
 from aidrules.facts.paths import Edit, fact_type, int_bounds, pattern
+from aidrules.text.explain import text
 from aidrules.whatif.reevaluate import Reevaluator
 from aidrules.whatif.thresholds import RuleSetAnalysis
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from aidrules.explain.model import Counterfactual, Explanation, Line, MissingFact, Step
-from aidrules.explain.texts import colon, join_words, lower_first, text
 from aidrules.facts.paths import index_of
 from aidrules.text import domain
+from aidrules.text.explain import colon, join_words, lower_first, text
 from aidrules.text.interface import ui
 from aidrules.words import formatting
 from aidrules.words.labels import choice_label, fact_label

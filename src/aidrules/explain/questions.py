@@ -34,7 +34,6 @@ from pydantic import BaseModel, ConfigDict
 from aidrules.engine.decision import Decision
 from aidrules.explain.build import outcome_title
 from aidrules.explain.missing import candidate_values
-from aidrules.explain.texts import join_words, text
 from aidrules.explain.values import ValueTexts
 from aidrules.expr import types as t
 from aidrules.facts.catalogue import catalogue, entry
@@ -42,6 +41,7 @@ from aidrules.facts.model import EVENT_FIELDS, Case
 from aidrules.facts.parse import parse_facts
 from aidrules.facts.paths import Edit, case_data, fact_type, pattern
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.text.explain import join_words, text
 from aidrules.text.interface import french_typography, ui
 from aidrules.whatif.reevaluate import DEFAULT_BUDGET, Outcome, Reevaluator
 from aidrules.whatif.thresholds import RuleSetAnalysis

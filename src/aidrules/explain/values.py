@@ -7,10 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from aidrules.explain.model import ValueView
-from aidrules.explain.texts import text
 from aidrules.expr import types as t
 from aidrules.facts.paths import fact_type, pattern
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.text.explain import text
 from aidrules.text.interface import ui
 from aidrules.words import formatting
 from aidrules.words.labels import choice_label, fact_label

@@ -15,11 +15,11 @@ from aidrules.explain.blocks import (
     value_inline,
     values_table,
 )
-from aidrules.explain.document import Bullets, Document, Item, Span, inline
 from aidrules.explain.model import Explanation, TraceLine
-from aidrules.explain.texts import colon, join_words, lower_first, quoted, text
+from aidrules.text.explain import colon, join_words, lower_first, quoted, text
 from aidrules.text.interface import ui
 from aidrules.words import formatting
+from aidrules.words.document import Bullets, Document, Item, Span, inline
 from aidrules.words.labels import facts_text
 
 

@@ -1,15 +1,12 @@
 """An impact study as Markdown or as one self-contained HTML page (inline SVG charts, no scripts),
 in Dutch, French or English, written through the one document model
-(:mod:`aidrules.explain.document`). The charts are the yearly report's (:mod:`aidrules.report.svg`)."""
+(:mod:`aidrules.words.document`). The charts are the yearly report's (:mod:`aidrules.report.svg`)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from aidrules.explain.document import Block, Document, Figure, Heading, Paragraph, Section, inline, render_html
-from aidrules.explain.document import Table as TableBlock
-from aidrules.explain.document import render_markdown as render_document_markdown
 from aidrules.expr import types as t
 from aidrules.impact.study import DEBT_BANDS, DIMENSIONS, INCOME_BANDS, Example, ImpactReport
 from aidrules.report.sections import Chart
@@ -18,6 +15,9 @@ from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.text import domain
 from aidrules.text.interface import value_label
 from aidrules.words import formatting
+from aidrules.words.document import Block, Document, Figure, Heading, Paragraph, Section, inline, render_html
+from aidrules.words.document import Table as TableBlock
+from aidrules.words.document import render_markdown as render_document_markdown
 
 #: The impact page's words: the gettext domain ``impact`` (msgid the key given to :func:`tr`).
 _TEXTS = domain("impact")

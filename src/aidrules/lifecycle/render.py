@@ -1,15 +1,15 @@
 """Rendering a review decision for people: plain text, Markdown and HTML, in nl/fr/en, written
-through the one document model (:mod:`aidrules.explain.document`)."""
+through the one document model (:mod:`aidrules.words.document`)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from aidrules.explain.document import Document, Item, Span, inline, render
 from aidrules.lifecycle.decision import ReviewDecision, ReviewReason
 from aidrules.lifecycle.texts import text
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.words import formatting
+from aidrules.words.document import Document, Item, Span, inline, render
 
 _MARK = {True: "✔", False: "✘", None: "?"}
 

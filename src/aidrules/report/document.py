@@ -1,15 +1,15 @@
-"""The yearly report as one :class:`~aidrules.explain.document.Document`, written as Markdown
+"""The yearly report as one :class:`~aidrules.words.document.Document`, written as Markdown
 (``report/markdown.py``) and as a self-contained HTML page with inline SVG charts
 (``report/html.py``) by the document model's renderers."""
 
 from __future__ import annotations
 
-from aidrules.explain.document import Block, Document, Figure, Heading, Paragraph, Section, Table, inline
 from aidrules.report.data import YearFigures
 from aidrules.report.sections import Section as ReportSection
 from aidrules.report.sections import cell_text
 from aidrules.report.svg import render_chart
 from aidrules.report.texts import text
+from aidrules.words.document import Block, Document, Figure, Heading, Paragraph, Section, Table, inline
 
 _CSS = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; color: #1a1a1a;

@@ -1,12 +1,12 @@
 """The yearly report as one self-contained HTML page with inline SVG charts (no scripts), written
-through the one document model (:mod:`aidrules.explain.document`)."""
+through the one document model (:mod:`aidrules.words.document`)."""
 
 from __future__ import annotations
 
-from aidrules.explain.document import render_html as render_document
 from aidrules.report.data import YearFigures
 from aidrules.report.document import report_document
 from aidrules.report.sections import Section
+from aidrules.words.document import render_html as render_document
 
 
 def render_html(figures: YearFigures, sections: list[Section], lang: str) -> str:

@@ -1,12 +1,12 @@
 """The yearly report as Markdown (tables; the charts are in the HTML report), written through the
-one document model (:mod:`aidrules.explain.document`)."""
+one document model (:mod:`aidrules.words.document`)."""
 
 from __future__ import annotations
 
-from aidrules.explain.document import render_markdown as render_document
 from aidrules.report.data import YearFigures
 from aidrules.report.document import report_document
 from aidrules.report.sections import Section
+from aidrules.words.document import render_markdown as render_document
 
 
 def render_markdown(figures: YearFigures, sections: list[Section], lang: str) -> str:

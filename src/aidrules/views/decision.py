@@ -2,7 +2,7 @@
 
 The same structured reasons give a short view (``evaluate``) and the full reasoning for a social
 worker (``explain``: every rule with its values and source, the parameters and the rule set),
-both written as one compact :class:`~aidrules.explain.document.Document`.
+both written as one compact :class:`~aidrules.words.document.Document`.
 """
 
 from __future__ import annotations
@@ -10,15 +10,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from aidrules.engine.decision import Decision, Reason
-from aidrules.explain.document import Bullets, Document, Item, Paragraph, Span, inline
-from aidrules.explain.document import render as render_document
-from aidrules.explain.texts import upper_first
 from aidrules.expr import types as t
 from aidrules.facts.catalogue import entry
 from aidrules.facts.paths import pattern
 from aidrules.ruleset.compiled import CompiledRuleSet
+from aidrules.text.explain import upper_first
 from aidrules.text.interface import colon, ui
 from aidrules.words import formatting
+from aidrules.words.document import Bullets, Document, Item, Paragraph, Span, inline
+from aidrules.words.document import render as render_document
 from aidrules.words.labels import fact_label
 
 _MARK = {True: "✔", False: "✘", None: "?"}
