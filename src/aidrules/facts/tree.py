@@ -131,27 +131,27 @@ def _generate(cls: type[Any], prefix: str, skip: str, making: set[type[Any]]) ->
 def _kind(annotation: Any) -> tuple[int, Any]:
     """What a field holds, from its annotation (see ``_SCALAR`` and the others), and the model
     class it holds (for ``_MODEL`` and ``_MODELS``)."""
-    options = [_bare(a) for a in (get_args(annotation) if get_origin(annotation) in _UNIONS else (annotation,))]
+    options = [bare(a) for a in (get_args(annotation) if get_origin(annotation) in _UNIONS else (annotation,))]
     options = [a for a in options if a is not type(None)]
     if len(options) != 1:
-        return (_SCALAR if all(_plain(a) for a in options) else _ANY), None
+        return (_SCALAR if all(plain(a) for a in options) else _ANY), None
     (only,) = options
     if isinstance(only, type) and issubclass(only, BaseModel):
         return _MODEL, only
     if get_origin(only) is list:
-        (item,) = [_bare(a) for a in get_args(only)] or [Any]
+        (item,) = [bare(a) for a in get_args(only)] or [Any]
         if isinstance(item, type) and issubclass(item, BaseModel):
             return _MODELS, item
-        return (_SCALAR if _plain(item) else _ANY), None
-    return (_SCALAR if _plain(only) else _ANY), None
+        return (_SCALAR if plain(item) else _ANY), None
+    return (_SCALAR if plain(only) else _ANY), None
 
 
-def _bare(annotation: Any) -> Any:
+def bare(annotation: Any) -> Any:
     """``X`` for ``Annotated[X, ...]``."""
     return get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation
 
 
-def _plain(annotation: Any) -> bool:
+def plain(annotation: Any) -> bool:
     """Whether values of this annotation can never hold a model."""
     if get_origin(annotation) is Literal:
         return True
