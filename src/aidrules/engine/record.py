@@ -22,7 +22,7 @@ A record is complete when deciding returns it and is not changed afterwards.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
@@ -60,12 +60,6 @@ class RecordLayout:
     reads_by_row: tuple[frozenset[str], ...]  # parameters read by each recommendation row
     reads_by_action: tuple[frozenset[str], ...]  # parameters read by a proposed action (values, texts)
     action_values: tuple[tuple[str, ...], ...]  # per action, the keys of its values (``actions.X.Y``)
-    #: the keys of the principles and forms (``principles.X``, ``forms.X``), made from the above
-    outcomes: tuple[str, ...] = field(init=False)
-
-    def __post_init__(self) -> None:
-        keys = tuple(key for _, key, _ in self.principles) + tuple(key for _, key, _, _ in self.forms)
-        object.__setattr__(self, "outcomes", keys)
 
     @property
     def readable(self) -> frozenset[str]:
@@ -126,19 +120,16 @@ class EvaluationRecord:
         values = self.ctx.values
         layout = self.layout
         missing = set(self.unknown)
-        # the principles and forms looked at one by one only when one of them is undetermined
-        # (the types are gathered without a Python step per outcome)
-        if Unknown in set(map(type, map(values.__getitem__, layout.outcomes))):
-            for _, key, requires in layout.principles:
-                if values[key].__class__ is Unknown:
-                    for name in (key, *requires):
-                        if (value := values[name]).__class__ is Unknown:
-                            missing.update(value.facts)
-            for _, key, principles, requires in layout.forms:
-                if values[key].__class__ is Unknown:
-                    for name in (key, *principles, *requires):
-                        if (value := values[name]).__class__ is Unknown:
-                            missing.update(value.facts)
+        for _, key, requires in layout.principles:
+            if values[key].__class__ is Unknown:
+                for name in (key, *requires):
+                    if (value := values[name]).__class__ is Unknown:
+                        missing.update(value.facts)
+        for _, key, principles, requires in layout.forms:
+            if values[key].__class__ is Unknown:
+                for name in (key, *principles, *requires):
+                    if (value := values[name]).__class__ is Unknown:
+                        missing.update(value.facts)
         for keys, when in zip(layout.action_values, self.whens, strict=True):
             if when is False:
                 continue
@@ -152,8 +143,5 @@ class EvaluationRecord:
 
     def derived_values(self) -> dict[str, Any]:
         """The Decision's ``values``: every derived value by id, None when unknown."""
-        derived = self.layout.derived
-        found = tuple(map(self.ctx.values.__getitem__, derived))
-        if Unknown in set(map(type, found)):  # rare: looked at one by one only then
-            found = tuple(None if value.__class__ is Unknown else value for value in found)
-        return dict(zip(derived, found))
+        values = self.ctx.values
+        return {key: None if (v := values[key]).__class__ is Unknown else v for key in self.layout.derived}
