@@ -60,6 +60,9 @@ class _Writer:
         self.loops = 0
         #: named values already computed in the function being written: name -> local
         self.computed: dict[str, str] = {}
+        #: the depth of the statements that always run (the plan's body), where a named value
+        #: read once is kept for the rest of the function (None: no value is kept)
+        self.top: int | None = None
 
     def temp(self) -> str:
         self.count += 1
@@ -239,6 +242,8 @@ class _Writer:
             return self.computed[name]
         out = self.temp()
         self.line(depth, f"{out} = values[{self.const(name)}]")
+        if depth == self.top:  # read on every run of the plan: later steps reuse the local
+            self.computed[name] = out
         return out
 
     def _fact(self, depth: int, node: ir.Fact) -> str:
@@ -419,10 +424,17 @@ class _Writer:
         impl = node.impl
         args = [self.emit(arg, depth) for arg in node.args]
         out, acc = self.temp(), self.temp()
-        self.line(depth, f"{acc} = None")
-        for a in args:
-            self.merge_into(depth, acc, a)
-        self.line(depth, f"{out} = {acc} if {acc} is not None else {self.const(impl)}({', '.join(args)})")
+        call = f"{self.const(impl)}({', '.join(args)})"
+        unknowns = [a for a in args if a not in self.known]  # the arguments that may be unknown
+        if not unknowns:
+            self.line(depth, f"{out} = {call}")
+        elif len(unknowns) == 1:
+            self.line(depth, f"{out} = {unknowns[0]} if {unknowns[0]}.__class__ is U else {call}")
+        else:
+            self.line(depth, f"{acc} = {unknowns[0]} if {unknowns[0]}.__class__ is U else None")
+            for a in unknowns[1:]:
+                self.merge_into(depth, acc, a)
+            self.line(depth, f"{out} = {acc} if {acc} is not None else {call}")
         return out
 
 
@@ -483,6 +495,7 @@ def generate_plan(
     writer.namespace.update({"D": Decimal, "CENT": CENT, "HALF_UP": ROUND_HALF_UP, "bisect": bisect_right})
     writer.line(0, "def plan(ctx, at):")
     writer.line(1, "try:")
+    writer.top = 2
     writer.line(2, "values = ctx.values")
     writer.line(2, "facts = ctx.facts")
     starts = []  # the first line (numbered from 1) of each step
@@ -501,7 +514,7 @@ def generate_plan(
         writer.line(2, f"values[{writer.const(conjunction.name)}] = {result}")
         writer.computed[conjunction.name] = result
     writer.line(1, "except BaseException as exc:")  # the line the error came through: its step
-    writer.line(2, f"at[0] = max(0, bisect({writer.const(tuple(starts))}, exc.__traceback__.tb_lineno) - 1)")
+    writer.line(2, f"at[0] = max(0, bisect({writer.const(tuple(starts))}, exc.__traceback__.tb_lineno or 0) - 1)")
     writer.line(2, "raise")
     plan: Callable[[Context, list[int]], None] = _run(writer, "plan")["plan"]
     return plan
