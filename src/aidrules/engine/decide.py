@@ -35,14 +35,21 @@ class Evaluation:
     ``forms.X``, ``recommendation``), :attr:`rec` and :attr:`whens`. Backends override it.
     """
 
-    def __init__(self, prep: PreparedRuleSet, case: Case, day: date, lang: str) -> None:
+    def __init__(
+        self, prep: PreparedRuleSet, case: Case | None, day: date, lang: str, tree: dict[str, Any] | None = None
+    ) -> None:
+        """Decide ``case``, or the case whose fact tree is ``tree`` (``engine/admit.py``'s
+        :func:`~aidrules.engine.admit.admit_tree`)."""
         self.prep = prep
         self.rs: CompiledRuleSet = prep.rs
         self.day = day
         self.lang = lang
         base, self.parameters = prep.parameters_at(day)
         self.values: dict[str, Any] = dict(base)
-        self.ctx = Context(fact_tree(case), self.values, day)
+        if tree is None:
+            assert case is not None, "a case or its fact tree"
+            tree = fact_tree(case)
+        self.ctx = Context(tree, self.values, day)
         #: (chosen id, index of the row that chose it or -1, facts that left it undetermined)
         self.rec: tuple[str, int, frozenset[str]] = ("", -1, frozenset())
         #: the outcome of each action's ``when``, in the order of ``rs.actions``

@@ -170,19 +170,19 @@ def parse_facts(data: Case | Mapping[str, Any], *, limits: Limits | None = None,
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
-        _refuse_oversized(data, bounds)  # the limits come first
+        refuse_oversized(data, bounds)  # the limits come first
         diagnostics = _diagnostics(exc, lang)
         raise FactsError(f"the case has {len(diagnostics)} invalid field(s)", diagnostics) from None
     except UnicodeEncodeError:  # a lone surrogate (``"\ud800"``) in a key or a text: not Unicode text
-        _refuse_oversized(data, bounds)
+        refuse_oversized(data, bounds)
         broken = not_unicode(data)
         raise FactsError(f"the case has {len(broken)} invalid field(s)", broken) from None
     if _may_exceed(case, bounds):
-        _refuse_oversized(data, bounds)
+        refuse_oversized(data, bounds)
     return case
 
 
-def _refuse_oversized(data: Mapping[str, Any], limits: Limits) -> None:
+def refuse_oversized(data: Mapping[str, Any], limits: Limits) -> None:
     """Raise the ``CF005`` errors of ``data`` (by path) when it is beyond the size limits."""
     if not _within(data, limits):
         oversized: list[Diagnostic] = []
@@ -200,11 +200,7 @@ def _may_exceed(case: Case, limits: Limits) -> bool:
     """Whether the valid ``case`` could be beyond ``limits`` (then its input is measured): when
     the model allows nesting as deep as ``max_depth``, or one of its lists without a bound of
     ``max_list_items`` or less in the model is longer than that (``household.children``)."""
-    if limits not in _UNCAPPED:
-        found: list[tuple[str, ...]] = []
-        deepest = _deepest(Case, (), 0, limits, found)
-        _UNCAPPED[limits] = None if deepest is None or deepest >= limits.max_depth else tuple(found)
-    uncapped = _UNCAPPED[limits]
+    uncapped = uncapped_lists(limits)
     if uncapped is None:
         return True
     for path in uncapped:
@@ -217,6 +213,17 @@ def _may_exceed(case: Case, limits: Limits) -> bool:
             if len(node) > limits.max_list_items:
                 return True
     return False
+
+
+def uncapped_lists(limits: Limits) -> tuple[tuple[str, ...], ...] | None:
+    """The lists of a valid case that the model lets grow beyond ``limits.max_list_items`` (each
+    by the fields that lead to it), or None when a valid case may nest as deep as
+    ``limits.max_depth`` (then every case is measured)."""
+    if limits not in _UNCAPPED:
+        found: list[tuple[str, ...]] = []
+        deepest = _deepest(Case, (), 0, limits, found)
+        _UNCAPPED[limits] = None if deepest is None or deepest >= limits.max_depth else tuple(found)
+    return _UNCAPPED[limits]
 
 
 def _deepest(
