@@ -73,6 +73,34 @@ def test_a_json_case_reads_as_with_full_cleaning(document: dict[str, Any], limit
     assert data == cleaned
 
 
+json_numbers = st.lists(
+    st.integers(-(10**45), 10**45).map(str)
+    | st.decimals(allow_nan=False, allow_infinity=False).map(str)
+    | st.sampled_from(["0.00", "-0.0", "1e5", "1E+15", "1e16", "9" * 28, "0." + "1" * 27, "1180.50"]),
+    min_size=1,
+    max_size=6,
+)
+number_limits = st.builds(
+    Limits, max_number_chars=st.integers(1, 45), max_number_exponent=st.integers(1, 20)
+) | st.just(DEFAULT_LIMITS)
+
+
+@SETTINGS
+@given(numbers=json_numbers, limits=number_limits)
+def test_numbers_accepted_at_once_read_as_every_number_checked_in_full(numbers: list[str], limits: Limits) -> None:
+    """The common numbers are accepted without the full check; every number reads (or is
+    refused, by path) as when each went through it."""
+    text = '{"amounts": [' + ", ".join(numbers) + "]}"
+    cleaned, problems = _read_with_full_cleaning(text, limits)
+    try:
+        data = read_json_case(text, "case.json", limits)
+    except FactsError as exc:
+        assert [(d.code, d.path) for d in exc.diagnostics] == problems
+        return
+    assert not problems
+    assert [(type(v), str(v)) for v in data["amounts"]] == [(type(v), str(v)) for v in cleaned["amounts"]]
+
+
 @SETTINGS
 @given(pair=case_and_partial())
 def test_generated_cases_read_from_json_are_admitted_as_from_a_dict(
