@@ -123,3 +123,40 @@ def test_a_valid_dict_is_admitted_without_building_the_models(monkeypatch: pytes
     monkeypatch.setattr("aidrules.facts.direct.parse_facts", refuse)
     tree, day = case_facts({"on": "2025-03-01", "debts": [{"amount": "12.50", "creditor": None}]})
     assert (tree, day) == ({"debts": [{"amount": Decimal("12.50")}], "remi": None}, date(2025, 3, 1))
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [
+        "12.50",
+        " 12 ",
+        "95.930",
+        "0.001",
+        "-0",
+        "0",
+        "1e3",
+        "1E-2",
+        "1_000",
+        "9999999999.99",
+        "10000000000",
+        "nan",
+        "Infinity",
+        "12,50",
+        "",
+        0,
+        5,
+        -5,
+        10**10,
+        True,
+        1.5,
+        None,
+        Decimal("NaN"),
+        Decimal("-0.00"),
+        Decimal("1.239"),
+    ],
+)
+@pytest.mark.parametrize("field", ["monthly_net", "amount"])
+def test_an_amount_is_taken_at_once_only_when_the_models_take_it_with_the_same_value(amount: Any, field: str) -> None:
+    """Amounts (at or above zero; a debt's above zero) accepted or refused as by the models."""
+    data = {"incomes": [{field: amount}]} if field == "monthly_net" else {"debts": [{field: amount}]}
+    assert _direct(data, DEFAULT_LIMITS) == _by_models(data, DEFAULT_LIMITS)

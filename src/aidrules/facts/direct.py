@@ -5,7 +5,8 @@ Deciding needs the fact tree (:mod:`aidrules.facts.tree`) and the case's own dat
 fields as plain dicts: a mirror of every model as a ``TypedDict`` whose fields are the model's
 fields with the same annotations, constraints and validators, strict and refusing unknown keys
 as the models do (pydantic builds it from the models' own field information, once, on first
-use). Its output holds the given fields in the models' order with their validated values; the
+use); an amount has one validator that accepts only what the model accepts at once
+(:func:`_amount`). Its output holds the given fields in the models' order with their validated values; the
 tree is that output with ``None`` left out where it means nothing (:func:`_cleaner`).
 
 Anything the mirror refuses (or cannot take: a model instance inside the dict, a mapping that is
@@ -20,13 +21,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, cast, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import BaseModel, ConfigDict, PlainValidator, TypeAdapter
 from typing_extensions import TypedDict
 
-from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS, Case
+from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS, Case, Money, PositiveMoney
 from aidrules.facts.parse import parse_facts, refuse_oversized, uncapped_lists
 from aidrules.facts.tree import fact_tree
 from aidrules.limits import DEFAULT_LIMITS, Limits
@@ -102,9 +104,54 @@ def _mirror(cls: type[BaseModel], made: dict[type[BaseModel], Any]) -> Any:
     return found
 
 
+def _amount(positive: bool) -> Callable[[Any], Decimal]:
+    """One validator for an amount (:data:`~aidrules.facts.model.Money`, or ``PositiveMoney`` when
+    ``positive``) that accepts only what the model's validators accept at once, with the same
+    value: a text or whole number made a Decimal (a Decimal as it is), finite, at or above (above)
+    zero, below 10^10, at most two decimals. Anything else is refused here, and so goes the
+    models' way (which refuses it, or accepts ``95.930``)."""
+
+    def amount(value: Any) -> Decimal:
+        kind = value.__class__
+        if kind is str:
+            try:
+                found = Decimal(value.strip())
+            except InvalidOperation:
+                raise ValueError("not an amount") from None
+        elif kind is int:
+            found = Decimal(value)
+        elif kind is Decimal:
+            found = value
+        else:
+            raise ValueError("not an amount")
+        if (
+            found.is_finite()
+            and (found > 0 if positive else found >= 0)
+            and found < _WHOLE_BOUND
+            and cast(int, found.as_tuple().exponent) >= -2
+        ):
+            return found
+        raise ValueError("not an amount taken at once")
+
+    return amount
+
+
+#: Amounts below this bound have at most ten digits before the decimal point.
+_WHOLE_BOUND = Decimal(10) ** 10
+#: The amounts' annotations and their one validator in the mirrors
+_AMOUNTS = {
+    Money: Annotated[Decimal, PlainValidator(_amount(positive=False))],
+    PositiveMoney: Annotated[Decimal, PlainValidator(_amount(positive=True))],
+}
+
+
 def _swap(annotation: Any, made: dict[type[BaseModel], Any]) -> Any:
-    """``annotation`` with every model in it replaced by its mirror."""
+    """``annotation`` with every model in it replaced by its mirror, and every amount by
+    :func:`_amount`."""
     origin = get_origin(annotation)
+    for money, mirror in _AMOUNTS.items():
+        if annotation == money:
+            return mirror
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return _mirror(annotation, made)
     if origin in (Union, UnionType):
