@@ -488,7 +488,7 @@ def targets(r: dict[str, Any]) -> list[str]:
         by_median = 1e6 / e["latency_median_us"]
         lines.append(
             f"  {what:<44} {e['decisions_per_second']:>8,.0f} {by_median:>8,.0f}"
-            f"  {'reached' if by_median >= goal else 'not reached':<12}"
+            f"  {'met (median)' if by_median >= goal else 'not met':<13}"
             f"× hand {ratios[name + '_over_handwritten']:.2f} {ratios[name + '_median_over_handwritten']:.2f} "
             f"{ratios[name + '_bytecodes_over_handwritten']:.2f}"
         )
