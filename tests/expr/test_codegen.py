@@ -23,7 +23,7 @@ from aidrules.engine.compiled import prepared
 from aidrules.expr import codegen, ir
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression, _and, _const, _or, _value, compile_expression
-from aidrules.expr.runtime import DECIMAL_CONTEXT, Context, Unknown
+from aidrules.expr.runtime import DECIMAL_CONTEXT, Context, ExpressionFailure, Unknown
 from aidrules.facts.parse import parse_facts
 from aidrules.facts.tree import fact_tree
 from aidrules.ruleset.compile import load_ruleset
@@ -358,3 +358,21 @@ def test_a_node_kind_without_an_emitter_is_generated_as_a_call_of_its_closure() 
             assert _outcome(generated, ctx) == expected, (x, y)
             outcomes.add(str(expected))
     assert len(outcomes) >= 4, outcomes
+
+
+@pytest.mark.parametrize("failing", [0, 2, 3])
+def test_a_failing_step_of_the_plan_is_named_by_the_line_its_error_came_through(failing: int) -> None:
+    """Nothing is counted while the plan runs: ``at[0]`` is found from the error's line."""
+
+    def divide() -> ir.Expr:
+        return ir.Arith("/", _value("a"), _value("b"), fn=lambda ctx: None)
+
+    steps = [ir.Step(f"s{i}", divide() if i == failing else _value("a"), False) for i in range(4)]
+    plan = codegen.generate_plan(steps, [ir.Conjunction("all", ("s0",))])
+    at = [0]
+    with pytest.raises(ExpressionFailure, match="division by zero"):
+        plan(Context({}, {"a": Decimal(1), "b": Decimal(0)}, date(2025, 3, 1)), at)
+    assert at[0] == failing
+    values: dict[str, Any] = {"a": Decimal(1), "b": Decimal(4)}
+    plan(Context({}, values, date(2025, 3, 1)), at)
+    assert values[f"s{failing}"] == Decimal("0.25")

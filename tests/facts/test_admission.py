@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from aidrules import FactsError
 from aidrules.errors import Diagnostic
 from aidrules.facts.jsonload import _Cleaner, _number, _pairs, read_json_case
+from aidrules.facts.model import Case
 from aidrules.facts.parse import _oversized, _within, parse_facts
 from aidrules.limits import DEFAULT_LIMITS, Limits
 from properties.strategies import case_and_partial, json_like
@@ -70,6 +71,34 @@ def test_a_json_case_reads_as_with_full_cleaning(document: dict[str, Any], limit
         return
     assert not problems
     assert data == cleaned
+
+
+json_numbers = st.lists(
+    st.integers(-(10**45), 10**45).map(str)
+    | st.decimals(allow_nan=False, allow_infinity=False).map(str)
+    | st.sampled_from(["0.00", "-0.0", "1e5", "1E+15", "1e16", "9" * 28, "0." + "1" * 27, "1180.50"]),
+    min_size=1,
+    max_size=6,
+)
+number_limits = st.builds(
+    Limits, max_number_chars=st.integers(1, 45), max_number_exponent=st.integers(1, 20)
+) | st.just(DEFAULT_LIMITS)
+
+
+@SETTINGS
+@given(numbers=json_numbers, limits=number_limits)
+def test_numbers_accepted_at_once_read_as_every_number_checked_in_full(numbers: list[str], limits: Limits) -> None:
+    """The common numbers are accepted without the full check; every number reads (or is
+    refused, by path) as when each went through it."""
+    text = '{"amounts": [' + ", ".join(numbers) + "]}"
+    cleaned, problems = _read_with_full_cleaning(text, limits)
+    try:
+        data = read_json_case(text, "case.json", limits)
+    except FactsError as exc:
+        assert [(d.code, d.path) for d in exc.diagnostics] == problems
+        return
+    assert not problems
+    assert [(type(v), str(v)) for v in data["amounts"]] == [(type(v), str(v)) for v in cleaned["amounts"]]
 
 
 @SETTINGS
@@ -135,3 +164,54 @@ def test_a_lone_surrogate_is_refused_with_its_path_not_a_traceback(data: dict[st
     with pytest.raises(FactsError) as caught:
         parse_facts(data)
     assert [(d.code, d.path) for d in caught.value.diagnostics] == [("CF001", path)]
+
+
+def _walk_first(data: dict[str, Any], limits: Limits) -> tuple[str, Any]:
+    """Admission as it was before the walk ran only on demand: the limits measured first (their
+    CF005 errors by path), then the fields validated."""
+    found: list[Diagnostic] = []
+    _oversized(data, "", limits, 0, found)
+    if found:
+        return "refused", [
+            (d.code, d.path, d.message) for d in FactsError("the case exceeds the limits", found).diagnostics
+        ]
+    try:
+        return "admitted", parse_facts(data, limits=Limits(max_depth=1000, max_list_items=10**6))
+    except FactsError as exc:
+        return "refused", [(d.code, d.path, d.message) for d in exc.diagnostics]
+
+
+@SETTINGS
+@given(
+    data=case_and_partial().flatmap(lambda pair: st.sampled_from(pair))
+    | st.dictionaries(st.sampled_from(["household", "client", "debts", "incomes", "on", "x"]), json_like, max_size=4),
+    limits=small_limits,
+)
+def test_measuring_the_limits_only_on_demand_admits_and_refuses_as_measuring_first(
+    data: dict[str, Any], limits: Limits
+) -> None:
+    """A valid case is measured only when the model lets it be beyond the limits (``children``
+    has no bound of its own; small ``max_depth``); every refusal stays what it was."""
+    try:
+        found: tuple[str, Any] = "admitted", parse_facts(data, limits=limits)
+    except FactsError as exc:
+        found = "refused", [(d.code, d.path, d.message) for d in exc.diagnostics]
+    assert found == _walk_first(data, limits)
+
+
+@pytest.mark.parametrize(
+    ("data", "limits", "path"),
+    [
+        ({"household": {"children": [{"age": 1}] * 501}}, DEFAULT_LIMITS, "household.children"),
+        ({"debts": [{"amount": "1"}] * 3}, Limits(max_list_items=2), "debts"),
+        ({"household": {"children": [{"age": 1}]}}, Limits(max_depth=3), "household.children[0].age"),
+    ],
+    ids=["children-beyond-500", "capped-list-beyond-a-smaller-limit", "valid-but-too-deep"],
+)
+def test_a_valid_case_beyond_the_limits_is_still_refused_with_its_path(
+    data: dict[str, Any], limits: Limits, path: str
+) -> None:
+    assert Case.model_validate(data)  # valid for the model: only the limits refuse it
+    with pytest.raises(FactsError) as exc:
+        parse_facts(data, limits=limits)
+    assert [(d.code, d.path) for d in exc.value.diagnostics] == [("CF005", path)]

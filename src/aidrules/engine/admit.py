@@ -8,6 +8,7 @@ from typing import Any
 
 from aidrules.errors import Diagnostic, EvaluationError, check_language
 from aidrules.expr.runtime import ExpressionFailure
+from aidrules.facts.direct import case_facts
 from aidrules.facts.model import Case
 from aidrules.facts.parse import parse_facts
 from aidrules.ruleset.compiled import CompiledRuleSet
@@ -19,7 +20,21 @@ def admit(
     """Check what every backend checks before deciding: the language, the facts, the date."""
     check_language(lang)
     case = parse_facts(facts)
-    day = on or case.on
+    return case, _admit_day(rs, on or case.on, check_period)
+
+
+def admit_tree(
+    rs: CompiledRuleSet, facts: Case | dict[str, Any], on: date | None, lang: str, check_period: bool = True
+) -> tuple[dict[str, Any], date]:
+    """:func:`admit`, giving the case's fact tree instead of its models: a dict is validated
+    straight into the tree (:func:`aidrules.facts.direct.case_facts`, the same errors)."""
+    check_language(lang)
+    tree, own = case_facts(facts)
+    return tree, _admit_day(rs, on or own, check_period)
+
+
+def _admit_day(rs: CompiledRuleSet, day: date | None, check_period: bool) -> date:
+    """The decision date, checked against the rule set's period (and the rule set checked)."""
     if day is None:
         message = "no decision date: give `on` in the case or as an argument (--on)"
         raise EvaluationError(message, [Diagnostic("EV007", message, path="on")])
@@ -31,7 +46,7 @@ def admit(
         until = period.until.isoformat() if period.until else "…"
         message = f"rule set {rs.id} {rs.version} is in force from {period.from_} to {until}, not on {day}"
         raise EvaluationError(message, [Diagnostic("EV001", message, path="on")])
-    return case, day
+    return day
 
 
 def failure(where: str, exc: Exception) -> EvaluationError:

@@ -21,7 +21,7 @@ from datetime import date
 from decimal import localcontext
 from typing import Any
 
-from aidrules.engine.admit import admit, failure
+from aidrules.engine.admit import admit, admit_tree, failure
 from aidrules.engine.assemble import decision, trace_events
 from aidrules.engine.decide import Evaluation
 from aidrules.engine.decision import Decision
@@ -58,9 +58,9 @@ class CompiledPrepared:
         self, facts: Case | dict[str, Any], on: date | None = None, *, lang: str = "nl", check_period: bool = True
     ) -> EvaluationRecord:
         """Admit and decide one case: its :class:`EvaluationRecord`, no texts."""
-        case, day = admit(self.rs, facts, on, lang, check_period)
+        tree, day = admit_tree(self.rs, facts, on, lang, check_period)
         with localcontext(DECIMAL_CONTEXT):
-            return Evaluation(self.state, case, day, lang).run()
+            return Evaluation(self.state, None, day, lang, tree).run()
 
     def evaluate(
         self,
@@ -72,10 +72,10 @@ class CompiledPrepared:
         check_period: bool = True,
     ) -> Decision:
         """Decide one case; see :meth:`CompiledRuleSet.evaluate`."""
-        case, day = admit(self.rs, facts, on, lang, check_period)
+        tree, day = admit_tree(self.rs, facts, on, lang, check_period)
         state = self.state
         with localcontext(DECIMAL_CONTEXT):
-            return decision(Evaluation(state, case, day, lang).run(), state, tracer)
+            return decision(Evaluation(state, None, day, lang, tree).run(), state, tracer)
 
     def evaluate_recorded(
         self,

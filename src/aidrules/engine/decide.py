@@ -35,14 +35,21 @@ class Evaluation:
     ``forms.X``, ``recommendation``), :attr:`rec` and :attr:`whens`. Backends override it.
     """
 
-    def __init__(self, prep: PreparedRuleSet, case: Case, day: date, lang: str) -> None:
+    def __init__(
+        self, prep: PreparedRuleSet, case: Case | None, day: date, lang: str, tree: dict[str, Any] | None = None
+    ) -> None:
+        """Decide ``case``, or the case whose fact tree is ``tree`` (``engine/admit.py``'s
+        :func:`~aidrules.engine.admit.admit_tree`)."""
         self.prep = prep
         self.rs: CompiledRuleSet = prep.rs
         self.day = day
         self.lang = lang
         base, self.parameters = prep.parameters_at(day)
         self.values: dict[str, Any] = dict(base)
-        self.ctx = Context(fact_tree(case), self.values, day)
+        if tree is None:
+            assert case is not None, "a case or its fact tree"
+            tree = fact_tree(case)
+        self.ctx = Context(tree, self.values, day)
         #: (chosen id, index of the row that chose it or -1, facts that left it undetermined)
         self.rec: tuple[str, int, frozenset[str]] = ("", -1, frozenset())
         #: the outcome of each action's ``when``, in the order of ``rs.actions``
@@ -54,30 +61,41 @@ class Evaluation:
 
     # -- deciding (the reference semantics) ----------------------------------------------------
     def decide(self) -> None:
+        prep, ctx = self.prep, self.ctx
         at = [0]
         try:
-            self.prep.plan(self.ctx, at)  # values, conditions, principles, forms (see PreparedRuleSet)
+            prep.plan(ctx, at)  # values, conditions, principles, forms (see PreparedRuleSet)
         except (ExpressionFailure, ArithmeticError) as exc:
-            raise failure(self.prep.step_ids[at[0]], exc) from None
+            raise failure(prep.step_ids[at[0]], exc) from None
         self.rec = self.recommend()
-        self.whens = [
-            self.run_fn(fn, f"actions.{a.id}") for a, fn in zip(self.rs.actions, self.prep.when_fns, strict=True)
-        ]
+        whens: list[Outcome] = []
+        try:
+            for fn in prep.when_fns:
+                whens.append(fn(ctx))
+        except (ExpressionFailure, ArithmeticError) as exc:
+            raise failure(f"actions.{self.rs.actions[len(whens)].id}", exc) from None
+        self.whens = whens
 
     def recommend(self) -> tuple[str, int, frozenset[str]]:
-        rs = self.rs
-        unknown = Unknown(frozenset())
+        """The recommendation rows in order (up to the first that holds when the hit policy is
+        ``first``): :meth:`choose` with the rows that hold and the facts that left rows unknown."""
+        rs, ctx = self.rs, self.ctx
+        first = rs.hit_policy == "first"
+        unknown: Unknown | None = None
         hits = []
-        for i, (row, fn) in enumerate(zip(rs.rows, self.prep.row_fns, strict=True)):
-            v = self.run_fn(fn, f"recommendation.{row.recommend}")
-            if isinstance(v, Unknown):
-                unknown = unknown.merge(v)
-                continue
-            if v is True:
-                hits.append(i)
-                if rs.hit_policy == "first":
-                    break
-        return self.choose(hits, unknown.facts)
+        i = 0
+        try:
+            for i, fn in enumerate(self.prep.row_fns):
+                v = fn(ctx)
+                if v.__class__ is Unknown:
+                    unknown = v if unknown is None else unknown.merge(v)
+                elif v is True:
+                    hits.append(i)
+                    if first:
+                        break
+        except (ExpressionFailure, ArithmeticError) as exc:
+            raise failure(f"recommendation.{rs.rows[i].recommend}", exc) from None
+        return self.choose(hits, frozenset() if unknown is None else unknown.facts)
 
     def choose(self, hits: list[int], unknown: frozenset[str]) -> tuple[str, int, frozenset[str]]:
         """The recommendation from the rows that hold (their indexes, in order) and the facts that
@@ -115,11 +133,12 @@ class Evaluation:
         """The record of what was decided, with the values of every action that is not ruled out
         (``actions.X.Y``; an action whose ``when`` is unknown computes none)."""
         values = self.values
-        for a, when, value_fns in zip(self.rs.actions, self.whens, self.prep.action_values, strict=True):
-            if when is False or isinstance(when, Unknown):
+        actions = zip(self.rs.actions, self.whens, self.prep.action_values, self.prep.layout.action_values, strict=True)
+        for a, when, value_fns, keys in actions:
+            if when is False or when.__class__ is Unknown:
                 continue
-            for v, fn in zip(a.values, value_fns, strict=True):
-                values[f"actions.{a.id}.{v.id}"] = as_type(self.run_fn(fn, f"actions.{a.id}.{v.id}"), v.type)
+            for v, fn, key in zip(a.values, value_fns, keys, strict=True):  # key: ``actions.X.Y``
+                values[key] = as_type(self.run_fn(fn, key), v.type)
         chosen, index, unknown = self.rec
         return EvaluationRecord(
             layout=self.prep.layout,

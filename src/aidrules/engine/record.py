@@ -118,34 +118,27 @@ class EvaluationRecord:
         those of undetermined principles and forms and of the conditions they require, of an
         undetermined recommendation, and of the actions' ``when`` and values."""
         values = self.ctx.values
-        missing: set[str] = set()
-
-        def add(name: str) -> None:
-            value = values[name]
-            if value.__class__ is Unknown:
-                missing.update(value.facts)
-
-        for _, key, requires in self.layout.principles:
+        layout = self.layout
+        missing = set(self.unknown)
+        for _, key, requires in layout.principles:
             if values[key].__class__ is Unknown:
-                add(key)
-                for c in requires:
-                    add(c)
-        for _, key, principles, requires in self.layout.forms:
+                for name in (key, *requires):
+                    if (value := values[name]).__class__ is Unknown:
+                        missing.update(value.facts)
+        for _, key, principles, requires in layout.forms:
             if values[key].__class__ is Unknown:
-                add(key)
-                for p in principles:
-                    add(p)
-                for c in requires:
-                    add(c)
-        missing.update(self.unknown)
-        for keys, when in zip(self.layout.action_values, self.whens, strict=True):
+                for name in (key, *principles, *requires):
+                    if (value := values[name]).__class__ is Unknown:
+                        missing.update(value.facts)
+        for keys, when in zip(layout.action_values, self.whens, strict=True):
             if when is False:
                 continue
-            if isinstance(when, Unknown):
+            if when.__class__ is Unknown:
                 missing.update(when.facts)
                 continue
             for key in keys:
-                add(key)
+                if (value := values[key]).__class__ is Unknown:
+                    missing.update(value.facts)
         return sorted(missing)
 
     def derived_values(self) -> dict[str, Any]:

@@ -20,6 +20,7 @@ a generated loop and an aggregation with such a node inside; an expression neste
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, Overflow
 from functools import partial
@@ -59,6 +60,9 @@ class _Writer:
         self.loops = 0
         #: named values already computed in the function being written: name -> local
         self.computed: dict[str, str] = {}
+        #: the depth of the statements that always run (the plan's body), where a named value
+        #: read once is kept for the rest of the function (None: no value is kept)
+        self.top: int | None = None
 
     def temp(self) -> str:
         self.count += 1
@@ -238,6 +242,8 @@ class _Writer:
             return self.computed[name]
         out = self.temp()
         self.line(depth, f"{out} = values[{self.const(name)}]")
+        if depth == self.top:  # read on every run of the plan: later steps reuse the local
+            self.computed[name] = out
         return out
 
     def _fact(self, depth: int, node: ir.Fact) -> str:
@@ -308,11 +314,14 @@ class _Writer:
             self.line(depth + 2, "raise Failure('division by zero')")
             expr = f"{self.const(Decimal)}({a}) / {self.const(Decimal)}({b})"
         else:
-            expr = f"bounded({a} {_ARITH[op]} {b})"
+            expr = f"{a} {_ARITH[op]} {b}"
         self.line(depth + 1, "try:")
         self.line(depth + 2, f"{out} = {expr}")
         self.line(depth + 1, "except Overflow:")
         self.line(depth + 2, f"raise Failure({self.const(f'`{op}` gave a number beyond the limit 10^25')}) from None")
+        if op != "/":  # a whole number is bounded (``bounded``); a Decimal is by its context
+            self.line(depth + 1, f"if {out}.__class__ is int:")
+            self.line(depth + 2, f"bounded({out})")
         return out
 
     def _compare(self, depth: int, node: ir.Compare) -> str:
@@ -371,11 +380,22 @@ class _Writer:
         item = self.emit(node.item, depth)
         out, acc = self.temp(), self.temp()
         self.line(depth, f"{out} = {item} if {item}.__class__ is U else None")
+        options = node.options
+        constants = [o.value for o in options if isinstance(o, ir.Const) and o.value.__class__ is not Unknown]
+        if options and len(constants) == len(options):
+            # a list of constants: one membership test (a tuple compares each option ``==`` the
+            # item, in order, as the statements below do)
+            listed = self.const(tuple(constants))
+            self.line(depth, f"if {out} is None:")
+            self.line(depth + 1, f"{out} = {not negate} if {item} in {listed} else {negate}")
+            return out
         self.line(depth, f"{acc} = None")
-        for option in node.options:
+        for option in options:
             self.line(depth, f"if {out} is None:")
             v = self.emit(option, depth + 1)
-            self.line(depth + 1, f"if {v}.__class__ is not U and {v} == {item}:")
+            self.line(
+                depth + 1, f"if {v} == {item}:" if v in self.known else f"if {v}.__class__ is not U and {v} == {item}:"
+            )
             self.line(depth + 2, f"{out} = {not negate}")
             self.merge_into(depth + 1, acc, v)
         self.line(depth, f"if {out} is None:")
@@ -404,10 +424,17 @@ class _Writer:
         impl = node.impl
         args = [self.emit(arg, depth) for arg in node.args]
         out, acc = self.temp(), self.temp()
-        self.line(depth, f"{acc} = None")
-        for a in args:
-            self.merge_into(depth, acc, a)
-        self.line(depth, f"{out} = {acc} if {acc} is not None else {self.const(impl)}({', '.join(args)})")
+        call = f"{self.const(impl)}({', '.join(args)})"
+        unknowns = [a for a in args if a not in self.known]  # the arguments that may be unknown
+        if not unknowns:
+            self.line(depth, f"{out} = {call}")
+        elif len(unknowns) == 1:
+            self.line(depth, f"{out} = {unknowns[0]} if {unknowns[0]}.__class__ is U else {call}")
+        else:
+            self.line(depth, f"{acc} = {unknowns[0]} if {unknowns[0]}.__class__ is U else None")
+            for a in unknowns[1:]:
+                self.merge_into(depth, acc, a)
+            self.line(depth, f"{out} = {acc} if {acc} is not None else {call}")
         return out
 
 
@@ -459,29 +486,36 @@ def generate_plan(
 
     ``steps`` are in dependency order: each value is computed, rounded to the cent when it is
     money (half up, as the engine does), stored in ``ctx.values[step.name]`` and kept in a local
-    for the steps after it. ``at[0]`` is the index of the step being computed, so that an error
-    can name it. Then each of ``conjunctions`` stores the Kleene AND of its parts' values
-    (principles and forms).
+    for the steps after it. When a step fails, ``at[0]`` is set to its index before the error
+    goes on, so that the error can name it: the step is found from the line of the plan the error
+    came through (nothing is counted while the plan runs). Then each of ``conjunctions`` stores
+    the Kleene AND of its parts' values (principles and forms).
     """
     writer = _Writer()
-    writer.namespace.update({"D": Decimal, "CENT": CENT, "HALF_UP": ROUND_HALF_UP})
+    writer.namespace.update({"D": Decimal, "CENT": CENT, "HALF_UP": ROUND_HALF_UP, "bisect": bisect_right})
     writer.line(0, "def plan(ctx, at):")
-    writer.line(1, "values = ctx.values")
-    writer.line(1, "facts = ctx.facts")
-    for i, step in enumerate(steps):
-        writer.line(1, f"at[0] = {i}")
-        result = writer.emit(step.expr, 1)
+    writer.line(1, "try:")
+    writer.top = 2
+    writer.line(2, "values = ctx.values")
+    writer.line(2, "facts = ctx.facts")
+    starts = []  # the first line (numbered from 1) of each step
+    for step in steps:
+        starts.append(len(writer.lines) + 1)
+        result = writer.emit(step.expr, 2)
         if step.money:  # a Decimal is rounded as it is (no copy made first); an int becomes one
-            writer.line(1, f"if {result}.__class__ is D:")
-            writer.line(2, f"{result} = {result}.quantize(CENT, HALF_UP)")
-            writer.line(1, f"elif {result}.__class__ is int:")
-            writer.line(2, f"{result} = D({result}).quantize(CENT, HALF_UP)")
-        writer.line(1, f"values[{writer.const(step.name)}] = {result}")
+            writer.line(2, f"if {result}.__class__ is D:")
+            writer.line(3, f"{result} = {result}.quantize(CENT, HALF_UP)")
+            writer.line(2, f"elif {result}.__class__ is int:")
+            writer.line(3, f"{result} = D({result}).quantize(CENT, HALF_UP)")
+        writer.line(2, f"values[{writer.const(step.name)}] = {result}")
         writer.computed[step.name] = result
     for conjunction in conjunctions:
-        result = writer.conjunction(1, conjunction.parts)
-        writer.line(1, f"values[{writer.const(conjunction.name)}] = {result}")
+        result = writer.conjunction(2, conjunction.parts)
+        writer.line(2, f"values[{writer.const(conjunction.name)}] = {result}")
         writer.computed[conjunction.name] = result
+    writer.line(1, "except BaseException as exc:")  # the line the error came through: its step
+    writer.line(2, f"at[0] = max(0, bisect({writer.const(tuple(starts))}, exc.__traceback__.tb_lineno or 0) - 1)")
+    writer.line(2, "raise")
     plan: Callable[[Context, list[int]], None] = _run(writer, "plan")["plan"]
     return plan
 

@@ -77,6 +77,22 @@ def read_json_case(text: str, name: str, limits: Limits) -> Any:
             trouble.append(True)
         return value
 
+    # The common numbers, accepted at once: short enough to have no more digits than a Decimal
+    # computes with, and within the exponent; any other goes through ``number`` (the same result).
+    short = min(limits.max_number_chars, DECIMAL_DIGITS)
+    exponent = limits.max_number_exponent
+    bound = 10 ** (exponent + 1)
+
+    def whole(text: str) -> Any:
+        if len(text) <= short and -bound < (value := int(text)) < bound:
+            return value
+        return number(text, decimal=False)
+
+    def fraction(text: str) -> Any:
+        if len(text) <= short and ((value := Decimal(text)) == 0 or -exponent <= value.adjusted() <= exponent):
+            return value
+        return number(text, decimal=True)
+
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out = dict(items)
         if len(out) == len(items):
@@ -87,8 +103,8 @@ def read_json_case(text: str, name: str, limits: Limits) -> Any:
     try:
         data = json.loads(
             text,
-            parse_float=lambda s: number(s, decimal=True),
-            parse_int=lambda s: number(s, decimal=False),
+            parse_float=fraction,
+            parse_int=whole,
             parse_constant=constant,
             object_pairs_hook=pairs,
         )

@@ -8,15 +8,17 @@ from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from types import UnionType
+from typing import Any, Union, cast, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from aidrules.errors import Diagnostic, FactsError, did_you_mean
 from aidrules.facts import messages
 from aidrules.facts.jsonload import read_json_case
 from aidrules.facts.model import Case
 from aidrules.facts.shape import model_shape
+from aidrules.facts.tree import bare, plain
 from aidrules.limits import DEFAULT_LIMITS, Limits, read_document
 from aidrules.readers.yamlload import load_yaml, load_yaml_plain
 
@@ -147,8 +149,11 @@ def parse_facts(data: Case | Mapping[str, Any], *, limits: Limits | None = None,
     """Validate case facts; raise :class:`FactsError` naming every offending path (messages in
     ``lang``, with hints for values written the Belgian way: ``1.180,50``, ``ja``, ``deurwaarder``).
 
-    Lists longer than ``limits.max_list_items`` (see :mod:`aidrules.limits`) are refused before
-    anything else is checked.
+    A case with a list longer than ``limits.max_list_items`` or nested deeper than
+    ``limits.max_depth`` (see :mod:`aidrules.limits`) is refused for that alone (``CF005``), whatever
+    else is wrong with it. The model bounds what a valid case can hold, so the walk that measures
+    this runs only when the case is refused, or could be beyond the limits all the same
+    (:func:`_may_exceed`).
 
     Example:
         >>> parse_facts({"client": {"motivation": 3}}).client.motivation
@@ -162,18 +167,111 @@ def parse_facts(data: Case | Mapping[str, Any], *, limits: Limits | None = None,
             [Diagnostic("CF002", "a case must be a mapping of fields", path="(case)")],
         )
     bounds = limits or DEFAULT_LIMITS
-    if not _within(data, bounds):
-        oversized: list[Diagnostic] = []
-        _oversized(data, "", bounds, 0, oversized)
-        raise FactsError(f"the case exceeds the limits in {len(oversized)} place(s)", oversized)
     try:
-        return Case.model_validate(data)
+        case = Case.model_validate(data)
     except ValidationError as exc:
+        refuse_oversized(data, bounds)  # the limits come first
         diagnostics = _diagnostics(exc, lang)
         raise FactsError(f"the case has {len(diagnostics)} invalid field(s)", diagnostics) from None
     except UnicodeEncodeError:  # a lone surrogate (``"\ud800"``) in a key or a text: not Unicode text
+        refuse_oversized(data, bounds)
         broken = not_unicode(data)
         raise FactsError(f"the case has {len(broken)} invalid field(s)", broken) from None
+    if _may_exceed(case, bounds):
+        refuse_oversized(data, bounds)
+    return case
+
+
+def refuse_oversized(data: Mapping[str, Any], limits: Limits) -> None:
+    """Raise the ``CF005`` errors of ``data`` (by path) when it is beyond the size limits."""
+    if not _within(data, limits):
+        oversized: list[Diagnostic] = []
+        _oversized(data, "", limits, 0, oversized)
+        raise FactsError(f"the case exceeds the limits in {len(oversized)} place(s)", oversized)
+
+
+#: Per :class:`Limits`: the lists of a valid case that the model lets grow beyond
+#: ``max_list_items`` (each by the fields that lead to it), or None when a valid case may nest
+#: deeper than ``max_depth`` (then every case is measured).
+_UNCAPPED: dict[Limits, tuple[tuple[str, ...], ...] | None] = {}
+
+
+def _may_exceed(case: Case, limits: Limits) -> bool:
+    """Whether the valid ``case`` could be beyond ``limits`` (then its input is measured): when
+    the model allows nesting as deep as ``max_depth``, or one of its lists without a bound of
+    ``max_list_items`` or less in the model is longer than that (``household.children``)."""
+    uncapped = uncapped_lists(limits)
+    if uncapped is None:
+        return True
+    for path in uncapped:
+        node: Any = case
+        for name in path:
+            node = node.__dict__[name]
+            if node is None:
+                break
+        else:
+            if len(node) > limits.max_list_items:
+                return True
+    return False
+
+
+def uncapped_lists(limits: Limits) -> tuple[tuple[str, ...], ...] | None:
+    """The lists of a valid case that the model lets grow beyond ``limits.max_list_items`` (each
+    by the fields that lead to it), or None when a valid case may nest as deep as
+    ``limits.max_depth`` (then every case is measured)."""
+    if limits not in _UNCAPPED:
+        found: list[tuple[str, ...]] = []
+        deepest = _deepest(Case, (), 0, limits, found)
+        _UNCAPPED[limits] = None if deepest is None or deepest >= limits.max_depth else tuple(found)
+    return _UNCAPPED[limits]
+
+
+def _deepest(
+    cls: type[BaseModel], path: tuple[str, ...], depth: int, limits: Limits, out: list[tuple[str, ...]]
+) -> int | None:
+    """The deepest level at which a valid ``cls`` (at ``depth``) holds a mapping or list with
+    something in it, as :func:`_within` counts levels (None when its fields do not say); adds to
+    ``out`` the paths of its lists that may be longer than ``limits.max_list_items``."""
+    deepest = depth  # the model's own mapping
+    for name, field in cls.model_fields.items():
+        holds = _holds(field.annotation)
+        if holds is None:
+            return None
+        is_list, model = holds
+        below = depth + 1
+        if is_list:
+            longest = min((m.max_length for m in field.metadata if getattr(m, "max_length", None)), default=None)
+            if longest is None or longest > limits.max_list_items:
+                if any(part.endswith("[]") for part in path):
+                    return None  # a list inside the items of a list: measured for every case
+                out.append((*path, name))
+            deepest = max(deepest, below)
+            below += 1
+            name += "[]"
+        if model is not None:
+            inner = _deepest(model, (*path, name), below, limits, out)
+            if inner is None:
+                return None
+            deepest = max(deepest, inner, below)
+    return deepest
+
+
+def _holds(annotation: Any) -> tuple[bool, type[BaseModel] | None] | None:
+    """What a field of this annotation holds: whether a list, and of which model (or none); None
+    when it may hold anything else that nests."""
+    options = [
+        bare(a) for a in (get_args(annotation) if get_origin(annotation) in (Union, UnionType) else (annotation,))
+    ]
+    options = [a for a in options if a is not type(None)]
+    if len(options) != 1:
+        return (False, None) if all(plain(a) for a in options) else None
+    (only,) = options
+    is_list = get_origin(only) is list
+    if is_list:
+        (only,) = [bare(a) for a in get_args(only)] or [Any]
+    if isinstance(only, type) and issubclass(only, BaseModel):
+        return is_list, only
+    return (is_list, None) if plain(only) else None
 
 
 def not_unicode(data: Any) -> list[Diagnostic]:

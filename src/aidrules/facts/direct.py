@@ -1,0 +1,229 @@
+"""A case's dict validated straight into its fact tree, without building the models.
+
+Deciding needs the fact tree (:mod:`aidrules.facts.tree`) and the case's own date, not the
+:class:`~aidrules.facts.model.Case` models. :func:`case_facts` validates a dict against the same
+fields as plain dicts: a mirror of every model as a ``TypedDict`` whose fields are the model's
+fields with the same annotations, constraints and validators, strict and refusing unknown keys
+as the models do (pydantic builds it from the models' own field information, once, on first
+use); an amount has one validator that accepts only what the model accepts at once
+(:func:`_amount`). Its output holds the given fields in the models' order with their validated values; the
+tree is that output with ``None`` left out where it means nothing (:func:`_cleaner`).
+
+Anything the mirror refuses (or cannot take: a model instance inside the dict, a mapping that is
+no ``dict``) goes the models' way, :func:`~aidrules.facts.parse.parse_facts`, which gives the
+errors, by path, that it always gave, or accepts it; the size limits are measured as
+``parse_facts`` measures them. ``tests/facts/test_direct.py`` checks that both ways admit and
+refuse the same cases and give the same tree.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from types import UnionType
+from typing import Annotated, Any, Union, cast, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, PlainValidator, TypeAdapter
+from typing_extensions import TypedDict
+
+from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS, Case, Money, PositiveMoney
+from aidrules.facts.parse import parse_facts, refuse_oversized, uncapped_lists
+from aidrules.facts.tree import fact_tree
+from aidrules.limits import DEFAULT_LIMITS, Limits
+
+_LOCK = threading.Lock()
+#: the validator of the mirror of :class:`Case` and the function that turns its output into the
+#: fact tree (made on first use)
+_DIRECT: list[tuple[TypeAdapter[Any], Callable[[dict[str, Any]], dict[str, Any]]]] = []
+
+
+def case_facts(data: Case | Mapping[str, Any], *, limits: Limits | None = None) -> tuple[dict[str, Any], date | None]:
+    """The fact tree of ``data`` and the case's own date (``on``), validated as
+    :func:`~aidrules.facts.parse.parse_facts` validates it (the same errors).
+
+    Example:
+        >>> case_facts({"on": "2025-03-01", "client": {"consents": True, "motivation": None}})
+        ({'client': {'consents': True}, 'remi': None}, datetime.date(2025, 3, 1))
+    """
+    if data.__class__ is dict:
+        adapter, clean = _DIRECT[0] if _DIRECT else _make()
+        try:
+            valid = adapter.validate_python(data)
+        except Exception:  # refused (or not plain data): the models' way gives what it always gave
+            valid = None
+        if valid is not None:
+            bounds = limits or DEFAULT_LIMITS
+            if _may_exceed(valid, bounds):
+                refuse_oversized(data, bounds)  # CF005 by path, when it is beyond them
+            day = valid.pop("on", None)
+            return clean(valid), day
+    case = parse_facts(data, limits=limits)
+    return fact_tree(case), case.on
+
+
+def _may_exceed(valid: dict[str, Any], limits: Limits) -> bool:
+    """:func:`aidrules.facts.parse._may_exceed` on the mirror's output."""
+    uncapped = uncapped_lists(limits)
+    if uncapped is None:
+        return True
+    for path in uncapped:
+        node: Any = valid
+        for name in path:
+            node = node.get(name)
+            if node is None:
+                break
+        else:
+            if len(node) > limits.max_list_items:
+                return True
+    return False
+
+
+def _make() -> tuple[TypeAdapter[Any], Callable[[dict[str, Any]], dict[str, Any]]]:
+    with _LOCK:
+        if not _DIRECT:
+            mirrors: dict[type[BaseModel], Any] = {}
+            _DIRECT.append((TypeAdapter(_mirror(Case, mirrors)), _cleaner(Case, "")))
+        return _DIRECT[0]
+
+
+def _mirror(cls: type[BaseModel], made: dict[type[BaseModel], Any]) -> Any:
+    """``cls`` as a ``TypedDict``: its fields (none required) with the same annotation and the
+    same constraints (``Field(ge=…)``, ``max_length``), strict, unknown keys refused."""
+    found = made.get(cls)
+    if found is None:
+        fields = {}
+        for name, field in cls.model_fields.items():
+            annotation = _swap(field.annotation, made)
+            fields[name] = Annotated[annotation, *field.metadata] if field.metadata else annotation
+        mirror: Any = TypedDict  # the functional form: the fields are known only here
+        found = mirror(f"{cls.__name__}Facts", fields, total=False)
+        found.__pydantic_config__ = ConfigDict(extra="forbid", strict=True)
+        made[cls] = found
+    return found
+
+
+def _amount(positive: bool) -> Callable[[Any], Decimal]:
+    """One validator for an amount (:data:`~aidrules.facts.model.Money`, or ``PositiveMoney`` when
+    ``positive``) that accepts only what the model's validators accept at once, with the same
+    value: a text or whole number made a Decimal (a Decimal as it is), finite, at or above (above)
+    zero, below 10^10, at most two decimals. Anything else is refused here, and so goes the
+    models' way (which refuses it, or accepts ``95.930``)."""
+
+    def amount(value: Any) -> Decimal:
+        kind = value.__class__
+        if kind is str:
+            try:
+                found = Decimal(value.strip())
+            except InvalidOperation:
+                raise ValueError("not an amount") from None
+        elif kind is int:
+            found = Decimal(value)
+        elif kind is Decimal:
+            found = value
+        else:
+            raise ValueError("not an amount")
+        if (
+            found.is_finite()
+            and (found > 0 if positive else found >= 0)
+            and found < _WHOLE_BOUND
+            and cast(int, found.as_tuple().exponent) >= -2
+        ):
+            return found
+        raise ValueError("not an amount taken at once")
+
+    return amount
+
+
+#: Amounts below this bound have at most ten digits before the decimal point.
+_WHOLE_BOUND = Decimal(10) ** 10
+#: The amounts' annotations and their one validator in the mirrors
+_AMOUNTS = {
+    Money: Annotated[Decimal, PlainValidator(_amount(positive=False))],
+    PositiveMoney: Annotated[Decimal, PlainValidator(_amount(positive=True))],
+}
+
+
+def _swap(annotation: Any, made: dict[type[BaseModel], Any]) -> Any:
+    """``annotation`` with every model in it replaced by its mirror, and every amount by
+    :func:`_amount`."""
+    origin = get_origin(annotation)
+    for money, mirror in _AMOUNTS.items():
+        if annotation == money:
+            return mirror
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _mirror(annotation, made)
+    if origin in (Union, UnionType):
+        return Union[tuple(_swap(a, made) for a in get_args(annotation))]  # noqa: UP007
+    if origin is list:
+        return list[_swap(get_args(annotation)[0], made)]  # type: ignore[misc]
+    if origin is Annotated:
+        return Annotated[_swap(get_args(annotation)[0], made), *annotation.__metadata__]
+    return annotation
+
+
+def _cleaner(cls: type[BaseModel], prefix: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The function that turns the mirror's output for a ``cls`` at ``prefix`` into its fact
+    tree, in place: ``None`` left out where it means nothing (kept for event fields and optional
+    inputs), the models inside cleaned the same way, ``remi`` set to ``None`` when left out."""
+    keep = {name for name in cls.model_fields if f"{prefix}{name}" in EVENT_FIELDS | OPTIONAL_INPUTS}
+    droppable = tuple(name for name in cls.model_fields if name not in keep)
+    #: the models inside: (field, a list of them, their cleaner, whether it only leaves out None)
+    inner: list[tuple[str, bool, Callable[[dict[str, Any]], dict[str, Any]], bool]] = []
+    for name, field in cls.model_fields.items():
+        holds = _model_of(field.annotation)
+        if holds is not None:
+            is_list, model = holds
+            sub = f"{prefix}{name}."
+            inner.append((name, is_list, _cleaner(model, sub), _flat(model, sub)))
+    root = not prefix
+    missing = tuple(name for name in OPTIONAL_INPUTS if "." not in name) if root else ()
+
+    def clean(data: dict[str, Any]) -> dict[str, Any]:
+        if None in data.values():  # compared without a Python step per value
+            for name in droppable:
+                if name in data and data[name] is None:
+                    del data[name]
+        for name, is_list, each, flat in inner:
+            value = data.get(name)
+            if value is None:
+                continue
+            if not is_list:
+                each(value)
+            elif flat:  # items that hold no models: only their None left out, without a call each
+                for item in value:
+                    if None in item.values():
+                        for key in [key for key, v in item.items() if v is None]:
+                            del item[key]
+            else:
+                for item in value:
+                    each(item)
+        for name in missing:
+            if name not in data:
+                data[name] = None
+        return data
+
+    return clean
+
+
+def _flat(cls: type[BaseModel], prefix: str) -> bool:
+    """Whether a ``cls`` at ``prefix`` holds no model, no event field and no optional input."""
+    return all(
+        _model_of(field.annotation) is None and f"{prefix}{name}" not in EVENT_FIELDS | OPTIONAL_INPUTS
+        for name, field in cls.model_fields.items()
+    )
+
+
+def _model_of(annotation: Any) -> tuple[bool, type[BaseModel]] | None:
+    """The model a field holds (whether in a list), or None."""
+    options = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else (annotation,)
+    for option in options:
+        if get_origin(option) is Annotated:
+            option = get_args(option)[0]
+        is_list = get_origin(option) is list
+        if is_list:
+            option = get_args(option)[0]
+        if isinstance(option, type) and issubclass(option, BaseModel):
+            return is_list, option
+    return None
