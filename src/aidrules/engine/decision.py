@@ -316,6 +316,90 @@ def reason_json(reason: Reason) -> tuple[str, str]:
     return base.replace("\n", "\n    "), base.replace("\n", "\n        ")
 
 
+#: The classes of values the project's encoders write as pydantic does (others: pydantic writes them).
+_PLAIN = frozenset({str, int, bool, Decimal, date, type(None)})
+_OUTCOMES = {True: "true", False: "false", None: "null"}
+
+
+def _plain(outcome: Any, values: dict[str, Any], source: Any, missing: list[Any]) -> bool:
+    """Whether :func:`reason_compact_text` and :func:`reason_indented_texts` can write a reason
+    with these parts (every value a contract scalar, the texts strings)."""
+    plain = _PLAIN
+    return (
+        (outcome is None or outcome is True or outcome is False)
+        and (source is None or source.__class__ is str)
+        and all(v.__class__ in plain for v in values.values())
+        and all(k.__class__ is str for k in values)
+        and all(m.__class__ is str for m in missing)
+    )
+
+
+def reason_compact_text(
+    rule: str,
+    kind: str,
+    outcome: bool | None,
+    message: str,
+    values: dict[str, Any],
+    source: str | None,
+    missing: list[str],
+) -> str | None:
+    """The text of a reason with these fields in the compact form's ``reason_table``: the bytes
+    of pydantic's compact JSON of the :class:`Reason` (None when a part is not one this writer
+    knows: then write the model with :func:`reason_compact`)."""
+    if rule.__class__ is not str or message.__class__ is not str or not _plain(outcome, values, source, missing):
+        return None
+    return (
+        '{"rule":'
+        + _string(rule)
+        + ',"kind":'
+        + _string(kind)
+        + ',"outcome":'
+        + _OUTCOMES[outcome]
+        + ',"message":'
+        + _string(message)
+        + ',"values":{'
+        + ",".join([_string(k) + ":" + _scalar(v) for k, v in values.items()])
+        + '},"source":'
+        + ("null" if source is None else _string(source))
+        + ',"missing_facts":['
+        + ",".join([_string(m) for m in missing])
+        + "]}"
+    )
+
+
+def reason_indented_texts(
+    rule: str,
+    kind: str,
+    outcome: bool | None,
+    message: str,
+    values: dict[str, Any],
+    source: str | None,
+    missing: list[str],
+) -> tuple[str, str] | None:
+    """:func:`reason_json` of the :class:`Reason` with these fields, written without building it
+    (None when a part is not one this writer knows)."""
+    if rule.__class__ is not str or message.__class__ is not str or not _plain(outcome, values, source, missing):
+        return None
+    base = (
+        '{\n  "rule": '
+        + _string(rule)
+        + ',\n  "kind": '
+        + _string(kind)
+        + ',\n  "outcome": '
+        + _OUTCOMES[outcome]
+        + ',\n  "message": '
+        + _string(message)
+        + ',\n  "values": '
+        + _mapping(values, 1)
+        + ',\n  "source": '
+        + ("null" if source is None else _string(source))
+        + ',\n  "missing_facts": '
+        + _strings(missing, 1)
+        + "\n}"
+    )
+    return base.replace("\n", "\n    "), base.replace("\n", "\n        ")
+
+
 def reason_compact(reason: Reason) -> str:
     """The text of ``reason`` in the compact form's ``reason_table``."""
     return _REASON_JSON(reason).decode()

@@ -46,9 +46,9 @@ class Parts(Protocol):
 
     def condition_fragments(self) -> dict[str, Fragment]: ...
 
-    def principle_parts(self, conditions: dict[str, Fragment]) -> Group: ...
+    def summaries(self) -> tuple[list[str], list[str], list[Fragment], list[Fragment | None], list[Fragment]]: ...
 
-    def form_parts(self, conditions: dict[str, Fragment]) -> Group: ...
+    def group_parts(self, conditions: dict[str, Fragment]) -> tuple[Group, Group]: ...
 
     def action_parts(self) -> Actions: ...
 
@@ -65,9 +65,9 @@ def full_text(parts: Parts) -> str:
     record, prep = parts.record, parts.prep
     fields = parts.fields or {"missing_facts": record.missing_facts(), "values": record.derived_values()}
     conditions = parts.condition_fragments()
-    principles = parts.principle_parts(conditions)  # made in the order Assembly.parts makes them
+    forms, principles = parts.group_parts(conditions)  # made in the order Assembly.parts makes them
     out = ['{\n  "recommendation": ', _string(record.recommendation), ',\n  "forms": ']
-    _group(out, parts.form_parts(conditions))
+    _group(out, forms)
     out.append(',\n  "principles": ')
     _group(out, principles)
     out.append(',\n  "actions": ')
@@ -86,10 +86,10 @@ def full_text(parts: Parts) -> str:
         ',\n  "reasons": [\n    ',
     )
     rec = parts.recommendation_fragment()
-    out.append(rec.top if rec.top is not None else rec.fill_top())
+    out.append(rec.top or rec.fill_top())
     for f in conditions.values():
         out.append(",\n    ")
-        out.append(f.top if f.top is not None else f.fill_top())
+        out.append(f.top or f.fill_top())
     out += ('\n  ],\n  "provenance": ', prep.provenance_json, "\n}\n")
     return "".join(out)
 
@@ -100,7 +100,7 @@ def _nested(out: list[str], reasons: list[Fragment]) -> None:
         out.append("[]")
         return
     out.append("[\n        ")
-    out.append(",\n        ".join([f.nested if f.nested is not None else f.fill_nested() for f in reasons]))
+    out.append(",\n        ".join([f.nested or f.fill_nested() for f in reasons]))
     out.append("\n      ]")
 
 
@@ -141,75 +141,139 @@ def _actions(out: list[str], items: Actions) -> None:
     out.append("\n  ]")
 
 
+class CompactLayout:
+    """How the compact form of every decision of a rule set numbers its reasons, worked out once.
+
+    :func:`aidrules.engine.decision.compact_json` numbers each distinct reason (by identity) in
+    the order it is first met: the forms' (each form's summary, its principles' as part of a
+    form, its conditions'), the principles' (summary, conditions'), the actions', then the
+    decision's ``reasons`` (the recommendation's, the conditions'). Which reason sits where is
+    fixed by the rule set: a condition has one reason per decision whoever requires it, a form
+    or principle one summary, a principle one summary as part of a form whatever form it is
+    in, an action one reason, and no two of these places share a reason (each comes from its
+    own cache, under its own key). So the reference lists of the forms and principles are the
+    same texts for every decision, and the numbers after them move only with the number of
+    actions a decision proposes.
+
+    A decision's parts are taken as one list, ``slots``: the conditions' reasons in plan order,
+    the forms' summaries, the principles' as part of a form, the principles' summaries.
+    """
+
+    __slots__ = ("_conditions", "_numbered", "_reasons", "base", "first", "forms", "principles", "rest")
+
+    def __init__(self, prep: PreparedRuleSet) -> None:
+        conditions = {c.id: i for i, c in enumerate(prep.conditions)}
+        n_forms, n_principles = len(prep.forms), len(prep.principles)
+        at: dict[int, int] = {}  # slot -> its number
+        first: list[int] = []  # the slots in the order they are numbered
+
+        def ref(slot: int) -> str:
+            found = at.get(slot)
+            if found is None:
+                found = at[slot] = len(first)
+                first.append(slot)
+            return str(found)
+
+        def pieces(key: str, slots: list[int]) -> tuple[str, str]:
+            return _string(key) + ':{"status":"', '","reasons":[' + ",".join([ref(s) for s in slots]) + "]}"
+
+        in_forms = len(conditions) + n_forms
+        self.forms = tuple(
+            pieces(
+                f.id,
+                [len(conditions) + i]
+                + [in_forms + prep.principle_index[pid] for pid in f.principles]
+                + [conditions[c] for c in f.requires],
+            )
+            for i, (f, _, _) in enumerate(prep.forms)
+        )
+        self.principles = tuple(
+            pieces(p.id, [in_forms + n_principles + i] + [conditions[c] for c in requires])
+            for i, (p, _, requires) in enumerate(prep.principles)
+        )
+        #: the slots numbered by the forms and principles, in order; after them the actions, the
+        #: recommendation and ``rest``: the conditions' reasons not yet numbered, in plan order
+        self.first = tuple(first)
+        self.base = len(first)
+        self.rest = tuple(i for i in range(len(conditions)) if i not in at)
+        self._numbered = at
+        self._conditions = len(conditions)
+        self._reasons: dict[int, str] = {}
+
+    def reasons(self, actions: int) -> str:
+        """The decision's ``reasons`` as references, when it proposes ``actions`` actions."""
+        found = self._reasons.get(actions)
+        if found is None:
+            rec = self.base + actions
+            numbers = {slot: rec + 1 + k for k, slot in enumerate(self.rest)} | self._numbered
+            found = "[" + ",".join([str(rec)] + [str(numbers[i]) for i in range(self._conditions)]) + "]"
+            self._reasons[actions] = found
+        return found
+
+
 def compact_text(parts: Parts) -> str:
     """The compact form (:func:`aidrules.engine.decision.compact_json` of the decision built in
-    full): each distinct reason once in ``reason_table``, in the order it is first met."""
+    full): each distinct reason once in ``reason_table``, in the order it is first met
+    (numbered as :class:`CompactLayout` worked out for the rule set)."""
     record, prep = parts.record, parts.prep
+    layout: CompactLayout = prep.compact_layout or _layout(prep)
     fields = parts.fields or {"missing_facts": record.missing_facts(), "values": record.derived_values()}
-    index: dict[Fragment, str] = {}  # a fragment hashes by identity: each distinct reason once
-    table: list[str] = []
-
-    def add(f: Fragment) -> str:
-        i = index[f] = str(len(table))
-        table.append(f.compact if f.compact is not None else f.fill_compact())
-        return i
-
-    def refs(reasons: list[Fragment]) -> str:
-        return "[" + ",".join([index.get(f) or add(f) for f in reasons]) + "]"
-
-    def group(items: Group) -> str:
-        return (
-            "{"
-            + ",".join(
-                _string(k) + ':{"status":"' + status + '","reasons":' + refs(rs) + "}" for k, status, rs in items
-            )
-            + "}"
-        )
-
-    def scalars(items: dict[str, Any]) -> str:
-        return "{" + ",".join(_string(k) + ":" + scalar_text(v) for k, v in items.items()) + "}"
-
     conditions = parts.condition_fragments()
-    principle_parts = parts.principle_parts(conditions)  # made in the order Assembly.parts makes them
-    forms = group(parts.form_parts(conditions))  # the reasons are numbered in this order
-    principles = group(principle_parts)
-    actions = ",".join(
-        '{"id":'
-        + _string(aid)
-        + ',"status":"'
-        + status
-        + '","values":'
-        + scalars(values)
-        + ',"reasons":'
-        + refs([f])
-        + "}"
-        for aid, status, values, f in parts.action_parts()
+    form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries = parts.summaries()
+    slots: list[Any] = [*conditions.values(), *form_summaries, *in_forms, *principle_summaries]
+    table = [f.compact or f.fill_compact() for f in [slots[i] for i in layout.first]]
+    actions = []
+    ref = layout.base
+    for aid, status, values, f in parts.action_parts():
+        actions.append(
+            '{"id":'
+            + _string(aid)
+            + ',"status":"'
+            + status
+            + '","values":{'
+            + ",".join([_string(k) + ":" + scalar_text(v) for k, v in values.items()])
+            + '},"reasons":['
+            + str(ref)
+            + "]}"
+        )
+        table.append(f.compact or f.fill_compact())
+        ref += 1
+    rec = parts.recommendation_fragment()
+    table.append(rec.compact or rec.fill_compact())
+    for i in layout.rest:
+        f = slots[i]
+        table.append(f.compact or f.fill_compact())
+    return "".join(
+        [
+            '{"form":"' + COMPACT_FORM + '","recommendation":',
+            _string(record.recommendation),
+            ',"forms":{',
+            ",".join([a + s + b for (a, b), s in zip(layout.forms, form_statuses, strict=True)]),
+            '},"principles":{',
+            ",".join([a + s + b for (a, b), s in zip(layout.principles, principle_statuses, strict=True)]),
+            '},"actions":[',
+            ",".join(actions),
+            '],"missing_facts":[',
+            ",".join([_string(f) for f in fields["missing_facts"]]),
+            '],"values":',
+            compact_values_text(fields["values"]),
+            ',"ruleset":',
+            prep.stamp_compact,
+            ',"on":"',
+            record.day.isoformat(),
+            '","lang":',
+            _string(record.lang),
+            ',"reasons":',
+            layout.reasons(ref - layout.base),
+            ',"reason_table":[',
+            ",".join(table),
+            "]}\n",
+        ]
     )
-    reasons = refs([parts.recommendation_fragment(), *conditions.values()])
-    return (
-        '{"form":"'
-        + COMPACT_FORM
-        + '","recommendation":'
-        + _string(record.recommendation)
-        + ',"forms":'
-        + forms
-        + ',"principles":'
-        + principles
-        + ',"actions":['
-        + actions
-        + '],"missing_facts":['
-        + ",".join(_string(f) for f in fields["missing_facts"])
-        + '],"values":'
-        + compact_values_text(fields["values"])
-        + ',"ruleset":'
-        + prep.stamp_compact
-        + ',"on":"'
-        + record.day.isoformat()
-        + '","lang":'
-        + _string(record.lang)
-        + ',"reasons":'
-        + reasons
-        + ',"reason_table":['
-        + ",".join(table)
-        + "]}\n"
-    )
+
+
+def _layout(prep: PreparedRuleSet) -> CompactLayout:
+    """The :class:`CompactLayout` of ``prep``, worked out now and kept with it (two threads may
+    both work it out: the same layout)."""
+    prep.compact_layout = found = CompactLayout(prep)
+    return found

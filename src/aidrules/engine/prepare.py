@@ -11,9 +11,21 @@ import bisect
 import threading
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from aidrules.engine.decision import Reason, RuleSetStamp, reason_compact, reason_json, static_texts
+from aidrules.engine.decision import (
+    ActionResult,
+    FormResult,
+    PrincipleResult,
+    Reason,
+    RuleSetStamp,
+    reason_compact,
+    reason_compact_text,
+    reason_indented_texts,
+    reason_json,
+    static_texts,
+)
 from aidrules.engine.messages import MessageText, message_texts
 from aidrules.engine.record import RecordLayout
 from aidrules.errors import EvaluationError
@@ -29,37 +41,135 @@ Fn = Callable[[Context], Any]
 
 
 class Fragment:
-    """One shared reason and its JSON texts, written when first needed and then kept with it.
+    """One shared reason: its parts, and its JSON texts and pydantic model, each made when first
+    needed and then kept with it.
 
     The caches of reasons hold fragments: a decision's JSON written from its record
     (``engine/jsonwrite.py``) joins the kept texts without building a pydantic model for each
-    reason (a fragment's :attr:`reason` is built once, when the fragment is made). ``top`` is
-    the reason's text in a decision's ``reasons`` (depth 2), ``nested`` in a form, principle or
-    action (depth 4), ``compact`` in the compact form's ``reason_table``.
+    reason; :attr:`reason` builds the model when it is first read (a Decision whose reasons are
+    read). ``top`` is the reason's text in a decision's ``reasons`` (depth 2), ``nested`` in a
+    form, principle or action (depth 4), ``compact`` in the compact form's ``reason_table``; all
+    are written by the project's encoders (:func:`aidrules.engine.decision.reason_texts`, the
+    bytes of pydantic's, which a test compares).
     """
 
-    __slots__ = ("compact", "nested", "reason", "top")
+    __slots__ = ("_reason", "compact", "data", "nested", "top")
 
-    def __init__(self, reason: Reason) -> None:
-        self.reason = reason
+    def __init__(
+        self,
+        rule: str,
+        kind: str,
+        outcome: bool | None,
+        message: str,
+        values: dict[str, Any],
+        source: str | None,
+        missing: list[str],
+    ) -> None:
+        self.data = (rule, kind, outcome, message, values, source, missing)
+        self._reason: Reason | None = None
         self.top: str | None = None
         self.nested: str | None = None
         self.compact: str | None = None
 
+    @property
+    def reason(self) -> Reason:
+        """The pydantic model of this reason, built when first read (one model per fragment, also
+        when two threads read it at once: a decision's compact form tells reasons apart by identity)."""
+        found = self._reason
+        if found is None:
+            rule, kind, outcome, message, values, source, missing = self.data
+            made = construct(
+                Reason,
+                {
+                    "rule": rule,
+                    "kind": kind,
+                    "outcome": outcome,
+                    "message": message,
+                    "values": values,
+                    "source": source,
+                    "missing_facts": missing,
+                },
+            )
+            with _BUILD:
+                found = self._reason
+                if found is None:
+                    found = self._reason = made
+        return found
+
     def fill_top(self) -> str:
         """:attr:`top`, written now (call it when it is None)."""
-        self.top, self.nested = reason_json(self.reason)
+        self.top, self.nested = self._indented()
         return self.top
 
     def fill_nested(self) -> str:
         """:attr:`nested`, written now (call it when it is None)."""
-        self.top, self.nested = reason_json(self.reason)
+        self.top, self.nested = self._indented()
         return self.nested
 
     def fill_compact(self) -> str:
         """:attr:`compact`, written now (call it when it is None)."""
-        self.compact = reason_compact(self.reason)
+        found = reason_compact_text(*self.data)
+        self.compact = found if found is not None else reason_compact(self.reason)
         return self.compact
+
+    def _indented(self) -> tuple[str, str]:
+        found = reason_indented_texts(*self.data)
+        return found if found is not None else reason_json(self.reason)
+
+
+_BUILD = threading.Lock()
+
+
+def construct(cls: type[Any], data: dict[str, Any]) -> Any:
+    """What ``cls.model_construct(**data)`` makes when ``data`` names every field, in a quarter of
+    the time: pydantic's own fields, set directly (checked once, at import, else pydantic's)."""
+    return _construct(cls, data)
+
+
+def _fast_construct(cls: type[Any], data: dict[str, Any]) -> Any:
+    model = _new(cls)
+    _set(model, "__dict__", data)
+    _set(model, "__pydantic_fields_set__", set(_FIELDS[cls]))  # a set of its own: model_copy(update=) adds to it
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
+def _slow_construct(cls: type[Any], data: dict[str, Any]) -> Any:
+    return cls.model_construct(**data)
+
+
+_new = object.__new__
+_set = object.__setattr__
+_FIELDS: dict[type[Any], frozenset[str]] = {
+    cls: frozenset(cls.model_fields) for cls in (Reason, PrincipleResult, FormResult, ActionResult)
+}
+
+
+def _fast_construct_works() -> bool:
+    """Whether :func:`_fast_construct` makes exactly what pydantic makes (checked once, at import)."""
+    data: dict[str, Any] = {
+        "rule": "r",
+        "kind": "condition",
+        "outcome": True,
+        "message": "m",
+        "values": {"x": Decimal("1.50")},
+        "source": None,
+        "missing_facts": [],
+    }
+    try:
+        fast, slow = _fast_construct(Reason, dict(data)), Reason.model_construct(**data)
+        return bool(
+            fast == slow
+            and fast.model_dump_json() == slow.model_dump_json()
+            and fast.model_fields_set == slow.model_fields_set
+            and set(Reason.model_fields) == set(data)
+        )
+    except Exception:  # pragma: no cover - a pydantic that stores models differently
+        return False
+
+
+_construct = _fast_construct if _fast_construct_works() else _slow_construct
 
 
 class Memo:
@@ -68,10 +178,11 @@ class Memo:
     When it is full it is emptied and its size adapts: a quarter when fewer than one in four
     lookups found a reason, twice as large otherwise (at most :data:`MAX_SIZE`). A rule that
     shows an amount of each case finds its reasons almost never again: its cache shrinks to
-    nothing, and is tried again with :data:`PROBE_SIZE` entries after :data:`PROBE_AFTER` new
-    reasons. Keeping reasons that never come back would only make work for Python's garbage
-    collector, which walks every object that survives (docs/performance.md). Each rule has its
-    own cache, so a rule's hit rate does not depend on how many other rules there are.
+    nothing (its users then make the reason without computing a key, :meth:`skip`), and is
+    tried again with :data:`PROBE_SIZE` entries after :data:`PROBE_AFTER` new reasons. Keeping
+    reasons that never come back would only make work for Python's garbage collector, which
+    walks every object that survives (docs/performance.md). Each rule has its own cache, so a
+    rule's hit rate does not depend on how many other rules there are.
     """
 
     __slots__ = ("cap", "entries", "hits", "misses")
@@ -91,9 +202,15 @@ class Memo:
             self.hits += 1
         return found
 
-    def keep(self, key: tuple[Any, ...], reason: Reason) -> Fragment:
-        """``reason`` as a fragment, kept under ``key`` while there is room."""
-        found = Fragment(reason)
+    def skip(self) -> None:
+        """A reason made without looking in the cache, which keeps nothing (:attr:`cap` 0): counted
+        as a miss, as :meth:`keep` would."""
+        self.misses += 1
+        if self.misses >= self.PROBE_AFTER:
+            self.cap, self.hits, self.misses = self.PROBE_SIZE, 0, 0
+
+    def keep(self, key: tuple[Any, ...], found: Fragment) -> Fragment:
+        """``found``, kept under ``key`` while there is room."""
         self.misses += 1
         if self.cap == 0:
             if self.misses >= self.PROBE_AFTER:
@@ -190,6 +307,12 @@ class PreparedRuleSet:
             (f, f"forms.{f.id}", tuple(f"principles.{p}" for p in f.principles) + f.requires) for f in rs.forms
         )
         self.principle_titles = {p.id: p.title for p in rs.principles}
+        self.principle_index = {p.id: i for i, p in enumerate(rs.principles)}
+        in_forms = {pid for f in rs.forms for pid in f.principles}
+        #: whether each principle is part of a form (its reason as part of a form is then made)
+        self.principles_in_forms = tuple(p.id in in_forms for p in rs.principles)
+        #: what ``engine/jsonwrite.py`` works out once per rule set (the numbering of the compact form)
+        self.compact_layout: Any = None
         self.action_texts = tuple(message_texts(a.message) for a in rs.actions)
         self.action_memos = tuple(Memo() for _ in rs.actions)
         # Everything else that is evaluated for every case, generated in one module: one function
@@ -199,6 +322,7 @@ class PreparedRuleSet:
         texts = list({id(text): text for text in texts}.values())
         exprs = [row.when for row in rs.rows] + [a.when for a in rs.actions]
         exprs += [v.expr for a in rs.actions for v in a.values] + [e for text in texts for e in text.exprs]
+        exprs += [e for c in self.conditions for _, e in c.shown]
         unique = {e.source: e.ir for e in exprs}
         fast = dict(zip(unique, generate(list(unique.values())), strict=True))
         self.row_fns: tuple[Fn, ...] = tuple(fast[row.when.source] for row in rs.rows)
@@ -206,6 +330,12 @@ class PreparedRuleSet:
         self.action_values = tuple(tuple(fast[v.expr.source] for v in a.values) for a in rs.actions)
         for text in texts:
             text.fns = tuple(fast[e.source] for e in text.exprs)
+        for c in self.conditions:  # what a condition's reason reads, generated too
+            shown_fns = tuple(fast[e.source] for _, e in c.shown)
+            c.reads = {
+                outcome: {lang: (shown_fns + (text.fns if text else ()), text) for lang, (_, text) in by_lang.items()}
+                for outcome, by_lang in c.reads.items()
+            }
         # The keys of the conditions' reasons: one generated function per condition, outcome and
         # distinct list of values read.
         slots = [(c, o, lang) for c in self.conditions for o in (True, False, None) for lang in LANGS]
@@ -252,12 +382,12 @@ class PreparedRuleSet:
             self._days[period] = found
         return found
 
-    def remember(self, key: tuple[Any, ...], reason: Reason) -> Fragment:
-        """Keep ``reason`` as a fragment under ``key``; returns the fragment."""
+    def remember(self, key: tuple[Any, ...], found: Fragment) -> Fragment:
+        """Keep ``found`` under ``key``; returns it."""
         if len(self.cache) > self.MAX_CACHED:
             with self._lock:
                 self.cache.clear()
-        found = self.cache[key] = Fragment(reason)
+        self.cache[key] = found
         return found
 
 
