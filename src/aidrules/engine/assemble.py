@@ -149,60 +149,90 @@ class Assembly:
         """The reason of every condition, by condition id, in plan order."""
         values, lang, ctx = self.values, self.lang, self.ctx
         reasons: dict[str, Fragment] = {}
-        for cond in self.prep.conditions:  # the common cases (cached, or a cache that keeps nothing) inline
-            outcome = values[cond.id]
+        # the common cases inline: a reason found in its cache, or a cache that keeps nothing (its
+        # reasons do not repeat: made at once, without a key); the rest (and errors) below
+        for cond, cid, memo, keys, reads in self.prep.condition_rows[lang]:
+            outcome = values[cid]
             if outcome is True or outcome is False:
-                memo = cond.memo
-                if memo.cap == 0:  # its reasons do not repeat: made without a key
-                    fns, text = cond.reads[outcome][lang]
+                if memo.cap:
                     try:
-                        read = [fn(ctx) for fn in fns]
+                        key = keys[outcome](ctx, lang)
                     except (ExpressionFailure, ArithmeticError):
-                        reasons[cond.id] = self.condition_fragment(cond, outcome)  # raises, naming the value
+                        reasons[cid] = self.condition_fragment(cond, outcome)  # raises, naming the value
                         continue
-                    memo.skip()
-                    width = cond.width
-                    assert text is not None
-                    reasons[cond.id] = Fragment(
-                        cond.id,
-                        "condition",
-                        outcome,
-                        text.render(read[width:], lang),
-                        {
-                            name: None if value.__class__ is Unknown else value
-                            for name, value in zip(cond.shown_names, read[:width], strict=True)
-                        },
-                        cond.source,
-                        [],
-                    )
+                    found = memo.entries.get(key)
+                    if found is not None:
+                        memo.hits += 1
+                        reasons[cid] = found
+                    else:
+                        reasons[cid] = self.condition_fragment(cond, outcome, key)
                     continue
+                fns, text = reads[outcome]
                 try:
-                    key = cond.keys[outcome][lang](ctx, lang)
+                    read = [fn(ctx) for fn in fns]
                 except (ExpressionFailure, ArithmeticError):
-                    reasons[cond.id] = self.condition_fragment(cond, outcome)  # raises, naming the value
+                    reasons[cid] = self.condition_fragment(cond, outcome)  # raises, naming the value
                     continue
-                found = memo.get(key)
-                reasons[cond.id] = found if found is not None else self.condition_fragment(cond, outcome, key)
+                memo.skip()
+                width = cond.width
+                reasons[cid] = Fragment(
+                    cid,
+                    "condition",
+                    outcome,
+                    text.render(read[width:], lang),  # type: ignore[union-attr]
+                    {
+                        name: None if value.__class__ is Unknown else value
+                        for name, value in zip(cond.shown_names, read[:width], strict=True)
+                    },
+                    cond.source,
+                    [],
+                    cond.shapes[outcome],
+                )
                 continue
-            reasons[cond.id] = self.condition_fragment(cond, outcome)
+            reasons[cid] = self.condition_fragment(cond, outcome)
         return reasons
 
     def summaries(self) -> tuple[list[str], list[str], list[Fragment], list[Fragment | None], list[Fragment]]:
         """The statuses of the forms and of the principles, and the reasons that sum them up: each
         form's, each principle's as part of a form (None: in no form), each principle's."""
         values, prep = self.values, self.prep
+        known = prep.summaries_known[self.lang]  # by slot and outcome (False, True): made once
         form_statuses = []
         form_summaries = []
-        for f, key, _ in prep.forms:
+        for pair, (f, key, _) in zip(known, prep.forms):
             outcome = values[key]
-            form_statuses.append(_status(outcome, "eligible", "ineligible"))
+            if outcome is True or outcome is False:
+                found = pair[outcome]
+                if found is None:
+                    found = pair[outcome] = self.summary_fragment(key, "form", outcome, f.title, f.source)
+                form_statuses.append("eligible" if outcome else "ineligible")
+                form_summaries.append(found)
+                continue
+            form_statuses.append("undetermined")
             form_summaries.append(self.summary_fragment(key, "form", outcome, f.title, f.source))
         principle_statuses = []
         principle_summaries = []
         in_forms: list[Fragment | None] = []
-        for (p, key, _), used in zip(prep.principles, prep.principles_in_forms, strict=True):
+        n_forms, n_principles = len(prep.forms), len(prep.principles)
+        for j, ((p, key, _), used) in enumerate(zip(prep.principles, prep.principles_in_forms, strict=True)):
             outcome = values[key]
-            principle_statuses.append(_status(outcome, "satisfied", "not_satisfied"))
+            if outcome is True or outcome is False:
+                pair = known[n_forms + j]
+                found = pair[outcome]
+                if found is None:
+                    found = pair[outcome] = self.summary_fragment(key, "principle", outcome, p.title, p.source)
+                principle_statuses.append("satisfied" if outcome else "not_satisfied")
+                principle_summaries.append(found)
+                if used:
+                    pair = known[n_forms + n_principles + j]
+                    found = pair[outcome]
+                    if found is None:
+                        found = pair[outcome] = self.summary_fragment(key, "principle", outcome, None, None)
+                    in_forms.append(found)
+                else:
+                    in_forms.append(None)
+                continue
+            principle_statuses.append("undetermined")
             principle_summaries.append(self.summary_fragment(key, "principle", outcome, p.title, p.source))
             in_forms.append(self.summary_fragment(key, "principle", outcome, None, None) if used else None)
         return form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries
@@ -223,7 +253,9 @@ class Assembly:
             parts += [conditions[c] for c in f.requires]
             forms.append((f.id, status, parts))
         principles = []
-        for (p, _, requires), status, summary in zip(prep.principles, principle_statuses, principle_summaries, strict=True):
+        for (p, _, requires), status, summary in zip(
+            prep.principles, principle_statuses, principle_summaries, strict=True
+        ):
             principles.append((p.id, status, [summary, *(conditions[c] for c in requires)]))
         return forms, principles
 
@@ -232,12 +264,14 @@ class Assembly:
         out: list[tuple[str, str, dict[str, Any], Fragment]] = []
         lang, prep, values = self.lang, self.prep, self.values
         ctx = self.ctx
-        for a, when, texts, shown_fns, memo in zip(
+        for a, when, texts, shown_fns, memo, shape, names in zip(
             self.rs.actions,
             self.record.whens,
             prep.action_texts,
             prep.action_shown,
             prep.action_memos,
+            prep.action_shapes,
+            prep.action_value_names,
             strict=True,
         ):
             if when is False:
@@ -246,7 +280,7 @@ class Assembly:
                 shown = [fn(ctx) for fn in shown_fns]
             except (ExpressionFailure, ArithmeticError):
                 shown = self.shown(a.shown)  # raises, naming the value that failed
-            if isinstance(when, Unknown):
+            if when.__class__ is Unknown:
                 key: tuple[Any, ...] = (lang, when, *map(_key, shown))
                 found = memo.get(key)
                 if found is None:
@@ -265,16 +299,10 @@ class Assembly:
                     )
                 out.append((a.id, "undetermined", {}, found))
                 continue
-            computed = {v.id: values[f"actions.{a.id}.{v.id}"] for v in a.values}
             assert texts is not None
             text = texts[lang]
             parts = self.values_of(text.fns, "text")
-            if memo.cap == 0:  # its reasons do not repeat: made without a key
-                memo.skip()
-                found = Fragment(
-                    f"actions.{a.id}", "action", True, text.render(parts, lang), self.shown_values(a.shown, shown), a.source, []
-                )
-            else:
+            if memo.cap:
                 key = (lang, True, *map(_key, shown), *map(_key, parts))
                 found = memo.get(key)
                 if found is None:
@@ -288,9 +316,26 @@ class Assembly:
                             self.shown_values(a.shown, shown),
                             a.source,
                             [],
+                            shape,
                         ),
                     )
-            out.append((a.id, "proposed", {k: json_value(v) for k, v in computed.items()}, found))
+            else:  # its reasons do not repeat: made without a key
+                memo.skip()
+                found = Fragment(
+                    f"actions.{a.id}",
+                    "action",
+                    True,
+                    text.render(parts, lang),
+                    self.shown_values(a.shown, shown),
+                    a.source,
+                    [],
+                    shape,
+                )
+            computed = {}
+            for vid, name in names:
+                v = values[name]
+                computed[vid] = None if v.__class__ is Unknown else v
+            out.append((a.id, "proposed", computed, found))
         return out
 
     # -- reasons ---------------------------------------------------------------------------------
@@ -343,6 +388,7 @@ class Assembly:
                 {name: json_value(value) for name, value in zip(cond.shown_names, raw, strict=True)},
                 cond.source,
                 facts,
+                None if unknown else cond.shapes[outcome],  # type: ignore[index]
             ),
         )
 

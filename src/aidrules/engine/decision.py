@@ -316,22 +316,15 @@ def reason_json(reason: Reason) -> tuple[str, str]:
     return base.replace("\n", "\n    "), base.replace("\n", "\n        ")
 
 
-#: The classes of values the project's encoders write as pydantic does (others: pydantic writes them).
-_PLAIN = frozenset({str, int, bool, Decimal, date, type(None)})
-_OUTCOMES = {True: "true", False: "false", None: "null"}
-
-
-def _plain(outcome: Any, values: dict[str, Any], source: Any, missing: list[Any]) -> bool:
-    """Whether :func:`reason_compact_text` and :func:`reason_indented_texts` can write a reason
-    with these parts (every value a contract scalar, the texts strings)."""
-    plain = _PLAIN
-    return (
-        (outcome is None or outcome is True or outcome is False)
-        and (source is None or source.__class__ is str)
-        and all(v.__class__ in plain for v in values.values())
-        and all(k.__class__ is str for k in values)
-        and all(m.__class__ is str for m in missing)
-    )
+_OUTCOMES: dict[Any, str] = {True: "true", False: "false", None: "null"}
+_SCALARS: dict[type[Any], Callable[[Any], str]] = {
+    str: _string,
+    Decimal: lambda v: '"' + str(v) + '"',
+    bool: lambda v: "true" if v else "false",
+    int: str,
+    type(None): lambda v: "null",
+    date: lambda v: '"' + v.isoformat() + '"',
+}
 
 
 def reason_compact_text(
@@ -345,26 +338,64 @@ def reason_compact_text(
 ) -> str | None:
     """The text of a reason with these fields in the compact form's ``reason_table``: the bytes
     of pydantic's compact JSON of the :class:`Reason` (None when a part is not one this writer
-    knows: then write the model with :func:`reason_compact`)."""
-    if rule.__class__ is not str or message.__class__ is not str or not _plain(outcome, values, source, missing):
+    knows, a value not a contract scalar: then write the model with :func:`reason_compact`)."""
+    scalars = _SCALARS
+    try:
+        return "".join(
+            [
+                '{"rule":',
+                _string(rule),
+                ',"kind":',
+                _string(kind),
+                ',"outcome":',
+                _OUTCOMES[outcome if outcome is None or outcome.__class__ is bool else ...],
+                ',"message":',
+                _string(message),
+                ',"values":{',
+                ",".join([_string(k) + ":" + scalars[v.__class__](v) for k, v in values.items()]),
+                '},"source":',
+                "null" if source is None else _string(source),
+                ',"missing_facts":[',
+                ",".join([_string(m) for m in missing]),
+                "]}",
+            ]
+        )
+    except (KeyError, TypeError):  # a value of another class (pydantic's encoders know it)
         return None
+
+
+#: What is the same in the compact texts of all reasons of one rule and outcome with no missing
+#: facts (a condition's, an action's): the text up to the message, the values' keys, the end.
+Shape = tuple[str, tuple[str, ...], str]
+
+
+def reason_shape(rule: str, kind: str, outcome: bool | None, names: tuple[str, ...], source: str | None) -> Shape:
+    """The :data:`Shape` of the reasons of ``rule`` with ``outcome``, showing values ``names``,
+    and no missing facts (:func:`shaped_compact_text` writes one)."""
     return (
-        '{"rule":'
-        + _string(rule)
-        + ',"kind":'
-        + _string(kind)
-        + ',"outcome":'
-        + _OUTCOMES[outcome]
-        + ',"message":'
-        + _string(message)
-        + ',"values":{'
-        + ",".join([_string(k) + ":" + _scalar(v) for k, v in values.items()])
-        + '},"source":'
-        + ("null" if source is None else _string(source))
-        + ',"missing_facts":['
-        + ",".join([_string(m) for m in missing])
-        + "]}"
+        '{"rule":' + _string(rule) + ',"kind":' + _string(kind) + ',"outcome":' + _OUTCOMES[outcome] + ',"message":',
+        tuple(_string(name) + ":" for name in names),
+        '},"source":' + ("null" if source is None else _string(source)) + ',"missing_facts":[]}',
     )
+
+
+def shaped_compact_text(shape: Shape, message: str, values: dict[str, Any]) -> str | None:
+    """:func:`reason_compact_text` of a reason of ``shape`` (``values``: by the shape's names, in
+    order), from its prepared texts; None when a value is not one this writer knows."""
+    head, keys, tail = shape
+    scalars = _SCALARS
+    try:
+        return "".join(
+            [
+                head,
+                _string(message),
+                ',"values":{',
+                ",".join([k + scalars[v.__class__](v) for k, v in zip(keys, values.values(), strict=True)]),
+                tail,
+            ]
+        )
+    except (KeyError, TypeError):  # a value of another class (pydantic's encoders know it)
+        return None
 
 
 def reason_indented_texts(
@@ -378,25 +409,35 @@ def reason_indented_texts(
 ) -> tuple[str, str] | None:
     """:func:`reason_json` of the :class:`Reason` with these fields, written without building it
     (None when a part is not one this writer knows)."""
-    if rule.__class__ is not str or message.__class__ is not str or not _plain(outcome, values, source, missing):
+    scalars = _SCALARS
+    try:
+        if values:
+            shown = (
+                "{\n    "
+                + ",\n    ".join([_string(k) + ": " + scalars[v.__class__](v) for k, v in values.items()])
+                + "\n  }"
+            )
+        else:
+            shown = "{}"
+        base = (
+            '{\n  "rule": '
+            + _string(rule)
+            + ',\n  "kind": '
+            + _string(kind)
+            + ',\n  "outcome": '
+            + _OUTCOMES[outcome if outcome is None or outcome.__class__ is bool else ...]
+            + ',\n  "message": '
+            + _string(message)
+            + ',\n  "values": '
+            + shown
+            + ',\n  "source": '
+            + ("null" if source is None else _string(source))
+            + ',\n  "missing_facts": '
+            + ("[\n    " + ",\n    ".join([_string(m) for m in missing]) + "\n  ]" if missing else "[]")
+            + "\n}"
+        )
+    except (KeyError, TypeError):  # a value of another class (pydantic's encoders know it)
         return None
-    base = (
-        '{\n  "rule": '
-        + _string(rule)
-        + ',\n  "kind": '
-        + _string(kind)
-        + ',\n  "outcome": '
-        + _OUTCOMES[outcome]
-        + ',\n  "message": '
-        + _string(message)
-        + ',\n  "values": '
-        + _mapping(values, 1)
-        + ',\n  "source": '
-        + ("null" if source is None else _string(source))
-        + ',\n  "missing_facts": '
-        + _strings(missing, 1)
-        + "\n}"
-    )
     return base.replace("\n", "\n    "), base.replace("\n", "\n        ")
 
 

@@ -20,10 +20,13 @@ from aidrules.engine.decision import (
     PrincipleResult,
     Reason,
     RuleSetStamp,
+    Shape,
     reason_compact,
     reason_compact_text,
     reason_indented_texts,
     reason_json,
+    reason_shape,
+    shaped_compact_text,
     static_texts,
 )
 from aidrules.engine.messages import MessageText, message_texts
@@ -53,7 +56,7 @@ class Fragment:
     bytes of pydantic's, which a test compares).
     """
 
-    __slots__ = ("_reason", "compact", "data", "nested", "top")
+    __slots__ = ("_reason", "compact", "data", "nested", "shape", "top")
 
     def __init__(
         self,
@@ -64,8 +67,11 @@ class Fragment:
         values: dict[str, Any],
         source: str | None,
         missing: list[str],
+        shape: Shape | None = None,
     ) -> None:
         self.data = (rule, kind, outcome, message, values, source, missing)
+        #: the texts of its compact form that are the same for its rule and outcome, when it has them
+        self.shape = shape
         self._reason: Reason | None = None
         self.top: str | None = None
         self.nested: str | None = None
@@ -108,7 +114,8 @@ class Fragment:
 
     def fill_compact(self) -> str:
         """:attr:`compact`, written now (call it when it is None)."""
-        found = reason_compact_text(*self.data)
+        shape = self.shape
+        found = shaped_compact_text(shape, self.data[3], self.data[4]) if shape else reason_compact_text(*self.data)
         self.compact = found if found is not None else reason_compact(self.reason)
         return self.compact
 
@@ -239,6 +246,7 @@ class PreparedCondition:
         "memo",
         "reads",
         "shown",
+        "shapes",
         "shown_names",
         "source",
         "title",
@@ -251,6 +259,8 @@ class PreparedCondition:
         self.source = item.source
         self.shown = item.shown
         self.shown_names = tuple(name for name, _ in item.shown)
+        #: the compact texts its reasons share, by known outcome (False, True)
+        self.shapes = tuple(reason_shape(item.id, "condition", o, self.shown_names, item.source) for o in (False, True))
         self.width = len(item.shown)
         #: this condition's reasons by (language, outcome, values read)
         self.memo = Memo()
@@ -272,6 +282,16 @@ class PreparedCondition:
     def read_sources(self, outcome: bool | None, lang: str) -> tuple[str, ...]:
         """The texts of the expressions in ``reads[outcome][lang]`` (equal texts read equal values)."""
         return tuple(e.source for e in self.read_exprs(outcome, lang))
+
+
+Reads = tuple[tuple[Fn, ...], MessageText | None]
+ConditionRow = tuple[
+    PreparedCondition,
+    str,
+    Memo,
+    tuple[Callable[[Context, str], tuple[Any, ...]], Callable[[Context, str], tuple[Any, ...]]],
+    tuple[Reads, Reads],
+]
 
 
 class PreparedRuleSet:
@@ -311,6 +331,11 @@ class PreparedRuleSet:
         in_forms = {pid for f in rs.forms for pid in f.principles}
         #: whether each principle is part of a form (its reason as part of a form is then made)
         self.principles_in_forms = tuple(p.id in in_forms for p in rs.principles)
+        #: per language, the reasons of the forms, the principles and the principles as part of a
+        #: form (in that order) whose outcome is known, by outcome (False, True), made when first needed
+        self.summaries_known: dict[str, list[list[Fragment | None]]] = {
+            lang: [[None, None] for _ in range(len(rs.forms) + 2 * len(rs.principles))] for lang in LANGS
+        }
         #: what ``engine/jsonwrite.py`` works out once per rule set (the numbering of the compact form)
         self.compact_layout: Any = None
         self.action_texts = tuple(message_texts(a.message) for a in rs.actions)
@@ -346,7 +371,30 @@ class PreparedRuleSet:
         keys = dict(zip(rows, generate_keys(list(rows.values())), strict=True))
         for (c, o, lang), row in distinct.items():
             c.keys.setdefault(o, {})[lang] = keys[row]
+        #: per language, what the assembly loop reads of each condition (in plan order): the
+        #: condition, its id, its cache, and by outcome (False, True: a bool indexes a tuple) the
+        #: key of its reason and what its reason reads (``PreparedCondition.reads``)
+        self.condition_rows: dict[str, tuple[ConditionRow, ...]] = {
+            lang: tuple(
+                (
+                    c,
+                    c.id,
+                    c.memo,
+                    (c.keys[False][lang], c.keys[True][lang]),
+                    (c.reads[False][lang], c.reads[True][lang]),
+                )
+                for c in self.conditions
+            )
+            for lang in LANGS
+        }
         self.action_shown = tuple(tuple(expr.fn for _, expr in a.shown) for a in rs.actions)
+        #: the compact texts the reasons of a proposed action share
+        self.action_shapes = tuple(
+            reason_shape(f"actions.{a.id}", "action", True, tuple(name for name, _ in a.shown), a.source)
+            for a in rs.actions
+        )
+        #: the names of each action's values in the record
+        self.action_value_names = tuple(tuple((v.id, f"actions.{a.id}.{v.id}") for v in a.values) for a in rs.actions)
         self.stamp = RuleSetStamp.model_construct(
             id=rs.id, version=rs.version, fingerprint=rs.fingerprint, layers=list(rs.layers)
         )
