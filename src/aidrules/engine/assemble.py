@@ -199,7 +199,7 @@ class Assembly:
         known = prep.summaries_known[self.lang]  # by slot and outcome (False, True): made once
         form_statuses = []
         form_summaries = []
-        for pair, (f, key, _) in zip(known, prep.forms):
+        for pair, (f, key, _) in zip(known, prep.forms, strict=False):  # known: the forms first
             outcome = values[key]
             if outcome is True or outcome is False:
                 found = pair[outcome]
