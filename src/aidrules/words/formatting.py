@@ -84,7 +84,12 @@ class _Locale:
 
     def money(self, value: Decimal) -> str:
         """``formatting.money`` for an amount worth a whole number of cents (Babel rounds others)."""
-        if not self.fast_money or not value.is_finite() or value.adjusted() > 17 or value != value.quantize(_CENT, context=_QUANTIZE):
+        if (
+            not self.fast_money
+            or not value.is_finite()
+            or value.adjusted() > 17
+            or value != value.quantize(_CENT, context=_QUANTIZE)
+        ):
             return money(value, self.lang)
         text = format(value, ",.2f")  # ends in ".dd"; cheaper than translate()
         return self.prefix + text[:-3].replace(",", self.group) + self.decimal + text[-2:] + self.suffix
