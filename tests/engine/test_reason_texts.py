@@ -22,14 +22,17 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import TypeAdapter
 
 import aidrules
 from aidrules.engine.assemble import Assembly
 from aidrules.engine.compiled import compiled, prepared
 from aidrules.engine.decision import (
     Decision,
+    JsonScalar,
     Reason,
     compact_json,
+    compact_values_text,
     reason_compact_text,
     reason_indented_texts,
     reason_json,
@@ -354,3 +357,11 @@ def test_a_decision_read_after_its_json_shares_its_reasons_as_the_json_did(refer
         assert isinstance(lazy.forms, dict)  # builds the models
         assert compact_json(lazy) == text
         assert Decision.from_compact(text, reference.provenance).to_json() == lazy.to_json()
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.dictionaries(texts, scalars, max_size=6))
+def test_a_decisions_values_are_written_compact_as_pydantic_does(values: dict[str, Any]) -> None:
+    """Catches the compact form's ``values`` map written by the project's encoders differing from
+    pydantic's compact JSON of the map (escapes, Decimals, None, bools, ints, dates)."""
+    assert compact_values_text(values) == TypeAdapter(dict[str, JsonScalar]).serializer.to_json(values).decode()

@@ -383,19 +383,21 @@ def shaped_compact_text(shape: Shape, message: str, values: dict[str, Any]) -> s
     """:func:`reason_compact_text` of a reason of ``shape`` (``values``: by the shape's names, in
     order), from its prepared texts; None when a value is not one this writer knows."""
     head, keys, tail = shape
-    scalars = _SCALARS
+    out = [head, _string(message), ',"values":{']
+    first = True
     try:
-        return "".join(
-            [
-                head,
-                _string(message),
-                ',"values":{',
-                ",".join([k + scalars[v.__class__](v) for k, v in zip(keys, values.values(), strict=True)]),
-                tail,
-            ]
-        )
+        for key, v in zip(keys, values.values(), strict=True):
+            if first:
+                first = False
+            else:
+                out.append(",")
+            out.append(key)
+            # the common case (an amount) inline
+            out.append('"' + str(v) + '"' if v.__class__ is Decimal else _SCALARS[v.__class__](v))
     except (KeyError, TypeError):  # a value of another class (pydantic's encoders know it)
         return None
+    out.append(tail)
+    return "".join(out)
 
 
 def reason_indented_texts(
@@ -586,8 +588,13 @@ values_text = _values
 
 
 def compact_values_text(items: dict[str, Any]) -> str:
-    """A Decision's ``values`` in the compact form (pydantic's compact JSON of the map)."""
-    return _VALUES_JSON(items).decode()
+    """A Decision's ``values`` in the compact form: the bytes of pydantic's compact JSON of the
+    map, written by the project's encoders (by pydantic's when a value is of another class)."""
+    scalars = _SCALARS
+    try:
+        return "{" + ",".join([_string(k) + ":" + scalars[v.__class__](v) for k, v in items.items()]) + "}"
+    except (KeyError, TypeError):
+        return _VALUES_JSON(items).decode()  # type: ignore[no-any-return]
 
 
 # -- the compact form ---------------------------------------------------------------------------

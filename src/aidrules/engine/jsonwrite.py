@@ -17,6 +17,8 @@ a message's expression (EV002, naming the rule) are those of
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import itemgetter
 from typing import Any, Protocol
 
 from aidrules.engine.decision import (
@@ -159,7 +161,7 @@ class CompactLayout:
     the forms' summaries, the principles' as part of a form, the principles' summaries.
     """
 
-    __slots__ = ("_conditions", "_numbered", "_reasons", "base", "first", "forms", "principles", "rest")
+    __slots__ = ("_conditions", "_numbered", "_reasons", "_rest", "base", "first", "forms", "principles", "rest")
 
     def __init__(self, prep: PreparedRuleSet) -> None:
         conditions = {c.id: i for i, c in enumerate(prep.conditions)}
@@ -191,11 +193,13 @@ class CompactLayout:
             pieces(p.id, [in_forms + n_principles + i] + [conditions[c] for c in requires])
             for i, (p, _, requires) in enumerate(prep.principles)
         )
-        #: the slots numbered by the forms and principles, in order; after them the actions, the
-        #: recommendation and ``rest``: the conditions' reasons not yet numbered, in plan order
-        self.first = tuple(first)
+        #: ``first(slots)``: the slots numbered by the forms and principles, in order; after them the
+        #: actions, the recommendation and ``rest(slots)``: the conditions' reasons not yet
+        #: numbered, in plan order (each a tuple)
+        self.first = _picker(first)
         self.base = len(first)
-        self.rest = tuple(i for i in range(len(conditions)) if i not in at)
+        self._rest = [i for i in range(len(conditions)) if i not in at]
+        self.rest = _picker(self._rest)
         self._numbered = at
         self._conditions = len(conditions)
         self._reasons: dict[int, str] = {}
@@ -205,10 +209,19 @@ class CompactLayout:
         found = self._reasons.get(actions)
         if found is None:
             rec = self.base + actions
-            numbers = {slot: rec + 1 + k for k, slot in enumerate(self.rest)} | self._numbered
+            numbers = {slot: rec + 1 + k for k, slot in enumerate(self._rest)} | self._numbered
             found = "[" + ",".join([str(rec)] + [str(numbers[i]) for i in range(self._conditions)]) + "]"
             self._reasons[actions] = found
         return found
+
+
+def _picker(indices: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
+    """``pick(items)``: the tuple of ``items`` at ``indices``."""
+    if not indices:
+        return lambda items: ()
+    if len(indices) == 1:
+        return lambda items: (items[indices[0]],)
+    return itemgetter(*indices)
 
 
 def compact_text(parts: Parts) -> str:
@@ -221,7 +234,7 @@ def compact_text(parts: Parts) -> str:
     conditions = parts.condition_fragments()
     form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries = parts.summaries()
     slots: list[Any] = [*conditions.values(), *form_summaries, *in_forms, *principle_summaries]
-    table = [f.compact or f.fill_compact() for f in [slots[i] for i in layout.first]]
+    table = [f.compact or f.fill_compact() for f in layout.first(slots)]
     actions = []
     ref = layout.base
     for aid, status, values, f in parts.action_parts():
@@ -240,9 +253,7 @@ def compact_text(parts: Parts) -> str:
         ref += 1
     rec = parts.recommendation_fragment()
     table.append(rec.compact or rec.fill_compact())
-    for i in layout.rest:
-        f = slots[i]
-        table.append(f.compact or f.fill_compact())
+    table += [f.compact or f.fill_compact() for f in layout.rest(slots)]
     return "".join(
         [
             '{"form":"' + COMPACT_FORM + '","recommendation":',
