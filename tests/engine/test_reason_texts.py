@@ -38,6 +38,7 @@ from aidrules.engine.decision import (
     reason_json,
     reason_shape,
     shaped_compact_text,
+    shaped_indented_texts,
 )
 from aidrules.engine.jsonwrite import CompactLayout, compact_text
 from aidrules.engine.messages import MessageText, _writer
@@ -98,6 +99,7 @@ def test_the_project_encoders_write_a_reason_as_pydantic_does(
     if not missing:
         shape = reason_shape(rule, kind, outcome, tuple(values), source)
         assert shaped_compact_text(shape, message, values) == reason_compact_text(*parts)
+        assert shaped_indented_texts(shape, message, values) == reason_json(model)
 
 
 class _Label(str):

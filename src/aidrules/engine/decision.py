@@ -364,29 +364,39 @@ def reason_compact_text(
         return None
 
 
-#: What is the same in the compact texts of all reasons of one rule and outcome with no missing
-#: facts (a condition's, an action's): the text up to the message, the values' keys, the end.
-Shape = tuple[str, tuple[str, ...], str]
+#: What is the same in the texts of all reasons of one rule and outcome with no missing facts (a
+#: condition's, an action's): in the compact form the text up to the message, the values' keys
+#: and the end; then the same in the contract JSON (depth 0, indented as :func:`reason_json` does).
+Shape = tuple[str, tuple[str, ...], str, str, tuple[str, ...], str]
 
 
 def reason_shape(rule: str, kind: str, outcome: bool | None, names: tuple[str, ...], source: str | None) -> Shape:
     """The :data:`Shape` of the reasons of ``rule`` with ``outcome``, showing values ``names``,
-    and no missing facts (:func:`shaped_compact_text` writes one)."""
+    and no missing facts (:func:`shaped_compact_text` and :func:`shaped_indented_texts` write one)."""
+    where = "null" if source is None else _string(source)
     return (
         '{"rule":' + _string(rule) + ',"kind":' + _string(kind) + ',"outcome":' + _OUTCOMES[outcome] + ',"message":',
         tuple(_string(name) + ":" for name in names),
-        '},"source":' + ("null" if source is None else _string(source)) + ',"missing_facts":[]}',
+        '},"source":' + where + ',"missing_facts":[]}',
+        '{\n  "rule": '
+        + _string(rule)
+        + ',\n  "kind": '
+        + _string(kind)
+        + ',\n  "outcome": '
+        + _OUTCOMES[outcome]
+        + ',\n  "message": ',
+        tuple("\n    " + _string(name) + ": " for name in names),
+        ',\n  "source": ' + where + ',\n  "missing_facts": []\n}',
     )
 
 
 def shaped_compact_text(shape: Shape, message: str, values: dict[str, Any]) -> str | None:
     """:func:`reason_compact_text` of a reason of ``shape`` (``values``: by the shape's names, in
     order), from its prepared texts; None when a value is not one this writer knows."""
-    head, keys, tail = shape
-    out = [head, _string(message), ',"values":{']
+    out = [shape[0], _string(message), ',"values":{']
     first = True
     try:
-        for key, v in zip(keys, values.values(), strict=True):
+        for key, v in zip(shape[1], values.values(), strict=True):
             if first:
                 first = False
             else:
@@ -396,8 +406,23 @@ def shaped_compact_text(shape: Shape, message: str, values: dict[str, Any]) -> s
             out.append('"' + str(v) + '"' if v.__class__ is Decimal else _SCALARS[v.__class__](v))
     except (KeyError, TypeError):  # a value of another class (pydantic's encoders know it)
         return None
-    out.append(tail)
+    out.append(shape[2])
     return "".join(out)
+
+
+def shaped_indented_texts(shape: Shape, message: str, values: dict[str, Any]) -> tuple[str, str] | None:
+    """:func:`reason_indented_texts` of a reason of ``shape``, from its prepared texts."""
+    try:
+        shown = [
+            key + ('"' + str(v) + '"' if v.__class__ is Decimal else _SCALARS[v.__class__](v))
+            for key, v in zip(shape[4], values.values(), strict=True)
+        ]
+    except (KeyError, TypeError):  # a value of another class (pydantic's encoders know it)
+        return None
+    base = "".join(
+        [shape[3], _string(message), ',\n  "values": ', "{" + ",".join(shown) + "\n  }" if shown else "{}", shape[5]]
+    )
+    return base.replace("\n", "\n    "), base.replace("\n", "\n        ")
 
 
 def reason_indented_texts(
@@ -588,13 +613,9 @@ values_text = _values
 
 
 def compact_values_text(items: dict[str, Any]) -> str:
-    """A Decision's ``values`` in the compact form: the bytes of pydantic's compact JSON of the
-    map, written by the project's encoders (by pydantic's when a value is of another class)."""
-    scalars = _SCALARS
-    try:
-        return "{" + ",".join([_string(k) + ":" + scalars[v.__class__](v) for k, v in items.items()]) + "}"
-    except (KeyError, TypeError):
-        return _VALUES_JSON(items).decode()  # type: ignore[no-any-return]
+    """A Decision's ``values`` in the compact form (pydantic's compact JSON of the map: faster
+    here than the project's encoders, for a map of about twenty values)."""
+    return _VALUES_JSON(items).decode()  # type: ignore[no-any-return]
 
 
 # -- the compact form ---------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from aidrules.engine.decision import (
     reason_json,
     reason_shape,
     shaped_compact_text,
+    shaped_indented_texts,
     static_texts,
 )
 from aidrules.engine.messages import MessageText, message_texts
@@ -120,7 +121,8 @@ class Fragment:
         return self.compact
 
     def _indented(self) -> tuple[str, str]:
-        found = reason_indented_texts(*self.data)
+        shape = self.shape
+        found = shaped_indented_texts(shape, self.data[3], self.data[4]) if shape else reason_indented_texts(*self.data)
         return found if found is not None else reason_json(self.reason)
 
 
