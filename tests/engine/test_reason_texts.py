@@ -367,3 +367,30 @@ def test_a_decisions_values_are_written_compact_as_pydantic_does(values: dict[st
     """Catches the compact form's ``values`` map written by the project's encoders differing from
     pydantic's compact JSON of the map (escapes, Decimals, None, bools, ints, dates)."""
     assert compact_values_text(values) == TypeAdapter(dict[str, JsonScalar]).serializer.to_json(values).decode()
+
+
+def test_a_reason_made_from_its_cache_key_is_the_reason_made_from_its_values(reference: CompiledRuleSet) -> None:
+    """Catches the values read back from a reason's cache key (amounts kept there as text) differing
+    from the values themselves: 1.50 read back as 1.5, an amount as a string, a value moved."""
+    prep = prepared(reference)
+    compared = 0
+    for path in FIXTURES:
+        case = load_fixture(path).case
+        if date.fromisoformat(str(case["on"])) < date(2025, 2, 1):
+            continue
+        for lang in ("nl", "fr"):
+            record = compiled(reference).record(case, lang=lang)
+            assembly = Assembly(record, prep)
+            for cond in prep.conditions:
+                outcome = record.values[cond.id]
+                if outcome is not True and outcome is not False:
+                    continue
+                key = cond.keys[outcome][lang](record.ctx, lang)
+                from_key = assembly.condition_fragment(cond, outcome, key)
+                cond.memo.entries.clear()
+                read = assembly.condition_fragment(cond, outcome)
+                assert from_key.data == read.data, (path.name, cond.id)
+                assert from_key.fill_compact() == read.fill_compact()  # 1.50 and 1.5 are equal Decimals
+                assert [v.__class__ for v in from_key.data[4].values()] == [v.__class__ for v in read.data[4].values()]
+                compared += 1
+    assert compared > 100

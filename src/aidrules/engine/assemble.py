@@ -365,7 +365,13 @@ class Assembly:
             if found is not None:
                 return found
         fns, text = cond.reads[simple][lang]  # type: ignore[index]
-        read = [fn(ctx) for fn in fns]
+        if known is not None:  # the key holds the values read (lang, outcome, *values), amounts as text
+            read = [
+                Decimal(v) if number and v.__class__ is str else v
+                for v, number in zip(known[2:], cond.numbers[simple][lang], strict=True)  # type: ignore[index]
+            ]
+        else:
+            read = [fn(ctx) for fn in fns]
         raw, parts = read[: cond.width], read[cond.width :]
         if unknown:
             facts = sorted(outcome.facts)  # type: ignore[union-attr]

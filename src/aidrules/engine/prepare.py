@@ -243,6 +243,7 @@ class PreparedCondition:
     """
 
     __slots__ = (
+        "_numbers",
         "id",
         "keys",
         "memo",
@@ -266,6 +267,7 @@ class PreparedCondition:
         self.width = len(item.shown)
         #: this condition's reasons by (language, outcome, values read)
         self.memo = Memo()
+        self._numbers: dict[bool | None, dict[str, tuple[bool, ...]]] | None = None
         #: ``keys[outcome][lang](ctx)``: that key, from generated code (set by _Prepared)
         self.keys: dict[bool | None, dict[str, Callable[[Context, str], tuple[Any, ...]]]] = {}
         shown_fns = tuple(expr.fn for _, expr in item.shown)
@@ -275,6 +277,18 @@ class PreparedCondition:
             self.reads[outcome] = {
                 lang: (shown_fns + (texts[lang].fns if texts else ()), texts[lang] if texts else None) for lang in LANGS
             }
+
+    @property
+    def numbers(self) -> dict[bool | None, dict[str, tuple[bool, ...]]]:
+        """``numbers[outcome][lang]``: which of the values its reason reads are numbers (the key of
+        the reason holds an amount as its text; :meth:`Assembly.condition_fragment` reads it back)."""
+        found = self._numbers
+        if found is None:
+            found = self._numbers = {
+                o: {lang: tuple(isinstance(e.type, t.Number) for e in self.read_exprs(o, lang)) for lang in by_lang}
+                for o, by_lang in self.reads.items()
+            }
+        return found
 
     def read_exprs(self, outcome: bool | None, lang: str) -> tuple[CompiledExpression, ...]:
         """The expressions whose closures are ``reads[outcome][lang][0]``."""
