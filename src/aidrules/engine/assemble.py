@@ -303,7 +303,7 @@ class Assembly:
             text = texts[lang]
             parts = self.values_of(text.fns, "text")
             if memo.cap:
-                key = (lang, True, *map(_key, shown), *map(_key, parts))
+                key = (lang, True, *[str(v) if v.__class__ is Decimal else v for v in (*shown, *parts)])
                 found = memo.get(key)
                 if found is None:
                     found = memo.keep(

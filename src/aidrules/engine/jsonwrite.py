@@ -161,7 +161,22 @@ class CompactLayout:
     the forms' summaries, the principles' as part of a form, the principles' summaries.
     """
 
-    __slots__ = ("_conditions", "_numbered", "_reasons", "_rest", "base", "first", "forms", "principles", "rest")
+    __slots__ = (
+        "_conditions",
+        "_forms",
+        "_numbered",
+        "_principles",
+        "_reasons",
+        "_rest",
+        "base",
+        "first",
+        "forms",
+        "principles",
+        "rest",
+    )
+
+    #: the most texts of forms (and of principles) kept, by statuses (3 ** the number of forms at most)
+    MAX_TEXTS = 1024
 
     def __init__(self, prep: PreparedRuleSet) -> None:
         conditions = {c.id: i for i, c in enumerate(prep.conditions)}
@@ -203,6 +218,29 @@ class CompactLayout:
         self._numbered = at
         self._conditions = len(conditions)
         self._reasons: dict[int, str] = {}
+        #: the texts of the forms and of the principles by their statuses (at most MAX_TEXTS of each)
+        self._forms: dict[tuple[str, ...], str] = {}
+        self._principles: dict[tuple[str, ...], str] = {}
+
+    def forms_text(self, statuses: list[str]) -> str:
+        """The forms of a decision whose forms have ``statuses`` (inside the braces)."""
+        key = tuple(statuses)
+        found = self._forms.get(key)
+        if found is None:
+            found = ",".join([a + s + b for (a, b), s in zip(self.forms, statuses, strict=True)])
+            if len(self._forms) < self.MAX_TEXTS:
+                self._forms[key] = found
+        return found
+
+    def principles_text(self, statuses: list[str]) -> str:
+        """The principles of a decision whose principles have ``statuses`` (inside the braces)."""
+        key = tuple(statuses)
+        found = self._principles.get(key)
+        if found is None:
+            found = ",".join([a + s + b for (a, b), s in zip(self.principles, statuses, strict=True)])
+            if len(self._principles) < self.MAX_TEXTS:
+                self._principles[key] = found
+        return found
 
     def reasons(self, actions: int) -> str:
         """The decision's ``reasons`` as references, when it proposes ``actions`` actions."""
@@ -259,9 +297,9 @@ def compact_text(parts: Parts) -> str:
             '{"form":"' + COMPACT_FORM + '","recommendation":',
             _string(record.recommendation),
             ',"forms":{',
-            ",".join([a + s + b for (a, b), s in zip(layout.forms, form_statuses, strict=True)]),
+            layout.forms_text(form_statuses),
             '},"principles":{',
-            ",".join([a + s + b for (a, b), s in zip(layout.principles, principle_statuses, strict=True)]),
+            layout.principles_text(principle_statuses),
             '},"actions":[',
             ",".join(actions),
             '],"missing_facts":[',

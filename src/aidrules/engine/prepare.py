@@ -363,7 +363,7 @@ class PreparedRuleSet:
         texts = list({id(text): text for text in texts}.values())
         exprs = [row.when for row in rs.rows] + [a.when for a in rs.actions]
         exprs += [v.expr for a in rs.actions for v in a.values] + [e for text in texts for e in text.exprs]
-        exprs += [e for c in self.conditions for _, e in c.shown]
+        exprs += [e for c in self.conditions for _, e in c.shown] + [e for a in rs.actions for _, e in a.shown]
         unique = {e.source: e.ir for e in exprs}
         fast = dict(zip(unique, generate(list(unique.values())), strict=True))
         self.row_fns: tuple[Fn, ...] = tuple(fast[row.when.source] for row in rs.rows)
@@ -403,7 +403,7 @@ class PreparedRuleSet:
             )
             for lang in LANGS
         }
-        self.action_shown = tuple(tuple(expr.fn for _, expr in a.shown) for a in rs.actions)
+        self.action_shown = tuple(tuple(fast[expr.source] for _, expr in a.shown) for a in rs.actions)
         #: the compact texts the reasons of a proposed action share
         self.action_shapes = tuple(
             reason_shape(f"actions.{a.id}", "action", True, tuple(name for name, _ in a.shown), a.source)
