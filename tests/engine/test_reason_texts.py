@@ -148,12 +148,7 @@ def test_a_lazy_decision_writes_its_json_without_building_reason_models(referenc
     """Catches the JSON path building the pydantic reasons it does not need (the cost the fragments
     remove): after ``to_json`` of a new decision, none of its fragments holds a model."""
     prep = prepared(reference)
-    prep.cache.clear()
-    for known in prep.summaries_known.values():
-        for pair in known:
-            pair[:] = [None, None]
-    for memo in (*(cond.memo for cond in prep.conditions), *prep.action_memos):
-        memo.entries.clear()
+    prep.forget()
     case = load_fixture(FIXTURES[0]).case
     decision = reference.evaluate(case, lang="fr")
     decision.to_json(compact=True)
@@ -174,9 +169,7 @@ def test_reason_caches_emptied_while_a_decision_is_written_change_no_byte(refere
             if date.fromisoformat(str(case["on"])) < date(2025, 2, 1):
                 continue
             for lang in ("nl", "en"):
-                for known in prep.summaries_known.values():
-                    for pair in known:
-                        pair[:] = [None, None]
+                prep.forget()
                 lazy = reference.evaluate(case, lang=lang)
                 full = reference.evaluate(case, lang=lang)
                 full.materialise()

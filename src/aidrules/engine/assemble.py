@@ -196,6 +196,18 @@ class Assembly:
         """The statuses of the forms and of the principles, and the reasons that sum them up: each
         form's, each principle's as part of a form (None: in no form), each principle's."""
         values, prep = self.values, self.prep
+        outcomes = prep.group_outcomes(values)
+        by_outcomes = prep.summaries_by_outcomes[self.lang]
+        found_all = by_outcomes.get(outcomes)
+        if found_all is not None:
+            return found_all
+        found_all = self._summaries()
+        if len(by_outcomes) < prep.MAX_OUTCOMES and all(o is True or o is False for o in outcomes):
+            by_outcomes[outcomes] = found_all
+        return found_all
+
+    def _summaries(self) -> tuple[list[str], list[str], list[Fragment], list[Fragment | None], list[Fragment]]:
+        values, prep = self.values, self.prep
         known = prep.summaries_known[self.lang]  # by slot and outcome (False, True): made once
         form_statuses = []
         form_summaries = []

@@ -393,21 +393,16 @@ def reason_shape(rule: str, kind: str, outcome: bool | None, names: tuple[str, .
 def shaped_compact_text(shape: Shape, message: str, values: dict[str, Any]) -> str | None:
     """:func:`reason_compact_text` of a reason of ``shape`` (``values``: by the shape's names, in
     order), from its prepared texts; None when a value is not one this writer knows."""
-    out = [shape[0], _string(message), ',"values":{']
-    first = True
     try:
-        for key, v in zip(shape[1], values.values(), strict=True):
-            if first:
-                first = False
-            else:
-                out.append(",")
-            out.append(key)
-            # the common case (an amount) inline
-            out.append('"' + str(v) + '"' if v.__class__ is Decimal else _SCALARS[v.__class__](v))
+        shown = ",".join(
+            [
+                key + ('"' + str(v) + '"' if v.__class__ is Decimal else _SCALARS[v.__class__](v))  # amounts inline
+                for key, v in zip(shape[1], values.values(), strict=True)
+            ]
+        )
     except (KeyError, TypeError):  # a value of another class (pydantic's encoders know it)
         return None
-    out.append(shape[2])
-    return "".join(out)
+    return shape[0] + _string(message) + ',"values":{' + shown + shape[2]
 
 
 def shaped_indented_texts(shape: Shape, message: str, values: dict[str, Any]) -> tuple[str, str] | None:

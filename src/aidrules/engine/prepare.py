@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from aidrules.engine.decision import (
@@ -316,6 +317,8 @@ class PreparedRuleSet:
     #: Cached reasons are dropped all together when there are more than this many (shared reasons
     #: of principles, forms, actions and the recommendation).
     MAX_CACHED = 20_000
+    #: The most combinations of the forms' and principles' outcomes whose summaries are kept (per language).
+    MAX_OUTCOMES = 1024
 
     def __init__(self, rs: CompiledRuleSet) -> None:
         # The plan as one generated function (aidrules.expr.codegen: the same results as the
@@ -352,6 +355,14 @@ class PreparedRuleSet:
         self.summaries_known: dict[str, list[list[Fragment | None]]] = {
             lang: [[None, None] for _ in range(len(rs.forms) + 2 * len(rs.principles))] for lang in LANGS
         }
+        #: per language, all of ``Assembly.summaries`` by the outcomes of the forms and principles
+        #: (``group_outcomes``), when all are known (at most MAX_OUTCOMES of them)
+        self.summaries_by_outcomes: dict[str, dict[tuple[Any, ...], Any]] = {lang: {} for lang in LANGS}
+        keys = [key for _, key, _ in self.forms] + [key for _, key, _ in self.principles]
+        #: ``group_outcomes(values)``: the outcomes of the forms, then the principles, as a tuple
+        self.group_outcomes: Callable[[dict[str, Any]], tuple[Any, ...]] = (
+            itemgetter(*keys) if len(keys) > 1 else lambda values: tuple(values[k] for k in keys)
+        )
         #: what ``engine/jsonwrite.py`` works out once per rule set (the numbering of the compact form)
         self.compact_layout: Any = None
         self.action_texts = tuple(message_texts(a.message) for a in rs.actions)
@@ -424,6 +435,17 @@ class PreparedRuleSet:
         #: the JSON texts that are the same for every decision of the rule set, written once: the
         #: stamp (full and compact) and the provenance map (``engine/jsonwrite.py``)
         self.stamp_json, self.stamp_compact, self.provenance_json = static_texts(self.stamp, self.provenance)
+
+    def forget(self) -> None:
+        """Empty every cache of reasons (the shared reasons, the summaries, each rule's memo)."""
+        self.cache.clear()
+        for by_outcomes in self.summaries_by_outcomes.values():
+            by_outcomes.clear()
+        for known in self.summaries_known.values():
+            for pair in known:
+                pair[0] = pair[1] = None
+        for memo in (*(cond.memo for cond in self.conditions), *self.action_memos):
+            memo.entries.clear()
 
     def parameters_at(self, day: date) -> tuple[dict[str, Any], tuple[DatedValue, ...]]:
         """Parameter values in force on ``day``, and where they come from (for the trace).
