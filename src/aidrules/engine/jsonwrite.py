@@ -17,8 +17,8 @@ a message's expression (EV002, naming the rule) are those of
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from operator import itemgetter
+from collections.abc import Callable, Sequence
+from operator import attrgetter, itemgetter
 from typing import Any, Protocol
 
 from aidrules.engine.decision import (
@@ -57,6 +57,26 @@ class Parts(Protocol):
     def recommendation_fragment(self) -> Fragment: ...
 
 
+_COMPACT = attrgetter("compact")
+_TOP = attrgetter("top")
+_NESTED = attrgetter("nested")
+
+
+def _texts(
+    fragments: Sequence[Fragment], kept: Callable[[Fragment], str | None], fill: Callable[[Fragment], str]
+) -> list[str]:
+    """The texts of ``fragments`` that ``kept`` reads (most are written already: read in C), the
+    others written now by ``fill``."""
+    found: list[str | None] = list(map(kept, fragments))
+    at = -1
+    try:
+        while True:
+            at = found.index(None, at + 1)
+            found[at] = fill(fragments[at])
+    except ValueError:  # no more
+        return found  # type: ignore[return-value]
+
+
 def write(parts: Parts, compact: bool) -> str:
     """The decision's ``to_json(compact=compact)`` text."""
     return compact_text(parts) if compact else full_text(parts)
@@ -87,11 +107,7 @@ def full_text(parts: Parts) -> str:
         _string(record.lang),
         ',\n  "reasons": [\n    ',
     )
-    rec = parts.recommendation_fragment()
-    out.append(rec.top or rec.fill_top())
-    for f in conditions.values():
-        out.append(",\n    ")
-        out.append(f.top or f.fill_top())
+    out.append(",\n    ".join(_texts((parts.recommendation_fragment(), *conditions.values()), _TOP, Fragment.fill_top)))
     out += ('\n  ],\n  "provenance": ', prep.provenance_json, "\n}\n")
     return "".join(out)
 
@@ -102,7 +118,7 @@ def _nested(out: list[str], reasons: list[Fragment]) -> None:
         out.append("[]")
         return
     out.append("[\n        ")
-    out.append(",\n        ".join([f.nested or f.fill_nested() for f in reasons]))
+    out.append(",\n        ".join(_texts(reasons, _NESTED, Fragment.fill_nested)))
     out.append("\n      ]")
 
 
@@ -262,6 +278,11 @@ def _picker(indices: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
     return itemgetter(*indices)
 
 
+def _compact_texts(fragments: Sequence[Fragment]) -> list[str]:
+    """The compact texts of ``fragments``."""
+    return _texts(fragments, _COMPACT, Fragment.fill_compact)
+
+
 def compact_text(parts: Parts) -> str:
     """The compact form (:func:`aidrules.engine.decision.compact_json` of the decision built in
     full): each distinct reason once in ``reason_table``, in the order it is first met
@@ -272,7 +293,7 @@ def compact_text(parts: Parts) -> str:
     conditions = parts.condition_fragments()
     form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries = parts.summaries()
     slots: list[Any] = [*conditions.values(), *form_summaries, *in_forms, *principle_summaries]
-    table = [f.compact or f.fill_compact() for f in layout.first(slots)]
+    table = _compact_texts(layout.first(slots))
     actions = []
     ref = layout.base
     for aid, status, values, f in parts.action_parts():
@@ -291,7 +312,7 @@ def compact_text(parts: Parts) -> str:
         ref += 1
     rec = parts.recommendation_fragment()
     table.append(rec.compact or rec.fill_compact())
-    table += [f.compact or f.fill_compact() for f in layout.rest(slots)]
+    table += _compact_texts(layout.rest(slots))
     return "".join(
         [
             '{"form":"' + COMPACT_FORM + '","recommendation":',
