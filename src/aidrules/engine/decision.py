@@ -610,7 +610,7 @@ values_text = _values
 def compact_values_text(items: dict[str, Any]) -> str:
     """A Decision's ``values`` in the compact form (pydantic's compact JSON of the map: faster
     here than the project's encoders, for a map of about twenty values)."""
-    return _VALUES_JSON(items).decode()  # type: ignore[no-any-return]
+    return _VALUES_JSON(items).decode()
 
 
 # -- the compact form ---------------------------------------------------------------------------

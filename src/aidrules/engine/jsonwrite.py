@@ -50,8 +50,6 @@ class Parts(Protocol):
 
     def summaries(self) -> tuple[list[str], list[str], list[Fragment], list[Fragment | None], list[Fragment]]: ...
 
-    def group_parts(self, conditions: dict[str, Fragment]) -> tuple[Group, Group]: ...
-
     def action_parts(self) -> Actions: ...
 
     def recommendation_fragment(self) -> Fragment: ...
@@ -86,12 +84,14 @@ def full_text(parts: Parts) -> str:
     """The contract JSON: ``model_dump_json(indent=2)`` of the decision built in full, and a newline."""
     record, prep = parts.record, parts.prep
     fields = parts.fields or {"missing_facts": record.missing_facts(), "values": record.derived_values()}
+    layout: CompactLayout = prep.compact_layout or _layout(prep)
     conditions = parts.condition_fragments()
-    forms, principles = parts.group_parts(conditions)  # made in the order Assembly.parts makes them
+    form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries = parts.summaries()
+    slots: list[Any] = [*conditions.values(), *form_summaries, *in_forms, *principle_summaries]
     out = ['{\n  "recommendation": ', _string(record.recommendation), ',\n  "forms": ']
-    _group(out, forms)
+    _group(out, layout.full_forms, form_statuses, slots)
     out.append(',\n  "principles": ')
-    _group(out, principles)
+    _group(out, layout.full_principles, principle_statuses, slots)
     out.append(',\n  "actions": ')
     _actions(out, parts.action_parts())
     out += (
@@ -122,16 +122,22 @@ def _nested(out: list[str], reasons: list[Fragment]) -> None:
     out.append("\n      ]")
 
 
-def _group(out: list[str], items: Group) -> None:
-    """The forms or principles (depth 1)."""
-    if not items:
+def _group(
+    out: list[str],
+    groups: tuple[tuple[str, Callable[[list[Any]], tuple[Any, ...]]], ...],
+    statuses: list[str],
+    slots: list[Any],
+) -> None:
+    """The forms or principles (depth 1): each one's key, status and reasons (never none: its
+    summary comes first), picked from the decision's ``slots`` (:class:`CompactLayout`)."""
+    if not groups:
         out.append("{}")
         return
     first = "{\n    "
-    for key, status, reasons in items:
-        out.append(first + _string(key) + ': {\n      "status": "' + status + '",\n      "reasons": ')
-        _nested(out, reasons)
-        out.append("\n    }")
+    for (key, pick), status in zip(groups, statuses, strict=True):
+        out.append(first + key + status + '",\n      "reasons": [\n        ')
+        out.append(",\n        ".join(_texts(pick(slots), _NESTED, Fragment.fill_nested)))
+        out.append("\n      ]\n    }")
         first = ",\n    "
     out.append("\n  }")
 
@@ -174,7 +180,8 @@ class CompactLayout:
     actions a decision proposes.
 
     A decision's parts are taken as one list, ``slots``: the conditions' reasons in plan order,
-    the forms' summaries, the principles' as part of a form, the principles' summaries.
+    the forms' summaries, the principles' as part of a form, the principles' summaries. The
+    contract JSON (:func:`full_text`) picks each form's and principle's reasons from the same list.
     """
 
     __slots__ = (
@@ -187,6 +194,8 @@ class CompactLayout:
         "base",
         "first",
         "forms",
+        "full_forms",
+        "full_principles",
         "principles",
         "rest",
     )
@@ -207,7 +216,10 @@ class CompactLayout:
                 first.append(slot)
             return str(found)
 
+        groups: list[tuple[str, Callable[[list[Any]], tuple[Any, ...]]]] = []
+
         def pieces(key: str, slots: list[int]) -> tuple[str, str]:
+            groups.append((_string(key) + ': {\n      "status": "', _picker(slots)))
             return _string(key) + ':{"status":"', '","reasons":[' + ",".join([ref(s) for s in slots]) + "]}"
 
         in_forms = len(conditions) + n_forms
@@ -224,6 +236,9 @@ class CompactLayout:
             pieces(p.id, [in_forms + n_principles + i] + [conditions[c] for c in requires])
             for i, (p, _, requires) in enumerate(prep.principles)
         )
+        #: for the contract JSON (``full_text``): each form's and principle's key and the picker of its reasons
+        self.full_forms = tuple(groups[: len(self.forms)])
+        self.full_principles = tuple(groups[len(self.forms) :])
         #: ``first(slots)``: the slots numbered by the forms and principles, in order; after them the
         #: actions, the recommendation and ``rest(slots)``: the conditions' reasons not yet
         #: numbered, in plan order (each a tuple)

@@ -302,6 +302,8 @@ class PreparedCondition:
 
 
 Reads = tuple[tuple[Fn, ...], MessageText | None]
+#: The statuses of the forms and of the principles and their summaries (``Assembly.summaries``).
+Summaries = tuple[list[str], list[str], list[Fragment], list[Fragment | None], list[Fragment]]
 ConditionRow = tuple[
     PreparedCondition,
     str,
@@ -357,11 +359,11 @@ class PreparedRuleSet:
         }
         #: per language, all of ``Assembly.summaries`` by the outcomes of the forms and principles
         #: (``group_outcomes``), when all are known (at most MAX_OUTCOMES of them)
-        self.summaries_by_outcomes: dict[str, dict[tuple[Any, ...], Any]] = {lang: {} for lang in LANGS}
-        keys = [key for _, key, _ in self.forms] + [key for _, key, _ in self.principles]
+        self.summaries_by_outcomes: dict[str, dict[tuple[Any, ...], Summaries]] = {lang: {} for lang in LANGS}
+        group_keys = [key for _, key, _ in self.forms] + [key for _, key, _ in self.principles]
         #: ``group_outcomes(values)``: the outcomes of the forms, then the principles, as a tuple
         self.group_outcomes: Callable[[dict[str, Any]], tuple[Any, ...]] = (
-            itemgetter(*keys) if len(keys) > 1 else lambda values: tuple(values[k] for k in keys)
+            itemgetter(*group_keys) if len(group_keys) > 1 else lambda values: tuple(values[k] for k in group_keys)
         )
         #: what ``engine/jsonwrite.py`` works out once per rule set (the numbering of the compact form)
         self.compact_layout: Any = None
