@@ -220,7 +220,7 @@ class Assembly:
                 form_statuses.append("eligible" if outcome else "ineligible")
                 form_summaries.append(found)
                 continue
-            form_statuses.append("undetermined")
+            form_statuses.append(_status(outcome, "eligible", "ineligible"))
             form_summaries.append(self.summary_fragment(key, "form", outcome, f.title, f.source))
         principle_statuses = []
         principle_summaries = []
@@ -244,7 +244,7 @@ class Assembly:
                 else:
                     in_forms.append(None)
                 continue
-            principle_statuses.append("undetermined")
+            principle_statuses.append(_status(outcome, "satisfied", "not_satisfied"))
             principle_summaries.append(self.summary_fragment(key, "principle", outcome, p.title, p.source))
             in_forms.append(self.summary_fragment(key, "principle", outcome, None, None) if used else None)
         return form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries
