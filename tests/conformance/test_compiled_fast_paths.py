@@ -62,9 +62,7 @@ def test_cached_reasons_do_not_change_a_decision(reference: CompiledRuleSet) -> 
     cases = [c for c in cases if date.fromisoformat(str(c["on"])) >= date(2025, 2, 1)]
     warm = [reference.evaluate(c).to_json() for c in cases]
     prep = prepared(reference)
-    prep.cache.clear()
-    for memo in (*(cond.memo for cond in prep.conditions), *prep.action_memos):
-        memo.entries.clear()
+    prep.forget()
     cold = [reference.evaluate(c).to_json() for c in reversed(cases)]
     assert list(reversed(cold)) == warm
 

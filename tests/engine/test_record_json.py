@@ -78,9 +78,7 @@ def test_the_record_json_is_the_same_with_empty_reason_caches(reference: Compile
         if date.fromisoformat(str(case["on"])) < date(2025, 2, 1):
             continue  # another version of the rule set
         for lang in LANGS:
-            prep.cache.clear()
-            for memo in (*(cond.memo for cond in prep.conditions), *prep.action_memos):
-                memo.entries.clear()
+            prep.forget()
             lazy = reference.evaluate(case, lang=lang)
             full, compact = lazy.to_json(), lazy.to_json(compact=True)
             assert (full, compact) == _pydantic_texts(reference.evaluate(case, lang=lang)), path.name

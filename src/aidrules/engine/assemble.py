@@ -27,7 +27,7 @@ from aidrules.engine.decision import (
     PrincipleResult,
     Reason,
 )
-from aidrules.engine.prepare import Fragment, PreparedCondition, PreparedRuleSet
+from aidrules.engine.prepare import Fragment, PreparedCondition, PreparedRuleSet, construct
 from aidrules.engine.record import EvaluationRecord
 from aidrules.engine.trace import TraceEvent, Tracer, derived_event
 from aidrules.expr.compiler import CompiledExpression
@@ -122,18 +122,18 @@ class Assembly:
         """The Decision's fields that hold reasons: forms, principles, actions, reasons (and the
         provenance map)."""
         conditions = self.condition_fragments()
-        principles = {
-            pid: _construct(PrincipleResult, {"status": status, "reasons": [f.reason for f in found]})
-            for pid, status, found in self.principle_parts(conditions)
-        }
+        forms, principles = self.group_parts(conditions)
         return {
             "forms": {
-                fid: _construct(FormResult, {"status": status, "reasons": [f.reason for f in found]})
-                for fid, status, found in self.form_parts(conditions)
+                fid: construct(FormResult, {"status": status, "reasons": [f.reason for f in found]})
+                for fid, status, found in forms
             },
-            "principles": principles,
+            "principles": {
+                pid: construct(PrincipleResult, {"status": status, "reasons": [f.reason for f in found]})
+                for pid, status, found in principles
+            },
             "actions": [
-                _construct(ActionResult, {"id": aid, "status": status, "values": values, "reasons": [found.reason]})
+                construct(ActionResult, {"id": aid, "status": status, "values": values, "reasons": [found.reason]})
                 for aid, status, values, found in self.action_parts()
             ],
             "reasons": [self.recommendation_fragment().reason, *(f.reason for f in conditions.values())],
@@ -149,58 +149,141 @@ class Assembly:
         """The reason of every condition, by condition id, in plan order."""
         values, lang, ctx = self.values, self.lang, self.ctx
         reasons: dict[str, Fragment] = {}
-        for cond in self.prep.conditions:  # the common case (a cached reason) inline; the rest below
-            outcome = values[cond.id]
+        # the common cases inline: a reason found in its cache, or a cache that keeps nothing (its
+        # reasons do not repeat: made at once, without a key); the rest (and errors) below
+        for cond, cid, memo, keys, reads in self.prep.condition_rows[lang]:
+            outcome = values[cid]
             if outcome is True or outcome is False:
-                try:
-                    key = cond.keys[outcome][lang](ctx, lang)
-                except (ExpressionFailure, ArithmeticError):
-                    reasons[cond.id] = self.condition_fragment(cond, outcome)  # raises, naming the value
+                if memo.cap:
+                    try:
+                        key = keys[outcome](ctx, lang)
+                    except (ExpressionFailure, ArithmeticError):
+                        reasons[cid] = self.condition_fragment(cond, outcome)  # raises, naming the value
+                        continue
+                    found = memo.entries.get(key)
+                    if found is not None:
+                        memo.hits += 1
+                        reasons[cid] = found
+                    else:
+                        reasons[cid] = self.condition_fragment(cond, outcome, key)
                     continue
-                found = cond.memo.get(key)
-                reasons[cond.id] = found if found is not None else self.condition_fragment(cond, outcome, key)
+                fns, text = reads[outcome]
+                try:
+                    read = [fn(ctx) for fn in fns]
+                except (ExpressionFailure, ArithmeticError):
+                    reasons[cid] = self.condition_fragment(cond, outcome)  # raises, naming the value
+                    continue
+                memo.skip()
+                width = cond.width
+                reasons[cid] = Fragment(
+                    cid,
+                    "condition",
+                    outcome,
+                    text.render(read[width:], lang),  # type: ignore[union-attr]
+                    {
+                        name: None if value.__class__ is Unknown else value
+                        for name, value in zip(cond.shown_names, read[:width], strict=True)
+                    },
+                    cond.source,
+                    [],
+                    cond.shapes[outcome],
+                )
                 continue
-            reasons[cond.id] = self.condition_fragment(cond, outcome)
+            reasons[cid] = self.condition_fragment(cond, outcome)
         return reasons
 
-    def principle_parts(self, conditions: dict[str, Fragment]) -> list[tuple[str, str, list[Fragment]]]:
-        """Each principle's id, status and reasons: its summary, then those of its conditions."""
-        values = self.values
-        out = []
-        for p, key, requires in self.prep.principles:
-            outcome = values[key]
-            parts = [self.summary_fragment(key, "principle", outcome, p.title, p.source)]
-            parts += [conditions[c] for c in requires]
-            out.append((p.id, _status(outcome, "satisfied", "not_satisfied"), parts))
-        return out
+    def summaries(self) -> tuple[list[str], list[str], list[Fragment], list[Fragment | None], list[Fragment]]:
+        """The statuses of the forms and of the principles, and the reasons that sum them up: each
+        form's, each principle's as part of a form (None: in no form), each principle's."""
+        values, prep = self.values, self.prep
+        outcomes = prep.group_outcomes(values)
+        by_outcomes = prep.summaries_by_outcomes[self.lang]
+        found_all = by_outcomes.get(outcomes)
+        if found_all is not None:
+            return found_all
+        found_all = self._summaries()
+        if len(by_outcomes) < prep.MAX_OUTCOMES and all(o is True or o is False for o in outcomes):
+            by_outcomes[outcomes] = found_all
+        return found_all
 
-    def form_parts(self, conditions: dict[str, Fragment]) -> list[tuple[str, str, list[Fragment]]]:
-        """Each form's id, status and reasons: its summary, its principles', then those of its
-        conditions."""
-        values = self.values
-        out = []
-        for f, key, _ in self.prep.forms:
+    def _summaries(self) -> tuple[list[str], list[str], list[Fragment], list[Fragment | None], list[Fragment]]:
+        values, prep = self.values, self.prep
+        known = prep.summaries_known[self.lang]  # by slot and outcome (False, True): made once
+        form_statuses = []
+        form_summaries = []
+        for pair, (f, key, _) in zip(known, prep.forms, strict=False):  # known: the forms first
             outcome = values[key]
-            parts = [self.summary_fragment(key, "form", outcome, f.title, f.source)]
-            parts += [
-                self.summary_fragment(f"principles.{pid}", "principle", values[f"principles.{pid}"], None, None)
-                for pid in f.principles
-            ]
+            if outcome is True or outcome is False:
+                found = pair[outcome]
+                if found is None:
+                    found = pair[outcome] = self.summary_fragment(key, "form", outcome, f.title, f.source)
+                form_statuses.append("eligible" if outcome else "ineligible")
+                form_summaries.append(found)
+                continue
+            form_statuses.append(_status(outcome, "eligible", "ineligible"))
+            form_summaries.append(self.summary_fragment(key, "form", outcome, f.title, f.source))
+        principle_statuses = []
+        principle_summaries = []
+        in_forms: list[Fragment | None] = []
+        n_forms, n_principles = len(prep.forms), len(prep.principles)
+        for j, ((p, key, _), used) in enumerate(zip(prep.principles, prep.principles_in_forms, strict=True)):
+            outcome = values[key]
+            if outcome is True or outcome is False:
+                pair = known[n_forms + j]
+                found = pair[outcome]
+                if found is None:
+                    found = pair[outcome] = self.summary_fragment(key, "principle", outcome, p.title, p.source)
+                principle_statuses.append("satisfied" if outcome else "not_satisfied")
+                principle_summaries.append(found)
+                if used:
+                    pair = known[n_forms + n_principles + j]
+                    found = pair[outcome]
+                    if found is None:
+                        found = pair[outcome] = self.summary_fragment(key, "principle", outcome, None, None)
+                    in_forms.append(found)
+                else:
+                    in_forms.append(None)
+                continue
+            principle_statuses.append(_status(outcome, "satisfied", "not_satisfied"))
+            principle_summaries.append(self.summary_fragment(key, "principle", outcome, p.title, p.source))
+            in_forms.append(self.summary_fragment(key, "principle", outcome, None, None) if used else None)
+        return form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries
+
+    def group_parts(
+        self, conditions: dict[str, Fragment]
+    ) -> tuple[list[tuple[str, str, list[Fragment]]], list[tuple[str, str, list[Fragment]]]]:
+        """Each form's and each principle's id, status and reasons. A form's: its summary, its
+        principles' (as part of a form), then those of its conditions; a principle's: its summary,
+        then those of its conditions. A principle's reason as part of a form is one for all forms."""
+        form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries = self.summaries()
+        prep = self.prep
+        index = prep.principle_index
+        forms = []
+        for (f, _, _), status, summary in zip(prep.forms, form_statuses, form_summaries, strict=True):
+            parts = [summary]
+            parts += [in_forms[index[pid]] for pid in f.principles]  # type: ignore[misc]
             parts += [conditions[c] for c in f.requires]
-            out.append((f.id, _status(outcome, "eligible", "ineligible"), parts))
-        return out
+            forms.append((f.id, status, parts))
+        principles = []
+        for (p, _, requires), status, summary in zip(
+            prep.principles, principle_statuses, principle_summaries, strict=True
+        ):
+            principles.append((p.id, status, [summary, *(conditions[c] for c in requires)]))
+        return forms, principles
 
     def action_parts(self) -> list[tuple[str, str, dict[str, Any], Fragment]]:
         """Each action that is not ruled out: its id, status, values (as JSON scalars) and reason."""
         out: list[tuple[str, str, dict[str, Any], Fragment]] = []
         lang, prep, values = self.lang, self.prep, self.values
         ctx = self.ctx
-        for a, when, texts, shown_fns, memo in zip(
+        for a, when, texts, shown_fns, memo, shape, names in zip(
             self.rs.actions,
             self.record.whens,
             prep.action_texts,
             prep.action_shown,
             prep.action_memos,
+            prep.action_shapes,
+            prep.action_value_names,
             strict=True,
         ):
             if when is False:
@@ -209,14 +292,14 @@ class Assembly:
                 shown = [fn(ctx) for fn in shown_fns]
             except (ExpressionFailure, ArithmeticError):
                 shown = self.shown(a.shown)  # raises, naming the value that failed
-            if isinstance(when, Unknown):
+            if when.__class__ is Unknown:
                 key: tuple[Any, ...] = (lang, when, *map(_key, shown))
                 found = memo.get(key)
                 if found is None:
                     facts = sorted(when.facts)
                     found = memo.keep(
                         key,
-                        _reason(
+                        Fragment(
                             f"actions.{a.id}",
                             "action",
                             None,
@@ -228,26 +311,43 @@ class Assembly:
                     )
                 out.append((a.id, "undetermined", {}, found))
                 continue
-            computed = {v.id: values[f"actions.{a.id}.{v.id}"] for v in a.values}
             assert texts is not None
             text = texts[lang]
             parts = self.values_of(text.fns, "text")
-            key = (lang, True, *map(_key, shown), *map(_key, parts))
-            found = memo.get(key)
-            if found is None:
-                found = memo.keep(
-                    key,
-                    _reason(
-                        f"actions.{a.id}",
-                        "action",
-                        True,
-                        text.render(parts, lang),
-                        self.shown_values(a.shown, shown),
-                        a.source,
-                        [],
-                    ),
+            if memo.cap:
+                key = (lang, True, *[str(v) if v.__class__ is Decimal else v for v in (*shown, *parts)])
+                found = memo.get(key)
+                if found is None:
+                    found = memo.keep(
+                        key,
+                        Fragment(
+                            f"actions.{a.id}",
+                            "action",
+                            True,
+                            text.render(parts, lang),
+                            self.shown_values(a.shown, shown),
+                            a.source,
+                            [],
+                            shape,
+                        ),
+                    )
+            else:  # its reasons do not repeat: made without a key
+                memo.skip()
+                found = Fragment(
+                    f"actions.{a.id}",
+                    "action",
+                    True,
+                    text.render(parts, lang),
+                    self.shown_values(a.shown, shown),
+                    a.source,
+                    [],
+                    shape,
                 )
-            out.append((a.id, "proposed", {k: json_value(v) for k, v in computed.items()}, found))
+            computed = {}
+            for vid, name in names:
+                v = values[name]
+                computed[vid] = None if v.__class__ is Unknown else v
+            out.append((a.id, "proposed", computed, found))
         return out
 
     # -- reasons ---------------------------------------------------------------------------------
@@ -277,7 +377,13 @@ class Assembly:
             if found is not None:
                 return found
         fns, text = cond.reads[simple][lang]  # type: ignore[index]
-        read = [fn(ctx) for fn in fns]
+        if known is not None:  # the key holds the values read (lang, outcome, *values), amounts as text
+            read = [
+                Decimal(v) if number and v.__class__ is str else v
+                for v, number in zip(known[2:], cond.numbers[simple][lang], strict=True)  # type: ignore[index]
+            ]
+        else:
+            read = [fn(ctx) for fn in fns]
         raw, parts = read[: cond.width], read[cond.width :]
         if unknown:
             facts = sorted(outcome.facts)  # type: ignore[union-attr]
@@ -290,16 +396,19 @@ class Assembly:
             facts = []
             assert text is not None
             message = text.render(parts, lang)
-        reason = _reason(
-            cond.id,
-            "condition",
-            None if unknown else bool(outcome),
-            message,
-            {name: json_value(value) for name, value in zip(cond.shown_names, raw, strict=True)},
-            cond.source,
-            facts,
+        return cond.memo.keep(
+            key,
+            Fragment(
+                cond.id,
+                "condition",
+                None if unknown else bool(outcome),
+                message,
+                {name: json_value(value) for name, value in zip(cond.shown_names, raw, strict=True)},
+                cond.source,
+                facts,
+                None if unknown else cond.shapes[outcome],  # type: ignore[index]
+            ),
         )
-        return cond.memo.keep(key, reason)
 
     def summary_fragment(self, rule: str, kind: str, outcome: Outcome, title: Any, source: str | None) -> Fragment:
         """The reason of a principle or form (``title`` None: a principle as part of a form)."""
@@ -316,7 +425,7 @@ class Assembly:
             title = self.prep.principle_titles[rule.removeprefix("principles.")]
         return self.prep.remember(
             key,
-            _reason(
+            Fragment(
                 rule,
                 kind,
                 _outcome(outcome),
@@ -346,7 +455,7 @@ class Assembly:
             message = texts.get(lang)
         return self.prep.remember(
             key,
-            _reason(
+            Fragment(
                 "recommendation", "recommendation", outcome, message, {"recommendation": chosen}, None, sorted(unknown)
             ),
         )
@@ -363,77 +472,6 @@ class Assembly:
             return [fn(ctx) for fn in fns]
         except (ExpressionFailure, ArithmeticError) as exc:
             raise failure(where, exc) from None
-
-
-def _fast_construct(cls: type[Any], data: dict[str, Any]) -> Any:
-    """What ``cls.model_construct(**data)`` makes when ``data`` names every field, in a quarter of
-    the time: pydantic's own fields, set directly."""
-    model = _new(cls)
-    _set(model, "__dict__", data)
-    _set(model, "__pydantic_fields_set__", set(_FIELDS[cls]))  # a set of its own: model_copy(update=) adds to it
-    _set(model, "__pydantic_extra__", None)
-    _set(model, "__pydantic_private__", None)
-    return model
-
-
-def _slow_construct(cls: type[Any], data: dict[str, Any]) -> Any:
-    return cls.model_construct(**data)
-
-
-_new = object.__new__
-_set = object.__setattr__
-_FIELDS: dict[type[Any], frozenset[str]] = {
-    cls: frozenset(cls.model_fields) for cls in (Reason, PrincipleResult, FormResult, ActionResult)
-}
-
-
-def _fast_construct_works() -> bool:
-    """Whether :func:`_fast_construct` makes exactly what pydantic makes (checked once, at import)."""
-    data: dict[str, Any] = {
-        "rule": "r",
-        "kind": "condition",
-        "outcome": True,
-        "message": "m",
-        "values": {"x": Decimal("1.50")},
-        "source": None,
-        "missing_facts": [],
-    }
-    try:
-        fast, slow = _fast_construct(Reason, dict(data)), Reason.model_construct(**data)
-        return bool(
-            fast == slow
-            and fast.model_dump_json() == slow.model_dump_json()
-            and fast.model_fields_set == slow.model_fields_set
-            and set(Reason.model_fields) == set(data)
-        )
-    except Exception:  # pragma: no cover - a pydantic that stores models differently
-        return False
-
-
-_construct = _fast_construct if _fast_construct_works() else _slow_construct
-
-
-def _reason(
-    rule: str,
-    kind: str,
-    outcome: bool | None,
-    message: str,
-    values: dict[str, Any],
-    source: str | None,
-    missing: list[str],
-) -> Reason:
-    return _construct(  # type: ignore[no-any-return]
-        Reason,
-        {
-            "rule": rule,
-            "kind": kind,
-            "outcome": outcome,
-            "message": message,
-            "values": values,
-            "source": source,
-            "missing_facts": missing,
-        },
-    )
 
 
 # -- small helpers ------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ a message's expression (EV002, naming the rule) are those of
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from operator import attrgetter, itemgetter
 from typing import Any, Protocol
 
 from aidrules.engine.decision import (
@@ -46,13 +48,31 @@ class Parts(Protocol):
 
     def condition_fragments(self) -> dict[str, Fragment]: ...
 
-    def principle_parts(self, conditions: dict[str, Fragment]) -> Group: ...
-
-    def form_parts(self, conditions: dict[str, Fragment]) -> Group: ...
+    def summaries(self) -> tuple[list[str], list[str], list[Fragment], list[Fragment | None], list[Fragment]]: ...
 
     def action_parts(self) -> Actions: ...
 
     def recommendation_fragment(self) -> Fragment: ...
+
+
+_COMPACT = attrgetter("compact")
+_TOP = attrgetter("top")
+_NESTED = attrgetter("nested")
+
+
+def _texts(
+    fragments: Sequence[Fragment], kept: Callable[[Fragment], str | None], fill: Callable[[Fragment], str]
+) -> list[str]:
+    """The texts of ``fragments`` that ``kept`` reads (most are written already: read in C), the
+    others written now by ``fill``."""
+    found: list[str | None] = list(map(kept, fragments))
+    at = -1
+    try:
+        while True:
+            at = found.index(None, at + 1)
+            found[at] = fill(fragments[at])
+    except ValueError:  # no more
+        return found  # type: ignore[return-value]
 
 
 def write(parts: Parts, compact: bool) -> str:
@@ -64,12 +84,14 @@ def full_text(parts: Parts) -> str:
     """The contract JSON: ``model_dump_json(indent=2)`` of the decision built in full, and a newline."""
     record, prep = parts.record, parts.prep
     fields = parts.fields or {"missing_facts": record.missing_facts(), "values": record.derived_values()}
+    layout: CompactLayout = prep.compact_layout or _layout(prep)
     conditions = parts.condition_fragments()
-    principles = parts.principle_parts(conditions)  # made in the order Assembly.parts makes them
+    form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries = parts.summaries()
+    slots: list[Any] = [*conditions.values(), *form_summaries, *in_forms, *principle_summaries]
     out = ['{\n  "recommendation": ', _string(record.recommendation), ',\n  "forms": ']
-    _group(out, parts.form_parts(conditions))
+    _group(out, layout.full_forms, form_statuses, slots)
     out.append(',\n  "principles": ')
-    _group(out, principles)
+    _group(out, layout.full_principles, principle_statuses, slots)
     out.append(',\n  "actions": ')
     _actions(out, parts.action_parts())
     out += (
@@ -85,11 +107,7 @@ def full_text(parts: Parts) -> str:
         _string(record.lang),
         ',\n  "reasons": [\n    ',
     )
-    rec = parts.recommendation_fragment()
-    out.append(rec.top if rec.top is not None else rec.fill_top())
-    for f in conditions.values():
-        out.append(",\n    ")
-        out.append(f.top if f.top is not None else f.fill_top())
+    out.append(",\n    ".join(_texts((parts.recommendation_fragment(), *conditions.values()), _TOP, Fragment.fill_top)))
     out += ('\n  ],\n  "provenance": ', prep.provenance_json, "\n}\n")
     return "".join(out)
 
@@ -100,20 +118,26 @@ def _nested(out: list[str], reasons: list[Fragment]) -> None:
         out.append("[]")
         return
     out.append("[\n        ")
-    out.append(",\n        ".join([f.nested if f.nested is not None else f.fill_nested() for f in reasons]))
+    out.append(",\n        ".join(_texts(reasons, _NESTED, Fragment.fill_nested)))
     out.append("\n      ]")
 
 
-def _group(out: list[str], items: Group) -> None:
-    """The forms or principles (depth 1)."""
-    if not items:
+def _group(
+    out: list[str],
+    groups: tuple[tuple[str, Callable[[list[Any]], tuple[Any, ...]]], ...],
+    statuses: list[str],
+    slots: list[Any],
+) -> None:
+    """The forms or principles (depth 1): each one's key, status and reasons (never none: its
+    summary comes first), picked from the decision's ``slots`` (:class:`CompactLayout`)."""
+    if not groups:
         out.append("{}")
         return
     first = "{\n    "
-    for key, status, reasons in items:
-        out.append(first + _string(key) + ': {\n      "status": "' + status + '",\n      "reasons": ')
-        _nested(out, reasons)
-        out.append("\n    }")
+    for (key, pick), status in zip(groups, statuses, strict=True):
+        out.append(first + key + status + '",\n      "reasons": [\n        ')
+        out.append(",\n        ".join(_texts(pick(slots), _NESTED, Fragment.fill_nested)))
+        out.append("\n      ]\n    }")
         first = ",\n    "
     out.append("\n  }")
 
@@ -141,75 +165,200 @@ def _actions(out: list[str], items: Actions) -> None:
     out.append("\n  ]")
 
 
+class CompactLayout:
+    """How the compact form of every decision of a rule set numbers its reasons, worked out once.
+
+    :func:`aidrules.engine.decision.compact_json` numbers each distinct reason (by identity) in
+    the order it is first met: the forms' (each form's summary, its principles' as part of a
+    form, its conditions'), the principles' (summary, conditions'), the actions', then the
+    decision's ``reasons`` (the recommendation's, the conditions'). Which reason sits where is
+    fixed by the rule set: a condition has one reason per decision whoever requires it, a form
+    or principle one summary, a principle one summary as part of a form whatever form it is
+    in, an action one reason, and no two of these places share a reason (each comes from its
+    own cache, under its own key). So the reference lists of the forms and principles are the
+    same texts for every decision, and the numbers after them move only with the number of
+    actions a decision proposes.
+
+    A decision's parts are taken as one list, ``slots``: the conditions' reasons in plan order,
+    the forms' summaries, the principles' as part of a form, the principles' summaries. The
+    contract JSON (:func:`full_text`) picks each form's and principle's reasons from the same list.
+    """
+
+    __slots__ = (
+        "_conditions",
+        "_forms",
+        "_numbered",
+        "_principles",
+        "_reasons",
+        "_rest",
+        "base",
+        "first",
+        "forms",
+        "full_forms",
+        "full_principles",
+        "principles",
+        "rest",
+    )
+
+    #: the most texts of forms (and of principles) kept, by statuses (3 ** the number of forms at most)
+    MAX_TEXTS = 1024
+
+    def __init__(self, prep: PreparedRuleSet) -> None:
+        conditions = {c.id: i for i, c in enumerate(prep.conditions)}
+        n_forms, n_principles = len(prep.forms), len(prep.principles)
+        at: dict[int, int] = {}  # slot -> its number
+        first: list[int] = []  # the slots in the order they are numbered
+
+        def ref(slot: int) -> str:
+            found = at.get(slot)
+            if found is None:
+                found = at[slot] = len(first)
+                first.append(slot)
+            return str(found)
+
+        groups: list[tuple[str, Callable[[list[Any]], tuple[Any, ...]]]] = []
+
+        def pieces(key: str, slots: list[int]) -> tuple[str, str]:
+            groups.append((_string(key) + ': {\n      "status": "', _picker(slots)))
+            return _string(key) + ':{"status":"', '","reasons":[' + ",".join([ref(s) for s in slots]) + "]}"
+
+        in_forms = len(conditions) + n_forms
+        self.forms = tuple(
+            pieces(
+                f.id,
+                [len(conditions) + i]
+                + [in_forms + prep.principle_index[pid] for pid in f.principles]
+                + [conditions[c] for c in f.requires],
+            )
+            for i, (f, _, _) in enumerate(prep.forms)
+        )
+        self.principles = tuple(
+            pieces(p.id, [in_forms + n_principles + i] + [conditions[c] for c in requires])
+            for i, (p, _, requires) in enumerate(prep.principles)
+        )
+        #: for the contract JSON (``full_text``): each form's and principle's key and the picker of its reasons
+        self.full_forms = tuple(groups[: len(self.forms)])
+        self.full_principles = tuple(groups[len(self.forms) :])
+        #: ``first(slots)``: the slots numbered by the forms and principles, in order; after them the
+        #: actions, the recommendation and ``rest(slots)``: the conditions' reasons not yet
+        #: numbered, in plan order (each a tuple)
+        self.first = _picker(first)
+        self.base = len(first)
+        self._rest = [i for i in range(len(conditions)) if i not in at]
+        self.rest = _picker(self._rest)
+        self._numbered = at
+        self._conditions = len(conditions)
+        self._reasons: dict[int, str] = {}
+        #: the texts of the forms and of the principles by their statuses (at most MAX_TEXTS of each)
+        self._forms: dict[tuple[str, ...], str] = {}
+        self._principles: dict[tuple[str, ...], str] = {}
+
+    def forms_text(self, statuses: list[str]) -> str:
+        """The forms of a decision whose forms have ``statuses`` (inside the braces)."""
+        key = tuple(statuses)
+        found = self._forms.get(key)
+        if found is None:
+            found = ",".join([a + s + b for (a, b), s in zip(self.forms, statuses, strict=True)])
+            if len(self._forms) < self.MAX_TEXTS:
+                self._forms[key] = found
+        return found
+
+    def principles_text(self, statuses: list[str]) -> str:
+        """The principles of a decision whose principles have ``statuses`` (inside the braces)."""
+        key = tuple(statuses)
+        found = self._principles.get(key)
+        if found is None:
+            found = ",".join([a + s + b for (a, b), s in zip(self.principles, statuses, strict=True)])
+            if len(self._principles) < self.MAX_TEXTS:
+                self._principles[key] = found
+        return found
+
+    def reasons(self, actions: int) -> str:
+        """The decision's ``reasons`` as references, when it proposes ``actions`` actions."""
+        found = self._reasons.get(actions)
+        if found is None:
+            rec = self.base + actions
+            numbers = {slot: rec + 1 + k for k, slot in enumerate(self._rest)} | self._numbered
+            found = "[" + ",".join([str(rec)] + [str(numbers[i]) for i in range(self._conditions)]) + "]"
+            self._reasons[actions] = found
+        return found
+
+
+def _picker(indices: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
+    """``pick(items)``: the tuple of ``items`` at ``indices``."""
+    if not indices:
+        return lambda items: ()
+    if len(indices) == 1:
+        return lambda items: (items[indices[0]],)
+    return itemgetter(*indices)
+
+
+def _compact_texts(fragments: Sequence[Fragment]) -> list[str]:
+    """The compact texts of ``fragments``."""
+    return _texts(fragments, _COMPACT, Fragment.fill_compact)
+
+
 def compact_text(parts: Parts) -> str:
     """The compact form (:func:`aidrules.engine.decision.compact_json` of the decision built in
-    full): each distinct reason once in ``reason_table``, in the order it is first met."""
+    full): each distinct reason once in ``reason_table``, in the order it is first met
+    (numbered as :class:`CompactLayout` worked out for the rule set)."""
     record, prep = parts.record, parts.prep
+    layout: CompactLayout = prep.compact_layout or _layout(prep)
     fields = parts.fields or {"missing_facts": record.missing_facts(), "values": record.derived_values()}
-    index: dict[Fragment, str] = {}  # a fragment hashes by identity: each distinct reason once
-    table: list[str] = []
-
-    def add(f: Fragment) -> str:
-        i = index[f] = str(len(table))
-        table.append(f.compact if f.compact is not None else f.fill_compact())
-        return i
-
-    def refs(reasons: list[Fragment]) -> str:
-        return "[" + ",".join([index.get(f) or add(f) for f in reasons]) + "]"
-
-    def group(items: Group) -> str:
-        return (
-            "{"
-            + ",".join(
-                _string(k) + ':{"status":"' + status + '","reasons":' + refs(rs) + "}" for k, status, rs in items
-            )
-            + "}"
-        )
-
-    def scalars(items: dict[str, Any]) -> str:
-        return "{" + ",".join(_string(k) + ":" + scalar_text(v) for k, v in items.items()) + "}"
-
     conditions = parts.condition_fragments()
-    principle_parts = parts.principle_parts(conditions)  # made in the order Assembly.parts makes them
-    forms = group(parts.form_parts(conditions))  # the reasons are numbered in this order
-    principles = group(principle_parts)
-    actions = ",".join(
-        '{"id":'
-        + _string(aid)
-        + ',"status":"'
-        + status
-        + '","values":'
-        + scalars(values)
-        + ',"reasons":'
-        + refs([f])
-        + "}"
-        for aid, status, values, f in parts.action_parts()
+    form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries = parts.summaries()
+    slots: list[Any] = [*conditions.values(), *form_summaries, *in_forms, *principle_summaries]
+    table = _compact_texts(layout.first(slots))
+    actions = []
+    ref = layout.base
+    for aid, status, values, f in parts.action_parts():
+        actions.append(
+            '{"id":'
+            + _string(aid)
+            + ',"status":"'
+            + status
+            + '","values":{'
+            + ",".join([_string(k) + ":" + scalar_text(v) for k, v in values.items()])
+            + '},"reasons":['
+            + str(ref)
+            + "]}"
+        )
+        table.append(f.compact or f.fill_compact())
+        ref += 1
+    rec = parts.recommendation_fragment()
+    table.append(rec.compact or rec.fill_compact())
+    table += _compact_texts(layout.rest(slots))
+    return "".join(
+        [
+            '{"form":"' + COMPACT_FORM + '","recommendation":',
+            _string(record.recommendation),
+            ',"forms":{',
+            layout.forms_text(form_statuses),
+            '},"principles":{',
+            layout.principles_text(principle_statuses),
+            '},"actions":[',
+            ",".join(actions),
+            '],"missing_facts":[',
+            ",".join([_string(f) for f in fields["missing_facts"]]),
+            '],"values":',
+            compact_values_text(fields["values"]),
+            ',"ruleset":',
+            prep.stamp_compact,
+            ',"on":"',
+            record.day.isoformat(),
+            '","lang":',
+            _string(record.lang),
+            ',"reasons":',
+            layout.reasons(ref - layout.base),
+            ',"reason_table":[',
+            ",".join(table),
+            "]}\n",
+        ]
     )
-    reasons = refs([parts.recommendation_fragment(), *conditions.values()])
-    return (
-        '{"form":"'
-        + COMPACT_FORM
-        + '","recommendation":'
-        + _string(record.recommendation)
-        + ',"forms":'
-        + forms
-        + ',"principles":'
-        + principles
-        + ',"actions":['
-        + actions
-        + '],"missing_facts":['
-        + ",".join(_string(f) for f in fields["missing_facts"])
-        + '],"values":'
-        + compact_values_text(fields["values"])
-        + ',"ruleset":'
-        + prep.stamp_compact
-        + ',"on":"'
-        + record.day.isoformat()
-        + '","lang":'
-        + _string(record.lang)
-        + ',"reasons":'
-        + reasons
-        + ',"reason_table":['
-        + ",".join(table)
-        + "]}\n"
-    )
+
+
+def _layout(prep: PreparedRuleSet) -> CompactLayout:
+    """The :class:`CompactLayout` of ``prep``, worked out now and kept with it (two threads may
+    both work it out: the same layout)."""
+    prep.compact_layout = found = CompactLayout(prep)
+    return found

@@ -22,40 +22,67 @@ class MessageText:
 
     ``render`` writes the literal text between the values and each value as
     :func:`aidrules.words.formatting.value` would, with a writer chosen once per value from its
-    type (amounts and whole numbers have fast writers, see :class:`_Locale`).
+    type (amounts and whole numbers have fast writers, see :class:`_Locale`). The writers are
+    chosen when the text is first rendered, not when the rule set is prepared: a language's
+    number formats (Babel's locale data) are loaded only when a decision in that language is
+    written. (Two threads rendering a new text at once both choose them: the same writers.)
     """
 
-    __slots__ = ("exprs", "fns", "parts", "pieces", "tail", "types")
+    __slots__ = ("exprs", "fns", "lang", "parts", "pieces", "types")
 
     def __init__(self, parts: tuple[str | CompiledExpression, ...], lang: str) -> None:
         self.parts = parts
+        self.lang = lang
         self.exprs = tuple(p for p in parts if not isinstance(p, str))
         self.fns: tuple[Fn, ...] = tuple(p.fn for p in self.exprs)
         self.types: tuple[t.Type, ...] = tuple(p.type for p in parts if not isinstance(p, str))
+        #: the literal text before each value and the value's writer, and the text after the last
+        #: value (one attribute, set at once: another thread sees both or neither)
+        self.pieces: tuple[tuple[tuple[str, Callable[[Any], str]], ...], str] | None = None
+
+    def render(self, values: list[Any], lang: str) -> str:
+        pieces, tail = self.pieces or self._choose()
+        out = [literal + write(value) for (literal, write), value in zip(pieces, values, strict=True)]
+        out.append(tail)
+        return "".join(out)
+
+    def _choose(self) -> tuple[tuple[tuple[str, Callable[[Any], str]], ...], str]:
+        """:attr:`pieces`, chosen now."""
         pieces: list[tuple[str, Callable[[Any], str]]] = []
         literal = ""
-        for part in parts:
+        for part in self.parts:
             if isinstance(part, str):
                 literal += part
             else:
-                pieces.append((literal, _writer(part.type, lang)))
+                pieces.append((literal, _writer(part.type, self.lang)))
                 literal = ""
-        self.pieces = tuple(pieces)
-        self.tail = literal
+        self.pieces = found = (tuple(pieces), literal)
+        return found
 
-    def render(self, values: list[Any], lang: str) -> str:
-        out = [literal + write(value) for (literal, write), value in zip(self.pieces, values, strict=True)]
-        out.append(self.tail)
-        return "".join(out)
+
+#: The texts of the amounts written last, per language, by the value's text (``1.5`` and
+#: ``1.50``, ``0`` and ``-0`` are told apart): the parameters a message names (a minimum, a
+#: limit) are the same in every decision, and a case's amount is often named by several messages.
+_MONEY_TEXTS: dict[str, dict[str, str]] = {}
+_MAX_MONEY_TEXTS = 4096
 
 
 def _writer(typ: t.Type, lang: str) -> Callable[[Any], str]:
     """How a value of ``typ`` is written in ``lang``: ``format_value``, with the common case first."""
     locale = locale_of(lang)
     if isinstance(typ, t.Number) and typ.money:
+        texts = _MONEY_TEXTS.setdefault(lang, {})
 
         def money(v: Any) -> str:
-            return locale.money(v) if v.__class__ is Decimal else format_value(v, typ, lang)
+            if v.__class__ is not Decimal:
+                return format_value(v, typ, lang)
+            key = str(v)
+            found = texts.get(key)
+            if found is None:
+                if len(texts) >= _MAX_MONEY_TEXTS:
+                    texts.clear()
+                found = texts[key] = locale.money(v)
+            return found
 
         return money
     if isinstance(typ, t.Number) and typ.integer:

@@ -11,9 +11,26 @@ import bisect
 import threading
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
-from aidrules.engine.decision import Reason, RuleSetStamp, reason_compact, reason_json, static_texts
+from aidrules.engine.decision import (
+    ActionResult,
+    FormResult,
+    PrincipleResult,
+    Reason,
+    RuleSetStamp,
+    Shape,
+    reason_compact,
+    reason_compact_text,
+    reason_indented_texts,
+    reason_json,
+    reason_shape,
+    shaped_compact_text,
+    shaped_indented_texts,
+    static_texts,
+)
 from aidrules.engine.messages import MessageText, message_texts
 from aidrules.engine.record import RecordLayout
 from aidrules.errors import EvaluationError
@@ -29,37 +46,140 @@ Fn = Callable[[Context], Any]
 
 
 class Fragment:
-    """One shared reason and its JSON texts, written when first needed and then kept with it.
+    """One shared reason: its parts, and its JSON texts and pydantic model, each made when first
+    needed and then kept with it.
 
     The caches of reasons hold fragments: a decision's JSON written from its record
     (``engine/jsonwrite.py``) joins the kept texts without building a pydantic model for each
-    reason (a fragment's :attr:`reason` is built once, when the fragment is made). ``top`` is
-    the reason's text in a decision's ``reasons`` (depth 2), ``nested`` in a form, principle or
-    action (depth 4), ``compact`` in the compact form's ``reason_table``.
+    reason; :attr:`reason` builds the model when it is first read (a Decision whose reasons are
+    read). ``top`` is the reason's text in a decision's ``reasons`` (depth 2), ``nested`` in a
+    form, principle or action (depth 4), ``compact`` in the compact form's ``reason_table``; all
+    are written by the project's encoders (:func:`aidrules.engine.decision.reason_texts`, the
+    bytes of pydantic's, which a test compares).
     """
 
-    __slots__ = ("compact", "nested", "reason", "top")
+    __slots__ = ("_reason", "compact", "data", "nested", "shape", "top")
 
-    def __init__(self, reason: Reason) -> None:
-        self.reason = reason
+    def __init__(
+        self,
+        rule: str,
+        kind: str,
+        outcome: bool | None,
+        message: str,
+        values: dict[str, Any],
+        source: str | None,
+        missing: list[str],
+        shape: Shape | None = None,
+    ) -> None:
+        self.data = (rule, kind, outcome, message, values, source, missing)
+        #: the texts of its compact form that are the same for its rule and outcome, when it has them
+        self.shape = shape
+        self._reason: Reason | None = None
         self.top: str | None = None
         self.nested: str | None = None
         self.compact: str | None = None
 
+    @property
+    def reason(self) -> Reason:
+        """The pydantic model of this reason, built when first read (one model per fragment, also
+        when two threads read it at once: a decision's compact form tells reasons apart by identity)."""
+        found = self._reason
+        if found is None:
+            rule, kind, outcome, message, values, source, missing = self.data
+            made = construct(
+                Reason,
+                {
+                    "rule": rule,
+                    "kind": kind,
+                    "outcome": outcome,
+                    "message": message,
+                    "values": values,
+                    "source": source,
+                    "missing_facts": missing,
+                },
+            )
+            with _BUILD:
+                found = self._reason
+                if found is None:
+                    found = self._reason = made
+        return found
+
     def fill_top(self) -> str:
         """:attr:`top`, written now (call it when it is None)."""
-        self.top, self.nested = reason_json(self.reason)
+        self.top, self.nested = self._indented()
         return self.top
 
     def fill_nested(self) -> str:
         """:attr:`nested`, written now (call it when it is None)."""
-        self.top, self.nested = reason_json(self.reason)
+        self.top, self.nested = self._indented()
         return self.nested
 
     def fill_compact(self) -> str:
         """:attr:`compact`, written now (call it when it is None)."""
-        self.compact = reason_compact(self.reason)
+        shape = self.shape
+        found = shaped_compact_text(shape, self.data[3], self.data[4]) if shape else reason_compact_text(*self.data)
+        self.compact = found if found is not None else reason_compact(self.reason)
         return self.compact
+
+    def _indented(self) -> tuple[str, str]:
+        shape = self.shape
+        found = shaped_indented_texts(shape, self.data[3], self.data[4]) if shape else reason_indented_texts(*self.data)
+        return found if found is not None else reason_json(self.reason)
+
+
+_BUILD = threading.Lock()
+
+
+def construct(cls: type[Any], data: dict[str, Any]) -> Any:
+    """What ``cls.model_construct(**data)`` makes when ``data`` names every field, in a quarter of
+    the time: pydantic's own fields, set directly (checked once, at import, else pydantic's)."""
+    return _construct(cls, data)
+
+
+def _fast_construct(cls: type[Any], data: dict[str, Any]) -> Any:
+    model = _new(cls)
+    _set(model, "__dict__", data)
+    _set(model, "__pydantic_fields_set__", set(_FIELDS[cls]))  # a set of its own: model_copy(update=) adds to it
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
+def _slow_construct(cls: type[Any], data: dict[str, Any]) -> Any:
+    return cls.model_construct(**data)
+
+
+_new = object.__new__
+_set = object.__setattr__
+_FIELDS: dict[type[Any], frozenset[str]] = {
+    cls: frozenset(cls.model_fields) for cls in (Reason, PrincipleResult, FormResult, ActionResult)
+}
+
+
+def _fast_construct_works() -> bool:
+    """Whether :func:`_fast_construct` makes exactly what pydantic makes (checked once, at import)."""
+    data: dict[str, Any] = {
+        "rule": "r",
+        "kind": "condition",
+        "outcome": True,
+        "message": "m",
+        "values": {"x": Decimal("1.50")},
+        "source": None,
+        "missing_facts": [],
+    }
+    try:
+        fast, slow = _fast_construct(Reason, dict(data)), Reason.model_construct(**data)
+        return bool(
+            fast == slow
+            and fast.model_dump_json() == slow.model_dump_json()
+            and fast.model_fields_set == slow.model_fields_set
+            and set(Reason.model_fields) == set(data)
+        )
+    except Exception:  # pragma: no cover - a pydantic that stores models differently
+        return False
+
+
+_construct = _fast_construct if _fast_construct_works() else _slow_construct
 
 
 class Memo:
@@ -68,10 +188,11 @@ class Memo:
     When it is full it is emptied and its size adapts: a quarter when fewer than one in four
     lookups found a reason, twice as large otherwise (at most :data:`MAX_SIZE`). A rule that
     shows an amount of each case finds its reasons almost never again: its cache shrinks to
-    nothing, and is tried again with :data:`PROBE_SIZE` entries after :data:`PROBE_AFTER` new
-    reasons. Keeping reasons that never come back would only make work for Python's garbage
-    collector, which walks every object that survives (docs/performance.md). Each rule has its
-    own cache, so a rule's hit rate does not depend on how many other rules there are.
+    nothing (its users then make the reason without computing a key, :meth:`skip`), and is
+    tried again with :data:`PROBE_SIZE` entries after :data:`PROBE_AFTER` new reasons. Keeping
+    reasons that never come back would only make work for Python's garbage collector, which
+    walks every object that survives (docs/performance.md). Each rule has its own cache, so a
+    rule's hit rate does not depend on how many other rules there are.
     """
 
     __slots__ = ("cap", "entries", "hits", "misses")
@@ -91,9 +212,15 @@ class Memo:
             self.hits += 1
         return found
 
-    def keep(self, key: tuple[Any, ...], reason: Reason) -> Fragment:
-        """``reason`` as a fragment, kept under ``key`` while there is room."""
-        found = Fragment(reason)
+    def skip(self) -> None:
+        """A reason made without looking in the cache, which keeps nothing (:attr:`cap` 0): counted
+        as a miss, as :meth:`keep` would."""
+        self.misses += 1
+        if self.misses >= self.PROBE_AFTER:
+            self.cap, self.hits, self.misses = self.PROBE_SIZE, 0, 0
+
+    def keep(self, key: tuple[Any, ...], found: Fragment) -> Fragment:
+        """``found``, kept under ``key`` while there is room."""
         self.misses += 1
         if self.cap == 0:
             if self.misses >= self.PROBE_AFTER:
@@ -117,10 +244,12 @@ class PreparedCondition:
     """
 
     __slots__ = (
+        "_numbers",
         "id",
         "keys",
         "memo",
         "reads",
+        "shapes",
         "shown",
         "shown_names",
         "source",
@@ -134,9 +263,12 @@ class PreparedCondition:
         self.source = item.source
         self.shown = item.shown
         self.shown_names = tuple(name for name, _ in item.shown)
+        #: the compact texts its reasons share, by known outcome (False, True)
+        self.shapes = tuple(reason_shape(item.id, "condition", o, self.shown_names, item.source) for o in (False, True))
         self.width = len(item.shown)
         #: this condition's reasons by (language, outcome, values read)
         self.memo = Memo()
+        self._numbers: dict[bool | None, dict[str, tuple[bool, ...]]] | None = None
         #: ``keys[outcome][lang](ctx)``: that key, from generated code (set by _Prepared)
         self.keys: dict[bool | None, dict[str, Callable[[Context, str], tuple[Any, ...]]]] = {}
         shown_fns = tuple(expr.fn for _, expr in item.shown)
@@ -146,6 +278,18 @@ class PreparedCondition:
             self.reads[outcome] = {
                 lang: (shown_fns + (texts[lang].fns if texts else ()), texts[lang] if texts else None) for lang in LANGS
             }
+
+    @property
+    def numbers(self) -> dict[bool | None, dict[str, tuple[bool, ...]]]:
+        """``numbers[outcome][lang]``: which of the values its reason reads are numbers (the key of
+        the reason holds an amount as its text; :meth:`Assembly.condition_fragment` reads it back)."""
+        found = self._numbers
+        if found is None:
+            found = self._numbers = {
+                o: {lang: tuple(isinstance(e.type, t.Number) for e in self.read_exprs(o, lang)) for lang in by_lang}
+                for o, by_lang in self.reads.items()
+            }
+        return found
 
     def read_exprs(self, outcome: bool | None, lang: str) -> tuple[CompiledExpression, ...]:
         """The expressions whose closures are ``reads[outcome][lang][0]``."""
@@ -157,12 +301,26 @@ class PreparedCondition:
         return tuple(e.source for e in self.read_exprs(outcome, lang))
 
 
+Reads = tuple[tuple[Fn, ...], MessageText | None]
+#: The statuses of the forms and of the principles and their summaries (``Assembly.summaries``).
+Summaries = tuple[list[str], list[str], list[Fragment], list[Fragment | None], list[Fragment]]
+ConditionRow = tuple[
+    PreparedCondition,
+    str,
+    Memo,
+    tuple[Callable[[Context, str], tuple[Any, ...]], Callable[[Context, str], tuple[Any, ...]]],
+    tuple[Reads, Reads],
+]
+
+
 class PreparedRuleSet:
     """The rule set in the shape the hot loop wants, and the caches that belong to it."""
 
     #: Cached reasons are dropped all together when there are more than this many (shared reasons
     #: of principles, forms, actions and the recommendation).
     MAX_CACHED = 20_000
+    #: The most combinations of the forms' and principles' outcomes whose summaries are kept (per language).
+    MAX_OUTCOMES = 1024
 
     def __init__(self, rs: CompiledRuleSet) -> None:
         # The plan as one generated function (aidrules.expr.codegen: the same results as the
@@ -190,6 +348,25 @@ class PreparedRuleSet:
             (f, f"forms.{f.id}", tuple(f"principles.{p}" for p in f.principles) + f.requires) for f in rs.forms
         )
         self.principle_titles = {p.id: p.title for p in rs.principles}
+        self.principle_index = {p.id: i for i, p in enumerate(rs.principles)}
+        in_forms = {pid for f in rs.forms for pid in f.principles}
+        #: whether each principle is part of a form (its reason as part of a form is then made)
+        self.principles_in_forms = tuple(p.id in in_forms for p in rs.principles)
+        #: per language, the reasons of the forms, the principles and the principles as part of a
+        #: form (in that order) whose outcome is known, by outcome (False, True), made when first needed
+        self.summaries_known: dict[str, list[list[Fragment | None]]] = {
+            lang: [[None, None] for _ in range(len(rs.forms) + 2 * len(rs.principles))] for lang in LANGS
+        }
+        #: per language, all of ``Assembly.summaries`` by the outcomes of the forms and principles
+        #: (``group_outcomes``), when all are known (at most MAX_OUTCOMES of them)
+        self.summaries_by_outcomes: dict[str, dict[tuple[Any, ...], Summaries]] = {lang: {} for lang in LANGS}
+        group_keys = [key for _, key, _ in self.forms] + [key for _, key, _ in self.principles]
+        #: ``group_outcomes(values)``: the outcomes of the forms, then the principles, as a tuple
+        self.group_outcomes: Callable[[dict[str, Any]], tuple[Any, ...]] = (
+            itemgetter(*group_keys) if len(group_keys) > 1 else lambda values: tuple(values[k] for k in group_keys)
+        )
+        #: what ``engine/jsonwrite.py`` works out once per rule set (the numbering of the compact form)
+        self.compact_layout: Any = None
         self.action_texts = tuple(message_texts(a.message) for a in rs.actions)
         self.action_memos = tuple(Memo() for _ in rs.actions)
         # Everything else that is evaluated for every case, generated in one module: one function
@@ -199,6 +376,7 @@ class PreparedRuleSet:
         texts = list({id(text): text for text in texts}.values())
         exprs = [row.when for row in rs.rows] + [a.when for a in rs.actions]
         exprs += [v.expr for a in rs.actions for v in a.values] + [e for text in texts for e in text.exprs]
+        exprs += [e for c in self.conditions for _, e in c.shown] + [e for a in rs.actions for _, e in a.shown]
         unique = {e.source: e.ir for e in exprs}
         fast = dict(zip(unique, generate(list(unique.values())), strict=True))
         self.row_fns: tuple[Fn, ...] = tuple(fast[row.when.source] for row in rs.rows)
@@ -206,6 +384,12 @@ class PreparedRuleSet:
         self.action_values = tuple(tuple(fast[v.expr.source] for v in a.values) for a in rs.actions)
         for text in texts:
             text.fns = tuple(fast[e.source] for e in text.exprs)
+        for c in self.conditions:  # what a condition's reason reads, generated too
+            shown_fns = tuple(fast[e.source] for _, e in c.shown)
+            c.reads = {
+                outcome: {lang: (shown_fns + (text.fns if text else ()), text) for lang, (_, text) in by_lang.items()}
+                for outcome, by_lang in c.reads.items()
+            }
         # The keys of the conditions' reasons: one generated function per condition, outcome and
         # distinct list of values read.
         slots = [(c, o, lang) for c in self.conditions for o in (True, False, None) for lang in LANGS]
@@ -216,7 +400,30 @@ class PreparedRuleSet:
         keys = dict(zip(rows, generate_keys(list(rows.values())), strict=True))
         for (c, o, lang), row in distinct.items():
             c.keys.setdefault(o, {})[lang] = keys[row]
-        self.action_shown = tuple(tuple(expr.fn for _, expr in a.shown) for a in rs.actions)
+        #: per language, what the assembly loop reads of each condition (in plan order): the
+        #: condition, its id, its cache, and by outcome (False, True: a bool indexes a tuple) the
+        #: key of its reason and what its reason reads (``PreparedCondition.reads``)
+        self.condition_rows: dict[str, tuple[ConditionRow, ...]] = {
+            lang: tuple(
+                (
+                    c,
+                    c.id,
+                    c.memo,
+                    (c.keys[False][lang], c.keys[True][lang]),
+                    (c.reads[False][lang], c.reads[True][lang]),
+                )
+                for c in self.conditions
+            )
+            for lang in LANGS
+        }
+        self.action_shown = tuple(tuple(fast[expr.source] for _, expr in a.shown) for a in rs.actions)
+        #: the compact texts the reasons of a proposed action share
+        self.action_shapes = tuple(
+            reason_shape(f"actions.{a.id}", "action", True, tuple(name for name, _ in a.shown), a.source)
+            for a in rs.actions
+        )
+        #: the names of each action's values in the record
+        self.action_value_names = tuple(tuple((v.id, f"actions.{a.id}.{v.id}") for v in a.values) for a in rs.actions)
         self.stamp = RuleSetStamp.model_construct(
             id=rs.id, version=rs.version, fingerprint=rs.fingerprint, layers=list(rs.layers)
         )
@@ -230,6 +437,17 @@ class PreparedRuleSet:
         #: the JSON texts that are the same for every decision of the rule set, written once: the
         #: stamp (full and compact) and the provenance map (``engine/jsonwrite.py``)
         self.stamp_json, self.stamp_compact, self.provenance_json = static_texts(self.stamp, self.provenance)
+
+    def forget(self) -> None:
+        """Empty every cache of reasons (the shared reasons, the summaries, each rule's memo)."""
+        self.cache.clear()
+        for by_outcomes in self.summaries_by_outcomes.values():
+            by_outcomes.clear()
+        for known in self.summaries_known.values():
+            for pair in known:
+                pair[0] = pair[1] = None
+        for memo in (*(cond.memo for cond in self.conditions), *self.action_memos):
+            memo.entries.clear()
 
     def parameters_at(self, day: date) -> tuple[dict[str, Any], tuple[DatedValue, ...]]:
         """Parameter values in force on ``day``, and where they come from (for the trace).
@@ -252,12 +470,12 @@ class PreparedRuleSet:
             self._days[period] = found
         return found
 
-    def remember(self, key: tuple[Any, ...], reason: Reason) -> Fragment:
-        """Keep ``reason`` as a fragment under ``key``; returns the fragment."""
+    def remember(self, key: tuple[Any, ...], found: Fragment) -> Fragment:
+        """Keep ``found`` under ``key``; returns it."""
         if len(self.cache) > self.MAX_CACHED:
             with self._lock:
                 self.cache.clear()
-        found = self.cache[key] = Fragment(reason)
+        self.cache[key] = found
         return found
 
 

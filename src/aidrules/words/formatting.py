@@ -7,7 +7,7 @@ the engine that imports this module is imported.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import Context, Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -75,7 +75,7 @@ class _Locale:
         self.prefix, self.suffix = probe[:start], probe[end:]
         body = probe[start:end]
         group, decimal = body[1], body[-3]
-        self.money_table = str.maketrans({",": group, ".": decimal})
+        self.group, self.decimal = group, decimal
         negative = money(Decimal("-1234567.89"), lang)
         # The fast path writes the sign right before the digits, as Babel does for nl, fr and en.
         self.fast_money = negative == self.prefix + "-" + body + self.suffix
@@ -83,11 +83,16 @@ class _Locale:
         self.number_table = str.maketrans({",": probe_number[1]}) if len(probe_number) == 9 else None
 
     def money(self, value: Decimal) -> str:
-        """``formatting.money`` for an amount with at most two decimals (Babel rounds others)."""
-        exponent = value.as_tuple().exponent
-        if not self.fast_money or not isinstance(exponent, int) or exponent < -2 or value.adjusted() > 17:
+        """``formatting.money`` for an amount worth a whole number of cents (Babel rounds others)."""
+        if (
+            not self.fast_money
+            or not value.is_finite()
+            or value.adjusted() > 17
+            or value != value.quantize(_CENT, context=_QUANTIZE)
+        ):
             return money(value, self.lang)
-        return self.prefix + format(value, ",.2f").translate(self.money_table) + self.suffix
+        text = format(value, ",.2f")  # ends in ".dd"; cheaper than translate()
+        return self.prefix + text[:-3].replace(",", self.group) + self.decimal + text[-2:] + self.suffix
 
     def integer(self, value: int) -> str:
         if self.number_table is None or abs(value) >= 10**18:
@@ -95,6 +100,9 @@ class _Locale:
         return format(value, ",").translate(self.number_table)
 
 
+_CENT = Decimal("0.01")
+#: where ``_Locale.money`` tells whole cents apart: whatever the caller's context traps
+_QUANTIZE = Context(prec=40, Emin=-999_999, Emax=999_999, traps=[])
 _LOCALES: dict[str, _Locale] = {}
 
 
