@@ -21,7 +21,9 @@ PrincipleStatus = Literal["satisfied", "not_satisfied", "undetermined"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a decision is written from its evaluation record, not validated, so the models'
+    # validators and serialisers are built when first needed, not by every `import aidrules`.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Reason(_Frozen):
