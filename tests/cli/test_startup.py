@@ -5,15 +5,18 @@ neither each other nor ``cli/main.py``; heavy modules are loaded by the one lazy
 from __future__ import annotations
 
 import ast
+import gc
 import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 
 from aidrules import _extras
-from aidrules.cli.main import COMMANDS
+from aidrules.cli.main import COMMANDS, main
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = ROOT / "src" / "aidrules" / "cli"
@@ -157,3 +160,40 @@ def test_the_command_table_names_every_command_of_every_module_in_order() -> Non
     modules = sorted(p.stem for p in CLI.glob("*.py"))
     commands = {m.__name__.rpartition(".")[2] for m in COMMANDS.values()}
     assert commands == set(modules) - {"__init__", "common", "help_texts", "lazy", "main", "terminal"}
+
+
+def _collector_while_printing(monkeypatch: pytest.MonkeyPatch, *args: str) -> list[bool]:
+    """Runs ``aidrules ARGS`` through the entry point in this process; whether the cyclic garbage
+    collector was on each time the command printed."""
+    states: list[bool] = []
+    echo = typer.echo
+
+    def recording_echo(*a: Any, **k: Any) -> None:
+        states.append(gc.isenabled())
+        echo(*a, **k)
+
+    monkeypatch.setattr(typer, "echo", recording_echo)
+    monkeypatch.setattr(sys, "argv", ["aidrules", *args])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code in (0, None)
+    return states
+
+
+def test_evaluate_runs_without_the_cyclic_collector_and_main_turns_it_back_on(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert gc.isenabled()
+    states = _collector_while_printing(monkeypatch, "evaluate", str(EXAMPLE), "--rules", "noord-limburg-budgethulp")
+    assert states == [False]
+    assert "NOORD-LIMBURG" in capsys.readouterr().out.upper()  # the decision was printed
+    assert gc.isenabled()
+
+
+def test_every_other_command_runs_with_the_cyclic_collector_on(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    states = _collector_while_printing(monkeypatch, "schema", "facts")
+    assert states == [True]
+    assert '"$schema"' in capsys.readouterr().out
+    assert gc.isenabled()
