@@ -21,9 +21,7 @@ PrincipleStatus = Literal["satisfied", "not_satisfied", "undetermined"]
 
 
 class _Frozen(BaseModel):
-    # defer_build: a decision is written from its evaluation record, not validated, so the models'
-    # validators and serialisers are built when first needed, not by every `import aidrules`.
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Reason(_Frozen):
