@@ -24,6 +24,9 @@ EXAMPLE = ROOT / "fixtures" / "examples" / "single-parent-guidance.yaml"
 
 #: Third-party packages a decision never needs.
 HEAVY = ("fastapi", "starlette", "uvicorn", "jinja2", "durable", "rich", "hypothesis", "psycopg")
+#: Standard modules a decision never needs: the release state's and the journal's database, the
+#: durable backend's engine thread (with the logging it brings).
+UNNEEDED_STDLIB = ("sqlite3", "concurrent.futures", "logging", "multiprocessing")
 
 # Runs a command line in a fresh interpreter, then prints the modules that were really executed
 # (a module the lazy loader named but nobody used is in sys.modules, not loaded).
@@ -57,6 +60,7 @@ def test_import_aidrules_does_not_import_fastapi_jinja2_or_durable_rules() -> No
     loaded = _loaded()
     assert "aidrules" in loaded
     assert not _roots(loaded) & set(HEAVY)
+    assert not loaded & set(UNNEEDED_STDLIB)
     assert not {name for name in loaded if name.startswith("aidrules.cli")}
 
 
@@ -71,6 +75,8 @@ def test_evaluate_loads_no_web_framework_templates_backend_or_toolkit() -> None:
         "aidrules.impact",
         "aidrules.intake.server",
         "aidrules.registry.diff",
+        "aidrules.registry.neighbours",  # validate's
+        "aidrules.schemas",  # the schema command's
         "aidrules.report.build",
         "aidrules.server.app",
         "aidrules.testing.runner",
@@ -79,7 +85,7 @@ def test_evaluate_loads_no_web_framework_templates_backend_or_toolkit() -> None:
         "aidrules.journal",  # the other commands' modules: not loaded for evaluate
         "aidrules.batch",
         "aidrules.server",
-        "multiprocessing",
+        *UNNEEDED_STDLIB,
     } | {f"aidrules.cli.{m}" for m in ("batch", "impact", "intake", "lifecycle", "registry", "serve", "toolkit")}
     assert not loaded & toolkit
 
