@@ -140,7 +140,7 @@ def main() -> None:
 
     Starting a command creates some hundred thousand objects (modules, classes, the compiled rule
     set) of which almost none becomes garbage; the cyclic collector's passes over them cost about
-    a tenth of ``aidrules evaluate``. It is paused until the command is known, and stays paused
+    6 % of ``aidrules evaluate``'s CPU time. It is paused until the command is known, and stays paused
     only for a command in :data:`ONE_SHOT` (one decision, then the process ends: what it leaves
     is freed with the process); reference counting frees everything else as usual.
     """
