@@ -5,15 +5,18 @@ neither each other nor ``cli/main.py``; heavy modules are loaded by the one lazy
 from __future__ import annotations
 
 import ast
+import gc
 import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 
 from aidrules import _extras
-from aidrules.cli.main import COMMANDS
+from aidrules.cli.main import COMMANDS, main
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = ROOT / "src" / "aidrules" / "cli"
@@ -21,6 +24,9 @@ EXAMPLE = ROOT / "fixtures" / "examples" / "single-parent-guidance.yaml"
 
 #: Third-party packages a decision never needs.
 HEAVY = ("fastapi", "starlette", "uvicorn", "jinja2", "durable", "rich", "hypothesis", "psycopg")
+#: Standard modules a decision never needs: the release state's and the journal's database, the
+#: durable backend's engine thread (with the logging it brings).
+UNNEEDED_STDLIB = ("sqlite3", "concurrent.futures", "logging", "multiprocessing")
 
 # Runs a command line in a fresh interpreter, then prints the modules that were really executed
 # (a module the lazy loader named but nobody used is in sys.modules, not loaded).
@@ -54,6 +60,7 @@ def test_import_aidrules_does_not_import_fastapi_jinja2_or_durable_rules() -> No
     loaded = _loaded()
     assert "aidrules" in loaded
     assert not _roots(loaded) & set(HEAVY)
+    assert not loaded & set(UNNEEDED_STDLIB)
     assert not {name for name in loaded if name.startswith("aidrules.cli")}
 
 
@@ -68,6 +75,8 @@ def test_evaluate_loads_no_web_framework_templates_backend_or_toolkit() -> None:
         "aidrules.impact",
         "aidrules.intake.server",
         "aidrules.registry.diff",
+        "aidrules.registry.neighbours",  # validate's
+        "aidrules.schemas",  # the schema command's
         "aidrules.report.build",
         "aidrules.server.app",
         "aidrules.testing.runner",
@@ -76,7 +85,7 @@ def test_evaluate_loads_no_web_framework_templates_backend_or_toolkit() -> None:
         "aidrules.journal",  # the other commands' modules: not loaded for evaluate
         "aidrules.batch",
         "aidrules.server",
-        "multiprocessing",
+        *UNNEEDED_STDLIB,
     } | {f"aidrules.cli.{m}" for m in ("batch", "impact", "intake", "lifecycle", "registry", "serve", "toolkit")}
     assert not loaded & toolkit
 
@@ -157,3 +166,40 @@ def test_the_command_table_names_every_command_of_every_module_in_order() -> Non
     modules = sorted(p.stem for p in CLI.glob("*.py"))
     commands = {m.__name__.rpartition(".")[2] for m in COMMANDS.values()}
     assert commands == set(modules) - {"__init__", "common", "help_texts", "lazy", "main", "terminal"}
+
+
+def _collector_while_printing(monkeypatch: pytest.MonkeyPatch, *args: str) -> list[bool]:
+    """Runs ``aidrules ARGS`` through the entry point in this process; whether the cyclic garbage
+    collector was on each time the command printed."""
+    states: list[bool] = []
+    echo = typer.echo
+
+    def recording_echo(*a: Any, **k: Any) -> None:
+        states.append(gc.isenabled())
+        echo(*a, **k)
+
+    monkeypatch.setattr(typer, "echo", recording_echo)
+    monkeypatch.setattr(sys, "argv", ["aidrules", *args])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code in (0, None)
+    return states
+
+
+def test_evaluate_runs_without_the_cyclic_collector_and_main_turns_it_back_on(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert gc.isenabled()
+    states = _collector_while_printing(monkeypatch, "evaluate", str(EXAMPLE), "--rules", "noord-limburg-budgethulp")
+    assert states == [False]
+    assert "NOORD-LIMBURG" in capsys.readouterr().out.upper()  # the decision was printed
+    assert gc.isenabled()
+
+
+def test_every_other_command_runs_with_the_cyclic_collector_on(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    states = _collector_while_printing(monkeypatch, "schema", "facts")
+    assert states == [True]
+    assert '"$schema"' in capsys.readouterr().out
+    assert gc.isenabled()

@@ -16,6 +16,8 @@ import pytest
 
 from aidrules import RuleSetError
 from aidrules.facts.parse import parse_case_text, parse_facts
+from aidrules.readers.yamlload import load_yaml
+from aidrules.registry import index
 from aidrules.registry.signing import keygen, sign
 from aidrules.ruleset import cache
 from aidrules.ruleset.compile import load_ruleset
@@ -51,7 +53,8 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _entries(directory: Path) -> list[Path]:
-    return sorted(directory.glob("*.parsed"))
+    """Every entry: parses and the registry's headers."""
+    return sorted([*directory.glob("*.parsed"), *directory.glob("*.header")])
 
 
 def _rule_file(fixture_path: Path) -> Path:
@@ -202,3 +205,100 @@ def test_signatures_are_checked_on_the_files_with_a_warm_cache(cache_dir: Path, 
     with pytest.raises(RuleSetError) as info:
         load(str(top), public_key=public)
     assert info.value.diagnostics[0].code == "RS802"
+
+
+def test_a_cached_parse_has_exactly_the_files_data_and_positions(cache_dir: Path, parses: list[str]) -> None:
+    """Entries keep a parse as plain tuples; what is rebuilt from them is the reader's own result,
+    every position (with its file and style) included, so every diagnostic points the same way."""
+    files = sorted((ROOT / "rules").rglob("*.yaml"))
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        cache.parse_rule_file(text, str(path))
+    parses.clear()
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        doc, diagnostics = cache.parse_rule_file(text, str(path))
+        fresh, fresh_diagnostics = load_yaml(text, str(path))
+        assert doc.data == fresh.data and doc.file == fresh.file
+        assert doc.positions == fresh.positions and list(doc.positions) == list(fresh.positions)
+        assert diagnostics == fresh_diagnostics
+    assert parses == []
+
+
+@pytest.fixture
+def headers_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The rule files whose header the registry worked out from their parse (not from the cache)."""
+    files: list[str] = []
+    real = index._header_fields
+
+    def counting(text: str, file: str) -> index.HeaderFields:
+        files.append(file)
+        return real(text, file)
+
+    monkeypatch.setattr(index, "_header_fields", counting)
+    return files
+
+
+def _found() -> tuple[list[index.Entry], Path]:
+    index.refresh()  # forget the headers this process already read
+    return index.discover(), resolve("noord-limburg-budgethulp")
+
+
+def test_finding_a_rule_set_takes_every_header_from_the_cache(
+    cache_dir: Path, headers_read: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(cache.ENV_OFF, "1")
+    without = _found()
+    monkeypatch.delenv(cache.ENV_OFF)
+    filling = _found()
+    assert sorted(cache_dir.glob("*.header"))
+    headers_read.clear()
+    warm = _found()
+    assert headers_read == []
+    assert warm == without and filling == without
+    assert any(entry.id == "noord-limburg-budgethulp" for entry in without[0])
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        pytest.param(("x", 2025, None, None, None, "t", True, "d", 1), id="version-not-text"),
+        pytest.param(("x", "1", "2025-01-01", None, None, "t", True, "d", 1), id="date-as-text"),
+        pytest.param(("x", "1"), id="too-short"),
+        pytest.param(["x"], id="not-a-tuple"),
+        pytest.param(None, id="none"),
+    ],
+)
+def test_a_header_entry_of_another_shape_is_ignored_and_rebuilt(
+    cache_dir: Path, headers_read: list[str], stored: object
+) -> None:
+    expected = _found()
+    body = pickle.dumps(stored)
+    for entry in cache_dir.glob("*.header"):
+        entry.write_bytes(cache.FORMAT + hashlib.sha256(body).digest() + body)
+    headers_read.clear()
+    assert _found() == expected
+    assert headers_read  # worked out from the files again
+    headers_read.clear()
+    assert _found() == expected
+    assert headers_read == []  # and the rebuilt entries are used
+
+
+def test_a_changed_rule_file_gets_a_new_header(cache_dir: Path, tmp_path: Path, headers_read: list[str]) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules, ignore=shutil.ignore_patterns("*.sig"))
+    top = rules / "noord-limburg-budgethulp.yaml"
+    index.refresh()
+    before = {e.label: e for e in index.discover([rules]) if e.path == top}
+    text = top.read_text(encoding="utf-8")
+    changed = text.replace("nl: Budgethulp Noord-Limburg", "nl: Budgethulp Noord-Limburg (gewijzigd)", 1)
+    assert changed != text
+    top.write_text(changed, encoding="utf-8")
+    index.refresh()
+    headers_read.clear()
+    after = {e.label: e for e in index.discover([rules]) if e.path == top}
+    assert headers_read == [str(top)]
+    assert before.keys() == after.keys()
+    (label,) = before
+    assert before[label].digest != after[label].digest
+    assert after[label].title == before[label].title.replace("Noord-Limburg", "Noord-Limburg (gewijzigd)")

@@ -31,20 +31,22 @@ from aidrules.cli.help_texts import say, tr
 from aidrules.diagnostic_text import render_text
 from aidrules.errors import AidrulesError, Diagnostic, Severity
 from aidrules.facts.parse import parse_case_text
-from aidrules.registry.neighbours import neighbour_diagnostics
 from aidrules.ruleset.compile import check_ruleset
 from aidrules.ruleset.shipped import load
-from aidrules.schemas import schema as standard_schema
 from aidrules.views.decision import render
 
 if TYPE_CHECKING:
     import aidrules.analysis as analysis
     import aidrules.engine.durable.runtime as durable_runtime
     import aidrules.explain.api as explain_api
-else:  # loaded when a command needs them (see aidrules._extras)
+    import aidrules.registry.neighbours as neighbours
+    import aidrules.schemas as schemas
+else:  # loaded when a command needs them (see aidrules._extras): `evaluate` needs none of them
     analysis = lazy_module("aidrules.analysis")
     durable_runtime = lazy_module("aidrules.engine.durable.runtime")
     explain_api = lazy_module("aidrules.explain.api")
+    neighbours = lazy_module("aidrules.registry.neighbours")
+    schemas = lazy_module("aidrules.schemas")
 
 app = typer.Typer()  # these commands; cli/main.py puts them on the command line
 
@@ -214,7 +216,7 @@ def validate(
     for path in rules:
         diagnostics.extend(check_ruleset(path))
         # against the other versions of its rule set: overlap, a copied approval or changelog
-        diagnostics.extend(neighbour_diagnostics(path, lang.value, tuple(rules)))
+        diagnostics.extend(neighbours.neighbour_diagnostics(path, lang.value, tuple(rules)))
     if static:  # unused items, rules that never fire, gaps, overlaps, periods, protected facts
         diagnostics.extend(analysis.static_diagnostics(rules))
     errors = [d for d in diagnostics if d.severity == Severity.ERROR]
@@ -233,4 +235,4 @@ def validate(
 @app.command()
 def schema(kind: Annotated[SchemaKind, typer.Argument(help=tr("facts, decision or ruleset."))]) -> None:
     """Print a standard JSON Schema (Draft 2020-12): of the case facts, the decision or the rule-file format."""
-    typer.echo(json.dumps(standard_schema(kind.value), ensure_ascii=False, indent=2))
+    typer.echo(json.dumps(schemas.schema(kind.value), ensure_ascii=False, indent=2))

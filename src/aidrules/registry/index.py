@@ -45,9 +45,10 @@ from typing import Any, TypeVar
 
 from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError, Severity, Span
 from aidrules.limits import DEFAULT_LIMITS, read_document_bytes, read_regular_document
+from aidrules.registry import layers
 from aidrules.registry.layers import digest
 from aidrules.registry.signing import SUFFIX, read_envelope
-from aidrules.ruleset.cache import parse_rule_file
+from aidrules.ruleset.cache import cached_value, fingerprint, parse_rule_file
 
 ENTRY_POINT_GROUP = "aidrules.rulesets"
 ENV_PATH = "AIDRULES_PATH"
@@ -101,28 +102,64 @@ def _header(path: Path) -> Entry | None:
 def _read_header(path: Path) -> Entry | None:
     try:
         # refused when too long; a FIFO or a device found in a directory is not read at all
-        doc, _ = parse_rule_file(read_regular_document(path, DEFAULT_LIMITS), str(path))
+        text = read_regular_document(path, DEFAULT_LIMITS)
     except Exception:
         return None
+    # The header is a function of the file's text (and name), kept in the per-user cache beside
+    # the parse: finding a rule set then reads no candidate's whole parse.
+    key = fingerprint(text, str(path), DEFAULT_LIMITS, code=_HEADER_CODE)
+    fields = cached_value("header", key, lambda: _header_fields(text, str(path)), _accept_header)
+    if not fields:  # not a rule file
+        return None
+    rid, version, start, until, extends, title, decides, content, line = fields
+    return Entry(rid, version, start, until, extends, path, title, decides, content, line=line)
+
+
+#: What a header holds, in order: id, version, effective from, until, extends, title (nl), whether it
+#: decides, the digest of its content, the line of ``ruleset.version``; () for no rule file.
+HeaderFields = tuple[str, str, date, date | None, str | None, str, bool, str, int] | tuple[()]
+
+#: The code that derives a header from a parse: this module and the digest's (registry/layers.py).
+_HEADER_CODE = (__file__, layers.__file__)
+
+
+def _header_fields(text: str, file: str) -> HeaderFields:
+    try:
+        doc, _ = parse_rule_file(text, file)
+    except Exception:
+        return ()
     data: Any = doc.data
     try:
         meta = data["ruleset"]
         period = meta["effective"]
         title = meta.get("title", {})
-        return Entry(
+        return (
             str(meta["id"]),
             str(meta["version"]),
             period["from"],
             period.get("until"),
             data.get("extends") if isinstance(data.get("extends"), str) else None,
-            path,
             str(title.get("nl", meta["id"])) if isinstance(title, dict) else str(meta["id"]),
             bool(data.get("forms")) or isinstance(data.get("extends"), str),
             digest(data),
-            line=doc.span(("ruleset", "version")).line or 1,
+            doc.span(("ruleset", "version")).line or 1,
         )
     except (KeyError, TypeError, AttributeError):
+        return ()
+
+
+def _accept_header(value: object) -> HeaderFields | None:
+    """A stored header, only when every field has the type a header's field has."""
+    if value == ():
+        return ()
+    if not isinstance(value, tuple) or len(value) != 9:
         return None
+    rid, version, start, until, extends, title, decides, content, line = value
+    texts = all(type(v) is str for v in (rid, version, title, content))
+    dates = type(start) is date and (until is None or type(until) is date)
+    if texts and dates and (extends is None or type(extends) is str) and type(decides) is bool and type(line) is int:
+        return (rid, version, start, until, extends, title, decides, content, line)
+    return None
 
 
 @lru_cache(maxsize=1)

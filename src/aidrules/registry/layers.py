@@ -202,9 +202,10 @@ def load_chain(
 
 
 class _Positions:
-    """Positions by path, with every path also listed under each of its prefixes, so that a
-    whole subtree is found or removed without scanning every position (merging is linear in the
-    size of the layers, not quadratic)."""
+    """Positions by path, with every path also listed under each of its prefixes of one to
+    :data:`_DEPTH` parts (the subtrees a layer takes over: a section, an item, a parameter's
+    field), so that a whole subtree is found or removed without scanning every position (merging
+    is linear in the size of the layers, not quadratic)."""
 
     def __init__(self) -> None:
         self.at: dict[YPath, Pos] = {}
@@ -220,18 +221,30 @@ class _Positions:
 
     def add(self, path: YPath, pos: Pos) -> None:
         self.at[path] = pos
-        for i in range(len(path) + 1):
-            self.under.setdefault(path[:i], set()).add(path)
+        under = self.under
+        for i in range(1, min(len(path), _DEPTH) + 1):
+            prefix = path[:i]
+            found = under.get(prefix)
+            if found is None:
+                under[prefix] = {path}
+            else:
+                found.add(path)
 
     def remove(self, prefix: YPath) -> None:
+        assert 0 < len(prefix) <= _DEPTH
         for path in list(self.under.get(prefix, ())):
             del self.at[path]
-            for i in range(len(path) + 1):
+            for i in range(1, min(len(path), _DEPTH) + 1):
                 self.under[path[:i]].discard(path)
 
     def copy_from(self, other: _Positions, prefix: YPath) -> None:
+        assert 0 < len(prefix) <= _DEPTH
         for path in other.under.get(prefix, ()):
             self.add(path, other.at[path])
+
+
+#: The longest prefix a layer takes over as a whole: (``parameters``, id, field).
+_DEPTH = 3
 
 
 @dataclass

@@ -28,17 +28,21 @@ import base64
 import hashlib
 import json
 import os
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aidrules._extras import require
+from aidrules._extras import lazy_module, require
 from aidrules.codes import Code
 from aidrules.errors import Diagnostic, RuleSetError, Span
 from aidrules.readers.yamlload import load_yaml
 from aidrules.registry.layers import label_of
+
+if TYPE_CHECKING:
+    import sqlite3
+else:  # the release state's database, opened only with --release-state: not on every start
+    sqlite3 = lazy_module("sqlite3")
 
 FORMAT = "aidrules-signature-2"
 #: The first format: the signature covers the file's bytes only, not the envelope's claims.

@@ -1,12 +1,15 @@
-"""A per-user cache of parsed rule files, keyed by their bytes, so a command starts fast.
+"""A per-user cache of parsed rule files (and of their registry headers), keyed by their bytes,
+so a command starts fast.
 
 Reading a rule file with positions (:func:`aidrules.readers.yamlload.load_yaml`) is most of what
 loading a rule set costs in a fresh process (``aidrules evaluate``): the registry reads every rule
 file's header to find a rule set and its base layers, and compiling reads each layer again. The
 result is a pure function of the file's text, its name (spans carry it), the limits and the code
 of the reader, so it is cached under a fingerprint of exactly those (with aidrules' and Python's
-versions). A changed file has another fingerprint: it misses and is read again. Compiling itself
-is not cached: the compiled expressions are closures, which cannot be stored.
+versions). A changed file has another fingerprint: it misses and is read again. The registry keeps
+each rule file's header the same way (:func:`cached_value`, kind ``header``), so that finding a
+rule set does not rebuild every candidate's whole parse. Compiling itself is not cached: the
+compiled expressions are closures, which cannot be stored.
 
 Where: ``AIDRULES_CACHE_DIR``, else ``$XDG_CACHE_HOME/aidrules``, else ``~/.cache/aidrules``.
 ``AIDRULES_NO_CACHE`` (any value but empty or ``0``; ``aidrules --no-cache``) turns it off.
@@ -19,7 +22,8 @@ Nothing in the cache is trusted more than the rule file it stands for:
   only when it is a regular file of the current user that others cannot write, and carries the
   sha256 of its content, checked before use;
 - entries are unpickled with a reader that builds only the few plain types a parsed rule file
-  holds (no other class, no function is ever called), and the result's type is checked;
+  holds (no other class, no function is ever called), and the result's shape and types are
+  checked (a parse is stored as plain tuples, its positions rebuilt on reading);
 - any entry that fails a check (truncated, tampered, foreign, of an older format) is ignored and
   rebuilt from the file; a cache that cannot be written is simply not used. The cache never
   causes an error or another decision than reading the file would.
@@ -40,6 +44,8 @@ import pickle
 import stat
 import sys
 import tempfile
+import typing
+from collections.abc import Callable
 from dataclasses import astuple
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
@@ -48,22 +54,22 @@ from pathlib import Path
 from aidrules.errors import Diagnostic, Severity, Span
 from aidrules.limits import DEFAULT_LIMITS, Limits
 from aidrules.readers import yamlload
-from aidrules.readers.yamlload import YamlDocument, load_yaml
+from aidrules.readers.yamlload import Pos, YamlDocument, load_yaml
 
 ENV_DIR = "AIDRULES_CACHE_DIR"
 ENV_OFF = "AIDRULES_NO_CACHE"
 
 #: Bumped when the layout of an entry changes: entries of another format miss.
-FORMAT = b"aidrules-cache-1\n"
+FORMAT = b"aidrules-cache-2\n"
 #: Entries kept; the least recently written beyond this are removed when a new one is written.
 MAX_ENTRIES = 512
 
-#: The only classes an entry may hold (besides dict, list, tuple, str, int, bool, None).
+#: The only classes an entry may hold (besides dict, list, tuple, str, int, bool, None). A parse's
+#: positions are stored as tuples, not as ``Pos`` objects: unpickling thousands of frozen
+#: dataclasses one field at a time was most of the time a cache hit took.
 _ALLOWED = {
     ("decimal", "Decimal"): decimal.Decimal,
     ("datetime", "date"): datetime.date,
-    ("aidrules.readers.yamlload", "YamlDocument"): YamlDocument,
-    ("aidrules.readers.yamlload", "Pos"): yamlload.Pos,
     ("aidrules.errors", "Diagnostic"): Diagnostic,
     ("aidrules.errors", "Span"): Span,
     ("aidrules.errors", "Severity"): Severity,
@@ -107,21 +113,22 @@ def _usable_dir() -> Path | None:
 
 
 @cache
-def _code_fingerprint() -> bytes:
-    """What the cached value depends on besides the file: aidrules' version, the reader's code,
-    Python's version."""
+def _code_fingerprint(*code: str) -> bytes:
+    """What a cached value depends on besides the file: aidrules' version, the reader's code,
+    Python's version, and the code of the modules named in ``code`` (files) that derive it."""
     try:
         package = version("aidrules")
     except PackageNotFoundError:  # pragma: no cover - run from a source tree without installing
         package = "?"
-    reader = Path(yamlload.__file__).read_bytes()
-    parts = (FORMAT, package.encode(), sys.version.encode(), hashlib.sha256(reader).digest())
+    sources = [Path(yamlload.__file__).read_bytes(), *(Path(f).read_bytes() for f in code)]
+    parts = (FORMAT, package.encode(), sys.version.encode(), *(hashlib.sha256(src).digest() for src in sources))
     return hashlib.sha256(b"\0".join(parts)).digest()
 
 
-def fingerprint(text: str, file: str, limits: Limits) -> str:
-    """The key of a parsed rule file: its text, its name, the limits and the code that reads it."""
-    h = hashlib.sha256(_code_fingerprint())
+def fingerprint(text: str, file: str, limits: Limits, *, code: tuple[str, ...] = ()) -> str:
+    """The key of a parsed rule file: its text, its name, the limits and the code that reads it
+    (and, for a value derived from the parse, the files of the code that derives it)."""
+    h = hashlib.sha256(_code_fingerprint(*code))
     h.update(repr(astuple(limits)).encode())
     h.update(b"\0" + file.encode("utf-8", "surrogatepass") + b"\0")
     h.update(text.encode("utf-8", "surrogatepass"))
@@ -139,7 +146,8 @@ class _Unpickler(pickle.Unpickler):
 Parsed = tuple[YamlDocument, list[Diagnostic]]
 
 
-def _read(path: Path) -> Parsed | None:
+def _read(path: Path) -> object:
+    """The value stored at ``path``, or None when there is none that can be trusted."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
@@ -156,24 +164,15 @@ def _read(path: Path) -> Parsed | None:
     if head != FORMAT or hashlib.sha256(body).digest() != digest:
         return None
     try:
-        value = _Unpickler(io.BytesIO(body)).load()
+        return _Unpickler(io.BytesIO(body)).load()
     except Exception:  # any malformed pickle: the entry is ignored and rebuilt
         return None
-    if (
-        isinstance(value, tuple)
-        and len(value) == 2
-        and isinstance(value[0], YamlDocument)
-        and isinstance(value[1], list)
-        and all(isinstance(d, Diagnostic) for d in value[1])
-    ):
-        return value[0], value[1]
-    return None
 
 
-def _write(directory: Path, path: Path, value: Parsed) -> None:
+def _write(directory: Path, path: Path, value: object) -> None:
     try:
         body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # pragma: no cover - a parsed rule file holds only plain data
+    except Exception:  # pragma: no cover - a cached value holds only plain data
         return
     tmp: str | None = None
     try:
@@ -192,13 +191,68 @@ def _write(directory: Path, path: Path, value: Parsed) -> None:
 
 
 def _prune(directory: Path) -> None:
-    entries = [p for p in directory.iterdir() if p.suffix == ".parsed"]
+    entries = [p for p in directory.iterdir() if p.suffix in _SUFFIXES]
     if len(entries) <= MAX_ENTRIES:
         return
     entries.sort(key=lambda p: p.stat().st_mtime_ns)
     for old in entries[: len(entries) - MAX_ENTRIES]:
         with contextlib.suppress(OSError):
             old.unlink()
+
+
+#: The kinds of entries, by the suffix of their files: a parse, or a value derived from one.
+_SUFFIXES = frozenset({".parsed", ".header"})
+
+V = typing.TypeVar("V")
+
+
+def cached_value(kind: str, key: str, build: Callable[[], V], accept: Callable[[object], V | None]) -> V:
+    """``build()``, from the cache when an entry of ``kind`` (``header``) under ``key`` (a
+    :func:`fingerprint` of everything it depends on) holds a value ``accept`` recognises: it
+    returns the value, or None for anything else (which is then rebuilt and stored again).
+    ``build()`` must give plain data (str, int, bool, None, Decimal, date, tuples, lists, dicts)."""
+    directory = _usable_dir() if enabled() else None
+    if directory is None:
+        return build()
+    entry = directory / f"{key}.{kind}"
+    if entry.suffix not in _SUFFIXES:
+        raise ValueError(f"unknown kind of cache entry: {kind}")
+    found = accept(_read(entry))
+    if found is not None:
+        return found
+    value = build()
+    _write(directory, entry, value)
+    return value
+
+
+def _flat(parsed: Parsed) -> tuple[object, ...]:
+    doc, diagnostics = parsed
+    positions = [(path, *astuple(pos)) for path, pos in doc.positions.items()]
+    return (doc.data, positions, doc.file, diagnostics)
+
+
+def _parsed(value: object) -> Parsed | None:
+    """A parse from its stored form, or None when the form is not exactly that of :func:`_flat`."""
+    if not isinstance(value, tuple) or len(value) != 4:
+        return None
+    data, positions, file, diagnostics = value
+    if not isinstance(positions, list) or not isinstance(file, str) or not isinstance(diagnostics, list):
+        return None
+    if not all(isinstance(d, Diagnostic) for d in diagnostics):
+        return None
+    at: dict[tuple[str | int, ...], Pos] = {}
+    for item in positions:
+        if not (isinstance(item, tuple) and len(item) == 7 and isinstance(item[0], tuple)):
+            return None
+        path, line, column, key_line, key_column, style, where = item
+        if not all(type(part) in (str, int) for part in path):
+            return None
+        if not all(type(number) is int for number in (line, column, key_line, key_column)):
+            return None
+        if not (style is None or type(style) is str) or not (where is None or type(where) is str):
+            return None
+        at[path] = Pos(line, column, key_line, key_column, style, where)
+    return YamlDocument(data, at, file), diagnostics
 
 
 def parse_rule_file(text: str, file: str, *, limits: Limits | None = None) -> Parsed:
@@ -210,12 +264,12 @@ def parse_rule_file(text: str, file: str, *, limits: Limits | None = None) -> Pa
     if directory is None:
         return load_yaml(text, file, limits=limits)
     entry = directory / f"{fingerprint(text, file, limits)}.parsed"
-    found = _read(entry)
+    found = _parsed(_read(entry))
     if found is not None:
         return found
     parsed = load_yaml(text, file, limits=limits)
-    _write(directory, entry, parsed)
+    _write(directory, entry, _flat(parsed))
     return parsed
 
 
-__all__ = ["ENV_DIR", "ENV_OFF", "cache_dir", "enabled", "fingerprint", "parse_rule_file"]
+__all__ = ["ENV_DIR", "ENV_OFF", "cache_dir", "cached_value", "enabled", "fingerprint", "parse_rule_file"]

@@ -57,7 +57,7 @@ from aidrules.ruleset.compiled import (
     RecommendationRow,
     Template,
 )
-from aidrules.ruleset.cost import code_size, evaluation_cost
+from aidrules.ruleset.cost import code_size, evaluation_cost, expressions
 from aidrules.ruleset.graph import DependencyGraph, NodeKind, reads_of
 from aidrules.ruleset.schema import LANGUAGES, RuleSetFile, Texts
 
@@ -134,7 +134,8 @@ def compile_text(
 def _check_cost(rs: CompiledRuleSet, limits: Limits, diagnostics: list[Diagnostic]) -> None:
     """Refuse a rule set whose evaluation could take more than ``max_evaluation_steps`` on some case,
     or whose generated code would be larger than ``max_code_nodes`` allows."""
-    size, largest = code_size(rs)
+    found = expressions(rs)  # one walk over the rule set for both measures
+    size, largest = code_size(rs, found)
     if size > limits.max_code_nodes:
         worst, item, span = largest[0]
         message = (
@@ -145,7 +146,7 @@ def _check_cost(rs: CompiledRuleSet, limits: Limits, diagnostics: list[Diagnosti
         hint = "write a repeated part once as a derived value and use its name; split very large rule sets"
         diagnostics.append(Diagnostic("RS207", message, span or Span(rs.file, 1, 1), hint))
         return  # the steps are counted over the same expressions: one refusal says enough
-    total, ranked = evaluation_cost(rs, limits)
+    total, ranked = evaluation_cost(rs, limits, found)
     if total <= limits.max_evaluation_steps:
         return
     worst, item, span = ranked[0]

@@ -24,12 +24,16 @@ import os
 import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from aidrules._extras import require
+from aidrules._extras import lazy_module, require
 from aidrules.errors import Diagnostic, EvaluationError
+
+if TYPE_CHECKING:
+    from concurrent import futures
+else:  # with the logging it imports, loaded when the engine thread first runs a job, not by `import aidrules`
+    futures = lazy_module("concurrent.futures")
 
 T = TypeVar("T")
 
@@ -87,7 +91,7 @@ class Engine:
         self.not_handled: type[Exception] = durable.MessageNotHandledException
         self.pid = os.getpid()
         self._host: Any = QuietHost()
-        self._queue: queue.SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...], Future[Any]] | None] = (
+        self._queue: queue.SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...], futures.Future[Any]] | None] = (
             queue.SimpleQueue()
         )
         self._registered: set[str] = set()
@@ -114,7 +118,7 @@ class Engine:
         """Run ``fn(*args)`` on the engine thread and wait for its result (or exception)."""
         if threading.current_thread() is self._thread:
             return fn(*args)
-        future: Future[T] = Future()
+        future: futures.Future[T] = futures.Future()
         self._queue.put((fn, args, future))
         return future.result()
 
