@@ -21,8 +21,8 @@ the modules loaded so; nothing else is.
 
 The command line names its heavy modules of the core install (FastAPI apps, Jinja2 pages, the
 policy toolkit, reports) at the top of its command modules with :func:`lazy_module`: the module is
-executed when one of its attributes is first read (the standard library's
-:class:`importlib.util.LazyLoader`), so ``aidrules evaluate`` does not pay for ``serve``. For mypy
+imported, as ``import`` imports it (its packages first), when one of its attributes is first read,
+so ``aidrules evaluate`` does not pay for ``serve``. For mypy
 the real module is imported under ``TYPE_CHECKING``::
 
     if TYPE_CHECKING:
@@ -48,10 +48,8 @@ Example:
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import sys
 from collections.abc import Callable
-from importlib.machinery import ModuleSpec, PathFinder
 from types import ModuleType
 from typing import Literal
 
@@ -116,47 +114,25 @@ def require(module: str, extra: Extra, error: Callable[[ImportError], Exception]
         raise error(exc) from None
 
 
-class _Missing(ModuleType):
-    """A module that is not installed (an optional extra): reading any attribute raises the
-    :class:`ModuleNotFoundError` that importing it would have raised."""
+class _Deferred(ModuleType):
+    """A module named now and imported, by the import system and its packages first, when one of
+    its attributes is first read; every attribute is then read from the real module."""
 
     def __getattr__(self, attribute: str) -> object:
-        raise ModuleNotFoundError(f"No module named {self.__name__!r}", name=self.__name__)
+        name = self.__name__
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # the module itself (or a package it is in) is not installed
+            if exc.name is not None and (name == exc.name or name.startswith(exc.name + ".")):
+                raise ModuleNotFoundError(f"No module named {name!r}", name=name) from None
+            raise
+        return getattr(module, attribute)
 
 
 def lazy_module(name: str) -> ModuleType:
-    """The module ``name``, to be executed when one of its attributes is first read (at once when
-    it was imported already). Packages it is in that are not imported yet are named the same way:
-    they run when used, before the module. A module that is not installed raises
-    :class:`ModuleNotFoundError` when it is used, not here."""
+    """The module ``name``, imported when one of its attributes is first read (the module itself
+    when it was imported already). It is imported as ``import`` does it, its packages first, so a
+    package whose ``__init__`` imports this very module runs as it always does. A module that is
+    not installed raises :class:`ModuleNotFoundError` (naming it) when it is used, not here."""
     loaded = sys.modules.get(name)
-    if loaded is not None:
-        return loaded
-    parent, _, child = name.rpartition(".")
-    package = lazy_module(parent) if parent else None
-    spec = _spec(name, package)
-    if spec is None or spec.loader is None:
-        return _Missing(name)
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    loader.exec_module(module)
-    if package is not None:  # as `import a.b.c` does, the package knows its submodule
-        # (written into a lazy package's namespace directly: setting an attribute would run it;
-        # the lazy loader keeps what was added before it ran)
-        object.__getattribute__(package, "__dict__")[child] = module
-    return module
-
-
-def _spec(name: str, package: ModuleType | None) -> ModuleSpec | None:
-    """Where ``name`` is, without running its ``package`` when that is not loaded yet."""
-    if package is None or type(package) is ModuleType:
-        try:
-            return importlib.util.find_spec(name)
-        except ModuleNotFoundError:  # a parent package is missing
-            return None
-    parent_spec: ModuleSpec | None = object.__getattribute__(package, "__spec__")
-    if parent_spec is None or parent_spec.submodule_search_locations is None:
-        return None
-    return PathFinder.find_spec(name, list(parent_spec.submodule_search_locations))
+    return loaded if loaded is not None else _Deferred(name)

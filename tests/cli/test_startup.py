@@ -91,20 +91,36 @@ def test_evaluate_loads_no_web_framework_templates_backend_or_toolkit() -> None:
 
 
 def test_a_lazily_named_module_is_loaded_when_used() -> None:
-    """The loader's promise: the module (and its package) runs on first use, and then is the real
-    module, the one ``import`` gives."""
+    """The loader's promise: the module (and its package) runs on first use, not before, and what
+    it gives is the real module's, the one ``import`` gives."""
     script = (
-        "import sys, types\n"
+        "import sys\n"
         "from aidrules._extras import lazy_module\n"
         "m = lazy_module('aidrules.docgen.prose')\n"
-        "package = lambda: type(sys.modules['aidrules.docgen']) is types.ModuleType\n"
-        "before = [type(m) is types.ModuleType, package()]\n"
-        "m.__file__\n"
+        "before = ['aidrules.docgen.prose' in sys.modules, 'aidrules.docgen' in sys.modules]\n"
+        "render = m.render\n"
         "import aidrules.docgen.prose as real\n"
-        "print(before, type(m) is types.ModuleType, real is m, package())\n"
+        "again = lazy_module('aidrules.docgen.prose')\n"
+        "print(before, render is real.render, m.__file__ == real.__file__, again is real)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["[False,", "False]", "True", "True", "True"]
+
+
+def test_a_lazily_named_module_whose_package_imports_it_runs_after_its_package() -> None:
+    """Catches a loader that runs a module before its package: ``aidrules.explain``'s ``__init__``
+    imports ``aidrules.explain.api``, so a lazily named ``api`` that ran first would find its
+    package reading names from it half-run (an ImportError on ``aidrules explain``)."""
+    script = (
+        "from aidrules._extras import lazy_module\n"
+        "api = lazy_module('aidrules.explain.api')\n"
+        "import aidrules.explain\n"
+        "print(api.render_explanation is aidrules.explain.render_explanation)\n"
+    )
+    script_first_use = script.replace("import aidrules.explain\n", "f = api.explanation\nimport aidrules.explain\n")
+    for text in (script, script_first_use):
+        done = subprocess.run([sys.executable, "-c", text], capture_output=True, text=True)
+        assert done.returncode == 0 and done.stdout.split() == ["True"], done.stderr
 
 
 def test_a_missing_optional_module_fails_when_used_not_when_named() -> None:
