@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 import aidrules
 from aidrules import RecordingTracer
 from aidrules.engine.compiled import compiled, prepared
-from aidrules.engine.decision import COMPACT_FORM, LAZY_FIELDS, Decision
+from aidrules.engine.decision import COMPACT_FORM, LAZY_FIELDS, RECORD_FIELDS, Decision
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.testing import load_fixture
 from properties.strategies import case_and_partial
@@ -63,6 +63,12 @@ LOOKS: dict[str, Callable[[Decision], Any]] = {
     "forms": lambda d: {k: v.model_dump() for k, v in d.forms.items()},
     "actions": lambda d: [a.model_dump() for a in d.actions],
     "provenance": lambda d: dict(d.provenance),
+    # the fields read from the record when first read, alone and before the rest
+    "missing_facts": lambda d: d.missing_facts,
+    "values": lambda d: d.values,
+    "values_then_to_json": lambda d: (d.values, d.to_json(), d.to_json(compact=True)),
+    "missing_then_dump_json": lambda d: (d.missing_facts, d.model_dump_json(indent=2)),
+    "reasons_then_values": lambda d: (len(d.reasons), d.values, d.missing_facts, d.model_dump_json()),
 }
 
 
@@ -98,6 +104,7 @@ def test_the_cheap_fields_are_read_without_building_reasons(reference: CompiledR
     assert seen[0] == "undetermined" and "client.shares_information" in seen[1]
     assert not decision.is_materialised
     assert set(LAZY_FIELDS) == {"forms", "principles", "actions", "reasons", "provenance"}
+    assert set(RECORD_FIELDS) == {"missing_facts", "values"}
     assert decision.forms["budget_guidance"].status == "undetermined"
     assert decision.is_materialised
 

@@ -48,13 +48,11 @@ def decision(record: EvaluationRecord, prep: PreparedRuleSet, tracer: Tracer | N
     assembly = Assembly(record, prep)
     assembly.fields = {
         "recommendation": record.recommendation,
-        "missing_facts": record.missing_facts(),
-        "values": record.derived_values(),
         "ruleset": prep.stamp,
         "on": record.day,
         "lang": record.lang,
     }
-    return Decision.lazy(assembly.fields, assembly.parts, assembly.json)
+    return Decision.lazy(assembly.fields, assembly.parts, assembly.json, assembly.recorded)
 
 
 def full_decision(record: EvaluationRecord, prep: PreparedRuleSet) -> Decision:
@@ -139,6 +137,11 @@ class Assembly:
             "reasons": [self.recommendation_fragment().reason, *(f.reason for f in conditions.values())],
             "provenance": dict(self.prep.provenance),
         }
+
+    def recorded(self) -> dict[str, Any]:
+        """The Decision's fields read from the record: its missing facts and derived values."""
+        record = self.record
+        return {"missing_facts": record.missing_facts(), "values": record.derived_values()}
 
     def json(self, compact: bool) -> str:
         """The Decision's ``to_json(compact=compact)``, written from the record (``engine/jsonwrite.py``)."""

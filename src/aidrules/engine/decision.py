@@ -62,13 +62,16 @@ class RuleSetStamp(_Frozen):
 
 #: The fields of a lazy Decision that are built when first read (they hold reasons and texts).
 LAZY_FIELDS = ("forms", "principles", "actions", "reasons", "provenance")
+#: The fields of a lazy Decision read from its evaluation record when first read (no texts: cheap,
+#: and built apart from :data:`LAZY_FIELDS`).
+RECORD_FIELDS = ("missing_facts", "values")
 
 
-# ``RuleSet.evaluate`` returns a *lazy* Decision (contract §4): ``recommendation``,
-# ``missing_facts``, ``values``, ``ruleset``, ``on`` and ``lang`` are set at once; ``forms``,
-# ``principles``, ``actions``, ``reasons`` and ``provenance`` are built from the evaluation
-# record when one of them is first read (:meth:`Decision.materialise`). Every way of looking at
-# the whole model (``model_dump``, ``model_dump_json``, ``to_json``, ``==``, ``repr``, copying,
+# ``RuleSet.evaluate`` returns a *lazy* Decision (contract §4): ``recommendation``, ``ruleset``,
+# ``on`` and ``lang`` are set at once; ``missing_facts`` and ``values`` are read from the evaluation
+# record when one of them is first read, and ``forms``, ``principles``, ``actions``, ``reasons``
+# and ``provenance`` are built from it when one of them is first read (:meth:`Decision.materialise`).
+# Every way of looking at the whole model (``model_dump``, ``model_dump_json``, ``to_json``, ``==``, ``repr``, copying,
 # pickling, iterating) builds them first, so a lazy Decision cannot be told from one built at
 # once. A Decision nested in another pydantic model is serialised by pydantic-core from its
 # fields directly: call :meth:`Decision.materialise` before nesting one. (The class's docstring
@@ -93,6 +96,8 @@ class Decision(_Frozen):
     #: what writes the JSON of a Decision whose lazy fields are not built, from its evaluation
     #: record: ``write(compact)`` gives the bytes of :meth:`to_json` (None once they are built)
     _write: Callable[[bool], str] | None = PrivateAttr(default=None)
+    #: what reads :data:`RECORD_FIELDS` from the evaluation record (None once they are read)
+    _recorded: Callable[[], dict[str, Any]] | None = PrivateAttr(default=None)
 
     @classmethod
     def lazy(
@@ -100,23 +105,32 @@ class Decision(_Frozen):
         fields: dict[str, Any],
         pending: Callable[[], dict[str, Any]],
         write: Callable[[bool], str] | None = None,
+        recorded: Callable[[], dict[str, Any]] | None = None,
     ) -> Decision:
-        """A Decision with ``fields`` (every field but :data:`LAZY_FIELDS`) set now and the lazy
-        ones built by ``pending()`` when first read; ``write(compact)``, when given, writes
-        :meth:`to_json`'s text while they are not built (without building them). The data must
-        be valid: nothing is checked."""
+        """A Decision with ``fields`` set now, :data:`RECORD_FIELDS` read by ``recorded()`` (when
+        given; else they are in ``fields``) and :data:`LAZY_FIELDS` built by ``pending()``, each
+        when first read; ``write(compact)``, when given, writes :meth:`to_json`'s text while the
+        lazy fields are not built (without building them). The data must be valid: nothing is
+        checked. ``fields`` becomes the Decision's own (``write`` may read it)."""
         model = _new(cls)
         _set(model, "__dict__", fields)
         _set(model, "__pydantic_fields_set__", set(_DECISION_FIELDS))  # its own: model_copy(update=) adds to it
         _set(model, "__pydantic_extra__", None)
-        _set(model, "__pydantic_private__", {"_pending": pending, "_write": write})
+        _set(model, "__pydantic_private__", {"_pending": pending, "_write": write, "_recorded": recorded})
         return model
+
+    def _read_record(self, private: dict[str, Any]) -> None:
+        recorded = private.get("_recorded")
+        if recorded is not None:
+            self.__dict__.update(recorded())
+            private["_recorded"] = None
 
     def materialise(self) -> None:
         """Build the lazy fields now (nothing to do when they are built)."""
         private = self.__pydantic_private__
         pending = private.get("_pending") if private else None
         if pending is not None:
+            self._read_record(private)  # type: ignore[arg-type]
             parts = pending()
             given = self.__dict__
             # in the order of the fields: pydantic writes a model's fields in the order of its __dict__
@@ -136,6 +150,11 @@ class Decision(_Frozen):
                 private = self.__pydantic_private__
                 if private and private.get("_pending") is not None:
                     self.materialise()
+                    return self.__dict__[name]
+            elif name in RECORD_FIELDS:
+                private = self.__pydantic_private__
+                if private and private.get("_recorded") is not None:
+                    self._read_record(private)
                     return self.__dict__[name]
             return super().__getattr__(name)
 

@@ -44,7 +44,7 @@ class Parts(Protocol):
 
     record: EvaluationRecord
     prep: PreparedRuleSet
-    fields: dict[str, Any]  # the Decision's fields set at once (``missing_facts``, ``values``)
+    fields: dict[str, Any]  # the Decision's fields (``missing_facts`` and ``values`` once read)
 
     def condition_fragments(self) -> dict[str, Fragment]: ...
 
@@ -75,6 +75,15 @@ def _texts(
         return found  # type: ignore[return-value]
 
 
+def recorded_fields(parts: Parts) -> dict[str, Any]:
+    """The Decision's fields with its missing facts and values (read from the record when the
+    Decision has not read them yet)."""
+    fields = parts.fields
+    if "values" in fields:
+        return fields
+    return {"missing_facts": parts.record.missing_facts(), "values": parts.record.derived_values()}
+
+
 def write(parts: Parts, compact: bool) -> str:
     """The decision's ``to_json(compact=compact)`` text."""
     return compact_text(parts) if compact else full_text(parts)
@@ -83,7 +92,7 @@ def write(parts: Parts, compact: bool) -> str:
 def full_text(parts: Parts) -> str:
     """The contract JSON: ``model_dump_json(indent=2)`` of the decision built in full, and a newline."""
     record, prep = parts.record, parts.prep
-    fields = parts.fields or {"missing_facts": record.missing_facts(), "values": record.derived_values()}
+    fields = recorded_fields(parts)
     layout: CompactLayout = prep.compact_layout or _layout(prep)
     conditions = parts.condition_fragments()
     form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries = parts.summaries()
@@ -304,7 +313,7 @@ def compact_text(parts: Parts) -> str:
     (numbered as :class:`CompactLayout` worked out for the rule set)."""
     record, prep = parts.record, parts.prep
     layout: CompactLayout = prep.compact_layout or _layout(prep)
-    fields = parts.fields or {"missing_facts": record.missing_facts(), "values": record.derived_values()}
+    fields = recorded_fields(parts)
     conditions = parts.condition_fragments()
     form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries = parts.summaries()
     slots: list[Any] = [*conditions.values(), *form_summaries, *in_forms, *principle_summaries]
