@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, PlainValidator, TypeAdapter
 from typing_extensions import TypedDict
 
 from aidrules.facts.model import EVENT_FIELDS, OPTIONAL_INPUTS, Case, Money, PositiveMoney
-from aidrules.facts.parse import parse_facts, refuse_oversized, uncapped_lists
+from aidrules.facts.parse import may_exceed, parse_facts, refuse_oversized
 from aidrules.facts.tree import fact_tree
 from aidrules.limits import DEFAULT_LIMITS, Limits
 
@@ -55,29 +55,12 @@ def case_facts(data: Case | Mapping[str, Any], *, limits: Limits | None = None) 
             valid = None
         if valid is not None:
             bounds = limits or DEFAULT_LIMITS
-            if _may_exceed(valid, bounds):
+            if may_exceed(valid, bounds, dict.get):
                 refuse_oversized(data, bounds)  # CF005 by path, when it is beyond them
             day = valid.pop("on", None)
             return clean(valid), day
     case = parse_facts(data, limits=limits)
     return fact_tree(case), case.on
-
-
-def _may_exceed(valid: dict[str, Any], limits: Limits) -> bool:
-    """:func:`aidrules.facts.parse._may_exceed` on the mirror's output."""
-    uncapped = uncapped_lists(limits)
-    if uncapped is None:
-        return True
-    for path in uncapped:
-        node: Any = valid
-        for name in path:
-            node = node.get(name)
-            if node is None:
-                break
-        else:
-            if len(node) > limits.max_list_items:
-                return True
-    return False
 
 
 def _make() -> tuple[TypeAdapter[Any], Callable[[dict[str, Any]], dict[str, Any]]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -153,7 +153,7 @@ def parse_facts(data: Case | Mapping[str, Any], *, limits: Limits | None = None,
     ``limits.max_depth`` (see :mod:`aidrules.limits`) is refused for that alone (``CF005``), whatever
     else is wrong with it. The model bounds what a valid case can hold, so the walk that measures
     this runs only when the case is refused, or could be beyond the limits all the same
-    (:func:`_may_exceed`).
+    (:func:`may_exceed`).
 
     Example:
         >>> parse_facts({"client": {"motivation": 3}}).client.motivation
@@ -177,7 +177,7 @@ def parse_facts(data: Case | Mapping[str, Any], *, limits: Limits | None = None,
         refuse_oversized(data, bounds)
         broken = not_unicode(data)
         raise FactsError(f"the case has {len(broken)} invalid field(s)", broken) from None
-    if _may_exceed(case, bounds):
+    if may_exceed(case, bounds):
         refuse_oversized(data, bounds)
     return case
 
@@ -196,17 +196,23 @@ def refuse_oversized(data: Mapping[str, Any], limits: Limits) -> None:
 _UNCAPPED: dict[Limits, tuple[tuple[str, ...], ...] | None] = {}
 
 
-def _may_exceed(case: Case, limits: Limits) -> bool:
+def _model_field(node: Any, name: str) -> Any:
+    return node.__dict__[name]
+
+
+def may_exceed(case: Any, limits: Limits, field: Callable[[Any, str], Any] = _model_field) -> bool:
     """Whether the valid ``case`` could be beyond ``limits`` (then its input is measured): when
     the model allows nesting as deep as ``max_depth``, or one of its lists without a bound of
-    ``max_list_items`` or less in the model is longer than that (``household.children``)."""
+    ``max_list_items`` or less in the model is longer than that (``household.children``).
+    ``field(node, name)`` reads a field: of the models by default, of a plain dict
+    (``facts/direct.py``) with ``dict.get``."""
     uncapped = uncapped_lists(limits)
     if uncapped is None:
         return True
     for path in uncapped:
         node: Any = case
         for name in path:
-            node = node.__dict__[name]
+            node = field(node, name)
             if node is None:
                 break
         else:
