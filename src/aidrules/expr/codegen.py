@@ -541,6 +541,61 @@ def generate_keys(
     return [namespace[f"r{i}"] for i in range(len(rows))]
 
 
+def generate_condition_loop(
+    rows: Sequence[tuple[Any, str, Any, tuple[Sequence[ir.Expr], Sequence[ir.Expr]]]],
+) -> Callable[[Context, str, Callable[..., Any], Callable[..., Any]], dict[str, Any]]:
+    """The assembly loop of the conditions' reasons in one language, as one function
+    ``conditions(ctx, lang, made, fresh)`` giving each condition's reason by its id, in order.
+
+    ``rows`` holds, per condition in plan order, ``(cond, id, memo, (exprs if false, exprs if
+    true))``: the condition and its cache of reasons (a ``Memo``: ``cap``, ``entries``, ``hits``)
+    are passed in as constants, the expressions are what its reason reads (the values it shows,
+    then those its message names), the same :func:`generate_keys` keys its reason with. For a
+    known outcome they are computed inline (no call per condition); when the cache keeps reasons,
+    the key ``(lang, outcome, *values)`` is looked up and a reason found counts a hit.
+    Everything else is left to the two callbacks: ``made(cond, outcome)`` (an unknown outcome, or
+    a value that failed: it raises, naming the value), ``made(cond, outcome, key)`` (a key not
+    found) and ``fresh(cond, outcome, values)`` (a cache that keeps nothing: the values read)."""
+    writer = _Writer()
+    writer.namespace["D"] = Decimal
+    writer.line(0, "def conditions(ctx, lang, made, fresh):")
+    writer.line(1, "values = ctx.values")
+    writer.line(1, "facts = ctx.facts")
+    writer.line(1, "reasons = {}")
+    for cond, cid, memo, by_outcome in rows:
+        c, k, m = writer.const(cond), writer.const(cid), writer.const(memo)
+        writer.line(1, f"o = values[{k}]")
+        for branch, outcome in (("if", True), ("elif", False)):
+            writer.line(1, f"{branch} o is {outcome}:")
+            writer.line(2, "try:")
+            before = len(writer.lines)
+            read = [writer.emit(expr, 3) for expr in by_outcome[outcome]]
+            if len(writer.lines) == before:  # nothing to compute (no values, or constants only)
+                writer.line(3, "pass")
+            writer.line(2, "except (Failure, ArithmeticError):")
+            writer.line(3, f"reasons[{k}] = made({c}, o)")
+            writer.line(2, "else:")
+            writer.line(3, f"if {m}.cap:")
+            parts = ["lang", writer.const(outcome)]
+            parts += [v if v in writer.known else f"(str({v}) if {v}.__class__ is D else {v})" for v in read]
+            writer.line(4, f"key = ({', '.join(parts)},)")
+            writer.line(4, f"found = {m}.entries.get(key)")
+            writer.line(4, "if found is None:")
+            writer.line(5, f"reasons[{k}] = made({c}, o, key)")
+            writer.line(4, "else:")
+            writer.line(5, f"{m}.hits += 1")
+            writer.line(5, f"reasons[{k}] = found")
+            writer.line(3, "else:")
+            writer.line(4, f"reasons[{k}] = fresh({c}, o, [{', '.join(read)}])")
+        writer.line(1, "else:")
+        writer.line(2, f"reasons[{k}] = made({c}, o)")
+    writer.line(1, "return reasons")
+    loop: Callable[[Context, str, Callable[..., Any], Callable[..., Any]], dict[str, Any]] = _run(
+        writer, "condition loop"
+    )["conditions"]
+    return loop
+
+
 def generate(exprs: Sequence[ir.Expr]) -> list[Fn]:
     """One generated function per expression in ``exprs`` (compiled together, in one module).
 
