@@ -2,9 +2,10 @@
 "assembly").
 
 ``Assembly.condition_fragments`` runs one generated function per rule set and language that reads
-each condition's values inline, looks its reason up in the condition's cache or leaves it to
-``condition_fragment`` / ``fresh_fragment``. It must give the reasons the interpreted loop
-(``Assembly.interpreted_condition_fragments``, each key from its generated key function) gives,
+each condition's values inline, looks its reason up in the condition's cache (a key not found:
+``condition_fragment``) or, when the cache keeps nothing, makes it inline. It must give the
+reasons the interpreted loop (``Assembly.interpreted_condition_fragments``, each key from its
+generated key function) gives,
 whether the caches keep reasons or not, and fail as it does (EV002).
 """
 

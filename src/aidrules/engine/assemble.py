@@ -150,32 +150,14 @@ class Assembly:
     # -- the parts, as shared reasons (fragments): the Decision's fields and its JSON are built from them
     def condition_fragments(self) -> dict[str, Fragment]:
         """The reason of every condition, by condition id, in plan order: the rule set's generated
-        loop in this language (``PreparedRuleSet.condition_loop``: each condition's cache key
-        computed inline and looked up, no call per condition), which leaves the reasons not
-        found to :meth:`condition_fragment` and :meth:`fresh_fragment`. The same reasons as
+        loop in this language (``PreparedRuleSet.condition_loop``: each condition's values read
+        inline, its cache key looked up or, when its cache keeps nothing, its reason made
+        inline), which leaves the keys not found, unknown outcomes and errors to
+        :meth:`condition_fragment`. The same reasons as
         :meth:`interpreted_condition_fragments` (a test compares them on generated cases)."""
         prep, lang = self.prep, self.lang
         loop = prep.condition_loops.get(lang) or prep.condition_loop(lang)
-        return loop(self.ctx, lang, self.condition_fragment, self.fresh_fragment)
-
-    def fresh_fragment(self, cond: PreparedCondition, outcome: bool, read: list[Any]) -> Fragment:
-        """The reason of ``cond`` with a known ``outcome`` when its cache keeps nothing (its
-        reasons do not repeat), from the values it ``read`` (``cond.reads``): made at once, without a key."""
-        cond.memo.skip()
-        width = cond.width
-        return Fragment(
-            cond.id,
-            "condition",
-            outcome,
-            cond.reads[outcome][self.lang][1].render(read[width:], self.lang),  # type: ignore[union-attr]
-            {
-                name: None if value.__class__ is Unknown else value
-                for name, value in zip(cond.shown_names, read[:width], strict=True)
-            },
-            cond.source,
-            [],
-            cond.shapes[outcome],
-        )
+        return loop(self.ctx, lang, self.condition_fragment)
 
     def interpreted_condition_fragments(self) -> dict[str, Fragment]:
         """:meth:`condition_fragments` as a loop over the prepared conditions (each key from its

@@ -36,7 +36,7 @@ from aidrules.engine.record import RecordLayout
 from aidrules.errors import EvaluationError
 from aidrules.expr import ir
 from aidrules.expr import types as t
-from aidrules.expr.codegen import generate, generate_condition_loop, generate_keys, generate_plan
+from aidrules.expr.codegen import FreshSpec, generate, generate_condition_loop, generate_keys, generate_plan
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.expr.runtime import Context
 from aidrules.ruleset.compiled import CompiledRuleSet, DatedValue, NamedValue
@@ -304,8 +304,8 @@ class PreparedCondition:
 Reads = tuple[tuple[Fn, ...], MessageText | None]
 #: The statuses of the forms and of the principles and their summaries (``Assembly.summaries``).
 Summaries = tuple[list[str], list[str], list[Fragment], list[Fragment | None], list[Fragment]]
-#: ``loop(ctx, lang, made, fresh)``: the reasons of all conditions by id (:meth:`PreparedRuleSet.condition_loop`)
-ConditionLoop = Callable[[Context, str, Callable[..., Fragment], Callable[..., Fragment]], dict[str, Fragment]]
+#: ``loop(ctx, lang, made)``: the reasons of all conditions by id (:meth:`PreparedRuleSet.condition_loop`)
+ConditionLoop = Callable[[Context, str, Callable[..., Fragment]], dict[str, Fragment]]
 ConditionRow = tuple[
     PreparedCondition,
     str,
@@ -459,6 +459,7 @@ class PreparedRuleSet:
                             tuple(e.ir for e in c.read_exprs(False, lang)),
                             tuple(e.ir for e in c.read_exprs(True, lang)),
                         ),
+                        (_fresh_spec(c, False, lang), _fresh_spec(c, True, lang)),
                     )
                     for c in self.conditions
                 ]
@@ -504,6 +505,16 @@ class PreparedRuleSet:
                 self.cache.clear()
         self.cache[key] = found
         return found
+
+
+def _fresh_spec(cond: PreparedCondition, outcome: bool, lang: str) -> FreshSpec:
+    """How the generated loop makes ``cond``'s reason with ``outcome`` in ``lang`` without a key
+    (as ``Assembly.interpreted_condition_fragments`` does), its message's value writers chosen now
+    (a condition has a message for each known outcome)."""
+    text = cond.reads[outcome][lang][1]
+    assert text is not None
+    pieces, tail = text.pieces or text.choose()
+    return (Fragment, cond.shown_names, pieces, tail, cond.source, cond.shapes[outcome])
 
 
 def _layout(rs: CompiledRuleSet, conditions: tuple[PreparedCondition, ...]) -> RecordLayout:
