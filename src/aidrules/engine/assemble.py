@@ -149,7 +149,19 @@ class Assembly:
 
     # -- the parts, as shared reasons (fragments): the Decision's fields and its JSON are built from them
     def condition_fragments(self) -> dict[str, Fragment]:
-        """The reason of every condition, by condition id, in plan order."""
+        """The reason of every condition, by condition id, in plan order: the rule set's generated
+        loop in this language (``PreparedRuleSet.condition_loop``: each condition's values read
+        inline, its cache key looked up or, when its cache keeps nothing, its reason made
+        inline), which leaves the keys not found, unknown outcomes and errors to
+        :meth:`condition_fragment`. The same reasons as
+        :meth:`interpreted_condition_fragments` (a test compares them on generated cases)."""
+        prep, lang = self.prep, self.lang
+        loop = prep.condition_loops.get(lang) or prep.condition_loop(lang)
+        return loop(self.ctx, lang, self.condition_fragment)
+
+    def interpreted_condition_fragments(self) -> dict[str, Fragment]:
+        """:meth:`condition_fragments` as a loop over the prepared conditions (each key from its
+        generated function): the reference the generated loop is compared with."""
         values, lang, ctx = self.values, self.lang, self.ctx
         reasons: dict[str, Fragment] = {}
         # the common cases inline: a reason found in its cache, or a cache that keeps nothing (its

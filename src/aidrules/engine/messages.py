@@ -41,12 +41,12 @@ class MessageText:
         self.pieces: tuple[tuple[tuple[str, Callable[[Any], str]], ...], str] | None = None
 
     def render(self, values: list[Any], lang: str) -> str:
-        pieces, tail = self.pieces or self._choose()
+        pieces, tail = self.pieces or self.choose()
         out = [literal + write(value) for (literal, write), value in zip(pieces, values, strict=True)]
         out.append(tail)
         return "".join(out)
 
-    def _choose(self) -> tuple[tuple[tuple[str, Callable[[Any], str]], ...], str]:
+    def choose(self) -> tuple[tuple[tuple[str, Callable[[Any], str]], ...], str]:
         """:attr:`pieces`, chosen now."""
         pieces: list[tuple[str, Callable[[Any], str]]] = []
         literal = ""

@@ -36,7 +36,7 @@ from aidrules.engine.record import RecordLayout
 from aidrules.errors import EvaluationError
 from aidrules.expr import ir
 from aidrules.expr import types as t
-from aidrules.expr.codegen import generate, generate_keys, generate_plan
+from aidrules.expr.codegen import FreshSpec, generate, generate_condition_loop, generate_keys, generate_plan
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.expr.runtime import Context
 from aidrules.ruleset.compiled import CompiledRuleSet, DatedValue, NamedValue
@@ -304,6 +304,8 @@ class PreparedCondition:
 Reads = tuple[tuple[Fn, ...], MessageText | None]
 #: The statuses of the forms and of the principles and their summaries (``Assembly.summaries``).
 Summaries = tuple[list[str], list[str], list[Fragment], list[Fragment | None], list[Fragment]]
+#: ``loop(ctx, lang, made)``: the reasons of all conditions by id (:meth:`PreparedRuleSet.condition_loop`)
+ConditionLoop = Callable[[Context, str, Callable[..., Fragment]], dict[str, Fragment]]
 ConditionRow = tuple[
     PreparedCondition,
     str,
@@ -416,6 +418,9 @@ class PreparedRuleSet:
             )
             for lang in LANGS
         }
+        #: per language, the loop over the conditions' reasons as one generated function
+        #: (:meth:`condition_loop`), generated when a decision in that language is first written
+        self.condition_loops: dict[str, ConditionLoop] = {}
         self.action_shown = tuple(tuple(fast[expr.source] for _, expr in a.shown) for a in rs.actions)
         #: the compact texts the reasons of a proposed action share
         self.action_shapes = tuple(
@@ -437,6 +442,29 @@ class PreparedRuleSet:
         #: the JSON texts that are the same for every decision of the rule set, written once: the
         #: stamp (full and compact) and the provenance map (``engine/jsonwrite.py``)
         self.stamp_json, self.stamp_compact, self.provenance_json = static_texts(self.stamp, self.provenance)
+
+    def condition_loop(self, lang: str) -> ConditionLoop:
+        """The loop over the conditions' reasons in ``lang`` (``Assembly.condition_fragments``),
+        generated now and kept (two threads may both generate it: the same loop). Each condition's
+        key is computed from the expressions its generated key function (``keys``) reads."""
+        found = self.condition_loops.get(lang)
+        if found is None:
+            found = self.condition_loops[lang] = generate_condition_loop(
+                [
+                    (
+                        c,
+                        c.id,
+                        c.memo,
+                        (
+                            tuple(e.ir for e in c.read_exprs(False, lang)),
+                            tuple(e.ir for e in c.read_exprs(True, lang)),
+                        ),
+                        (_fresh_spec(c, False, lang), _fresh_spec(c, True, lang)),
+                    )
+                    for c in self.conditions
+                ]
+            )
+        return found
 
     def forget(self) -> None:
         """Empty every cache of reasons (the shared reasons, the summaries, each rule's memo)."""
@@ -477,6 +505,16 @@ class PreparedRuleSet:
                 self.cache.clear()
         self.cache[key] = found
         return found
+
+
+def _fresh_spec(cond: PreparedCondition, outcome: bool, lang: str) -> FreshSpec:
+    """How the generated loop makes ``cond``'s reason with ``outcome`` in ``lang`` without a key
+    (as ``Assembly.interpreted_condition_fragments`` does), its message's value writers chosen now
+    (a condition has a message for each known outcome)."""
+    text = cond.reads[outcome][lang][1]
+    assert text is not None
+    pieces, tail = text.pieces or text.choose()
+    return (Fragment, cond.shown_names, pieces, tail, cond.source, cond.shapes[outcome])
 
 
 def _layout(rs: CompiledRuleSet, conditions: tuple[PreparedCondition, ...]) -> RecordLayout:

@@ -541,6 +541,84 @@ def generate_keys(
     return [namespace[f"r{i}"] for i in range(len(rows))]
 
 
+#: How a condition's reason with a known outcome is made afresh in the generated loop:
+#: ``(make, names, pieces, tail, source, shape)``, giving
+#: ``make(id, "condition", outcome, message, {name: shown value}, source, [], shape)`` where the
+#: message is each piece's literal text and its writer's text of a message value, then ``tail``.
+FreshSpec = tuple[Callable[..., Any], tuple[str, ...], tuple[tuple[str, Callable[[Any], str]], ...], str, Any, Any]
+
+
+def generate_condition_loop(
+    rows: Sequence[tuple[Any, str, Any, tuple[Sequence[ir.Expr], Sequence[ir.Expr]], tuple[FreshSpec, FreshSpec]]],
+) -> Callable[[Context, str, Callable[..., Any]], dict[str, Any]]:
+    """The assembly loop of the conditions' reasons in one language, as one function
+    ``conditions(ctx, lang, made)`` giving each condition's reason by its id, in order.
+
+    ``rows`` holds, per condition in plan order, ``(cond, id, memo, (exprs if false, exprs if
+    true), (spec if false, spec if true))``. The condition and its cache of reasons (a ``Memo``:
+    ``cap``, ``entries``, ``hits``, ``skip()``) are passed in as constants; the expressions are
+    what its reason reads (the values it shows, then those its message names), which
+    :func:`generate_keys` keys its reason with. For a known outcome they are computed inline (no
+    call per condition); when the cache keeps reasons, the key ``(lang, outcome, *values)`` is
+    looked up and a reason found counts a hit; when it keeps nothing, the reason is made inline
+    as the row's :data:`FreshSpec` for that outcome says (its message written with its value
+    writers). The rest is left to the callback: ``made(cond, outcome)`` (an unknown outcome, or
+    a value that failed: it raises, naming the value) and ``made(cond, outcome, key)`` (a key
+    not found)."""
+    writer = _Writer()
+    writer.namespace["D"] = Decimal
+    writer.line(0, "def conditions(ctx, lang, made):")
+    writer.line(1, "values = ctx.values")
+    writer.line(1, "facts = ctx.facts")
+    writer.line(1, "reasons = {}")
+    for cond, cid, memo, by_outcome, specs in rows:
+        c, k, m = writer.const(cond), writer.const(cid), writer.const(memo)
+        writer.line(1, f"o = values[{k}]")
+        for branch, outcome in (("if", True), ("elif", False)):
+            writer.line(1, f"{branch} o is {outcome}:")
+            writer.line(2, "try:")
+            before = len(writer.lines)
+            read = [writer.emit(expr, 3) for expr in by_outcome[outcome]]
+            if len(writer.lines) == before:  # nothing to compute (no values, or constants only)
+                writer.line(3, "pass")
+            writer.line(2, "except (Failure, ArithmeticError):")
+            writer.line(3, f"reasons[{k}] = made({c}, o)")
+            writer.line(2, "else:")
+            writer.line(3, f"if {m}.cap:")
+            parts = ["lang", writer.const(outcome)]
+            parts += [v if v in writer.known else f"(str({v}) if {v}.__class__ is D else {v})" for v in read]
+            writer.line(4, f"key = ({', '.join(parts)},)")
+            writer.line(4, f"found = {m}.entries.get(key)")
+            writer.line(4, "if found is None:")
+            writer.line(5, f"reasons[{k}] = made({c}, o, key)")
+            writer.line(4, "else:")
+            writer.line(5, f"{m}.hits += 1")
+            writer.line(5, f"reasons[{k}] = found")
+            writer.line(3, "else:")
+            make, names, pieces, tail, source, shape = specs[outcome]
+            width = len(names)
+            message = [
+                f"{writer.const(literal)} + {writer.const(write)}({v})"
+                for (literal, write), v in zip(pieces, read[width:], strict=True)
+            ]
+            shown = [
+                f"{writer.const(name)}: (None if {writer.unknown(v)} else {v})"
+                for name, v in zip(names, read[:width], strict=True)
+            ]
+            writer.line(4, f"{m}.skip()")
+            writer.line(
+                4,
+                f"reasons[{k}] = {writer.const(make)}({k}, 'condition', {writer.const(outcome)}, "
+                f"{' + '.join([*message, writer.const(tail)])}, {{{', '.join(shown)}}}, "
+                f"{writer.const(source)}, [], {writer.const(shape)})",
+            )
+        writer.line(1, "else:")
+        writer.line(2, f"reasons[{k}] = made({c}, o)")
+    writer.line(1, "return reasons")
+    loop: Callable[[Context, str, Callable[..., Any]], dict[str, Any]] = _run(writer, "condition loop")["conditions"]
+    return loop
+
+
 def generate(exprs: Sequence[ir.Expr]) -> list[Fn]:
     """One generated function per expression in ``exprs`` (compiled together, in one module).
 

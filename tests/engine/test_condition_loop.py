@@ -1,0 +1,135 @@
+"""The generated loop over the conditions' reasons (``PreparedRuleSet.condition_loop``, issue 18,
+"assembly").
+
+``Assembly.condition_fragments`` runs one generated function per rule set and language that reads
+each condition's values inline, looks its reason up in the condition's cache (a key not found:
+``condition_fragment``) or, when the cache keeps nothing, makes it inline. It must give the
+reasons the interpreted loop (``Assembly.interpreted_condition_fragments``, each key from its
+generated key function) gives,
+whether the caches keep reasons or not, and fail as it does (EV002).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import localcontext
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import aidrules
+from aidrules.engine.assemble import Assembly
+from aidrules.engine.compiled import compiled, prepared
+from aidrules.engine.prepare import Fragment, PreparedRuleSet
+from aidrules.errors import EvaluationError
+from aidrules.expr.runtime import DECIMAL_CONTEXT
+from aidrules.ruleset.compile import compile_text
+from aidrules.ruleset.compiled import CompiledRuleSet
+from properties.strategies import case_and_partial
+from security.helpers import with_derived
+
+LANGS = ("nl", "fr", "en")
+ON = date(2025, 3, 1)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@contextmanager
+def caches_keeping(prep: PreparedRuleSet, cap: int) -> Iterator[None]:
+    """Every condition's cache set to keep ``cap`` reasons (0: none, each reason made afresh), then
+    put back as it was."""
+    saved = [(c.memo.cap, c.memo.hits, c.memo.misses, dict(c.memo.entries)) for c in prep.conditions]
+    try:
+        for c in prep.conditions:
+            c.memo.cap, c.memo.hits, c.memo.misses = cap, 0, 0
+            c.memo.entries.clear()
+        yield
+    finally:
+        for c, (kept, hits, misses, entries) in zip(prep.conditions, saved, strict=True):
+            c.memo.cap, c.memo.hits, c.memo.misses = kept, hits, misses
+            c.memo.entries.clear()
+            c.memo.entries.update(entries)
+
+
+def _parts(fragments: dict[str, Fragment]) -> list[tuple[str, Any, str]]:
+    """What a reason is and writes: its id, its fields and its compact text."""
+    return [(cid, f.data, f.compact or f.fill_compact()) for cid, f in fragments.items()]
+
+
+def _compare(rules: CompiledRuleSet, case: dict[str, Any], on: date | None, lang: str) -> bool:
+    """The generated and the interpreted loop give the same reasons for ``case`` (each run twice:
+    made, then found in the caches); False when the case is refused."""
+    try:
+        record = compiled(rules).record(case, on, lang=lang)
+    except aidrules.AidrulesError:
+        return False
+    prep = prepared(rules)
+    with localcontext(DECIMAL_CONTEXT):
+        for cap in (0, 128):
+            with caches_keeping(prep, cap):
+                generated = [_parts(Assembly(record, prep).condition_fragments()) for _ in range(2)]
+            with caches_keeping(prep, cap):
+                interpreted = [_parts(Assembly(record, prep).interpreted_condition_fragments()) for _ in range(2)]
+            assert generated == interpreted, (cap, lang)
+            assert [cid for cid, _, _ in generated[0]] == [c.id for c in prep.conditions]
+    return True
+
+
+@SETTINGS
+@given(pair=case_and_partial(), lang=st.sampled_from(LANGS))
+def test_the_generated_condition_loop_gives_the_interpreted_reasons(
+    pair: tuple[dict[str, Any], dict[str, Any]], lang: str
+) -> None:
+    """Catches the generated loop giving another reason (message, values, outcome, missing facts,
+    compact text) than the interpreted one for complete and partial generated cases (unknown
+    outcomes, amounts in messages), with caches that keep reasons and with caches that keep none."""
+    for case in pair:
+        on = date.fromisoformat(case["on"]) if "on" in case else ON
+        _compare(aidrules.load(None, on), case, None if "on" in case else ON, lang)
+
+
+def test_the_generated_condition_loop_counts_hits_and_misses_as_the_interpreted_one(
+    reference: CompiledRuleSet,
+) -> None:
+    """Catches the generated loop not counting a reason found in a cache (a cache that never
+    counts hits shrinks to nothing) or a reason made without a key (a cache that keeps nothing
+    must try again after ``PROBE_AFTER`` of them)."""
+    prep = prepared(reference)
+    case = {"client": {"motivation": 3}, "incomes": [{"monthly_net": "1000.00"}]}
+    record = compiled(reference).record(case, ON, lang="nl")
+    counts = []
+    with localcontext(DECIMAL_CONTEXT):
+        for run in ("condition_fragments", "interpreted_condition_fragments"):
+            for cap in (0, 128):
+                with caches_keeping(prep, cap):
+                    for _ in range(3):
+                        getattr(Assembly(record, prep), run)()
+                    counts.append([(c.memo.hits, c.memo.misses) for c in prep.conditions])
+    assert counts[:2] == counts[2:]
+    assert all(misses == 3 for _, misses in counts[0])  # cap 0: each reason made, counted a miss
+    assert all(hits == 2 for hits, _ in counts[1])  # cap 128: made once, then found twice
+
+
+@pytest.mark.parametrize("cap", [0, 128])
+@pytest.mark.parametrize("compact", [False, True])
+def test_an_error_in_a_message_fails_in_the_generated_loop_as_in_the_interpreted_one(cap: int, compact: bool) -> None:
+    """Catches the generated loop swallowing a message's failing expression or raising something
+    else than the interpreted loop: the same EV002 (naming the failing expression's place and
+    error), whether the condition's cache keeps reasons (its key fails) or none (its values fail)."""
+    text = with_derived().replace(
+        '"Motivatie {client.motivation} volstaat."', '"Bedrag {100 / (total_income - 1000)}."'
+    )
+    rules = compile_text(text, "shared.yaml")
+    prep = prepared(rules)
+    case = {"client": {"motivation": 3}, "incomes": [{"monthly_net": "1000.00"}]}
+    with caches_keeping(prep, cap), pytest.raises(EvaluationError) as written:
+        rules.evaluate(case, on=ON).to_json(compact=compact)
+    record = compiled(rules).record(case, ON, lang="nl")
+    with caches_keeping(prep, cap), localcontext(DECIMAL_CONTEXT), pytest.raises(EvaluationError) as interpreted:
+        Assembly(record, prep).interpreted_condition_fragments()
+    assert [d.code for d in written.value.diagnostics] == ["EV002"]
+    assert written.value.diagnostics == interpreted.value.diagnostics
+    assert "division by zero" in written.value.diagnostics[0].message
