@@ -111,6 +111,10 @@ def test_an_error_in_a_message_surfaces_from_the_record_json_as_from_the_reasons
         rules.evaluate(case, on=ON).materialise()
     assert [d.code for d in written.value.diagnostics] == ["EV002"]
     assert written.value.diagnostics == read.value.diagnostics
+    # the policy maker is told which message of which condition failed, where it is in the file
+    [d] = written.value.diagnostics
+    assert d.path == "conditions.motivation.minimum.explain.if_true"
+    assert d.message.startswith("conditions.motivation.minimum.explain.if_true: ") and "division by zero" in d.message
 
 
 @pytest.mark.durable

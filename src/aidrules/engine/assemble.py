@@ -306,7 +306,7 @@ class Assembly:
             try:
                 shown = [fn(ctx) for fn in shown_fns]
             except (ExpressionFailure, ArithmeticError):
-                shown = self.shown(a.shown)  # raises, naming the value that failed
+                shown = self.shown(a.shown, f"actions.{a.id}.when")  # raises, naming the value that failed
             if when.__class__ is Unknown:
                 key: tuple[Any, ...] = (lang, when, *map(_key, shown))
                 found = memo.get(key)
@@ -328,7 +328,7 @@ class Assembly:
                 continue
             assert texts is not None
             text = texts[lang]
-            parts = self.values_of(text.fns, "text")
+            parts = self.values_of(text.fns, f"actions.{a.id}.explain")
             if memo.cap:
                 key = (lang, True, *[str(v) if v.__class__ is Decimal else v for v in (*shown, *parts)])
                 found = memo.get(key)
@@ -383,8 +383,8 @@ class Assembly:
             try:
                 key = cond.keys[simple][lang](ctx, lang)  # type: ignore[index]
             except (ExpressionFailure, ArithmeticError):
-                self.shown(cond.shown)  # raises, naming the value that failed
-                self.values_of(cond.reads[simple][lang][0], "text")  # type: ignore[index]
+                self.shown(cond.shown, f"conditions.{cond.id}.when")  # raises, naming the value that failed
+                self.values_of(cond.reads[simple][lang][0], _message_place(cond.id, simple))  # type: ignore[index]
                 raise  # pragma: no cover - one of the two above raised
             if unknown:
                 key += (outcome,)
@@ -475,8 +475,10 @@ class Assembly:
             ),
         )
 
-    def shown(self, shown: tuple[tuple[str, CompiledExpression], ...]) -> list[Any]:
-        return [self.values_of((expr.fn,), name)[0] for name, expr in shown]
+    def shown(self, shown: tuple[tuple[str, CompiledExpression], ...], place: str) -> list[Any]:
+        """The values a reason shows; a failing one raises EV002 at ``place`` (the expression that
+        names it), with its name: ``conditions.x.when.total_debt``."""
+        return [self.values_of((expr.fn,), f"{place}.{name}")[0] for name, expr in shown]
 
     def shown_values(self, shown: tuple[tuple[str, CompiledExpression], ...], raw: list[Any]) -> dict[str, Any]:
         return {name: json_value(value) for (name, _), value in zip(shown, raw, strict=True)}
@@ -490,6 +492,13 @@ class Assembly:
 
 
 # -- small helpers ------------------------------------------------------------------------------
+def _message_place(condition: str, outcome: bool | None) -> str:
+    """Where a condition's message for ``outcome`` is in its rule file, for an EV002 that names it."""
+    return f"conditions.{condition}.explain." + (
+        "if_unknown" if outcome is None else "if_true" if outcome else "if_false"
+    )
+
+
 def _key(value: Any) -> Any:
     """A cache key part that tells apart what prints differently: 1.5 and 1.50. (A value's type is
     fixed by its expression's type, so True and 1 never meet at the same place in a key.)"""
