@@ -384,7 +384,7 @@ class Assembly:
                 key = cond.keys[simple][lang](ctx, lang)  # type: ignore[index]
             except (ExpressionFailure, ArithmeticError):
                 self.shown(cond.shown, f"conditions.{cond.id}.when")  # raises, naming the value that failed
-                self.values_of(cond.reads[simple][lang][0], _message_place(cond.id, simple))  # type: ignore[index, arg-type]
+                self.values_of(cond.reads[simple][lang][0], _message_place(cond.id, None if unknown else bool(outcome)))  # type: ignore[index]
                 raise  # pragma: no cover - one of the two above raised
             if unknown:
                 key += (outcome,)
