@@ -26,12 +26,15 @@ from aidrules.engine.decision import (
     FormResult,
     PrincipleResult,
     Reason,
+    Shape,
 )
+from aidrules.engine.messages import MessageText
 from aidrules.engine.prepare import Fragment, PreparedCondition, PreparedRuleSet, construct
 from aidrules.engine.record import EvaluationRecord
 from aidrules.engine.trace import TraceEvent, Tracer, derived_event
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.expr.runtime import Context, ExpressionFailure, Unknown, json_value, missing_facts
+from aidrules.ruleset.compiled import ActionSpec
 from aidrules.text.interface import ui
 from aidrules.words.labels import facts_text
 
@@ -333,31 +336,10 @@ class Assembly:
                 key = (lang, True, *[str(v) if v.__class__ is Decimal else v for v in (*shown, *parts)])
                 found = memo.get(key)
                 if found is None:
-                    found = memo.keep(
-                        key,
-                        Fragment(
-                            f"actions.{a.id}",
-                            "action",
-                            True,
-                            text.render(parts, lang),
-                            self.shown_values(a.shown, shown),
-                            a.source,
-                            [],
-                            shape,
-                        ),
-                    )
+                    found = memo.keep(key, self.proposed_fragment(a, text, shown, parts, shape))
             else:  # its reasons do not repeat: made without a key
                 memo.skip()
-                found = Fragment(
-                    f"actions.{a.id}",
-                    "action",
-                    True,
-                    text.render(parts, lang),
-                    self.shown_values(a.shown, shown),
-                    a.source,
-                    [],
-                    shape,
-                )
+                found = self.proposed_fragment(a, text, shown, parts, shape)
             computed = {}
             for vid, name in names:
                 v = values[name]
@@ -366,6 +348,21 @@ class Assembly:
         return out
 
     # -- reasons ---------------------------------------------------------------------------------
+    def proposed_fragment(
+        self, a: ActionSpec, text: MessageText, shown: list[Any], parts: list[Any], shape: Shape | None
+    ) -> Fragment:
+        """The reason of the proposed action ``a``: its message written with the values it names."""
+        return Fragment(
+            f"actions.{a.id}",
+            "action",
+            True,
+            text.render(parts, self.lang),
+            self.shown_values(a.shown, shown),
+            a.source,
+            [],
+            shape,
+        )
+
     def condition_reason(self, cond: PreparedCondition, outcome: Outcome) -> Reason:
         return self.condition_fragment(cond, outcome).reason
 
