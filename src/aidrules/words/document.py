@@ -240,7 +240,7 @@ def render_text(doc: Document, width: int = 88) -> str:
 _LINK_TARGET = re.compile(r"(?:https?://|(?![a-zA-Z][a-zA-Z0-9+.-]*:))[^\s<>\"'`]+")
 
 
-def _web_address(target: str) -> bool:
+def _linkable(target: str) -> bool:
     """Whether a document may link to ``target``: a web address or a page of the site. A rule
     file's source can only hold a web address (``ruleset/schema.py``), and a document never
     makes a ``javascript:``, ``data:`` or other link of anything else: it writes the target as text."""
@@ -401,7 +401,7 @@ def _md_span(span: Span, esc: Callable[[str], str]) -> str:
     if span.style == "emphasis":
         return f"*{esc(span.text)}*"
     if span.style == "link":
-        if not _web_address(span.detail):
+        if not _linkable(span.detail):
             return esc(_plain_span(span))
         return f"<{span.detail}>" if span.text == span.detail else f"[{esc(span.text)}]({span.detail})"
     if span.style in ("formula", "slot"):
@@ -510,7 +510,7 @@ def _html_span(span: Span) -> str:
     if span.style == "emphasis":
         return f"<em>{text}</em>"
     if span.style == "link":
-        if not _web_address(span.detail):
+        if not _linkable(span.detail):
             return html.escape(_plain_span(span), quote=False)
         return f'<a href="{html.escape(span.detail)}">{text}</a>'
     if span.style == "formula":
