@@ -42,6 +42,7 @@ from aidrules.facts.paths import MISSING, case_data, fact_type, free_text_patter
 from aidrules.ruleset.compiled import CompiledRuleSet, Template
 from aidrules.text.explain import text
 from aidrules.text.interface import ui
+from aidrules.views.decision import outcome_title
 from aidrules.whatif.reevaluate import DEFAULT_BUDGET, Outcome, Reevaluator
 from aidrules.whatif.thresholds import RuleSetAnalysis
 from aidrules.words.labels import choice_label, fact_label
@@ -137,16 +138,6 @@ def build_explanation(
         client_proposal=_client_proposal(rs, rec, lang),
         client_title=_client_text(rs, f"forms.{rec}.title", lang),
     )
-
-
-def outcome_title(rs: CompiledRuleSet, outcome: str, lang: str) -> str:
-    """The reader's name of a recommendation (``Budgetbeheer``, ``geen budgethulp``)."""
-    for form in rs.forms:
-        if form.id == outcome:
-            return form.title.get(lang)
-    if outcome in ("none", "undetermined"):
-        return ui(f"outcome.{outcome}", lang)
-    return outcome
 
 
 def _client_proposal(rs: CompiledRuleSet, outcome: str, lang: str) -> str | None:

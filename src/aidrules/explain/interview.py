@@ -17,7 +17,6 @@ from datetime import date
 from typing import Any
 
 from aidrules.errors import AidrulesError
-from aidrules.explain.build import outcome_title
 from aidrules.explain.questions import Question, questions_for
 from aidrules.expr import types as t
 from aidrules.facts.catalogue import entry
@@ -27,6 +26,7 @@ from aidrules.facts.paths import Edit, apply, fact_type, int_bounds, pattern, re
 from aidrules.facts.writing import parse_amount, parse_day
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.text.interface import LANGS, ui, value_words
+from aidrules.views.decision import outcome_title
 from aidrules.words.labels import fact_label
 
 _YES = {"ja", "j", "yes", "y", "oui", "o", "true", "waar"}

@@ -32,7 +32,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from aidrules.engine.decision import Decision
-from aidrules.explain.build import outcome_title
 from aidrules.explain.missing import candidate_values
 from aidrules.explain.values import ValueTexts
 from aidrules.expr import types as t
@@ -43,6 +42,7 @@ from aidrules.facts.paths import Edit, case_data, fact_type, pattern
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.text.explain import join_words, text
 from aidrules.text.interface import french_typography, ui
+from aidrules.views.decision import outcome_title
 from aidrules.whatif.reevaluate import DEFAULT_BUDGET, Outcome, Reevaluator
 from aidrules.whatif.thresholds import RuleSetAnalysis
 from aidrules.words.labels import fact_label

@@ -18,7 +18,6 @@ from typing import Any
 import jinja2
 
 from aidrules.errors import AidrulesError
-from aidrules.explain.build import outcome_title
 from aidrules.explain.interview import SKIP, AnswerError, answer_hint, read_answer
 from aidrules.explain.questions import Question, questions_for
 from aidrules.expr import types as t
@@ -28,6 +27,7 @@ from aidrules.facts.paths import MISSING, fact_type, int_bounds, pattern, read
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.text import domain
 from aidrules.text.interface import LANGS, french_typography, ui, value_words
+from aidrules.views.decision import outcome_title
 from aidrules.words.formatting import day as format_day
 from aidrules.words.labels import fact_label
 

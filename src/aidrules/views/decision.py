@@ -24,8 +24,8 @@ from aidrules.words.labels import fact_label
 _MARK = {True: "✔", False: "✘", None: "?"}
 
 
-def outcome_label(rs: CompiledRuleSet, outcome: str, lang: str) -> str:
-    """The reader's name of a recommendation (``Budgetbegeleiding``)."""
+def outcome_title(rs: CompiledRuleSet, outcome: str, lang: str) -> str:
+    """The reader's name of a recommendation (``Budgetbeheer``, ``geen budgethulp``)."""
     for form in rs.forms:
         if form.id == outcome:
             return form.title.get(lang)
@@ -76,7 +76,7 @@ def decision_document(decision: Decision, rs: CompiledRuleSet, full: bool = Fals
 
     # no committee has decided anything yet: what this prints is a proposal to the committee
     doc.heading(1, title)
-    rec = outcome_label(rs, decision.recommendation, lang)
+    rec = outcome_title(rs, decision.recommendation, lang)
     doc.para(f"{ui('recommendation', lang)}{colon(lang)}", Span(rec, "strong"))
     doc.para(decision.reasons[0].message)
     doc.para(f"{ui('decision_date', lang)}{colon(lang)}{formatting.day(decision.on, lang)}")
@@ -91,21 +91,18 @@ def decision_document(decision: Decision, rs: CompiledRuleSet, full: bool = Fals
             ]
         )
 
-    doc.heading(2, ui("principles", lang))
-    items = []
-    for pid, result in decision.principles.items():
-        spec = next(p for p in rs.principles if p.id == pid)
-        status = ui("status." + result.status, lang)
-        items.append(with_reasons(f"{spec.title.get(lang)}{colon(lang)}{status}", result.reasons[1:]))
-    doc.bullets(items)
-
-    doc.heading(2, ui("forms", lang))
-    items = []
-    for fid, fresult in decision.forms.items():
-        fspec = next(f for f in rs.forms if f.id == fid)
-        status = ui("status." + fresult.status, lang)
-        items.append(with_reasons(f"{fspec.title.get(lang)}{colon(lang)}{status}", fresult.reasons[1:]))
-    doc.bullets(items)
+    groups = (("principles", decision.principles, rs.principles), ("forms", decision.forms, rs.forms))
+    for heading, results, specs in groups:
+        titles = {spec.id: spec.title for spec in specs}
+        doc.heading(2, ui(heading, lang))
+        doc.bullets(
+            [
+                with_reasons(
+                    f"{titles[rid].get(lang)}{colon(lang)}{ui('status.' + result.status, lang)}", result.reasons[1:]
+                )
+                for rid, result in results.items()
+            ]
+        )
 
     if decision.actions:
         doc.heading(2, ui("actions", lang))
