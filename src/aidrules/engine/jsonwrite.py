@@ -46,6 +46,8 @@ class Parts(Protocol):
     prep: PreparedRuleSet
     fields: dict[str, Any]  # the Decision's fields (``missing_facts`` and ``values`` once read)
 
+    def recorded(self) -> dict[str, Any]: ...  # ``missing_facts`` and ``values``, read from the record
+
     def condition_fragments(self) -> dict[str, Fragment]: ...
 
     def summaries(self) -> tuple[list[str], list[str], list[Fragment], list[Fragment | None], list[Fragment]]: ...
@@ -81,7 +83,7 @@ def recorded_fields(parts: Parts) -> dict[str, Any]:
     fields = parts.fields
     if "values" in fields:
         return fields
-    return {"missing_facts": parts.record.missing_facts(), "values": parts.record.derived_values()}
+    return parts.recorded()
 
 
 def write(parts: Parts, compact: bool) -> str:
