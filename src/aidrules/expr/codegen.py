@@ -28,6 +28,7 @@ from typing import Any
 
 from aidrules.expr import ir
 from aidrules.expr.runtime import CENT, Context, ExpressionFailure, Unknown, bounded
+from aidrules.readers.usercache import cached_code
 
 Fn = Callable[[Context], Any]
 
@@ -472,9 +473,12 @@ def _run(writer: _Writer, what: str) -> dict[str, Any]:
     """Compile and run the written definitions; their namespace.
 
     The source holds only statements written by :class:`_Writer`; every value that comes from a
-    rule file is a constant of the namespace (see the module's docstring).
+    rule file is a constant of the namespace (see the module's docstring). Compiling a large
+    source is most of what generating costs (about 10 ms for the reference set's plan): its code
+    object comes from the per-user cache when the same source was compiled before
+    (:func:`aidrules.readers.usercache.cached_code`, found by the source's sha256).
     """
-    code = compile("\n".join(writer.lines) + "\n", f"<aidrules generated {what}>", "exec")
+    code = cached_code("\n".join(writer.lines) + "\n", f"<aidrules generated {what}>", writer.namespace)
     exec(code, writer.namespace)
     return writer.namespace
 

@@ -1,19 +1,29 @@
 """Belgian formatting of values in texts (Babel: nl-BE, fr-BE, en-BE).
 
 Babel is loaded the first time a value is formatted (:func:`aidrules._extras.deferred`), not when
-the engine that imports this module is imported.
+the engine that imports this module is imported. What the common values need of a language's
+locale data (its separators and currency placement, read from three amounts Babel writes, and its
+long date pattern with the names of the months) is kept in the per-user cache
+(:mod:`aidrules.readers.usercache`, kind ``locale``, keyed by Babel's and this module's code): a
+decision whose amounts are whole cents and whose dates are days of the years 1000-9999 is then
+written without loading Babel (about 11 ms of a command's start). Anything else goes to Babel, as
+before; ``tests/words/test_formatting.py`` compares both ways.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from decimal import Context, Decimal
 from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 from aidrules._extras import deferred
 from aidrules.expr import types as t
 from aidrules.expr.runtime import Unknown
+from aidrules.readers.usercache import cached_value, key
 from aidrules.text.interface import ui, value_label
 
 LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_BE"}
@@ -36,10 +46,15 @@ def number(value: Decimal | int, lang: str) -> str:
 @lru_cache(maxsize=1024)
 def day(value: date, lang: str) -> str:
     """``1 maart 2025`` in nl-BE; ``1er mars 2025`` in French (the first of a month is an ordinal)."""
-    text = str(deferred("babel.dates").format_date(value, format="long", locale=LOCALES[lang]))
+    text = locale_of(lang).day(value)
     if lang == "fr" and value.day == 1 and text.startswith("1 "):
         text = "1er " + text[2:]
     return text
+
+
+def babel_day(value: date, lang: str) -> str:
+    """Babel's long date of ``value`` in ``lang`` (:func:`day` without the French ordinal)."""
+    return str(deferred("babel.dates").format_date(value, format="long", locale=LOCALES[lang]))
 
 
 def value(v: Any, typ: t.Type, lang: str) -> str:
@@ -64,23 +79,89 @@ def value(v: Any, typ: t.Type, lang: str) -> str:
     return str(v)
 
 
-class _Locale:
-    """Separators and currency placement of one locale, read from Babel once."""
+#: What a language's formats are read from (:func:`formats`): Babel's texts of an amount, of the
+#: same amount negative and of a whole number, then its long date pattern and the names of the
+#: twelve months as a date writes them.
+Formats = tuple[str, str, str, str, tuple[str, ...]]
 
-    def __init__(self, lang: str) -> None:
+
+def babel_formats(lang: str) -> Formats:
+    """:data:`Formats` of ``lang``, asked of Babel."""
+    locale = deferred("babel.dates").Locale.parse(LOCALES[lang])
+    months = locale.months["format"]["wide"]
+    return (
+        money(Decimal("1234567.89"), lang),
+        money(Decimal("-1234567.89"), lang),
+        number(1234567, lang),
+        str(locale.date_formats["long"].pattern),
+        tuple(str(months[m]) for m in range(1, 13)),
+    )
+
+
+def _accept_formats(value: object) -> Formats | None:
+    """Stored :data:`Formats`, only when every field is a text (twelve month names)."""
+    if not isinstance(value, tuple) or len(value) != 5:
+        return None
+    *texts, months = value
+    if not all(type(v) is str for v in texts) or type(months) is not tuple or len(months) != 12:
+        return None
+    if not all(type(m) is str for m in months):
+        return None
+    return (texts[0], texts[1], texts[2], texts[3], months)
+
+
+@lru_cache(maxsize=1)
+def _code_key() -> bytes:
+    """What the stored formats depend on besides the language: Babel's code (its version is in
+    its ``__init__``; its locale data comes with it) and this module's."""
+    spec = find_spec("babel")
+    babel = Path(spec.origin).read_bytes() if spec is not None and spec.origin else b""
+    return hashlib.sha256(babel).digest() + hashlib.sha256(Path(__file__).read_bytes()).digest()
+
+
+def formats(lang: str) -> Formats:
+    """:func:`babel_formats`, from the per-user cache when it holds them for this Babel."""
+    name = key(b"locale", _code_key(), LOCALES[lang].encode(), NUMBER_LOCALES[lang].encode())
+    return cached_value("locale", name, lambda: babel_formats(lang), _accept_formats)
+
+
+class _Locale:
+    """Separators and currency placement of one locale, and how it writes a day, read from Babel
+    once (:func:`formats`)."""
+
+    def __init__(self, lang: str, found: Formats) -> None:
         self.lang = lang
-        probe = money(Decimal("1234567.89"), lang)
+        probe, negative, probe_number, pattern, months = found
         start = probe.index("1")
         end = probe.index("89") + 2
         self.prefix, self.suffix = probe[:start], probe[end:]
         body = probe[start:end]
         group, decimal = body[1], body[-3]
         self.group, self.decimal = group, decimal
-        negative = money(Decimal("-1234567.89"), lang)
         # The fast path writes the sign right before the digits, as Babel does for nl, fr and en.
         self.fast_money = negative == self.prefix + "-" + body + self.suffix
-        probe_number = number(1234567, lang)
         self.number_table = str.maketrans({",": probe_number[1]}) if len(probe_number) == 9 else None
+        self.months = months
+        #: the long date pattern as literal texts and fields (``d``, ``MMMM``, ``y``), or None
+        #: when it has anything else (then Babel writes every day)
+        self.date_parts = _date_parts(pattern)
+
+    def day(self, value: date) -> str:
+        """Babel's long date of ``value`` (:func:`babel_day`)."""
+        parts = self.date_parts
+        if parts is None or not 1000 <= value.year <= 9999:
+            return babel_day(value, self.lang)
+        out = []
+        for part in parts:
+            if part == "d":
+                out.append(str(value.day))
+            elif part == "MMMM":
+                out.append(self.months[value.month - 1])
+            elif part == "y":
+                out.append(str(value.year))
+            else:
+                out.append(part[1:])
+        return "".join(out)
 
     def money(self, value: Decimal) -> str:
         """``formatting.money`` for an amount worth a whole number of cents (Babel rounds others)."""
@@ -109,5 +190,31 @@ _LOCALES: dict[str, _Locale] = {}
 def locale_of(lang: str) -> _Locale:
     found = _LOCALES.get(lang)
     if found is None:
-        found = _LOCALES.setdefault(lang, _Locale(lang))
+        found = _LOCALES.setdefault(lang, _Locale(lang, formats(lang)))
     return found
+
+
+_FIELDS = frozenset({"d", "MMMM", "y"})
+
+
+def _date_parts(pattern: str) -> tuple[str, ...] | None:
+    """A long date pattern (``d MMMM y``) as its fields and its literal texts (each written with
+    a leading ``'``), or None when it quotes text or has another field than ``d``, ``MMMM`` and ``y``."""
+    if "'" in pattern:
+        return None
+    parts: list[str] = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        end = i + 1
+        while end < len(pattern) and pattern[end] == char:
+            end += 1
+        run = pattern[i:end]
+        if char.isascii() and char.isalpha():
+            if run not in _FIELDS:
+                return None
+            parts.append(run)
+        else:
+            parts.append("'" + run)
+        i = end
+    return tuple(parts)
