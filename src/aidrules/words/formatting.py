@@ -138,8 +138,10 @@ class _Locale:
         body = probe[start:end]
         group, decimal = body[1], body[-3]
         self.group, self.decimal = group, decimal
-        # The fast path writes the sign right before the digits, as Babel does for nl, fr and en.
-        self.fast_money = negative == self.prefix + "-" + body + self.suffix
+        # The fast path writes the sign right before the digits, as Babel does for nl and fr, or
+        # before the currency sign, as it does for en (``-€1,400.50``).
+        self.sign_first = negative == "-" + self.prefix + body + self.suffix and not self.prefix.startswith("-")
+        self.fast_money = self.sign_first or negative == self.prefix + "-" + body + self.suffix
         self.number_table = str.maketrans({",": probe_number[1]}) if len(probe_number) == 9 else None
         self.months = months
         #: the long date pattern as literal texts and fields (``d``, ``MMMM``, ``y``), or None
@@ -173,6 +175,8 @@ class _Locale:
         ):
             return money(value, self.lang)
         text = format(value, ",.2f")  # ends in ".dd"; cheaper than translate()
+        if self.sign_first and text[0] == "-":
+            return "-" + self.prefix + text[1:-3].replace(",", self.group) + self.decimal + text[-2:] + self.suffix
         return self.prefix + text[:-3].replace(",", self.group) + self.decimal + text[-2:] + self.suffix
 
     def integer(self, value: int) -> str:
@@ -214,6 +218,8 @@ def _date_parts(pattern: str) -> tuple[str, ...] | None:
             if run not in _FIELDS:
                 return None
             parts.append(run)
+        elif parts and parts[-1].startswith("'"):
+            parts[-1] += run
         else:
             parts.append("'" + run)
         i = end
