@@ -64,8 +64,8 @@ _ALLOWED = {
 }
 
 #: The kinds of entries, by the suffix of their files: a rule file's parse and registry header,
-#: generated code, a language's formats.
-SUFFIXES = frozenset({".parsed", ".header", ".code", ".locale"})
+#: generated code, a language's formats, the cost check of a rule set.
+SUFFIXES = frozenset({".parsed", ".header", ".code", ".locale", ".cost"})
 
 
 def enabled() -> bool:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import astuple
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from aidrules.errors import Diagnostic
@@ -46,20 +45,24 @@ from aidrules.readers.usercache import (
 )
 from aidrules.readers.yamlload import Pos, YamlDocument, load_yaml
 
-#: The code every cached value of a rule file depends on: the reader's.
-_READER = (yamlload.__file__,)
+#: The code every cached value of a rule file depends on: the reader's, and the package's
+#: ``__init__`` (which holds aidrules' version: reading it costs a twentieth of asking the
+#: installed package's metadata).
+_READER = (yamlload.__file__, str(Path(yamlload.__file__).resolve().parents[1] / "__init__.py"))
 
 
 @cache
 def _code_fingerprint(*code: str) -> bytes:
     """What a cached value depends on besides the file: aidrules' version, the reader's code,
     Python's version, and the code of the modules named in ``code`` (files) that derive it."""
-    try:
-        package = version("aidrules")
-    except PackageNotFoundError:  # pragma: no cover - run from a source tree without installing
-        package = "?"
     sources = [Path(f).read_bytes() for f in (*_READER, *code)]
-    return key(package.encode(), *(hashlib.sha256(src).digest() for src in sources)).encode()
+    return key(*(hashlib.sha256(src).digest() for src in sources)).encode()
+
+
+def code_key(code: tuple[str, ...]) -> bytes:
+    """What a value derived by the code in the files ``code`` depends on besides its input:
+    aidrules' version, the reader's code, Python's version and those files' code."""
+    return _code_fingerprint(*code)
 
 
 def fingerprint(text: str, file: str, limits: Limits, *, code: tuple[str, ...] = ()) -> str:
