@@ -53,8 +53,8 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _entries(directory: Path) -> list[Path]:
-    """Every entry: parses and the registry's headers."""
-    return sorted([*directory.glob("*.parsed"), *directory.glob("*.header")])
+    """Every entry made of rule files: parses, the registry's headers and merged chains."""
+    return sorted([*directory.glob("*.parsed"), *directory.glob("*.header"), *directory.glob("*.merged")])
 
 
 def _rule_file(fixture_path: Path) -> Path:

@@ -64,8 +64,9 @@ _ALLOWED = {
 }
 
 #: The kinds of entries, by the suffix of their files: a rule file's parse and registry header,
+#: a chain of layers merged,
 #: generated code, a language's formats, the cost check of a rule set.
-SUFFIXES = frozenset({".parsed", ".header", ".code", ".locale", ".cost"})
+SUFFIXES = frozenset({".parsed", ".header", ".merged", ".code", ".locale", ".cost"})
 
 
 def enabled() -> bool:

@@ -82,6 +82,12 @@ class Entry:
 _headers: dict[Path, tuple[tuple[int, int], Entry | None]] = {}
 
 
+def header(path: Path) -> Entry | None:
+    """The header of a rule file (None: not a rule file), kept in the process until the file
+    changes and in the per-user cache by its text."""
+    return _header(path)
+
+
 def _header(path: Path) -> Entry | None:
     """The header of a rule file, cached until the file changes."""
     try:

@@ -18,12 +18,12 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError, Span, did_you_mean
 from aidrules.limits import DEFAULT_LIMITS, Limits, read_document_bytes
@@ -79,7 +79,17 @@ def digest(data: Any) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def chain_fingerprint(layers: list[Layer]) -> str:
+class Labelled(Protocol):
+    """A layer as its fingerprint sees it (a :class:`Layer`, or what compiling keeps of one)."""
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def digest(self) -> str: ...
+
+
+def chain_fingerprint(layers: Sequence[Labelled]) -> str:
     """The fingerprint of a whole chain: it changes when any layer changes semantically."""
     blob = "\n".join(f"{layer.label}:{layer.digest}" for layer in layers)
     return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()

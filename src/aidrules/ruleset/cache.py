@@ -78,14 +78,19 @@ def fingerprint(text: str, file: str, limits: Limits, *, code: tuple[str, ...] =
 Parsed = tuple[YamlDocument, list[Diagnostic]]
 
 
-def _flat(parsed: Parsed) -> tuple[object, ...]:
-    doc, diagnostics = parsed
+def flat_document(doc: YamlDocument, diagnostics: list[Diagnostic]) -> tuple[object, ...]:
+    """A parse as plain tuples, as the cache stores it (:func:`document_of` reads it back)."""
     positions = [(path, *astuple(pos)) for path, pos in doc.positions.items()]
     return (doc.data, positions, doc.file, diagnostics)
 
 
-def _parsed(value: object) -> Parsed | None:
-    """A parse from its stored form, or None when the form is not exactly that of :func:`_flat`."""
+_PARTS = frozenset({str, int})
+_INT = frozenset({int})
+_TEXT = frozenset({str, type(None)})
+
+
+def document_of(value: object) -> Parsed | None:
+    """A parse from its stored form, or None when the form is not exactly that of :func:`flat_document`."""
     if not isinstance(value, tuple) or len(value) != 4:
         return None
     data, positions, file, diagnostics = value
@@ -93,18 +98,20 @@ def _parsed(value: object) -> Parsed | None:
         return None
     if not all(isinstance(d, Diagnostic) for d in diagnostics):
         return None
+    # Checked column by column (sets of types, built in C), then built in one go: a third of the
+    # time of checking and building each position in turn.
+    if any(type(item) is not tuple or len(item) != 7 for item in positions):
+        return None
     at: dict[tuple[str | int, ...], Pos] = {}
-    for item in positions:
-        if not (isinstance(item, tuple) and len(item) == 7 and isinstance(item[0], tuple)):
+    if positions:
+        paths, lines, columns, key_lines, key_columns, styles, wheres = zip(*positions, strict=True)
+        if {type(path) for path in paths} != {tuple} or not {type(p) for path in paths for p in path} <= _PARTS:
             return None
-        path, line, column, key_line, key_column, style, where = item
-        if not all(type(part) in (str, int) for part in path):
+        if not {type(n) for n in (*lines, *columns, *key_lines, *key_columns)} <= _INT:
             return None
-        if not all(type(number) is int for number in (line, column, key_line, key_column)):
+        if not {type(text) for text in (*styles, *wheres)} <= _TEXT:
             return None
-        if not (style is None or type(style) is str) or not (where is None or type(where) is str):
-            return None
-        at[path] = Pos(line, column, key_line, key_column, style, where)
+        at = dict(zip(paths, map(Pos, lines, columns, key_lines, key_columns, styles, wheres), strict=True))
     return YamlDocument(data, at, file), diagnostics
 
 
@@ -117,11 +124,11 @@ def parse_rule_file(text: str, file: str, *, limits: Limits | None = None) -> Pa
     if directory is None:
         return load_yaml(text, file, limits=limits)
     path = entry(directory, "parsed", fingerprint(text, file, limits))
-    found = _parsed(read(path))
+    found = document_of(read(path))
     if found is not None:
         return found
     parsed = load_yaml(text, file, limits=limits)
-    write(directory, path, _flat(parsed))
+    write(directory, path, flat_document(*parsed))
     return parsed
 
 

@@ -47,12 +47,8 @@ from aidrules.readers.yamlload import YamlDocument
 from aidrules.registry import layers as layers_module
 from aidrules.registry.index import layer_finder
 from aidrules.registry.layers import (
-    Layer,
     Verify,
     chain_fingerprint,
-    layer_from_text,
-    load_chain,
-    merge,
     read_rule_file,
 )
 from aidrules.ruleset import compiled as compiled_module
@@ -73,6 +69,7 @@ from aidrules.ruleset.compiled import (
 )
 from aidrules.ruleset.cost import code_size, evaluation_cost, expressions
 from aidrules.ruleset.graph import DependencyGraph, NodeKind, reads_of
+from aidrules.ruleset.layered import LayerId, merged_layers
 from aidrules.ruleset.schema import LANGUAGES, RuleSetFile, Texts
 
 Finder = Callable[[str], Path]
@@ -126,14 +123,12 @@ def compile_text(
     """Compile rule-file text; see :func:`load_ruleset`. ``cached``: ``text`` is a rule file's,
     whose parse may come from the per-user cache (:mod:`aidrules.ruleset.cache`)."""
     limits = limits or DEFAULT_LIMITS
-    top, diagnostics = layer_from_text(text, file, limits=limits, cached=cached)
-    chain = [top]
-    if "extends" in top.data:
-        chain, found = load_chain(top, find or _registry_finder(Path.cwd()), verify)
-        diagnostics += found
-    merged = merge(chain)
-    compiler = _RuleCompiler(merged.doc, merged.texts, diagnostics + merged.diagnostics)
-    compiler.layers = chain
+    front = merged_layers(
+        text, file, find=find or _registry_finder(Path.cwd()), verify=verify, limits=limits, cached=cached
+    )
+    merged = front.merged
+    compiler = _RuleCompiler(merged.doc, merged.texts, front.diagnostics + merged.diagnostics)
+    compiler.layers = front.layers
     compiler.provenance = merged.provenance
     compiler.limits = limits
     result = compiler.run()
@@ -232,7 +227,7 @@ class _RuleCompiler:
     doc: YamlDocument
     texts: dict[str, str]
     diagnostics: list[Diagnostic]
-    layers: list[Layer] = field(default_factory=list)
+    layers: list[LayerId] = field(default_factory=list)
     provenance: dict[str, str] = field(default_factory=dict)
     limits: Limits = DEFAULT_LIMITS
     model: RuleSetFile | None = None
