@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from importlib.metadata import distributions
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,19 @@ def test_rule_sets_from_an_entry_point_are_found(
     finally:
         monkeypatch.undo()
         index.refresh()
+
+
+def test_every_installed_distribution_is_named_as_importlib_names_it() -> None:
+    """The origin of a package's rule sets (``package <name>``) reads the name from the metadata's
+    first lines; importlib parses the whole file: the same name for every distribution here."""
+    dists = list(distributions())
+    assert dists
+    assert [index.distribution_name(d) for d in dists] == [d.name for d in dists]
+
+
+def test_the_shipped_rules_are_found_from_the_packages_entry_point_with_its_name() -> None:
+    index.refresh()
+    assert any(origin == "package aidrules" for _, origin in index._entry_point_dirs())
 
 
 def test_the_shipped_rules_are_registered_through_the_entry_point() -> None:

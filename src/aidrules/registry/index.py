@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
-from importlib.metadata import entry_points
+from importlib.metadata import Distribution, entry_points
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, TypeVar
@@ -178,12 +178,27 @@ def _entry_point_dirs() -> tuple[tuple[Path, str], ...]:
         except Exception:
             continue
         dist = getattr(ep, "dist", None)  # None for entry points made by hand
-        package = f"package {getattr(dist, 'name', None) or getattr(ep, 'name', '?')}"
+        package = f"package {(distribution_name(dist) if dist is not None else None) or getattr(ep, 'name', '?')}"
         if isinstance(found, str | Path):
             dirs.append((Path(found), package))
         elif isinstance(found, Iterable):
             dirs.extend((Path(p), package) for p in found)
     return tuple(dirs)
+
+
+def distribution_name(dist: Distribution) -> str | None:
+    """``dist.name`` (its metadata's ``Name``), read from the metadata's first lines instead of
+    parsing the whole file as an e-mail message (a millisecond of every start); when the name is
+    not found there, ``dist.name`` after all."""
+    text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
+    for line in text.splitlines():
+        if not line:  # the end of the headers
+            break
+        field, colon, value = line.partition(":")
+        if colon and field.strip().lower() == "name" and value.strip():
+            return value.strip()
+    name = dist.name
+    return str(name) if name is not None else None
 
 
 def refresh() -> None:
