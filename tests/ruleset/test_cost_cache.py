@@ -96,12 +96,23 @@ def test_other_limits_or_a_changed_rule_file_are_checked_again(
     assert moved[0].span is not None and moved[0].span.line > 1
 
 
+def _forged(**fields: object) -> Diagnostic:
+    """An RS207 with a field set past its constructor, as an unpickled entry's can be."""
+    d = Diagnostic("RS207", "too costly", Span("f", 1, 1))
+    for name, value in fields.items():
+        object.__setattr__(d, name, value)
+    return d
+
+
 @pytest.mark.parametrize(
     "stored",
     [
         pytest.param([Diagnostic("RS101", "unknown key `x`", Span("f", 1, 1))], id="another-code"),
         pytest.param([Diagnostic("RS207", "x", Span("f", 1, 1))] * 2, id="two"),
         pytest.param(("RS207",), id="not-a-list"),
+        pytest.param([_forged(span="f:1:1")], id="span-not-a-span"),
+        pytest.param([_forged(code="XX999")], id="unknown-code"),
+        pytest.param([_forged(message=7)], id="message-not-text"),
         pytest.param(None, id="none"),
     ],
 )

@@ -165,3 +165,18 @@ def test_amounts_at_the_edges_are_written_as_babel_writes_them(lang: str, text: 
     assert formatting.locale_of(lang).money(value) == format_currency(
         value, "EUR", locale=formatting.NUMBER_LOCALES[lang]
     )
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        pytest.param(("€ x", "€ -x", "1.234.567", "d MMMM y", ("januari",) * 12), id="no-digits"),
+        pytest.param(("€ 1.234.567,89", "€ -1.234.567,89", "1.234.567", "d MMMM y", ("januari",) * 12), id="ok-shape"),
+        pytest.param(("€ 1,234.567,89", "€ -1,234.567,89", "1.234.567", "d MMMM y", ("januari",) * 12), id="mixed"),
+    ],
+)
+def test_stored_formats_are_used_only_when_they_write_their_own_probes_back(stored: formatting.Formats) -> None:
+    """Formats whose texts are not those of one locale (digits missing, separators mixed) are
+    refused (and then asked of Babel), never an error."""
+    accepted = formatting._accept_formats(stored)
+    assert (accepted is not None) == (stored[0] == "€ 1.234.567,89")

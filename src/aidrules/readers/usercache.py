@@ -44,6 +44,7 @@ from collections.abc import Callable, Container
 from pathlib import Path
 from types import CodeType
 
+from aidrules.codes import KNOWN
 from aidrules.errors import Diagnostic, Severity, Span
 
 ENV_DIR = "AIDRULES_CACHE_DIR"
@@ -106,6 +107,24 @@ def usable_dir() -> Path | None:
     if not stat.S_ISDIR(st.st_mode) or not _owned_privately(st) or st.st_mode & 0o077:
         return None
     return directory
+
+
+def diagnostics(value: object) -> list[Diagnostic] | None:
+    """``value`` when it is a list of diagnostics each of whose fields has its type (an unpickled
+    one was not made by its constructor, so nothing else has checked it), else None."""
+    if type(value) is not list:
+        return None
+    for d in value:
+        if type(d) is not Diagnostic or d.code not in KNOWN or type(d.message) is not str:
+            return None
+        span = d.span
+        if span is not None and not (
+            type(span) is Span and type(span.file) is str and type(span.line) is int and type(span.column) is int
+        ):
+            return None
+        if type(d.severity) is not Severity or not all(v is None or type(v) is str for v in (d.hint, d.path)):
+            return None
+    return value
 
 
 def key(*parts: bytes) -> str:
@@ -303,6 +322,7 @@ __all__ = [
     "cache_dir",
     "cached_code",
     "cached_value",
+    "diagnostics",
     "enabled",
     "entry",
     "key",

@@ -188,11 +188,10 @@ def checked_cost(rs: CompiledRuleSet, limits: Limits, texts: dict[str, str]) -> 
 
 def _accept_cost(value: object) -> list[Diagnostic] | None:
     """A stored result of the cost check: an empty list, or one ``RS207``."""
-    if type(value) is not list or len(value) > 1:
+    found = usercache.diagnostics(value)
+    if found is None or len(found) > 1 or not all(d.code == "RS207" for d in found):
         return None
-    if not all(type(d) is Diagnostic and d.code == "RS207" and type(d.message) is str for d in value):
-        return None
-    return value
+    return found
 
 
 def _check_cost(rs: CompiledRuleSet, limits: Limits, diagnostics: list[Diagnostic]) -> None:

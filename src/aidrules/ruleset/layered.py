@@ -157,7 +157,7 @@ def _front(value: object, chain: list[tuple[str, str]]) -> Front | None:
         return None
     if type(provenance) is not dict or not all(type(k) is str and type(v) is str for k, v in provenance.items()):
         return None
-    if not all(type(d) is list and all(type(x) is Diagnostic for x in d) for d in (merged_diagnostics, diagnostics)):
+    if usercache.diagnostics(merged_diagnostics) is None or usercache.diagnostics(diagnostics) is None:
         return None
     parsed = document_of(doc)
     if parsed is None:

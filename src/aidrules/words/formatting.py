@@ -7,7 +7,7 @@ long date pattern with the names of the months) is kept in the per-user cache
 (:mod:`aidrules.readers.usercache`, kind ``locale``, keyed by Babel's and this module's code): a
 decision whose amounts are whole cents and whose dates are days of the years 1000-9999 is then
 written without loading Babel (about 11 ms of a command's start). Anything else goes to Babel, as
-before; ``tests/words/test_formatting.py`` compares both ways.
+before; ``tests/words/test_locale_formats.py`` compares both ways.
 """
 
 from __future__ import annotations
@@ -99,7 +99,8 @@ def babel_formats(lang: str) -> Formats:
 
 
 def _accept_formats(value: object) -> Formats | None:
-    """Stored :data:`Formats`, only when every field is a text (twelve month names)."""
+    """Stored :data:`Formats`, only when every field is a text (twelve month names) and the
+    locale read from them writes the probe numbers back exactly as stored."""
     if not isinstance(value, tuple) or len(value) != 5:
         return None
     *texts, months = value
@@ -107,7 +108,18 @@ def _accept_formats(value: object) -> Formats | None:
         return None
     if not all(type(m) is str for m in months):
         return None
-    return (texts[0], texts[1], texts[2], texts[3], months)
+    found: Formats = (texts[0], texts[1], texts[2], texts[3], months)
+    try:
+        locale = _Locale("nl", found)
+    except (ValueError, IndexError):  # a probe without its digits
+        return None
+    if locale.fast_money and (
+        locale.money(Decimal("1234567.89")) != found[0] or locale.money(Decimal("-1234567.89")) != found[1]
+    ):
+        return None
+    if locale.number_table is not None and locale.integer(1234567) != found[2]:
+        return None
+    return found
 
 
 @lru_cache(maxsize=1)
