@@ -40,7 +40,8 @@ SKILL_CLUSTERS = ("earn_enough", "organise_money_matters", "spend_responsibly", 
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    # validators built when reviews are first validated, not at import (tests/test_deferred_models.py)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class DossierState(_Strict):
