@@ -15,7 +15,7 @@ any other operation on an unknown value is unknown, and remembers which facts we
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, Overflow
 from typing import Any
@@ -244,7 +244,7 @@ class _Compiler:
             nullable = nullable or typ.nullable
             typ = field_type
         if nullable and not typ.nullable:
-            typ = replace(typ, nullable=True)
+            typ = typ.replace(nullable=True)
         if local is None:
             label = ".".join(parts)
             self.facts.append(label)

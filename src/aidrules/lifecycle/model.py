@@ -17,7 +17,6 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from functools import cache
 from typing import Any, Literal
 
@@ -171,8 +170,8 @@ def review_fact_type() -> t.Record:
         if root == "on" or not isinstance(typ, t.Record):
             continue
         sub = tuple(
-            (name, replace(ft, nullable=True) if f"{root}.{name}" in REVIEW_EVENT_FIELDS else ft)
+            (name, ft.replace(nullable=True) if f"{root}.{name}" in REVIEW_EVENT_FIELDS else ft)
             for name, ft in typ.fields
         )
-        fields.append((root, replace(typ, fields=sub)))
+        fields.append((root, typ.replace(fields=sub)))
     return t.Record(type_name="review", fields=tuple(fields))
