@@ -34,8 +34,9 @@ DEFERRED_MODULES = (
     "aidrules.engine.decision",
 )
 #: Built at import on purpose: the decision's JSON writers keep ``Reason``'s serializer
-#: (``engine/decision.py``: ``_REASON_JSON``), and the fact labels read the question catalogue.
-BUILT_AT_IMPORT = {"aidrules.engine.decision.Reason", "aidrules.facts.catalogue.FactEntry"}
+#: (``engine/decision.py``: ``_REASON_JSON``). The question catalogue (``FactEntry``) is read when a
+#: fact is first named (``words/labels.py``: ``fact_labels``).
+BUILT_AT_IMPORT = {"aidrules.engine.decision.Reason"}
 
 _BUILT = """
 import json, sys, pydantic

@@ -19,6 +19,7 @@ import pytest
 from aidrules._frozen import Frozen, field_names
 from aidrules.expr import ir, nodes
 from aidrules.expr import types as t
+from aidrules.words import document
 
 
 def _classes(base: type[Frozen]) -> Iterator[type[Frozen]]:
@@ -34,7 +35,7 @@ CLASSES = sorted(set(_classes(Frozen)), key=lambda c: f"{c.__module__}.{c.__qual
 def test_the_expression_classes_are_all_frozen_values() -> None:
     """Catches a node, IR or type class left out of the comparison below."""
     modules = {c.__module__ for c in CLASSES}
-    assert {"aidrules.expr.ir", "aidrules.expr.nodes", "aidrules.expr.types"} <= modules
+    assert {"aidrules.expr.ir", "aidrules.expr.nodes", "aidrules.expr.types", "aidrules.words.document"} <= modules
     assert set(ir.KINDS) <= set(CLASSES) and {ir.Step, ir.Conjunction, nodes.Aggregate, t.Table} <= set(CLASSES)
 
 
@@ -64,6 +65,13 @@ def _values(cls: type[Frozen], seed: int) -> dict[str, Any]:
     """Distinct, hashable values for every field (a nested tuple, a Decimal NaN for identity)."""
     pool: list[Any] = [f"s{seed}", seed, (seed, "x"), Decimal(seed) / 4, _NAN, None, ("a", (seed,)), True]
     return {name: pool[(i + seed) % len(pool)] for i, name in enumerate(field_names(cls))}
+
+
+#: Values the classes that check their fields when made accept.
+_VALID: dict[type[Frozen], dict[str, Any]] = {
+    document.Figure: {"svg": '<svg xmlns="http://www.w3.org/2000/svg"></svg>'},
+    document.Section: {"id": "part-3"},
+}
 
 
 def _pair(cls: type[Frozen], seed: int) -> tuple[Any, Any]:
@@ -114,7 +122,7 @@ def test_a_frozen_class_init_takes_and_sets_each_field_as_its_dataclass(cls: typ
     assert [(p.name, p.kind) for p in ours.parameters.values()] == [
         (p.name, p.kind) for p in theirs.parameters.values()
     ]
-    values = _values(cls, 3)
+    values = _values(cls, 3) | _VALID.get(cls, {})  # what the class checks when made
     made = cls(**values)
     assert all(getattr(made, name) is value for name, value in values.items())
     assert hasattr(made, "__dict__") == ("__slots__" not in cls.__dict__)  # only a subclass that adds no field
@@ -127,6 +135,16 @@ def test_the_defaults_of_the_types_are_the_dataclass_defaults() -> None:
     assert t.ListOf().item == t.Bool() and t.Table() == t.Table(keys=(), value=t.Number())
     assert t.MONEY.replace(nullable=True) == t.Number(money=True, nullable=True) and t.MONEY.nullable is False
     assert repr(t.Number(money=True)) == "Number(nullable=False, money=True, integer=False)"
+
+
+def test_the_blocks_that_check_their_fields_check_them_when_made_and_replaced() -> None:
+    """``Figure`` and ``Section`` ran their checks in ``__post_init__`` as dataclasses."""
+    with pytest.raises(ValueError, match="exactly one <svg>"):
+        document.Figure("<div></div>")
+    section = document.Section("part-3", ())
+    with pytest.raises(ValueError, match="a section id"):
+        section.replace(id="3 parts")
+    assert document.Span("x") == document.Span("x", "plain", "") and document.Table(("a",), ()).wide is False
 
 
 def test_a_class_whose_slots_differ_from_its_fields_is_refused_when_defined() -> None:
