@@ -16,9 +16,12 @@ from typing import Any
 
 import pytest
 
+import aidrules
 from aidrules._frozen import Frozen, field_names
 from aidrules.expr import ir, nodes
 from aidrules.expr import types as t
+from aidrules.expr.compiler import CompiledExpression
+from aidrules.ruleset.cost import expressions
 from aidrules.words import document
 
 
@@ -159,3 +162,23 @@ def test_a_class_whose_slots_differ_from_its_fields_is_refused_when_defined() ->
 
         class Missing(Frozen):
             a: int
+
+
+def test_the_cost_walk_finds_the_expressions_inside_frozen_parts() -> None:
+    """Catches a cost walk (``ruleset/cost.py``, the ``max_code_nodes`` and ``max_evaluation_steps``
+    checks) that stops at a ``Frozen`` value: the conditions' messages (``Template``), the values
+    they show (``NamedValue.shown``) and the reviews (``ReviewSpec``) hold compiled expressions."""
+    rs = aidrules.load("noord-limburg-budgethulp")
+    assert rs.reviews is not None
+    found = {id(node) for _, _, node in expressions(rs)}
+    inside: list[CompiledExpression] = []
+    for item in (*rs.plan, *rs.reviews.plan):
+        inside.append(item.expr)
+        inside.extend(expr for _, expr in item.shown)
+        for template in item.messages.values():
+            inside.extend(p for parts in template.parts.values() for p in parts if isinstance(p, CompiledExpression))
+    for row in rs.reviews.rows:
+        inside.append(row.when)
+        inside.extend(p for parts in row.because.parts.values() for p in parts if isinstance(p, CompiledExpression))
+    assert len(inside) > 50 and any(item.messages for item in rs.plan) and rs.reviews.rows
+    assert all(id(expr.node) in found for expr in inside)
