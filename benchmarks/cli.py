@@ -2,9 +2,10 @@
 
 Times, from outside, the README's main job (``aidrules evaluate`` of the shipped example with
 ``--rules noord-limburg-budgethulp``, run from the checkout's root as the README does),
-``aidrules --help`` and ``python -c "import aidrules"``: each started afresh N times, the median
-(and min/max) of wall-clock and CPU seconds (user + system of the child, from the operating
-system). ``evaluate`` runs with a cold cache of parsed rule files (a new, empty cache directory
+``aidrules --help``, ``python -c "import aidrules"`` and the import of what ``evaluate`` imports
+before it runs (``aidrules.cli.main`` and ``aidrules.cli.decisions``): each started afresh N
+times, the median (and min/max) of wall-clock and CPU seconds (user + system of the child, from
+the operating system). ``evaluate`` runs with a cold cache of parsed rule files (a new, empty cache directory
 for every run: it is read, parsed and written), a warm one (filled once before), and the cache
 turned off (``AIDRULES_NO_CACHE=1``). The sources are compiled to bytecode first, as ``pip
 install`` does (``installed.py``), so no run compiles them, whatever ``PYTHONDONTWRITEBYTECODE``
@@ -46,6 +47,8 @@ CLI = "import sys; from aidrules.cli.main import main; sys.argv[0] = 'aidrules';
 #: name -> (arguments after the interpreter, cache: "cold", "warm", "off" or None)
 COMMANDS: dict[str, tuple[list[str], str | None]] = {
     "import aidrules": (["-c", "import aidrules"], None),
+    # what `aidrules evaluate` imports before its command runs (the library, Typer, the command line)
+    "import evaluate's code": (["-c", "import aidrules.cli.main, aidrules.cli.decisions"], None),
     "aidrules --help": (["-c", CLI, "--help"], None),
     "evaluate, cold cache": (["-c", CLI, "evaluate", EXAMPLE, "--rules", "noord-limburg-budgethulp"], "cold"),
     "evaluate, warm cache": (["-c", CLI, "evaluate", EXAMPLE, "--rules", "noord-limburg-budgethulp"], "warm"),

@@ -27,6 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # 0 contract data, errors, limits, bounded input readers, fixed words, the extras loader
     (
         "aidrules._extras",
+        "aidrules._frozen",  # the base of frozen value classes (expression nodes, IR, types)
         "aidrules.codes",
         "aidrules.text",  # the gettext catalogues (text for people, nl/fr/en)
         "aidrules.errors",

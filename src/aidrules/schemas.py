@@ -28,7 +28,7 @@ from aidrules.engine.decision import Decision
 from aidrules.facts.model import Case
 from aidrules.ruleset.schema import RuleSetFile
 from aidrules.text import domain
-from aidrules.words.labels import FACT_LABELS
+from aidrules.words.labels import fact_labels
 
 #: The version of the schemas' shape; it changes when a schema changes incompatibly.
 SCHEMA_VERSION = "1.0"
@@ -164,7 +164,7 @@ def _facts() -> Json:
     def visit(node: Json, prefix: str) -> None:
         for name, prop in (node.get("properties") or {}).items():
             path = f"{prefix}{name}"
-            labels = _trio("name.on") if path == "on" else FACT_LABELS.get(path)
+            labels = _trio("name.on") if path == "on" else fact_labels().get(path)
             _label(prop, labels, _trio(f"fact.{path}"))
             inner = _nullable_inner(prop)
             target = inner.get("items", inner) if inner.get("type") == "array" else inner
@@ -172,7 +172,7 @@ def _facts() -> Json:
             if isinstance(ref, str):
                 sub = defs[ref.rsplit("/", 1)[1]]
                 item_path = f"{path}[]" if inner.get("type") == "array" else path
-                _label(sub, FACT_LABELS.get(path))
+                _label(sub, fact_labels().get(path))
                 visit(sub, f"{item_path}.")
 
     visit(raw, "")

@@ -25,8 +25,12 @@ EXAMPLE = ROOT / "fixtures" / "examples" / "single-parent-guidance.yaml"
 #: Third-party packages a decision never needs.
 HEAVY = ("fastapi", "starlette", "uvicorn", "jinja2", "durable", "rich", "hypothesis", "psycopg")
 #: Standard modules a decision never needs: the release state's and the journal's database, the
-#: durable backend's engine thread (with the logging it brings).
-UNNEEDED_STDLIB = ("sqlite3", "concurrent.futures", "logging", "multiprocessing")
+#: durable backend's engine thread (with the logging it brings, and its queue).
+UNNEEDED_STDLIB = ("sqlite3", "concurrent.futures", "logging", "multiprocessing", "queue")
+#: Modules of our own that neither ``import aidrules`` nor a decision made on the command line
+#: loads: the durable backend (registered by name, loaded when a rule set is first prepared for
+#: it) and the diagnostics' renderer (loaded when a problem is shown).
+UNNEEDED_OWN = ("aidrules.engine.durable", "aidrules.engine.durable.runtime", "aidrules.diagnostic_text")
 
 # Runs a command line in a fresh interpreter, then prints the modules that were really executed
 # (a module the lazy loader named but nobody used is in sys.modules, not loaded).
@@ -61,6 +65,7 @@ def test_import_aidrules_does_not_import_fastapi_jinja2_or_durable_rules() -> No
     assert "aidrules" in loaded
     assert not _roots(loaded) & set(HEAVY)
     assert not loaded & set(UNNEEDED_STDLIB)
+    assert not loaded & set(UNNEEDED_OWN)
     assert not {name for name in loaded if name.startswith("aidrules.cli")}
 
 
@@ -80,8 +85,9 @@ def test_evaluate_loads_no_web_framework_templates_backend_or_toolkit() -> None:
         "aidrules.report.build",
         "aidrules.server.app",
         "aidrules.testing.runner",
-        # the durable backend registers itself with the engines (aidrules.engine), but its
-        # durable_rules package (HEAVY) is loaded only when a decision asks for it
+        # the durable backend registers itself with the engines (aidrules.engine) by name: its
+        # module and its durable_rules package (HEAVY) are loaded only when a decision asks for it
+        *UNNEEDED_OWN,
         "aidrules.journal",  # the other commands' modules: not loaded for evaluate
         "aidrules.batch",
         "aidrules.server",

@@ -9,14 +9,19 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from aidrules._extras import lazy_module
 from aidrules.cli.help_texts import help_lang, say, tr
-from aidrules.diagnostic_text import render_text
 from aidrules.errors import AidrulesError, Diagnostic, FactsError, unknown_language
 from aidrules.limits import DEFAULT_LIMITS, read_document
+
+if TYPE_CHECKING:
+    import aidrules.diagnostic_text as diagnostic_text
+else:  # loaded when a problem is shown (a decision that is made shows none)
+    diagnostic_text = lazy_module("aidrules.diagnostic_text")
 
 
 class Format(StrEnum):
@@ -92,7 +97,7 @@ ReleaseStateOpt = Annotated[
 def render_error(error: AidrulesError, lang: str = "en") -> str:
     """An error for the terminal: each diagnostic with its source line and a caret (the one
     renderer of diagnostics in text output), in ``lang``; the message when it has none."""
-    return render_text(error.diagnostics, lang) if error.diagnostics else str(error)
+    return diagnostic_text.render_text(error.diagnostics, lang) if error.diagnostics else str(error)
 
 
 def fail(error: AidrulesError, lang: str = "en") -> NoReturn:

@@ -28,7 +28,6 @@ from aidrules.cli.common import (
     read_input,
 )
 from aidrules.cli.help_texts import say, tr
-from aidrules.diagnostic_text import render_text
 from aidrules.errors import AidrulesError, Diagnostic, Severity
 from aidrules.facts.parse import parse_case_text
 from aidrules.ruleset.compile import check_ruleset
@@ -37,12 +36,14 @@ from aidrules.views.decision import render
 
 if TYPE_CHECKING:
     import aidrules.analysis as analysis
+    import aidrules.diagnostic_text as diagnostic_text
     import aidrules.engine.durable.runtime as durable_runtime
     import aidrules.explain.api as explain_api
     import aidrules.registry.neighbours as neighbours
     import aidrules.schemas as schemas
 else:  # loaded when a command needs them (see aidrules._extras): `evaluate` needs none of them
     analysis = lazy_module("aidrules.analysis")
+    diagnostic_text = lazy_module("aidrules.diagnostic_text")
     durable_runtime = lazy_module("aidrules.engine.durable.runtime")
     explain_api = lazy_module("aidrules.explain.api")
     neighbours = lazy_module("aidrules.registry.neighbours")
@@ -224,7 +225,7 @@ def validate(
         typer.echo(json.dumps([d.to_dict() for d in diagnostics], ensure_ascii=False, indent=2))
     else:
         if diagnostics:
-            typer.echo(render_text(diagnostics, lang.value), err=True)
+            typer.echo(diagnostic_text.render_text(diagnostics, lang.value), err=True)
         if not errors:
             warnings = say(", {count} warning(s)", lang.value, count=len(diagnostics)) if diagnostics else ""
             typer.echo(say("{count} rule file(s) valid", lang.value, count=len(rules)) + warnings)

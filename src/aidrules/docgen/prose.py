@@ -29,7 +29,7 @@ from aidrules.expr import nodes as n
 from aidrules.text import domain
 from aidrules.text.interface import LANGS, value_words
 from aidrules.words import formatting
-from aidrules.words.labels import FACT_LABELS
+from aidrules.words.labels import fact_labels
 
 if TYPE_CHECKING:
     from aidrules.ruleset.compiled import CompiledRuleSet
@@ -266,7 +266,7 @@ def name_label(parts: tuple[str, ...], ctx: _Context) -> str:
         if len(parts) == 1:
             return _INTERFACE[ctx.lang].get(f"item.{path}") or _humane(path)
         fact = f"{path}[].{'.'.join(parts[1:])}"
-        labels = FACT_LABELS.get(fact)
+        labels = fact_labels().get(fact)
         return labels[lang] if labels else _humane(fact)
     rs = ctx.rs
     if rs is not None:
@@ -286,7 +286,7 @@ def name_label(parts: tuple[str, ...], ctx: _Context) -> str:
             return _title(spec.title.get(ctx.lang))
     if dotted in ("decision_date", "recommendation"):
         return ctx.w(dotted)
-    labels = FACT_LABELS.get(dotted)
+    labels = fact_labels().get(dotted)
     return labels[lang] if labels else (review_fact_label(dotted, ctx.lang) or _humane(dotted))
 
 

@@ -21,7 +21,9 @@ PrincipleStatus = Literal["satisfied", "not_satisfied", "undetermined"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # validators built when first used, not at import: a lazy Decision is made without them
+    # (tests/test_deferred_models.py)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Reason(_Frozen):

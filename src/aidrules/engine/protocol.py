@@ -14,10 +14,17 @@ Example:
 
 from __future__ import annotations
 
-from aidrules.engine import durable
+from typing import TYPE_CHECKING
+
+from aidrules._extras import lazy_module
 from aidrules.engine.compiled import CompiledPrepared
 from aidrules.errors import Diagnostic, EvaluationError
 from aidrules.ruleset.compiled import CompiledRuleSet, Prepared, register_backend
+
+if TYPE_CHECKING:
+    from aidrules.engine import durable
+else:  # the durable backend's own module (and durable_rules) is loaded when a rule set is first prepared for it
+    durable = lazy_module("aidrules.engine.durable")
 
 #: The names of the backends, the default first.
 ENGINES = ("compiled", "durable")
@@ -46,7 +53,12 @@ def prepare(compiled: CompiledRuleSet, engine: str = "compiled") -> Prepared:
     return backend(engine).prepare(compiled)
 
 
+def _build_durable(compiled: CompiledRuleSet) -> Prepared:
+    """A rule set prepared for durable_rules (``aidrules.engine.durable.build``, loaded now)."""
+    return durable.build(compiled)
+
+
 # durable_rules is an optional extra: its module is only loaded when a rule set is first prepared for it.
-register_backend("durable", durable.build)
+register_backend("durable", _build_durable)
 
 __all__ = ["ENGINES", "Backend", "CompiledPrepared", "Prepared", "backend", "prepare"]

@@ -15,11 +15,11 @@ any other operation on an unknown value is unknown, and remembers which facts we
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, Overflow
 from typing import Any
 
+from aidrules._frozen import Frozen
 from aidrules.codes import Code
 from aidrules.errors import did_you_mean
 from aidrules.expr import ir
@@ -35,27 +35,48 @@ IR = ir.Expr
 #: The name of the decision date inside expressions.
 DECISION_DATE = "decision_date"
 
+# Frozen values (aidrules._frozen.Frozen, each with its own __init__), as the nodes and types are.
+_set = object.__setattr__
+#: a default made anew for each object (``field(default_factory=dict)``)
+_NEW: Any = object()
 
-@dataclass(frozen=True, slots=True)
-class Environment:
+
+class Environment(Frozen):
     """What names mean: the fact schema, and the named values with their types."""
 
+    __slots__ = ("facts", "names", "tables")
     facts: t.Record
     names: Mapping[str, t.Type]
-    tables: Mapping[str, t.Table] = field(default_factory=dict)
+    tables: Mapping[str, t.Table]
+
+    def __init__(self, facts: t.Record, names: Mapping[str, t.Type], tables: Mapping[str, t.Table] = _NEW) -> None:
+        _set(self, "facts", facts)
+        _set(self, "names", names)
+        _set(self, "tables", {} if tables is _NEW else tables)
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Frozen):
+    """A problem of one expression, at its line and column in the expression's text."""
+
+    __slots__ = ("code", "column", "hint", "line", "message")
     code: Code
     message: str
     line: int
     column: int
-    hint: str | None = None
+    hint: str | None
+
+    def __init__(self, code: Code, message: str, line: int, column: int, hint: str | None = None) -> None:
+        _set(self, "code", code)
+        _set(self, "message", message)
+        _set(self, "line", line)
+        _set(self, "column", column)
+        _set(self, "hint", hint)
 
 
-@dataclass(frozen=True, slots=True)
-class CompiledExpression:
+class CompiledExpression(Frozen):
+    """An expression compiled: its source, type, closure, what it reads, syntax tree and IR."""
+
+    __slots__ = ("facts", "fn", "ir", "names", "node", "source", "type")
     source: str
     type: t.Type
     fn: Fn  # the closure: the reference semantics
@@ -63,6 +84,24 @@ class CompiledExpression:
     facts: tuple[str, ...]  # fact paths it reads, in order of appearance (``debts[].amount``)
     node: n.Node  # the syntax tree
     ir: IR  # the typed intermediate form, for the code generator (aidrules.expr.codegen)
+
+    def __init__(
+        self,
+        source: str,
+        type: t.Type,
+        fn: Fn,
+        names: frozenset[str],
+        facts: tuple[str, ...],
+        node: n.Node,
+        ir: IR,
+    ) -> None:
+        _set(self, "source", source)
+        _set(self, "type", type)
+        _set(self, "fn", fn)
+        _set(self, "names", names)
+        _set(self, "facts", facts)
+        _set(self, "node", node)
+        _set(self, "ir", ir)
 
 
 class _Error(t.Type):
@@ -244,7 +283,7 @@ class _Compiler:
             nullable = nullable or typ.nullable
             typ = field_type
         if nullable and not typ.nullable:
-            typ = replace(typ, nullable=True)
+            typ = typ.replace(nullable=True)
         if local is None:
             label = ".".join(parts)
             self.facts.append(label)

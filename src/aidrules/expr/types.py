@@ -1,18 +1,31 @@
 """Types of the expression language.
 
-Types are small frozen values. ``Number`` covers integers and decimals; ``money`` marks euro
+Types are small frozen values (:class:`aidrules._frozen.Frozen`, each with its own
+``__init__``). ``Number`` covers integers and decimals; ``money`` marks euro
 amounts so that texts can format them as such. ``nullable`` marks a value that may be known to be
 absent (``None``), e.g. ``client.csr_revoked_on: null`` means "never revoked".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar
+
+from aidrules._frozen import Frozen
+
+_set = object.__setattr__
+#: a default made anew for each object (``field(default_factory=...)``)
+_MADE: Any = object()
 
 
-@dataclass(frozen=True, slots=True)
-class Type:
-    nullable: bool = field(default=False, kw_only=True)
+class Type(Frozen):
+    """A type; ``nullable`` (by keyword) when a value may be known to be absent."""
+
+    _keyword: ClassVar[frozenset[str]] = frozenset({"nullable"})
+    __slots__ = ("nullable",)
+    nullable: bool
+
+    def __init__(self, *, nullable: bool = False) -> None:
+        _set(self, "nullable", nullable)
 
     def name(self) -> str:
         raise NotImplementedError
@@ -21,7 +34,7 @@ class Type:
         return self.name() + (" or none" if self.nullable else "")
 
     def non_null(self) -> Type:
-        return replace(self, nullable=False) if self.nullable else self
+        return self.replace(nullable=False) if self.nullable else self
 
     def accepts(self, other: Type) -> bool:
         """Whether a value of ``other`` may stand where this type is expected."""
@@ -33,16 +46,22 @@ class Type:
         return type(self) is type(other)
 
 
-@dataclass(frozen=True, slots=True)
 class Bool(Type):
+    __slots__ = ()
+
     def name(self) -> str:
         return "yes/no"
 
 
-@dataclass(frozen=True, slots=True)
 class Number(Type):
-    money: bool = False
-    integer: bool = False
+    __slots__ = ("integer", "money")
+    money: bool
+    integer: bool
+
+    def __init__(self, money: bool = False, integer: bool = False, *, nullable: bool = False) -> None:
+        _set(self, "nullable", nullable)
+        _set(self, "money", money)
+        _set(self, "integer", integer)
 
     def name(self) -> str:
         if self.money:
@@ -50,9 +69,13 @@ class Number(Type):
         return "whole number" if self.integer else "number"
 
 
-@dataclass(frozen=True, slots=True)
 class Text(Type):
-    choices: tuple[str, ...] | None = None
+    __slots__ = ("choices",)
+    choices: tuple[str, ...] | None
+
+    def __init__(self, choices: tuple[str, ...] | None = None, *, nullable: bool = False) -> None:
+        _set(self, "nullable", nullable)
+        _set(self, "choices", choices)
 
     def name(self) -> str:
         if self.choices:
@@ -60,16 +83,24 @@ class Text(Type):
         return "text"
 
 
-@dataclass(frozen=True, slots=True)
 class Date(Type):
+    __slots__ = ()
+
     def name(self) -> str:
         return "date"
 
 
-@dataclass(frozen=True, slots=True)
 class Record(Type):
-    type_name: str = "record"
-    fields: tuple[tuple[str, Type], ...] = ()
+    __slots__ = ("fields", "type_name")
+    type_name: str
+    fields: tuple[tuple[str, Type], ...]
+
+    def __init__(
+        self, type_name: str = "record", fields: tuple[tuple[str, Type], ...] = (), *, nullable: bool = False
+    ) -> None:
+        _set(self, "nullable", nullable)
+        _set(self, "type_name", type_name)
+        _set(self, "fields", fields)
 
     def name(self) -> str:
         return self.type_name
@@ -84,9 +115,13 @@ class Record(Type):
         return [key for key, _ in self.fields]
 
 
-@dataclass(frozen=True, slots=True)
 class ListOf(Type):
-    item: Type = field(default_factory=Bool)
+    __slots__ = ("item",)
+    item: Type
+
+    def __init__(self, item: Type = _MADE, *, nullable: bool = False) -> None:
+        _set(self, "nullable", nullable)
+        _set(self, "item", Bool() if item is _MADE else item)
 
     def name(self) -> str:
         return f"list of {self.item.name()}"
@@ -95,20 +130,26 @@ class ListOf(Type):
         return isinstance(other, ListOf) and self.item.accepts(other.item)
 
 
-@dataclass(frozen=True, slots=True)
 class Table(Type):
     """A parameter table: a fixed set of text keys to numbers (e.g. leefloon per category)."""
 
-    keys: tuple[str, ...] = ()
-    value: Type = field(default_factory=Number)
+    __slots__ = ("keys", "value")
+    keys: tuple[str, ...]
+    value: Type
+
+    def __init__(self, keys: tuple[str, ...] = (), value: Type = _MADE, *, nullable: bool = False) -> None:
+        _set(self, "nullable", nullable)
+        _set(self, "keys", keys)
+        _set(self, "value", Number() if value is _MADE else value)
 
     def name(self) -> str:
         return "table by " + "/".join(self.keys)
 
 
-@dataclass(frozen=True, slots=True)
 class NoneType(Type):
     """The type of the literal ``None``."""
+
+    __slots__ = ()
 
     def name(self) -> str:
         return "none"

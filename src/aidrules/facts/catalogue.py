@@ -28,7 +28,7 @@ from aidrules.text import LANGS, lookup
 class Words(BaseModel):
     """One text in Dutch, French and English."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     nl: str
     fr: str
@@ -41,7 +41,7 @@ class Words(BaseModel):
 class FactEntry(BaseModel):
     """What the catalogue knows about one fact pattern (``debts[].amount``)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     label: Words
     #: Who can answer: the client (facts of their own situation) or the worker (assessments).

@@ -69,14 +69,20 @@ def _to_date(value: Any) -> Any:
     raise ValueError("expected a date in the form YYYY-MM-DD")
 
 
+#: The models' and the amount rules' validators are built when first used, not at import
+#: (``defer_build``: ``import aidrules`` builds none; ``tests/test_deferred_models.py``).
+_DEFERRED = ConfigDict(defer_build=True)
+
+
 def _amount_rules(low: Literal["ge", "gt"]) -> TypeAdapter[Decimal]:
     """An amount's constraints as pydantic states them: at or above (``ge``) or above (``gt``)
-    zero, finite, at most two decimals and twelve digits."""
+    zero, finite, at most two decimals and twelve digits. Its validator is built when an amount
+    first fails the quick check of :func:`_checked_amount` (``defer_build``), not at import."""
     if low == "ge":
         rules = Field(ge=0, allow_inf_nan=False, decimal_places=2, max_digits=12)
     else:
         rules = Field(gt=0, allow_inf_nan=False, decimal_places=2, max_digits=12)
-    return TypeAdapter(Annotated[Decimal, BeforeValidator(_to_decimal), rules])
+    return TypeAdapter(Annotated[Decimal, BeforeValidator(_to_decimal), rules], config=_DEFERRED)
 
 
 _AMOUNT_RULES = {"ge": _amount_rules("ge"), "gt": _amount_rules("gt")}
@@ -133,7 +139,7 @@ EventDay = Annotated[date, BeforeValidator(_to_date), Field(json_schema_extra={"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)  # see _DEFERRED
 
 
 class Child(_Strict):

@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import re
 import typing
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 import annotated_types
 from pydantic import BaseModel
 
+from aidrules._frozen import Frozen
 from aidrules.engine.decision import JsonScalar
 from aidrules.expr import types as t
 from aidrules.facts.model import Case
@@ -111,22 +111,37 @@ def free_text_patterns() -> frozenset[str]:
 PROTECTED_MARKER = "x-protected"
 
 
-@dataclass(frozen=True, slots=True)
-class FieldBounds:
+_init = object.__setattr__  # frozen values (aidrules._frozen.Frozen) set their fields so
+
+
+class FieldBounds(Frozen):
     """Bounds the case model puts on a number fact (``None``: no bound); ``strict_low``: ``> low``."""
 
+    __slots__ = ("high", "low", "strict_high", "strict_low")
     low: Decimal | None
     high: Decimal | None
-    strict_low: bool = False
-    strict_high: bool = False
+    strict_low: bool
+    strict_high: bool
+
+    def __init__(
+        self, low: Decimal | None, high: Decimal | None, strict_low: bool = False, strict_high: bool = False
+    ) -> None:
+        _init(self, "low", low)
+        _init(self, "high", high)
+        _init(self, "strict_low", strict_low)
+        _init(self, "strict_high", strict_high)
 
 
-@dataclass(frozen=True, slots=True)
-class Bounds:
+class Bounds(Frozen):
     """Inclusive bounds of a whole-number fact, from the case model's constraints."""
 
+    __slots__ = ("high", "low")
     low: int | None
     high: int | None
+
+    def __init__(self, low: int | None, high: int | None) -> None:
+        _init(self, "low", low)
+        _init(self, "high", high)
 
 
 @cache
@@ -251,15 +266,20 @@ class _Missing:
 MISSING = _Missing()
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(Frozen):
     """Set one fact to a value (``None`` is a known absence, e.g. an event that never happened),
     or remove a list item (``remove=True``, path ``debts[2]``). The empty tuple ``()`` sets a list
     to no items (``debts: []``; a tuple, because edits are hashable cache keys)."""
 
+    __slots__ = ("path", "remove", "value")
     path: str
-    value: JsonScalar | tuple[()] = None
-    remove: bool = False
+    value: JsonScalar | tuple[()]
+    remove: bool
+
+    def __init__(self, path: str, value: JsonScalar | tuple[()] = None, remove: bool = False) -> None:
+        _init(self, "path", path)
+        _init(self, "value", value)
+        _init(self, "remove", remove)
 
 
 def apply(data: dict[str, Any], edits: list[Edit] | tuple[Edit, ...]) -> dict[str, Any]:

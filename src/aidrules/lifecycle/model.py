@@ -17,7 +17,6 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from functools import cache
 from typing import Any, Literal
 
@@ -40,7 +39,8 @@ SKILL_CLUSTERS = ("earn_enough", "organise_money_matters", "spend_responsibly", 
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    # validators built when reviews are first validated, not at import (tests/test_deferred_models.py)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class DossierState(_Strict):
@@ -170,8 +170,8 @@ def review_fact_type() -> t.Record:
         if root == "on" or not isinstance(typ, t.Record):
             continue
         sub = tuple(
-            (name, replace(ft, nullable=True) if f"{root}.{name}" in REVIEW_EVENT_FIELDS else ft)
+            (name, ft.replace(nullable=True) if f"{root}.{name}" in REVIEW_EVENT_FIELDS else ft)
             for name, ft in typ.fields
         )
-        fields.append((root, replace(typ, fields=sub)))
+        fields.append((root, typ.replace(fields=sub)))
     return t.Record(type_name="review", fields=tuple(fields))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import dataclasses
 import re
 import types
 import typing
@@ -23,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from aidrules._frozen import field_names
 from aidrules.codes import Code
 from aidrules.errors import Diagnostic, RuleSetError, Severity, Span, did_you_mean
 from aidrules.expr import compiler as compiler_module
@@ -1010,7 +1010,7 @@ def _nodes_of(root: nodes.Node, kind: type[_N]) -> Iterable[_N]:
         if isinstance(node, kind):
             yield node
         if isinstance(node, nodes.Node):
-            pending.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+            pending.extend(getattr(node, name) for name in field_names(node))
         elif isinstance(node, tuple | list):
             pending.extend(node)
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import fields, is_dataclass
 from decimal import Decimal
 
+from aidrules._frozen import Frozen, field_names
 from aidrules.errors import Span
 from aidrules.expr import nodes as n
 from aidrules.expr.compiler import CompiledExpression
@@ -51,15 +52,18 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 def _field_names(cls: type) -> tuple[str, ...]:
     names = _FIELDS.get(cls)
     if names is None:
-        names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
+        if issubclass(cls, Frozen):
+            names = _FIELDS[cls] = field_names(cls)
+        else:
+            names = _FIELDS[cls] = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]  # a dataclass
     return names
 
 
 def expressions(ruleset: object) -> Expressions:
-    """One walk over everything a compiled rule set holds (dataclasses, mappings, tuples and lists;
-    each object once, except an expression held in several places, which counts in each), giving
-    every compiled expression with the item that holds it, in the order found. Both measures read
-    the same walk, so compiling walks the rule set once."""
+    """One walk over everything a compiled rule set holds (dataclasses and ``Frozen`` values,
+    mappings, tuples and lists; each object once, except an expression held in several places,
+    which counts in each), giving every compiled expression with the item that holds it, in the
+    order found. Both measures read the same walk, so compiling walks the rule set once."""
     found: Expressions = []
     seen: set[int] = set()
 
@@ -70,7 +74,7 @@ def expressions(ruleset: object) -> Expressions:
         if type(obj) in _SCALARS or isinstance(obj, str | int | float | Decimal) or id(obj) in seen:
             return
         seen.add(id(obj))
-        if is_dataclass(obj) and not isinstance(obj, type):
+        if (is_dataclass(obj) or isinstance(obj, Frozen)) and not isinstance(obj, type):
             own = getattr(obj, "id", None) if obj is not ruleset else None
             if not isinstance(own, str) and isinstance(getattr(obj, "recommend", None), str):
                 own = "recommendation"

@@ -27,7 +27,8 @@ _ID_HINT = "ids use lower-case letters, digits and `_` (conditions may use dots:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    # validators built when a rule file is first validated, not at import (tests/test_deferred_models.py)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class Texts(_Model):

@@ -31,7 +31,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from aidrules._frozen import Frozen
 from aidrules.text.interface import french_typography
+
+# The blocks and spans are frozen values (aidrules._frozen.Frozen), each with its own __init__:
+# as dataclasses they cost every start of ``aidrules`` some 5 ms of generated methods.
+_set = object.__setattr__
 
 Style = Literal["plain", "strong", "emphasis", "code", "ref", "link", "formula", "slot"]
 Layout = Literal["page", "compact"]
@@ -40,16 +45,21 @@ Layout = Literal["page", "compact"]
 Escape = Literal["markdown", "html"]
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(Frozen):
     """A run of text: ``strong`` (bold), ``emphasis`` (italic), ``code`` (a fact path), ``ref`` (a
     rule id), ``link`` (to ``detail``, the address; the address itself when ``text`` is it),
     ``formula`` (source text shown on one line, collapsed behind its summary ``detail``) or
     ``slot`` (a value filled in per case, its name ``detail`` as a tooltip)."""
 
+    __slots__ = ("detail", "style", "text")
     text: str
-    style: Style = "plain"
-    detail: str = ""
+    style: Style
+    detail: str
+
+    def __init__(self, text: str, style: Style = "plain", detail: str = "") -> None:
+        _set(self, "text", text)
+        _set(self, "style", style)
+        _set(self, "detail", detail)
 
 
 Inline = tuple[Span, ...]
@@ -62,41 +72,70 @@ def inline(*parts: str | Span) -> Inline:
     return tuple(p if isinstance(p, Span) else Span(p) for p in parts if (p.text if isinstance(p, Span) else p))
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(Frozen):
+    __slots__ = ("content", "level")
     level: int
     content: Inline
 
+    def __init__(self, level: int, content: Inline) -> None:
+        _set(self, "level", level)
+        _set(self, "content", content)
 
-@dataclass(frozen=True, slots=True)
-class Paragraph:
+
+class Paragraph(Frozen):
+    __slots__ = ("content", "note")
     content: Inline
     #: A side note (``<p class="note">`` in HTML; a paragraph like any other elsewhere).
-    note: bool = False
+    note: bool
+
+    def __init__(self, content: Inline, note: bool = False) -> None:
+        _set(self, "content", content)
+        _set(self, "note", note)
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(Frozen):
+    __slots__ = ("children", "content")
     content: Inline
-    children: tuple[Block, ...] = ()
+    children: tuple[Block, ...]
+
+    def __init__(self, content: Inline, children: tuple[Block, ...] = ()) -> None:
+        _set(self, "content", content)
+        _set(self, "children", children)
 
 
-@dataclass(frozen=True, slots=True)
-class Bullets:
+class Bullets(Frozen):
+    __slots__ = ("items",)
     items: tuple[Item, ...]
 
+    def __init__(self, items: tuple[Item, ...]) -> None:
+        _set(self, "items", items)
 
-@dataclass(frozen=True, slots=True)
-class Table:
+
+class Table(Frozen):
+    __slots__ = ("align", "header", "row_headers", "rows", "wide")
     #: Column heads; an empty one is written ``| |`` in Markdown (a first column of row names).
     header: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     #: ``"l"`` or ``"r"`` per column (amounts are right-aligned).
-    align: tuple[str, ...] = ()
+    align: tuple[str, ...]
     #: Each row's first cell names the row (``<th scope="row">``; the column heads get ``scope="col"``).
-    row_headers: bool = False
+    row_headers: bool
     #: May be wider than the page: in HTML it scrolls sideways instead of widening the page.
-    wide: bool = False
+    wide: bool
+
+    def __init__(
+        self,
+        header: tuple[str, ...],
+        rows: tuple[tuple[Cell, ...], ...],
+        align: tuple[str, ...] = (),
+        row_headers: bool = False,
+        wide: bool = False,
+    ) -> None:
+        _set(self, "header", header)
+        _set(self, "rows", rows)
+        _set(self, "align", align)
+        _set(self, "row_headers", row_headers)
+        _set(self, "wide", wide)
 
 
 _SVG_REFUSED = re.compile(
@@ -127,51 +166,64 @@ def checked_svg(svg: str) -> str:
     return text
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
+class Figure(Frozen):
     """A chart drawn beforehand as one inline ``<svg>`` element (checked by :func:`checked_svg`);
     ``label`` names it for screen readers. Only HTML shows figures: the other formats have the
     same figures in their tables."""
 
+    __slots__ = ("label", "svg")
     svg: str
-    label: str | None = None
+    label: str | None
 
-    def __post_init__(self) -> None:
-        checked_svg(self.svg)
+    def __init__(self, svg: str, label: str | None = None) -> None:
+        _set(self, "svg", svg)
+        _set(self, "label", label)
+        checked_svg(svg)
 
 
 _SECTION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(Frozen):
     """A part of a page with an ``id`` to link to (an HTML ``<section>``); elsewhere just its blocks."""
 
+    __slots__ = ("blocks", "id")
     id: str
     blocks: tuple[Block, ...]
 
-    def __post_init__(self) -> None:
-        if not _SECTION_ID.match(self.id):
-            raise ValueError(f"a section id must be a letter followed by letters, digits, - or _: {self.id!r}")
+    def __init__(self, id: str, blocks: tuple[Block, ...]) -> None:
+        _set(self, "id", id)
+        _set(self, "blocks", blocks)
+        if not _SECTION_ID.match(id):
+            raise ValueError(f"a section id must be a letter followed by letters, digits, - or _: {id!r}")
 
 
-@dataclass(frozen=True, slots=True)
-class Code:
+class Code(Frozen):
     """Lines shown exactly as written (a fenced block in Markdown, ``<pre>`` in HTML); ``language``
     names them (``mermaid``: mkdocs draws the chart)."""
 
+    __slots__ = ("language", "lines")
     language: str
     lines: tuple[str, ...]
 
+    def __init__(self, language: str, lines: tuple[str, ...]) -> None:
+        _set(self, "language", language)
+        _set(self, "lines", lines)
 
-@dataclass(frozen=True, slots=True)
-class Admonition:
+
+class Admonition(Frozen):
     """A part set apart with a title: ``!!! warning "title"`` in mkdocs Markdown, an ``<aside>`` in
     HTML, its title and blocks elsewhere."""
 
+    __slots__ = ("blocks", "kind", "title")
     kind: Literal["note", "warning"]
     title: str
     blocks: tuple[Block, ...]
+
+    def __init__(self, kind: Literal["note", "warning"], title: str, blocks: tuple[Block, ...]) -> None:
+        _set(self, "kind", kind)
+        _set(self, "title", title)
+        _set(self, "blocks", blocks)
 
 
 Block = Heading | Paragraph | Bullets | Table | Figure | Section | Code | Admonition
@@ -374,14 +426,19 @@ def _html_cell_text(text: str) -> str:
     return _html_text(text).replace("|", "\\|")
 
 
-@dataclass(frozen=True, slots=True)
-class _MdEscape:
+class _MdEscape(Frozen):
     """How Markdown text is escaped: in running text, in a table cell, and whether a line start
     that Markdown would read as a heading or list is escaped too."""
 
+    __slots__ = ("cell", "line_start", "text")
     text: Callable[[str], str]
     cell: Callable[[str], str]
     line_start: bool
+
+    def __init__(self, text: Callable[[str], str], cell: Callable[[str], str], line_start: bool) -> None:
+        _set(self, "text", text)
+        _set(self, "cell", cell)
+        _set(self, "line_start", line_start)
 
 
 _MD_ESCAPES = {
@@ -628,7 +685,7 @@ def render(doc: Document, fmt: str) -> str:
 
 def _typeset_inline(content: Inline) -> Inline:
     return tuple(
-        replace(s, text=french_typography(s.text)) if s.style not in ("code", "formula") else s for s in content
+        s.replace(text=french_typography(s.text)) if s.style not in ("code", "formula") else s for s in content
     )
 
 
@@ -653,8 +710,7 @@ def _typeset(block: Block) -> Block:
         return block
     if isinstance(block, Admonition):
         return Admonition(block.kind, french_typography(block.title), tuple(_typeset(b) for b in block.blocks))
-    return replace(
-        block,
+    return block.replace(
         header=tuple(french_typography(h) for h in block.header),
         rows=tuple(tuple(_typeset_cell(c) for c in row) for row in block.rows),
     )
