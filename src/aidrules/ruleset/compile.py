@@ -14,7 +14,7 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -175,7 +175,7 @@ def checked_cost(rs: CompiledRuleSet, limits: Limits, texts: dict[str, str]) -> 
     if not usercache.enabled():
         _check_cost(rs, limits, found)
         return found
-    parts = [cache_code_key(_COST_CODE), repr(dataclasses.astuple(limits)).encode()]
+    parts = [cache_code_key(_COST_CODE), repr(astuple(limits)).encode()]
     for file, text in texts.items():
         parts += [file.encode("utf-8", "surrogatepass"), text.encode("utf-8", "surrogatepass")]
 
