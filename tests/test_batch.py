@@ -10,12 +10,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import aidrules
 from aidrules import batch
 from aidrules.batch import CHUNK, WINDOW_PER_WORKER, Options, decide_lines, line_decider, run_batch
 from aidrules.cli.main import app
+from aidrules.ruleset.compile import compile_text
+from security.helpers import with_derived
 
 GOOD = [
     {"on": "2025-03-01", "client": {"consents": False}},
@@ -189,3 +193,69 @@ def test_an_unknown_rule_set_or_a_missing_file_stops_before_deciding(tmp_path: P
     missing = runner.invoke(app, ["batch", str(tmp_path / "nope.jsonl"), "--out", str(out), "--lang", "en"])
     assert missing.exit_code == 2 and "cannot open" in missing.output
     assert "Traceback" not in unknown.output + missing.output
+
+
+def test_a_decided_line_holds_the_bytes_of_the_decisions_model_dump_json() -> None:
+    """Catches the batch's writer from the evaluation record differing from pydantic's unindented
+    JSON of the decision built in full (the lines' bytes before the writer existed)."""
+    lines = [json.dumps(c) for c in GOOD]
+    for (number, text), result in zip(enumerate(lines, start=1), decide_lines(enumerate(lines, start=1)), strict=True):
+        case = json.loads(text)
+        decision = aidrules.load(None, date.fromisoformat(case["on"])).evaluate(case)
+        assert result.text == f'{{"line": {number}, "decision": {decision.model_dump_json()}}}'
+
+
+@pytest.mark.parametrize(
+    ("case", "options", "code"),
+    [
+        ({"client": {"motivation": 9}}, Options(), "CF001"),  # invalid and no date: the facts first
+        ({"on": "2019-01-01", "client": {"motivation": 9}}, Options(), "CF001"),  # no rule set that day
+        ({"on": "2025-03-01", "client": {"motivation": 9}}, Options(lang="xx"), "CF001"),  # unknown language
+        ({"on": "1/3/2025"}, Options(), "CF001"),  # a date in another form
+        ({"on": "2025-02-30"}, Options(), "CF001"),  # no such day
+        ({"on": "2025-W10-1"}, Options(), "CF001"),  # an ISO week date: not the case's form
+        ({"client": {"consents": True}}, Options(), "BA001"),
+        ({"on": None}, Options(), "BA001"),
+        ({"on": "2019-01-01"}, Options(), "RS502"),
+        ({"on": "2025-03-01"}, Options(lang="xx"), "EV006"),
+    ],
+)
+def test_the_problems_of_a_line_come_in_the_order_the_case_model_gave_them(
+    case: dict[str, object], options: Options, code: str
+) -> None:
+    """Catches the direct admission (the date read before the case is validated) reporting another
+    problem first than validating the case first did: the facts', then a missing date, then the
+    rule set's or the language's."""
+    [result] = decide_lines([(1, json.dumps(case))], options)
+    assert not result.ok
+    assert json.loads(result.text)["errors"][0]["code"] == code
+
+
+@given(on=st.one_of(st.dates().map(date.isoformat), st.text(max_size=12), st.integers(), st.none()))
+def test_the_date_read_before_validating_is_the_one_the_case_model_gives(on: object) -> None:
+    """Catches ``case_day`` choosing a rule set for another date than the validated case has."""
+    data = {"on": on}
+    try:
+        own = aidrules.parse_facts(data).on
+    except aidrules.FactsError:
+        own = None
+    found = batch.case_day(data)
+    assert found is None or found == own
+    if isinstance(on, str) and len(on) == 10 and own is not None:
+        assert found == own  # the plain YYYY-MM-DD form is read without validating
+
+
+def test_an_error_in_a_message_is_reported_on_its_line_and_the_batch_goes_on() -> None:
+    """Catches a message whose expression fails (EV002, found when the decision is written)
+    stopping the whole batch instead of being that line's problem."""
+    text = with_derived().replace(
+        '"Motivatie {client.motivation} volstaat."', '"Bedrag {100 / (total_income - 1000)}."'
+    )
+    rules = compile_text(text, "shared.yaml")
+    lines = [
+        json.dumps({"on": "2025-03-01", "client": {"motivation": 3}, "incomes": [{"monthly_net": "1000.00"}]}),
+        json.dumps({"on": "2025-03-01", "client": {"motivation": 3}, "incomes": [{"monthly_net": "2000.00"}]}),
+    ]
+    results = list(decide_lines(enumerate(lines, start=1), resolver=lambda day: rules))
+    assert [r.ok for r in results] == [False, True]
+    assert json.loads(results[0].text)["errors"][0]["code"] == "EV002"

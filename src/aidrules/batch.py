@@ -46,11 +46,13 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any, cast
 
-from aidrules.engine.compiled import prepared
+from aidrules.engine.assemble import Assembly
+from aidrules.engine.compiled import compiled, prepared
 from aidrules.engine.durable.runtime import load_durable
-from aidrules.errors import AidrulesError, Diagnostic, EvaluationError, FactsError
+from aidrules.engine.jsonwrite import plain_text
+from aidrules.errors import LANGUAGES, AidrulesError, Diagnostic, EvaluationError, FactsError
+from aidrules.facts.direct import case_facts
 from aidrules.facts.jsonload import read_json_case
-from aidrules.facts.parse import parse_facts
 from aidrules.limits import DEFAULT_LIMITS
 from aidrules.ruleset.shipped import load
 
@@ -139,6 +141,8 @@ class _Decider:
         self.own_process = own_process
         if options.engine == "durable":  # fail early, with the install hint, not once per line
             load_durable()
+        #: whether the language is known (else each case's facts are checked before it is refused)
+        self.lang_ok = options.lang in LANGUAGES
 
     def ruleset(self, day: date) -> Any:
         """The rule set version in force on ``day``.
@@ -165,19 +169,34 @@ class _Decider:
         return found
 
     def decide(self, line: int, text: str) -> LineResult:
-        """One JSON line in, its output line out (see :func:`line_decider`)."""
+        """One JSON line in, its output line out (see :func:`line_decider`).
+
+        The case is validated the direct way, into its fact tree (``facts/direct.py``: the errors
+        of :func:`~aidrules.facts.parse.parse_facts`), when it is decided: its date, which chooses
+        the rule set, is read from the dict first (:func:`case_day`). The problems come in the
+        order the models' way gave them: the facts', then a missing date, then the rule set's and
+        the evaluation's. The decision is written from its evaluation record, no models built
+        (:func:`aidrules.engine.jsonwrite.plain_text`: the bytes of ``model_dump_json()``)."""
         name = f"line {line}"
         try:
             data = read_json_case(text, name, DEFAULT_LIMITS)
             if not isinstance(data, dict):
                 message = f"{name}: a case must be a JSON object"
                 raise FactsError(message, [Diagnostic("CF002", message, path=name)])
-            case = parse_facts(data)
-            day = self.options.on or case.on
+            if not self.lang_ok:  # the facts' errors come before the language's
+                case_facts(data)
+            day = self.options.on or case_day(data)
             if day is None:
-                message = f"{name}: no decision date: give `on` in the case or --on"
-                raise EvaluationError(message, [Diagnostic("BA001", message, path="on")])
-            decision = self.ruleset(day).evaluate(case, day, lang=self.options.lang, engine=self.options.engine)
+                day = case_facts(data)[1]  # the facts' errors first; else the case has no date
+                if day is None:
+                    message = f"{name}: no decision date: give `on` in the case or --on"
+                    raise EvaluationError(message, [Diagnostic("BA001", message, path="on")])
+            try:
+                rules = self.ruleset(day)
+            except Exception:
+                case_facts(data)  # the facts' errors come before the rule set's
+                raise
+            written, recommendation = self.write(rules, data, day)
         except AidrulesError as exc:
             problems = [d.to_dict() for d in exc.diagnostics] or [{"message": str(exc)}]
             first = _say(exc, name)
@@ -187,8 +206,19 @@ class _Decider:
             message = f"internal error: {type(exc).__name__}: {exc}"
             payload = {"line": line, "errors": [{"code": "INTERNAL", "message": message}]}
             return LineResult(line, json.dumps(payload, ensure_ascii=False), False, internal=True, message=message)
-        text = f'{{"line": {line}, "decision": {decision.model_dump_json()}}}'
-        return LineResult(line, text, True, recommendation=decision.recommendation)
+        return LineResult(line, f'{{"line": {line}, "decision": {written}}}', True, recommendation=recommendation)
+
+    def write(self, rules: Any, data: dict[str, Any], day: date) -> tuple[str, str]:
+        """Decide ``data`` on ``day`` by ``rules``: the decision's ``model_dump_json()`` text and
+        its recommendation. The compiled engine's is written from the evaluation record, without
+        a Decision; another engine's from its Decision."""
+        lang = self.options.lang
+        if self.options.engine == "compiled":
+            backend = compiled(rules)
+            record = backend.record(data, day, lang=lang)
+            return plain_text(Assembly(record, backend.state)), record.recommendation
+        decision = rules.evaluate(data, day, lang=lang, engine=self.options.engine)
+        return decision.model_dump_json(), decision.recommendation
 
     def block(self, chunk: list[tuple[int, str]], spool: str | None = None) -> _Block:
         """Decide a chunk of lines and write their output lines into one block of bytes (into a
@@ -274,8 +304,20 @@ def _case_day(text: str) -> date | None:
         data = read_json_case(text, "line", DEFAULT_LIMITS)
     except AidrulesError:
         return None
-    on = data.get("on") if isinstance(data, dict) else None
-    if not isinstance(on, str):
+    return case_day(data) if isinstance(data, dict) else None
+
+
+def case_day(data: dict[str, Any]) -> date | None:
+    """The case's own date (``on``) read from its dict without validating the case: the date the
+    case model gives it when it accepts it, or None when ``on`` is missing, ``null`` or not a date
+    in the form YYYY-MM-DD (the case model then gives no date, or refuses the case).
+
+    Example:
+        >>> case_day({"on": "2025-03-01", "client": {"motivation": "many"}}), case_day({"on": "1/3/2025"})
+        (datetime.date(2025, 3, 1), None)
+    """
+    on = data.get("on")
+    if on.__class__ is not str or len(on) != 10 or on[4] != "-" or on[7] != "-":
         return None
     try:
         return date.fromisoformat(on)
