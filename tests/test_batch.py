@@ -18,6 +18,7 @@ import aidrules
 from aidrules import batch
 from aidrules.batch import CHUNK, WINDOW_PER_WORKER, Options, decide_lines, line_decider, run_batch
 from aidrules.cli.main import app
+from aidrules.engine.compiled import prepared
 from aidrules.ruleset.compile import compile_text
 from security.helpers import with_derived
 
@@ -150,6 +151,15 @@ def test_the_parent_preloads_the_versions_of_the_first_chunk_and_leaves_bad_line
     on_one_day = batch._preload(chunk, Options(on=date(2024, 6, 1)))
     assert [rs.version for rs in on_one_day] == [aidrules.load(None, date(2024, 6, 1)).version]
     assert batch._preload([(1, "not json"), (2, '{"on": "someday"}'), (3, "[1]")], Options()) == []
+
+
+def test_the_parent_decides_one_line_before_forking_so_that_workers_inherit_its_first_decisions_work() -> None:
+    """Catches every forked worker generating the rule set's conditions' loop in the batch's
+    language (and loading its formats) again on its first chunk, instead of inheriting them."""
+    prepared(aidrules.load(None, date(2025, 3, 1))).condition_loops.pop("fr", None)  # made again when needed
+    chunk = [(1, "not json"), (2, json.dumps({"on": "2025-03-01", "client": {"consents": True}}))]
+    [rules] = batch._preload(chunk, Options(lang="fr"))
+    assert "fr" in prepared(rules).condition_loops
 
 
 @pytest.mark.durable

@@ -285,9 +285,16 @@ def _preload(chunk: list[tuple[int, str]], options: Options) -> list[Any]:
     process before the workers are forked, which inherit them ready: otherwise every worker finds,
     loads and prepares the same rule sets again (a tenth of a second of CPU each, docs/performance.md).
     A line whose date cannot be read here, or whose rule set cannot be loaded, is left to its
-    worker, which reports it on its line."""
+    worker, which reports it on its line.
+
+    The first line that finds its rule set is also decided here, its result dropped: what a
+    language's first decision makes (the conditions' loop of the rule set in that language, the
+    language's number and date formats) is then made once, not once in every worker (about 35 ms
+    of each worker's first chunk, docs/performance.md). Only for the compiled engine: the durable
+    engine's C extension keeps state that is not forked."""
     decider = _Decider(options)
-    for _, text in chunk:
+    warm = False
+    for number, text in chunk:
         day = options.on or _case_day(text)
         if day is None:
             continue
@@ -295,6 +302,8 @@ def _preload(chunk: list[tuple[int, str]], options: Options) -> list[Any]:
             prepared(decider.ruleset(day))
         except AidrulesError:
             continue
+        if not warm and options.engine == "compiled":
+            warm = decider.decide(number, text).ok
     return decider.loaded
 
 
