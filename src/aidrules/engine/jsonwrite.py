@@ -135,17 +135,15 @@ def plain_text(parts: Parts) -> str:
     form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries = parts.summaries()
     slots: list[Any] = [*conditions.values(), *form_summaries, *in_forms, *principle_summaries]
     out = ['{"recommendation":', _string(record.recommendation), ',"forms":{']
+    between = ""
     for (key, _), (_, pick), status in zip(layout.forms, layout.full_forms, form_statuses, strict=True):
-        out.append(key + status + '","reasons":[' + ",".join(_compact_texts(pick(slots))) + "]}")
-        out.append(",")
-    if form_statuses:
-        out.pop()
+        out += (between, key, status, '","reasons":[', ",".join(_compact_texts(pick(slots))), "]}")
+        between = ","
     out.append('},"principles":{')
+    between = ""
     for (key, _), (_, pick), status in zip(layout.principles, layout.full_principles, principle_statuses, strict=True):
-        out.append(key + status + '","reasons":[' + ",".join(_compact_texts(pick(slots))) + "]}")
-        out.append(",")
-    if principle_statuses:
-        out.pop()
+        out += (between, key, status, '","reasons":[', ",".join(_compact_texts(pick(slots))), "]}")
+        between = ","
     out.append('},"actions":[')
     out.append(
         ",".join(
