@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
 import os
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -101,6 +103,60 @@ def test_text_written_before_the_blocks_stays_before_them(tmp_path: Path) -> Non
         out.write("first\n")
         run_batch(io.StringIO(json.dumps(GOOD[0]) + "\n"), out, workers=2)
     assert target.read_bytes().startswith(b'first\n{"line": 1, ')
+
+
+def test_blocks_written_at_their_place_leave_what_is_written_before_and_after_in_place(tmp_path: Path) -> None:
+    """Catches workers that write their blocks into the output file at their place (``pwrite``)
+    overwriting what was written before the batch, or leaving the file's position where later
+    writes overwrite the blocks."""
+    lines = _lines() * (CHUNK // 2)  # a dozen chunks
+    target = tmp_path / "out.jsonl"
+    with target.open("w", encoding="utf-8") as out:
+        out.write("before\n")
+        run_batch(io.StringIO("\n".join(lines) + "\n"), out, workers=2)
+        out.write("after\n")
+    assert target.read_bytes() == b"before\n" + _expected_output(lines) + b"after\n"
+
+
+def test_a_file_opened_to_append_gets_the_blocks_in_order_after_what_it_held(tmp_path: Path) -> None:
+    """Catches blocks written at their place into a file opened to append, where the system
+    appends every ``pwrite`` whatever its place (the blocks would come out of order)."""
+    lines = _lines() * (CHUNK // 2)
+    target = tmp_path / "out.jsonl"
+    target.write_bytes(b"held\n")
+    with target.open("a", encoding="utf-8") as out:
+        run_batch(io.StringIO("\n".join(lines) + "\n"), out, workers=2)
+    assert target.read_bytes() == b"held\n" + _expected_output(lines)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="blocks are written at their place on Linux only")
+def test_blocks_are_written_at_their_place_only_into_a_regular_file_not_opened_to_append(tmp_path: Path) -> None:
+    """Catches ``pwrite`` into a file opened to append (the system appends every block where the
+    last one ended, whatever its place) or into a pipe (which has no places)."""
+    target = tmp_path / "out.jsonl"
+    with target.open("w", encoding="utf-8") as written, target.open("a", encoding="utf-8") as appended:
+        assert batch._placeable(written.fileno())
+        assert not batch._placeable(appended.fileno())
+    read, write = os.pipe()
+    try:
+        assert not batch._placeable(write)
+    finally:
+        os.close(read)
+        os.close(write)
+
+
+def test_a_chunk_done_before_the_one_ahead_of_it_gets_its_place_when_that_one_is_placed() -> None:
+    """Catches the places of the blocks going wrong when chunks finish out of order: a chunk whose
+    predecessor has no place yet is spooled (no place), and gets its place, after its
+    predecessor's, when that one is placed, so the chunk after it is placed at once."""
+    places = batch._Places(multiprocessing.get_context("fork"), fd=-1, start=100, window=2)
+    assert places.claim(1, 20) is None  # chunk 0 not done: chunk 1 is spooled
+    assert places.claim(2, 30) is None
+    assert places.claim(0, 10) == 100  # chunk 0 at the start; chunks 1 and 2 placed after it
+    assert places.claim(3, 5) == 100 + 10 + 20 + 30
+    assert places.claim(5, 7) is None  # the ring wraps around (4 slots) without mixing chunks up
+    assert places.claim(4, 1) == 165
+    assert places.claim(6, 1) == 166 + 7
 
 
 def test_the_line_decider_gives_the_recommendation_of_a_decided_line() -> None:

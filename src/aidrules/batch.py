@@ -11,11 +11,15 @@ line numbers are the input's). Memory stays bounded whatever the input's size: c
 sent to the workers and written in chunks, with a fixed number of chunks under way.
 
 Workers are processes; each loads the rule set once (per version in force on the cases' dates)
-and keeps it. A worker writes its decisions itself: it serialises a chunk's output lines into a
-file of its own in a spool folder, and this process only appends those files to the output in
-input order, in the kernel (``sendfile``), removing each. To an output that is no file (a Python
-text stream) the blocks come back as UTF-8 bytes. Sending every decision back as an object cost
-this process more than the workers gained; bytes still cost it a fifth of the workers' time.
+and keeps it. A worker writes its decisions itself. Into an output file (a regular file, not
+opened to append), a forked worker writes a chunk's output lines at their place (``pwrite``) as
+soon as the chunks before it are decided and their sizes known (:class:`_Places`); a chunk that
+is done before the one ahead of it goes into a file of its own in a spool folder, and this
+process copies it to its place. Into another file (a pipe), the workers spool every chunk and
+this process appends the files in input order, in the kernel (``sendfile``), removing each. To an
+output that is no file (a Python text stream) the blocks come back as UTF-8 bytes. Sending every
+decision back as an object cost this process more than the workers gained; bytes still cost it a
+fifth of the workers' time.
 On Linux, when this process runs a single thread, workers are forked: they start with its
 modules and with the rule sets of the first chunk's dates, which this process loads and prepares
 before forking them (:func:`_preload`); otherwise they are started with ``spawn``. ``workers=1``
@@ -35,6 +39,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import stat
 import sys
 import tempfile
 import threading
@@ -55,6 +60,9 @@ from aidrules.facts.direct import case_facts
 from aidrules.facts.jsonload import read_json_case
 from aidrules.limits import DEFAULT_LIMITS
 from aidrules.ruleset.shipped import load
+
+if sys.platform == "linux":  # where blocks are written at their place in the output (workers are forked)
+    import fcntl
 
 #: Cases sent to a worker at once, and chunks under way per worker (bounds memory).
 CHUNK = 64
@@ -88,12 +96,58 @@ class _Block:
     """The output of one chunk as a worker wrote it: the lines (UTF-8, each ending in a newline),
     how many were decided, and the lines that were not: (line, internal error, first problem).
     When the worker spooled the lines to a file of their own, ``data`` is empty and ``spooled``
-    names the file."""
+    names the file; when it wrote them into the output at their place, ``data`` is empty and
+    ``written`` is true. ``size`` is the lines' length in bytes."""
 
     data: bytes
     decided: int
     problems: list[tuple[int, bool, str]]
     spooled: str | None = None
+    size: int = 0
+    written: bool = False
+
+
+class _Places:
+    """Where the chunks' output lines go in an output file that forked workers write themselves.
+
+    Chunk ``k`` starts where chunk ``k - 1`` ends. A ring of shared slots (``index``, ``end``),
+    under one lock, holds for each chunk done its end (``end`` ≥ 0) or, when it was spooled
+    before its start was known, its size (``end`` = -1 - size). The worker that decided chunk
+    ``k`` claims its place when chunk ``k - 1``'s end is there: it sets its own end, and the ends
+    of the spooled chunks right after it (their sizes are there), and writes its lines at their
+    place with ``pwrite``. Otherwise it spools them and leaves their size; this process, which
+    knows every chunk's size in order, copies them to their place. Chunks under way are at most
+    ``window`` (a chunk is handed out only when the one ``window`` before it is done), so a ring of
+    ``window + 2`` slots keeps chunk ``k - 1``'s slot until chunk ``k`` is done.
+    """
+
+    def __init__(self, context: Any, fd: int, start: int, window: int) -> None:
+        self.fd = fd
+        self.size = window + 2
+        self.lock = context.Lock()
+        self.index = context.RawArray("q", [-2] * self.size)  # -2: no chunk
+        self.end = context.RawArray("q", self.size)
+        self.index[-1 % self.size] = -1  # the chunk before the first ends where the output's blocks start
+        self.end[-1 % self.size] = start
+
+    def claim(self, chunk: int, size: int) -> int | None:
+        """Where chunk ``chunk`` (``size`` bytes) starts, or None (its size left) while the chunk
+        before it has no place."""
+        ring, index, end = self.size, self.index, self.end
+        with self.lock:
+            before = (chunk - 1) % ring
+            if index[before] != chunk - 1 or end[before] < 0:
+                index[chunk % ring] = chunk
+                end[chunk % ring] = -1 - size
+                return None
+            start: int = end[before]
+            index[chunk % ring] = chunk
+            end[chunk % ring] = last = start + size
+            after = chunk + 1
+            while index[after % ring] == after and end[after % ring] < 0:  # spooled: placed now
+                end[after % ring] = last = last - 1 - end[after % ring]
+                after += 1
+            return start
 
 
 @dataclass
@@ -220,9 +274,12 @@ class _Decider:
         decision = rules.evaluate(data, day, lang=lang, engine=self.options.engine)
         return decision.model_dump_json(), decision.recommendation
 
-    def block(self, chunk: list[tuple[int, str]], spool: str | None = None) -> _Block:
-        """Decide a chunk of lines and write their output lines into one block of bytes (into a
-        new file in the folder ``spool``, when given)."""
+    def block(
+        self, chunk: list[tuple[int, str]], spool: str | None = None, places: _Places | None = None, at: int = 0
+    ) -> _Block:
+        """Decide a chunk of lines and write their output lines into one block of bytes: into the
+        output at their place when ``places`` has it (the chunk's number is ``at``), else into a
+        new file in the folder ``spool``, when given."""
         texts = []
         decided = 0
         problems = []
@@ -235,11 +292,17 @@ class _Decider:
                 problems.append((line, result.internal, result.message))
         texts.append("")  # every line ends in a newline
         data = "\n".join(texts).encode("utf-8")
+        size = len(data)
         if spool is None:
-            return _Block(data, decided, problems)
+            return _Block(data, decided, problems, size=size)
+        if places is not None:
+            start = places.claim(at, size)
+            if start is not None:
+                _write_at(places.fd, data, start)
+                return _Block(b"", decided, problems, size=size, written=True)
         with tempfile.NamedTemporaryFile("wb", dir=spool, suffix=".jsonl", delete=False) as part:
             part.write(data)
-        return _Block(b"", decided, problems, spooled=part.name)
+        return _Block(b"", decided, problems, spooled=part.name, size=size)
 
 
 def line_decider(
@@ -270,11 +333,16 @@ def _say(exc: AidrulesError, name: str) -> str:
 _WORKER: _Decider | None = None
 #: the folder where this worker writes its blocks, or None to send them back as bytes
 _SPOOL: str | None = None
+#: the places of the blocks in the output file, when this worker writes them there itself
+_PLACES: _Places | None = None
 
 
-def _start_worker(options: Options, forked: bool, spool: str | None, preloaded: list[Any]) -> None:
-    global _WORKER, _SPOOL
+def _start_worker(
+    options: Options, forked: bool, spool: str | None, preloaded: list[Any], places: _Places | None = None
+) -> None:
+    global _WORKER, _SPOOL, _PLACES
     _SPOOL = spool
+    _PLACES = places
     if forked:  # what this process inherited lives as long as it: out of the collector, untouched
         gc.freeze()
     _WORKER = _Decider(options, own_process=True, loaded=preloaded)
@@ -345,9 +413,9 @@ def _keep_out_of_collections(rules: Any) -> None:
     gc.freeze()
 
 
-def _decide_block(chunk: list[tuple[int, str]]) -> _Block:
+def _decide_block(at: int, chunk: list[tuple[int, str]]) -> _Block:
     assert _WORKER is not None
-    return _WORKER.block(chunk, _SPOOL)
+    return _WORKER.block(chunk, _SPOOL, _PLACES, at)
 
 
 def _start_method() -> str:
@@ -378,9 +446,12 @@ def _blocks(
     chunk: int,
     resolver: Callable[[date], Any] | None,
     spool: str | None = None,
+    output: tuple[int, int] | None = None,
 ) -> Iterator[tuple[list[int], _Block]]:
     """The line numbers of each chunk and its block, in input order (workers write blocks into
-    files in the folder ``spool`` when given)."""
+    files in the folder ``spool`` when given; forked workers write them into the output file
+    ``output`` = (descriptor, where the blocks start) at their place when they can, and spool
+    the others, which the caller copies to their place)."""
     if workers <= 1:
         decider = _Decider(options, resolver=resolver)
         for part in _chunks(lines, chunk):
@@ -396,12 +467,14 @@ def _blocks(
         return
     # Forked workers inherit the rule sets prepared here (a spawned one would receive them pickled).
     preloaded = _preload(first, options) if method == "fork" else []
-    initargs = (options, method == "fork", spool, preloaded)
+    window = workers * WINDOW_PER_WORKER
+    places = _Places(context, *output, window) if output is not None and method == "fork" else None
+    initargs = (options, method == "fork", spool, preloaded, places)
     with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
         pending: deque[tuple[list[int], Any]] = deque()
-        for part in itertools.chain([first], parts):
-            pending.append(([number for number, _ in part], pool.apply_async(_decide_block, (part,))))
-            if len(pending) >= workers * WINDOW_PER_WORKER:
+        for at, part in enumerate(itertools.chain([first], parts)):
+            pending.append(([number for number, _ in part], pool.apply_async(_decide_block, (at, part))))
+            if len(pending) >= window:
                 numbers, result = pending.popleft()
                 yield numbers, result.get()
         while pending:
@@ -459,6 +532,11 @@ def run_batch(
     numbered = ((n, text.rstrip("\n")) for n, text in enumerate(source, start=1))
     write = _writer(out)
     target = _file_of(out)
+    #: where the next block goes, when the blocks are written at their place in the output file
+    offset: int | None = None
+    if target is not None and count > 1 and _placeable(target):
+        out.flush()  # anything written to ``out`` before stays before
+        offset = os.lseek(target, 0, os.SEEK_CUR)
     with tempfile.TemporaryDirectory(prefix="aidrules-batch-") as spool:
         blocks = _blocks(
             numbered,
@@ -467,9 +545,16 @@ def run_batch(
             chunk=CHUNK,
             resolver=None,
             spool=spool if target is not None and count > 1 else None,
+            output=(target, offset) if target is not None and offset is not None else None,
         )
         for numbers, block in blocks:
-            if block.spooled is not None and target is not None:
+            if offset is not None and target is not None:
+                if block.spooled is not None:
+                    _copy_at(block.spooled, target, offset)
+                elif not block.written:
+                    _write_at(target, block.data, offset)
+                offset += block.size
+            elif block.spooled is not None and target is not None:
                 out.flush()  # anything written to ``out`` before stays before
                 _copy_out(block.spooled, target)
             else:
@@ -480,6 +565,8 @@ def run_batch(
                 (summary.internal if internal else summary.invalid).append((line, message))
             if on_progress is not None:
                 on_progress(len(numbers))
+    if offset is not None and target is not None:
+        os.lseek(target, offset, os.SEEK_SET)  # what is written to ``out`` next goes after the blocks
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -494,6 +581,49 @@ def _file_of(out: IO[str]) -> int | None:
         return out.fileno()
     except (OSError, ValueError):  # io.UnsupportedOperation is both
         return None
+
+
+def _placeable(target: int) -> bool:
+    """Whether blocks can be written at their place in ``target`` (``pwrite``): a regular file,
+    on Linux (where workers are forked), not opened to append (``pwrite`` then appends)."""
+    try:
+        return (
+            sys.platform == "linux"
+            and stat.S_ISREG(os.fstat(target).st_mode)
+            and not fcntl.fcntl(target, fcntl.F_GETFL) & os.O_APPEND
+        )
+    except OSError:
+        return False
+
+
+def _write_at(target: int, data: bytes, offset: int) -> None:
+    """Write ``data`` into the file ``target`` at ``offset`` (its file position unchanged)."""
+    view = memoryview(data)
+    done = 0
+    while done < len(view):
+        done += os.pwrite(target, view[done:], offset + done)
+
+
+def _copy_at(path: str, target: int, offset: int) -> None:
+    """Copy the file ``path`` into the file ``target`` at ``offset`` (in the kernel where it can),
+    then remove it."""
+    with open(path, "rb") as part:
+        size = os.fstat(part.fileno()).st_size
+        done = 0
+        try:
+            while done < size:
+                copied = os.copy_file_range(part.fileno(), target, size - done, done, offset + done)
+                if copied == 0:
+                    break
+                done += copied
+        except OSError:
+            pass
+        if done < size:  # no copy in the kernel between these files: the rest by reading and writing
+            part.seek(done)
+            while chunk := part.read(1 << 20):
+                _write_at(target, chunk, offset + done)
+                done += len(chunk)
+    os.unlink(path)
 
 
 def _copy_out(path: str, target: int) -> None:
