@@ -611,8 +611,11 @@ def create_app(config: ServiceConfig) -> FastAPI:
             facts = parse_facts(data, limits=limits)
             day = day or facts.on or date.today()
             return catalogue.select(rules, day), facts, day
-        if day is None:
-            day = case_day(data) or case_facts(data)[1] or date.today()
+        if day is None:  # its own date (in another form: validated now), else today
+            day = case_day(data)
+            if day is None and data.get("on") is not None:
+                day = case_facts(data)[1]
+            day = day or date.today()
         try:
             ruleset = catalogue.select(rules, day)
         except AidrulesError:
