@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
 import os
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import aidrules
 from aidrules import batch
 from aidrules.batch import CHUNK, WINDOW_PER_WORKER, Options, decide_lines, line_decider, run_batch
 from aidrules.cli.main import app
+from aidrules.engine.compiled import prepared
+from aidrules.ruleset.compile import compile_text
+from security.helpers import with_derived
 
 GOOD = [
     {"on": "2025-03-01", "client": {"consents": False}},
@@ -98,6 +105,60 @@ def test_text_written_before_the_blocks_stays_before_them(tmp_path: Path) -> Non
     assert target.read_bytes().startswith(b'first\n{"line": 1, ')
 
 
+def test_blocks_written_at_their_place_leave_what_is_written_before_and_after_in_place(tmp_path: Path) -> None:
+    """Catches workers that write their blocks into the output file at their place (``pwrite``)
+    overwriting what was written before the batch, or leaving the file's position where later
+    writes overwrite the blocks."""
+    lines = _lines() * (CHUNK // 2)  # a dozen chunks
+    target = tmp_path / "out.jsonl"
+    with target.open("w", encoding="utf-8") as out:
+        out.write("before\n")
+        run_batch(io.StringIO("\n".join(lines) + "\n"), out, workers=2)
+        out.write("after\n")
+    assert target.read_bytes() == b"before\n" + _expected_output(lines) + b"after\n"
+
+
+def test_a_file_opened_to_append_gets_the_blocks_in_order_after_what_it_held(tmp_path: Path) -> None:
+    """Catches blocks written at their place into a file opened to append, where the system
+    appends every ``pwrite`` whatever its place (the blocks would come out of order)."""
+    lines = _lines() * (CHUNK // 2)
+    target = tmp_path / "out.jsonl"
+    target.write_bytes(b"held\n")
+    with target.open("a", encoding="utf-8") as out:
+        run_batch(io.StringIO("\n".join(lines) + "\n"), out, workers=2)
+    assert target.read_bytes() == b"held\n" + _expected_output(lines)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="blocks are written at their place on Linux only")
+def test_blocks_are_written_at_their_place_only_into_a_regular_file_not_opened_to_append(tmp_path: Path) -> None:
+    """Catches ``pwrite`` into a file opened to append (the system appends every block where the
+    last one ended, whatever its place) or into a pipe (which has no places)."""
+    target = tmp_path / "out.jsonl"
+    with target.open("w", encoding="utf-8") as written, target.open("a", encoding="utf-8") as appended:
+        assert batch._placeable(written.fileno())
+        assert not batch._placeable(appended.fileno())
+    read, write = os.pipe()
+    try:
+        assert not batch._placeable(write)
+    finally:
+        os.close(read)
+        os.close(write)
+
+
+def test_a_chunk_done_before_the_one_ahead_of_it_gets_its_place_when_that_one_is_placed() -> None:
+    """Catches the places of the blocks going wrong when chunks finish out of order: a chunk whose
+    predecessor has no place yet is spooled (no place), and gets its place, after its
+    predecessor's, when that one is placed, so the chunk after it is placed at once."""
+    places = batch._Places(multiprocessing.get_context("fork"), fd=-1, start=100, window=2)
+    assert places.claim(1, 20) is None  # chunk 0 not done: chunk 1 is spooled
+    assert places.claim(2, 30) is None
+    assert places.claim(0, 10) == 100  # chunk 0 at the start; chunks 1 and 2 placed after it
+    assert places.claim(3, 5) == 100 + 10 + 20 + 30
+    assert places.claim(5, 7) is None  # the ring wraps around (4 slots) without mixing chunks up
+    assert places.claim(4, 1) == 165
+    assert places.claim(6, 1) == 166 + 7
+
+
 def test_the_line_decider_gives_the_recommendation_of_a_decided_line() -> None:
     decide = line_decider(Options())
     decided = decide(1, json.dumps(GOOD[0]))
@@ -148,6 +209,15 @@ def test_the_parent_preloads_the_versions_of_the_first_chunk_and_leaves_bad_line
     assert batch._preload([(1, "not json"), (2, '{"on": "someday"}'), (3, "[1]")], Options()) == []
 
 
+def test_the_parent_decides_one_line_before_forking_so_that_workers_inherit_its_first_decisions_work() -> None:
+    """Catches every forked worker generating the rule set's conditions' loop in the batch's
+    language (and loading its formats) again on its first chunk, instead of inheriting them."""
+    prepared(aidrules.load(None, date(2025, 3, 1))).condition_loops.pop("fr", None)  # made again when needed
+    chunk = [(1, "not json"), (2, json.dumps({"on": "2025-03-01", "client": {"consents": True}}))]
+    [rules] = batch._preload(chunk, Options(lang="fr"))
+    assert "fr" in prepared(rules).condition_loops
+
+
 @pytest.mark.durable
 def test_the_durable_backend_decides_a_batch_the_same_way() -> None:
     lines = [json.dumps(c) for c in GOOD]
@@ -189,3 +259,69 @@ def test_an_unknown_rule_set_or_a_missing_file_stops_before_deciding(tmp_path: P
     missing = runner.invoke(app, ["batch", str(tmp_path / "nope.jsonl"), "--out", str(out), "--lang", "en"])
     assert missing.exit_code == 2 and "cannot open" in missing.output
     assert "Traceback" not in unknown.output + missing.output
+
+
+def test_a_decided_line_holds_the_bytes_of_the_decisions_model_dump_json() -> None:
+    """Catches the batch's writer from the evaluation record differing from pydantic's unindented
+    JSON of the decision built in full (the lines' bytes before the writer existed)."""
+    lines = [json.dumps(c) for c in GOOD]
+    for (number, text), result in zip(enumerate(lines, start=1), decide_lines(enumerate(lines, start=1)), strict=True):
+        case = json.loads(text)
+        decision = aidrules.load(None, date.fromisoformat(case["on"])).evaluate(case)
+        assert result.text == f'{{"line": {number}, "decision": {decision.model_dump_json()}}}'
+
+
+@pytest.mark.parametrize(
+    ("case", "options", "code"),
+    [
+        ({"client": {"motivation": 9}}, Options(), "CF001"),  # invalid and no date: the facts first
+        ({"on": "2019-01-01", "client": {"motivation": 9}}, Options(), "CF001"),  # no rule set that day
+        ({"on": "2025-03-01", "client": {"motivation": 9}}, Options(lang="xx"), "CF001"),  # unknown language
+        ({"on": "1/3/2025"}, Options(), "CF001"),  # a date in another form
+        ({"on": "2025-02-30"}, Options(), "CF001"),  # no such day
+        ({"on": "2025-W10-1"}, Options(), "CF001"),  # an ISO week date: not the case's form
+        ({"client": {"consents": True}}, Options(), "BA001"),
+        ({"on": None}, Options(), "BA001"),
+        ({"on": "2019-01-01"}, Options(), "RS502"),
+        ({"on": "2025-03-01"}, Options(lang="xx"), "EV006"),
+    ],
+)
+def test_the_problems_of_a_line_come_in_the_order_the_case_model_gave_them(
+    case: dict[str, object], options: Options, code: str
+) -> None:
+    """Catches the direct admission (the date read before the case is validated) reporting another
+    problem first than validating the case first did: the facts', then a missing date, then the
+    rule set's or the language's."""
+    [result] = decide_lines([(1, json.dumps(case))], options)
+    assert not result.ok
+    assert json.loads(result.text)["errors"][0]["code"] == code
+
+
+@given(on=st.one_of(st.dates().map(date.isoformat), st.text(max_size=12), st.integers(), st.none()))
+def test_the_date_read_before_validating_is_the_one_the_case_model_gives(on: object) -> None:
+    """Catches ``case_day`` choosing a rule set for another date than the validated case has."""
+    data = {"on": on}
+    try:
+        own = aidrules.parse_facts(data).on
+    except aidrules.FactsError:
+        own = None
+    found = batch.case_day(data)
+    assert found is None or found == own
+    if isinstance(on, str) and len(on) == 10 and own is not None:
+        assert found == own  # the plain YYYY-MM-DD form is read without validating
+
+
+def test_an_error_in_a_message_is_reported_on_its_line_and_the_batch_goes_on() -> None:
+    """Catches a message whose expression fails (EV002, found when the decision is written)
+    stopping the whole batch instead of being that line's problem."""
+    text = with_derived().replace(
+        '"Motivatie {client.motivation} volstaat."', '"Bedrag {100 / (total_income - 1000)}."'
+    )
+    rules = compile_text(text, "shared.yaml")
+    lines = [
+        json.dumps({"on": "2025-03-01", "client": {"motivation": 3}, "incomes": [{"monthly_net": "1000.00"}]}),
+        json.dumps({"on": "2025-03-01", "client": {"motivation": 3}, "incomes": [{"monthly_net": "2000.00"}]}),
+    ]
+    results = list(decide_lines(enumerate(lines, start=1), resolver=lambda day: rules))
+    assert [r.ok for r in results] == [False, True]
+    assert json.loads(results[0].text)["errors"][0]["code"] == "EV002"

@@ -11,11 +11,15 @@ line numbers are the input's). Memory stays bounded whatever the input's size: c
 sent to the workers and written in chunks, with a fixed number of chunks under way.
 
 Workers are processes; each loads the rule set once (per version in force on the cases' dates)
-and keeps it. A worker writes its decisions itself: it serialises a chunk's output lines into a
-file of its own in a spool folder, and this process only appends those files to the output in
-input order, in the kernel (``sendfile``), removing each. To an output that is no file (a Python
-text stream) the blocks come back as UTF-8 bytes. Sending every decision back as an object cost
-this process more than the workers gained; bytes still cost it a fifth of the workers' time.
+and keeps it. A worker writes its decisions itself. Into an output file (a regular file, not
+opened to append), a forked worker writes a chunk's output lines at their place (``pwrite``) as
+soon as the chunks before it are decided and their sizes known (:class:`_Places`); a chunk that
+is done before the one ahead of it goes into a file of its own in a spool folder, and this
+process copies it to its place. Into another file (a pipe), the workers spool every chunk and
+this process appends the files in input order, in the kernel (``sendfile``), removing each. To an
+output that is no file (a Python text stream) the blocks come back as UTF-8 bytes. Sending every
+decision back as an object cost this process more than the workers gained; bytes still cost it a
+fifth of the workers' time.
 On Linux, when this process runs a single thread, workers are forked: they start with its
 modules and with the rule sets of the first chunk's dates, which this process loads and prepares
 before forking them (:func:`_preload`); otherwise they are started with ``spawn``. ``workers=1``
@@ -35,24 +39,31 @@ import itertools
 import json
 import multiprocessing
 import os
+import stat
 import sys
 import tempfile
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import IO, Any, cast
 
-from aidrules.engine.compiled import prepared
+from aidrules.engine.assemble import Assembly
+from aidrules.engine.compiled import compiled, prepared
 from aidrules.engine.durable.runtime import load_durable
-from aidrules.errors import AidrulesError, Diagnostic, EvaluationError, FactsError
+from aidrules.engine.jsonwrite import plain_text
+from aidrules.errors import LANGUAGES, AidrulesError, Diagnostic, EvaluationError, FactsError
+from aidrules.facts.direct import case_facts
 from aidrules.facts.jsonload import read_json_case
-from aidrules.facts.parse import parse_facts
 from aidrules.limits import DEFAULT_LIMITS
 from aidrules.ruleset.shipped import load
+
+if sys.platform == "linux":  # where blocks are written at their place in the output (workers are forked)
+    import fcntl
 
 #: Cases sent to a worker at once, and chunks under way per worker (bounds memory).
 CHUNK = 64
@@ -86,12 +97,58 @@ class _Block:
     """The output of one chunk as a worker wrote it: the lines (UTF-8, each ending in a newline),
     how many were decided, and the lines that were not: (line, internal error, first problem).
     When the worker spooled the lines to a file of their own, ``data`` is empty and ``spooled``
-    names the file."""
+    names the file; when it wrote them into the output at their place, ``data`` is empty and
+    ``written`` is true. ``size`` is the lines' length in bytes."""
 
     data: bytes
     decided: int
     problems: list[tuple[int, bool, str]]
     spooled: str | None = None
+    size: int = 0
+    written: bool = False
+
+
+class _Places:
+    """Where the chunks' output lines go in an output file that forked workers write themselves.
+
+    Chunk ``k`` starts where chunk ``k - 1`` ends. A ring of shared slots (``index``, ``end``),
+    under one lock, holds for each chunk done its end (``end`` ≥ 0) or, when it was spooled
+    before its start was known, its size (``end`` = -1 - size). The worker that decided chunk
+    ``k`` claims its place when chunk ``k - 1``'s end is there: it sets its own end, and the ends
+    of the spooled chunks right after it (their sizes are there), and writes its lines at their
+    place with ``pwrite``. Otherwise it spools them and leaves their size; this process, which
+    knows every chunk's size in order, copies them to their place. Chunks under way are at most
+    ``window`` (a chunk is handed out only when the one ``window`` before it is done), so a ring of
+    ``window + 2`` slots keeps chunk ``k - 1``'s slot until chunk ``k`` is done.
+    """
+
+    def __init__(self, context: Any, fd: int, start: int, window: int) -> None:
+        self.fd = fd
+        self.size = window + 2
+        self.lock = context.Lock()
+        self.index = context.RawArray("q", [-2] * self.size)  # -2: no chunk
+        self.end = context.RawArray("q", self.size)
+        self.index[-1 % self.size] = -1  # the chunk before the first ends where the output's blocks start
+        self.end[-1 % self.size] = start
+
+    def claim(self, chunk: int, size: int) -> int | None:
+        """Where chunk ``chunk`` (``size`` bytes) starts, or None (its size left) while the chunk
+        before it has no place."""
+        ring, index, end = self.size, self.index, self.end
+        with self.lock:
+            before = (chunk - 1) % ring
+            if index[before] != chunk - 1 or end[before] < 0:
+                index[chunk % ring] = chunk
+                end[chunk % ring] = -1 - size
+                return None
+            start: int = end[before]
+            index[chunk % ring] = chunk
+            end[chunk % ring] = last = start + size
+            after = chunk + 1
+            while index[after % ring] == after and end[after % ring] < 0:  # spooled: placed now
+                end[after % ring] = last = last - 1 - end[after % ring]
+                after += 1
+            return start
 
 
 @dataclass
@@ -139,6 +196,8 @@ class _Decider:
         self.own_process = own_process
         if options.engine == "durable":  # fail early, with the install hint, not once per line
             load_durable()
+        #: whether the language is known (else each case's facts are checked before it is refused)
+        self.lang_ok = options.lang in LANGUAGES
 
     def ruleset(self, day: date) -> Any:
         """The rule set version in force on ``day``.
@@ -165,19 +224,34 @@ class _Decider:
         return found
 
     def decide(self, line: int, text: str) -> LineResult:
-        """One JSON line in, its output line out (see :func:`line_decider`)."""
+        """One JSON line in, its output line out (see :func:`line_decider`).
+
+        The case is validated the direct way, into its fact tree (``facts/direct.py``: the errors
+        of :func:`~aidrules.facts.parse.parse_facts`), when it is decided: its date, which chooses
+        the rule set, is read from the dict first (:func:`case_day`). The problems come in the
+        order the models' way gave them: the facts', then a missing date, then the rule set's and
+        the evaluation's. The decision is written from its evaluation record, no models built
+        (:func:`aidrules.engine.jsonwrite.plain_text`: the bytes of ``model_dump_json()``)."""
         name = f"line {line}"
         try:
             data = read_json_case(text, name, DEFAULT_LIMITS)
             if not isinstance(data, dict):
                 message = f"{name}: a case must be a JSON object"
                 raise FactsError(message, [Diagnostic("CF002", message, path=name)])
-            case = parse_facts(data)
-            day = self.options.on or case.on
+            if not self.lang_ok:  # the facts' errors come before the language's
+                case_facts(data)
+            day = self.options.on or case_day(data)
             if day is None:
-                message = f"{name}: no decision date: give `on` in the case or --on"
-                raise EvaluationError(message, [Diagnostic("BA001", message, path="on")])
-            decision = self.ruleset(day).evaluate(case, day, lang=self.options.lang, engine=self.options.engine)
+                day = case_facts(data)[1]  # the facts' errors first; else the case has no date
+                if day is None:
+                    message = f"{name}: no decision date: give `on` in the case or --on"
+                    raise EvaluationError(message, [Diagnostic("BA001", message, path="on")])
+            try:
+                rules = self.ruleset(day)
+            except Exception:
+                case_facts(data)  # the facts' errors come before the rule set's
+                raise
+            written, recommendation = self.write(rules, data, day)
         except AidrulesError as exc:
             problems = [d.to_dict() for d in exc.diagnostics] or [{"message": str(exc)}]
             first = _say(exc, name)
@@ -187,12 +261,26 @@ class _Decider:
             message = f"internal error: {type(exc).__name__}: {exc}"
             payload = {"line": line, "errors": [{"code": "INTERNAL", "message": message}]}
             return LineResult(line, json.dumps(payload, ensure_ascii=False), False, internal=True, message=message)
-        text = f'{{"line": {line}, "decision": {decision.model_dump_json()}}}'
-        return LineResult(line, text, True, recommendation=decision.recommendation)
+        return LineResult(line, f'{{"line": {line}, "decision": {written}}}', True, recommendation=recommendation)
 
-    def block(self, chunk: list[tuple[int, str]], spool: str | None = None) -> _Block:
-        """Decide a chunk of lines and write their output lines into one block of bytes (into a
-        new file in the folder ``spool``, when given)."""
+    def write(self, rules: Any, data: dict[str, Any], day: date) -> tuple[str, str]:
+        """Decide ``data`` on ``day`` by ``rules``: the decision's ``model_dump_json()`` text and
+        its recommendation. The compiled engine's is written from the evaluation record, without
+        a Decision; another engine's from its Decision."""
+        lang = self.options.lang
+        if self.options.engine == "compiled":
+            backend = compiled(rules)
+            record = backend.record(data, day, lang=lang)
+            return plain_text(Assembly(record, backend.state)), record.recommendation
+        decision = rules.evaluate(data, day, lang=lang, engine=self.options.engine)
+        return decision.model_dump_json(), decision.recommendation
+
+    def block(
+        self, chunk: list[tuple[int, str]], spool: str | None = None, places: _Places | None = None, at: int = 0
+    ) -> _Block:
+        """Decide a chunk of lines and write their output lines into one block of bytes: into the
+        output at their place when ``places`` has it (the chunk's number is ``at``), else into a
+        new file in the folder ``spool``, when given."""
         texts = []
         decided = 0
         problems = []
@@ -205,11 +293,17 @@ class _Decider:
                 problems.append((line, result.internal, result.message))
         texts.append("")  # every line ends in a newline
         data = "\n".join(texts).encode("utf-8")
+        size = len(data)
         if spool is None:
-            return _Block(data, decided, problems)
+            return _Block(data, decided, problems, size=size)
+        if places is not None:
+            start = places.claim(at, size)
+            if start is not None:
+                _write_at(places.fd, data, start)
+                return _Block(b"", decided, problems, size=size, written=True)
         with tempfile.NamedTemporaryFile("wb", dir=spool, suffix=".jsonl", delete=False) as part:
             part.write(data)
-        return _Block(b"", decided, problems, spooled=part.name)
+        return _Block(b"", decided, problems, spooled=part.name, size=size)
 
 
 def line_decider(
@@ -240,11 +334,16 @@ def _say(exc: AidrulesError, name: str) -> str:
 _WORKER: _Decider | None = None
 #: the folder where this worker writes its blocks, or None to send them back as bytes
 _SPOOL: str | None = None
+#: the places of the blocks in the output file, when this worker writes them there itself
+_PLACES: _Places | None = None
 
 
-def _start_worker(options: Options, forked: bool, spool: str | None, preloaded: list[Any]) -> None:
-    global _WORKER, _SPOOL
+def _start_worker(
+    options: Options, forked: bool, spool: str | None, preloaded: list[Any], places: _Places | None = None
+) -> None:
+    global _WORKER, _SPOOL, _PLACES
     _SPOOL = spool
+    _PLACES = places
     if forked:  # what this process inherited lives as long as it: out of the collector, untouched
         gc.freeze()
     _WORKER = _Decider(options, own_process=True, loaded=preloaded)
@@ -255,9 +354,16 @@ def _preload(chunk: list[tuple[int, str]], options: Options) -> list[Any]:
     process before the workers are forked, which inherit them ready: otherwise every worker finds,
     loads and prepares the same rule sets again (a tenth of a second of CPU each, docs/performance.md).
     A line whose date cannot be read here, or whose rule set cannot be loaded, is left to its
-    worker, which reports it on its line."""
+    worker, which reports it on its line.
+
+    The first line that finds its rule set is also decided here, its result dropped: what a
+    language's first decision makes (the conditions' loop of the rule set in that language, the
+    language's number and date formats) is then made once, not once in every worker (about 35 ms
+    of each worker's first chunk, docs/performance.md). Only for the compiled engine: the durable
+    engine's C extension keeps state that is not forked."""
     decider = _Decider(options)
-    for _, text in chunk:
+    warm = False
+    for number, text in chunk:
         day = options.on or _case_day(text)
         if day is None:
             continue
@@ -265,6 +371,8 @@ def _preload(chunk: list[tuple[int, str]], options: Options) -> list[Any]:
             prepared(decider.ruleset(day))
         except AidrulesError:
             continue
+        if not warm and options.engine == "compiled":
+            warm = decider.decide(number, text).ok
     return decider.loaded
 
 
@@ -274,8 +382,20 @@ def _case_day(text: str) -> date | None:
         data = read_json_case(text, "line", DEFAULT_LIMITS)
     except AidrulesError:
         return None
-    on = data.get("on") if isinstance(data, dict) else None
-    if not isinstance(on, str):
+    return case_day(data) if isinstance(data, dict) else None
+
+
+def case_day(data: dict[str, Any]) -> date | None:
+    """The case's own date (``on``) read from its dict without validating the case: the date the
+    case model gives it when it accepts it, or None when ``on`` is missing, ``null`` or not a date
+    in the form YYYY-MM-DD (the case model then gives no date, or refuses the case).
+
+    Example:
+        >>> case_day({"on": "2025-03-01", "client": {"motivation": "many"}}), case_day({"on": "1/3/2025"})
+        (datetime.date(2025, 3, 1), None)
+    """
+    on = data.get("on")
+    if on.__class__ is not str or len(on) != 10 or on[4] != "-" or on[7] != "-":
         return None
     try:
         return date.fromisoformat(on)
@@ -294,9 +414,9 @@ def _keep_out_of_collections(rules: Any) -> None:
     gc.freeze()
 
 
-def _decide_block(chunk: list[tuple[int, str]]) -> _Block:
+def _decide_block(at: int, chunk: list[tuple[int, str]]) -> _Block:
     assert _WORKER is not None
-    return _WORKER.block(chunk, _SPOOL)
+    return _WORKER.block(chunk, _SPOOL, _PLACES, at)
 
 
 def _start_method() -> str:
@@ -327,9 +447,12 @@ def _blocks(
     chunk: int,
     resolver: Callable[[date], Any] | None,
     spool: str | None = None,
+    output: tuple[int, int] | None = None,
 ) -> Iterator[tuple[list[int], _Block]]:
     """The line numbers of each chunk and its block, in input order (workers write blocks into
-    files in the folder ``spool`` when given)."""
+    files in the folder ``spool`` when given; forked workers write them into the output file
+    ``output`` = (descriptor, where the blocks start) at their place when they can, and spool
+    the others, which the caller copies to their place)."""
     if workers <= 1:
         decider = _Decider(options, resolver=resolver)
         for part in _chunks(lines, chunk):
@@ -345,17 +468,26 @@ def _blocks(
         return
     # Forked workers inherit the rule sets prepared here (a spawned one would receive them pickled).
     preloaded = _preload(first, options) if method == "fork" else []
-    initargs = (options, method == "fork", spool, preloaded)
-    with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
-        pending: deque[tuple[list[int], Any]] = deque()
-        for part in itertools.chain([first], parts):
-            pending.append(([number for number, _ in part], pool.apply_async(_decide_block, (part,))))
-            if len(pending) >= workers * WINDOW_PER_WORKER:
+    window = workers * WINDOW_PER_WORKER
+    places = _Places(context, *output, window) if output is not None and method == "fork" else None
+    initargs = (options, method == "fork", spool, preloaded, places)
+    # Not multiprocessing.Pool: its thread that keeps the workers running wakes up whenever a
+    # result is waiting and spins until another thread has read it (a tenth of a second of this
+    # process's CPU on 6,000 cases, taken from the workers on two cores); the executor's one
+    # thread reads each result when it wakes up.
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs)
+    pending: deque[tuple[list[int], Future[_Block]]] = deque()
+    try:
+        for at, part in enumerate(itertools.chain([first], parts)):
+            pending.append(([number for number, _ in part], pool.submit(_decide_block, at, part)))
+            if len(pending) >= window:
                 numbers, result = pending.popleft()
-                yield numbers, result.get()
+                yield numbers, result.result()
         while pending:
             numbers, result = pending.popleft()
-            yield numbers, result.get()
+            yield numbers, result.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def decide_lines(
@@ -408,6 +540,11 @@ def run_batch(
     numbered = ((n, text.rstrip("\n")) for n, text in enumerate(source, start=1))
     write = _writer(out)
     target = _file_of(out)
+    #: where the next block goes, when the blocks are written at their place in the output file
+    offset: int | None = None
+    if target is not None and count > 1 and _placeable(target):
+        out.flush()  # anything written to ``out`` before stays before
+        offset = os.lseek(target, 0, os.SEEK_CUR)
     with tempfile.TemporaryDirectory(prefix="aidrules-batch-") as spool:
         blocks = _blocks(
             numbered,
@@ -416,9 +553,16 @@ def run_batch(
             chunk=CHUNK,
             resolver=None,
             spool=spool if target is not None and count > 1 else None,
+            output=(target, offset) if target is not None and offset is not None else None,
         )
         for numbers, block in blocks:
-            if block.spooled is not None and target is not None:
+            if offset is not None and target is not None:
+                if block.spooled is not None:
+                    _copy_at(block.spooled, target, offset)
+                elif not block.written:
+                    _write_at(target, block.data, offset)
+                offset += block.size
+            elif block.spooled is not None and target is not None:
                 out.flush()  # anything written to ``out`` before stays before
                 _copy_out(block.spooled, target)
             else:
@@ -429,6 +573,8 @@ def run_batch(
                 (summary.internal if internal else summary.invalid).append((line, message))
             if on_progress is not None:
                 on_progress(len(numbers))
+    if offset is not None and target is not None:
+        os.lseek(target, offset, os.SEEK_SET)  # what is written to ``out`` next goes after the blocks
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -443,6 +589,49 @@ def _file_of(out: IO[str]) -> int | None:
         return out.fileno()
     except (OSError, ValueError):  # io.UnsupportedOperation is both
         return None
+
+
+def _placeable(target: int) -> bool:
+    """Whether blocks can be written at their place in ``target`` (``pwrite``): a regular file,
+    on Linux (where workers are forked), not opened to append (``pwrite`` then appends)."""
+    try:
+        return (
+            sys.platform == "linux"
+            and stat.S_ISREG(os.fstat(target).st_mode)
+            and not fcntl.fcntl(target, fcntl.F_GETFL) & os.O_APPEND
+        )
+    except OSError:
+        return False
+
+
+def _write_at(target: int, data: bytes, offset: int) -> None:
+    """Write ``data`` into the file ``target`` at ``offset`` (its file position unchanged)."""
+    view = memoryview(data)
+    done = 0
+    while done < len(view):
+        done += os.pwrite(target, view[done:], offset + done)
+
+
+def _copy_at(path: str, target: int, offset: int) -> None:
+    """Copy the file ``path`` into the file ``target`` at ``offset`` (in the kernel where it can),
+    then remove it."""
+    with open(path, "rb") as part:
+        size = os.fstat(part.fileno()).st_size
+        done = 0
+        try:
+            while done < size:
+                copied = os.copy_file_range(part.fileno(), target, size - done, done, offset + done)
+                if copied == 0:
+                    break
+                done += copied
+        except OSError:
+            pass
+        if done < size:  # no copy in the kernel between these files: the rest by reading and writing
+            part.seek(done)
+            while chunk := part.read(1 << 20):
+                _write_at(target, chunk, offset + done)
+                done += len(chunk)
+    os.unlink(path)
 
 
 def _copy_out(path: str, target: int) -> None:

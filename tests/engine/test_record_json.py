@@ -17,8 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import aidrules
-from aidrules.engine.compiled import prepared
+from aidrules.engine.assemble import Assembly
+from aidrules.engine.compiled import compiled, prepared
 from aidrules.engine.decision import Decision, compact_json
+from aidrules.engine.jsonwrite import plain_text
 from aidrules.errors import EvaluationError
 from aidrules.ruleset.compile import compile_text
 from aidrules.ruleset.compiled import CompiledRuleSet
@@ -130,3 +132,69 @@ def test_the_durable_backend_writes_the_same_record_json(reference: CompiledRule
         assert durable.to_json() == compiled.to_json(), path.name
         assert durable.to_json(compact=True) == compiled.to_json(compact=True), path.name
         assert not durable.is_materialised
+
+
+# -- the unindented form (a line of ``aidrules batch``): ``plain_text``, the bytes of ``model_dump_json()``
+def _assert_plain_is_model_dump_json(rules: CompiledRuleSet, case: dict[str, Any], on: date | None, lang: str) -> bool:
+    """Writes the record's unindented JSON of ``case`` and compares it with pydantic's
+    ``model_dump_json()`` of the decision built in full; False when the case is refused."""
+    backend = compiled(rules)
+    try:
+        record = backend.record(case, on, lang=lang)
+    except aidrules.AidrulesError:
+        return False
+    plain = plain_text(Assembly(record, backend.state))
+    assert plain == rules.evaluate(case, on, lang=lang).model_dump_json(), repr(case)
+    return True
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_plain_record_json_of_every_fixture_is_model_dump_json(lang: str) -> None:
+    """Catches the unindented writer (batch lines) differing from pydantic's ``model_dump_json()``
+    in any fixture: order of fields, reasons repeated where pydantic repeats them, statuses,
+    actions' values, stamp, provenance."""
+    written = 0
+    for path in FIXTURES:
+        case = load_fixture(path).case
+        written += _assert_plain_is_model_dump_json(aidrules.load(None, case.get("on")), case, None, lang)
+    assert written == len(FIXTURES)
+
+
+@SETTINGS
+@given(pair=case_and_partial(), lang=st.sampled_from(LANGS))
+def test_the_plain_record_json_of_generated_cases_is_model_dump_json(
+    pair: tuple[dict[str, Any], dict[str, Any]], lang: str
+) -> None:
+    """Catches a difference the fixtures do not reach (unknown outcomes, undetermined actions,
+    amounts in messages), with the reason caches filled by earlier cases."""
+    for case in pair:
+        on = date.fromisoformat(case["on"]) if "on" in case else ON
+        _assert_plain_is_model_dump_json(aidrules.load(None, on), case, None if "on" in case else ON, lang)
+
+
+def test_the_plain_record_json_is_the_same_with_empty_reason_caches(reference: CompiledRuleSet) -> None:
+    """Catches texts of reasons made now differing from those found in the caches."""
+    prep = prepared(reference)
+    for path in FIXTURES:
+        case = load_fixture(path).case
+        if date.fromisoformat(str(case["on"])) < date(2025, 2, 1):
+            continue  # another version of the rule set
+        prep.forget()
+        assert _assert_plain_is_model_dump_json(reference, case, None, "fr"), path.name
+
+
+def test_an_error_in_a_message_surfaces_from_the_plain_record_json_as_from_the_reasons() -> None:
+    """Catches the unindented writer skipping a message whose expression fails: EV002, as the
+    reasons give it."""
+    text = with_derived().replace(
+        '"Motivatie {client.motivation} volstaat."', '"Bedrag {100 / (total_income - 1000)}."'
+    )
+    rules = compile_text(text, "shared.yaml")
+    case = {"client": {"motivation": 3}, "incomes": [{"monthly_net": "1000.00"}]}
+    backend = compiled(rules)
+    with pytest.raises(EvaluationError) as written:
+        plain_text(Assembly(backend.record(case, ON), backend.state))
+    with pytest.raises(EvaluationError) as read:
+        rules.evaluate(case, on=ON).materialise()
+    assert [d.code for d in written.value.diagnostics] == ["EV002"]
+    assert written.value.diagnostics == read.value.diagnostics

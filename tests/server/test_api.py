@@ -178,6 +178,31 @@ def test_a_date_no_version_covers_is_404(open_client: TestClient) -> None:
     assert response.json()["errors"][0]["code"] == "RS502"
 
 
+@pytest.mark.parametrize(
+    ("case", "first"),
+    [
+        ({"on": "2019-01-01", "client": {"motivation": 9}}, "CF001"),  # invalid, and no version that day
+        ({"client": {"motivation": 9}}, "CF001"),  # invalid, no date
+        ({"on": "1/3/2025", "client": {"consents": True}}, "CF001"),  # a date in another form
+        ({"on": "2025-02-30"}, "CF001"),  # no such day
+        ({"on": "2019-01-01"}, "RS502"),  # valid, no version that day
+        ({"on": ON, "debts": [{"amount": "1.180,50"}]}, "CF001"),
+        ({"on": ON, "client": {"consents": True, "motivation": 2}}, None),
+    ],
+)
+def test_the_direct_admission_answers_as_the_case_models_did(
+    open_client: TestClient, make_client: Callable[..., TestClient], case: dict[str, object], first: str | None
+) -> None:
+    """Catches the direct admission (the date read from the dict before the case is validated,
+    ``facts/direct.py``) answering otherwise than validating the case's models first, which the
+    service still does within other limits than the default ones: the same status and bytes, the
+    facts' errors before the rule set's."""
+    models_way = make_client(limits=Limits(max_document_chars=Limits().max_document_chars - 1))
+    direct, models = open_client.post("/v1/decisions", json=case), models_way.post("/v1/decisions", json=case)
+    assert (direct.status_code, direct.content) == (models.status_code, models.content)
+    assert (direct.json()["errors"][0]["code"] if first else direct.status_code) == (first or 200)
+
+
 def test_declared_oversized_body_is_refused_with_413(make_client: Callable[..., TestClient]) -> None:
     client = make_client(limits=Limits(max_document_chars=1_000))
     response = client.post("/v1/decisions", content=b"{" + b" " * 5_000 + b"}")

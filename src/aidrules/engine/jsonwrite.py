@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from operator import attrgetter, itemgetter
 from typing import Any, Protocol
+from weakref import WeakKeyDictionary
 
 from aidrules.engine.decision import (
     COMPACT_FORM,
@@ -121,6 +122,75 @@ def full_text(parts: Parts) -> str:
     out.append(",\n    ".join(_texts((parts.recommendation_fragment(), *conditions.values()), _TOP, Fragment.fill_top)))
     out += ('\n  ],\n  "provenance": ', prep.provenance_json, "\n}\n")
     return "".join(out)
+
+
+def plain_text(parts: Parts) -> str:
+    """``model_dump_json()`` of the decision built in full: no indentation, no newline (the
+    decision in a line of ``aidrules batch``). Each reason is its compact text (pydantic's compact
+    JSON of the :class:`~aidrules.engine.decision.Reason`), written where it is met."""
+    record, prep = parts.record, parts.prep
+    fields = recorded_fields(parts)
+    layout: CompactLayout = prep.compact_layout or _layout(prep)
+    conditions = parts.condition_fragments()
+    form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries = parts.summaries()
+    slots: list[Any] = [*conditions.values(), *form_summaries, *in_forms, *principle_summaries]
+    out = ['{"recommendation":', _string(record.recommendation), ',"forms":{']
+    between = ""
+    for (key, _), (_, pick), status in zip(layout.forms, layout.full_forms, form_statuses, strict=True):
+        out += (between, key, status, '","reasons":[', ",".join(_compact_texts(pick(slots))), "]}")
+        between = ","
+    out.append('},"principles":{')
+    between = ""
+    for (key, _), (_, pick), status in zip(layout.principles, layout.full_principles, principle_statuses, strict=True):
+        out += (between, key, status, '","reasons":[', ",".join(_compact_texts(pick(slots))), "]}")
+        between = ","
+    out.append('},"actions":[')
+    out.append(
+        ",".join(
+            [
+                '{"id":'
+                + _string(aid)
+                + ',"status":"'
+                + status
+                + '","values":{'
+                + ",".join([_string(k) + ":" + scalar_text(v) for k, v in values.items()])
+                + '},"reasons":['
+                + (f.compact or f.fill_compact())
+                + "]}"
+                for aid, status, values, f in parts.action_parts()
+            ]
+        )
+    )
+    reasons = _compact_texts((parts.recommendation_fragment(), *conditions.values()))
+    out += (
+        '],"missing_facts":[',
+        ",".join([_string(f) for f in fields["missing_facts"]]),
+        '],"values":',
+        compact_values_text(fields["values"]),
+        ',"ruleset":',
+        prep.stamp_compact,
+        ',"on":"',
+        record.day.isoformat(),
+        '","lang":',
+        _string(record.lang),
+        ',"reasons":[',
+        ",".join(reasons),
+        '],"provenance":',
+        _PLAIN_PROVENANCE.get(prep) or _plain_provenance(prep),
+        "}",
+    )
+    return "".join(out)
+
+
+#: The provenance map of each prepared rule set in :func:`plain_text` (the same for all its decisions).
+_PLAIN_PROVENANCE: WeakKeyDictionary[PreparedRuleSet, str] = WeakKeyDictionary()
+
+
+def _plain_provenance(prep: PreparedRuleSet) -> str:
+    """The provenance map of ``prep`` as pydantic writes it without indentation, kept with it."""
+    found = "{" + ",".join([_string(k) + ":" + _string(v) for k, v in prep.provenance.items()]) + "}"
+    _PLAIN_PROVENANCE[prep] = found
+    return found
 
 
 def _nested(out: list[str], reasons: list[Fragment]) -> None:

@@ -42,7 +42,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from aidrules.batch import Options, line_decider
+from aidrules.batch import Options, case_day, line_decider
 from aidrules.codes import Code
 from aidrules.engine.decision import COMPACT_FORM, Decision
 from aidrules.errors import (
@@ -55,6 +55,7 @@ from aidrules.errors import (
     unknown_language,
 )
 from aidrules.explain.api import explanation, render_explanation
+from aidrules.facts.direct import case_facts
 from aidrules.facts.jsonload import read_json_case
 from aidrules.facts.model import Case
 from aidrules.facts.parse import parse_facts
@@ -598,6 +599,30 @@ def create_app(config: ServiceConfig) -> FastAPI:
         day = day or facts.on or date.today()
         return catalogue.select(rules, day), facts, day
 
+    def admitted(
+        data: dict[str, Any], day: date | None, rules: str | None
+    ) -> tuple[CompiledRuleSet, Case | dict[str, Any], date]:
+        """The rule set, the facts and the date to decide a case's ``data`` (``day``: the ``on``
+        parameter). Within the default limits the case is validated the direct way, when it is
+        decided (``facts/direct.py``: the errors of ``parse_facts``), its date read from the dict
+        first (:func:`aidrules.batch.case_day`); the facts' errors still come before the rule
+        set's. Within other limits, by ``parse_facts`` (a dict is decided within the default ones)."""
+        if limits != DEFAULT_LIMITS:
+            facts = parse_facts(data, limits=limits)
+            day = day or facts.on or date.today()
+            return catalogue.select(rules, day), facts, day
+        if day is None:  # its own date (in another form: validated now), else today
+            day = case_day(data)
+            if day is None and data.get("on") is not None:
+                day = case_facts(data)[1]
+            day = day or date.today()
+        try:
+            ruleset = catalogue.select(rules, day)
+        except AidrulesError:
+            case_facts(data)  # the facts' errors come first
+            raise
+        return ruleset, data, day
+
     # -- decisions --------------------------------------------------------------------------------
     @app.post(
         "/v1/decisions",
@@ -624,7 +649,10 @@ def create_app(config: ServiceConfig) -> FastAPI:
     ) -> Response:
         form = decision_form(request.headers.get("accept"))
         text = _text(await read_body(request, limits.max_document_chars), "body")
-        ruleset, facts, day = decision_for(text, on, rules)
+        day = parse_day(on)
+        if rules is not None:
+            check_spec(rules)
+        ruleset, facts, day = admitted(_json_object(text, "body", limits), day, rules)
         decision = ruleset.evaluate(facts, day, lang=lang)
         metrics.decision(decision.recommendation)
         if form == "compact":
@@ -846,9 +874,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         day = parse_day(on)
         if rules is not None:
             check_spec(rules)
-        facts = parse_facts(facts_data, limits=limits)
-        day = day or facts.on or date.today()
-        ruleset = catalogue.select(rules, day)
+        ruleset, facts, day = admitted(facts_data, day, rules)
         decision = ruleset.evaluate(facts, day, lang=lang)
         metrics.decision(decision.recommendation)
         entry = await runner.run(lambda j: j.record_decision(decision, ruleset, dossier=dossier, prepared_by=who.name))
