@@ -162,6 +162,15 @@ class Assembly:
         loop = prep.condition_loops.get(lang) or prep.condition_loop(lang)
         return loop(self.ctx, lang, self.condition_fragment)
 
+    def condition_texts(self) -> list[str]:
+        """The compact texts of the conditions' reasons, in plan order: the rule set's generated
+        loop in this language that writes them (``PreparedRuleSet.compact_loop``; a reason its
+        cache keeps nothing of is written without being made). The texts of
+        :meth:`condition_fragments` (a test compares them on generated cases)."""
+        prep, lang = self.prep, self.lang
+        loop = prep.compact_loops.get(lang) or prep.compact_loop(lang)
+        return loop(self.ctx, lang, self.condition_fragment)
+
     def interpreted_condition_fragments(self) -> dict[str, Fragment]:
         """:meth:`condition_fragments` as a loop over the prepared conditions (each key from its
         generated function): the reference the generated loop is compared with."""
@@ -223,6 +232,27 @@ class Assembly:
         if len(by_outcomes) < prep.MAX_OUTCOMES and all(o is True or o is False for o in outcomes):
             by_outcomes[outcomes] = found_all
         return found_all
+
+    def summary_texts(self) -> tuple[list[str], list[str], list[str | None]]:
+        """The statuses of the forms and of the principles, and the compact texts of the reasons
+        that sum them up (:meth:`summaries`: the forms', the principles' as part of a form, None
+        for a principle in no form, the principles'), kept per language by the outcomes of the
+        forms and principles when all are known."""
+        prep = self.prep
+        outcomes = prep.group_outcomes(self.values)
+        by_outcomes = prep.summary_texts_by_outcomes[self.lang]
+        found = by_outcomes.get(outcomes)
+        if found is not None:
+            return found
+        form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries = self.summaries()
+        texts = [
+            None if f is None else f.compact or f.fill_compact()
+            for f in (*form_summaries, *in_forms, *principle_summaries)
+        ]
+        found = (form_statuses, principle_statuses, texts)
+        if len(by_outcomes) < prep.MAX_OUTCOMES and all(o is True or o is False for o in outcomes):
+            by_outcomes[outcomes] = found
+        return found
 
     def _summaries(self) -> tuple[list[str], list[str], list[Fragment], list[Fragment | None], list[Fragment]]:
         values, prep = self.values, self.prep

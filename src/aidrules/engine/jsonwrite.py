@@ -50,7 +50,11 @@ class Parts(Protocol):
 
     def condition_fragments(self) -> dict[str, Fragment]: ...
 
+    def condition_texts(self) -> list[str]: ...  # the compact texts of the conditions' reasons, in plan order
+
     def summaries(self) -> tuple[list[str], list[str], list[Fragment], list[Fragment | None], list[Fragment]]: ...
+
+    def summary_texts(self) -> tuple[list[str], list[str], list[str | None]]: ...
 
     def action_parts(self) -> Actions: ...
 
@@ -304,11 +308,6 @@ def _picker(indices: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
     return itemgetter(*indices)
 
 
-def _compact_texts(fragments: Sequence[Fragment]) -> list[str]:
-    """The compact texts of ``fragments``."""
-    return _texts(fragments, _COMPACT, Fragment.fill_compact)
-
-
 def compact_text(parts: Parts) -> str:
     """The compact form (:func:`aidrules.engine.decision.compact_json` of the decision built in
     full): each distinct reason once in ``reason_table``, in the order it is first met
@@ -316,10 +315,10 @@ def compact_text(parts: Parts) -> str:
     record, prep = parts.record, parts.prep
     layout: CompactLayout = prep.compact_layout or _layout(prep)
     fields = recorded_fields(parts)
-    conditions = parts.condition_fragments()
-    form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries = parts.summaries()
-    slots: list[Any] = [*conditions.values(), *form_summaries, *in_forms, *principle_summaries]
-    table = _compact_texts(layout.first(slots))
+    slots: list[Any] = parts.condition_texts()
+    form_statuses, principle_statuses, summaries = parts.summary_texts()
+    slots += summaries
+    table = list(layout.first(slots))
     actions = []
     ref = layout.base
     for aid, status, values, f in parts.action_parts():
@@ -338,7 +337,7 @@ def compact_text(parts: Parts) -> str:
         ref += 1
     rec = parts.recommendation_fragment()
     table.append(rec.compact or rec.fill_compact())
-    table += _compact_texts(layout.rest(slots))
+    table += layout.rest(slots)
     return "".join(
         [
             '{"form":"' + COMPACT_FORM + '","recommendation":',

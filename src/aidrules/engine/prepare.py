@@ -16,6 +16,7 @@ from operator import itemgetter
 from typing import Any
 
 from aidrules.engine.decision import (
+    SCALAR_TEXTS,
     ActionResult,
     FormResult,
     PrincipleResult,
@@ -36,9 +37,10 @@ from aidrules.engine.record import RecordLayout
 from aidrules.errors import EvaluationError
 from aidrules.expr import ir
 from aidrules.expr import types as t
+from aidrules.expr.codegen import ConditionRow as ConditionLoopRow
 from aidrules.expr.codegen import FreshSpec, generate, generate_condition_loop, generate_keys, generate_plan
 from aidrules.expr.compiler import CompiledExpression
-from aidrules.expr.runtime import Context
+from aidrules.expr.runtime import Context, Unknown
 from aidrules.ruleset.compiled import CompiledRuleSet, DatedValue, NamedValue
 from aidrules.text.interface import LANGS
 
@@ -304,8 +306,13 @@ class PreparedCondition:
 Reads = tuple[tuple[Fn, ...], MessageText | None]
 #: The statuses of the forms and of the principles and their summaries (``Assembly.summaries``).
 Summaries = tuple[list[str], list[str], list[Fragment], list[Fragment | None], list[Fragment]]
+#: The statuses of the forms and of the principles and their summaries' compact texts (``Assembly.summary_texts``).
+SummaryTexts = tuple[list[str], list[str], list[str | None]]
 #: ``loop(ctx, lang, made)``: the reasons of all conditions by id (:meth:`PreparedRuleSet.condition_loop`)
 ConditionLoop = Callable[[Context, str, Callable[..., Fragment]], dict[str, Fragment]]
+#: ``loop(ctx, lang, made)``: the compact texts of all conditions' reasons, in plan order
+#: (:meth:`PreparedRuleSet.compact_loop`)
+CompactLoop = Callable[[Context, str, Callable[..., Fragment]], list[str]]
 ConditionRow = tuple[
     PreparedCondition,
     str,
@@ -362,6 +369,9 @@ class PreparedRuleSet:
         #: per language, all of ``Assembly.summaries`` by the outcomes of the forms and principles
         #: (``group_outcomes``), when all are known (at most MAX_OUTCOMES of them)
         self.summaries_by_outcomes: dict[str, dict[tuple[Any, ...], Summaries]] = {lang: {} for lang in LANGS}
+        #: per language, the statuses and the summaries' compact texts (``Assembly.summary_texts``)
+        #: by the same outcomes
+        self.summary_texts_by_outcomes: dict[str, dict[tuple[Any, ...], SummaryTexts]] = {lang: {} for lang in LANGS}
         group_keys = [key for _, key, _ in self.forms] + [key for _, key, _ in self.principles]
         #: ``group_outcomes(values)``: the outcomes of the forms, then the principles, as a tuple
         self.group_outcomes: Callable[[dict[str, Any]], tuple[Any, ...]] = (
@@ -421,6 +431,8 @@ class PreparedRuleSet:
         #: per language, the loop over the conditions' reasons as one generated function
         #: (:meth:`condition_loop`), generated when a decision in that language is first written
         self.condition_loops: dict[str, ConditionLoop] = {}
+        #: per language, the same loop giving the reasons' compact texts (:meth:`compact_loop`)
+        self.compact_loops: dict[str, CompactLoop] = {}
         self.action_shown = tuple(tuple(fast[expr.source] for _, expr in a.shown) for a in rs.actions)
         #: the compact texts the reasons of a proposed action share
         self.action_shapes = tuple(
@@ -449,28 +461,40 @@ class PreparedRuleSet:
         key is computed from the expressions its generated key function (``keys``) reads."""
         found = self.condition_loops.get(lang)
         if found is None:
-            found = self.condition_loops[lang] = generate_condition_loop(
-                [
-                    (
-                        c,
-                        c.id,
-                        c.memo,
-                        (
-                            tuple(e.ir for e in c.read_exprs(False, lang)),
-                            tuple(e.ir for e in c.read_exprs(True, lang)),
-                        ),
-                        (_fresh_spec(c, False, lang), _fresh_spec(c, True, lang)),
-                    )
-                    for c in self.conditions
-                ]
-            )
+            found = self.condition_loops[lang] = generate_condition_loop(self.loop_rows(lang))
         return found
+
+    def compact_loop(self, lang: str) -> CompactLoop:
+        """:meth:`condition_loop` giving the compact texts of the conditions' reasons, in plan
+        order (``Assembly.condition_texts``): a reason made afresh is written without being made."""
+        found = self.compact_loops.get(lang)
+        if found is None:
+            found = self.compact_loops[lang] = generate_condition_loop(self.loop_rows(lang), COMPACT_SCALARS)
+        return found
+
+    def loop_rows(self, lang: str) -> list[ConditionLoopRow]:
+        """The rows of the generated loops over the conditions in ``lang`` (``codegen.generate_condition_loop``)."""
+        return [
+            (
+                c,
+                c.id,
+                c.memo,
+                (
+                    tuple(e.ir for e in c.read_exprs(False, lang)),
+                    tuple(e.ir for e in c.read_exprs(True, lang)),
+                ),
+                (_fresh_spec(c, False, lang), _fresh_spec(c, True, lang)),
+            )
+            for c in self.conditions
+        ]
 
     def forget(self) -> None:
         """Empty every cache of reasons (the shared reasons, the summaries, each rule's memo)."""
         self.cache.clear()
         for by_outcomes in self.summaries_by_outcomes.values():
             by_outcomes.clear()
+        for by_texts in self.summary_texts_by_outcomes.values():
+            by_texts.clear()
         for known in self.summaries_known.values():
             for pair in known:
                 pair[0] = pair[1] = None
@@ -505,6 +529,11 @@ class PreparedRuleSet:
                 self.cache.clear()
         self.cache[key] = found
         return found
+
+
+#: The JSON text of a reason's shown value by its class, an Unknown as ``null`` (as the reason
+#: shows it: ``None``), for the generated loop that writes the conditions' compact texts.
+COMPACT_SCALARS: dict[type, Callable[[Any], str]] = {**SCALAR_TEXTS, Unknown: lambda v: "null"}
 
 
 def _fresh_spec(cond: PreparedCondition, outcome: bool, lang: str) -> FreshSpec:

@@ -24,6 +24,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, Overflow
 from functools import partial
+from json.encoder import encode_basestring
 from typing import Any
 
 from aidrules.expr import ir
@@ -541,40 +542,58 @@ def generate_keys(
     return [namespace[f"r{i}"] for i in range(len(rows))]
 
 
-#: How a condition's reason with a known outcome is made afresh in the generated loop:
-#: ``(make, names, pieces, tail, source, shape)``, giving
+#: How a condition's reason with a known outcome is made in the generated loop, afresh or for a
+#: key not found: ``(make, names, pieces, tail, source, shape)``, giving
 #: ``make(id, "condition", outcome, message, {name: shown value}, source, [], shape)`` where the
 #: message is each piece's literal text and its writer's text of a message value, then ``tail``.
+#: ``shape`` is the reason's compact texts that are the same for its rule and outcome (the text up
+#: to the message, each shown value's key, the end: ``engine/decision.py``'s ``Shape``).
 FreshSpec = tuple[Callable[..., Any], tuple[str, ...], tuple[tuple[str, Callable[[Any], str]], ...], str, Any, Any]
+#: A row of :func:`generate_condition_loop`: ``(cond, id, memo, (exprs if false, exprs if true),
+#: (spec if false, spec if true))``.
+ConditionRow = tuple[Any, str, Any, tuple[Sequence[ir.Expr], Sequence[ir.Expr]], tuple[FreshSpec, FreshSpec]]
 
 
 def generate_condition_loop(
-    rows: Sequence[tuple[Any, str, Any, tuple[Sequence[ir.Expr], Sequence[ir.Expr]], tuple[FreshSpec, FreshSpec]]],
-) -> Callable[[Context, str, Callable[..., Any]], dict[str, Any]]:
+    rows: Sequence[ConditionRow], scalars: dict[type, Callable[[Any], str]] | None = None
+) -> Callable[[Context, str, Callable[..., Any]], Any]:
     """The assembly loop of the conditions' reasons in one language, as one function
-    ``conditions(ctx, lang, made)`` giving each condition's reason by its id, in order.
+    ``conditions(ctx, lang, made)`` giving each condition's reason by its id, in order (with
+    ``scalars``: the compact text of each condition's reason, in order, in a list).
 
     ``rows`` holds, per condition in plan order, ``(cond, id, memo, (exprs if false, exprs if
     true), (spec if false, spec if true))``. The condition and its cache of reasons (a ``Memo``:
-    ``cap``, ``entries``, ``hits``, ``skip()``) are passed in as constants; the expressions are
-    what its reason reads (the values it shows, then those its message names), which
-    :func:`generate_keys` keys its reason with. For a known outcome they are computed inline (no
-    call per condition); when the cache keeps reasons, the key ``(lang, outcome, *values)`` is
-    looked up and a reason found counts a hit; when it keeps nothing, the reason is made inline
-    as the row's :data:`FreshSpec` for that outcome says (its message written with its value
-    writers). The rest is left to the callback: ``made(cond, outcome)`` (an unknown outcome, or
-    a value that failed: it raises, naming the value) and ``made(cond, outcome, key)`` (a key
-    not found)."""
+    ``cap``, ``entries``, ``hits``, ``skip()``, ``keep(key, reason)``) are passed in as
+    constants; the expressions are what its reason reads (the values it shows, then those its
+    message names), which :func:`generate_keys` keys its reason with. For a known outcome they
+    are computed inline (no call per condition); when the cache keeps reasons, the key ``(lang,
+    outcome, *values)`` is looked up and a reason found counts a hit, a key not found has its
+    reason made inline and kept; when the cache keeps nothing, the reason is made inline as the
+    row's :data:`FreshSpec` for that outcome says (its message written with its value writers).
+    The rest is left to the callback ``made(cond, outcome)``: an unknown outcome, or a value
+    that failed (it raises, naming the value).
+
+    With ``scalars`` (the JSON text of a shown value by its class; an Unknown written as
+    ``null``), the loop gives the reasons' compact texts: a reason found or kept gives its own
+    (``compact``, or ``fill_compact()`` when not yet written), a reason made afresh is not made
+    at all: its text is written inline from its shape (a value of a class ``scalars`` does not
+    know has its reason made and written by it, as pydantic would)."""
+    compact = scalars is not None
     writer = _Writer()
-    writer.namespace["D"] = Decimal
+    writer.namespace.update({"D": Decimal, "S": encode_basestring, "SC": scalars})
     writer.line(0, "def conditions(ctx, lang, made):")
     writer.line(1, "values = ctx.values")
     writer.line(1, "facts = ctx.facts")
-    writer.line(1, "reasons = {}")
-    for cond, cid, memo, by_outcome, specs in rows:
+    if not compact:
+        writer.line(1, "reasons = {}")
+    outs = []
+    for i, (cond, cid, memo, by_outcome, specs) in enumerate(rows):
         c, k, m = writer.const(cond), writer.const(cid), writer.const(memo)
+        out = f"r{i}" if compact else f"reasons[{k}]"
+        outs.append(out)
         writer.line(1, f"o = values[{k}]")
         for branch, outcome in (("if", True), ("elif", False)):
+            make, names, pieces, tail, source, shape = specs[outcome]
             writer.line(1, f"{branch} o is {outcome}:")
             writer.line(2, "try:")
             before = len(writer.lines)
@@ -582,40 +601,71 @@ def generate_condition_loop(
             if len(writer.lines) == before:  # nothing to compute (no values, or constants only)
                 writer.line(3, "pass")
             writer.line(2, "except (Failure, ArithmeticError):")
-            writer.line(3, f"reasons[{k}] = made({c}, o)")
+            writer.line(3, f"{out} = made({c}, o)")
+            if compact:
+                writer.line(3, f"{out} = {out}.compact or {out}.fill_compact()")
             writer.line(2, "else:")
+            width = len(names)
+            message = " + ".join(
+                [
+                    *(
+                        f"{writer.const(literal)} + {writer.const(write)}({v})"
+                        for (literal, write), v in zip(pieces, read[width:], strict=True)
+                    ),
+                    writer.const(tail),
+                ]
+            )
+            shown = ", ".join(
+                f"{writer.const(name)}: (None if {writer.unknown(v)} else {v})"
+                for name, v in zip(names, read[:width], strict=True)
+            )
+            fragment = (
+                f"{writer.const(make)}({k}, 'condition', {writer.const(outcome)}, msg, {{{shown}}}, "
+                f"{writer.const(source)}, [], {writer.const(shape)})"
+            )
             writer.line(3, f"if {m}.cap:")
             parts = ["lang", writer.const(outcome)]
             parts += [v if v in writer.known else f"(str({v}) if {v}.__class__ is D else {v})" for v in read]
             writer.line(4, f"key = ({', '.join(parts)},)")
             writer.line(4, f"found = {m}.entries.get(key)")
             writer.line(4, "if found is None:")
-            writer.line(5, f"reasons[{k}] = made({c}, o, key)")
+            writer.line(5, f"msg = {message}")
+            writer.line(5, f"found = {m}.keep(key, {fragment})")
             writer.line(4, "else:")
             writer.line(5, f"{m}.hits += 1")
-            writer.line(5, f"reasons[{k}] = found")
+            if compact:
+                writer.line(4, f"{out} = found.compact or found.fill_compact()")
+            else:
+                writer.line(4, f"{out} = found")
             writer.line(3, "else:")
-            make, names, pieces, tail, source, shape = specs[outcome]
-            width = len(names)
-            message = [
-                f"{writer.const(literal)} + {writer.const(write)}({v})"
-                for (literal, write), v in zip(pieces, read[width:], strict=True)
-            ]
-            shown = [
-                f"{writer.const(name)}: (None if {writer.unknown(v)} else {v})"
-                for name, v in zip(names, read[:width], strict=True)
-            ]
             writer.line(4, f"{m}.skip()")
-            writer.line(
-                4,
-                f"reasons[{k}] = {writer.const(make)}({k}, 'condition', {writer.const(outcome)}, "
-                f"{' + '.join([*message, writer.const(tail)])}, {{{', '.join(shown)}}}, "
-                f"{writer.const(source)}, [], {writer.const(shape)})",
-            )
+            writer.line(4, f"msg = {message}")
+            if not compact:
+                writer.line(4, f"{out} = {fragment}")
+                continue
+            # the compact text of the reason, from its shape: values in order, an amount inline
+            start, keys, end = shape[0], shape[1], shape[2]
+            text = [writer.const(start), "S(msg)"]
+            for j, (key_text, v) in enumerate(zip(keys, read[:width], strict=True)):
+                text.append(writer.const(("," if j else ',"values":{') + key_text))
+                text.append(
+                    f"('\"' + str({v}) + '\"' if {v}.__class__ is D else SC[{v}.__class__]({v}))"
+                    if v not in writer.known
+                    else f"SC[{v}.__class__]({v})"
+                )
+            text.append(writer.const(end if keys else ',"values":{' + end))
+            writer.line(4, "try:")
+            writer.line(5, f"{out} = {' + '.join(text)}")
+            writer.line(4, "except (KeyError, TypeError):  # a value of a class the writers do not know")
+            writer.line(5, f"{out} = {fragment}.fill_compact()")
         writer.line(1, "else:")
-        writer.line(2, f"reasons[{k}] = made({c}, o)")
-    writer.line(1, "return reasons")
-    loop: Callable[[Context, str, Callable[..., Any]], dict[str, Any]] = _run(writer, "condition loop")["conditions"]
+        writer.line(2, f"{out} = made({c}, o)")
+        if compact:
+            writer.line(2, f"{out} = {out}.compact or {out}.fill_compact()")
+    writer.line(1, f"return [{', '.join(outs)}]" if compact else "return reasons")
+    loop: Callable[[Context, str, Callable[..., Any]], Any] = _run(
+        writer, "compact condition loop" if compact else "condition loop"
+    )["conditions"]
     return loop
 
 
