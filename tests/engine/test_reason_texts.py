@@ -210,6 +210,9 @@ class _Alike(Assembly):
     def action_parts(self) -> list[tuple[str, str, dict[str, Any], Fragment]]:
         return [(aid, status, values, _alike()) for aid, status, values, _ in super().action_parts()]
 
+    def action_texts(self, base: int) -> None:  # the compact writer takes action_parts
+        return None
+
     def recommendation_fragment(self) -> Fragment:
         return _alike()
 

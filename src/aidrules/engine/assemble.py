@@ -377,6 +377,15 @@ class Assembly:
             out.append((a.id, "proposed", computed, found))
         return out
 
+    def action_texts(self, base: int) -> tuple[list[str], list[str]] | None:
+        """The texts of the actions not ruled out in the compact JSON (an action proposed refers
+        to its reason by number, from ``base``) and the compact texts of their reasons, from the
+        rule set's generated loop in this language (``PreparedRuleSet.action_loop``); None when
+        :meth:`action_parts` must give them (an undetermined action, a value that fails)."""
+        prep, lang = self.prep, self.lang
+        loop = prep.action_loops.get(lang) or prep.action_loop(lang)
+        return loop(self.ctx, lang, self.record.whens, base)
+
     # -- reasons ---------------------------------------------------------------------------------
     def proposed_fragment(
         self, a: ActionSpec, text: MessageText, shown: list[Any], parts: list[Any], shape: Shape | None

@@ -58,6 +58,8 @@ class Parts(Protocol):
 
     def action_parts(self) -> Actions: ...
 
+    def action_texts(self, base: int) -> tuple[list[str], list[str]] | None: ...  # compact; None: action_parts
+
     def recommendation_fragment(self) -> Fragment: ...
 
 
@@ -319,22 +321,13 @@ def compact_text(parts: Parts) -> str:
     form_statuses, principle_statuses, summaries = parts.summary_texts()
     slots += summaries
     table = list(layout.first(slots))
-    actions = []
-    ref = layout.base
-    for aid, status, values, f in parts.action_parts():
-        actions.append(
-            '{"id":'
-            + _string(aid)
-            + ',"status":"'
-            + status
-            + '","values":{'
-            + ",".join([_string(k) + ":" + scalar_text(v) for k, v in values.items()])
-            + '},"reasons":['
-            + str(ref)
-            + "]}"
-        )
-        table.append(f.compact or f.fill_compact())
-        ref += 1
+    found = parts.action_texts(layout.base)
+    if found is not None:
+        actions, texts = found
+        table += texts
+        ref = layout.base + len(actions)
+    else:
+        actions, ref = _action_texts(parts, table, layout.base)
     rec = parts.recommendation_fragment()
     table.append(rec.compact or rec.fill_compact())
     table += layout.rest(slots)
@@ -365,6 +358,28 @@ def compact_text(parts: Parts) -> str:
             "]}\n",
         ]
     )
+
+
+def _action_texts(parts: Parts, table: list[str], ref: int) -> tuple[list[str], int]:
+    """The texts of the actions in the compact form from the interpreted assembly
+    (:meth:`Parts.action_parts`), their reasons' texts appended to ``table``, numbered from
+    ``ref``; and the number after the last."""
+    actions = []
+    for aid, status, values, f in parts.action_parts():
+        actions.append(
+            '{"id":'
+            + _string(aid)
+            + ',"status":"'
+            + status
+            + '","values":{'
+            + ",".join([_string(k) + ":" + scalar_text(v) for k, v in values.items()])
+            + '},"reasons":['
+            + str(ref)
+            + "]}"
+        )
+        table.append(f.compact or f.fill_compact())
+        ref += 1
+    return actions, ref
 
 
 def _layout(prep: PreparedRuleSet) -> CompactLayout:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from operator import itemgetter
@@ -23,6 +23,7 @@ from aidrules.engine.decision import (
     Reason,
     RuleSetStamp,
     Shape,
+    encode_string,
     reason_compact,
     reason_compact_text,
     reason_indented_texts,
@@ -37,8 +38,16 @@ from aidrules.engine.record import RecordLayout
 from aidrules.errors import EvaluationError
 from aidrules.expr import ir
 from aidrules.expr import types as t
+from aidrules.expr.codegen import (
+    ActionRow,
+    FreshSpec,
+    generate,
+    generate_action_loop,
+    generate_condition_loop,
+    generate_keys,
+    generate_plan,
+)
 from aidrules.expr.codegen import ConditionRow as ConditionLoopRow
-from aidrules.expr.codegen import FreshSpec, generate, generate_condition_loop, generate_keys, generate_plan
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.expr.runtime import Context, Unknown
 from aidrules.ruleset.compiled import CompiledRuleSet, DatedValue, NamedValue
@@ -313,6 +322,9 @@ ConditionLoop = Callable[[Context, str, Callable[..., Fragment]], dict[str, Frag
 #: ``loop(ctx, lang, made)``: the compact texts of all conditions' reasons, in plan order
 #: (:meth:`PreparedRuleSet.compact_loop`)
 CompactLoop = Callable[[Context, str, Callable[..., Fragment]], list[str]]
+#: ``loop(ctx, lang, whens, base)``: the texts of the actions in the compact JSON and of their
+#: reasons (:meth:`PreparedRuleSet.action_loop`), None when the interpreted assembly writes them
+ActionLoop = Callable[[Context, str, Sequence[Any], int], tuple[list[str], list[str]] | None]
 ConditionRow = tuple[
     PreparedCondition,
     str,
@@ -381,6 +393,8 @@ class PreparedRuleSet:
         self.compact_layout: Any = None
         self.action_texts = tuple(message_texts(a.message) for a in rs.actions)
         self.action_memos = tuple(Memo() for _ in rs.actions)
+        #: per language, the compact JSON of the actions as one generated function (:meth:`action_loop`)
+        self.action_loops: dict[str, ActionLoop] = {}
         # Everything else that is evaluated for every case, generated in one module: one function
         # per distinct expression text (the three languages' messages mostly name the same values).
         texts = [text for c in self.conditions for o in c.reads.values() for _, text in o.values() if text]
@@ -471,6 +485,35 @@ class PreparedRuleSet:
         if found is None:
             found = self.compact_loops[lang] = generate_condition_loop(self.loop_rows(lang), COMPACT_SCALARS)
         return found
+
+    def action_loop(self, lang: str) -> ActionLoop:
+        """The compact JSON of the actions in ``lang`` as one generated function
+        (``codegen.generate_action_loop``; ``Assembly.action_texts``), generated now and kept
+        (two threads may both generate it: the same loop)."""
+        found = self.action_loops.get(lang)
+        if found is None:
+            found = self.action_loops[lang] = generate_action_loop(self.action_rows(lang), COMPACT_SCALARS)
+        return found
+
+    def action_rows(self, lang: str) -> list[ActionRow]:
+        """The rows of the generated loop over the actions in ``lang`` (``codegen.generate_action_loop``)."""
+        rows: list[ActionRow] = []
+        for a, texts, memo, shape in zip(
+            self.rs.actions, self.action_texts, self.action_memos, self.action_shapes, strict=True
+        ):
+            names = tuple(name for name, _ in a.shown)
+            exprs = tuple(e.ir for _, e in a.shown)
+            made: tuple[str, FreshSpec] | None = None
+            if texts is not None:
+                text = texts[lang]
+                exprs += tuple(e.ir for e in text.exprs)
+                pieces, tail = text.pieces or text.choose()
+                made = (f"actions.{a.id}", (Fragment, names, pieces, tail, a.source, shape))
+            keys = [encode_string(v.id) + ":" for v in a.values]
+            head = '{"id":' + encode_string(a.id) + ',"status":"proposed","values":{' + (keys[0] if keys else "")
+            value_names = tuple(f"actions.{a.id}.{v.id}" for v in a.values)
+            rows.append((memo, exprs, made, value_names, head, tuple("," + k for k in keys[1:])))
+        return rows
 
     def loop_rows(self, lang: str) -> list[ConditionLoopRow]:
         """The rows of the generated loops over the conditions in ``lang`` (``codegen.generate_condition_loop``)."""

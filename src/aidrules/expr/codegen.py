@@ -648,11 +648,7 @@ def generate_condition_loop(
             text = [writer.const(start), "S(msg)"]
             for j, (key_text, v) in enumerate(zip(keys, read[:width], strict=True)):
                 text.append(writer.const(("," if j else ',"values":{') + key_text))
-                text.append(
-                    f"('\"' + str({v}) + '\"' if {v}.__class__ is D else SC[{v}.__class__]({v}))"
-                    if v not in writer.known
-                    else f"SC[{v}.__class__]({v})"
-                )
+                text.append(_scalar_text(writer, v))
             text.append(writer.const(end if keys else ',"values":{' + end))
             writer.line(4, "try:")
             writer.line(5, f"{out} = {' + '.join(text)}")
@@ -667,6 +663,123 @@ def generate_condition_loop(
         writer, "compact condition loop" if compact else "condition loop"
     )["conditions"]
     return loop
+
+
+#: A row of :func:`generate_action_loop`, per action: ``(memo, exprs, spec, value names, head,
+#: value keys)``: its cache of reasons, the expressions its reason reads (the values it shows,
+#: then those its message names), how its reason is made (:data:`FreshSpec`, with the reason's
+#: rule id first; None: it has no message), the names of its values in the record, the text of
+#: its compact JSON up to its first value's text and the text before each other value's.
+ActionRow = tuple[Any, Sequence[ir.Expr], tuple[str, FreshSpec] | None, tuple[str, ...], str, tuple[str, ...]]
+
+
+def generate_action_loop(
+    rows: Sequence[ActionRow], scalars: dict[type, Callable[[Any], str]]
+) -> Callable[[Context, str, Sequence[Any], int], tuple[list[str], list[str]] | None]:
+    """The compact JSON of the actions of one decision in one language, as one function
+    ``actions(ctx, lang, whens, base)``: the texts of the actions not ruled out (``whens``: each
+    action's ``when``; an action proposed refers to its reason by number, ``base`` the first)
+    and the compact texts of their reasons; None when the interpreted assembly must write them:
+    an undetermined action (its ``when`` unknown, checked first), a value that fails (the
+    interpreted assembly raises, naming it) or a value of a class ``scalars`` does not know.
+
+    Each action's reason is found in its cache (a ``Memo``) by the key ``(lang, True,
+    *values)`` as :func:`generate_condition_loop` finds a condition's (a key not found: made
+    inline and kept), or, when its cache keeps nothing, written inline from its shape without
+    being made."""
+    writer = _Writer()
+    writer.namespace.update({"D": Decimal, "S": encode_basestring, "SC": scalars})
+    writer.line(0, "def actions(ctx, lang, whens, base):")
+    writer.line(1, "values = ctx.values")
+    writer.line(1, "facts = ctx.facts")
+    whens = [f"w{i}" for i in range(len(rows))]
+    if rows:
+        writer.line(1, f"{', '.join(whens)}{',' if len(rows) == 1 else ''} = whens")
+        writer.line(1, f"if {' or '.join(f'{w}.__class__ is U' for w in whens)}:")
+        writer.line(2, "return None")
+    writer.line(1, "out = []")
+    writer.line(1, "table = []")
+    for w, (memo, exprs, made, names, head, keys) in zip(whens, rows, strict=True):
+        writer.line(1, f"if {w} is not False:")
+        if made is None:
+            writer.line(2, "return None")
+            continue
+        rule, (make, shown_names, pieces, tail, source, shape) = made
+        m, r = writer.const(memo), writer.const(rule)
+        writer.line(2, "try:")
+        before = len(writer.lines)
+        read = [writer.emit(expr, 3) for expr in exprs]
+        if len(writer.lines) == before:
+            writer.line(3, "pass")
+        writer.line(2, "except (Failure, ArithmeticError):")
+        writer.line(3, "return None")
+        width = len(shown_names)
+        message = " + ".join(
+            [
+                *(
+                    f"{writer.const(literal)} + {writer.const(write)}({v})"
+                    for (literal, write), v in zip(pieces, read[width:], strict=True)
+                ),
+                writer.const(tail),
+            ]
+        )
+        shown = ", ".join(
+            f"{writer.const(name)}: (None if {writer.unknown(v)} else {v})"
+            for name, v in zip(shown_names, read[:width], strict=True)
+        )
+        fragment = (
+            f"{writer.const(make)}({r}, 'action', True, msg, {{{shown}}}, "
+            f"{writer.const(source)}, [], {writer.const(shape)})"
+        )
+        writer.line(2, f"if {m}.cap:")
+        parts = ["lang", "True"]
+        parts += [v if v in writer.known else f"(str({v}) if {v}.__class__ is D else {v})" for v in read]
+        writer.line(3, f"key = ({', '.join(parts)},)")
+        writer.line(3, f"found = {m}.entries.get(key)")
+        writer.line(3, "if found is None:")
+        writer.line(4, f"msg = {message}")
+        writer.line(4, f"found = {m}.keep(key, {fragment})")
+        writer.line(3, "else:")
+        writer.line(4, f"{m}.hits += 1")
+        writer.line(3, "table.append(found.compact or found.fill_compact())")
+        writer.line(2, "else:")
+        writer.line(3, f"{m}.skip()")
+        writer.line(3, f"msg = {message}")
+        text = [writer.const(shape[0]), "S(msg)"]
+        for j, (key_text, v) in enumerate(zip(shape[1], read[:width], strict=True)):
+            text.append(writer.const(("," if j else ',"values":{') + key_text))
+            text.append(_scalar_text(writer, v))
+        text.append(writer.const(shape[2] if shape[1] else ',"values":{' + shape[2]))
+        writer.line(3, "try:")
+        writer.line(4, f"table.append({' + '.join(text)})")
+        writer.line(3, "except (KeyError, TypeError):  # a value of a class the writers do not know")
+        writer.line(4, f"table.append({fragment}.fill_compact())")
+        # the action itself: its values as the record holds them (an unknown one is null)
+        text = [writer.const(head)]
+        for j, name in enumerate(names):
+            v = writer.temp()
+            writer.line(2, f"{v} = values[{writer.const(name)}]")
+            if j:
+                text.append(writer.const(keys[j - 1]))
+            text.append(_scalar_text(writer, v))
+        writer.line(2, "try:")
+        text += [writer.const('},"reasons":['), "str(base + len(out))", writer.const("]}")]
+        writer.line(3, f"out.append({' + '.join(text)})")
+        writer.line(2, "except (KeyError, TypeError):  # a value of a class the writers do not know")
+        writer.line(3, "return None")
+    writer.line(1, "return out, table")
+    loop: Callable[[Context, str, Sequence[Any], int], tuple[list[str], list[str]] | None] = _run(
+        writer, "compact action loop"
+    )["actions"]
+    return loop
+
+
+def _scalar_text(writer: _Writer, v: str) -> str:
+    """The expression writing the value in ``v`` as a compact JSON scalar (an amount inline; an
+    Unknown ``null`` by ``SC``; a class ``SC`` does not know raises KeyError)."""
+    if v in writer.known:
+        return f"SC[{v}.__class__]({v})"
+    return f"('\"' + str({v}) + '\"' if {v}.__class__ is D else SC[{v}.__class__]({v}))"
 
 
 def generate(exprs: Sequence[ir.Expr]) -> list[Fn]:
