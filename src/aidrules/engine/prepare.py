@@ -125,6 +125,10 @@ class Fragment:
         self.top, self.nested = self._indented()
         return self.nested
 
+    def compact_text(self) -> str:
+        """:attr:`compact`, written now when it is not yet."""
+        return self.compact or self.fill_compact()
+
     def fill_compact(self) -> str:
         """:attr:`compact`, written now (call it when it is None)."""
         shape = self.shape
@@ -525,6 +529,7 @@ class PreparedRuleSet:
                 (
                     tuple(e.ir for e in c.read_exprs(False, lang)),
                     tuple(e.ir for e in c.read_exprs(True, lang)),
+                    tuple(e.ir for e in c.read_exprs(None, lang)),
                 ),
                 (_fresh_spec(c, False, lang), _fresh_spec(c, True, lang)),
             )

@@ -549,9 +549,11 @@ def generate_keys(
 #: ``shape`` is the reason's compact texts that are the same for its rule and outcome (the text up
 #: to the message, each shown value's key, the end: ``engine/decision.py``'s ``Shape``).
 FreshSpec = tuple[Callable[..., Any], tuple[str, ...], tuple[tuple[str, Callable[[Any], str]], ...], str, Any, Any]
-#: A row of :func:`generate_condition_loop`: ``(cond, id, memo, (exprs if false, exprs if true),
-#: (spec if false, spec if true))``.
-ConditionRow = tuple[Any, str, Any, tuple[Sequence[ir.Expr], Sequence[ir.Expr]], tuple[FreshSpec, FreshSpec]]
+#: A row of :func:`generate_condition_loop`: ``(cond, id, memo, (exprs if false, exprs if true,
+#: exprs if unknown), (spec if false, spec if true))``.
+ConditionRow = tuple[
+    Any, str, Any, tuple[Sequence[ir.Expr], Sequence[ir.Expr], Sequence[ir.Expr]], tuple[FreshSpec, FreshSpec]
+]
 
 
 def generate_condition_loop(
@@ -562,7 +564,7 @@ def generate_condition_loop(
     ``scalars``: the compact text of each condition's reason, in order, in a list).
 
     ``rows`` holds, per condition in plan order, ``(cond, id, memo, (exprs if false, exprs if
-    true), (spec if false, spec if true))``. The condition and its cache of reasons (a ``Memo``:
+    true, exprs if unknown), (spec if false, spec if true))``. The condition and its cache of reasons (a ``Memo``:
     ``cap``, ``entries``, ``hits``, ``skip()``, ``keep(key, reason)``) are passed in as
     constants; the expressions are what its reason reads (the values it shows, then those its
     message names), which :func:`generate_keys` keys its reason with. For a known outcome they
@@ -570,8 +572,9 @@ def generate_condition_loop(
     outcome, *values)`` is looked up and a reason found counts a hit, a key not found has its
     reason made inline and kept; when the cache keeps nothing, the reason is made inline as the
     row's :data:`FreshSpec` for that outcome says (its message written with its value writers).
-    The rest is left to the callback ``made(cond, outcome)``: an unknown outcome, or a value
-    that failed (it raises, naming the value).
+    An unknown outcome's reason is looked up by the key ``(lang, None, *values, outcome)`` when
+    the cache keeps reasons. The rest is left to the callback ``made(cond, outcome)``: an unknown
+    outcome's reason not found or not kept, or a value that failed (it raises, naming the value).
 
     With ``scalars`` (the JSON text of a shown value by its class; an Unknown written as
     ``null``), the loop gives the reasons' compact texts: a reason found or kept gives its own
@@ -601,9 +604,7 @@ def generate_condition_loop(
             if len(writer.lines) == before:  # nothing to compute (no values, or constants only)
                 writer.line(3, "pass")
             writer.line(2, "except (Failure, ArithmeticError):")
-            writer.line(3, f"{out} = made({c}, o)")
-            if compact:
-                writer.line(3, f"{out} = {out}.compact or {out}.fill_compact()")
+            writer.line(3, f"{out} = made({c}, o)" + (".compact_text()" if compact else ""))
             writer.line(2, "else:")
             width = len(names)
             message = " + ".join(
@@ -654,10 +655,33 @@ def generate_condition_loop(
             writer.line(5, f"{out} = {' + '.join(text)}")
             writer.line(4, "except (KeyError, TypeError):  # a value of a class the writers do not know")
             writer.line(5, f"{out} = {fragment}.fill_compact()")
-        writer.line(1, "else:")
-        writer.line(2, f"{out} = made({c}, o)")
+        # an unknown outcome: its reason looked up by the key (lang, None, *values, outcome); the
+        # rest (a key not found, a cache that keeps nothing, a value that fails) made by ``made``
+        made_text = f"made({c}, o)"
+        found_text = "found"
         if compact:
-            writer.line(2, f"{out} = {out}.compact or {out}.fill_compact()")
+            made_text += ".compact_text()"
+            found_text = "found.compact or found.fill_compact()"
+        writer.line(1, f"elif o.__class__ is U and {m}.cap:")
+        writer.line(2, "try:")
+        before = len(writer.lines)
+        read = [writer.emit(expr, 3) for expr in by_outcome[2]]
+        if len(writer.lines) == before:
+            writer.line(3, "pass")
+        writer.line(2, "except (Failure, ArithmeticError):")
+        writer.line(3, f"{out} = {made_text}")
+        writer.line(2, "else:")
+        parts = ["lang", "None"]
+        parts += [v if v in writer.known else f"(str({v}) if {v}.__class__ is D else {v})" for v in read]
+        writer.line(3, f"key = ({', '.join([*parts, 'o'])},)")
+        writer.line(3, f"found = {m}.entries.get(key)")
+        writer.line(3, "if found is None:")
+        writer.line(4, f"{out} = {made_text}")
+        writer.line(3, "else:")
+        writer.line(4, f"{m}.hits += 1")
+        writer.line(4, f"{out} = {found_text}")
+        writer.line(1, "else:")
+        writer.line(2, f"{out} = {made_text}")
     writer.line(1, f"return [{', '.join(outs)}]" if compact else "return reasons")
     loop: Callable[[Context, str, Callable[..., Any]], Any] = _run(
         writer, "compact condition loop" if compact else "condition loop"
