@@ -29,7 +29,7 @@ from aidrules.engine.decision import (
     Shape,
 )
 from aidrules.engine.messages import MessageText
-from aidrules.engine.prepare import Fragment, PreparedCondition, PreparedRuleSet, construct
+from aidrules.engine.prepare import Fragment, Memo, PreparedCondition, PreparedRuleSet, construct
 from aidrules.engine.record import EvaluationRecord
 from aidrules.engine.trace import TraceEvent, Tracer, derived_event
 from aidrules.expr.compiler import CompiledExpression
@@ -341,23 +341,7 @@ class Assembly:
             except (ExpressionFailure, ArithmeticError):
                 shown = self.shown(a.shown, f"actions.{a.id}.when")  # raises, naming the value that failed
             if when.__class__ is Unknown:
-                key: tuple[Any, ...] = (lang, when, *map(_key, shown))
-                found = memo.get(key)
-                if found is None:
-                    facts = sorted(when.facts)
-                    found = memo.keep(
-                        key,
-                        Fragment(
-                            f"actions.{a.id}",
-                            "action",
-                            None,
-                            ui("action_undetermined", lang, title=a.title.get(lang), facts=facts_text(facts, lang)),
-                            self.shown_values(a.shown, shown),
-                            a.source,
-                            facts,
-                        ),
-                    )
-                out.append((a.id, "undetermined", {}, found))
+                out.append((a.id, "undetermined", {}, self.undetermined_fragment(a, when, shown, memo)))
                 continue
             assert texts is not None
             text = texts[lang]
@@ -380,11 +364,43 @@ class Assembly:
     def action_texts(self, base: int) -> tuple[list[str], list[str]] | None:
         """The texts of the actions not ruled out in the compact JSON (an action proposed refers
         to its reason by number, from ``base``) and the compact texts of their reasons, from the
-        rule set's generated loop in this language (``PreparedRuleSet.action_loop``); None when
-        :meth:`action_parts` must give them (an undetermined action, a value that fails)."""
+        rule set's generated loop in this language (``PreparedRuleSet.action_loop``; an
+        undetermined action's reason from :meth:`undetermined_action`); None when
+        :meth:`action_parts` must give them (a value that fails)."""
         prep, lang = self.prep, self.lang
         loop = prep.action_loops.get(lang) or prep.action_loop(lang)
-        return loop(self.ctx, lang, self.record.whens, base)
+        return loop(self.ctx, lang, self.record.whens, base, self.undetermined_action)
+
+    def undetermined_action(self, index: int) -> Fragment:
+        """The reason of the action at ``index``, whose ``when`` is unknown."""
+        a, prep = self.rs.actions[index], self.prep
+        ctx = self.ctx
+        try:
+            shown = [fn(ctx) for fn in prep.action_shown[index]]
+        except (ExpressionFailure, ArithmeticError):
+            shown = self.shown(a.shown, f"actions.{a.id}.when")  # raises, naming the value that failed
+        return self.undetermined_fragment(a, self.record.whens[index], shown, prep.action_memos[index])
+
+    def undetermined_fragment(self, a: ActionSpec, when: Unknown, shown: list[Any], memo: Memo) -> Fragment:
+        """The reason of the action ``a`` whose ``when`` is unknown, showing ``shown``."""
+        lang = self.lang
+        key: tuple[Any, ...] = (lang, when, *map(_key, shown))
+        found = memo.get(key)
+        if found is None:
+            facts = sorted(when.facts)
+            found = memo.keep(
+                key,
+                Fragment(
+                    f"actions.{a.id}",
+                    "action",
+                    None,
+                    ui("action_undetermined", lang, title=a.title.get(lang), facts=facts_text(facts, lang)),
+                    self.shown_values(a.shown, shown),
+                    a.source,
+                    facts,
+                ),
+            )
+        return found
 
     # -- reasons ---------------------------------------------------------------------------------
     def proposed_fragment(

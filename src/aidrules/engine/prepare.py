@@ -326,9 +326,9 @@ ConditionLoop = Callable[[Context, str, Callable[..., Fragment]], dict[str, Frag
 #: ``loop(ctx, lang, made)``: the compact texts of all conditions' reasons, in plan order
 #: (:meth:`PreparedRuleSet.compact_loop`)
 CompactLoop = Callable[[Context, str, Callable[..., Fragment]], list[str]]
-#: ``loop(ctx, lang, whens, base)``: the texts of the actions in the compact JSON and of their
-#: reasons (:meth:`PreparedRuleSet.action_loop`), None when the interpreted assembly writes them
-ActionLoop = Callable[[Context, str, Sequence[Any], int], tuple[list[str], list[str]] | None]
+#: ``loop(ctx, lang, whens, base, undetermined)``: the texts of the actions in the compact JSON and
+#: of their reasons (:meth:`PreparedRuleSet.action_loop`), None when the interpreted assembly writes them
+ActionLoop = Callable[[Context, str, Sequence[Any], int, Callable[[int], Any]], tuple[list[str], list[str]] | None]
 ConditionRow = tuple[
     PreparedCondition,
     str,
@@ -516,7 +516,8 @@ class PreparedRuleSet:
             keys = [encode_string(v.id) + ":" for v in a.values]
             head = '{"id":' + encode_string(a.id) + ',"status":"proposed","values":{' + (keys[0] if keys else "")
             value_names = tuple(f"actions.{a.id}.{v.id}" for v in a.values)
-            rows.append((memo, exprs, made, value_names, head, tuple("," + k for k in keys[1:])))
+            unknown = '{"id":' + encode_string(a.id) + ',"status":"undetermined","values":{},"reasons":['
+            rows.append((memo, exprs, made, value_names, head, tuple("," + k for k in keys[1:]), unknown))
         return rows
 
     def loop_rows(self, lang: str) -> list[ConditionLoopRow]:

@@ -690,22 +690,24 @@ def generate_condition_loop(
 
 
 #: A row of :func:`generate_action_loop`, per action: ``(memo, exprs, spec, value names, head,
-#: value keys)``: its cache of reasons, the expressions its reason reads (the values it shows,
-#: then those its message names), how its reason is made (:data:`FreshSpec`, with the reason's
-#: rule id first; None: it has no message), the names of its values in the record, the text of
-#: its compact JSON up to its first value's text and the text before each other value's.
-ActionRow = tuple[Any, Sequence[ir.Expr], tuple[str, FreshSpec] | None, tuple[str, ...], str, tuple[str, ...]]
+#: value keys, undetermined)``: its cache of reasons, the expressions its reason reads (the values
+#: it shows, then those its message names), how its reason is made (:data:`FreshSpec`, with the
+#: reason's rule id first; None: it has no message), the names of its values in the record, the
+#: text of its compact JSON when proposed up to its first value's text, the text before each other
+#: value's, and its text when undetermined up to its reason's number.
+ActionRow = tuple[Any, Sequence[ir.Expr], tuple[str, FreshSpec] | None, tuple[str, ...], str, tuple[str, ...], str]
 
 
 def generate_action_loop(
     rows: Sequence[ActionRow], scalars: dict[type, Callable[[Any], str]]
-) -> Callable[[Context, str, Sequence[Any], int], tuple[list[str], list[str]] | None]:
+) -> Callable[[Context, str, Sequence[Any], int, Callable[[int], Any]], tuple[list[str], list[str]] | None]:
     """The compact JSON of the actions of one decision in one language, as one function
-    ``actions(ctx, lang, whens, base)``: the texts of the actions not ruled out (``whens``: each
-    action's ``when``; an action proposed refers to its reason by number, ``base`` the first)
-    and the compact texts of their reasons; None when the interpreted assembly must write them:
-    an undetermined action (its ``when`` unknown, checked first), a value that fails (the
-    interpreted assembly raises, naming it) or a value of a class ``scalars`` does not know.
+    ``actions(ctx, lang, whens, base, undetermined)``: the texts of the actions not ruled out
+    (``whens``: each action's ``when``; an action refers to its reason by number, ``base`` the
+    first) and the compact texts of their reasons; None when the interpreted assembly must
+    write them: a value that fails (the interpreted assembly raises, naming it) or a value of a
+    class ``scalars`` does not know. The reason of an undetermined action (its ``when``
+    unknown) is ``undetermined(index)`` (a reason with ``compact_text()``).
 
     Each action's reason is found in its cache (a ``Memo``) by the key ``(lang, True,
     *values)`` as :func:`generate_condition_loop` finds a condition's (a key not found: made
@@ -713,18 +715,19 @@ def generate_action_loop(
     being made."""
     writer = _Writer()
     writer.namespace.update({"D": Decimal, "S": encode_basestring, "SC": scalars})
-    writer.line(0, "def actions(ctx, lang, whens, base):")
+    writer.line(0, "def actions(ctx, lang, whens, base, undetermined):")
     writer.line(1, "values = ctx.values")
     writer.line(1, "facts = ctx.facts")
     whens = [f"w{i}" for i in range(len(rows))]
     if rows:
         writer.line(1, f"{', '.join(whens)}{',' if len(rows) == 1 else ''} = whens")
-        writer.line(1, f"if {' or '.join(f'{w}.__class__ is U' for w in whens)}:")
-        writer.line(2, "return None")
     writer.line(1, "out = []")
     writer.line(1, "table = []")
-    for w, (memo, exprs, made, names, head, keys) in zip(whens, rows, strict=True):
-        writer.line(1, f"if {w} is not False:")
+    for i, (w, (memo, exprs, made, names, head, keys, unknown)) in enumerate(zip(whens, rows, strict=True)):
+        writer.line(1, f"if {w}.__class__ is U:")
+        writer.line(2, f"table.append(undetermined({i}).compact_text())")
+        writer.line(2, f"out.append({writer.const(unknown)} + str(base + len(out)) + {writer.const(']}')})")
+        writer.line(1, f"elif {w} is not False:")
         if made is None:
             writer.line(2, "return None")
             continue
@@ -792,7 +795,7 @@ def generate_action_loop(
         writer.line(2, "except (KeyError, TypeError):  # a value of a class the writers do not know")
         writer.line(3, "return None")
     writer.line(1, "return out, table")
-    loop: Callable[[Context, str, Sequence[Any], int], tuple[list[str], list[str]] | None] = _run(
+    loop: Callable[[Context, str, Sequence[Any], int, Callable[[int], Any]], tuple[list[str], list[str]] | None] = _run(
         writer, "compact action loop"
     )["actions"]
     return loop
