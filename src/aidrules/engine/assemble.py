@@ -440,7 +440,7 @@ class Assembly:
                 raise  # pragma: no cover - one of the two above raised
             if unknown:
                 key += (outcome,)
-            found = cond.memo.get(key)
+            found = (cond.unknown_memo if unknown else cond.memo).get(key)
             if found is not None:
                 return found
         fns, text = cond.reads[simple][lang]  # type: ignore[index]
@@ -463,7 +463,7 @@ class Assembly:
             facts = []
             assert text is not None
             message = text.render(parts, lang)
-        return cond.memo.keep(
+        return (cond.unknown_memo if unknown else cond.memo).keep(
             key,
             Fragment(
                 cond.id,

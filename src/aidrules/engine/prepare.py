@@ -269,6 +269,7 @@ class PreparedCondition:
         "shown_names",
         "source",
         "title",
+        "unknown_memo",
         "width",
     )
 
@@ -281,8 +282,11 @@ class PreparedCondition:
         #: the compact texts its reasons share, by known outcome (False, True)
         self.shapes = tuple(reason_shape(item.id, "condition", o, self.shown_names, item.source) for o in (False, True))
         self.width = len(item.shown)
-        #: this condition's reasons by (language, outcome, values read)
+        #: this condition's reasons with a known outcome by (language, outcome, values read)
         self.memo = Memo()
+        #: its reasons with an unknown outcome by (language, None, values read, outcome): they
+        #: repeat more often than those of a known outcome (the values are unknown as well)
+        self.unknown_memo = Memo()
         self._numbers: dict[bool | None, dict[str, tuple[bool, ...]]] | None = None
         #: ``keys[outcome][lang](ctx)``: that key, from generated code (set by _Prepared)
         self.keys: dict[bool | None, dict[str, Callable[[Context, str], tuple[Any, ...]]]] = {}
@@ -526,7 +530,7 @@ class PreparedRuleSet:
             (
                 c,
                 c.id,
-                c.memo,
+                (c.memo, c.unknown_memo),
                 (
                     tuple(e.ir for e in c.read_exprs(False, lang)),
                     tuple(e.ir for e in c.read_exprs(True, lang)),
@@ -547,7 +551,7 @@ class PreparedRuleSet:
         for known in self.summaries_known.values():
             for pair in known:
                 pair[0] = pair[1] = None
-        for memo in (*(cond.memo for cond in self.conditions), *self.action_memos):
+        for memo in (*(m for c in self.conditions for m in (c.memo, c.unknown_memo)), *self.action_memos):
             memo.entries.clear()
 
     def parameters_at(self, day: date) -> tuple[dict[str, Any], tuple[DatedValue, ...]]:

@@ -549,10 +549,14 @@ def generate_keys(
 #: ``shape`` is the reason's compact texts that are the same for its rule and outcome (the text up
 #: to the message, each shown value's key, the end: ``engine/decision.py``'s ``Shape``).
 FreshSpec = tuple[Callable[..., Any], tuple[str, ...], tuple[tuple[str, Callable[[Any], str]], ...], str, Any, Any]
-#: A row of :func:`generate_condition_loop`: ``(cond, id, memo, (exprs if false, exprs if true,
-#: exprs if unknown), (spec if false, spec if true))``.
+#: A row of :func:`generate_condition_loop`: ``(cond, id, (memo, unknown memo), (exprs if false,
+#: exprs if true, exprs if unknown), (spec if false, spec if true))``.
 ConditionRow = tuple[
-    Any, str, Any, tuple[Sequence[ir.Expr], Sequence[ir.Expr], Sequence[ir.Expr]], tuple[FreshSpec, FreshSpec]
+    Any,
+    str,
+    tuple[Any, Any],
+    tuple[Sequence[ir.Expr], Sequence[ir.Expr], Sequence[ir.Expr]],
+    tuple[FreshSpec, FreshSpec],
 ]
 
 
@@ -563,18 +567,20 @@ def generate_condition_loop(
     ``conditions(ctx, lang, made)`` giving each condition's reason by its id, in order (with
     ``scalars``: the compact text of each condition's reason, in order, in a list).
 
-    ``rows`` holds, per condition in plan order, ``(cond, id, memo, (exprs if false, exprs if
-    true, exprs if unknown), (spec if false, spec if true))``. The condition and its cache of reasons (a ``Memo``:
-    ``cap``, ``entries``, ``hits``, ``skip()``, ``keep(key, reason)``) are passed in as
-    constants; the expressions are what its reason reads (the values it shows, then those its
-    message names), which :func:`generate_keys` keys its reason with. For a known outcome they
-    are computed inline (no call per condition); when the cache keeps reasons, the key ``(lang,
-    outcome, *values)`` is looked up and a reason found counts a hit, a key not found has its
-    reason made inline and kept; when the cache keeps nothing, the reason is made inline as the
-    row's :data:`FreshSpec` for that outcome says (its message written with its value writers).
-    An unknown outcome's reason is looked up by the key ``(lang, None, *values, outcome)`` when
-    the cache keeps reasons. The rest is left to the callback ``made(cond, outcome)``: an unknown
-    outcome's reason not found or not kept, or a value that failed (it raises, naming the value).
+    ``rows`` holds, per condition in plan order, ``(cond, id, (memo, unknown memo), (exprs if
+    false, exprs if true, exprs if unknown), (spec if false, spec if true))``. The condition and
+    its caches of reasons with a known and with an unknown outcome (each a ``Memo``: ``cap``,
+    ``entries``, ``hits``, ``skip()``, ``keep(key, reason)``) are passed in as constants; the
+    expressions are what its reason reads (the values it shows, then those its message names),
+    which :func:`generate_keys` keys its reason with. For a known outcome they are computed
+    inline (no call per condition); when the cache keeps reasons, the key ``(lang, outcome,
+    *values)`` is looked up and a reason found counts a hit, a key not found has its reason made
+    inline and kept; when the cache keeps nothing, the reason is made inline as the row's
+    :data:`FreshSpec` for that outcome says (its message written with its value writers). An
+    unknown outcome's reason is looked up in its own cache by the key ``(lang, None, *values,
+    outcome)`` when that cache keeps reasons. The rest is left to the callback ``made(cond,
+    outcome)``: an unknown outcome's reason not found or not kept, or a value that failed (it
+    raises, naming the value).
 
     With ``scalars`` (the JSON text of a shown value by its class; an Unknown written as
     ``null``), the loop gives the reasons' compact texts: a reason found or kept gives its own
@@ -590,8 +596,8 @@ def generate_condition_loop(
     if not compact:
         writer.line(1, "reasons = {}")
     outs = []
-    for i, (cond, cid, memo, by_outcome, specs) in enumerate(rows):
-        c, k, m = writer.const(cond), writer.const(cid), writer.const(memo)
+    for i, (cond, cid, (memo, unknown_memo), by_outcome, specs) in enumerate(rows):
+        c, k, m, um = writer.const(cond), writer.const(cid), writer.const(memo), writer.const(unknown_memo)
         out = f"r{i}" if compact else f"reasons[{k}]"
         outs.append(out)
         writer.line(1, f"o = values[{k}]")
@@ -662,7 +668,7 @@ def generate_condition_loop(
         if compact:
             made_text += ".compact_text()"
             found_text = "found.compact or found.fill_compact()"
-        writer.line(1, f"elif o.__class__ is U and {m}.cap:")
+        writer.line(1, f"elif o.__class__ is U and {um}.cap:")
         writer.line(2, "try:")
         before = len(writer.lines)
         read = [writer.emit(expr, 3) for expr in by_outcome[2]]
@@ -674,11 +680,11 @@ def generate_condition_loop(
         parts = ["lang", "None"]
         parts += [v if v in writer.known else f"(str({v}) if {v}.__class__ is D else {v})" for v in read]
         writer.line(3, f"key = ({', '.join([*parts, 'o'])},)")
-        writer.line(3, f"found = {m}.entries.get(key)")
+        writer.line(3, f"found = {um}.entries.get(key)")
         writer.line(3, "if found is None:")
         writer.line(4, f"{out} = {made_text}")
         writer.line(3, "else:")
-        writer.line(4, f"{m}.hits += 1")
+        writer.line(4, f"{um}.hits += 1")
         writer.line(4, f"{out} = {found_text}")
         writer.line(1, "else:")
         writer.line(2, f"{out} = {made_text}")
