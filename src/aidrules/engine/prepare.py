@@ -33,7 +33,7 @@ from aidrules.engine.decision import (
     shaped_indented_texts,
     static_texts,
 )
-from aidrules.engine.messages import MessageText, message_texts
+from aidrules.engine.messages import AMOUNT_TEXTS, MessageText, message_texts
 from aidrules.engine.record import RecordLayout
 from aidrules.errors import EvaluationError
 from aidrules.expr import ir
@@ -41,6 +41,7 @@ from aidrules.expr import types as t
 from aidrules.expr.codegen import (
     ActionRow,
     FreshSpec,
+    Pieces,
     generate,
     generate_action_loop,
     generate_condition_loop,
@@ -510,18 +511,18 @@ class PreparedRuleSet:
             self.rs.actions, self.action_texts, self.action_memos, self.action_shapes, strict=True
         ):
             names = tuple(name for name, _ in a.shown)
-            exprs = tuple(e.ir for _, e in a.shown)
+            read = [e for _, e in a.shown]
             made: tuple[str, FreshSpec] | None = None
             if texts is not None:
                 text = texts[lang]
-                exprs += tuple(e.ir for e in text.exprs)
+                read += text.exprs
                 pieces, tail = text.pieces or text.choose()
-                made = (f"actions.{a.id}", (Fragment, names, pieces, tail, a.source, shape))
+                made = (f"actions.{a.id}", (Fragment, names, _kept(pieces), tail, a.source, shape))
             keys = [encode_string(v.id) + ":" for v in a.values]
             head = '{"id":' + encode_string(a.id) + ',"status":"proposed","values":{' + (keys[0] if keys else "")
             value_names = tuple(f"actions.{a.id}.{v.id}" for v in a.values)
             unknown = '{"id":' + encode_string(a.id) + ',"status":"undetermined","values":{},"reasons":['
-            rows.append((memo, exprs, made, value_names, head, tuple("," + k for k in keys[1:]), unknown))
+            rows.append((memo, _canonical(read), made, value_names, head, tuple("," + k for k in keys[1:]), unknown))
         return rows
 
     def loop_rows(self, lang: str) -> list[ConditionLoopRow]:
@@ -532,9 +533,9 @@ class PreparedRuleSet:
                 c.id,
                 (c.memo, c.unknown_memo),
                 (
-                    tuple(e.ir for e in c.read_exprs(False, lang)),
-                    tuple(e.ir for e in c.read_exprs(True, lang)),
-                    tuple(e.ir for e in c.read_exprs(None, lang)),
+                    _canonical(c.read_exprs(False, lang)),
+                    _canonical(c.read_exprs(True, lang)),
+                    _canonical(c.read_exprs(None, lang)),
                 ),
                 (_fresh_spec(c, False, lang), _fresh_spec(c, True, lang)),
             )
@@ -596,7 +597,19 @@ def _fresh_spec(cond: PreparedCondition, outcome: bool, lang: str) -> FreshSpec:
     text = cond.reads[outcome][lang][1]
     assert text is not None
     pieces, tail = text.pieces or text.choose()
-    return (Fragment, cond.shown_names, pieces, tail, cond.source, cond.shapes[outcome])
+    return (Fragment, cond.shown_names, _kept(pieces), tail, cond.source, cond.shapes[outcome])
+
+
+def _kept(pieces: tuple[tuple[str, Callable[[Any], str]], ...]) -> Pieces:
+    """A message's pieces with the amount texts each writer keeps (``messages.AMOUNT_TEXTS``)."""
+    return tuple((literal, write, AMOUNT_TEXTS.get(write)) for literal, write in pieces)
+
+
+def _canonical(exprs: Sequence[CompiledExpression]) -> tuple[ir.Expr, ...]:
+    """The intermediate forms of ``exprs``, one object for equal texts: the generated loops read
+    the value of an expression a reason reads twice (shown and named by its message) once."""
+    first: dict[str, ir.Expr] = {}
+    return tuple(first.setdefault(e.source, e.ir) for e in exprs)
 
 
 def _layout(rs: CompiledRuleSet, conditions: tuple[PreparedCondition, ...]) -> RecordLayout:

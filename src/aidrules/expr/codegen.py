@@ -545,10 +545,14 @@ def generate_keys(
 #: How a condition's reason with a known outcome is made in the generated loop, afresh or for a
 #: key not found: ``(make, names, pieces, tail, source, shape)``, giving
 #: ``make(id, "condition", outcome, message, {name: shown value}, source, [], shape)`` where the
-#: message is each piece's literal text and its writer's text of a message value, then ``tail``.
+#: message is each piece's literal text and its writer's text of a message value, then ``tail``
+#: (:data:`Pieces`).
 #: ``shape`` is the reason's compact texts that are the same for its rule and outcome (the text up
 #: to the message, each shown value's key, the end: ``engine/decision.py``'s ``Shape``).
-FreshSpec = tuple[Callable[..., Any], tuple[str, ...], tuple[tuple[str, Callable[[Any], str]], ...], str, Any, Any]
+FreshSpec = tuple[Callable[..., Any], tuple[str, ...], "Pieces", str, Any, Any]
+#: A message's literal texts before its values, each value's writer and the texts of amounts the
+#: writer keeps by the amount's text (looked up inline before the writer is called), or None.
+Pieces = tuple[tuple[str, Callable[[Any], str], dict[str, str] | None], ...]
 #: A row of :func:`generate_condition_loop`: ``(cond, id, (memo, unknown memo), (exprs if false,
 #: exprs if true, exprs if unknown), (spec if false, spec if true))``.
 ConditionRow = tuple[
@@ -606,22 +610,14 @@ def generate_condition_loop(
             writer.line(1, f"{branch} o is {outcome}:")
             writer.line(2, "try:")
             before = len(writer.lines)
-            read = [writer.emit(expr, 3) for expr in by_outcome[outcome]]
+            read = _emit_all(writer, by_outcome[outcome], 3)
             if len(writer.lines) == before:  # nothing to compute (no values, or constants only)
                 writer.line(3, "pass")
             writer.line(2, "except (Failure, ArithmeticError):")
             writer.line(3, f"{out} = made({c}, o)" + (".compact_text()" if compact else ""))
             writer.line(2, "else:")
             width = len(names)
-            message = " + ".join(
-                [
-                    *(
-                        f"{writer.const(literal)} + {writer.const(write)}({v})"
-                        for (literal, write), v in zip(pieces, read[width:], strict=True)
-                    ),
-                    writer.const(tail),
-                ]
-            )
+            message = _message(writer, pieces, read[width:], tail)
             shown = ", ".join(
                 f"{writer.const(name)}: (None if {writer.unknown(v)} else {v})"
                 for name, v in zip(names, read[:width], strict=True)
@@ -671,7 +667,7 @@ def generate_condition_loop(
         writer.line(1, f"elif o.__class__ is U and {um}.cap:")
         writer.line(2, "try:")
         before = len(writer.lines)
-        read = [writer.emit(expr, 3) for expr in by_outcome[2]]
+        read = _emit_all(writer, by_outcome[2], 3)
         if len(writer.lines) == before:
             writer.line(3, "pass")
         writer.line(2, "except (Failure, ArithmeticError):")
@@ -741,21 +737,13 @@ def generate_action_loop(
         m, r = writer.const(memo), writer.const(rule)
         writer.line(2, "try:")
         before = len(writer.lines)
-        read = [writer.emit(expr, 3) for expr in exprs]
+        read = _emit_all(writer, exprs, 3)
         if len(writer.lines) == before:
             writer.line(3, "pass")
         writer.line(2, "except (Failure, ArithmeticError):")
         writer.line(3, "return None")
         width = len(shown_names)
-        message = " + ".join(
-            [
-                *(
-                    f"{writer.const(literal)} + {writer.const(write)}({v})"
-                    for (literal, write), v in zip(pieces, read[width:], strict=True)
-                ),
-                writer.const(tail),
-            ]
-        )
+        message = _message(writer, pieces, read[width:], tail)
         shown = ", ".join(
             f"{writer.const(name)}: (None if {writer.unknown(v)} else {v})"
             for name, v in zip(shown_names, read[:width], strict=True)
@@ -805,6 +793,32 @@ def generate_action_loop(
         writer, "compact action loop"
     )["actions"]
     return loop
+
+
+def _emit_all(writer: _Writer, exprs: Sequence[ir.Expr], depth: int) -> list[str]:
+    """:meth:`_Writer.emit` of each of ``exprs`` (the same object: computed once), the locals
+    holding their values."""
+    done: dict[int, str] = {}
+    out = []
+    for expr in exprs:
+        found = done.get(id(expr))
+        if found is None:
+            found = done[id(expr)] = writer.emit(expr, depth)
+        out.append(found)
+    return out
+
+
+def _message(writer: _Writer, pieces: Pieces, read: Sequence[str], tail: str) -> str:
+    """The expression writing a message: each literal text and its value's text (an amount the
+    writer has written before looked up inline, ``texts.get(str(v)) or write(v)``), then ``tail``."""
+    out = []
+    for (literal, write, texts), v in zip(pieces, read, strict=True):
+        text = f"{writer.const(write)}({v})"
+        if texts is not None:
+            text = f"({writer.const(texts)}.get(str({v})) or {text})"
+        out.append(f"{writer.const(literal)} + {text}")
+    out.append(writer.const(tail))
+    return " + ".join(out)
 
 
 def _scalar_text(writer: _Writer, v: str) -> str:
