@@ -472,6 +472,8 @@ class PreparedRuleSet:
         self.cache: dict[tuple[Any, ...], Fragment] = {}
         self._lock = threading.Lock()
         self.rs = rs
+        #: whether each expression the reasons read is a number, by its intermediate form (``is_number``)
+        self._number_irs: dict[int, bool] | None = None
         self.provenance = dict(rs.provenance)
         self.layout = _layout(rs, self.conditions)
         #: the JSON texts that are the same for every decision of the rule set, written once: the
@@ -484,7 +486,7 @@ class PreparedRuleSet:
         key is computed from the expressions its generated key function (``keys``) reads."""
         found = self.condition_loops.get(lang)
         if found is None:
-            found = self.condition_loops[lang] = generate_condition_loop(self.loop_rows(lang))
+            found = self.condition_loops[lang] = generate_condition_loop(self.loop_rows(lang), numbers=self.is_number)
         return found
 
     def compact_loop(self, lang: str) -> CompactLoop:
@@ -492,7 +494,9 @@ class PreparedRuleSet:
         order (``Assembly.condition_texts``): a reason made afresh is written without being made."""
         found = self.compact_loops.get(lang)
         if found is None:
-            found = self.compact_loops[lang] = generate_condition_loop(self.loop_rows(lang), COMPACT_SCALARS)
+            found = self.compact_loops[lang] = generate_condition_loop(
+                self.loop_rows(lang), COMPACT_SCALARS, self.is_number
+            )
         return found
 
     def action_loop(self, lang: str) -> ActionLoop:
@@ -501,7 +505,9 @@ class PreparedRuleSet:
         (two threads may both generate it: the same loop)."""
         found = self.action_loops.get(lang)
         if found is None:
-            found = self.action_loops[lang] = generate_action_loop(self.action_rows(lang), COMPACT_SCALARS)
+            found = self.action_loops[lang] = generate_action_loop(
+                self.action_rows(lang), COMPACT_SCALARS, self.is_number
+            )
         return found
 
     def action_rows(self, lang: str) -> list[ActionRow]:
@@ -524,6 +530,19 @@ class PreparedRuleSet:
             unknown = '{"id":' + encode_string(a.id) + ',"status":"undetermined","values":{},"reasons":['
             rows.append((memo, _canonical(read), made, value_names, head, tuple("," + k for k in keys[1:]), unknown))
         return rows
+
+    def is_number(self, expr: ir.Expr) -> bool:
+        """Whether the value of ``expr`` (an intermediate form of an expression the conditions' or
+        actions' reasons read) may be a Decimal: its expression's type is a number (or unknown here)."""
+        found = self._number_irs
+        if found is None:
+            reads = [
+                e for c in self.conditions for o in (False, True, None) for lang in LANGS for e in c.read_exprs(o, lang)
+            ]
+            reads += [e for a in self.rs.actions for _, e in a.shown]
+            reads += [e for texts in self.action_texts if texts for text in texts.values() for e in text.exprs]
+            found = self._number_irs = {id(e.ir): isinstance(e.type, t.Number) for e in reads}
+        return found.get(id(expr), True)
 
     def loop_rows(self, lang: str) -> list[ConditionLoopRow]:
         """The rows of the generated loops over the conditions in ``lang`` (``codegen.generate_condition_loop``)."""

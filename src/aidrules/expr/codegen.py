@@ -565,7 +565,9 @@ ConditionRow = tuple[
 
 
 def generate_condition_loop(
-    rows: Sequence[ConditionRow], scalars: dict[type, Callable[[Any], str]] | None = None
+    rows: Sequence[ConditionRow],
+    scalars: dict[type, Callable[[Any], str]] | None = None,
+    numbers: Callable[[ir.Expr], bool] = lambda expr: True,
 ) -> Callable[[Context, str, Callable[..., Any]], Any]:
     """The assembly loop of the conditions' reasons in one language, as one function
     ``conditions(ctx, lang, made)`` giving each condition's reason by its id, in order (with
@@ -590,7 +592,10 @@ def generate_condition_loop(
     ``null``), the loop gives the reasons' compact texts: a reason found or kept gives its own
     (``compact``, or ``fill_compact()`` when not yet written), a reason made afresh is not made
     at all: its text is written inline from its shape (a value of a class ``scalars`` does not
-    know has its reason made and written by it, as pydantic would)."""
+    know has its reason made and written by it, as pydantic would).
+
+    ``numbers(expr)`` tells whether an expression's value may be a Decimal (its type is a
+    number): only such a value is put in a key as its text (``1.5`` and ``1.50``)."""
     compact = scalars is not None
     writer = _Writer()
     writer.namespace.update({"D": Decimal, "S": encode_basestring, "SC": scalars})
@@ -627,8 +632,7 @@ def generate_condition_loop(
                 f"{writer.const(source)}, [], {writer.const(shape)})"
             )
             writer.line(3, f"if {m}.cap:")
-            parts = ["lang", writer.const(outcome)]
-            parts += [v if v in writer.known else f"(str({v}) if {v}.__class__ is D else {v})" for v in read]
+            parts = ["lang", writer.const(outcome), *_key_parts(writer, by_outcome[outcome], read, numbers)]
             writer.line(4, f"key = ({', '.join(parts)},)")
             writer.line(4, f"found = {m}.entries.get(key)")
             writer.line(4, "if found is None:")
@@ -673,8 +677,7 @@ def generate_condition_loop(
         writer.line(2, "except (Failure, ArithmeticError):")
         writer.line(3, f"{out} = {made_text}")
         writer.line(2, "else:")
-        parts = ["lang", "None"]
-        parts += [v if v in writer.known else f"(str({v}) if {v}.__class__ is D else {v})" for v in read]
+        parts = ["lang", "None", *_key_parts(writer, by_outcome[2], read, numbers)]
         writer.line(3, f"key = ({', '.join([*parts, 'o'])},)")
         writer.line(3, f"found = {um}.entries.get(key)")
         writer.line(3, "if found is None:")
@@ -701,7 +704,9 @@ ActionRow = tuple[Any, Sequence[ir.Expr], tuple[str, FreshSpec] | None, tuple[st
 
 
 def generate_action_loop(
-    rows: Sequence[ActionRow], scalars: dict[type, Callable[[Any], str]]
+    rows: Sequence[ActionRow],
+    scalars: dict[type, Callable[[Any], str]],
+    numbers: Callable[[ir.Expr], bool] = lambda expr: True,
 ) -> Callable[[Context, str, Sequence[Any], int, Callable[[int], Any]], tuple[list[str], list[str]] | None]:
     """The compact JSON of the actions of one decision in one language, as one function
     ``actions(ctx, lang, whens, base, undetermined)``: the texts of the actions not ruled out
@@ -714,7 +719,7 @@ def generate_action_loop(
     Each action's reason is found in its cache (a ``Memo``) by the key ``(lang, True,
     *values)`` as :func:`generate_condition_loop` finds a condition's (a key not found: made
     inline and kept), or, when its cache keeps nothing, written inline from its shape without
-    being made."""
+    being made (``numbers``: as for :func:`generate_condition_loop`)."""
     writer = _Writer()
     writer.namespace.update({"D": Decimal, "S": encode_basestring, "SC": scalars})
     writer.line(0, "def actions(ctx, lang, whens, base, undetermined):")
@@ -753,8 +758,7 @@ def generate_action_loop(
             f"{writer.const(source)}, [], {writer.const(shape)})"
         )
         writer.line(2, f"if {m}.cap:")
-        parts = ["lang", "True"]
-        parts += [v if v in writer.known else f"(str({v}) if {v}.__class__ is D else {v})" for v in read]
+        parts = ["lang", "True", *_key_parts(writer, exprs, read, numbers)]
         writer.line(3, f"key = ({', '.join(parts)},)")
         writer.line(3, f"found = {m}.entries.get(key)")
         writer.line(3, "if found is None:")
@@ -793,6 +797,17 @@ def generate_action_loop(
         writer, "compact action loop"
     )["actions"]
     return loop
+
+
+def _key_parts(
+    writer: _Writer, exprs: Sequence[ir.Expr], read: Sequence[str], numbers: Callable[[ir.Expr], bool]
+) -> list[str]:
+    """The parts of a reason's cache key: the values in ``read`` (of ``exprs``), a Decimal as its
+    text (an expression that is not a number is never a Decimal: its value as it is)."""
+    return [
+        v if v in writer.known or not numbers(expr) else f"(str({v}) if {v}.__class__ is D else {v})"
+        for expr, v in zip(exprs, read, strict=True)
+    ]
 
 
 def _emit_all(writer: _Writer, exprs: Sequence[ir.Expr], depth: int) -> list[str]:
