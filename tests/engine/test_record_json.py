@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import aidrules
-from aidrules.engine.compiled import prepared
-from aidrules.engine.decision import Decision, compact_json
+from aidrules.engine import jsonwrite
+from aidrules.engine.compiled import compiled, prepared
+from aidrules.engine.decision import Decision, compact_json, compact_values_text
 from aidrules.errors import EvaluationError
 from aidrules.ruleset.compile import compile_text
 from aidrules.ruleset.compiled import CompiledRuleSet
@@ -130,3 +131,24 @@ def test_the_durable_backend_writes_the_same_record_json(reference: CompiledRule
         assert durable.to_json() == compiled.to_json(), path.name
         assert durable.to_json(compact=True) == compiled.to_json(compact=True), path.name
         assert not durable.is_materialised
+
+
+def test_the_compact_values_written_from_the_record_are_pydantics(reference: CompiledRuleSet) -> None:
+    """Catches the compact form's ``values`` written from the record (``CompactLayout.values_text``)
+    differing from pydantic's bytes of the decision's values (amounts, unknowns as null, whole
+    numbers, booleans), and a value of a class it has no writer for written at all (None: the
+    writer then takes pydantic's)."""
+    prep = prepared(reference)
+    layout = prep.compact_layout or jsonwrite._layout(prep)
+    compared = 0
+    for path in FIXTURES[:40]:
+        try:
+            record = compiled(reference).record(load_fixture(path).case)
+        except aidrules.AidrulesError:
+            continue
+        assert layout.values_text(record.ctx.values) == compact_values_text(record.derived_values()), path.name
+        compared += 1
+    assert compared > 20
+    values = dict(record.ctx.values)
+    values[prep.derived[0]] = 1.5  # a float: no writer of the contract's scalars
+    assert layout.values_text(values) is None

@@ -18,6 +18,7 @@ a message's expression (EV002, naming the rule) are those of
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from operator import attrgetter, itemgetter
 from typing import Any, Protocol
 
@@ -30,7 +31,7 @@ from aidrules.engine.decision import (
     strings_text,
     values_text,
 )
-from aidrules.engine.prepare import Fragment, PreparedRuleSet
+from aidrules.engine.prepare import COMPACT_SCALARS, Fragment, PreparedRuleSet
 from aidrules.engine.record import EvaluationRecord
 
 Group = list[tuple[str, str, list[Fragment]]]  # (id, status, reasons) of each form or principle
@@ -208,6 +209,8 @@ class CompactLayout:
         "_principles",
         "_reasons",
         "_rest",
+        "_value_keys",
+        "_values",
         "base",
         "first",
         "forms",
@@ -266,6 +269,12 @@ class CompactLayout:
         self._numbered = at
         self._conditions = len(conditions)
         self._reasons: dict[int, str] = {}
+        #: the derived values of a record's values, and the text before each in the compact form
+        names = prep.derived
+        self._values: Callable[[dict[str, Any]], tuple[Any, ...]] = (
+            itemgetter(*names) if len(names) > 1 else lambda values: tuple(values[n] for n in names)
+        )
+        self._value_keys = tuple(("," if i else "{") + _string(n) + ":" for i, n in enumerate(names))
         #: the texts of the forms and of the principles by their statuses (at most MAX_TEXTS of each)
         self._forms: dict[tuple[str, ...], str] = {}
         self._principles: dict[tuple[str, ...], str] = {}
@@ -289,6 +298,26 @@ class CompactLayout:
             if len(self._principles) < self.MAX_TEXTS:
                 self._principles[key] = found
         return found
+
+    def values_text(self, values: dict[str, Any]) -> str | None:
+        """The decision's ``values`` in the compact form, from the record's ``values`` (an unknown
+        value is null; the bytes of :func:`aidrules.engine.decision.compact_values_text` of the
+        decision's values); None when a value is not one this writer knows."""
+        if not self._value_keys:
+            return "{}"
+        scalars = COMPACT_SCALARS
+        try:
+            return (
+                "".join(
+                    [
+                        key + ('"' + str(v) + '"' if v.__class__ is Decimal else scalars[v.__class__](v))
+                        for key, v in zip(self._value_keys, self._values(values), strict=True)
+                    ]
+                )
+                + "}"
+            )
+        except (KeyError, TypeError):  # a value of another class (pydantic's encoders know it)
+            return None
 
     def reasons(self, actions: int) -> str:
         """The decision's ``reasons`` as references, when it proposes ``actions`` actions."""
@@ -316,7 +345,12 @@ def compact_text(parts: Parts) -> str:
     (numbered as :class:`CompactLayout` worked out for the rule set)."""
     record, prep = parts.record, parts.prep
     layout: CompactLayout = prep.compact_layout or _layout(prep)
-    fields = recorded_fields(parts)
+    fields = parts.fields
+    if "values" in fields:  # read by the Decision already
+        missing, values = fields["missing_facts"], compact_values_text(fields["values"])
+    else:
+        missing = record.missing_facts()
+        values = layout.values_text(record.ctx.values) or compact_values_text(record.derived_values())
     slots: list[Any] = parts.condition_texts()
     form_statuses, principle_statuses, summaries = parts.summary_texts()
     slots += summaries
@@ -342,9 +376,9 @@ def compact_text(parts: Parts) -> str:
             '},"actions":[',
             ",".join(actions),
             '],"missing_facts":[',
-            ",".join([_string(f) for f in fields["missing_facts"]]),
+            ",".join([_string(f) for f in missing]),
             '],"values":',
-            compact_values_text(fields["values"]),
+            values,
             ',"ruleset":',
             prep.stamp_compact,
             ',"on":"',
