@@ -631,25 +631,6 @@ def generate_condition_loop(
                 f"{writer.const(make)}({k}, 'condition', {writer.const(outcome)}, msg, {{{shown}}}, "
                 f"{writer.const(source)}, [], {writer.const(shape)})"
             )
-            writer.line(3, f"if {m}.cap:")
-            parts = ["lang", writer.const(outcome), *_key_parts(writer, by_outcome[outcome], read, numbers)]
-            writer.line(4, f"key = ({', '.join(parts)},)")
-            writer.line(4, f"found = {m}.entries.get(key)")
-            writer.line(4, "if found is None:")
-            writer.line(5, f"msg = {message}")
-            writer.line(5, f"found = {m}.keep(key, {fragment})")
-            writer.line(4, "else:")
-            writer.line(5, f"{m}.hits += 1")
-            if compact:
-                writer.line(4, f"{out} = found.compact or found.fill_compact()")
-            else:
-                writer.line(4, f"{out} = found")
-            writer.line(3, "else:")
-            writer.line(4, f"{m}.skip()")
-            writer.line(4, f"msg = {message}")
-            if not compact:
-                writer.line(4, f"{out} = {fragment}")
-                continue
             # the compact text of the reason, from its shape: values in order, an amount inline
             start, keys, end = shape[0], shape[1], shape[2]
             text = [writer.const(start), "S(msg)"]
@@ -657,6 +638,30 @@ def generate_condition_loop(
                 text.append(writer.const(("," if j else ',"values":{') + key_text))
                 text.append(_scalar_text(writer, v))
             text.append(writer.const(end if keys else ',"values":{' + end))
+            writer.line(3, f"if {m}.cap:")
+            parts = ["lang", writer.const(outcome), *_key_parts(writer, by_outcome[outcome], read, numbers)]
+            writer.line(4, f"key = ({', '.join(parts)},)")
+            writer.line(4, f"found = {m}.entries.get(key)")
+            writer.line(4, "if found is None:")
+            writer.line(5, f"msg = {message}")
+            if compact:  # made with its compact text, then kept
+                writer.line(5, f"found = {fragment}")
+                writer.line(5, "try:")
+                writer.line(6, f"found.compact = {' + '.join(text)}")
+                writer.line(5, "except (KeyError, TypeError):  # a value of a class the writers do not know")
+                writer.line(6, "found.fill_compact()")
+                writer.line(5, f"{out} = {m}.keep(key, found).compact")
+            else:
+                writer.line(5, f"{out} = {m}.keep(key, {fragment})")
+            writer.line(4, "else:")
+            writer.line(5, f"{m}.hits += 1")
+            writer.line(5, f"{out} = found.compact or found.fill_compact()" if compact else f"{out} = found")
+            writer.line(3, "else:")
+            writer.line(4, f"{m}.skip()")
+            writer.line(4, f"msg = {message}")
+            if not compact:
+                writer.line(4, f"{out} = {fragment}")
+                continue
             writer.line(4, "try:")
             writer.line(5, f"{out} = {' + '.join(text)}")
             writer.line(4, "except (KeyError, TypeError):  # a value of a class the writers do not know")
