@@ -136,8 +136,10 @@ def test_the_durable_backend_writes_the_same_record_json(reference: CompiledRule
 def test_the_compact_values_written_from_the_record_are_pydantics(reference: CompiledRuleSet) -> None:
     """Catches the compact form's ``values`` written from the record (``CompactLayout.values_text``)
     differing from pydantic's bytes of the decision's values (amounts, unknowns as null, whole
-    numbers, booleans), and a value of a class it has no writer for written at all (None: the
-    writer then takes pydantic's)."""
+    numbers, booleans), a value of a class it has no writer for written at all (None: the writer
+    then takes pydantic's), and the layout's shortcut to the missing facts
+    (``CompactLayout.missing_facts``) giving others than the record's for complete and partial
+    fixtures."""
     prep = prepared(reference)
     layout = prep.compact_layout or jsonwrite._layout(prep)
     compared = 0
@@ -147,6 +149,7 @@ def test_the_compact_values_written_from_the_record_are_pydantics(reference: Com
         except aidrules.AidrulesError:
             continue
         assert layout.values_text(record.ctx.values) == compact_values_text(record.derived_values()), path.name
+        assert layout.missing_facts(record) == record.missing_facts(), path.name
         compared += 1
     assert compared > 20
     values = dict(record.ctx.values)

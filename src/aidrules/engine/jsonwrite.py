@@ -33,6 +33,7 @@ from aidrules.engine.decision import (
 )
 from aidrules.engine.prepare import COMPACT_SCALARS, Fragment, PreparedRuleSet
 from aidrules.engine.record import EvaluationRecord
+from aidrules.expr.runtime import Unknown
 
 Group = list[tuple[str, str, list[Fragment]]]  # (id, status, reasons) of each form or principle
 Actions = list[tuple[str, str, dict[str, Any], Fragment]]  # (id, status, values, reason) of each action
@@ -204,6 +205,7 @@ class CompactLayout:
 
     __slots__ = (
         "_conditions",
+        "_decided",
         "_forms",
         "_numbered",
         "_principles",
@@ -275,6 +277,10 @@ class CompactLayout:
             itemgetter(*names) if len(names) > 1 else lambda values: tuple(values[n] for n in names)
         )
         self._value_keys = tuple(("," if i else "{") + _string(n) + ":" for i, n in enumerate(names))
+        #: the values whose unknowns add missing facts: the principles', the forms', the actions'
+        decided = [key for _, key, _ in prep.principles] + [key for _, key, _ in prep.forms]
+        decided += [name for names in prep.layout.action_values for name in names]  # absent: ruled out
+        self._decided = tuple(decided)
         #: the texts of the forms and of the principles by their statuses (at most MAX_TEXTS of each)
         self._forms: dict[tuple[str, ...], str] = {}
         self._principles: dict[tuple[str, ...], str] = {}
@@ -298,6 +304,13 @@ class CompactLayout:
             if len(self._principles) < self.MAX_TEXTS:
                 self._principles[key] = found
         return found
+
+    def missing_facts(self, record: EvaluationRecord) -> list[str]:
+        """``record.missing_facts()``: when no principle, form, action's ``when`` or action's value
+        is unknown (checked in C), only the facts that left the recommendation undetermined."""
+        if Unknown in map(type, record.whens) or Unknown in map(type, map(record.ctx.values.get, self._decided)):
+            return record.missing_facts()
+        return sorted(record.unknown)
 
     def values_text(self, values: dict[str, Any]) -> str | None:
         """The decision's ``values`` in the compact form, from the record's ``values`` (an unknown
@@ -349,7 +362,7 @@ def compact_text(parts: Parts) -> str:
     if "values" in fields:  # read by the Decision already
         missing, values = fields["missing_facts"], compact_values_text(fields["values"])
     else:
-        missing = record.missing_facts()
+        missing = layout.missing_facts(record)
         values = layout.values_text(record.ctx.values) or compact_values_text(record.derived_values())
     slots: list[Any] = parts.condition_texts()
     form_statuses, principle_statuses, summaries = parts.summary_texts()
