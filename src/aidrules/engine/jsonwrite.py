@@ -65,7 +65,6 @@ class Parts(Protocol):
     def recommendation_fragment(self) -> Fragment: ...
 
 
-_COMPACT = attrgetter("compact")
 _TOP = attrgetter("top")
 _NESTED = attrgetter("nested")
 

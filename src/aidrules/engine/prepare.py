@@ -604,8 +604,9 @@ class PreparedRuleSet:
         return found
 
 
-#: The JSON text of a reason's shown value by its class, an Unknown as ``null`` (as the reason
-#: shows it: ``None``), for the generated loop that writes the conditions' compact texts.
+#: The JSON text of a shown or recorded value by its class, an Unknown as ``null`` (as a reason or
+#: a decision shows it: ``None``), for the generated loops that write the conditions' and actions'
+#: compact texts and for the compact form's ``values`` (``jsonwrite.CompactLayout.values_text``).
 COMPACT_SCALARS: dict[type, Callable[[Any], str]] = {**SCALAR_TEXTS, Unknown: lambda v: "null"}
 
 
