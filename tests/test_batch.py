@@ -212,10 +212,10 @@ def test_the_parent_preloads_the_versions_of_the_first_chunk_and_leaves_bad_line
 def test_the_parent_decides_one_line_before_forking_so_that_workers_inherit_its_first_decisions_work() -> None:
     """Catches every forked worker generating the rule set's conditions' loop in the batch's
     language (and loading its formats) again on its first chunk, instead of inheriting them."""
-    prepared(aidrules.load(None, date(2025, 3, 1))).condition_loops.pop("fr", None)  # made again when needed
+    prepared(aidrules.load(None, date(2025, 3, 1))).compact_loops.pop("fr", None)  # made again when needed
     chunk = [(1, "not json"), (2, json.dumps({"on": "2025-03-01", "client": {"consents": True}}))]
     [rules] = batch._preload(chunk, Options(lang="fr"))
-    assert "fr" in prepared(rules).condition_loops
+    assert "fr" in prepared(rules).compact_loops  # the loop that writes a line's reasons
 
 
 @pytest.mark.durable

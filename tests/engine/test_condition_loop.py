@@ -6,7 +6,10 @@ each condition's values inline, looks its reason up in the condition's cache (a 
 ``condition_fragment``) or, when the cache keeps nothing, makes it inline. It must give the
 reasons the interpreted loop (``Assembly.interpreted_condition_fragments``, each key from its
 generated key function) gives,
-whether the caches keep reasons or not, and fail as it does (EV002).
+whether the caches keep reasons or not, and fail as it does (EV002). The same loop generated to
+give the reasons' compact texts (``Assembly.condition_texts``, what ``to_json(compact=True)``
+reads; a reason made afresh is written without being made) must give the interpreted reasons'
+compact texts.
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ from hypothesis import strategies as st
 import aidrules
 from aidrules.engine.assemble import Assembly
 from aidrules.engine.compiled import compiled, prepared
-from aidrules.engine.prepare import Fragment, PreparedRuleSet
+from aidrules.engine.prepare import COMPACT_SCALARS, Fragment, Memo, PreparedRuleSet
 from aidrules.errors import EvaluationError
-from aidrules.expr.runtime import DECIMAL_CONTEXT
+from aidrules.expr.codegen import generate_condition_loop
+from aidrules.expr.runtime import DECIMAL_CONTEXT, Unknown
 from aidrules.ruleset.compile import compile_text
 from aidrules.ruleset.compiled import CompiledRuleSet
 from properties.strategies import case_and_partial
@@ -39,19 +43,24 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 @contextmanager
 def caches_keeping(prep: PreparedRuleSet, cap: int) -> Iterator[None]:
-    """Every condition's cache set to keep ``cap`` reasons (0: none, each reason made afresh), then
-    put back as it was."""
-    saved = [(c.memo.cap, c.memo.hits, c.memo.misses, dict(c.memo.entries)) for c in prep.conditions]
+    """Every condition's caches (of reasons with a known and with an unknown outcome) set to keep
+    ``cap`` reasons (0: none, each reason made afresh), then put back as they were."""
+    memos = _memos(prep)
+    saved = [(m.cap, m.hits, m.misses, dict(m.entries)) for m in memos]
     try:
-        for c in prep.conditions:
-            c.memo.cap, c.memo.hits, c.memo.misses = cap, 0, 0
-            c.memo.entries.clear()
+        for m in memos:
+            m.cap, m.hits, m.misses = cap, 0, 0
+            m.entries.clear()
         yield
     finally:
-        for c, (kept, hits, misses, entries) in zip(prep.conditions, saved, strict=True):
-            c.memo.cap, c.memo.hits, c.memo.misses = kept, hits, misses
-            c.memo.entries.clear()
-            c.memo.entries.update(entries)
+        for m, (kept, hits, misses, entries) in zip(memos, saved, strict=True):
+            m.cap, m.hits, m.misses = kept, hits, misses
+            m.entries.clear()
+            m.entries.update(entries)
+
+
+def _memos(prep: PreparedRuleSet) -> list[Memo]:
+    return [m for c in prep.conditions for m in (c.memo, c.unknown_memo)]
 
 
 def _parts(fragments: dict[str, Fragment]) -> list[tuple[str, Any, str]]:
@@ -73,8 +82,11 @@ def _compare(rules: CompiledRuleSet, case: dict[str, Any], on: date | None, lang
                 generated = [_parts(Assembly(record, prep).condition_fragments()) for _ in range(2)]
             with caches_keeping(prep, cap):
                 interpreted = [_parts(Assembly(record, prep).interpreted_condition_fragments()) for _ in range(2)]
+            with caches_keeping(prep, cap):
+                texts = [Assembly(record, prep).condition_texts() for _ in range(2)]
             assert generated == interpreted, (cap, lang)
             assert [cid for cid, _, _ in generated[0]] == [c.id for c in prep.conditions]
+            assert texts == [[text for _, _, text in found] for found in interpreted], (cap, lang)
     return True
 
 
@@ -84,8 +96,10 @@ def test_the_generated_condition_loop_gives_the_interpreted_reasons(
     pair: tuple[dict[str, Any], dict[str, Any]], lang: str
 ) -> None:
     """Catches the generated loop giving another reason (message, values, outcome, missing facts,
-    compact text) than the interpreted one for complete and partial generated cases (unknown
-    outcomes, amounts in messages), with caches that keep reasons and with caches that keep none."""
+    compact text) than the interpreted one, and the loop that writes the compact texts another
+    text, for complete and partial generated cases (unknown outcomes, amounts in messages), with
+    caches that keep reasons (found, and keys not found made inline) and with caches that keep
+    none."""
     for case in pair:
         on = date.fromisoformat(case["on"]) if "on" in case else ON
         _compare(aidrules.load(None, on), case, None if "on" in case else ON, lang)
@@ -101,16 +115,40 @@ def test_the_generated_condition_loop_counts_hits_and_misses_as_the_interpreted_
     case = {"client": {"motivation": 3}, "incomes": [{"monthly_net": "1000.00"}]}
     record = compiled(reference).record(case, ON, lang="nl")
     counts = []
+    runs = ("interpreted_condition_fragments", "condition_fragments", "condition_texts")
     with localcontext(DECIMAL_CONTEXT):
-        for run in ("condition_fragments", "interpreted_condition_fragments"):
+        for run in runs:
             for cap in (0, 128):
                 with caches_keeping(prep, cap):
                     for _ in range(3):
                         getattr(Assembly(record, prep), run)()
-                    counts.append([(c.memo.hits, c.memo.misses) for c in prep.conditions])
-    assert counts[:2] == counts[2:]
-    assert all(misses == 3 for _, misses in counts[0])  # cap 0: each reason made, counted a miss
-    assert all(hits == 2 for hits, _ in counts[1])  # cap 128: made once, then found twice
+                    counts.append([(m.hits, m.misses, len(m.entries)) for m in _memos(prep)])
+    assert counts[:2] == counts[2:4] == counts[4:]
+    # each condition's reason is in one of its two caches (the other: nothing counted)
+    assert sorted(set(counts[0])) == [(0, 0, 0), (0, 3, 0)]  # cap 0: each reason made, counted a miss
+    assert sorted(set(counts[1])) == [(0, 0, 0), (2, 1, 1)]  # cap 128: made, kept, found twice
+    used = [(c.memo, c.unknown_memo)[record.values[c.id].__class__ is Unknown] for c in prep.conditions]
+    assert {id(m) for m, (_, misses, _) in zip(_memos(prep), counts[0], strict=True) if misses} == set(map(id, used))
+    assert any(m is c.unknown_memo for m, c in zip(used, prep.conditions, strict=True))  # unknown outcomes met
+
+
+def test_a_shown_value_the_compact_writers_do_not_know_is_written_as_its_reason_writes_it(
+    reference: CompiledRuleSet,
+) -> None:
+    """Catches the loop that writes compact texts writing a shown value whose class it has no
+    writer for (or failing): such a reason is made and written by its own writer (pydantic's
+    bytes), as the interpreted loop's reason is."""
+    prep = prepared(reference)
+    case = {"client": {"motivation": 3, "wants_debt_settlement": True}, "incomes": [{"monthly_net": "1000.00"}]}
+    record = compiled(reference).record(case, ON, lang="fr")
+    partial = {cls: write for cls, write in COMPACT_SCALARS.items() if cls is not bool}  # no writer for booleans
+    loop = generate_condition_loop(prep.loop_rows("fr"), partial)
+    with caches_keeping(prep, 0), localcontext(DECIMAL_CONTEXT):
+        assembly = Assembly(record, prep)
+        written = loop(assembly.ctx, "fr", assembly.condition_fragment)
+        expected = [f.fill_compact() for f in assembly.interpreted_condition_fragments().values()]
+    assert written == expected
+    assert any('":true' in text or '":false' in text for text in written)  # booleans were shown
 
 
 @pytest.mark.parametrize("cap", [0, 128])

@@ -199,8 +199,19 @@ class _Alike(Assembly):
             [_alike() for _ in principle_summaries],
         )
 
+    def condition_texts(self) -> list[str]:  # the compact writer's conditions
+        return [f.fill_compact() for f in self.condition_fragments().values()]
+
+    def summary_texts(self) -> tuple[list[str], list[str], list[str | None]]:  # the compact writer's summaries
+        forms, principles, form_summaries, in_forms, principle_summaries = self.summaries()
+        texts = [None if f is None else f.fill_compact() for f in (*form_summaries, *in_forms, *principle_summaries)]
+        return forms, principles, texts
+
     def action_parts(self) -> list[tuple[str, str, dict[str, Any], Fragment]]:
         return [(aid, status, values, _alike()) for aid, status, values, _ in super().action_parts()]
+
+    def action_texts(self, base: int) -> None:  # the compact writer takes action_parts
+        return None
 
     def recommendation_fragment(self) -> Fragment:
         return _alike()

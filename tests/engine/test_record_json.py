@@ -17,9 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import aidrules
+from aidrules.engine import jsonwrite
 from aidrules.engine.assemble import Assembly
 from aidrules.engine.compiled import compiled, prepared
-from aidrules.engine.decision import Decision, compact_json
+from aidrules.engine.decision import Decision, compact_json, compact_values_text
 from aidrules.engine.jsonwrite import plain_text
 from aidrules.errors import EvaluationError
 from aidrules.ruleset.compile import compile_text
@@ -198,3 +199,27 @@ def test_an_error_in_a_message_surfaces_from_the_plain_record_json_as_from_the_r
         rules.evaluate(case, on=ON).materialise()
     assert [d.code for d in written.value.diagnostics] == ["EV002"]
     assert written.value.diagnostics == read.value.diagnostics
+
+
+def test_the_compact_values_written_from_the_record_are_pydantics(reference: CompiledRuleSet) -> None:
+    """Catches the compact form's ``values`` written from the record (``CompactLayout.values_text``)
+    differing from pydantic's bytes of the decision's values (amounts, unknowns as null, whole
+    numbers, booleans), a value of a class it has no writer for written at all (None: the writer
+    then takes pydantic's), and the layout's shortcut to the missing facts
+    (``CompactLayout.missing_facts``) giving others than the record's for complete and partial
+    fixtures."""
+    prep = prepared(reference)
+    layout = prep.compact_layout or jsonwrite._layout(prep)
+    compared = 0
+    for path in FIXTURES[:40]:
+        try:
+            record = compiled(reference).record(load_fixture(path).case)
+        except aidrules.AidrulesError:
+            continue
+        assert layout.values_text(record.ctx.values) == compact_values_text(record.derived_values()), path.name
+        assert layout.missing_facts(record) == record.missing_facts(), path.name
+        compared += 1
+    assert compared > 20
+    values = dict(record.ctx.values)
+    values[prep.derived[0]] = 1.5  # a float: no writer of the contract's scalars
+    assert layout.values_text(values) is None

@@ -36,6 +36,7 @@ client = st.fixed_dictionaries(
         "csr_revoked_on": st.none() | day,
         "in_collective_debt_settlement": st.booleans(),
         "organised_insolvency": st.booleans(),
+        "wants_debt_settlement": st.booleans(),
     }
 )
 income = st.fixed_dictionaries(

@@ -29,7 +29,7 @@ from aidrules.engine.decision import (
     Shape,
 )
 from aidrules.engine.messages import MessageText
-from aidrules.engine.prepare import Fragment, PreparedCondition, PreparedRuleSet, construct
+from aidrules.engine.prepare import Fragment, Memo, PreparedCondition, PreparedRuleSet, construct
 from aidrules.engine.record import EvaluationRecord
 from aidrules.engine.trace import TraceEvent, Tracer, derived_event
 from aidrules.expr.compiler import CompiledExpression
@@ -162,6 +162,15 @@ class Assembly:
         loop = prep.condition_loops.get(lang) or prep.condition_loop(lang)
         return loop(self.ctx, lang, self.condition_fragment)
 
+    def condition_texts(self) -> list[str]:
+        """The compact texts of the conditions' reasons, in plan order: the rule set's generated
+        loop in this language that writes them (``PreparedRuleSet.compact_loop``; a reason its
+        cache keeps nothing of is written without being made). The texts of
+        :meth:`condition_fragments` (a test compares them on generated cases)."""
+        prep, lang = self.prep, self.lang
+        loop = prep.compact_loops.get(lang) or prep.compact_loop(lang)
+        return loop(self.ctx, lang, self.condition_fragment)
+
     def interpreted_condition_fragments(self) -> dict[str, Fragment]:
         """:meth:`condition_fragments` as a loop over the prepared conditions (each key from its
         generated function): the reference the generated loop is compared with."""
@@ -223,6 +232,27 @@ class Assembly:
         if len(by_outcomes) < prep.MAX_OUTCOMES and all(o is True or o is False for o in outcomes):
             by_outcomes[outcomes] = found_all
         return found_all
+
+    def summary_texts(self) -> tuple[list[str], list[str], list[str | None]]:
+        """The statuses of the forms and of the principles, and the compact texts of the reasons
+        that sum them up (:meth:`summaries`: the forms', the principles' as part of a form, None
+        for a principle in no form, the principles'), kept per language by the outcomes of the
+        forms and principles when all are known."""
+        prep = self.prep
+        outcomes = prep.group_outcomes(self.values)
+        by_outcomes = prep.summary_texts_by_outcomes[self.lang]
+        found = by_outcomes.get(outcomes)
+        if found is not None:
+            return found
+        form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries = self.summaries()
+        texts = [
+            None if f is None else f.compact or f.fill_compact()
+            for f in (*form_summaries, *in_forms, *principle_summaries)
+        ]
+        found = (form_statuses, principle_statuses, texts)
+        if len(by_outcomes) < prep.MAX_OUTCOMES and all(o is True or o is False for o in outcomes):
+            by_outcomes[outcomes] = found
+        return found
 
     def _summaries(self) -> tuple[list[str], list[str], list[Fragment], list[Fragment | None], list[Fragment]]:
         values, prep = self.values, self.prep
@@ -311,23 +341,7 @@ class Assembly:
             except (ExpressionFailure, ArithmeticError):
                 shown = self.shown(a.shown, f"actions.{a.id}.when")  # raises, naming the value that failed
             if when.__class__ is Unknown:
-                key: tuple[Any, ...] = (lang, when, *map(_key, shown))
-                found = memo.get(key)
-                if found is None:
-                    facts = sorted(when.facts)
-                    found = memo.keep(
-                        key,
-                        Fragment(
-                            f"actions.{a.id}",
-                            "action",
-                            None,
-                            ui("action_undetermined", lang, title=a.title.get(lang), facts=facts_text(facts, lang)),
-                            self.shown_values(a.shown, shown),
-                            a.source,
-                            facts,
-                        ),
-                    )
-                out.append((a.id, "undetermined", {}, found))
+                out.append((a.id, "undetermined", {}, self.undetermined_fragment(a, when, shown, memo)))
                 continue
             assert texts is not None
             text = texts[lang]
@@ -346,6 +360,47 @@ class Assembly:
                 computed[vid] = None if v.__class__ is Unknown else v
             out.append((a.id, "proposed", computed, found))
         return out
+
+    def action_texts(self, base: int) -> tuple[list[str], list[str]] | None:
+        """The texts of the actions not ruled out in the compact JSON (an action proposed refers
+        to its reason by number, from ``base``) and the compact texts of their reasons, from the
+        rule set's generated loop in this language (``PreparedRuleSet.action_loop``; an
+        undetermined action's reason from :meth:`undetermined_action`); None when
+        :meth:`action_parts` must give them (a value that fails)."""
+        prep, lang = self.prep, self.lang
+        loop = prep.action_loops.get(lang) or prep.action_loop(lang)
+        return loop(self.ctx, lang, self.record.whens, base, self.undetermined_action)
+
+    def undetermined_action(self, index: int) -> Fragment:
+        """The reason of the action at ``index``, whose ``when`` is unknown."""
+        a, prep = self.rs.actions[index], self.prep
+        ctx = self.ctx
+        try:
+            shown = [fn(ctx) for fn in prep.action_shown[index]]
+        except (ExpressionFailure, ArithmeticError):
+            shown = self.shown(a.shown, f"actions.{a.id}.when")  # raises, naming the value that failed
+        return self.undetermined_fragment(a, self.record.whens[index], shown, prep.action_memos[index])
+
+    def undetermined_fragment(self, a: ActionSpec, when: Unknown, shown: list[Any], memo: Memo) -> Fragment:
+        """The reason of the action ``a`` whose ``when`` is unknown, showing ``shown``."""
+        lang = self.lang
+        key: tuple[Any, ...] = (lang, when, *map(_key, shown))
+        found = memo.get(key)
+        if found is None:
+            facts = sorted(when.facts)
+            found = memo.keep(
+                key,
+                Fragment(
+                    f"actions.{a.id}",
+                    "action",
+                    None,
+                    ui("action_undetermined", lang, title=a.title.get(lang), facts=facts_text(facts, lang)),
+                    self.shown_values(a.shown, shown),
+                    a.source,
+                    facts,
+                ),
+            )
+        return found
 
     # -- reasons ---------------------------------------------------------------------------------
     def proposed_fragment(
@@ -385,7 +440,7 @@ class Assembly:
                 raise  # pragma: no cover - one of the two above raised
             if unknown:
                 key += (outcome,)
-            found = cond.memo.get(key)
+            found = (cond.unknown_memo if unknown else cond.memo).get(key)
             if found is not None:
                 return found
         fns, text = cond.reads[simple][lang]  # type: ignore[index]
@@ -408,7 +463,7 @@ class Assembly:
             facts = []
             assert text is not None
             message = text.render(parts, lang)
-        return cond.memo.keep(
+        return (cond.unknown_memo if unknown else cond.memo).keep(
             key,
             Fragment(
                 cond.id,

@@ -623,6 +623,8 @@ def full_json(decision: Decision) -> str:
 #: The writers of JSON parts, for the writer of a decision's JSON from its record (``engine/jsonwrite.py``).
 encode_string = _string
 scalar_text = _scalar
+#: The JSON text of a contract scalar, by its class (the generated loops write values with it).
+SCALAR_TEXTS = _SCALARS
 scalar_texts = _mapping
 strings_text = _strings
 values_text = _values

@@ -18,6 +18,7 @@ a message's expression (EV002, naming the rule) are those of
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from operator import attrgetter, itemgetter
 from typing import Any, Protocol
 from weakref import WeakKeyDictionary
@@ -31,8 +32,9 @@ from aidrules.engine.decision import (
     strings_text,
     values_text,
 )
-from aidrules.engine.prepare import Fragment, PreparedRuleSet
+from aidrules.engine.prepare import COMPACT_SCALARS, Fragment, PreparedRuleSet
 from aidrules.engine.record import EvaluationRecord
+from aidrules.expr.runtime import Unknown
 
 Group = list[tuple[str, str, list[Fragment]]]  # (id, status, reasons) of each form or principle
 Actions = list[tuple[str, str, dict[str, Any], Fragment]]  # (id, status, values, reason) of each action
@@ -51,14 +53,19 @@ class Parts(Protocol):
 
     def condition_fragments(self) -> dict[str, Fragment]: ...
 
+    def condition_texts(self) -> list[str]: ...  # the compact texts of the conditions' reasons, in plan order
+
     def summaries(self) -> tuple[list[str], list[str], list[Fragment], list[Fragment | None], list[Fragment]]: ...
 
+    def summary_texts(self) -> tuple[list[str], list[str], list[str | None]]: ...
+
     def action_parts(self) -> Actions: ...
+
+    def action_texts(self, base: int) -> tuple[list[str], list[str]] | None: ...  # compact; None: action_parts
 
     def recommendation_fragment(self) -> Fragment: ...
 
 
-_COMPACT = attrgetter("compact")
 _TOP = attrgetter("top")
 _NESTED = attrgetter("nested")
 
@@ -127,22 +134,25 @@ def full_text(parts: Parts) -> str:
 def plain_text(parts: Parts) -> str:
     """``model_dump_json()`` of the decision built in full: no indentation, no newline (the
     decision in a line of ``aidrules batch``). Each reason is its compact text (pydantic's compact
-    JSON of the :class:`~aidrules.engine.decision.Reason`), written where it is met."""
+    JSON of the :class:`~aidrules.engine.decision.Reason`), written where it is met: the
+    conditions' and the summaries' from the same generated loop and kept texts as
+    :func:`compact_text`'s (no reason made for a reason its cache keeps nothing of)."""
     record, prep = parts.record, parts.prep
-    fields = recorded_fields(parts)
     layout: CompactLayout = prep.compact_layout or _layout(prep)
-    conditions = parts.condition_fragments()
-    form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries = parts.summaries()
-    slots: list[Any] = [*conditions.values(), *form_summaries, *in_forms, *principle_summaries]
+    missing, values = _missing_and_values(parts, layout)
+    slots: list[Any] = parts.condition_texts()
+    reasons = slots[: len(prep.conditions)]
+    form_statuses, principle_statuses, summaries = parts.summary_texts()
+    slots += summaries
     out = ['{"recommendation":', _string(record.recommendation), ',"forms":{']
     between = ""
     for (key, _), (_, pick), status in zip(layout.forms, layout.full_forms, form_statuses, strict=True):
-        out += (between, key, status, '","reasons":[', ",".join(_compact_texts(pick(slots))), "]}")
+        out += (between, key, status, '","reasons":[', ",".join(pick(slots)), "]}")
         between = ","
     out.append('},"principles":{')
     between = ""
     for (key, _), (_, pick), status in zip(layout.principles, layout.full_principles, principle_statuses, strict=True):
-        out += (between, key, status, '","reasons":[', ",".join(_compact_texts(pick(slots))), "]}")
+        out += (between, key, status, '","reasons":[', ",".join(pick(slots)), "]}")
         between = ","
     out.append('},"actions":[')
     out.append(
@@ -153,20 +163,20 @@ def plain_text(parts: Parts) -> str:
                 + ',"status":"'
                 + status
                 + '","values":{'
-                + ",".join([_string(k) + ":" + scalar_text(v) for k, v in values.items()])
+                + ",".join([_string(k) + ":" + scalar_text(v) for k, v in shown.items()])
                 + '},"reasons":['
                 + (f.compact or f.fill_compact())
                 + "]}"
-                for aid, status, values, f in parts.action_parts()
+                for aid, status, shown, f in parts.action_parts()
             ]
         )
     )
-    reasons = _compact_texts((parts.recommendation_fragment(), *conditions.values()))
+    rec = parts.recommendation_fragment()
     out += (
         '],"missing_facts":[',
-        ",".join([_string(f) for f in fields["missing_facts"]]),
+        ",".join([_string(f) for f in missing]),
         '],"values":',
-        compact_values_text(fields["values"]),
+        values,
         ',"ruleset":',
         prep.stamp_compact,
         ',"on":"',
@@ -174,12 +184,26 @@ def plain_text(parts: Parts) -> str:
         '","lang":',
         _string(record.lang),
         ',"reasons":[',
-        ",".join(reasons),
+        rec.compact or rec.fill_compact(),
+        *["," + r for r in reasons],
         '],"provenance":',
         _PLAIN_PROVENANCE.get(prep) or _plain_provenance(prep),
         "}",
     )
     return "".join(out)
+
+
+def _missing_and_values(parts: Parts, layout: CompactLayout) -> tuple[list[str], str]:
+    """The decision's missing facts, and its ``values`` as written without indentation (the
+    bytes of :func:`aidrules.engine.decision.compact_values_text`): the Decision's when it read
+    them already, else from the record by ``layout``."""
+    fields = parts.fields
+    if "values" in fields:  # read by the Decision already
+        return fields["missing_facts"], compact_values_text(fields["values"])
+    record = parts.record
+    return layout.missing_facts(record), layout.values_text(record.ctx.values) or compact_values_text(
+        record.derived_values()
+    )
 
 
 #: The provenance map of each prepared rule set in :func:`plain_text` (the same for all its decisions).
@@ -267,11 +291,14 @@ class CompactLayout:
 
     __slots__ = (
         "_conditions",
+        "_decided",
         "_forms",
         "_numbered",
         "_principles",
         "_reasons",
         "_rest",
+        "_value_keys",
+        "_values",
         "base",
         "first",
         "forms",
@@ -330,6 +357,16 @@ class CompactLayout:
         self._numbered = at
         self._conditions = len(conditions)
         self._reasons: dict[int, str] = {}
+        #: the derived values of a record's values, and the text before each in the compact form
+        names = prep.derived
+        self._values: Callable[[dict[str, Any]], tuple[Any, ...]] = (
+            itemgetter(*names) if len(names) > 1 else lambda values: tuple(values[n] for n in names)
+        )
+        self._value_keys = tuple(("," if i else "{") + _string(n) + ":" for i, n in enumerate(names))
+        #: the values whose unknowns add missing facts: the principles', the forms', the actions'
+        decided = [key for _, key, _ in prep.principles] + [key for _, key, _ in prep.forms]
+        decided += [name for names in prep.layout.action_values for name in names]  # absent: ruled out
+        self._decided = tuple(decided)
         #: the texts of the forms and of the principles by their statuses (at most MAX_TEXTS of each)
         self._forms: dict[tuple[str, ...], str] = {}
         self._principles: dict[tuple[str, ...], str] = {}
@@ -354,6 +391,33 @@ class CompactLayout:
                 self._principles[key] = found
         return found
 
+    def missing_facts(self, record: EvaluationRecord) -> list[str]:
+        """``record.missing_facts()``: when no principle, form, action's ``when`` or action's value
+        is unknown (checked in C), only the facts that left the recommendation undetermined."""
+        if Unknown in map(type, record.whens) or Unknown in map(type, map(record.ctx.values.get, self._decided)):
+            return record.missing_facts()
+        return sorted(record.unknown)
+
+    def values_text(self, values: dict[str, Any]) -> str | None:
+        """The decision's ``values`` in the compact form, from the record's ``values`` (an unknown
+        value is null; the bytes of :func:`aidrules.engine.decision.compact_values_text` of the
+        decision's values); None when a value is not one this writer knows."""
+        if not self._value_keys:
+            return "{}"
+        scalars = COMPACT_SCALARS
+        try:
+            return (
+                "".join(
+                    [
+                        key + ('"' + str(v) + '"' if v.__class__ is Decimal else scalars[v.__class__](v))
+                        for key, v in zip(self._value_keys, self._values(values), strict=True)
+                    ]
+                )
+                + "}"
+            )
+        except (KeyError, TypeError):  # a value of another class (pydantic's encoders know it)
+            return None
+
     def reasons(self, actions: int) -> str:
         """The decision's ``reasons`` as references, when it proposes ``actions`` actions."""
         found = self._reasons.get(actions)
@@ -374,24 +438,61 @@ def _picker(indices: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
     return itemgetter(*indices)
 
 
-def _compact_texts(fragments: Sequence[Fragment]) -> list[str]:
-    """The compact texts of ``fragments``."""
-    return _texts(fragments, _COMPACT, Fragment.fill_compact)
-
-
 def compact_text(parts: Parts) -> str:
     """The compact form (:func:`aidrules.engine.decision.compact_json` of the decision built in
     full): each distinct reason once in ``reason_table``, in the order it is first met
     (numbered as :class:`CompactLayout` worked out for the rule set)."""
     record, prep = parts.record, parts.prep
     layout: CompactLayout = prep.compact_layout or _layout(prep)
-    fields = recorded_fields(parts)
-    conditions = parts.condition_fragments()
-    form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries = parts.summaries()
-    slots: list[Any] = [*conditions.values(), *form_summaries, *in_forms, *principle_summaries]
-    table = _compact_texts(layout.first(slots))
+    missing, values = _missing_and_values(parts, layout)
+    slots: list[Any] = parts.condition_texts()
+    form_statuses, principle_statuses, summaries = parts.summary_texts()
+    slots += summaries
+    table = list(layout.first(slots))
+    found = parts.action_texts(layout.base)
+    if found is not None:
+        actions, texts = found
+        table += texts
+        ref = layout.base + len(actions)
+    else:
+        actions, ref = _action_texts(parts, table, layout.base)
+    rec = parts.recommendation_fragment()
+    table.append(rec.compact or rec.fill_compact())
+    table += layout.rest(slots)
+    return "".join(
+        [
+            '{"form":"' + COMPACT_FORM + '","recommendation":',
+            _string(record.recommendation),
+            ',"forms":{',
+            layout.forms_text(form_statuses),
+            '},"principles":{',
+            layout.principles_text(principle_statuses),
+            '},"actions":[',
+            ",".join(actions),
+            '],"missing_facts":[',
+            ",".join([_string(f) for f in missing]),
+            '],"values":',
+            values,
+            ',"ruleset":',
+            prep.stamp_compact,
+            ',"on":"',
+            record.day.isoformat(),
+            '","lang":',
+            _string(record.lang),
+            ',"reasons":',
+            layout.reasons(ref - layout.base),
+            ',"reason_table":[',
+            ",".join(table),
+            "]}\n",
+        ]
+    )
+
+
+def _action_texts(parts: Parts, table: list[str], ref: int) -> tuple[list[str], int]:
+    """The texts of the actions in the compact form from the interpreted assembly
+    (:meth:`Parts.action_parts`), their reasons' texts appended to ``table``, numbered from
+    ``ref``; and the number after the last."""
     actions = []
-    ref = layout.base
     for aid, status, values, f in parts.action_parts():
         actions.append(
             '{"id":'
@@ -406,36 +507,7 @@ def compact_text(parts: Parts) -> str:
         )
         table.append(f.compact or f.fill_compact())
         ref += 1
-    rec = parts.recommendation_fragment()
-    table.append(rec.compact or rec.fill_compact())
-    table += _compact_texts(layout.rest(slots))
-    return "".join(
-        [
-            '{"form":"' + COMPACT_FORM + '","recommendation":',
-            _string(record.recommendation),
-            ',"forms":{',
-            layout.forms_text(form_statuses),
-            '},"principles":{',
-            layout.principles_text(principle_statuses),
-            '},"actions":[',
-            ",".join(actions),
-            '],"missing_facts":[',
-            ",".join([_string(f) for f in fields["missing_facts"]]),
-            '],"values":',
-            compact_values_text(fields["values"]),
-            ',"ruleset":',
-            prep.stamp_compact,
-            ',"on":"',
-            record.day.isoformat(),
-            '","lang":',
-            _string(record.lang),
-            ',"reasons":',
-            layout.reasons(ref - layout.base),
-            ',"reason_table":[',
-            ",".join(table),
-            "]}\n",
-        ]
-    )
+    return actions, ref
 
 
 def _layout(prep: PreparedRuleSet) -> CompactLayout:

@@ -67,6 +67,11 @@ _MONEY_TEXTS: dict[str, dict[str, str]] = {}
 _MAX_MONEY_TEXTS = 4096
 
 
+#: The amount texts a writer of amounts keeps (by the amount's text), by the writer: the generated
+#: loops look an amount up there before they call its writer (``texts.get(str(v)) or write(v)``).
+AMOUNT_TEXTS: dict[Callable[[Any], str], dict[str, str]] = {}
+
+
 def _writer(typ: t.Type, lang: str) -> Callable[[Any], str]:
     """How a value of ``typ`` is written in ``lang``: ``format_value``, with the common case first."""
     locale = locale_of(lang)
@@ -84,6 +89,7 @@ def _writer(typ: t.Type, lang: str) -> Callable[[Any], str]:
                 found = texts[key] = locale.money(v)
             return found
 
+        AMOUNT_TEXTS[money] = texts
         return money
     if isinstance(typ, t.Number) and typ.integer:
 

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
 from aidrules.engine.decision import (
+    SCALAR_TEXTS,
     ActionResult,
     FormResult,
     PrincipleResult,
     Reason,
     RuleSetStamp,
     Shape,
+    encode_string,
     reason_compact,
     reason_compact_text,
     reason_indented_texts,
@@ -31,14 +33,24 @@ from aidrules.engine.decision import (
     shaped_indented_texts,
     static_texts,
 )
-from aidrules.engine.messages import MessageText, message_texts
+from aidrules.engine.messages import AMOUNT_TEXTS, MessageText, message_texts
 from aidrules.engine.record import RecordLayout
 from aidrules.errors import EvaluationError
 from aidrules.expr import ir
 from aidrules.expr import types as t
-from aidrules.expr.codegen import FreshSpec, generate, generate_condition_loop, generate_keys, generate_plan
+from aidrules.expr.codegen import (
+    ActionRow,
+    FreshSpec,
+    Pieces,
+    generate,
+    generate_action_loop,
+    generate_condition_loop,
+    generate_keys,
+    generate_plan,
+)
+from aidrules.expr.codegen import ConditionRow as ConditionLoopRow
 from aidrules.expr.compiler import CompiledExpression
-from aidrules.expr.runtime import Context
+from aidrules.expr.runtime import Context, Unknown
 from aidrules.ruleset.compiled import CompiledRuleSet, DatedValue, NamedValue
 from aidrules.text.interface import LANGS
 
@@ -113,6 +125,10 @@ class Fragment:
         """:attr:`nested`, written now (call it when it is None)."""
         self.top, self.nested = self._indented()
         return self.nested
+
+    def compact_text(self) -> str:
+        """:attr:`compact`, written now when it is not yet."""
+        return self.compact or self.fill_compact()
 
     def fill_compact(self) -> str:
         """:attr:`compact`, written now (call it when it is None)."""
@@ -254,6 +270,7 @@ class PreparedCondition:
         "shown_names",
         "source",
         "title",
+        "unknown_memo",
         "width",
     )
 
@@ -266,8 +283,11 @@ class PreparedCondition:
         #: the compact texts its reasons share, by known outcome (False, True)
         self.shapes = tuple(reason_shape(item.id, "condition", o, self.shown_names, item.source) for o in (False, True))
         self.width = len(item.shown)
-        #: this condition's reasons by (language, outcome, values read)
+        #: this condition's reasons with a known outcome by (language, outcome, values read)
         self.memo = Memo()
+        #: its reasons with an unknown outcome by (language, None, values read, outcome): they
+        #: repeat more often than those of a known outcome (the values are unknown as well)
+        self.unknown_memo = Memo()
         self._numbers: dict[bool | None, dict[str, tuple[bool, ...]]] | None = None
         #: ``keys[outcome][lang](ctx)``: that key, from generated code (set by _Prepared)
         self.keys: dict[bool | None, dict[str, Callable[[Context, str], tuple[Any, ...]]]] = {}
@@ -304,8 +324,16 @@ class PreparedCondition:
 Reads = tuple[tuple[Fn, ...], MessageText | None]
 #: The statuses of the forms and of the principles and their summaries (``Assembly.summaries``).
 Summaries = tuple[list[str], list[str], list[Fragment], list[Fragment | None], list[Fragment]]
+#: The statuses of the forms and of the principles and their summaries' compact texts (``Assembly.summary_texts``).
+SummaryTexts = tuple[list[str], list[str], list[str | None]]
 #: ``loop(ctx, lang, made)``: the reasons of all conditions by id (:meth:`PreparedRuleSet.condition_loop`)
 ConditionLoop = Callable[[Context, str, Callable[..., Fragment]], dict[str, Fragment]]
+#: ``loop(ctx, lang, made)``: the compact texts of all conditions' reasons, in plan order
+#: (:meth:`PreparedRuleSet.compact_loop`)
+CompactLoop = Callable[[Context, str, Callable[..., Fragment]], list[str]]
+#: ``loop(ctx, lang, whens, base, undetermined)``: the texts of the actions in the compact JSON and
+#: of their reasons (:meth:`PreparedRuleSet.action_loop`), None when the interpreted assembly writes them
+ActionLoop = Callable[[Context, str, Sequence[Any], int, Callable[[int], Any]], tuple[list[str], list[str]] | None]
 ConditionRow = tuple[
     PreparedCondition,
     str,
@@ -362,6 +390,9 @@ class PreparedRuleSet:
         #: per language, all of ``Assembly.summaries`` by the outcomes of the forms and principles
         #: (``group_outcomes``), when all are known (at most MAX_OUTCOMES of them)
         self.summaries_by_outcomes: dict[str, dict[tuple[Any, ...], Summaries]] = {lang: {} for lang in LANGS}
+        #: per language, the statuses and the summaries' compact texts (``Assembly.summary_texts``)
+        #: by the same outcomes
+        self.summary_texts_by_outcomes: dict[str, dict[tuple[Any, ...], SummaryTexts]] = {lang: {} for lang in LANGS}
         group_keys = [key for _, key, _ in self.forms] + [key for _, key, _ in self.principles]
         #: ``group_outcomes(values)``: the outcomes of the forms, then the principles, as a tuple
         self.group_outcomes: Callable[[dict[str, Any]], tuple[Any, ...]] = (
@@ -371,6 +402,8 @@ class PreparedRuleSet:
         self.compact_layout: Any = None
         self.action_texts = tuple(message_texts(a.message) for a in rs.actions)
         self.action_memos = tuple(Memo() for _ in rs.actions)
+        #: per language, the compact JSON of the actions as one generated function (:meth:`action_loop`)
+        self.action_loops: dict[str, ActionLoop] = {}
         # Everything else that is evaluated for every case, generated in one module: one function
         # per distinct expression text (the three languages' messages mostly name the same values).
         texts = [text for c in self.conditions for o in c.reads.values() for _, text in o.values() if text]
@@ -421,6 +454,8 @@ class PreparedRuleSet:
         #: per language, the loop over the conditions' reasons as one generated function
         #: (:meth:`condition_loop`), generated when a decision in that language is first written
         self.condition_loops: dict[str, ConditionLoop] = {}
+        #: per language, the same loop giving the reasons' compact texts (:meth:`compact_loop`)
+        self.compact_loops: dict[str, CompactLoop] = {}
         self.action_shown = tuple(tuple(fast[expr.source] for _, expr in a.shown) for a in rs.actions)
         #: the compact texts the reasons of a proposed action share
         self.action_shapes = tuple(
@@ -437,6 +472,8 @@ class PreparedRuleSet:
         self.cache: dict[tuple[Any, ...], Fragment] = {}
         self._lock = threading.Lock()
         self.rs = rs
+        #: whether each expression the reasons read is a number, by its intermediate form (``is_number``)
+        self._number_irs: dict[int, bool] | None = None
         self.provenance = dict(rs.provenance)
         self.layout = _layout(rs, self.conditions)
         #: the JSON texts that are the same for every decision of the rule set, written once: the
@@ -449,32 +486,92 @@ class PreparedRuleSet:
         key is computed from the expressions its generated key function (``keys``) reads."""
         found = self.condition_loops.get(lang)
         if found is None:
-            found = self.condition_loops[lang] = generate_condition_loop(
-                [
-                    (
-                        c,
-                        c.id,
-                        c.memo,
-                        (
-                            tuple(e.ir for e in c.read_exprs(False, lang)),
-                            tuple(e.ir for e in c.read_exprs(True, lang)),
-                        ),
-                        (_fresh_spec(c, False, lang), _fresh_spec(c, True, lang)),
-                    )
-                    for c in self.conditions
-                ]
+            found = self.condition_loops[lang] = generate_condition_loop(self.loop_rows(lang), numbers=self.is_number)
+        return found
+
+    def compact_loop(self, lang: str) -> CompactLoop:
+        """:meth:`condition_loop` giving the compact texts of the conditions' reasons, in plan
+        order (``Assembly.condition_texts``): a reason made afresh is written without being made."""
+        found = self.compact_loops.get(lang)
+        if found is None:
+            found = self.compact_loops[lang] = generate_condition_loop(
+                self.loop_rows(lang), COMPACT_SCALARS, self.is_number
             )
         return found
+
+    def action_loop(self, lang: str) -> ActionLoop:
+        """The compact JSON of the actions in ``lang`` as one generated function
+        (``codegen.generate_action_loop``; ``Assembly.action_texts``), generated now and kept
+        (two threads may both generate it: the same loop)."""
+        found = self.action_loops.get(lang)
+        if found is None:
+            found = self.action_loops[lang] = generate_action_loop(
+                self.action_rows(lang), COMPACT_SCALARS, self.is_number
+            )
+        return found
+
+    def action_rows(self, lang: str) -> list[ActionRow]:
+        """The rows of the generated loop over the actions in ``lang`` (``codegen.generate_action_loop``)."""
+        rows: list[ActionRow] = []
+        for a, texts, memo, shape in zip(
+            self.rs.actions, self.action_texts, self.action_memos, self.action_shapes, strict=True
+        ):
+            names = tuple(name for name, _ in a.shown)
+            read = [e for _, e in a.shown]
+            made: tuple[str, FreshSpec] | None = None
+            if texts is not None:
+                text = texts[lang]
+                read += text.exprs
+                pieces, tail = text.pieces or text.choose()
+                made = (f"actions.{a.id}", (Fragment, names, _kept(pieces), tail, a.source, shape))
+            keys = [encode_string(v.id) + ":" for v in a.values]
+            head = '{"id":' + encode_string(a.id) + ',"status":"proposed","values":{' + (keys[0] if keys else "")
+            value_names = tuple(f"actions.{a.id}.{v.id}" for v in a.values)
+            unknown = '{"id":' + encode_string(a.id) + ',"status":"undetermined","values":{},"reasons":['
+            rows.append((memo, _canonical(read), made, value_names, head, tuple("," + k for k in keys[1:]), unknown))
+        return rows
+
+    def is_number(self, expr: ir.Expr) -> bool:
+        """Whether the value of ``expr`` (an intermediate form of an expression the conditions' or
+        actions' reasons read) may be a Decimal: its expression's type is a number (or unknown here)."""
+        found = self._number_irs
+        if found is None:
+            reads = [
+                e for c in self.conditions for o in (False, True, None) for lang in LANGS for e in c.read_exprs(o, lang)
+            ]
+            reads += [e for a in self.rs.actions for _, e in a.shown]
+            reads += [e for texts in self.action_texts if texts for text in texts.values() for e in text.exprs]
+            found = self._number_irs = {id(e.ir): isinstance(e.type, t.Number) for e in reads}
+        return found.get(id(expr), True)
+
+    def loop_rows(self, lang: str) -> list[ConditionLoopRow]:
+        """The rows of the generated loops over the conditions in ``lang`` (``codegen.generate_condition_loop``)."""
+        return [
+            (
+                c,
+                c.id,
+                (c.memo, c.unknown_memo),
+                (
+                    _canonical(c.read_exprs(False, lang)),
+                    _canonical(c.read_exprs(True, lang)),
+                    _canonical(c.read_exprs(None, lang)),
+                ),
+                (_fresh_spec(c, False, lang), _fresh_spec(c, True, lang)),
+            )
+            for c in self.conditions
+        ]
 
     def forget(self) -> None:
         """Empty every cache of reasons (the shared reasons, the summaries, each rule's memo)."""
         self.cache.clear()
         for by_outcomes in self.summaries_by_outcomes.values():
             by_outcomes.clear()
+        for by_texts in self.summary_texts_by_outcomes.values():
+            by_texts.clear()
         for known in self.summaries_known.values():
             for pair in known:
                 pair[0] = pair[1] = None
-        for memo in (*(cond.memo for cond in self.conditions), *self.action_memos):
+        for memo in (*(m for c in self.conditions for m in (c.memo, c.unknown_memo)), *self.action_memos):
             memo.entries.clear()
 
     def parameters_at(self, day: date) -> tuple[dict[str, Any], tuple[DatedValue, ...]]:
@@ -507,6 +604,12 @@ class PreparedRuleSet:
         return found
 
 
+#: The JSON text of a shown or recorded value by its class, an Unknown as ``null`` (as a reason or
+#: a decision shows it: ``None``), for the generated loops that write the conditions' and actions'
+#: compact texts and for the compact form's ``values`` (``jsonwrite.CompactLayout.values_text``).
+COMPACT_SCALARS: dict[type, Callable[[Any], str]] = {**SCALAR_TEXTS, Unknown: lambda v: "null"}
+
+
 def _fresh_spec(cond: PreparedCondition, outcome: bool, lang: str) -> FreshSpec:
     """How the generated loop makes ``cond``'s reason with ``outcome`` in ``lang`` without a key
     (as ``Assembly.interpreted_condition_fragments`` does), its message's value writers chosen now
@@ -514,7 +617,19 @@ def _fresh_spec(cond: PreparedCondition, outcome: bool, lang: str) -> FreshSpec:
     text = cond.reads[outcome][lang][1]
     assert text is not None
     pieces, tail = text.pieces or text.choose()
-    return (Fragment, cond.shown_names, pieces, tail, cond.source, cond.shapes[outcome])
+    return (Fragment, cond.shown_names, _kept(pieces), tail, cond.source, cond.shapes[outcome])
+
+
+def _kept(pieces: tuple[tuple[str, Callable[[Any], str]], ...]) -> Pieces:
+    """A message's pieces with the amount texts each writer keeps (``messages.AMOUNT_TEXTS``)."""
+    return tuple((literal, write, AMOUNT_TEXTS.get(write)) for literal, write in pieces)
+
+
+def _canonical(exprs: Sequence[CompiledExpression]) -> tuple[ir.Expr, ...]:
+    """The intermediate forms of ``exprs``, one object for equal texts: the generated loops read
+    the value of an expression a reason reads twice (shown and named by its message) once."""
+    first: dict[str, ir.Expr] = {}
+    return tuple(first.setdefault(e.source, e.ir) for e in exprs)
 
 
 def _layout(rs: CompiledRuleSet, conditions: tuple[PreparedCondition, ...]) -> RecordLayout:

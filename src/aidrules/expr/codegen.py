@@ -24,6 +24,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, Overflow
 from functools import partial
+from json.encoder import encode_basestring
 from typing import Any
 
 from aidrules.expr import ir
@@ -545,82 +546,311 @@ def generate_keys(
     return [namespace[f"r{i}"] for i in range(len(rows))]
 
 
-#: How a condition's reason with a known outcome is made afresh in the generated loop:
-#: ``(make, names, pieces, tail, source, shape)``, giving
+#: How a condition's reason with a known outcome is made in the generated loop, afresh or for a
+#: key not found: ``(make, names, pieces, tail, source, shape)``, giving
 #: ``make(id, "condition", outcome, message, {name: shown value}, source, [], shape)`` where the
-#: message is each piece's literal text and its writer's text of a message value, then ``tail``.
-FreshSpec = tuple[Callable[..., Any], tuple[str, ...], tuple[tuple[str, Callable[[Any], str]], ...], str, Any, Any]
+#: message is each piece's literal text and its writer's text of a message value, then ``tail``
+#: (:data:`Pieces`).
+#: ``shape`` is the reason's compact texts that are the same for its rule and outcome (the text up
+#: to the message, each shown value's key, the end: ``engine/decision.py``'s ``Shape``).
+FreshSpec = tuple[Callable[..., Any], tuple[str, ...], "Pieces", str, Any, Any]
+#: A message's literal texts before its values, each value's writer and the texts of amounts the
+#: writer keeps by the amount's text (looked up inline before the writer is called), or None.
+Pieces = tuple[tuple[str, Callable[[Any], str], dict[str, str] | None], ...]
+#: A row of :func:`generate_condition_loop`: ``(cond, id, (memo, unknown memo), (exprs if false,
+#: exprs if true, exprs if unknown), (spec if false, spec if true))``.
+ConditionRow = tuple[
+    Any,
+    str,
+    tuple[Any, Any],
+    tuple[Sequence[ir.Expr], Sequence[ir.Expr], Sequence[ir.Expr]],
+    tuple[FreshSpec, FreshSpec],
+]
 
 
 def generate_condition_loop(
-    rows: Sequence[tuple[Any, str, Any, tuple[Sequence[ir.Expr], Sequence[ir.Expr]], tuple[FreshSpec, FreshSpec]]],
-) -> Callable[[Context, str, Callable[..., Any]], dict[str, Any]]:
+    rows: Sequence[ConditionRow],
+    scalars: dict[type, Callable[[Any], str]] | None = None,
+    numbers: Callable[[ir.Expr], bool] = lambda expr: True,
+) -> Callable[[Context, str, Callable[..., Any]], Any]:
     """The assembly loop of the conditions' reasons in one language, as one function
-    ``conditions(ctx, lang, made)`` giving each condition's reason by its id, in order.
+    ``conditions(ctx, lang, made)`` giving each condition's reason by its id, in order (with
+    ``scalars``: the compact text of each condition's reason, in order, in a list).
 
-    ``rows`` holds, per condition in plan order, ``(cond, id, memo, (exprs if false, exprs if
-    true), (spec if false, spec if true))``. The condition and its cache of reasons (a ``Memo``:
-    ``cap``, ``entries``, ``hits``, ``skip()``) are passed in as constants; the expressions are
-    what its reason reads (the values it shows, then those its message names), which
-    :func:`generate_keys` keys its reason with. For a known outcome they are computed inline (no
-    call per condition); when the cache keeps reasons, the key ``(lang, outcome, *values)`` is
-    looked up and a reason found counts a hit; when it keeps nothing, the reason is made inline
-    as the row's :data:`FreshSpec` for that outcome says (its message written with its value
-    writers). The rest is left to the callback: ``made(cond, outcome)`` (an unknown outcome, or
-    a value that failed: it raises, naming the value) and ``made(cond, outcome, key)`` (a key
-    not found)."""
+    ``rows`` holds, per condition in plan order, ``(cond, id, (memo, unknown memo), (exprs if
+    false, exprs if true, exprs if unknown), (spec if false, spec if true))``. The condition and
+    its caches of reasons with a known and with an unknown outcome (each a ``Memo``: ``cap``,
+    ``entries``, ``hits``, ``skip()``, ``keep(key, reason)``) are passed in as constants; the
+    expressions are what its reason reads (the values it shows, then those its message names),
+    which :func:`generate_keys` keys its reason with. For a known outcome they are computed
+    inline (no call per condition); when the cache keeps reasons, the key ``(lang, outcome,
+    *values)`` is looked up and a reason found counts a hit, a key not found has its reason made
+    inline and kept; when the cache keeps nothing, the reason is made inline as the row's
+    :data:`FreshSpec` for that outcome says (its message written with its value writers). An
+    unknown outcome's reason is looked up in its own cache by the key ``(lang, None, *values,
+    outcome)`` when that cache keeps reasons. The rest is left to the callback ``made(cond,
+    outcome)``: an unknown outcome's reason not found or not kept, or a value that failed (it
+    raises, naming the value).
+
+    With ``scalars`` (the JSON text of a shown value by its class; an Unknown written as
+    ``null``), the loop gives the reasons' compact texts: a reason found or kept gives its own
+    (``compact``, or ``fill_compact()`` when not yet written), a reason made afresh is not made
+    at all: its text is written inline from its shape (a value of a class ``scalars`` does not
+    know has its reason made and written by it, as pydantic would).
+
+    ``numbers(expr)`` tells whether an expression's value may be a Decimal (its type is a
+    number): only such a value is put in a key as its text (``1.5`` and ``1.50``)."""
+    compact = scalars is not None
     writer = _Writer()
-    writer.namespace["D"] = Decimal
+    writer.namespace.update({"D": Decimal, "S": encode_basestring, "SC": scalars})
     writer.line(0, "def conditions(ctx, lang, made):")
     writer.line(1, "values = ctx.values")
     writer.line(1, "facts = ctx.facts")
-    writer.line(1, "reasons = {}")
-    for cond, cid, memo, by_outcome, specs in rows:
-        c, k, m = writer.const(cond), writer.const(cid), writer.const(memo)
+    if not compact:
+        writer.line(1, "reasons = {}")
+    outs = []
+    for i, (cond, cid, (memo, unknown_memo), by_outcome, specs) in enumerate(rows):
+        c, k, m, um = writer.const(cond), writer.const(cid), writer.const(memo), writer.const(unknown_memo)
+        out = f"r{i}" if compact else f"reasons[{k}]"
+        outs.append(out)
         writer.line(1, f"o = values[{k}]")
         for branch, outcome in (("if", True), ("elif", False)):
+            make, names, pieces, tail, source, shape = specs[outcome]
             writer.line(1, f"{branch} o is {outcome}:")
             writer.line(2, "try:")
             before = len(writer.lines)
-            read = [writer.emit(expr, 3) for expr in by_outcome[outcome]]
+            read = _emit_all(writer, by_outcome[outcome], 3)
             if len(writer.lines) == before:  # nothing to compute (no values, or constants only)
                 writer.line(3, "pass")
             writer.line(2, "except (Failure, ArithmeticError):")
-            writer.line(3, f"reasons[{k}] = made({c}, o)")
+            writer.line(3, f"{out} = made({c}, o)" + (".compact_text()" if compact else ""))
             writer.line(2, "else:")
+            width = len(names)
+            message = _message(writer, pieces, read[width:], tail)
+            shown = ", ".join(
+                f"{writer.const(name)}: (None if {writer.unknown(v)} else {v})"
+                for name, v in zip(names, read[:width], strict=True)
+            )
+            fragment = (
+                f"{writer.const(make)}({k}, 'condition', {writer.const(outcome)}, msg, {{{shown}}}, "
+                f"{writer.const(source)}, [], {writer.const(shape)})"
+            )
+            # the compact text of the reason, from its shape: values in order, an amount inline
+            start, keys, end = shape[0], shape[1], shape[2]
+            text = [writer.const(start), "S(msg)"]
+            for j, (key_text, v) in enumerate(zip(keys, read[:width], strict=True)):
+                text.append(writer.const(("," if j else ',"values":{') + key_text))
+                text.append(_scalar_text(writer, v))
+            text.append(writer.const(end if keys else ',"values":{' + end))
             writer.line(3, f"if {m}.cap:")
-            parts = ["lang", writer.const(outcome)]
-            parts += [v if v in writer.known else f"(str({v}) if {v}.__class__ is D else {v})" for v in read]
+            parts = ["lang", writer.const(outcome), *_key_parts(writer, by_outcome[outcome], read, numbers)]
             writer.line(4, f"key = ({', '.join(parts)},)")
             writer.line(4, f"found = {m}.entries.get(key)")
             writer.line(4, "if found is None:")
-            writer.line(5, f"reasons[{k}] = made({c}, o, key)")
+            writer.line(5, f"msg = {message}")
+            if compact:  # made with its compact text, then kept
+                writer.line(5, f"found = {fragment}")
+                writer.line(5, "try:")
+                writer.line(6, f"found.compact = {' + '.join(text)}")
+                writer.line(5, "except (KeyError, TypeError):  # a value of a class the writers do not know")
+                writer.line(6, "found.fill_compact()")
+                writer.line(5, f"{out} = {m}.keep(key, found).compact")
+            else:
+                writer.line(5, f"{out} = {m}.keep(key, {fragment})")
             writer.line(4, "else:")
             writer.line(5, f"{m}.hits += 1")
-            writer.line(5, f"reasons[{k}] = found")
+            writer.line(5, f"{out} = found.compact or found.fill_compact()" if compact else f"{out} = found")
             writer.line(3, "else:")
-            make, names, pieces, tail, source, shape = specs[outcome]
-            width = len(names)
-            message = [
-                f"{writer.const(literal)} + {writer.const(write)}({v})"
-                for (literal, write), v in zip(pieces, read[width:], strict=True)
-            ]
-            shown = [
-                f"{writer.const(name)}: (None if {writer.unknown(v)} else {v})"
-                for name, v in zip(names, read[:width], strict=True)
-            ]
             writer.line(4, f"{m}.skip()")
-            writer.line(
-                4,
-                f"reasons[{k}] = {writer.const(make)}({k}, 'condition', {writer.const(outcome)}, "
-                f"{' + '.join([*message, writer.const(tail)])}, {{{', '.join(shown)}}}, "
-                f"{writer.const(source)}, [], {writer.const(shape)})",
-            )
+            writer.line(4, f"msg = {message}")
+            if not compact:
+                writer.line(4, f"{out} = {fragment}")
+                continue
+            writer.line(4, "try:")
+            writer.line(5, f"{out} = {' + '.join(text)}")
+            writer.line(4, "except (KeyError, TypeError):  # a value of a class the writers do not know")
+            writer.line(5, f"{out} = {fragment}.fill_compact()")
+        # an unknown outcome: its reason looked up by the key (lang, None, *values, outcome); the
+        # rest (a key not found, a cache that keeps nothing, a value that fails) made by ``made``
+        made_text = f"made({c}, o)"
+        found_text = "found"
+        if compact:
+            made_text += ".compact_text()"
+            found_text = "found.compact or found.fill_compact()"
+        writer.line(1, f"elif o.__class__ is U and {um}.cap:")
+        writer.line(2, "try:")
+        before = len(writer.lines)
+        read = _emit_all(writer, by_outcome[2], 3)
+        if len(writer.lines) == before:
+            writer.line(3, "pass")
+        writer.line(2, "except (Failure, ArithmeticError):")
+        writer.line(3, f"{out} = {made_text}")
+        writer.line(2, "else:")
+        parts = ["lang", "None", *_key_parts(writer, by_outcome[2], read, numbers)]
+        writer.line(3, f"key = ({', '.join([*parts, 'o'])},)")
+        writer.line(3, f"found = {um}.entries.get(key)")
+        writer.line(3, "if found is None:")
+        writer.line(4, f"{out} = {made_text}")
+        writer.line(3, "else:")
+        writer.line(4, f"{um}.hits += 1")
+        writer.line(4, f"{out} = {found_text}")
         writer.line(1, "else:")
-        writer.line(2, f"reasons[{k}] = made({c}, o)")
-    writer.line(1, "return reasons")
-    loop: Callable[[Context, str, Callable[..., Any]], dict[str, Any]] = _run(writer, "condition loop")["conditions"]
+        writer.line(2, f"{out} = {made_text}")
+    writer.line(1, f"return [{', '.join(outs)}]" if compact else "return reasons")
+    loop: Callable[[Context, str, Callable[..., Any]], Any] = _run(
+        writer, "compact condition loop" if compact else "condition loop"
+    )["conditions"]
     return loop
+
+
+#: A row of :func:`generate_action_loop`, per action: ``(memo, exprs, spec, value names, head,
+#: value keys, undetermined)``: its cache of reasons, the expressions its reason reads (the values
+#: it shows, then those its message names), how its reason is made (:data:`FreshSpec`, with the
+#: reason's rule id first; None: it has no message), the names of its values in the record, the
+#: text of its compact JSON when proposed up to its first value's text, the text before each other
+#: value's, and its text when undetermined up to its reason's number.
+ActionRow = tuple[Any, Sequence[ir.Expr], tuple[str, FreshSpec] | None, tuple[str, ...], str, tuple[str, ...], str]
+
+
+def generate_action_loop(
+    rows: Sequence[ActionRow],
+    scalars: dict[type, Callable[[Any], str]],
+    numbers: Callable[[ir.Expr], bool] = lambda expr: True,
+) -> Callable[[Context, str, Sequence[Any], int, Callable[[int], Any]], tuple[list[str], list[str]] | None]:
+    """The compact JSON of the actions of one decision in one language, as one function
+    ``actions(ctx, lang, whens, base, undetermined)``: the texts of the actions not ruled out
+    (``whens``: each action's ``when``; an action refers to its reason by number, ``base`` the
+    first) and the compact texts of their reasons; None when the interpreted assembly must
+    write them: a value that fails (the interpreted assembly raises, naming it) or a value of a
+    class ``scalars`` does not know. The reason of an undetermined action (its ``when``
+    unknown) is ``undetermined(index)`` (a reason with ``compact_text()``).
+
+    Each action's reason is found in its cache (a ``Memo``) by the key ``(lang, True,
+    *values)`` as :func:`generate_condition_loop` finds a condition's (a key not found: made
+    inline and kept), or, when its cache keeps nothing, written inline from its shape without
+    being made (``numbers``: as for :func:`generate_condition_loop`)."""
+    writer = _Writer()
+    writer.namespace.update({"D": Decimal, "S": encode_basestring, "SC": scalars})
+    writer.line(0, "def actions(ctx, lang, whens, base, undetermined):")
+    writer.line(1, "values = ctx.values")
+    writer.line(1, "facts = ctx.facts")
+    whens = [f"w{i}" for i in range(len(rows))]
+    if rows:
+        writer.line(1, f"{', '.join(whens)}{',' if len(rows) == 1 else ''} = whens")
+    writer.line(1, "out = []")
+    writer.line(1, "table = []")
+    for i, (w, (memo, exprs, made, names, head, keys, unknown)) in enumerate(zip(whens, rows, strict=True)):
+        writer.line(1, f"if {w}.__class__ is U:")
+        writer.line(2, f"table.append(undetermined({i}).compact_text())")
+        writer.line(2, f"out.append({writer.const(unknown)} + str(base + len(out)) + {writer.const(']}')})")
+        writer.line(1, f"elif {w} is not False:")
+        if made is None:
+            writer.line(2, "return None")
+            continue
+        rule, (make, shown_names, pieces, tail, source, shape) = made
+        m, r = writer.const(memo), writer.const(rule)
+        writer.line(2, "try:")
+        before = len(writer.lines)
+        read = _emit_all(writer, exprs, 3)
+        if len(writer.lines) == before:
+            writer.line(3, "pass")
+        writer.line(2, "except (Failure, ArithmeticError):")
+        writer.line(3, "return None")
+        width = len(shown_names)
+        message = _message(writer, pieces, read[width:], tail)
+        shown = ", ".join(
+            f"{writer.const(name)}: (None if {writer.unknown(v)} else {v})"
+            for name, v in zip(shown_names, read[:width], strict=True)
+        )
+        fragment = (
+            f"{writer.const(make)}({r}, 'action', True, msg, {{{shown}}}, "
+            f"{writer.const(source)}, [], {writer.const(shape)})"
+        )
+        writer.line(2, f"if {m}.cap:")
+        parts = ["lang", "True", *_key_parts(writer, exprs, read, numbers)]
+        writer.line(3, f"key = ({', '.join(parts)},)")
+        writer.line(3, f"found = {m}.entries.get(key)")
+        writer.line(3, "if found is None:")
+        writer.line(4, f"msg = {message}")
+        writer.line(4, f"found = {m}.keep(key, {fragment})")
+        writer.line(3, "else:")
+        writer.line(4, f"{m}.hits += 1")
+        writer.line(3, "table.append(found.compact or found.fill_compact())")
+        writer.line(2, "else:")
+        writer.line(3, f"{m}.skip()")
+        writer.line(3, f"msg = {message}")
+        text = [writer.const(shape[0]), "S(msg)"]
+        for j, (key_text, v) in enumerate(zip(shape[1], read[:width], strict=True)):
+            text.append(writer.const(("," if j else ',"values":{') + key_text))
+            text.append(_scalar_text(writer, v))
+        text.append(writer.const(shape[2] if shape[1] else ',"values":{' + shape[2]))
+        writer.line(3, "try:")
+        writer.line(4, f"table.append({' + '.join(text)})")
+        writer.line(3, "except (KeyError, TypeError):  # a value of a class the writers do not know")
+        writer.line(4, f"table.append({fragment}.fill_compact())")
+        # the action itself: its values as the record holds them (an unknown one is null)
+        text = [writer.const(head)]
+        for j, name in enumerate(names):
+            v = writer.temp()
+            writer.line(2, f"{v} = values[{writer.const(name)}]")
+            if j:
+                text.append(writer.const(keys[j - 1]))
+            text.append(_scalar_text(writer, v))
+        writer.line(2, "try:")
+        text += [writer.const('},"reasons":['), "str(base + len(out))", writer.const("]}")]
+        writer.line(3, f"out.append({' + '.join(text)})")
+        writer.line(2, "except (KeyError, TypeError):  # a value of a class the writers do not know")
+        writer.line(3, "return None")
+    writer.line(1, "return out, table")
+    loop: Callable[[Context, str, Sequence[Any], int, Callable[[int], Any]], tuple[list[str], list[str]] | None] = _run(
+        writer, "compact action loop"
+    )["actions"]
+    return loop
+
+
+def _key_parts(
+    writer: _Writer, exprs: Sequence[ir.Expr], read: Sequence[str], numbers: Callable[[ir.Expr], bool]
+) -> list[str]:
+    """The parts of a reason's cache key: the values in ``read`` (of ``exprs``), a Decimal as its
+    text (an expression that is not a number is never a Decimal: its value as it is)."""
+    return [
+        v if v in writer.known or not numbers(expr) else f"(str({v}) if {v}.__class__ is D else {v})"
+        for expr, v in zip(exprs, read, strict=True)
+    ]
+
+
+def _emit_all(writer: _Writer, exprs: Sequence[ir.Expr], depth: int) -> list[str]:
+    """:meth:`_Writer.emit` of each of ``exprs`` (the same object: computed once), the locals
+    holding their values."""
+    done: dict[int, str] = {}
+    out = []
+    for expr in exprs:
+        found = done.get(id(expr))
+        if found is None:
+            found = done[id(expr)] = writer.emit(expr, depth)
+        out.append(found)
+    return out
+
+
+def _message(writer: _Writer, pieces: Pieces, read: Sequence[str], tail: str) -> str:
+    """The expression writing a message: each literal text and its value's text (an amount the
+    writer has written before looked up inline, ``texts.get(str(v)) or write(v)``), then ``tail``."""
+    out = []
+    for (literal, write, texts), v in zip(pieces, read, strict=True):
+        text = f"{writer.const(write)}({v})"
+        if texts is not None:
+            text = f"({writer.const(texts)}.get(str({v})) or {text})"
+        out.append(f"{writer.const(literal)} + {text}")
+    out.append(writer.const(tail))
+    return " + ".join(out)
+
+
+def _scalar_text(writer: _Writer, v: str) -> str:
+    """The expression writing the value in ``v`` as a compact JSON scalar (an amount inline; an
+    Unknown ``null`` by ``SC``; a class ``SC`` does not know raises KeyError)."""
+    if v in writer.known:
+        return f"SC[{v}.__class__]({v})"
+    return f"('\"' + str({v}) + '\"' if {v}.__class__ is D else SC[{v}.__class__]({v}))"
 
 
 def generate(exprs: Sequence[ir.Expr]) -> list[Fn]:

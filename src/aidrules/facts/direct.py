@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation, Rounded
 from types import UnionType
 from typing import Annotated, Any, Union, cast, get_args, get_origin
 
@@ -107,13 +107,15 @@ def _amount(positive: bool) -> Callable[[Any], Decimal]:
             found = value
         else:
             raise ValueError("not an amount")
-        if (
-            found.is_finite()
-            and (found > 0 if positive else found >= 0)
-            and found < _WHOLE_BOUND
-            and cast(int, found.as_tuple().exponent) >= -2
-        ):
-            return found
+        if found.is_finite() and (found > 0 if positive else found >= 0) and found < _WHOLE_BOUND:
+            if found:  # at most two decimals: written to the cent without dropping a digit (in C)
+                try:
+                    found.quantize(_CENT, context=_EXACT)
+                except (Rounded, InvalidOperation):
+                    raise ValueError("not an amount taken at once") from None
+                return found
+            if cast(int, found.as_tuple().exponent) >= -2:  # a zero drops no digit: its exponent read
+                return found
         raise ValueError("not an amount taken at once")
 
     return amount
@@ -121,6 +123,9 @@ def _amount(positive: bool) -> Callable[[Any], Decimal]:
 
 #: Amounts below this bound have at most ten digits before the decimal point.
 _WHOLE_BOUND = Decimal(10) ** 10
+_CENT = Decimal("0.01")
+#: A context in which writing an amount to the cent fails when it drops a digit (a third decimal)
+_EXACT = Context(prec=40, traps=[Rounded, InvalidOperation])
 #: The amounts' annotations and their one validator in the mirrors
 _AMOUNTS = {
     Money: Annotated[Decimal, PlainValidator(_amount(positive=False))],
