@@ -14,6 +14,7 @@ import pytest
 
 import aidrules
 from aidrules.engine.decision import Decision
+from aidrules.readers import usercache
 from aidrules.ruleset import cache
 from aidrules.ruleset.compiled import CompiledRuleSet
 from journal_locations import POSTGRES_URL
@@ -50,6 +51,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         os.environ.pop(cache.ENV_DIR, None)
     else:
         os.environ[cache.ENV_DIR] = _CACHE_BEFORE
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A new, empty per-user cache (``AIDRULES_CACHE_DIR``), turned on whatever the environment says."""
+    directory = tmp_path / "cache"
+    monkeypatch.setenv(usercache.ENV_DIR, str(directory))
+    monkeypatch.delenv(usercache.ENV_OFF, raising=False)
+    return directory
 
 
 @pytest.fixture(scope="session")

@@ -27,14 +27,6 @@ FIXTURES = sorted((ROOT / "fixtures" / "reference").glob("*.yaml"))
 
 
 @pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "cache"
-    monkeypatch.setenv(usercache.ENV_DIR, str(directory))
-    monkeypatch.delenv(usercache.ENV_OFF, raising=False)
-    return directory
-
-
-@pytest.fixture
 def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The generated sources compiled (not taken from the cache), by file name."""
     names: list[str] = []

@@ -24,14 +24,6 @@ SHIPPED = ROOT / "rules" / "noord-limburg-budgethulp.yaml"
 
 
 @pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "cache"
-    monkeypatch.setenv(usercache.ENV_DIR, str(directory))
-    monkeypatch.delenv(usercache.ENV_OFF, raising=False)
-    return directory
-
-
-@pytest.fixture
 def checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The rule sets whose cost was checked (not taken from the cache), by file."""
     files: list[str] = []

@@ -26,14 +26,6 @@ EXAMPLE = ROOT / "fixtures" / "examples" / "single-parent-guidance.yaml"
 
 
 @pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "cache"
-    monkeypatch.setenv(usercache.ENV_DIR, str(directory))
-    monkeypatch.delenv(usercache.ENV_OFF, raising=False)
-    return directory
-
-
-@pytest.fixture
 def merges(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The chains merged (not taken from the cache), by the top layer's label."""
     labels: list[str] = []

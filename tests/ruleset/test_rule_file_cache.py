@@ -31,14 +31,6 @@ SHIPPED = ROOT / "rules" / "noord-limburg-budgethulp.yaml"
 
 
 @pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "cache"
-    monkeypatch.setenv(cache.ENV_DIR, str(directory))
-    monkeypatch.delenv(cache.ENV_OFF, raising=False)
-    return directory
-
-
-@pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The rule files read with the YAML reader (not from the cache)."""
     files: list[str] = []

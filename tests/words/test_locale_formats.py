@@ -28,14 +28,6 @@ LANGS = ("nl", "fr", "en")
 
 
 @pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "cache"
-    monkeypatch.setenv(usercache.ENV_DIR, str(directory))
-    monkeypatch.delenv(usercache.ENV_OFF, raising=False)
-    return directory
-
-
-@pytest.fixture
 def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The languages whose formats were asked of Babel (not taken from the cache)."""
     langs: list[str] = []
