@@ -14,16 +14,14 @@ from typing import Any
 
 import pytest
 
-from aidrules.facts.parse import parse_case_text, parse_facts
+from aidrules.facts.parse import parse_case_text
 from aidrules.readers import usercache
 from aidrules.ruleset.compile import load_ruleset
-from aidrules.ruleset.shipped import resolve
-from aidrules.testing.fixtures import load_fixture, rules_beside
+from fresh_decisions import FIXTURES, fresh_decisions
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "rules" / "noord-limburg-budgethulp.yaml"
 EXAMPLE = ROOT / "fixtures" / "examples" / "single-parent-guidance.yaml"
-FIXTURES = sorted((ROOT / "fixtures" / "reference").glob("*.yaml"))
 
 
 @pytest.fixture
@@ -71,38 +69,16 @@ def test_a_warm_cache_compiles_no_generated_code_and_decides_the_same(
     assert warm == cold and filling == cold
 
 
-def _rule_file(fixture_path: Path) -> Path:
-    fixture = load_fixture(fixture_path)
-    spec = fixture.rules
-    if spec and (fixture.path.parent / spec).exists():
-        spec = str((fixture.path.parent / spec).resolve())
-    beside = rules_beside(fixture.path)
-    return resolve(spec, fixture.on, rules_dirs=(beside,) if beside else ()).resolve()
-
-
-def _decisions() -> dict[str, str]:
-    """Every reference fixture's decision JSON, each rule file compiled and prepared afresh."""
-    by_file: dict[Path, list[Path]] = {}
-    for path in FIXTURES:
-        by_file.setdefault(_rule_file(path), []).append(path)
-    out: dict[str, str] = {}
-    for rule_file, fixtures in by_file.items():
-        rs = load_ruleset(rule_file)
-        for path in fixtures:
-            out[path.name] = rs.evaluate(parse_facts(load_fixture(path).case)).to_json()
-    return out
-
-
 def test_every_fixture_decides_the_same_from_cached_code(
     cache_dir: Path, compiled: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(usercache.ENV_OFF, "1")
-    cold = _decisions()
+    cold = fresh_decisions()
     monkeypatch.delenv(usercache.ENV_OFF)
-    filling = _decisions()
+    filling = fresh_decisions()
     assert _code_entries(cache_dir)
     compiled.clear()
-    warm = _decisions()
+    warm = fresh_decisions()
     assert "<aidrules generated plan>" not in compiled
     assert len(cold) == len(FIXTURES) and warm == cold and filling == cold
 

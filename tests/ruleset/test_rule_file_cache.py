@@ -15,17 +15,16 @@ from typing import Any
 import pytest
 
 from aidrules import RuleSetError
-from aidrules.facts.parse import parse_case_text, parse_facts
+from aidrules.facts.parse import parse_case_text
 from aidrules.readers.yamlload import load_yaml
 from aidrules.registry import index
 from aidrules.registry.signing import keygen, sign
 from aidrules.ruleset import cache
 from aidrules.ruleset.compile import load_ruleset
 from aidrules.ruleset.shipped import load, resolve
-from aidrules.testing.fixtures import load_fixture, rules_beside
+from fresh_decisions import FIXTURES, fresh_decisions
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = sorted((ROOT / "fixtures" / "reference").glob("*.yaml"))
 EXAMPLE = ROOT / "fixtures" / "examples" / "single-parent-guidance.yaml"
 SHIPPED = ROOT / "rules" / "noord-limburg-budgethulp.yaml"
 
@@ -49,28 +48,6 @@ def _entries(directory: Path) -> list[Path]:
     return sorted([*directory.glob("*.parsed"), *directory.glob("*.header"), *directory.glob("*.merged")])
 
 
-def _rule_file(fixture_path: Path) -> Path:
-    fixture = load_fixture(fixture_path)
-    spec = fixture.rules
-    if spec and (fixture.path.parent / spec).exists():
-        spec = str((fixture.path.parent / spec).resolve())
-    beside = rules_beside(fixture.path)
-    return resolve(spec, fixture.on, rules_dirs=(beside,) if beside else ()).resolve()
-
-
-def _decisions() -> dict[str, str]:
-    """Every reference fixture's decision JSON, each rule file loaded afresh (no in-process cache)."""
-    by_file: dict[Path, list[Path]] = {}
-    for path in FIXTURES:
-        by_file.setdefault(_rule_file(path), []).append(path)
-    out: dict[str, str] = {}
-    for rule_file, fixtures in by_file.items():
-        rs = load_ruleset(rule_file)
-        for path in fixtures:
-            out[path.name] = rs.evaluate(parse_facts(load_fixture(path).case)).to_json()
-    return out
-
-
 def _example_json(rule_file: Path) -> str:
     facts = parse_case_text(EXAMPLE.read_text(encoding="utf-8"), str(EXAMPLE))
     return load_ruleset(rule_file).evaluate(facts, facts.on).to_json()
@@ -80,13 +57,13 @@ def test_cache_hit_gives_byte_identical_decisions_for_every_fixture(
     cache_dir: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(cache.ENV_OFF, "1")
-    cold = _decisions()
+    cold = fresh_decisions()
     assert not cache_dir.exists()  # off means off: not even the directory
     monkeypatch.delenv(cache.ENV_OFF)
-    filling = _decisions()
+    filling = fresh_decisions()
     assert _entries(cache_dir)
     parses.clear()
-    warm = _decisions()
+    warm = fresh_decisions()
     assert parses == []  # every rule file came from the cache
     assert len(cold) == len(FIXTURES) and warm == cold and filling == cold
 
