@@ -459,7 +459,9 @@ def compact_text(parts: Parts) -> str:
     rec = parts.recommendation_fragment()
     table.append(rec.compact or rec.fill_compact())
     table += layout.rest(slots)
-    return "".join(
+    # one join of the whole text: the reasons' texts (most of it, in two bytes a character when
+    # one holds a ``€``) are copied once, not joined apart and copied again
+    table[0] = "".join(
         [
             '{"form":"' + COMPACT_FORM + '","recommendation":',
             _string(record.recommendation),
@@ -482,10 +484,11 @@ def compact_text(parts: Parts) -> str:
             ',"reasons":',
             layout.reasons(ref - layout.base),
             ',"reason_table":[',
-            ",".join(table),
-            "]}\n",
+            table[0],
         ]
     )
+    table[-1] += "]}\n"
+    return ",".join(table)
 
 
 def _action_texts(parts: Parts, table: list[str], ref: int) -> tuple[list[str], int]:

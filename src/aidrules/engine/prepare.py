@@ -233,7 +233,12 @@ class Memo:
         as a miss, as :meth:`keep` would."""
         self.misses += 1
         if self.misses >= self.PROBE_AFTER:
-            self.cap, self.hits, self.misses = self.PROBE_SIZE, 0, 0
+            self.probe()
+
+    def probe(self) -> None:
+        """Try keeping reasons again, in :data:`PROBE_SIZE` entries (the generated loops write
+        :meth:`skip` inline and call this after :data:`PROBE_AFTER` misses)."""
+        self.cap, self.hits, self.misses = self.PROBE_SIZE, 0, 0
 
     def keep(self, key: tuple[Any, ...], found: Fragment) -> Fragment:
         """``found``, kept under ``key`` while there is room."""

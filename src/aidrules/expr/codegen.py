@@ -580,8 +580,9 @@ def generate_condition_loop(
     ``rows`` holds, per condition in plan order, ``(cond, id, (memo, unknown memo), (exprs if
     false, exprs if true, exprs if unknown), (spec if false, spec if true))``. The condition and
     its caches of reasons with a known and with an unknown outcome (each a ``Memo``: ``cap``,
-    ``entries``, ``hits``, ``skip()``, ``keep(key, reason)``) are passed in as constants; the
-    expressions are what its reason reads (the values it shows, then those its message names),
+    ``entries``, ``hits``, ``misses``, ``PROBE_AFTER``, ``probe()``, ``keep(key, reason)``) are
+    passed in as constants; the expressions are what its reason reads (the values it shows, then
+    those its message names),
     which :func:`generate_keys` keys its reason with. For a known outcome they are computed
     inline (no call per condition); when the cache keeps reasons, the key ``(lang, outcome,
     *values)`` is looked up and a reason found counts a hit, a key not found has its reason made
@@ -661,7 +662,7 @@ def generate_condition_loop(
             writer.line(5, f"{m}.hits += 1")
             writer.line(5, f"{out} = found.compact or found.fill_compact()" if compact else f"{out} = found")
             writer.line(3, "else:")
-            writer.line(4, f"{m}.skip()")
+            _skip(writer, 4, m, memo)
             writer.line(4, f"msg = {message}")
             if not compact:
                 writer.line(4, f"{out} = {fragment}")
@@ -777,7 +778,7 @@ def generate_action_loop(
         writer.line(4, f"{m}.hits += 1")
         writer.line(3, "table.append(found.compact or found.fill_compact())")
         writer.line(2, "else:")
-        writer.line(3, f"{m}.skip()")
+        _skip(writer, 3, m, memo)
         writer.line(3, f"msg = {message}")
         text = [writer.const(shape[0]), "S(msg)"]
         for j, (key_text, v) in enumerate(zip(shape[1], read[:width], strict=True)):
@@ -806,6 +807,15 @@ def generate_action_loop(
         writer, "compact action loop"
     )["actions"]
     return loop
+
+
+def _skip(writer: _Writer, depth: int, m: str, memo: Any) -> None:
+    """``memo.skip()`` written inline (a reason made without looking in a cache that keeps
+    nothing: a miss counted, the cache tried again after ``memo.PROBE_AFTER`` of them), without
+    the call for each reason."""
+    writer.line(depth, f"{m}.misses += 1")
+    writer.line(depth, f"if {m}.misses >= {writer.const(memo.PROBE_AFTER)}:")
+    writer.line(depth + 1, f"{m}.probe()")
 
 
 def _key_parts(
