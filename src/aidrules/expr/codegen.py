@@ -822,11 +822,22 @@ def _key_parts(
     writer: _Writer, exprs: Sequence[ir.Expr], read: Sequence[str], numbers: Callable[[ir.Expr], bool]
 ) -> list[str]:
     """The parts of a reason's cache key: the values in ``read`` (of ``exprs``), a Decimal as its
-    text (an expression that is not a number is never a Decimal: its value as it is)."""
-    return [
-        v if v in writer.known or not numbers(expr) else f"(str({v}) if {v}.__class__ is D else {v})"
-        for expr, v in zip(exprs, read, strict=True)
-    ]
+    text (an expression that is not a number is never a Decimal: its value as it is). A value
+    read twice (shown, and named by the message) has its text made once: the first part keeps it
+    in a local (``:=``), the other parts are that local (the same key)."""
+    parts: list[str] = []
+    texts: dict[str, str] = {}  # a value read twice: the local holding its text
+    for expr, v in zip(exprs, read, strict=True):
+        if v in writer.known or not numbers(expr):
+            parts.append(v)
+        elif v in texts:
+            parts.append(texts[v])
+        elif read.count(v) > 1:
+            texts[v] = name = writer.temp()
+            parts.append(f"({name} := (str({v}) if {v}.__class__ is D else {v}))")
+        else:
+            parts.append(f"(str({v}) if {v}.__class__ is D else {v})")
+    return parts
 
 
 def _emit_all(writer: _Writer, exprs: Sequence[ir.Expr], depth: int) -> list[str]:
