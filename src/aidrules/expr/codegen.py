@@ -496,6 +496,37 @@ def generate_plan(
     came through (nothing is counted while the plan runs). Then each of ``conjunctions`` stores
     the Kleene AND of its parts' values (principles and forms).
     """
+    plan: Callable[[Context, list[int]], None] = _run(_plan_writer(steps, conjunctions), "plan")["plan"]
+    return plan
+
+
+def generate_plan_and_values_text(
+    steps: Sequence[ir.Step],
+    conjunctions: Sequence[ir.Conjunction],
+    names: Sequence[str],
+    heads: Sequence[str],
+    scalars: dict[type, Callable[[Any], str]],
+) -> tuple[Callable[[Context, list[int]], None], Callable[[dict[str, Any]], str]]:
+    """:func:`generate_plan`, and in the same source (compiled and cached with it: alone it would
+    be too short to cache) ``values_text(values)``: the values ``names`` of a record's values as
+    one compact JSON object, each value's text after its text in ``heads`` (``{"name":`` for the
+    first, ``,"name":`` after it), in one join (an amount inline, any other value written by
+    ``scalars`` by its class: an Unknown ``null``). A value missing, or of a class ``scalars``
+    does not know, raises KeyError (the caller writes those values another way)."""
+    writer = _plan_writer(steps, conjunctions)
+    writer.namespace["SC"] = scalars
+    writer.line(0, "def values_text(values):")
+    out = []
+    for i, (name, head) in enumerate(zip(names, heads, strict=True)):
+        writer.line(1, f"v{i} = values[{writer.const(name)}]")
+        out += [writer.const(head), _scalar_text(writer, f"v{i}")]
+    writer.line(1, f"return ''.join([{', '.join([*out, repr('}')])}])")
+    namespace = _run(writer, "plan")
+    return namespace["plan"], namespace["values_text"]
+
+
+def _plan_writer(steps: Sequence[ir.Step], conjunctions: Sequence[ir.Conjunction]) -> _Writer:
+    """The writer holding the source of :func:`generate_plan`'s ``plan``."""
     writer = _Writer()
     writer.namespace.update({"D": Decimal, "CENT": CENT, "HALF_UP": ROUND_HALF_UP, "bisect": bisect_right})
     writer.line(0, "def plan(ctx, at):")
@@ -521,8 +552,7 @@ def generate_plan(
     writer.line(1, "except BaseException as exc:")  # the line the error came through: its step
     writer.line(2, f"at[0] = max(0, bisect({writer.const(tuple(starts))}, exc.__traceback__.tb_lineno or 0) - 1)")
     writer.line(2, "raise")
-    plan: Callable[[Context, list[int]], None] = _run(writer, "plan")["plan"]
-    return plan
+    return writer
 
 
 def generate_keys(
