@@ -612,8 +612,7 @@ def generate_condition_loop(
     its caches of reasons with a known and with an unknown outcome (each a ``Memo``: ``cap``,
     ``entries``, ``hits``, ``misses``, ``PROBE_AFTER``, ``probe()``, ``keep(key, reason)``) are
     passed in as constants; the expressions are what its reason reads (the values it shows, then
-    those its message names),
-    which :func:`generate_keys` keys its reason with. For a known outcome they are computed
+    those its message names), which :func:`generate_keys` keys its reason with. For a known outcome they are computed
     inline (no call per condition); when the cache keeps reasons, the key ``(lang, outcome,
     *values)`` is looked up and a reason found counts a hit, a key not found has its reason made
     inline and kept; when the cache keeps nothing, the reason is made inline as the row's
