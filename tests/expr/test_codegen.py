@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 
 import aidrules
 from aidrules.engine.compiled import prepared
+from aidrules.engine.decision import compact_values_text, encode_string
+from aidrules.engine.prepare import COMPACT_SCALARS
 from aidrules.expr import codegen, ir
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression, _and, _const, _or, _value, compile_expression
@@ -376,3 +378,30 @@ def test_a_failing_step_of_the_plan_is_named_by_the_line_its_error_came_through(
     values: dict[str, Any] = {"a": Decimal(1), "b": Decimal(4)}
     plan(Context({}, values, date(2025, 3, 1)), at)
     assert values[f"s{failing}"] == Decimal("0.25")
+
+
+def test_the_values_text_generated_with_the_plan_writes_the_bytes_of_compact_values_text() -> None:
+    """``values_text`` (the compact ``values`` of a decision, generated in the plan's source) writes
+    each class of value as the models' writer does, keeps the order of its names, and raises
+    KeyError for a value missing or of a class it does not know (its caller then falls back)."""
+    names = ["amount", "count", "flag", "unknown", "negative", "name"]
+    heads = [("," if i else "{") + encode_string(n) + ":" for i, n in enumerate(names)]
+    plan, values_text = codegen.generate_plan_and_values_text(
+        [ir.Step("amount", _value("a"), True)], [], names, heads, COMPACT_SCALARS
+    )
+    values: dict[str, Any] = {"a": Decimal("1.505")}
+    plan(Context({}, values, date(2025, 3, 1)), [0])
+    values |= {
+        "count": 3,
+        "flag": False,
+        "unknown": Unknown(frozenset({"incomes"})),
+        "negative": Decimal("-0.00"),
+        "name": 'een "naam" – é',
+    }
+    shown = {n: None if values[n].__class__ is Unknown else values[n] for n in names}  # as the Decision holds them
+    assert values_text(values) == compact_values_text(shown)
+    assert values_text(values).startswith('{"amount":"1.51","count":3,"flag":false,"unknown":null,')
+    with pytest.raises(KeyError):
+        values_text({n: values[n] for n in names[:-1]})
+    with pytest.raises(KeyError):
+        values_text(values | {"count": 1.5j})

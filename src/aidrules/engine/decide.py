@@ -132,13 +132,17 @@ class Evaluation:
     def record(self) -> EvaluationRecord:
         """The record of what was decided, with the values of every action that is not ruled out
         (``actions.X.Y``; an action whose ``when`` is unknown computes none)."""
-        values = self.values
+        values, ctx = self.values, self.ctx
         actions = zip(self.rs.actions, self.whens, self.prep.action_values, self.prep.layout.action_values, strict=True)
         for a, when, value_fns, keys in actions:
             if when is False or when.__class__ is Unknown:
                 continue
             for v, fn, key in zip(a.values, value_fns, keys, strict=True):  # key: ``actions.X.Y``
-                values[key] = as_type(self.run_fn(fn, key), v.type)
+                try:  # :meth:`run_fn`, inline
+                    found = fn(ctx)
+                except (ExpressionFailure, ArithmeticError) as exc:
+                    raise failure(key, exc) from None
+                values[key] = as_type(found, v.type)
         chosen, index, unknown = self.rec
         return EvaluationRecord(
             layout=self.prep.layout,

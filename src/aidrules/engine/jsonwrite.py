@@ -18,7 +18,6 @@ a message's expression (EV002, naming the rule) are those of
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 from operator import attrgetter, itemgetter
 from typing import Any, Protocol
 from weakref import WeakKeyDictionary
@@ -32,7 +31,7 @@ from aidrules.engine.decision import (
     strings_text,
     values_text,
 )
-from aidrules.engine.prepare import COMPACT_SCALARS, Fragment, PreparedRuleSet
+from aidrules.engine.prepare import Fragment, PreparedRuleSet
 from aidrules.engine.record import EvaluationRecord
 from aidrules.expr.runtime import Unknown
 
@@ -298,7 +297,7 @@ class CompactLayout:
         "_reasons",
         "_rest",
         "_value_keys",
-        "_values",
+        "_values_text",
         "base",
         "first",
         "forms",
@@ -359,10 +358,9 @@ class CompactLayout:
         self._reasons: dict[int, str] = {}
         #: the derived values of a record's values, and the text before each in the compact form
         names = prep.derived
-        self._values: Callable[[dict[str, Any]], tuple[Any, ...]] = (
-            itemgetter(*names) if len(names) > 1 else lambda values: tuple(values[n] for n in names)
-        )
         self._value_keys = tuple(("," if i else "{") + _string(n) + ":" for i, n in enumerate(names))
+        #: those texts as one generated function of the record's values (generated with the plan)
+        self._values_text = prep.values_text
         #: the values whose unknowns add missing facts: the principles', the forms', the actions'
         decided = [key for _, key, _ in prep.principles] + [key for _, key, _ in prep.forms]
         decided += [name for names in prep.layout.action_values for name in names]  # absent: ruled out
@@ -404,17 +402,8 @@ class CompactLayout:
         decision's values); None when a value is not one this writer knows."""
         if not self._value_keys:
             return "{}"
-        scalars = COMPACT_SCALARS
         try:
-            return (
-                "".join(
-                    [
-                        key + ('"' + str(v) + '"' if v.__class__ is Decimal else scalars[v.__class__](v))
-                        for key, v in zip(self._value_keys, self._values(values), strict=True)
-                    ]
-                )
-                + "}"
-            )
+            return self._values_text(values)
         except (KeyError, TypeError):  # a value of another class (pydantic's encoders know it)
             return None
 
@@ -459,7 +448,9 @@ def compact_text(parts: Parts) -> str:
     rec = parts.recommendation_fragment()
     table.append(rec.compact or rec.fill_compact())
     table += layout.rest(slots)
-    return "".join(
+    # one join of the whole text: the reasons' texts (most of it, in two bytes a character when
+    # one holds a ``€``) are copied once, not joined apart and copied again
+    table[0] = "".join(
         [
             '{"form":"' + COMPACT_FORM + '","recommendation":',
             _string(record.recommendation),
@@ -482,10 +473,11 @@ def compact_text(parts: Parts) -> str:
             ',"reasons":',
             layout.reasons(ref - layout.base),
             ',"reason_table":[',
-            ",".join(table),
-            "]}\n",
+            table[0],
         ]
     )
+    table[-1] += "]}\n"
+    return ",".join(table)
 
 
 def _action_texts(parts: Parts, table: list[str], ref: int) -> tuple[list[str], int]:

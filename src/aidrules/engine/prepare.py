@@ -46,7 +46,7 @@ from aidrules.expr.codegen import (
     generate_action_loop,
     generate_condition_loop,
     generate_keys,
-    generate_plan,
+    generate_plan_and_values_text,
 )
 from aidrules.expr.codegen import ConditionRow as ConditionLoopRow
 from aidrules.expr.compiler import CompiledExpression
@@ -233,7 +233,12 @@ class Memo:
         as a miss, as :meth:`keep` would."""
         self.misses += 1
         if self.misses >= self.PROBE_AFTER:
-            self.cap, self.hits, self.misses = self.PROBE_SIZE, 0, 0
+            self.probe()
+
+    def probe(self) -> None:
+        """Try keeping reasons again, in :data:`PROBE_SIZE` entries (the generated loops write
+        :meth:`skip` inline and call this after :data:`PROBE_AFTER` misses)."""
+        self.cap, self.hits, self.misses = self.PROBE_SIZE, 0, 0
 
     def keep(self, key: tuple[Any, ...], found: Fragment) -> Fragment:
         """``found``, kept under ``key`` while there is room."""
@@ -356,7 +361,11 @@ class PreparedRuleSet:
         # The plan as one generated function (aidrules.expr.codegen: the same results as the
         # closures); ``step_ids`` name the step an error comes from.
         self.step_ids = tuple(item.id for item in rs.plan)
-        self.plan = generate_plan(
+        #: the derived values (in plan order) of a record, and (``values_text``) their compact
+        #: JSON object from the record's values, generated with the plan (``jsonwrite.CompactLayout``)
+        self.derived: tuple[str, ...] = tuple(item.id for item in rs.plan if item.kind == "derived")
+        heads = [("," if i else "{") + encode_string(n) + ":" for i, n in enumerate(self.derived)]
+        self.plan, self.values_text = generate_plan_and_values_text(
             tuple(
                 ir.Step(
                     item.id,
@@ -370,8 +379,10 @@ class PreparedRuleSet:
                 ir.Conjunction(f"forms.{f.id}", tuple(f"principles.{p}" for p in f.principles) + f.requires)
                 for f in rs.forms
             ],
+            self.derived,
+            heads,
+            COMPACT_SCALARS,
         )
-        self.derived: tuple[str, ...] = tuple(item.id for item in rs.plan if item.kind == "derived")
         self.conditions = tuple(PreparedCondition(item) for item in rs.plan if item.kind == "condition")
         self.principles = tuple((p, f"principles.{p.id}", p.requires) for p in rs.principles)
         self.forms = tuple(

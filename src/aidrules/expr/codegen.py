@@ -496,6 +496,37 @@ def generate_plan(
     came through (nothing is counted while the plan runs). Then each of ``conjunctions`` stores
     the Kleene AND of its parts' values (principles and forms).
     """
+    plan: Callable[[Context, list[int]], None] = _run(_plan_writer(steps, conjunctions), "plan")["plan"]
+    return plan
+
+
+def generate_plan_and_values_text(
+    steps: Sequence[ir.Step],
+    conjunctions: Sequence[ir.Conjunction],
+    names: Sequence[str],
+    heads: Sequence[str],
+    scalars: dict[type, Callable[[Any], str]],
+) -> tuple[Callable[[Context, list[int]], None], Callable[[dict[str, Any]], str]]:
+    """:func:`generate_plan`, and in the same source (compiled and cached with it: alone it would
+    be too short to cache) ``values_text(values)``: the values ``names`` of a record's values as
+    one compact JSON object, each value's text after its text in ``heads`` (``{"name":`` for the
+    first, ``,"name":`` after it), in one join (an amount inline, any other value written by
+    ``scalars`` by its class: an Unknown ``null``). A value missing, or of a class ``scalars``
+    does not know, raises KeyError (the caller writes those values another way)."""
+    writer = _plan_writer(steps, conjunctions)
+    writer.namespace["SC"] = scalars
+    writer.line(0, "def values_text(values):")
+    out = []
+    for i, (name, head) in enumerate(zip(names, heads, strict=True)):
+        writer.line(1, f"v{i} = values[{writer.const(name)}]")
+        out += [writer.const(head), _scalar_text(writer, f"v{i}")]
+    writer.line(1, f"return ''.join([{', '.join([*out, repr('}')])}])")
+    namespace = _run(writer, "plan")
+    return namespace["plan"], namespace["values_text"]
+
+
+def _plan_writer(steps: Sequence[ir.Step], conjunctions: Sequence[ir.Conjunction]) -> _Writer:
+    """The writer holding the source of :func:`generate_plan`'s ``plan``."""
     writer = _Writer()
     writer.namespace.update({"D": Decimal, "CENT": CENT, "HALF_UP": ROUND_HALF_UP, "bisect": bisect_right})
     writer.line(0, "def plan(ctx, at):")
@@ -521,8 +552,7 @@ def generate_plan(
     writer.line(1, "except BaseException as exc:")  # the line the error came through: its step
     writer.line(2, f"at[0] = max(0, bisect({writer.const(tuple(starts))}, exc.__traceback__.tb_lineno or 0) - 1)")
     writer.line(2, "raise")
-    plan: Callable[[Context, list[int]], None] = _run(writer, "plan")["plan"]
-    return plan
+    return writer
 
 
 def generate_keys(
@@ -580,9 +610,9 @@ def generate_condition_loop(
     ``rows`` holds, per condition in plan order, ``(cond, id, (memo, unknown memo), (exprs if
     false, exprs if true, exprs if unknown), (spec if false, spec if true))``. The condition and
     its caches of reasons with a known and with an unknown outcome (each a ``Memo``: ``cap``,
-    ``entries``, ``hits``, ``skip()``, ``keep(key, reason)``) are passed in as constants; the
-    expressions are what its reason reads (the values it shows, then those its message names),
-    which :func:`generate_keys` keys its reason with. For a known outcome they are computed
+    ``entries``, ``hits``, ``misses``, ``PROBE_AFTER``, ``probe()``, ``keep(key, reason)``) are
+    passed in as constants; the expressions are what its reason reads (the values it shows, then
+    those its message names), which :func:`generate_keys` keys its reason with. For a known outcome they are computed
     inline (no call per condition); when the cache keeps reasons, the key ``(lang, outcome,
     *values)`` is looked up and a reason found counts a hit, a key not found has its reason made
     inline and kept; when the cache keeps nothing, the reason is made inline as the row's
@@ -661,7 +691,7 @@ def generate_condition_loop(
             writer.line(5, f"{m}.hits += 1")
             writer.line(5, f"{out} = found.compact or found.fill_compact()" if compact else f"{out} = found")
             writer.line(3, "else:")
-            writer.line(4, f"{m}.skip()")
+            _skip(writer, 4, m, memo)
             writer.line(4, f"msg = {message}")
             if not compact:
                 writer.line(4, f"{out} = {fragment}")
@@ -777,7 +807,7 @@ def generate_action_loop(
         writer.line(4, f"{m}.hits += 1")
         writer.line(3, "table.append(found.compact or found.fill_compact())")
         writer.line(2, "else:")
-        writer.line(3, f"{m}.skip()")
+        _skip(writer, 3, m, memo)
         writer.line(3, f"msg = {message}")
         text = [writer.const(shape[0]), "S(msg)"]
         for j, (key_text, v) in enumerate(zip(shape[1], read[:width], strict=True)):
@@ -808,15 +838,35 @@ def generate_action_loop(
     return loop
 
 
+def _skip(writer: _Writer, depth: int, m: str, memo: Any) -> None:
+    """``memo.skip()`` written inline (a reason made without looking in a cache that keeps
+    nothing: a miss counted, the cache tried again after ``memo.PROBE_AFTER`` of them), without
+    the call for each reason."""
+    writer.line(depth, f"{m}.misses += 1")
+    writer.line(depth, f"if {m}.misses >= {writer.const(memo.PROBE_AFTER)}:")
+    writer.line(depth + 1, f"{m}.probe()")
+
+
 def _key_parts(
     writer: _Writer, exprs: Sequence[ir.Expr], read: Sequence[str], numbers: Callable[[ir.Expr], bool]
 ) -> list[str]:
     """The parts of a reason's cache key: the values in ``read`` (of ``exprs``), a Decimal as its
-    text (an expression that is not a number is never a Decimal: its value as it is)."""
-    return [
-        v if v in writer.known or not numbers(expr) else f"(str({v}) if {v}.__class__ is D else {v})"
-        for expr, v in zip(exprs, read, strict=True)
-    ]
+    text (an expression that is not a number is never a Decimal: its value as it is). A value
+    read twice (shown, and named by the message) has its text made once: the first part keeps it
+    in a local (``:=``), the other parts are that local (the same key)."""
+    parts: list[str] = []
+    texts: dict[str, str] = {}  # a value read twice: the local holding its text
+    for expr, v in zip(exprs, read, strict=True):
+        if v in writer.known or not numbers(expr):
+            parts.append(v)
+        elif v in texts:
+            parts.append(texts[v])
+        elif read.count(v) > 1:
+            texts[v] = name = writer.temp()
+            parts.append(f"({name} := (str({v}) if {v}.__class__ is D else {v}))")
+        else:
+            parts.append(f"(str({v}) if {v}.__class__ is D else {v})")
+    return parts
 
 
 def _emit_all(writer: _Writer, exprs: Sequence[ir.Expr], depth: int) -> list[str]:
