@@ -125,6 +125,26 @@ def test_the_shipped_rules_are_found_from_the_packages_entry_point_with_its_name
     assert any(origin == "package aidrules" for _, origin in index._entry_point_dirs())
 
 
+def test_the_entry_points_of_every_group_are_those_importlib_gives() -> None:
+    """The registry reads only the entry points of packages whose entry_points.txt names the group:
+    for every group of every installed package (and one that none has), exactly importlib's list,
+    in its order, each distribution counted once."""
+    from importlib.metadata import entry_points
+
+    groups = {ep.group for dist in distributions() for ep in dist.entry_points} | {
+        index.ENTRY_POINT_GROUP,
+        "no.such.group",
+    }
+    assert len(groups) > 3
+    for group in sorted(groups):
+        mine = index.entry_points(group)
+        theirs = list(entry_points(group=group))
+        assert [(ep.name, ep.value, ep.dist.name if ep.dist else None) for ep in mine] == [
+            (ep.name, ep.value, ep.dist.name if ep.dist else None) for ep in theirs
+        ], group
+    assert index.entry_points("no.such.group") == []
+
+
 def test_the_shipped_rules_are_registered_through_the_entry_point() -> None:
     from importlib.metadata import entry_points
 
