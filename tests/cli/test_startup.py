@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import ast
 import gc
+import importlib
 import json
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import pytest
 import typer
 
@@ -225,3 +227,57 @@ def test_every_other_command_runs_with_the_cyclic_collector_on(
     assert states == [True]
     assert '"$schema"' in capsys.readouterr().out
     assert gc.isenabled()
+
+
+# Runs a command line in a fresh interpreter, then prints how many patterns the tokenizer compiled.
+_TOKENIZER = """
+import contextlib, io, sys, tokenize
+from aidrules.cli.main import app
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        app(sys.argv[1:])
+    except SystemExit as exit:
+        assert exit.code in (0, None), exit.code
+print(tokenize._compile.cache_info().misses)
+"""
+
+
+def test_evaluate_does_not_compile_the_tokenizers_pattern() -> None:
+    """Building a model's validator, pydantic reads its default factories' signatures; a built-in
+    class's (``list``, ``dict``) is parsed with the tokenizer, whose large pattern costs 1.6 ms to
+    compile. Catches a default factory on evaluate's path that brings it back."""
+    args = ("evaluate", str(EXAMPLE), "--rules", "noord-limburg-budgethulp")
+    done = subprocess.run([sys.executable, "-c", _TOKENIZER, *args], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0"]
+
+
+#: The modules whose models a decision on the command line validates (or builds at import).
+EVALUATED_MODELS = (
+    "aidrules.ruleset.schema",
+    "aidrules.facts.model",
+    "aidrules.facts.catalogue",
+    "aidrules.engine.decision",
+)
+
+
+def _models(cls: type[pydantic.BaseModel]) -> list[type[pydantic.BaseModel]]:
+    found = []
+    for sub in cls.__subclasses__():
+        if sub.__module__ in EVALUATED_MODELS:
+            found.append(sub)
+        found.extend(_models(sub))
+    return found
+
+
+def test_no_model_a_decision_validates_has_a_built_in_class_as_default_factory() -> None:
+    for module in EVALUATED_MODELS:
+        importlib.import_module(module)
+    models = _models(pydantic.BaseModel)
+    assert "RuleSetFile" in {m.__name__ for m in models}
+    built_in = [
+        f"{model.__module__}.{model.__qualname__}.{name}"
+        for model in models
+        for name, field in model.model_fields.items()
+        if isinstance(field.default_factory, type) and field.default_factory.__module__ == "builtins"
+    ]
+    assert built_in == []
