@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -178,7 +179,7 @@ def entry_points(group: str) -> list[EntryPoint]:
     seen: set[str] = set()
     found: list[EntryPoint] = []
     for dist in distributions():
-        name = dist._normalized_name  # type: ignore[attr-defined]  # importlib's own key for this
+        name = _normalized_name(dist)
         if name in seen:
             continue
         seen.add(name)
@@ -186,6 +187,17 @@ def entry_points(group: str) -> list[EntryPoint]:
         if text and head in text:  # importlib reads a section from its stripped line `[group]`
             found.extend(dist.entry_points.select(group=group))
     return found
+
+
+def _normalized_name(dist: Distribution) -> str:
+    """The name by which ``importlib.metadata.entry_points`` counts a distribution once: its own
+    (private) ``_normalized_name``, from the folder's name without reading the metadata; where a
+    Python has none, the metadata's name normalised as importlib normalises it (PEP 503, with
+    ``_``)."""
+    found = getattr(dist, "_normalized_name", None)
+    if isinstance(found, str):
+        return found
+    return re.sub(r"[-_.]+", "-", dist.name or "").lower().replace("-", "_")
 
 
 @lru_cache(maxsize=1)
