@@ -98,8 +98,8 @@ def command(module: ModuleType, name: str) -> click.Command | None:
     """The command ``name`` of a command module, its help in the help language: a plain command
     is built alone, as :func:`command_group` builds it, without the module's other commands (Typer
     reads every parameter of a command from its function's signature: building all four of
-    ``cli/decisions.py`` to run ``evaluate`` took 3 ms of every decision); a command group (``journal``,
-    ``token``) comes from :func:`command_group`."""
+    ``cli/decisions.py`` to run ``evaluate`` took 3 ms of every decision); a command group
+    (``journal``, ``token``) alone too, as :func:`command_group` builds it inside the whole group."""
     typer_app: typer.Typer = module.app
     for info in typer_app.registered_commands:
         if info.callback is not None and (info.name or typer.main.get_command_name(info.callback.__name__)) == name:
@@ -109,7 +109,16 @@ def command(module: ModuleType, name: str) -> click.Command | None:
                 pretty_exceptions_short=typer_app.pretty_exceptions_short,
                 rich_markup_mode=typer_app.rich_markup_mode,
             )
-    return command_group(module).commands.get(name)
+    for group in typer_app.registered_groups:
+        if group.name == name and group.typer_instance is not None:
+            _translate_command_help(group.typer_instance)
+            return typer.main.get_group_from_info(
+                group,
+                pretty_exceptions_short=typer_app.pretty_exceptions_short,
+                rich_markup_mode=typer_app.rich_markup_mode,
+                suggest_commands=typer_app.suggest_commands,
+            )
+    return None
 
 
 class _Commands(TyperGroup):
