@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import ast
 import gc
+import importlib
 import json
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import pytest
 import typer
 
@@ -225,3 +227,122 @@ def test_every_other_command_runs_with_the_cyclic_collector_on(
     assert states == [True]
     assert '"$schema"' in capsys.readouterr().out
     assert gc.isenabled()
+
+
+# Runs a command line in a fresh interpreter, then prints how many patterns the tokenizer compiled.
+_TOKENIZER = """
+import contextlib, io, sys, tokenize
+from aidrules.cli.main import app
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        app(sys.argv[1:])
+    except SystemExit as exit:
+        assert exit.code in (0, None), exit.code
+print(tokenize._compile.cache_info().misses)
+"""
+
+
+def test_evaluate_does_not_compile_the_tokenizers_pattern() -> None:
+    """Building a model's validator, pydantic reads its default factories' signatures; a built-in
+    class's (``list``, ``dict``) is parsed with the tokenizer, whose large pattern costs 1.6 ms to
+    compile. Catches a default factory on evaluate's path that brings it back."""
+    args = ("evaluate", str(EXAMPLE), "--rules", "noord-limburg-budgethulp")
+    done = subprocess.run([sys.executable, "-c", _TOKENIZER, *args], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0"]
+
+
+#: The modules whose models a decision on the command line validates (or builds at import).
+EVALUATED_MODELS = (
+    "aidrules.ruleset.schema",
+    "aidrules.facts.model",
+    "aidrules.facts.catalogue",
+    "aidrules.engine.decision",
+)
+
+
+def _models(cls: type[pydantic.BaseModel]) -> list[type[pydantic.BaseModel]]:
+    found = []
+    for sub in cls.__subclasses__():
+        if sub.__module__ in EVALUATED_MODELS:
+            found.append(sub)
+        found.extend(_models(sub))
+    return found
+
+
+def test_no_model_a_decision_validates_has_a_built_in_class_as_default_factory() -> None:
+    for module in EVALUATED_MODELS:
+        importlib.import_module(module)
+    models = _models(pydantic.BaseModel)
+    assert "RuleSetFile" in {m.__name__ for m in models}
+    built_in = [
+        f"{model.__module__}.{model.__qualname__}.{name}"
+        for model in models
+        for name, field in model.model_fields.items()
+        if isinstance(field.default_factory, type) and field.default_factory.__module__ == "builtins"
+    ]
+    assert built_in == []
+
+
+# Runs a command line in a fresh interpreter, then prints the names of the commands Typer built.
+_BUILT_COMMANDS = """
+import contextlib, io, json, sys
+import typer.main
+built = []
+make = typer.main.get_command_from_info
+def recording(info, **options):
+    made = make(info, **options)
+    built.append(made.name)
+    return made
+typer.main.get_command_from_info = recording
+from aidrules.cli.main import app
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        app(sys.argv[1:])
+    except SystemExit as exit:
+        assert exit.code in (0, None), exit.code
+print(json.dumps(built))
+"""
+
+
+def test_evaluate_builds_its_own_command_alone() -> None:
+    """Typer reads a command's parameters from its function's signature: ``evaluate`` builds
+    neither ``explain``, ``validate`` nor ``schema`` (its module's other commands)."""
+    args = ("evaluate", str(EXAMPLE), "--rules", "noord-limburg-budgethulp")
+    done = subprocess.run([sys.executable, "-c", _BUILT_COMMANDS, *args], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == ["evaluate"]
+
+
+# Builds every command alone and within its module's group, in the help language of ``--lang``
+# (read from the command line when aidrules.cli is imported), and prints the names that differ.
+_ALONE = """
+import contextlib, io, json, sys
+from typer import _click as click
+from aidrules.cli.main import COMMANDS, command, command_group
+
+def described(cmd, name):
+    params = [(p.name, p.opts, p.secondary_opts, p.required, repr(p.default), getattr(p, "help", None))
+              for p in cmd.params]
+    with contextlib.redirect_stdout(io.StringIO()) as printed:  # Typer's rich help prints it
+        shown = cmd.get_help(click.Context(cmd, info_name=name))
+    return [type(cmd).__name__, cmd.name, cmd.help, cmd.hidden, params, shown, printed.getvalue()]
+
+differ, french = [], 0
+built = {name: command(module, name) for name, module in COMMANDS.items()}  # before any whole group
+for name, module in COMMANDS.items():
+    alone = built[name]
+    if alone is None or described(alone, name) != described(command_group(module).commands[name], name):
+        differ.append(name)
+    french += (alone.help or "").startswith(("Beoordeel een dossier", "Évaluer un dossier"))
+print(json.dumps([differ, french]))
+"""
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+def test_a_command_built_alone_is_the_one_its_modules_group_builds(lang: str) -> None:
+    """``aidrules NAME`` builds only NAME's command (or command group, such as ``journal``): the
+    same command, parameters and help (in the help language) as the whole group of its module
+    gives."""
+    done = subprocess.run([sys.executable, "-c", _ALONE, "--lang", lang], capture_output=True, text=True, check=True)
+    differ, translated = json.loads(done.stdout)
+    assert differ == []
+    assert translated == (lang != "en")  # evaluate's help is in the help language

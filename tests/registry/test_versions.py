@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from importlib.metadata import distributions
+from importlib.metadata import Distribution, distributions
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -123,6 +123,42 @@ def test_every_installed_distribution_is_named_as_importlib_names_it() -> None:
 def test_the_shipped_rules_are_found_from_the_packages_entry_point_with_its_name() -> None:
     index.refresh()
     assert any(origin == "package aidrules" for _, origin in index._entry_point_dirs())
+
+
+def test_the_entry_points_of_every_group_are_those_importlib_gives() -> None:
+    """The registry reads only the entry points of packages whose entry_points.txt names the group:
+    for every group of every installed package (and one that none has), exactly importlib's list,
+    in its order, each distribution counted once."""
+    from importlib.metadata import entry_points
+
+    groups = {ep.group for dist in distributions() for ep in dist.entry_points} | {
+        index.ENTRY_POINT_GROUP,
+        "no.such.group",
+    }
+    assert len(groups) > 3
+    for group in sorted(groups):
+        mine = index.entry_points(group)
+        theirs = list(entry_points(group=group))
+        assert [(ep.name, ep.value, ep.dist.name if ep.dist else None) for ep in mine] == [
+            (ep.name, ep.value, ep.dist.name if ep.dist else None) for ep in theirs
+        ], group
+    assert index.entry_points("no.such.group") == []
+
+
+def test_a_distribution_is_counted_by_importlibs_name_also_where_python_has_no_private_one() -> None:
+    """Where a Python's distributions have no ``_normalized_name``, the metadata's name normalised
+    as importlib normalises it stands for it: the same key for every installed distribution."""
+
+    class WithoutPrivateName:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+    dists = list(distributions())
+    assert dists
+    for dist in dists:
+        assert index._normalized_name(dist) == dist._normalized_name  # type: ignore[attr-defined]
+        bare = cast(Distribution, WithoutPrivateName(dist.name))
+        assert index._normalized_name(bare) == dist._normalized_name, dist.name  # type: ignore[attr-defined]
 
 
 def test_the_shipped_rules_are_registered_through_the_entry_point() -> None:

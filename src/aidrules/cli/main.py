@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import typer
 from typer import _click as click  # Typer 0.29 carries its own click: its types are these
 from typer.core import TyperGroup
+from typer.models import CommandInfo
 
 from aidrules._extras import lazy_module
 from aidrules.cli.common import render_error
@@ -92,6 +93,34 @@ def command_group(module: ModuleType) -> TyperGroup:
     return typer.main.get_group(typer_app)
 
 
+@cache
+def command(module: ModuleType, name: str) -> click.Command | None:
+    """The command ``name`` of a command module, its help in the help language: a plain command
+    is built alone, as :func:`command_group` builds it, without the module's other commands (Typer
+    reads every parameter of a command from its function's signature: building all four of
+    ``cli/decisions.py`` to run ``evaluate`` took 3 ms of every decision); a command group
+    (``journal``, ``token``) alone too, as :func:`command_group` builds it inside the whole group."""
+    typer_app: typer.Typer = module.app
+    for info in typer_app.registered_commands:
+        if info.callback is not None and (info.name or typer.main.get_command_name(info.callback.__name__)) == name:
+            _translate_help(info)
+            return typer.main.get_command_from_info(
+                info,
+                pretty_exceptions_short=typer_app.pretty_exceptions_short,
+                rich_markup_mode=typer_app.rich_markup_mode,
+            )
+    for group in typer_app.registered_groups:
+        if group.name == name and group.typer_instance is not None:
+            _translate_command_help(group.typer_instance)
+            return typer.main.get_group_from_info(
+                group,
+                pretty_exceptions_short=typer_app.pretty_exceptions_short,
+                rich_markup_mode=typer_app.rich_markup_mode,
+                suggest_commands=typer_app.suggest_commands,
+            )
+    return None
+
+
 class _Commands(TyperGroup):
     """The command line's group: it knows every command's name, and loads the module of the one
     that runs (``aidrules evaluate`` does not load the journal, the service or the toolkit)."""
@@ -102,7 +131,7 @@ class _Commands(TyperGroup):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         _resume_collector(cmd_name)
         module = COMMANDS.get(cmd_name)
-        return command_group(module).get_command(ctx, cmd_name) if module is not None else None
+        return command(module, cmd_name) if module is not None else None
 
 
 app = typer.Typer(
@@ -126,13 +155,18 @@ def _translate_command_help(typer_app: typer.Typer) -> None:
     """Each command's help (its docstring, paragraph by paragraph) in the help language, in every
     command group too (``journal …``, ``token …``)."""
     for info in typer_app.registered_commands:
-        if info.help is None and info.callback is not None:
-            translated = help_paragraphs(inspect.getdoc(info.callback) or "")
-            if translated is not None:
-                info.help = translated
+        _translate_help(info)
     for group in typer_app.registered_groups:
         if group.typer_instance is not None:
             _translate_command_help(group.typer_instance)
+
+
+def _translate_help(info: CommandInfo) -> None:
+    """One command's help (its docstring, paragraph by paragraph) in the help language."""
+    if info.help is None and info.callback is not None:
+        translated = help_paragraphs(inspect.getdoc(info.callback) or "")
+        if translated is not None:
+            info.help = translated
 
 
 def main() -> None:

@@ -33,12 +33,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
-from importlib.metadata import Distribution, entry_points
+from importlib.metadata import Distribution, EntryPoint, distributions
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, TypeVar
@@ -166,6 +167,37 @@ def _accept_header(value: object) -> HeaderFields | None:
     if texts and dates and (extends is None or type(extends) is str) and type(decides) is bool and type(line) is int:
         return (rid, version, start, until, extends, title, decides, content, line)
     return None
+
+
+def entry_points(group: str) -> list[EntryPoint]:
+    """The installed packages' entry points of ``group``: what
+    ``importlib.metadata.entry_points(group=group)`` gives (a distribution found twice on the path
+    counts once, the first time, by the same normalised name), without parsing the entry points of
+    every package: only a package whose ``entry_points.txt`` has the line ``[group]`` is parsed
+    (about 2 ms of every start fewer with a few hundred packages installed). A test compares both."""
+    head = f"[{group}]"
+    seen: set[str] = set()
+    found: list[EntryPoint] = []
+    for dist in distributions():
+        name = _normalized_name(dist)
+        if name in seen:
+            continue
+        seen.add(name)
+        text = dist.read_text("entry_points.txt")
+        if text and head in text:  # importlib reads a section from its stripped line `[group]`
+            found.extend(dist.entry_points.select(group=group))
+    return found
+
+
+def _normalized_name(dist: Distribution) -> str:
+    """The name by which ``importlib.metadata.entry_points`` counts a distribution once: its own
+    (private) ``_normalized_name``, from the folder's name without reading the metadata; where a
+    Python has none, the metadata's name normalised as importlib normalises it (PEP 503, with
+    ``_``)."""
+    found = getattr(dist, "_normalized_name", None)
+    if isinstance(found, str):
+        return found
+    return re.sub(r"[-_.]+", "-", dist.name or "").lower().replace("-", "_")
 
 
 @lru_cache(maxsize=1)
