@@ -489,10 +489,12 @@ def reason_compact(reason: Reason) -> str:
     return _REASON_JSON(reason).decode()
 
 
-def static_texts(stamp: RuleSetStamp, provenance: dict[str, str]) -> tuple[str, str, str]:
+def static_texts(stamp: RuleSetStamp, provenance: dict[str, str]) -> tuple[str, str, str, str]:
     """The texts that are the same for every decision of a rule set: its stamp in the contract
-    JSON (depth 1) and in the compact form, and its provenance map (depth 1)."""
-    return _stamp_text(stamp, 1), _compact_stamp(stamp), _mapping(provenance, 1)
+    JSON (depth 1) and in the compact form, and its provenance map at depth 1 and without
+    indentation (as ``model_dump_json()`` writes it: a line of ``aidrules batch``)."""
+    plain = "{" + ",".join([_string(k) + ":" + _string(v) for k, v in provenance.items()]) + "}"
+    return _stamp_text(stamp, 1), _compact_stamp(stamp), _mapping(provenance, 1), plain
 
 
 def _reasons(out: list[str], reasons: list[Reason], depth: int) -> None:

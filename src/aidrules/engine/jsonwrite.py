@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from operator import attrgetter, itemgetter
 from typing import Any, Protocol
-from weakref import WeakKeyDictionary
 
 from aidrules.engine.decision import (
     COMPACT_FORM,
@@ -157,39 +156,54 @@ def plain_text(parts: Parts) -> str:
     out.append(
         ",".join(
             [
-                '{"id":'
-                + _string(aid)
-                + ',"status":"'
-                + status
-                + '","values":{'
-                + ",".join([_string(k) + ":" + scalar_text(v) for k, v in shown.items()])
-                + '},"reasons":['
-                + (f.compact or f.fill_compact())
-                + "]}"
+                _action_head(aid, status, shown) + (f.compact or f.fill_compact()) + "]}"
                 for aid, status, shown, f in parts.action_parts()
             ]
         )
     )
     rec = parts.recommendation_fragment()
     out += (
-        '],"missing_facts":[',
-        ",".join([_string(f) for f in missing]),
-        '],"values":',
-        values,
-        ',"ruleset":',
-        prep.stamp_compact,
-        ',"on":"',
-        record.day.isoformat(),
-        '","lang":',
-        _string(record.lang),
+        "]",
+        _middle(missing, values, prep, record),
         ',"reasons":[',
         rec.compact or rec.fill_compact(),
         *["," + r for r in reasons],
         '],"provenance":',
-        _PLAIN_PROVENANCE.get(prep) or _plain_provenance(prep),
+        prep.provenance_plain,
         "}",
     )
     return "".join(out)
+
+
+def _action_head(aid: str, status: str, values: dict[str, Any]) -> str:
+    """An action in the unindented JSON up to its reasons' list, opened (the batch line's and the
+    compact form's: the one writes its reason's text there, the other its number)."""
+    return (
+        '{"id":'
+        + _string(aid)
+        + ',"status":"'
+        + status
+        + '","values":{'
+        + ",".join([_string(k) + ":" + scalar_text(v) for k, v in values.items()])
+        + '},"reasons":['
+    )
+
+
+def _middle(missing: list[str], values: str, prep: PreparedRuleSet, record: EvaluationRecord) -> str:
+    """The unindented JSON from ``,"missing_facts"`` to ``"lang"``, the same in a batch line and in
+    the compact form (both write the compact stamp)."""
+    return (
+        ',"missing_facts":['
+        + ",".join([_string(f) for f in missing])
+        + '],"values":'
+        + values
+        + ',"ruleset":'
+        + prep.stamp_compact
+        + ',"on":"'
+        + record.day.isoformat()
+        + '","lang":'
+        + _string(record.lang)
+    )
 
 
 def _missing_and_values(parts: Parts, layout: CompactLayout) -> tuple[list[str], str]:
@@ -203,17 +217,6 @@ def _missing_and_values(parts: Parts, layout: CompactLayout) -> tuple[list[str],
     return layout.missing_facts(record), layout.values_text(record.ctx.values) or compact_values_text(
         record.derived_values()
     )
-
-
-#: The provenance map of each prepared rule set in :func:`plain_text` (the same for all its decisions).
-_PLAIN_PROVENANCE: WeakKeyDictionary[PreparedRuleSet, str] = WeakKeyDictionary()
-
-
-def _plain_provenance(prep: PreparedRuleSet) -> str:
-    """The provenance map of ``prep`` as pydantic writes it without indentation, kept with it."""
-    found = "{" + ",".join([_string(k) + ":" + _string(v) for k, v in prep.provenance.items()]) + "}"
-    _PLAIN_PROVENANCE[prep] = found
-    return found
 
 
 def _nested(out: list[str], reasons: list[Fragment]) -> None:
@@ -460,16 +463,8 @@ def compact_text(parts: Parts) -> str:
             layout.principles_text(principle_statuses),
             '},"actions":[',
             ",".join(actions),
-            '],"missing_facts":[',
-            ",".join([_string(f) for f in missing]),
-            '],"values":',
-            values,
-            ',"ruleset":',
-            prep.stamp_compact,
-            ',"on":"',
-            record.day.isoformat(),
-            '","lang":',
-            _string(record.lang),
+            "]",
+            _middle(missing, values, prep, record),
             ',"reasons":',
             layout.reasons(ref - layout.base),
             ',"reason_table":[',
@@ -486,17 +481,7 @@ def _action_texts(parts: Parts, table: list[str], ref: int) -> tuple[list[str], 
     ``ref``; and the number after the last."""
     actions = []
     for aid, status, values, f in parts.action_parts():
-        actions.append(
-            '{"id":'
-            + _string(aid)
-            + ',"status":"'
-            + status
-            + '","values":{'
-            + ",".join([_string(k) + ":" + scalar_text(v) for k, v in values.items()])
-            + '},"reasons":['
-            + str(ref)
-            + "]}"
-        )
+        actions.append(_action_head(aid, status, values) + str(ref) + "]}")
         table.append(f.compact or f.fill_compact())
         ref += 1
     return actions, ref

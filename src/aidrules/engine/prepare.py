@@ -488,8 +488,10 @@ class PreparedRuleSet:
         self.provenance = dict(rs.provenance)
         self.layout = _layout(rs, self.conditions)
         #: the JSON texts that are the same for every decision of the rule set, written once: the
-        #: stamp (full and compact) and the provenance map (``engine/jsonwrite.py``)
-        self.stamp_json, self.stamp_compact, self.provenance_json = static_texts(self.stamp, self.provenance)
+        #: stamp (full and compact) and the provenance map (indented and not: ``engine/jsonwrite.py``)
+        self.stamp_json, self.stamp_compact, self.provenance_json, self.provenance_plain = static_texts(
+            self.stamp, self.provenance
+        )
 
     def condition_loop(self, lang: str) -> ConditionLoop:
         """The loop over the conditions' reasons in ``lang`` (``Assembly.condition_fragments``),
