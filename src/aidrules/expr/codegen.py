@@ -647,23 +647,14 @@ def generate_condition_loop(
         for branch, outcome in (("if", True), ("elif", False)):
             make, names, pieces, tail, source, shape = specs[outcome]
             writer.line(1, f"{branch} o is {outcome}:")
-            writer.line(2, "try:")
-            before = len(writer.lines)
-            read = _emit_all(writer, by_outcome[outcome], 3)
-            if len(writer.lines) == before:  # nothing to compute (no values, or constants only)
-                writer.line(3, "pass")
-            writer.line(2, "except (Failure, ArithmeticError):")
-            writer.line(3, f"{out} = made({c}, o)" + (".compact_text()" if compact else ""))
+            read = _guarded_reads(
+                writer, by_outcome[outcome], f"{out} = made({c}, o)" + (".compact_text()" if compact else "")
+            )
             writer.line(2, "else:")
             width = len(names)
             message = _message(writer, pieces, read[width:], tail)
-            shown = ", ".join(
-                f"{writer.const(name)}: (None if {writer.unknown(v)} else {v})"
-                for name, v in zip(names, read[:width], strict=True)
-            )
-            fragment = (
-                f"{writer.const(make)}({k}, 'condition', {writer.const(outcome)}, msg, {{{shown}}}, "
-                f"{writer.const(source)}, [], {writer.const(shape)})"
+            fragment = _fragment(
+                writer, make, k, "'condition'", writer.const(outcome), names, read[:width], source, shape
             )
             # the compact text of the reason, from its shape: values in order, an amount inline
             start, keys, end = shape[0], shape[1], shape[2]
@@ -708,13 +699,7 @@ def generate_condition_loop(
             made_text += ".compact_text()"
             found_text = "found.compact or found.fill_compact()"
         writer.line(1, f"elif o.__class__ is U and {um}.cap:")
-        writer.line(2, "try:")
-        before = len(writer.lines)
-        read = _emit_all(writer, by_outcome[2], 3)
-        if len(writer.lines) == before:
-            writer.line(3, "pass")
-        writer.line(2, "except (Failure, ArithmeticError):")
-        writer.line(3, f"{out} = {made_text}")
+        read = _guarded_reads(writer, by_outcome[2], f"{out} = {made_text}")
         writer.line(2, "else:")
         parts = ["lang", "None", *_key_parts(writer, by_outcome[2], read, numbers)]
         writer.line(3, f"key = ({', '.join([*parts, 'o'])},)")
@@ -779,23 +764,10 @@ def generate_action_loop(
             continue
         rule, (make, shown_names, pieces, tail, source, shape) = made
         m, r = writer.const(memo), writer.const(rule)
-        writer.line(2, "try:")
-        before = len(writer.lines)
-        read = _emit_all(writer, exprs, 3)
-        if len(writer.lines) == before:
-            writer.line(3, "pass")
-        writer.line(2, "except (Failure, ArithmeticError):")
-        writer.line(3, "return None")
+        read = _guarded_reads(writer, exprs, "return None")
         width = len(shown_names)
         message = _message(writer, pieces, read[width:], tail)
-        shown = ", ".join(
-            f"{writer.const(name)}: (None if {writer.unknown(v)} else {v})"
-            for name, v in zip(shown_names, read[:width], strict=True)
-        )
-        fragment = (
-            f"{writer.const(make)}({r}, 'action', True, msg, {{{shown}}}, "
-            f"{writer.const(source)}, [], {writer.const(shape)})"
-        )
+        fragment = _fragment(writer, make, r, "'action'", "True", shown_names, read[:width], source, shape)
         writer.line(2, f"if {m}.cap:")
         parts = ["lang", "True", *_key_parts(writer, exprs, read, numbers)]
         writer.line(3, f"key = ({', '.join(parts)},)")
@@ -867,6 +839,42 @@ def _key_parts(
         else:
             parts.append(f"(str({v}) if {v}.__class__ is D else {v})")
     return parts
+
+
+def _guarded_reads(writer: _Writer, exprs: Sequence[ir.Expr], on_failure: str) -> list[str]:
+    """The lines computing ``exprs`` (:func:`_emit_all`) in a ``try`` at depth 2 whose ``except``
+    of a failing value runs ``on_failure``; the locals holding their values."""
+    writer.line(2, "try:")
+    before = len(writer.lines)
+    read = _emit_all(writer, exprs, 3)
+    if len(writer.lines) == before:  # nothing to compute (no values, or constants only)
+        writer.line(3, "pass")
+    writer.line(2, "except (Failure, ArithmeticError):")
+    writer.line(3, on_failure)
+    return read
+
+
+def _fragment(
+    writer: _Writer,
+    make: Any,
+    ref: str,
+    kind: str,
+    outcome: str,
+    names: Sequence[str],
+    shown: Sequence[str],
+    source: Any,
+    shape: Any,
+) -> str:
+    """The expression making a reason (``make(rule, kind, outcome, msg, values, source, [],
+    shape)``) with the message in the local ``msg`` and the values ``shown`` under ``names`` (an
+    unknown one as None); ``ref``, ``kind`` and ``outcome`` are source text."""
+    values = ", ".join(
+        f"{writer.const(name)}: (None if {writer.unknown(v)} else {v})" for name, v in zip(names, shown, strict=True)
+    )
+    return (
+        f"{writer.const(make)}({ref}, {kind}, {outcome}, msg, {{{values}}}, "
+        f"{writer.const(source)}, [], {writer.const(shape)})"
+    )
 
 
 def _emit_all(writer: _Writer, exprs: Sequence[ir.Expr], depth: int) -> list[str]:
