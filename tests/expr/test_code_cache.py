@@ -215,9 +215,15 @@ def test_small_generated_sources_are_not_cached(cache_dir: Path) -> None:
 def test_the_code_check_accepts_what_compiling_gives_and_refuses_a_name_not_in_the_source() -> None:
     source = "def f(ctx):\n    values = ctx.values\n    return values['a'] + k0\n"
     code = compile(source, "<aidrules generated plan>", "exec")
-    assert usercache._code_of(code, source, "<aidrules generated plan>", {"k0"}, {})
-    assert not usercache._code_of(code, source, "<aidrules generated keys>", {"k0"}, {})
+    assert usercache._code_of(code, source, "<aidrules generated plan>", {"k0"}, usercache._Words(source))
+    assert not usercache._code_of(code, source, "<aidrules generated keys>", {"k0"}, usercache._Words(source))
     other = compile(source.replace("ctx.values", "ctx.valuesx"), "<aidrules generated plan>", "exec")
-    assert not usercache._code_of(other, source, "<aidrules generated plan>", {"k0"}, {})  # `valuesx` is no word of it
+    assert not usercache._code_of(
+        other, source, "<aidrules generated plan>", {"k0"}, usercache._Words(source)
+    )  # `valuesx` is no word of it
+    part = compile(source.replace("ctx.values", "ctx.value"), "<aidrules generated plan>", "exec")
+    assert not usercache._code_of(
+        part, source, "<aidrules generated plan>", {"k0"}, usercache._Words(source)
+    )  # only a part of `values`
     text = compile(source.replace("'a'", "'secret'"), "<aidrules generated plan>", "exec")
-    assert not usercache._code_of(text, source, "<aidrules generated plan>", {"k0"}, {})
+    assert not usercache._code_of(text, source, "<aidrules generated plan>", {"k0"}, usercache._Words(source))

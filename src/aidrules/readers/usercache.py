@@ -36,6 +36,7 @@ import io
 import marshal
 import os
 import pickle
+import re
 import stat
 import sys
 import tempfile
@@ -266,25 +267,20 @@ def cached_code(source: str, filename: str, given: Container[str] = ()) -> CodeT
             found = marshal.loads(body)
         except Exception:  # any malformed entry: compiled again
             found = None
-        if isinstance(found, CodeType) and _code_of(found, source, filename, given, {}):
+        if isinstance(found, CodeType) and _code_of(found, source, filename, given, _Words(source)):
             return found
     code = compile(source, filename, "exec")
     _write_body(directory, path, marshal.dumps(code))
     return code
 
 
-def _code_of(code: CodeType, source: str, filename: str, given: Container[str], words: dict[str, bool]) -> bool:
+def _code_of(code: CodeType, source: str, filename: str, given: Container[str], words: _Words) -> bool:
     """Whether ``code`` could be compiled from ``source``: see :func:`cached_code`. (Local names
     are not checked: a local reaches nothing.)"""
     if code.co_filename != filename:
         return False
     for name in code.co_names:
-        if name in given:
-            continue
-        found = words.get(name)
-        if found is None:
-            found = words[name] = _is_word(name, source)
-        if not found:
+        if name not in given and name not in words:
             return False
     for constant in code.co_consts:
         if isinstance(constant, CodeType):
@@ -298,19 +294,28 @@ def _code_of(code: CodeType, source: str, filename: str, given: Container[str], 
     return True
 
 
-def _is_word(name: str, source: str) -> bool:
-    """Whether ``name`` is an identifier written in ``source`` (not just a part of a longer one)."""
-    if type(name) is not str or not name.isidentifier():
-        return False
-    at = source.find(name)
-    while at >= 0:
-        end = at + len(name)
-        before = source[at - 1] if at else " "
-        after = source[end] if end < len(source) else " "
-        if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
-            return True
-        at = source.find(name, at + 1)
-    return False
+class _Words:
+    """The identifiers written in a source text (each a whole word, not a part of a longer one),
+    found once, when the first name is asked for: one pass over the text, however many names
+    are checked (looking each name up in the text was quadratic: 0.8 s for the code of a rule set
+    of 1,000 conditions)."""
+
+    __slots__ = ("_found", "_source")
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._found: frozenset[str] | None = None
+
+    def __contains__(self, name: object) -> bool:
+        if type(name) is not str or not name.isidentifier():
+            return False
+        if self._found is None:
+            self._found = frozenset(_WORD.findall(self._source))
+        return name in self._found
+
+
+#: A run of word characters (``str.isalnum()`` or ``_``): an identifier, or a part of a number.
+_WORD = re.compile(r"\w+")
 
 
 __all__ = [
