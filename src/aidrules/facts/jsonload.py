@@ -6,6 +6,22 @@
 Here numbers are exact decimals, duplicate keys are refused, nesting is measured before parsing,
 and every refusal is a :class:`~aidrules.errors.FactsError` with a ``CF`` diagnostic that names
 the line and column or the path of the offending value.
+
+A document goes one of two ways, with the same result:
+
+- **at once** (:func:`_at_once`), the common case: when the document is no longer than any text
+  or count of values it may hold, and one pass over its bytes (``bytes.translate``, then two
+  searches and a count, in C) finds no number that could break a limit (no run of digits longer
+  than the shortest number that could, no exponent), it is parsed by ``jiter`` (pydantic's JSON
+  parser) with exact decimals, duplicate keys caught and NaN/Infinity refused. Whatever jiter
+  refuses (a repeated key, NaN, a lone surrogate, invalid JSON, …) goes the second way, which
+  gives the refusal, or accepts what jiter does not (``"\\ud800"``, as Python's reader does): the
+  diagnostics come from one place only.
+- **in full** (:func:`_in_full`): Python's ``json`` with a callback per number, object and
+  constant, then, when anything needs it, a walk that names the path of every problem
+  (:class:`_Cleaner`).
+
+``tests/facts/test_jsonload_at_once.py`` checks that both ways read every document alike.
 """
 
 from __future__ import annotations
@@ -15,6 +31,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from jiter import from_json
+
 from aidrules.codes import Code
 from aidrules.errors import Diagnostic, FactsError, Span
 from aidrules.limits import DECIMAL_DIGITS, Limits, number_fits
@@ -23,6 +41,16 @@ _STRUCTURE = re.compile(r'[\[\]{}"\\]')
 #: A JSON string (skipped) or one of the bare constants Python's reader accepts and JSON does not.
 _CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|-?Infinity|NaN')
 _HINT = "see aidrules.limits.Limits in docs/security.md"
+#: Each byte of a document as what it may be in a number or the nesting: a digit or point (``0``),
+#: an exponent mark (``e``), an opening bracket (``[``), anything else (a space). A number token is
+#: a run of ``0`` (after its sign), and one with an exponent has a digit right before its
+#: ``e``/``E``: ``0e``. (A byte of a character beyond ASCII in UTF-8 is never an ASCII one.)
+_MARKS = bytes(
+    ord("0") if chr(b) in "0123456789." else ord("e") if chr(b) in "eE" else ord("[") if chr(b) in "[{" else ord(" ")
+    for b in range(256)
+)
+#: What :func:`_at_once` gives when the document must be read in full.
+_IN_FULL: Any = object()
 
 
 class _Refused:
@@ -61,8 +89,20 @@ def read_json_case(text: str, name: str, limits: Limits) -> Any:
     if len(text) > limits.max_document_chars:
         message = f"the document has {len(text)} characters or more, more than {limits.max_document_chars}"
         _fail(name, message, Span(name, 1, 1))
-    if text.count("{") + text.count("[") > limits.max_depth:  # fewer brackets cannot nest deeper
+    if len(text) <= min(limits.max_string_chars, limits.max_nodes):
+        # No text (key or value) can be longer than the document, nor can it hold more values
+        # than characters: only numbers, repeated keys, constants and nesting are left to check.
+        data = _at_once(text, name, limits)
+        if data is not _IN_FULL:
+            return data
+    elif text.count("{") + text.count("[") > limits.max_depth:  # fewer brackets cannot nest deeper
         _check_nesting(text, name, limits)
+    return _in_full(text, name, limits)
+
+
+def _in_full(text: str, name: str, limits: Limits) -> Any:
+    """:func:`read_json_case` after the size and nesting checks, the way that names every problem:
+    a callback per number, object and constant, then the walk of :class:`_Cleaner` when needed."""
     constants: list[_Constant] = []
     #: set when a number was refused or an object repeated a key: the document needs cleaning
     trouble: list[bool] = []
@@ -116,8 +156,8 @@ def read_json_case(text: str, name: str, limits: Limits) -> Any:
             [Diagnostic("CF003", f"{name}: not valid JSON: {exc}", path=name)],
         ) from None
     if not (trouble or constants) and len(text) <= min(limits.max_string_chars, limits.max_nodes):
-        # Nothing to clean: no refused number, no constant, no repeated key; no text (key or
-        # value) can be longer than the document, nor can it hold more values than characters.
+        # Nothing to clean: no refused number, no constant, no repeated key; no text or count of
+        # values beyond the limits (see above).
         return data
     problems: list[Diagnostic] = []
     cleaner = _Cleaner(limits, problems)
@@ -127,6 +167,38 @@ def read_json_case(text: str, name: str, limits: Limits) -> Any:
     if problems:
         raise FactsError(f"{name}: the case exceeds the limits or repeats a key", problems)
     return cleaned
+
+
+def _at_once(text: str, name: str, limits: Limits) -> Any:
+    """The data of ``text`` read by jiter, or :data:`_IN_FULL` when it must be read in full: when it
+    holds a number that could be beyond ``limits`` or anything jiter refuses (a repeated key,
+    NaN or Infinity, a lone surrogate, invalid JSON). Its nesting is measured first, in either
+    case (:func:`_check_nesting` when it has more opening brackets than ``max_depth``).
+
+    A number token without an exponent of at most ``short`` characters after its sign lies
+    within every limit: at most ``max_number_exponent + 1`` digits before the point (below
+    ``10 ** (max_number_exponent + 1)``), at most ``max_number_exponent - 1`` digits after ``0.``
+    (so at or above ``10 ** -max_number_exponent``, or zero), at most :data:`DECIMAL_DIGITS`
+    digits and ``max_number_chars`` characters. A run of more digits and points, or a digit
+    followed by ``e``/``E``, anywhere in the document (inside a text too: a needless full read,
+    never a wrong one) sends it the other way.
+    """
+    try:
+        raw = text.encode()
+    except UnicodeEncodeError:  # a lone surrogate in the text itself
+        if text.count("{") + text.count("[") > limits.max_depth:
+            _check_nesting(text, name, limits)
+        return _IN_FULL
+    marks = raw.translate(_MARKS)
+    if marks.count(b"[") > limits.max_depth:  # fewer brackets cannot nest deeper
+        _check_nesting(text, name, limits)
+    short = min(limits.max_number_exponent + 1, DECIMAL_DIGITS, limits.max_number_chars - 1)
+    if b"0e" in marks or b"0" * (short + 1) in marks:
+        return _IN_FULL
+    try:
+        return from_json(raw, float_mode="decimal", catch_duplicate_keys=True, allow_inf_nan=False, cache_mode="keys")
+    except ValueError:
+        return _IN_FULL
 
 
 def _fail(name: str, message: str, span: Span) -> Any:
