@@ -154,45 +154,62 @@ def _swap(annotation: Any, made: dict[type[BaseModel], Any]) -> Any:
 def _cleaner(cls: type[BaseModel], prefix: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """The function that turns the mirror's output for a ``cls`` at ``prefix`` into its fact
     tree, in place: ``None`` left out where it means nothing (kept for event fields and optional
-    inputs), the models inside cleaned the same way, ``remi`` set to ``None`` when left out."""
-    keep = {name for name in cls.model_fields if f"{prefix}{name}" in EVENT_FIELDS | OPTIONAL_INPUTS}
-    droppable = tuple(name for name in cls.model_fields if name not in keep)
-    #: the models inside: (field, a list of them, their cleaner, whether it only leaves out None)
-    inner: list[tuple[str, bool, Callable[[dict[str, Any]], dict[str, Any]], bool]] = []
+    inputs), the models inside cleaned the same way, ``remi`` set to ``None`` when left out.
+
+    It is written once as one straight-line function (as :mod:`aidrules.facts.tree` writes its
+    builders): the models inside are cleaned by their own lines, not by a call each; a mapping is
+    searched for ``None`` without a Python step per value, and one with a ``None`` in it loses
+    its ``None`` values in one pass over its items. Field
+    names are constants of the function's namespace, never written into its source."""
+    namespace: dict[str, Any] = {}
+    lines = ["def clean(data):"]
+    _clean_lines(cls, prefix, "data", 1, lines, namespace)
+    if not prefix:
+        for name in sorted(name for name in OPTIONAL_INPUTS if "." not in name):
+            key = _constant(namespace, name)
+            lines += [f"    if {key} not in data:", f"        data[{key}] = None"]
+    lines.append("    return data")
+    code = compile("\n".join(lines) + "\n", f"<aidrules fact tree cleaner of {cls.__name__}>", "exec")
+    exec(code, namespace)
+    clean: Callable[[dict[str, Any]], dict[str, Any]] = namespace["clean"]
+    return clean
+
+
+def _constant(namespace: dict[str, Any], value: Any) -> str:
+    """The name under which ``value`` is a constant of the generated function's namespace."""
+    name = f"c{len(namespace)}"
+    namespace[name] = value
+    return name
+
+
+def _clean_lines(
+    cls: type[BaseModel], prefix: str, var: str, depth: int, lines: list[str], namespace: dict[str, Any]
+) -> None:
+    """The lines (indented ``depth`` levels) that clean the mapping of a ``cls`` at ``prefix``
+    held by the variable ``var``."""
+    pad = "    " * depth
+    keep = frozenset(name for name in cls.model_fields if f"{prefix}{name}" in EVENT_FIELDS | OPTIONAL_INPUTS)
+    lines.append(f"{pad}if None in {var}.values():")
+    if keep:
+        kept = _constant(namespace, keep)
+        found = f"[key for key, value in {var}.items() if value is None and key not in {kept}]"
+    else:
+        found = f"[key for key, value in {var}.items() if value is None]"
+    lines += [f"{pad}    for key in {found}:", f"{pad}        del {var}[key]"]
     for name, field in cls.model_fields.items():
         holds = _model_of(field.annotation)
-        if holds is not None:
-            is_list, model = holds
-            sub = f"{prefix}{name}."
-            inner.append((name, is_list, _cleaner(model, sub), _flat(model, sub)))
-    root = not prefix
-    missing = tuple(name for name in OPTIONAL_INPUTS if "." not in name) if root else ()
-
-    def clean(data: dict[str, Any]) -> dict[str, Any]:
-        if None in data.values():  # compared without a Python step per value
-            for name in droppable:
-                if name in data and data[name] is None:
-                    del data[name]
-        for name, is_list, each, flat in inner:
-            value = data.get(name)
-            if value is None:
-                continue
-            if not is_list:
-                each(value)
-            elif flat:  # items that hold no models: only their None left out, without a call each
-                for item in value:
-                    if None in item.values():
-                        for key in [key for key, v in item.items() if v is None]:
-                            del item[key]
-            else:
-                for item in value:
-                    each(item)
-        for name in missing:
-            if name not in data:
-                data[name] = None
-        return data
-
-    return clean
+        if holds is None:
+            continue
+        is_list, model = holds
+        key = _constant(namespace, name)
+        inner = f"v{depth}"
+        lines += [f"{pad}{inner} = {var}.get({key})", f"{pad}if {inner} is not None:"]
+        if is_list:
+            item = f"i{depth}"
+            lines.append(f"{pad}    for {item} in {inner}:")
+            _clean_lines(model, f"{prefix}{name}.", item, depth + 2, lines, namespace)
+        else:
+            _clean_lines(model, f"{prefix}{name}.", inner, depth + 1, lines, namespace)
 
 
 def _flat(cls: type[BaseModel], prefix: str) -> bool:
