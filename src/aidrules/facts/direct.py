@@ -96,21 +96,21 @@ def _amount(positive: bool) -> Callable[[Any], Decimal]:
 
     def amount(value: Any) -> Decimal:
         kind = value.__class__
-        if kind is str:
+        if kind is Decimal:  # as a JSON case's reader gives it
+            found: Decimal = value
+        elif kind is str:
             try:
                 found = Decimal(value.strip())
             except InvalidOperation:
                 raise ValueError("not an amount") from None
         elif kind is int:
             found = Decimal(value)
-        elif kind is Decimal:
-            found = value
         else:
             raise ValueError("not an amount")
         if found.is_finite() and (found > 0 if positive else found >= 0) and found < _WHOLE_BOUND:
             if found:  # at most two decimals: written to the cent without dropping a digit (in C)
                 try:
-                    found.quantize(_CENT, context=_EXACT)
+                    _TO_CENT(found, _CENT)
                 except (Rounded, InvalidOperation):
                     raise ValueError("not an amount taken at once") from None
                 return found
@@ -126,6 +126,9 @@ _WHOLE_BOUND = Decimal(10) ** 10
 _CENT = Decimal("0.01")
 #: A context in which writing an amount to the cent fails when it drops a digit (a third decimal)
 _EXACT = Context(prec=40, traps=[Rounded, InvalidOperation])
+#: Writing an amount to the cent in that context: the context's own method, called with its
+#: arguments in place (a third of the time of ``Decimal.quantize(…, context=…)``, a keyword call)
+_TO_CENT = _EXACT.quantize
 #: The amounts' annotations and their one validator in the mirrors
 _AMOUNTS = {
     Money: Annotated[Decimal, PlainValidator(_amount(positive=False))],
