@@ -194,6 +194,9 @@ def refuse_oversized(data: Mapping[str, Any], limits: Limits) -> None:
 #: ``max_list_items`` (each by the fields that lead to it), or None when a valid case may nest
 #: deeper than ``max_depth`` (then every case is measured).
 _UNCAPPED: dict[Limits, tuple[tuple[str, ...], ...] | None] = {}
+#: The limits last asked about and their answer, found by identity: nearly every caller passes one
+#: ``Limits`` (``DEFAULT_LIMITS``), and hashing its thirteen fields costs more than the answer
+_LAST_UNCAPPED: tuple[Limits | None, tuple[tuple[str, ...], ...] | None] = (None, None)
 
 
 def _model_field(node: Any, name: str) -> Any:
@@ -225,11 +228,17 @@ def uncapped_lists(limits: Limits) -> tuple[tuple[str, ...], ...] | None:
     """The lists of a valid case that the model lets grow beyond ``limits.max_list_items`` (each
     by the fields that lead to it), or None when a valid case may nest as deep as
     ``limits.max_depth`` (then every case is measured)."""
+    global _LAST_UNCAPPED
+    last, answer = _LAST_UNCAPPED  # one tuple, read and replaced whole: safe across threads
+    if last is limits:
+        return answer
     if limits not in _UNCAPPED:
         found: list[tuple[str, ...]] = []
         deepest = _deepest(Case, (), 0, limits, found)
         _UNCAPPED[limits] = None if deepest is None or deepest >= limits.max_depth else tuple(found)
-    return _UNCAPPED[limits]
+    answer = _UNCAPPED[limits]
+    _LAST_UNCAPPED = (limits, answer)
+    return answer
 
 
 def _deepest(
