@@ -192,7 +192,13 @@ def _clean_lines(
     held by the variable ``var``."""
     pad = "    " * depth
     keep = frozenset(name for name in cls.model_fields if f"{prefix}{name}" in EVENT_FIELDS | OPTIONAL_INPUTS)
-    lines.append(f"{pad}if None in {var}.values():")
+    if any(_holds_amount(field.annotation) for field in cls.model_fields.values()):
+        # ``None in values()`` would compare each amount with None: a Decimal's ``==`` asks
+        # ``numbers.Rational`` whether None is one (a Python call); types compare by identity
+        namespace["NoneType"] = type(None)
+        lines.append(f"{pad}if NoneType in map(type, {var}.values()):")
+    else:
+        lines.append(f"{pad}if None in {var}.values():")
     if keep:
         kept = _constant(namespace, keep)
         found = f"[key for key, value in {var}.items() if value is None and key not in {kept}]"
@@ -215,12 +221,10 @@ def _clean_lines(
             _clean_lines(model, f"{prefix}{name}.", inner, depth + 1, lines, namespace)
 
 
-def _flat(cls: type[BaseModel], prefix: str) -> bool:
-    """Whether a ``cls`` at ``prefix`` holds no model, no event field and no optional input."""
-    return all(
-        _model_of(field.annotation) is None and f"{prefix}{name}" not in EVENT_FIELDS | OPTIONAL_INPUTS
-        for name, field in cls.model_fields.items()
-    )
+def _holds_amount(annotation: Any) -> bool:
+    """Whether a field is an amount (or none)."""
+    options = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else (annotation,)
+    return any(option == money for option in options for money in _AMOUNTS)
 
 
 def _model_of(annotation: Any) -> tuple[bool, type[BaseModel]] | None:
