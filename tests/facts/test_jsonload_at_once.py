@@ -160,10 +160,12 @@ def test_bare_nan_is_refused_with_its_line_and_column() -> None:
     assert d.span is not None and (d.span.line, d.span.column) == (3, third.index("NaN") + 1)
 
 
-def test_a_lone_surrogate_is_read_as_python_reads_it() -> None:
-    """jiter refuses ``"\\ud800"``; Python's reader keeps it, and admission refuses it later with
-    its path (CF001): the document is read in full, not refused here."""
-    assert read_json_case('{"on": "\\ud800"}', "case.json", DEFAULT_LIMITS) == {"on": "\ud800"}
+@pytest.mark.parametrize("text", ['{"on": "\\ud800"}', '{"on": "\ud800"}'], ids=["escaped", "in-the-text"])
+def test_a_lone_surrogate_is_read_as_python_reads_it(text: str) -> None:
+    """jiter refuses ``"\\ud800"`` (and a text holding a lone surrogate cannot be encoded for it);
+    Python's reader keeps it, and admission refuses it later with its path (CF001): the document
+    is read in full, not refused here."""
+    assert read_json_case(text, "case.json", DEFAULT_LIMITS) == {"on": "\ud800"} == json.loads(text)
 
 
 def test_nesting_deeper_than_the_quick_parser_goes_is_read_in_full() -> None:

@@ -175,7 +175,8 @@ def _at_once(text: str, name: str, limits: Limits) -> Any:
     NaN or Infinity, a lone surrogate, invalid JSON). Its nesting is measured first, in either
     case (:func:`_check_nesting` when it has more opening brackets than ``max_depth``).
 
-    A number token without an exponent of at most ``short`` characters after its sign lies
+    A number token without an exponent of at most ``short`` characters after its sign (the least
+    of ``max_number_exponent + 1``, :data:`DECIMAL_DIGITS` and ``max_number_chars - 1``) lies
     within every limit: at most ``max_number_exponent + 1`` digits before the point (below
     ``10 ** (max_number_exponent + 1)``), at most ``max_number_exponent - 1`` digits after ``0.``
     (so at or above ``10 ** -max_number_exponent``, or zero), at most :data:`DECIMAL_DIGITS`
