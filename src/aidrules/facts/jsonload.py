@@ -49,6 +49,9 @@ _MARKS = bytes(
     ord("0") if chr(b) in "0123456789." else ord("e") if chr(b) in "eE" else ord("[") if chr(b) in "[{" else ord(" ")
     for b in range(256)
 )
+#: A digit followed by an exponent mark, in the marks: found by the regular expression engine's
+#: literal search, which is twice as fast here as ``bytes.__contains__`` with a two-byte needle
+_EXPONENT = re.compile(b"0e")
 #: What :func:`_at_once` gives when the document must be read in full.
 _IN_FULL: Any = object()
 
@@ -194,7 +197,7 @@ def _at_once(text: str, name: str, limits: Limits) -> Any:
     if marks.count(b"[") > limits.max_depth:  # fewer brackets cannot nest deeper
         _check_nesting(text, name, limits)
     short = min(limits.max_number_exponent + 1, DECIMAL_DIGITS, limits.max_number_chars - 1)
-    if b"0e" in marks or b"0" * (short + 1) in marks:
+    if b"0" * (short + 1) in marks or _EXPONENT.search(marks) is not None:
         return _IN_FULL
     try:
         return from_json(raw, float_mode="decimal", catch_duplicate_keys=True, allow_inf_nan=False, cache_mode="keys")
