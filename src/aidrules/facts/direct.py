@@ -162,8 +162,8 @@ def _cleaner(cls: type[BaseModel], prefix: str) -> Callable[[dict[str, Any]], di
     It is written once as one straight-line function (as :mod:`aidrules.facts.tree` writes its
     builders): the models inside are cleaned by their own lines, not by a call each; a mapping is
     searched for ``None`` without a Python step per value, and one with a ``None`` in it loses
-    its ``None`` values in one pass over its items. Field
-    names are constants of the function's namespace, never written into its source."""
+    its ``None`` values in one pass over its items. Field names are constants of the function's
+    namespace, never written into its source."""
     namespace: dict[str, Any] = {}
     lines = ["def clean(data):"]
     _clean_lines(cls, prefix, "data", 1, lines, namespace)
