@@ -229,6 +229,45 @@ def test_every_other_command_runs_with_the_cyclic_collector_on(
     assert gc.isenabled()
 
 
+# Runs a command line in a fresh interpreter as the console script does (``sys.exit(main())``);
+# an exit handler registered before the command's own (so run after it) prints how many objects
+# the collector has frozen when the interpreter ends.
+_FROZEN_AT_EXIT = """
+import atexit, gc, sys
+atexit.register(lambda: print("frozen", gc.get_freeze_count(), file=sys.stderr))
+from aidrules.cli.main import main
+sys.argv = ["aidrules", *sys.argv[1:]]
+sys.exit(main())
+"""
+
+
+def _frozen_at_exit(*args: str) -> tuple[int, str]:
+    done = subprocess.run([sys.executable, "-c", _FROZEN_AT_EXIT, *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    counts = [int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("frozen ")]
+    assert len(counts) == 1, done.stderr
+    return counts[0], done.stdout
+
+
+def test_evaluate_freezes_its_objects_at_exit_and_prints_the_same_decision(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ("evaluate", str(EXAMPLE), "--rules", "noord-limburg-budgethulp")
+    frozen, out = _frozen_at_exit(*args)
+    assert frozen > 10_000  # the modules, classes and functions: left out of the final collection
+    monkeypatch.setattr(sys, "argv", ["aidrules", *args])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code in (0, None)
+    assert out == capsys.readouterr().out and "NOORD-LIMBURG" in out.upper()
+
+
+def test_every_other_command_leaves_the_final_collection_as_it_is() -> None:
+    frozen, out = _frozen_at_exit("schema", "facts")
+    assert frozen == 0
+    assert '"$schema"' in out
+
+
 # Runs a command line in a fresh interpreter, then prints how many patterns the tokenizer compiled.
 _TOKENIZER = """
 import contextlib, io, sys, tokenize
