@@ -25,6 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
+from aidrules._frozen import Frozen
 from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError, Span, did_you_mean
 from aidrules.limits import DEFAULT_LIMITS, Limits, read_document_bytes
 from aidrules.readers.yamlload import Path as YPath
@@ -43,15 +44,27 @@ MAX_LAYERS = 8
 LAYER_KEYS = ("aidrules", "extends", "ruleset", "disable", *ITEM_SECTIONS, "recommendation", "reviews")
 
 
-@dataclass(frozen=True, slots=True)
-class Layer:
+# Frozen values (aidrules._frozen.Frozen, each with its own __init__): no dataclass methods are
+# written and exec'd for them at every start.
+_set = object.__setattr__
+
+
+class Layer(Frozen):
     """One rule file of a chain."""
 
+    __slots__ = ("digest", "doc", "file", "label", "text")
     label: str  # "id@version"
     file: str
     doc: YamlDocument
     text: str
     digest: str  # sha256 of the layer's canonical form
+
+    def __init__(self, label: str, file: str, doc: YamlDocument, text: str, digest: str) -> None:
+        _set(self, "label", label)
+        _set(self, "file", file)
+        _set(self, "doc", doc)
+        _set(self, "text", text)
+        _set(self, "digest", digest)
 
     @property
     def data(self) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
+from aidrules._frozen import Frozen
 from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError
 from aidrules.limits import Limits
 from aidrules.readers import usercache
@@ -36,13 +37,23 @@ Finder = Callable[[str], Path]
 _CODE = (str(layers_module.__file__), str(index.__file__), __file__)
 
 
-@dataclass(frozen=True)
-class LayerId:
+# A Frozen value (aidrules._frozen.Frozen, with its own __init__): no dataclass methods are
+# written and exec'd for it at every start.
+_set = object.__setattr__
+
+
+class LayerId(Frozen):
     """What compiling keeps of a layer: its ``id@version``, file and canonical digest."""
 
+    __slots__ = ("digest", "file", "label")
     label: str
     file: str
     digest: str
+
+    def __init__(self, label: str, file: str, digest: str) -> None:
+        _set(self, "label", label)
+        _set(self, "file", file)
+        _set(self, "digest", digest)
 
 
 @dataclass
