@@ -19,7 +19,6 @@ import copy
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -270,13 +269,25 @@ class _Positions:
 _DEPTH = 3
 
 
-@dataclass
 class Merged:
-    data: dict[str, Any]
-    doc: YamlDocument
-    texts: dict[str, str]
-    provenance: dict[str, str]  # "parameters.minimum_motivation" -> "id@version"
-    diagnostics: list[Diagnostic]
+    """The chain of layers merged into one document (a plain class: a dataclass's methods would
+    be written and exec'd at every start)."""
+
+    __slots__ = ("data", "diagnostics", "doc", "provenance", "texts")
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        doc: YamlDocument,
+        texts: dict[str, str],
+        provenance: dict[str, str],  # "parameters.minimum_motivation" -> "id@version"
+        diagnostics: list[Diagnostic],
+    ) -> None:
+        self.data = data
+        self.doc = doc
+        self.texts = texts
+        self.provenance = provenance
+        self.diagnostics = diagnostics
 
 
 def merge(chain: list[Layer]) -> Merged:

@@ -19,7 +19,7 @@ signature is checked (``verify``): the layers are then read and checked each tim
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import astuple, dataclass
+from dataclasses import astuple
 from pathlib import Path
 
 from aidrules._frozen import Frozen
@@ -56,14 +56,17 @@ class LayerId(Frozen):
         _set(self, "digest", digest)
 
 
-@dataclass
 class Front:
-    """The chain read and merged: what the compiler starts from."""
+    """The chain read and merged: what the compiler starts from (a plain class, as
+    :class:`~aidrules.registry.layers.Merged`)."""
 
-    layers: list[LayerId]
-    merged: Merged
-    #: what reading the layers and following ``extends`` found
-    diagnostics: list[Diagnostic]
+    __slots__ = ("diagnostics", "layers", "merged")
+
+    def __init__(self, layers: list[LayerId], merged: Merged, diagnostics: list[Diagnostic]) -> None:
+        self.layers = layers
+        self.merged = merged
+        #: what reading the layers and following ``extends`` found
+        self.diagnostics = diagnostics
 
 
 def merged_layers(text: str, file: str, *, find: Finder, verify: Verify | None, limits: Limits, cached: bool) -> Front:
