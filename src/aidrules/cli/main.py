@@ -90,7 +90,8 @@ def _resume_collector(command: str) -> None:
 
 
 def _freeze_at_exit(command: str) -> None:
-    """For a command in :data:`ONE_SHOT`, freeze the collector's objects when the interpreter exits.
+    """For a command in :data:`ONE_SHOT`, freeze the collector's objects when the interpreter exits
+    (``aidrules --help`` looks every command up, so it ends so too).
 
     As the interpreter ends, after tearing the modules down, Python runs a full collection (in
     ``Py_FinalizeEx``, whether the collector is on or not): the modules, classes and functions
