@@ -229,6 +229,92 @@ def test_every_other_command_runs_with_the_cyclic_collector_on(
     assert gc.isenabled()
 
 
+#: The dataclasses of our own that ``aidrules evaluate`` still defines at start: public data that
+#: callers copy with ``dataclasses.replace`` (``Diagnostic``, ``Span``, ``Limits``,
+#: ``CompiledRuleSet``, ``TraceEvent``, ``Document``) and a few kept where they are (the codes'
+#: table, the evaluation record, the parser's problem, the case model's shape). Every other class
+#: on the path is a ``Frozen`` value or a plain class: ``@dataclass`` writes and execs its methods
+#: at every start (about 0.5 ms a class; docs/performance.md, "Command line").
+KEPT_DATACLASSES = {
+    "aidrules.codes.CodeInfo",
+    "aidrules.engine.record.EvaluationRecord",
+    "aidrules.engine.record.RecordLayout",
+    "aidrules.engine.trace.TraceEvent",
+    "aidrules.errors.Diagnostic",
+    "aidrules.errors.Span",
+    "aidrules.expr.parser.ParseProblem",
+    "aidrules.facts.shape.ModelShape",
+    "aidrules.limits.Limits",
+    "aidrules.ruleset.compiled.CompiledRuleSet",
+    "aidrules.words.document.Document",
+}
+
+# Runs a command line in a fresh interpreter, then prints the dataclasses of our own it defined.
+_DATACLASSES = """
+import contextlib, dataclasses, io, json, sys
+from aidrules.cli.main import app
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        app(sys.argv[1:])
+    except SystemExit as exit:
+        assert exit.code in (0, None), exit.code
+found = {
+    f"{value.__module__}.{value.__qualname__}"
+    for name, module in list(sys.modules.items()) if name.startswith("aidrules") and module is not None
+    for value in list(vars(module).values())
+    if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == name
+}
+print(json.dumps(sorted(found)))
+"""
+
+
+def test_evaluate_defines_no_dataclass_beyond_the_kept_ones() -> None:
+    args = ("evaluate", str(EXAMPLE), "--rules", "noord-limburg-budgethulp")
+    done = subprocess.run([sys.executable, "-c", _DATACLASSES, *args], capture_output=True, text=True, check=True)
+    found = set(json.loads(done.stdout))
+    assert "aidrules.ruleset.compiled.CompiledRuleSet" in found  # the walk sees the dataclasses there are
+    assert found <= KEPT_DATACLASSES, sorted(found - KEPT_DATACLASSES)
+
+
+# Runs a command line in a fresh interpreter as the console script does (``sys.exit(main())``);
+# an exit handler registered before the command's own (so run after it) prints how many objects
+# the collector has frozen when the interpreter ends.
+_FROZEN_AT_EXIT = """
+import atexit, gc, sys
+atexit.register(lambda: print("frozen", gc.get_freeze_count(), file=sys.stderr))
+from aidrules.cli.main import main
+sys.argv = ["aidrules", *sys.argv[1:]]
+sys.exit(main())
+"""
+
+
+def _frozen_at_exit(*args: str) -> tuple[int, str]:
+    done = subprocess.run([sys.executable, "-c", _FROZEN_AT_EXIT, *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    counts = [int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("frozen ")]
+    assert len(counts) == 1, done.stderr
+    return counts[0], done.stdout
+
+
+def test_evaluate_freezes_its_objects_at_exit_and_prints_the_same_decision(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ("evaluate", str(EXAMPLE), "--rules", "noord-limburg-budgethulp")
+    frozen, out = _frozen_at_exit(*args)
+    assert frozen > 10_000  # the modules, classes and functions: left out of the final collection
+    monkeypatch.setattr(sys, "argv", ["aidrules", *args])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code in (0, None)
+    assert out == capsys.readouterr().out and "NOORD-LIMBURG" in out.upper()
+
+
+def test_every_other_command_leaves_the_final_collection_as_it_is() -> None:
+    frozen, out = _frozen_at_exit("schema", "facts")
+    assert frozen == 0
+    assert '"$schema"' in out
+
+
 # Runs a command line in a fresh interpreter, then prints how many patterns the tokenizer compiled.
 _TOKENIZER = """
 import contextlib, io, sys, tokenize

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
@@ -21,6 +20,7 @@ import yaml
 from yaml.composer import Composer
 from yaml.resolver import BaseResolver
 
+from aidrules._frozen import Frozen
 from aidrules.errors import AidrulesError, Diagnostic, RuleSetError, Span
 from aidrules.limits import DECIMAL_DIGITS, DEFAULT_LIMITS, Limits, number_fits, number_in_range
 
@@ -140,16 +140,31 @@ if getattr(yaml, "__with_libyaml__", False):
     _Loader = _CCoreLoader
 
 
-@dataclass(frozen=True, slots=True)
-class Pos:
+# Frozen values (aidrules._frozen.Frozen, each with its own __init__): no dataclass methods are
+# written and exec'd for them at every start.
+_set = object.__setattr__
+
+
+class Pos(Frozen):
     """Where a value (and, for mapping values, its key) stands in the file."""
 
+    __slots__ = ("column", "file", "key_column", "key_line", "line", "style")
     line: int
     column: int
     key_line: int
     key_column: int
     style: str | None  # scalar style: None (plain), "'", '"', "|", ">"
-    file: str | None = None  # set when a merged document holds positions from several files
+    file: str | None  # set when a merged document holds positions from several files
+
+    def __init__(
+        self, line: int, column: int, key_line: int, key_column: int, style: str | None, file: str | None = None
+    ) -> None:
+        _set(self, "line", line)
+        _set(self, "column", column)
+        _set(self, "key_line", key_line)
+        _set(self, "key_column", key_column)
+        _set(self, "style", style)
+        _set(self, "file", file)
 
     def span(self, file: str) -> Span:
         return Span(self.file or file, self.line, self.column)
@@ -158,11 +173,16 @@ class Pos:
         return Span(self.file or file, self.key_line, self.key_column)
 
 
-@dataclass(frozen=True, slots=True)
-class YamlDocument:
+class YamlDocument(Frozen):
+    __slots__ = ("data", "file", "positions")
     data: Any
     positions: dict[Path, Pos]
     file: str
+
+    def __init__(self, data: Any, positions: dict[Path, Pos], file: str) -> None:
+        _set(self, "data", data)
+        _set(self, "positions", positions)
+        _set(self, "file", file)
 
     def span(self, path: Path, key: bool = False) -> Span:
         """The best known position for ``path`` (falling back to its nearest parent)."""

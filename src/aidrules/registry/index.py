@@ -36,7 +36,6 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib.metadata import Distribution, EntryPoint, distributions
@@ -44,6 +43,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, TypeVar
 
+from aidrules._frozen import Frozen
 from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError, Severity, Span
 from aidrules.limits import DEFAULT_LIMITS, read_document_bytes, read_regular_document
 from aidrules.registry import layers
@@ -55,10 +55,28 @@ ENTRY_POINT_GROUP = "aidrules.rulesets"
 ENV_PATH = "AIDRULES_PATH"
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+# Frozen values (aidrules._frozen.Frozen, each with its own __init__): no dataclass methods are
+# written and exec'd for them at every start.
+_set = object.__setattr__
+
+
+class Entry(Frozen):
     """The header of one rule file."""
 
+    __slots__ = (
+        "decides",
+        "digest",
+        "effective_from",
+        "effective_until",
+        "extends",
+        "id",
+        "line",
+        "origin",
+        "path",
+        "rank",
+        "title",
+        "version",
+    )
     id: str
     version: str
     effective_from: date
@@ -66,11 +84,39 @@ class Entry:
     extends: str | None
     path: Path
     title: str
-    decides: bool = True  # a full policy (with forms), not a base layer of amounts only
-    digest: str = ""  # sha256 of the file's canonical content (layout and comments ignored)
-    origin: str = ""  # where it was found: "--rules-dir", "./rules", "AIDRULES_PATH", "package <name>"
-    rank: int = 0  # position of its source in the search order (0 first)
-    line: int = 1  # line of `ruleset.version` in the file
+    decides: bool  # a full policy (with forms), not a base layer of amounts only
+    digest: str  # sha256 of the file's canonical content (layout and comments ignored)
+    origin: str  # where it was found: "--rules-dir", "./rules", "AIDRULES_PATH", "package <name>"
+    rank: int  # position of its source in the search order (0 first)
+    line: int  # line of `ruleset.version` in the file
+
+    def __init__(
+        self,
+        id: str,
+        version: str,
+        effective_from: date,
+        effective_until: date | None,
+        extends: str | None,
+        path: Path,
+        title: str,
+        decides: bool = True,
+        digest: str = "",
+        origin: str = "",
+        rank: int = 0,
+        line: int = 1,
+    ) -> None:
+        _set(self, "id", id)
+        _set(self, "version", version)
+        _set(self, "effective_from", effective_from)
+        _set(self, "effective_until", effective_until)
+        _set(self, "extends", extends)
+        _set(self, "path", path)
+        _set(self, "title", title)
+        _set(self, "decides", decides)
+        _set(self, "digest", digest)
+        _set(self, "origin", origin)
+        _set(self, "rank", rank)
+        _set(self, "line", line)
 
     @property
     def label(self) -> str:
@@ -306,7 +352,7 @@ def _all_files(extra: Iterable[Path | str] = (), beside: Iterable[Path | str] = 
         for path in _rule_files(directory, depth):
             if path not in files:
                 entry = _header(path)
-                files[path] = replace(entry, origin=origin, rank=rank) if entry is not None else None
+                files[path] = entry.replace(origin=origin, rank=rank) if entry is not None else None
     return files
 
 

@@ -19,12 +19,12 @@ import copy
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
+from aidrules._frozen import Frozen
 from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError, Span, did_you_mean
 from aidrules.limits import DEFAULT_LIMITS, Limits, read_document_bytes
 from aidrules.readers.yamlload import Path as YPath
@@ -43,15 +43,27 @@ MAX_LAYERS = 8
 LAYER_KEYS = ("aidrules", "extends", "ruleset", "disable", *ITEM_SECTIONS, "recommendation", "reviews")
 
 
-@dataclass(frozen=True, slots=True)
-class Layer:
+# Frozen values (aidrules._frozen.Frozen, each with its own __init__): no dataclass methods are
+# written and exec'd for them at every start.
+_set = object.__setattr__
+
+
+class Layer(Frozen):
     """One rule file of a chain."""
 
+    __slots__ = ("digest", "doc", "file", "label", "text")
     label: str  # "id@version"
     file: str
     doc: YamlDocument
     text: str
     digest: str  # sha256 of the layer's canonical form
+
+    def __init__(self, label: str, file: str, doc: YamlDocument, text: str, digest: str) -> None:
+        _set(self, "label", label)
+        _set(self, "file", file)
+        _set(self, "doc", doc)
+        _set(self, "text", text)
+        _set(self, "digest", digest)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -257,13 +269,25 @@ class _Positions:
 _DEPTH = 3
 
 
-@dataclass
 class Merged:
-    data: dict[str, Any]
-    doc: YamlDocument
-    texts: dict[str, str]
-    provenance: dict[str, str]  # "parameters.minimum_motivation" -> "id@version"
-    diagnostics: list[Diagnostic]
+    """The chain of layers merged into one document (a plain class: a dataclass's methods would
+    be written and exec'd at every start)."""
+
+    __slots__ = ("data", "diagnostics", "doc", "provenance", "texts")
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        doc: YamlDocument,
+        texts: dict[str, str],
+        provenance: dict[str, str],  # "parameters.minimum_motivation" -> "id@version"
+        diagnostics: list[Diagnostic],
+    ) -> None:
+        self.data = data
+        self.doc = doc
+        self.texts = texts
+        self.provenance = provenance
+        self.diagnostics = diagnostics
 
 
 def merge(chain: list[Layer]) -> Merged:

@@ -28,12 +28,12 @@ import base64
 import hashlib
 import json
 import os
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aidrules._extras import lazy_module, require
+from aidrules._frozen import Frozen
 from aidrules.codes import Code
 from aidrules.errors import Diagnostic, RuleSetError, Span
 from aidrules.readers.yamlload import load_yaml
@@ -173,15 +173,27 @@ def sign(
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class Claims:
+# Frozen values (aidrules._frozen.Frozen, each with its own __init__): no dataclass methods are
+# written and exec'd for them at every start.
+_set = object.__setattr__
+
+
+class Claims(Frozen):
     """What a verified signature says about the file it was checked against."""
 
+    __slots__ = ("expires", "file", "release", "ruleset", "sha256")
     file: str
     sha256: str
     ruleset: str | None  # "id@version"; None for format 1
     release: int | None  # None for format 1
     expires: date | None
+
+    def __init__(self, file: str, sha256: str, ruleset: str | None, release: int | None, expires: date | None) -> None:
+        _set(self, "file", file)
+        _set(self, "sha256", sha256)
+        _set(self, "ruleset", ruleset)
+        _set(self, "release", release)
+        _set(self, "expires", expires)
 
     @property
     def ruleset_id(self) -> str | None:
@@ -236,14 +248,19 @@ def release_state_from_environment() -> Path | None:
     return Path(value) if value else None
 
 
-@dataclass(frozen=True)
-class Verifier:
+class Verifier(Frozen):
     """Checks that each rule file read was signed by the holder of one public key, and, with a
     ``release_state``, that it is not of an older release than one accepted before."""
 
+    __slots__ = ("public_key", "release_state", "today")
     public_key: Path
-    release_state: Path | None = None
-    today: date | None = None
+    release_state: Path | None
+    today: date | None
+
+    def __init__(self, public_key: Path, release_state: Path | None = None, today: date | None = None) -> None:
+        _set(self, "public_key", public_key)
+        _set(self, "release_state", release_state)
+        _set(self, "today", today)
 
     def __call__(self, file: str, data: bytes) -> None:
         claims = verify_bytes(Path(file), data, self.public_key, today=self.today)

@@ -80,7 +80,10 @@ Parsed = tuple[YamlDocument, list[Diagnostic]]
 
 def flat_document(doc: YamlDocument, diagnostics: list[Diagnostic]) -> tuple[object, ...]:
     """A parse as plain tuples, as the cache stores it (:func:`document_of` reads it back)."""
-    positions = [(path, *astuple(pos)) for path, pos in doc.positions.items()]
+    positions = [
+        (path, pos.line, pos.column, pos.key_line, pos.key_column, pos.style, pos.file)
+        for path, pos in doc.positions.items()
+    ]
     return (doc.data, positions, doc.file, diagnostics)
 
 

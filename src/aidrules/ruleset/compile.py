@@ -14,7 +14,7 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import astuple, dataclass, field
+from dataclasses import astuple
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -221,24 +221,25 @@ def _check_cost(rs: CompiledRuleSet, limits: Limits, diagnostics: list[Diagnosti
     diagnostics.append(Diagnostic("RS207", message, span or Span(rs.file, 1, 1), hint))
 
 
-@dataclass
 class _RuleCompiler:
-    doc: YamlDocument
-    texts: dict[str, str]
-    diagnostics: list[Diagnostic]
-    layers: list[LayerId] = field(default_factory=list)
-    provenance: dict[str, str] = field(default_factory=dict)
-    limits: Limits = DEFAULT_LIMITS
-    model: RuleSetFile | None = None
-    set_aside: set[str] = field(default_factory=set)
-    scale_reported: set[YPath] = field(default_factory=set)
-    env: Environment | None = None
-    named: dict[str, NamedValue] = field(default_factory=dict)
-    #: a placeholder or a shown value compiled in an environment, by its text and the
-    #: environment's identity (the environment kept with it, so that its identity stays its own)
-    _names: dict[tuple[str, int], tuple[Environment, CompiledExpression | None, list[Problem]]] = field(
-        default_factory=dict
-    )
+    """One compilation of a merged rule file, stage by stage (a plain class: a dataclass's methods
+    would be written and exec'd at every start)."""
+
+    def __init__(self, doc: YamlDocument, texts: dict[str, str], diagnostics: list[Diagnostic]) -> None:
+        self.doc = doc
+        self.texts = texts
+        self.diagnostics = diagnostics
+        self.layers: list[LayerId] = []
+        self.provenance: dict[str, str] = {}
+        self.limits: Limits = DEFAULT_LIMITS
+        self.model: RuleSetFile | None = None
+        self.set_aside: set[str] = set()
+        self.scale_reported: set[YPath] = set()
+        self.env: Environment | None = None
+        self.named: dict[str, NamedValue] = {}
+        #: a placeholder or a shown value compiled in an environment, by its text and the
+        #: environment's identity (the environment kept with it, so that its identity stays its own)
+        self._names: dict[tuple[str, int], tuple[Environment, CompiledExpression | None, list[Problem]]] = {}
 
     # -- helpers --------------------------------------------------------------------------
     def compile_name(self, name: str) -> tuple[CompiledExpression | None, list[Problem]]:

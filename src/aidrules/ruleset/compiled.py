@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
+from aidrules._frozen import Frozen
 from aidrules.errors import Diagnostic, EvaluationError, Span
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression, Environment
@@ -62,15 +63,27 @@ def backend_names() -> tuple[str, ...]:
     return tuple(_BACKENDS)
 
 
-@dataclass(frozen=True, slots=True)
-class DatedValue:
+# The specs are frozen values (aidrules._frozen.Frozen, each with its own __init__): no dataclass
+# methods are compiled for them at every start (about 0.5 ms a class). ``CompiledRuleSet`` stays a
+# dataclass: callers copy it with ``dataclasses.replace``. ``ruleset/cost.py`` walks both kinds.
+_set = object.__setattr__
+
+
+class DatedValue(Frozen):
+    __slots__ = ("source", "valid_from", "value")
     valid_from: date
     value: Any
     source: str
 
+    def __init__(self, valid_from: date, value: Any, source: str) -> None:
+        _set(self, "valid_from", valid_from)
+        _set(self, "value", value)
+        _set(self, "source", source)
 
-@dataclass(frozen=True, slots=True)
-class ParameterSpec:
+
+class ParameterSpec(Frozen):
+    __slots__ = ("_starts", "group", "id", "policy_choice", "span", "title", "type", "unit", "values")
+    _hidden = frozenset({"_starts"})  # the values' start days, derived from them
     id: str
     title: Texts
     type: t.Type
@@ -79,7 +92,29 @@ class ParameterSpec:
     policy_choice: PolicyChoice | None
     values: tuple[DatedValue, ...]  # sorted by valid_from
     span: Span
-    _starts: tuple[date, ...] = field(default=(), repr=False)
+    _starts: tuple[date, ...]
+
+    def __init__(
+        self,
+        id: str,
+        title: Texts,
+        type: t.Type,
+        group: str,
+        unit: str | None,
+        policy_choice: PolicyChoice | None,
+        values: tuple[DatedValue, ...],
+        span: Span,
+        _starts: tuple[date, ...] = (),
+    ) -> None:
+        _set(self, "id", id)
+        _set(self, "title", title)
+        _set(self, "type", type)
+        _set(self, "group", group)
+        _set(self, "unit", unit)
+        _set(self, "policy_choice", policy_choice)
+        _set(self, "values", values)
+        _set(self, "span", span)
+        _set(self, "_starts", _starts)
 
     def value_at(self, on: date) -> DatedValue | None:
         """The value in force on ``on`` (the latest one starting on or before it)."""
@@ -88,8 +123,8 @@ class ParameterSpec:
         return self.values[i - 1] if i else None
 
 
-@dataclass(frozen=True, slots=True)
-class PrincipleSpec:
+class PrincipleSpec(Frozen):
+    __slots__ = ("description", "id", "requires", "source", "span", "title")
     id: str
     title: Texts
     description: Texts
@@ -97,9 +132,19 @@ class PrincipleSpec:
     requires: tuple[str, ...]
     span: Span
 
+    def __init__(
+        self, id: str, title: Texts, description: Texts, source: str, requires: tuple[str, ...], span: Span
+    ) -> None:
+        _set(self, "id", id)
+        _set(self, "title", title)
+        _set(self, "description", description)
+        _set(self, "source", source)
+        _set(self, "requires", requires)
+        _set(self, "span", span)
 
-@dataclass(frozen=True, slots=True)
-class FormSpec:
+
+class FormSpec(Frozen):
+    __slots__ = ("description", "id", "intrusiveness", "principles", "requires", "source", "span", "title")
     id: str
     title: Texts
     description: Texts
@@ -109,25 +154,57 @@ class FormSpec:
     requires: tuple[str, ...]
     span: Span
 
+    def __init__(
+        self,
+        id: str,
+        title: Texts,
+        description: Texts,
+        source: str,
+        intrusiveness: int,
+        principles: tuple[str, ...],
+        requires: tuple[str, ...],
+        span: Span,
+    ) -> None:
+        _set(self, "id", id)
+        _set(self, "title", title)
+        _set(self, "description", description)
+        _set(self, "source", source)
+        _set(self, "intrusiveness", intrusiveness)
+        _set(self, "principles", principles)
+        _set(self, "requires", requires)
+        _set(self, "span", span)
 
-@dataclass(frozen=True, slots=True)
-class RecommendationRow:
+
+class RecommendationRow(Frozen):
+    __slots__ = ("because", "recommend", "span", "when")
     recommend: str
     when: CompiledExpression
     because: Texts
     span: Span
 
+    def __init__(self, recommend: str, when: CompiledExpression, because: Texts, span: Span) -> None:
+        _set(self, "recommend", recommend)
+        _set(self, "when", when)
+        _set(self, "because", because)
+        _set(self, "span", span)
 
-@dataclass(frozen=True, slots=True)
-class ActionValueSpec:
+
+class ActionValueSpec(Frozen):
+    __slots__ = ("expr", "id", "title", "type")
     id: str
     title: Texts
     type: t.Type
     expr: CompiledExpression
 
+    def __init__(self, id: str, title: Texts, type: t.Type, expr: CompiledExpression) -> None:
+        _set(self, "id", id)
+        _set(self, "title", title)
+        _set(self, "type", type)
+        _set(self, "expr", expr)
 
-@dataclass(frozen=True, slots=True)
-class ActionSpec:
+
+class ActionSpec(Frozen):
+    __slots__ = ("id", "message", "shown", "source", "span", "title", "values", "when")
     id: str
     title: Texts
     when: CompiledExpression
@@ -136,6 +213,26 @@ class ActionSpec:
     values: tuple[ActionValueSpec, ...]
     shown: tuple[tuple[str, CompiledExpression], ...]
     span: Span
+
+    def __init__(
+        self,
+        id: str,
+        title: Texts,
+        when: CompiledExpression,
+        source: str,
+        message: Template,
+        values: tuple[ActionValueSpec, ...],
+        shown: tuple[tuple[str, CompiledExpression], ...],
+        span: Span,
+    ) -> None:
+        _set(self, "id", id)
+        _set(self, "title", title)
+        _set(self, "when", when)
+        _set(self, "source", source)
+        _set(self, "message", message)
+        _set(self, "values", values)
+        _set(self, "shown", shown)
+        _set(self, "span", span)
 
 
 @dataclass(frozen=True, slots=True)

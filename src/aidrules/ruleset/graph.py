@@ -29,9 +29,9 @@ Texts (messages, shown values) are not edges: they never change an outcome.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from aidrules._frozen import Frozen
 from aidrules.expr import nodes as n
 from aidrules.facts.schema import case_type
 
@@ -98,8 +98,12 @@ def _list_label(iterable: n.Node, scope: dict[str, str]) -> str | None:
     return iterable.dotted
 
 
-@dataclass(frozen=True, slots=True)
-class DependencyGraph:
+# A Frozen value (aidrules._frozen.Frozen, with its own __init__): no dataclass methods are
+# written and exec'd for it at every start.
+_set = object.__setattr__
+
+
+class DependencyGraph(Frozen):
     """Who reads whom in one rule set. Immutable; every query is answered from the built maps.
 
     Example:
@@ -109,11 +113,27 @@ class DependencyGraph:
         True
     """
 
+    __slots__ = ("_facts", "_readers", "edges", "kinds", "order")
+    _hidden = frozenset({"_facts", "_readers"})  # derived from the edges: neither compared nor shown
     kinds: Mapping[str, NodeKind]
     edges: Mapping[str, tuple[str, ...]]  # node -> what it reads directly, in the order written
     order: tuple[str, ...]  # topological: every node after everything it reads
-    _facts: Mapping[str, frozenset[str]] = field(repr=False, compare=False)
-    _readers: Mapping[str, tuple[str, ...]] = field(repr=False, compare=False)
+    _facts: Mapping[str, frozenset[str]]
+    _readers: Mapping[str, tuple[str, ...]]
+
+    def __init__(
+        self,
+        kinds: Mapping[str, NodeKind],
+        edges: Mapping[str, tuple[str, ...]],
+        order: tuple[str, ...],
+        _facts: Mapping[str, frozenset[str]],
+        _readers: Mapping[str, tuple[str, ...]],
+    ) -> None:
+        _set(self, "kinds", kinds)
+        _set(self, "edges", edges)
+        _set(self, "order", order)
+        _set(self, "_facts", _facts)
+        _set(self, "_readers", _readers)
 
     # -- building ---------------------------------------------------------------------------
     @classmethod

@@ -19,9 +19,10 @@ signature is checked (``verify``): the layers are then read and checked each tim
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import astuple, dataclass
+from dataclasses import astuple
 from pathlib import Path
 
+from aidrules._frozen import Frozen
 from aidrules.errors import Diagnostic, RuleSetError, RuleSetNotFoundError
 from aidrules.limits import Limits
 from aidrules.readers import usercache
@@ -36,23 +37,36 @@ Finder = Callable[[str], Path]
 _CODE = (str(layers_module.__file__), str(index.__file__), __file__)
 
 
-@dataclass(frozen=True)
-class LayerId:
+# A Frozen value (aidrules._frozen.Frozen, with its own __init__): no dataclass methods are
+# written and exec'd for it at every start.
+_set = object.__setattr__
+
+
+class LayerId(Frozen):
     """What compiling keeps of a layer: its ``id@version``, file and canonical digest."""
 
+    __slots__ = ("digest", "file", "label")
     label: str
     file: str
     digest: str
 
+    def __init__(self, label: str, file: str, digest: str) -> None:
+        _set(self, "label", label)
+        _set(self, "file", file)
+        _set(self, "digest", digest)
 
-@dataclass
+
 class Front:
-    """The chain read and merged: what the compiler starts from."""
+    """The chain read and merged: what the compiler starts from (a plain class, as
+    :class:`~aidrules.registry.layers.Merged`)."""
 
-    layers: list[LayerId]
-    merged: Merged
-    #: what reading the layers and following ``extends`` found
-    diagnostics: list[Diagnostic]
+    __slots__ = ("diagnostics", "layers", "merged")
+
+    def __init__(self, layers: list[LayerId], merged: Merged, diagnostics: list[Diagnostic]) -> None:
+        self.layers = layers
+        self.merged = merged
+        #: what reading the layers and following ``extends`` found
+        self.diagnostics = diagnostics
 
 
 def merged_layers(text: str, file: str, *, find: Finder, verify: Verify | None, limits: Limits, cached: bool) -> Front:
