@@ -382,6 +382,7 @@ class PreparedRuleSet:
             self.derived,
             heads,
             COMPACT_SCALARS,
+            [item.kind == "derived" and isinstance(item.type, t.Number) for item in rs.plan if item.kind == "derived"],
         )
         self.conditions = tuple(PreparedCondition(item) for item in rs.plan if item.kind == "condition")
         self.principles = tuple((p, f"principles.{p.id}", p.requires) for p in rs.principles)

@@ -21,7 +21,7 @@ a generated loop and an aggregation with such a node inside; an expression neste
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from decimal import ROUND_HALF_UP, Decimal, Overflow
 from functools import partial
 from json.encoder import encode_basestring
@@ -506,21 +506,28 @@ def generate_plan_and_values_text(
     names: Sequence[str],
     heads: Sequence[str],
     scalars: dict[type, Callable[[Any], str]],
+    numbers: Sequence[bool] = (),
 ) -> tuple[Callable[[Context, list[int]], None], Callable[[dict[str, Any]], str]]:
     """:func:`generate_plan`, and in the same source (compiled and cached with it: alone it would
     be too short to cache) ``values_text(values)``: the values ``names`` of a record's values as
     one compact JSON object, each value's text after its text in ``heads`` (``{"name":`` for the
     first, ``,"name":`` after it), in one join (an amount inline, any other value written by
     ``scalars`` by its class: an Unknown ``null``). A value missing, or of a class ``scalars``
-    does not know, raises KeyError (the caller writes those values another way)."""
+    does not know, raises KeyError (the caller writes those values another way). ``numbers``
+    tells which values are numbers (usually Decimals: :func:`_json_text` writes them with their
+    quotes in the texts around them when all are)."""
     writer = _plan_writer(steps, conjunctions)
     writer.namespace["SC"] = scalars
     writer.line(0, "def values_text(values):")
-    out = []
+    segments: list[Segment] = []
+    decimals = []
     for i, (name, head) in enumerate(zip(names, heads, strict=True)):
         writer.line(1, f"v{i} = values[{writer.const(name)}]")
-        out += [writer.const(head), _scalar_text(writer, f"v{i}")]
-    writer.line(1, f"return ''.join([{', '.join([*out, repr('}')])}])")
+        segments += [("text", head), ("value", f"v{i}")]
+        if i < len(numbers) and numbers[i]:
+            decimals.append(f"v{i}")
+    segments.append(("text", "}"))
+    writer.line(1, f"return {_json_text(writer, segments, decimals)}")
     namespace = _run(writer, "plan")
     return namespace["plan"], namespace["values_text"]
 
@@ -657,12 +664,8 @@ def generate_condition_loop(
                 writer, make, k, "'condition'", writer.const(outcome), names, read[:width], source, shape
             )
             # the compact text of the reason, from its shape: values in order, an amount inline
-            start, keys, end = shape[0], shape[1], shape[2]
-            text = [writer.const(start), "S(msg)"]
-            for j, (key_text, v) in enumerate(zip(keys, read[:width], strict=True)):
-                text.append(writer.const(("," if j else ',"values":{') + key_text))
-                text.append(_scalar_text(writer, v))
-            text.append(writer.const(end if keys else ',"values":{' + end))
+            decimals = {v for expr, v in zip(by_outcome[outcome], read, strict=True) if numbers(expr)}
+            text = _shape_text(writer, shape, read[:width], decimals)
             writer.line(3, f"if {m}.cap:")
             parts = ["lang", writer.const(outcome), *_key_parts(writer, by_outcome[outcome], read, numbers)]
             writer.line(4, f"key = ({', '.join(parts)},)")
@@ -672,7 +675,7 @@ def generate_condition_loop(
             if compact:  # made with its compact text, then kept
                 writer.line(5, f"found = {fragment}")
                 writer.line(5, "try:")
-                writer.line(6, f"found.compact = {' + '.join(text)}")
+                writer.line(6, f"found.compact = {text}")
                 writer.line(5, "except (KeyError, TypeError):  # a value of a class the writers do not know")
                 writer.line(6, "found.fill_compact()")
                 writer.line(5, f"{out} = {m}.keep(key, found).compact")
@@ -688,7 +691,7 @@ def generate_condition_loop(
                 writer.line(4, f"{out} = {fragment}")
                 continue
             writer.line(4, "try:")
-            writer.line(5, f"{out} = {' + '.join(text)}")
+            writer.line(5, f"{out} = {text}")
             writer.line(4, "except (KeyError, TypeError):  # a value of a class the writers do not know")
             writer.line(5, f"{out} = {fragment}.fill_compact()")
         # an unknown outcome: its reason looked up by the key (lang, None, *values, outcome); the
@@ -781,26 +784,23 @@ def generate_action_loop(
         writer.line(2, "else:")
         _skip(writer, 3, m, memo)
         writer.line(3, f"msg = {message}")
-        text = [writer.const(shape[0]), "S(msg)"]
-        for j, (key_text, v) in enumerate(zip(shape[1], read[:width], strict=True)):
-            text.append(writer.const(("," if j else ',"values":{') + key_text))
-            text.append(_scalar_text(writer, v))
-        text.append(writer.const(shape[2] if shape[1] else ',"values":{' + shape[2]))
+        decimals = {v for expr, v in zip(exprs, read, strict=True) if numbers(expr)}
         writer.line(3, "try:")
-        writer.line(4, f"table.append({' + '.join(text)})")
+        writer.line(4, f"table.append({_shape_text(writer, shape, read[:width], decimals)})")
         writer.line(3, "except (KeyError, TypeError):  # a value of a class the writers do not know")
         writer.line(4, f"table.append({fragment}.fill_compact())")
         # the action itself: its values as the record holds them (an unknown one is null)
-        text = [writer.const(head)]
+        segments: list[Segment] = [("text", head)]
         for j, name in enumerate(names):
             v = writer.temp()
             writer.line(2, f"{v} = values[{writer.const(name)}]")
             if j:
-                text.append(writer.const(keys[j - 1]))
-            text.append(_scalar_text(writer, v))
+                segments.append(("text", keys[j - 1]))
+            segments.append(("value", v))
+        segments += [("text", '},"reasons":['), ("expr", "str(base + len(out))"), ("text", "]}")]
         writer.line(2, "try:")
-        text += [writer.const('},"reasons":['), "str(base + len(out))", writer.const("]}")]
-        writer.line(3, f"out.append({' + '.join(text)})")
+        # an action's values are mostly amounts: written as Decimals when all are
+        writer.line(3, f"out.append({_json_text(writer, segments, [v for kind, v in segments if kind == 'value'])})")
         writer.line(2, "except (KeyError, TypeError):  # a value of a class the writers do not know")
         writer.line(3, "return None")
     writer.line(1, "return out, table")
@@ -903,12 +903,69 @@ def _message(writer: _Writer, pieces: Pieces, read: Sequence[str], tail: str) ->
     return " + ".join(out)
 
 
+def _shape_text(writer: _Writer, shape: Any, shown: Sequence[str], decimals: Collection[str]) -> str:
+    """The expression writing a reason's compact text from its shape (``start``, the shown
+    values' keys, ``end``: ``engine/decision.py``'s ``Shape``), its message in the local ``msg``
+    and its values in ``shown`` (:func:`_json_text`: an amount inline)."""
+    start, keys, end = shape[0], shape[1], shape[2]
+    segments: list[Segment] = [("text", start), ("expr", "S(msg)")]
+    for j, (key_text, v) in enumerate(zip(keys, shown, strict=True)):
+        segments += [("text", ("," if j else ',"values":{') + key_text), ("value", v)]
+    segments.append(("text", end if keys else ',"values":{' + end))
+    return _json_text(writer, segments, decimals)
+
+
 def _scalar_text(writer: _Writer, v: str) -> str:
     """The expression writing the value in ``v`` as a compact JSON scalar (an amount inline; an
     Unknown ``null`` by ``SC``; a class ``SC`` does not know raises KeyError)."""
     if v in writer.known:
         return f"SC[{v}.__class__]({v})"
     return f"('\"' + str({v}) + '\"' if {v}.__class__ is D else SC[{v}.__class__]({v}))"
+
+
+#: A part of a JSON text written by :func:`_json_text`: ``("text", constant text)``,
+#: ``("expr", source of an expression giving a text)`` or ``("value", local holding a JSON scalar)``.
+Segment = tuple[str, str]
+
+
+def _json_text(writer: _Writer, segments: Sequence[Segment], decimals: Collection[str] = ()) -> str:
+    """The expression joining ``segments`` into one text (adjacent constant texts merged). The
+    values in ``decimals`` (locals whose expression is a number: usually a Decimal) are written
+    with their quotes merged into the constant texts around them, ``str(v)`` alone, in one join,
+    when all of them are Decimals; otherwise (or when none may be) every value is written by
+    :func:`_scalar_text` as before. The same text either way, and the same errors: a value of a
+    class the writers do not know raises KeyError in both."""
+    decimal = [v for kind, v in segments if kind == "value" and v in decimals and v not in writer.known]
+    decimal = list(dict.fromkeys(decimal))
+    parts = _merged(writer, segments, ())
+    general = " + ".join(parts) if len(parts) < 4 else f"''.join([{', '.join(parts)}])"
+    if not decimal:
+        return general
+    fast = _merged(writer, segments, decimal)
+    test = " and ".join(f"{v}.__class__ is D" for v in decimal)
+    return f"(''.join([{', '.join(fast)}]) if {test} else {general})"
+
+
+def _merged(writer: _Writer, segments: Sequence[Segment], decimals: Collection[str]) -> list[str]:
+    """The source of each part of ``segments``, adjacent constant texts as one constant; a value in
+    ``decimals`` (a Decimal there) as ``str(v)`` with its quotes in the texts around it."""
+    out: list[str] = []
+    pending: list[str] = []  # constant text not yet written
+    for kind, s in segments:
+        if kind == "text":
+            pending.append(s)
+        elif kind == "value" and s in decimals:
+            pending.append('"')
+            out += [writer.const("".join(pending)), f"str({s})"] if "".join(pending) else [f"str({s})"]
+            pending = ['"']
+        else:
+            if "".join(pending):
+                out.append(writer.const("".join(pending)))
+            pending = []
+            out.append(_scalar_text(writer, s) if kind == "value" else s)
+    if "".join(pending):
+        out.append(writer.const("".join(pending)))
+    return out
 
 
 def generate(exprs: Sequence[ir.Expr]) -> list[Fn]:
