@@ -386,7 +386,7 @@ def test_the_values_text_generated_with_the_plan_writes_the_bytes_of_compact_val
     KeyError for a value missing or of a class it does not know (its caller then falls back)."""
     names = ["amount", "count", "flag", "unknown", "negative", "name"]
     heads = [("," if i else "{") + encode_string(n) + ":" for i, n in enumerate(names)]
-    plan, values_text = codegen.generate_plan_and_values_text(
+    plan, values_text, _ = codegen.generate_plan_and_values_text(
         [ir.Step("amount", _value("a"), True)], [], names, heads, COMPACT_SCALARS
     )
     values: dict[str, Any] = {"a": Decimal("1.505")}

@@ -365,7 +365,7 @@ class PreparedRuleSet:
         #: JSON object from the record's values, generated with the plan (``jsonwrite.CompactLayout``)
         self.derived: tuple[str, ...] = tuple(item.id for item in rs.plan if item.kind == "derived")
         heads = [("," if i else "{") + encode_string(n) + ":" for i, n in enumerate(self.derived)]
-        self.plan, self.values_text = generate_plan_and_values_text(
+        self.plan, self.values_text, tail = generate_plan_and_values_text(
             tuple(
                 ir.Step(
                     item.id,
@@ -383,7 +383,25 @@ class PreparedRuleSet:
             heads,
             COMPACT_SCALARS,
             [item.kind == "derived" and isinstance(item.type, t.Number) for item in rs.plan if item.kind == "derived"],
+            (
+                [row.when.ir for row in rs.rows],
+                rs.hit_policy == "first",
+                [a.when.ir for a in rs.actions],
+                [
+                    [
+                        (f"actions.{a.id}.{v.id}", v.expr.ir, isinstance(v.type, t.Number) and v.type.money)
+                        for v in a.values
+                    ]
+                    for a in rs.actions
+                ],
+            ),
         )
+        assert tail is not None
+        #: what is decided after the plan, generated with it (``codegen.TailFns``, ``decide.Evaluation``):
+        #: the recommendation rows that hold, the actions' ``when``, the proposed actions' values
+        self.rows_fn, self.whens_fn, self.action_values_fn = tail
+        #: the name of each value of the actions, all actions' in order (what ``action_values_fn`` names)
+        self.action_value_keys = tuple(f"actions.{a.id}.{v.id}" for a in rs.actions for v in a.values)
         self.conditions = tuple(PreparedCondition(item) for item in rs.plan if item.kind == "condition")
         self.principles = tuple((p, f"principles.{p.id}", p.requires) for p in rs.principles)
         self.forms = tuple(

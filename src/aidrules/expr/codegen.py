@@ -507,7 +507,8 @@ def generate_plan_and_values_text(
     heads: Sequence[str],
     scalars: dict[type, Callable[[Any], str]],
     numbers: Sequence[bool] = (),
-) -> tuple[Callable[[Context, list[int]], None], Callable[[dict[str, Any]], str]]:
+    tail: Tail | None = None,
+) -> tuple[Callable[[Context, list[int]], None], Callable[[dict[str, Any]], str], TailFns | None]:
     """:func:`generate_plan`, and in the same source (compiled and cached with it: alone it would
     be too short to cache) ``values_text(values)``: the values ``names`` of a record's values as
     one compact JSON object, each value's text after its text in ``heads`` (``{"name":`` for the
@@ -515,7 +516,8 @@ def generate_plan_and_values_text(
     ``scalars`` by its class: an Unknown ``null``). A value missing, or of a class ``scalars``
     does not know, raises KeyError (the caller writes those values another way). ``numbers``
     tells which values are numbers (usually Decimals: :func:`_json_text` writes them with their
-    quotes in the texts around them when all are)."""
+    quotes in the texts around them when all are). With ``tail``, the functions deciding what
+    follows the plan (:func:`_tail`), in the same source."""
     writer = _plan_writer(steps, conjunctions)
     writer.namespace["SC"] = scalars
     writer.line(0, "def values_text(values):")
@@ -528,8 +530,99 @@ def generate_plan_and_values_text(
             decimals.append(f"v{i}")
     segments.append(("text", "}"))
     writer.line(1, f"return {_json_text(writer, segments, decimals)}")
+    if tail is not None:
+        _tail(writer, tail)
     namespace = _run(writer, "plan")
-    return namespace["plan"], namespace["values_text"]
+    fns = None if tail is None else (namespace["rows"], namespace["whens"], namespace["action_values"])
+    return namespace["plan"], namespace["values_text"], fns
+
+
+#: What is decided after the plan (:func:`generate_plan_and_values_text`'s ``tail``): the
+#: recommendation rows' conditions, whether the first row that holds decides (hit policy
+#: ``first``), each action's ``when``, and each action's values as ``(name, expr, money)``.
+Tail = tuple[Sequence[ir.Expr], bool, Sequence[ir.Expr], Sequence[Sequence[tuple[str, ir.Expr, bool]]]]
+#: The functions of a :data:`Tail`: ``rows(ctx, at)`` gives the indexes of the rows that hold, in
+#: order, and the Unknown merged from the rows left unknown (or None); ``whens(ctx, at)`` each
+#: action's ``when``; ``action_values(ctx, whens, at)`` stores the values of the actions whose
+#: ``when`` holds in ``ctx.values``. An expression that fails sets ``at[0]`` to the index of its
+#: row, of its action, or of its value among all actions' values, before the error goes on.
+TailFns = tuple[
+    Callable[[Context, list[int]], tuple[list[int], Any]],
+    Callable[[Context, list[int]], list[Any]],
+    Callable[[Context, Sequence[Any], list[int]], None],
+]
+
+
+def _tail(writer: _Writer, tail: Tail) -> None:
+    """The three functions of :data:`TailFns`, written after the plan: the same values, in the same
+    order, as ``engine/decide.py``'s interpreted ``recommend``, ``when_fns`` and ``record`` (rows
+    after the first that holds not evaluated when it decides; an action's values only when its
+    ``when`` is true; an amount rounded to the cent, half up), without a call per expression.
+    Each names its failing part as the plan names its step: by the line the error came through."""
+    rows, first, whens, action_values = tail
+    writer.computed = {}  # the plan's locals are not this function's
+    writer.top = None
+    starts: list[int] = []
+    writer.line(0, "def rows(ctx, at):")
+    writer.line(1, "hits = []")
+    writer.line(1, "unknown = None")
+    writer.line(1, "try:")
+    writer.line(2, "values = ctx.values")
+    writer.line(2, "facts = ctx.facts")
+    for i, expr in enumerate(rows):
+        depth = 2
+        if first and i:  # the first row that holds decides: the rows after it are not evaluated
+            writer.line(2, "if not hits:")
+            depth = 3
+        starts.append(len(writer.lines) + 1)
+        v = writer.emit(expr, depth)
+        writer.line(depth, f"if {v}.__class__ is U:")
+        writer.line(depth + 1, f"unknown = {v} if unknown is None else unknown.merge({v})")
+        writer.line(depth, f"elif {v} is True:")
+        writer.line(depth + 1, f"hits.append({i})")
+    _failing(writer, starts)
+    writer.line(1, "return hits, unknown")
+    starts = []
+    writer.line(0, "def whens(ctx, at):")
+    writer.line(1, "try:")
+    writer.line(2, "values = ctx.values")
+    writer.line(2, "facts = ctx.facts")
+    outs = []
+    for expr in whens:
+        starts.append(len(writer.lines) + 1)
+        outs.append(writer.emit(expr, 2))
+    _failing(writer, starts)
+    writer.line(1, f"return [{', '.join(outs)}]")
+    starts = []
+    writer.line(0, "def action_values(ctx, whens, at):")
+    writer.line(1, "try:")
+    writer.line(2, "values = ctx.values")
+    writer.line(2, "facts = ctx.facts")
+    for i, found in enumerate(action_values):
+        if not found:
+            continue
+        writer.line(2, f"w = whens[{i}]")
+        writer.line(2, "if w is not False and w.__class__ is not U:")
+        for name, expr, money in found:
+            starts.append(len(writer.lines) + 1)
+            v = writer.emit(expr, 3)
+            if money:  # ``as_type``: an amount is a Decimal rounded to the cent (half up)
+                writer.line(3, f"if {v}.__class__ is D:")
+                writer.line(4, f"{v} = {v}.quantize(CENT, HALF_UP)")
+                writer.line(3, f"elif {v}.__class__ is int:")
+                writer.line(4, f"{v} = D({v}).quantize(CENT, HALF_UP)")
+            writer.line(3, f"values[{writer.const(name)}] = {v}")
+    _failing(writer, starts)
+
+
+def _failing(writer: _Writer, starts: list[int]) -> None:
+    """The end of a function's ``try``: an error sets ``at[0]`` to the index of the part whose
+    first line (``starts``, numbered from 1) is the last before the line the error came through."""
+    if not starts:  # nothing evaluated: nothing fails
+        writer.line(2, "pass")
+    writer.line(1, "except BaseException as exc:")
+    writer.line(2, f"at[0] = max(0, bisect({writer.const(tuple(starts))}, exc.__traceback__.tb_lineno or 0) - 1)")
+    writer.line(2, "raise")
 
 
 def _plan_writer(steps: Sequence[ir.Step], conjunctions: Sequence[ir.Conjunction]) -> _Writer:
