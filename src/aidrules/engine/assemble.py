@@ -324,12 +324,13 @@ class Assembly:
         out: list[tuple[str, str, dict[str, Any], Fragment]] = []
         lang, prep, values = self.lang, self.prep, self.values
         ctx = self.ctx
-        for a, when, texts, shown_fns, memo, shape, names in zip(
+        for a, when, texts, shown_fns, memo, undetermined, shape, names in zip(
             self.rs.actions,
             self.record.whens,
             prep.action_texts,
             prep.action_shown,
             prep.action_memos,
+            prep.undetermined_memos,
             prep.action_shapes,
             prep.action_value_names,
             strict=True,
@@ -341,7 +342,7 @@ class Assembly:
             except (ExpressionFailure, ArithmeticError):
                 shown = self.shown(a.shown, f"actions.{a.id}.when")  # raises, naming the value that failed
             if when.__class__ is Unknown:
-                out.append((a.id, "undetermined", {}, self.undetermined_fragment(a, when, shown, memo)))
+                out.append((a.id, "undetermined", {}, self.undetermined_fragment(a, when, shown, undetermined)))
                 continue
             assert texts is not None
             text = texts[lang]
@@ -379,10 +380,11 @@ class Assembly:
             shown = [fn(ctx) for fn in prep.action_shown[index]]
         except (ExpressionFailure, ArithmeticError):
             shown = self.shown(a.shown, f"actions.{a.id}.when")  # raises, naming the value that failed
-        return self.undetermined_fragment(a, self.record.whens[index], shown, prep.action_memos[index])
+        return self.undetermined_fragment(a, self.record.whens[index], shown, prep.undetermined_memos[index])
 
     def undetermined_fragment(self, a: ActionSpec, when: Unknown, shown: list[Any], memo: Memo) -> Fragment:
-        """The reason of the action ``a`` whose ``when`` is unknown, showing ``shown``."""
+        """The reason of the action ``a`` whose ``when`` is unknown, showing ``shown``, from or into
+        ``memo`` (the action's cache of undetermined reasons, ``PreparedRuleSet.undetermined_memos``)."""
         lang = self.lang
         key: tuple[Any, ...] = (lang, when, *map(_key, shown))
         found = memo.get(key)

@@ -432,6 +432,10 @@ class PreparedRuleSet:
         self.compact_layout: Any = None
         self.action_texts = tuple(message_texts(a.message) for a in rs.actions)
         self.action_memos = tuple(Memo() for _ in rs.actions)
+        #: each action's reasons when its ``when`` is unknown, in a cache of their own: they repeat
+        #: (their shown values are mostly unknown too) where its proposed reasons show each case's
+        #: amounts and its cache keeps none of them
+        self.undetermined_memos = tuple(Memo() for _ in rs.actions)
         #: per language, the compact JSON of the actions as one generated function (:meth:`action_loop`)
         self.action_loops: dict[str, ActionLoop] = {}
         # Everything else that is evaluated for every case, generated in one module: one function
@@ -603,7 +607,11 @@ class PreparedRuleSet:
         for known in self.summaries_known.values():
             for pair in known:
                 pair[0] = pair[1] = None
-        for memo in (*(m for c in self.conditions for m in (c.memo, c.unknown_memo)), *self.action_memos):
+        for memo in (
+            *(m for c in self.conditions for m in (c.memo, c.unknown_memo)),
+            *self.action_memos,
+            *self.undetermined_memos,
+        ):
             memo.entries.clear()
 
     def parameters_at(self, day: date) -> tuple[dict[str, Any], tuple[DatedValue, ...]]:
