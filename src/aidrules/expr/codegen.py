@@ -21,7 +21,8 @@ a generated loop and an aggregation with such a node inside; an expression neste
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Collection, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, Overflow
 from functools import partial
 from json.encoder import encode_basestring
@@ -39,6 +40,9 @@ MAX_DEPTH = 40
 #: loops in one function).
 MAX_LOOPS = 8
 
+#: What a hoisted read of a fact's first section holds when the case has no such section
+#: (:meth:`_Writer.hoist`): never a value of a fact tree.
+_NOFACT = object()
 _COMPARE = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _ARITH = {"+": "+", "-": "-", "*": "*"}
 
@@ -51,6 +55,7 @@ class _Writer:
             "Failure": ExpressionFailure,
             "Overflow": Overflow,
             "bounded": bounded,
+            "NOFACT": _NOFACT,
         }
         self.count = 0
         self._consts: dict[int, str] = {}
@@ -65,6 +70,9 @@ class _Writer:
         #: the depth of the statements that always run (the plan's body), where a named value
         #: read once is kept for the rest of the function (None: no value is kept)
         self.top: int | None = None
+        #: the first sections of fact paths read once at the top of the function being written
+        #: (:meth:`hoist`): section -> local
+        self.heads: dict[str, str] = {}
 
     def temp(self) -> str:
         self.count += 1
@@ -251,11 +259,38 @@ class _Writer:
     def _fact(self, depth: int, node: ir.Fact) -> str:
         parts = node.parts
         out, m = self.temp(), self.const(node.missing)
-        self.line(depth, f"{out} = facts.get({self.const(parts[0])}, {m})")
-        for i, part in enumerate(parts[1:]):
+        head = self.heads.get(parts[0])
+        if head is None:
+            self.line(depth, f"{out} = facts.get({self.const(parts[0])}, {m})")
+            rest = parts[1:]
+        elif len(parts) == 1:  # read already (:meth:`hoist`)
+            self.line(depth, f"{out} = {m} if {head} is NOFACT else {head}")
+            rest = ()
+        else:  # its first section read already (:meth:`hoist`): absent gives ``missing``, None gives None
+            self.line(
+                depth,
+                f"{out} = {m} if {head} is NOFACT else ({head} if {head} is None "
+                f"else {head}.get({self.const(parts[1])}, {m}))",
+            )
+            rest = parts[2:]
+        for i, part in enumerate(rest):
             self.line(depth + i, f"if {out} is not {m} and {out} is not None:")
             self.line(depth + i + 1, f"{out} = {out}.get({self.const(part)}, {m})")
         return out
+
+    def hoist(self, depth: int, exprs: Iterable[ir.Expr]) -> None:
+        """Start a function's fact reads: the first section of the fact paths that ``exprs`` read
+        more than once (``client`` of ``client.x`` and ``client.y``, ``debts`` read by two sums) is
+        read once, here (at the top of the function, ``NOFACT`` when absent), and each of those
+        facts then looks in it (:meth:`_fact`): one ``get`` fewer per read. Every function that
+        reads facts through this writer calls it first (the sections of another function are
+        forgotten)."""
+        counts = Counter(node.parts[0] for e in exprs for node in e.walk() if isinstance(node, ir.Fact))
+        self.heads = {}
+        for head, n in counts.items():
+            if n > 1:
+                name = self.heads[head] = f"h{len(self.heads)}"
+                self.line(depth, f"{name} = facts.get({self.const(head)}, NOFACT)")
 
     def _table(self, depth: int, node: ir.TableEntry) -> str:
         name = node.name
@@ -328,7 +363,7 @@ class _Writer:
 
     def _compare(self, depth: int, node: ir.Compare) -> str:
         a, b, out = self.binary(depth, node.left, node.right)
-        self.line(depth + 1, f"{out} = bool({a} {_COMPARE[node.op]} {b})")
+        self.line(depth + 1, f"{out} = {a} {_COMPARE[node.op]} {b}")  # a bool: the values' classes compare to one
         return out
 
     def _kleene(self, depth: int, operands: Sequence[Callable[[int], str]], stop: bool) -> str:
@@ -520,6 +555,7 @@ def generate_plan_and_values_text(
     follows the plan (:func:`_tail`), in the same source."""
     writer = _plan_writer(steps, conjunctions)
     writer.namespace["SC"] = scalars
+    writer.heads = {}  # reads no facts
     writer.line(0, "def values_text(values):")
     segments: list[Segment] = []
     decimals = []
@@ -569,6 +605,7 @@ def _tail(writer: _Writer, tail: Tail) -> None:
     writer.line(1, "try:")
     writer.line(2, "values = ctx.values")
     writer.line(2, "facts = ctx.facts")
+    writer.hoist(2, rows)
     for i, expr in enumerate(rows):
         depth = 2
         if first and i:  # the first row that holds decides: the rows after it are not evaluated
@@ -587,6 +624,7 @@ def _tail(writer: _Writer, tail: Tail) -> None:
     writer.line(1, "try:")
     writer.line(2, "values = ctx.values")
     writer.line(2, "facts = ctx.facts")
+    writer.hoist(2, whens)
     outs = []
     for expr in whens:
         starts.append(len(writer.lines) + 1)
@@ -598,6 +636,7 @@ def _tail(writer: _Writer, tail: Tail) -> None:
     writer.line(1, "try:")
     writer.line(2, "values = ctx.values")
     writer.line(2, "facts = ctx.facts")
+    writer.hoist(2, [expr for found in action_values for _, expr, _ in found])
     for i, found in enumerate(action_values):
         if not found:
             continue
@@ -634,6 +673,7 @@ def _plan_writer(steps: Sequence[ir.Step], conjunctions: Sequence[ir.Conjunction
     writer.top = 2
     writer.line(2, "values = ctx.values")
     writer.line(2, "facts = ctx.facts")
+    writer.hoist(2, [step.expr for step in steps])
     starts = []  # the first line (numbered from 1) of each step
     for step in steps:
         starts.append(len(writer.lines) + 1)
@@ -736,6 +776,7 @@ def generate_condition_loop(
     writer.line(0, "def conditions(ctx, lang, made):")
     writer.line(1, "values = ctx.values")
     writer.line(1, "facts = ctx.facts")
+    writer.hoist(1, [e for row in rows for exprs in row[3] for e in exprs])
     if not compact:
         writer.line(1, "reasons = {}")
     outs = []
@@ -845,6 +886,7 @@ def generate_action_loop(
     writer.line(0, "def actions(ctx, lang, whens, base, undetermined):")
     writer.line(1, "values = ctx.values")
     writer.line(1, "facts = ctx.facts")
+    writer.hoist(1, [e for row in rows for e in row[1]])
     whens = [f"w{i}" for i in range(len(rows))]
     if rows:
         writer.line(1, f"{', '.join(whens)}{',' if len(rows) == 1 else ''} = whens")
