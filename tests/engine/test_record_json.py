@@ -223,3 +223,24 @@ def test_the_compact_values_written_from_the_record_are_pydantics(reference: Com
     values = dict(record.ctx.values)
     values[prep.derived[0]] = 1.5  # a float: no writer of the contract's scalars
     assert layout.values_text(values) is None
+
+
+def test_the_summaries_of_unknown_outcomes_are_kept_by_their_facts(reference: CompiledRuleSet) -> None:
+    """Catches the summaries of forms and principles whose outcome is unknown taken from another
+    decision's (kept by the outcomes, an Unknown equal to another by its facts only) or not kept
+    at all: two cases missing different facts, each decided twice, write pydantic's bytes, and
+    each has its entry in the table of unknown outcomes (``summary_texts_unknown``)."""
+    prep = prepared(reference)
+    fixture = load_fixture(FIXTURES[1])
+    cases = []
+    for missing in ("incomes", "debts"):
+        case = dict(fixture.case)
+        del case[missing]
+        cases.append(case)
+    for lang in LANGS:
+        prep.forget()
+        for case in (*cases, *cases):
+            lazy = reference.evaluate(case, lang=lang)
+            assert lazy.to_json(compact=True) == _pydantic_texts(reference.evaluate(case, lang=lang))[1]
+        assert len(prep.summary_texts_unknown[lang]) == 2
+        assert not prep.summary_texts_by_outcomes[lang]

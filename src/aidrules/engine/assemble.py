@@ -237,20 +237,31 @@ class Assembly:
         """The statuses of the forms and of the principles, and the compact texts of the reasons
         that sum them up (:meth:`summaries`: the forms', the principles' as part of a form, None
         for a principle in no form, the principles'), kept per language by the outcomes of the
-        forms and principles when all are known."""
+        forms and principles (those with an unknown outcome apart: ``summary_texts_unknown``)."""
         prep = self.prep
         outcomes = prep.group_outcomes(self.values)
         by_outcomes = prep.summary_texts_by_outcomes[self.lang]
         found = by_outcomes.get(outcomes)
         if found is not None:
             return found
+        known = all(o is True or o is False for o in outcomes)
+        if not known:  # an unknown outcome: its summaries name its facts (an Unknown is equal by them)
+            by_outcomes = prep.summary_texts_unknown[self.lang]
+            found = by_outcomes.get(outcomes)
+            if found is not None:
+                return found
         form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries = self.summaries()
         texts = [
             None if f is None else f.compact or f.fill_compact()
             for f in (*form_summaries, *in_forms, *principle_summaries)
         ]
         found = (form_statuses, principle_statuses, texts)
-        if len(by_outcomes) < prep.MAX_OUTCOMES and all(o is True or o is False for o in outcomes):
+        if known:
+            if len(by_outcomes) < prep.MAX_OUTCOMES:
+                by_outcomes[outcomes] = found
+        else:
+            if len(by_outcomes) >= prep.MAX_OUTCOMES:
+                by_outcomes.clear()
             by_outcomes[outcomes] = found
         return found
 

@@ -423,6 +423,10 @@ class PreparedRuleSet:
         #: per language, the statuses and the summaries' compact texts (``Assembly.summary_texts``)
         #: by the same outcomes
         self.summary_texts_by_outcomes: dict[str, dict[tuple[Any, ...], SummaryTexts]] = {lang: {} for lang in LANGS}
+        #: per language, the same when an outcome is unknown (by the facts that left it unknown: the
+        #: summaries name them), in a table of their own, emptied when it holds MAX_OUTCOMES: the
+        #: combinations of unknown facts are many more, and must not crowd out the known ones
+        self.summary_texts_unknown: dict[str, dict[tuple[Any, ...], SummaryTexts]] = {lang: {} for lang in LANGS}
         group_keys = [key for _, key, _ in self.forms] + [key for _, key, _ in self.principles]
         #: ``group_outcomes(values)``: the outcomes of the forms, then the principles, as a tuple
         self.group_outcomes: Callable[[dict[str, Any]], tuple[Any, ...]] = (
@@ -602,7 +606,7 @@ class PreparedRuleSet:
         self.cache.clear()
         for by_outcomes in self.summaries_by_outcomes.values():
             by_outcomes.clear()
-        for by_texts in self.summary_texts_by_outcomes.values():
+        for by_texts in (*self.summary_texts_by_outcomes.values(), *self.summary_texts_unknown.values()):
             by_texts.clear()
         for known in self.summaries_known.values():
             for pair in known:
