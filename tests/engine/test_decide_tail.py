@@ -12,6 +12,7 @@ value, and no row evaluated after the first that holds when the hit policy is ``
 from __future__ import annotations
 
 import copy
+from dataclasses import FrozenInstanceError, fields
 from datetime import date
 from decimal import localcontext
 from pathlib import Path
@@ -22,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 
 import aidrules
 from aidrules.engine.admit import admit_tree
-from aidrules.engine.compiled import Evaluation, prepared
+from aidrules.engine.compiled import Evaluation, compiled, prepared
+from aidrules.engine.record import EvaluationRecord, new_record
 from aidrules.errors import EvaluationError
 from aidrules.expr.runtime import DECIMAL_CONTEXT
 from aidrules.ruleset.compile import compile_text
@@ -142,3 +144,18 @@ def test_a_failing_row_when_or_value_is_named_as_before(rows: list[str], when: s
     d = only_diagnostic(exc.value, "EV002")
     assert d.path == path
     assert "division by zero" in d.message
+
+
+def test_a_record_made_by_new_record_is_the_dataclasss(reference: CompiledRuleSet) -> None:
+    """Catches ``new_record`` (the record's slots set directly) leaving a field unset, setting one
+    in another's place or making the record writable: it equals the dataclass's own record of the
+    same fields, field by field, and refuses a change as that one does."""
+    case = copy.deepcopy(load_fixture(FIXTURE).case)
+    record = compiled(reference).record(case, None, lang="fr")
+    values = [getattr(record, f.name) for f in fields(EvaluationRecord)]
+    assert len(set(map(id, values))) == len(values)  # distinct objects: a field in another's place shows
+    made = new_record(*values)
+    assert made == EvaluationRecord(*values)
+    assert [getattr(made, f.name) for f in fields(EvaluationRecord)] == values
+    with pytest.raises(FrozenInstanceError):
+        made.lang = "nl"  # type: ignore[misc]

@@ -16,7 +16,7 @@ from typing import Any
 
 from aidrules.engine.admit import failure
 from aidrules.engine.prepare import PreparedRuleSet
-from aidrules.engine.record import EvaluationRecord
+from aidrules.engine.record import EvaluationRecord, new_record
 from aidrules.errors import Diagnostic, EvaluationError
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.expr.runtime import Context, ExpressionFailure, Unknown, as_type
@@ -171,14 +171,6 @@ class Evaluation:
         except (ExpressionFailure, ArithmeticError) as exc:
             raise failure(prep.action_value_keys[at[0]], exc) from None
         chosen, index, unknown = self.rec
-        return EvaluationRecord(
-            layout=self.prep.layout,
-            day=self.day,
-            lang=self.lang,
-            ctx=self.ctx,
-            dated=self.parameters,
-            recommendation=chosen,
-            row=index,
-            unknown=unknown,
-            whens=tuple(self.whens),
+        return new_record(
+            prep.layout, self.day, self.lang, self.ctx, self.parameters, chosen, index, unknown, tuple(self.whens)
         )
