@@ -793,13 +793,14 @@ def generate_condition_loop(
             )
             writer.line(2, "else:")
             width = len(names)
-            message = _message(writer, pieces, read[width:], tail)
+            strs: dict[str, str] = {}
+            message = _message(writer, pieces, read[width:], tail, strs)
             fragment = _fragment(
                 writer, make, k, "'condition'", writer.const(outcome), names, read[:width], source, shape
             )
             # the compact text of the reason, from its shape: values in order, an amount inline
             decimals = {v for expr, v in zip(by_outcome[outcome], read, strict=True) if numbers(expr)}
-            text = _shape_text(writer, shape, read[:width], decimals)
+            text = _shape_text(writer, shape, read[:width], decimals, strs)
             writer.line(3, f"if {m}.cap:")
             parts = ["lang", writer.const(outcome), *_key_parts(writer, by_outcome[outcome], read, numbers)]
             writer.line(4, f"key = ({', '.join(parts)},)")
@@ -904,7 +905,8 @@ def generate_action_loop(
         m, r = writer.const(memo), writer.const(rule)
         read = _guarded_reads(writer, exprs, "return None")
         width = len(shown_names)
-        message = _message(writer, pieces, read[width:], tail)
+        strs: dict[str, str] = {}
+        message = _message(writer, pieces, read[width:], tail, strs)
         fragment = _fragment(writer, make, r, "'action'", "True", shown_names, read[:width], source, shape)
         writer.line(2, f"if {m}.cap:")
         parts = ["lang", "True", *_key_parts(writer, exprs, read, numbers)]
@@ -921,7 +923,7 @@ def generate_action_loop(
         writer.line(3, f"msg = {message}")
         decimals = {v for expr, v in zip(exprs, read, strict=True) if numbers(expr)}
         writer.line(3, "try:")
-        writer.line(4, f"table.append({_shape_text(writer, shape, read[:width], decimals)})")
+        writer.line(4, f"table.append({_shape_text(writer, shape, read[:width], decimals, strs)})")
         writer.line(3, "except (KeyError, TypeError):  # a value of a class the writers do not know")
         writer.line(4, f"table.append({fragment}.fill_compact())")
         # the action itself: its values as the record holds them (an unknown one is null)
@@ -1025,20 +1027,29 @@ def _emit_all(writer: _Writer, exprs: Sequence[ir.Expr], depth: int) -> list[str
     return out
 
 
-def _message(writer: _Writer, pieces: Pieces, read: Sequence[str], tail: str) -> str:
+def _message(writer: _Writer, pieces: Pieces, read: Sequence[str], tail: str, strs: dict[str, str]) -> str:
     """The expression writing a message: each literal text and its value's text (an amount the
-    writer has written before looked up inline, ``texts.get(str(v)) or write(v)``), then ``tail``."""
+    writer has written before looked up inline, ``texts.get(str(v)) or write(v)``), then ``tail``.
+    The text of an amount is kept in a local (``strs``: value's local -> that local), for the
+    reason's compact text written after the message (:func:`_json_text`): one ``str(v)``."""
     out = []
     for (literal, write, texts), v in zip(pieces, read, strict=True):
         text = f"{writer.const(write)}({v})"
         if texts is not None:
-            text = f"({writer.const(texts)}.get(str({v})) or {text})"
+            found = strs.get(v)
+            if found is None:
+                found = strs[v] = writer.temp()
+                text = f"({writer.const(texts)}.get({found} := str({v})) or {text})"
+            else:
+                text = f"({writer.const(texts)}.get({found}) or {text})"
         out.append(f"{writer.const(literal)} + {text}")
     out.append(writer.const(tail))
     return " + ".join(out)
 
 
-def _shape_text(writer: _Writer, shape: Any, shown: Sequence[str], decimals: Collection[str]) -> str:
+def _shape_text(
+    writer: _Writer, shape: Any, shown: Sequence[str], decimals: Collection[str], strs: dict[str, str]
+) -> str:
     """The expression writing a reason's compact text from its shape (``start``, the shown
     values' keys, ``end``: ``engine/decision.py``'s ``Shape``), its message in the local ``msg``
     and its values in ``shown`` (:func:`_json_text`: an amount inline)."""
@@ -1047,7 +1058,7 @@ def _shape_text(writer: _Writer, shape: Any, shown: Sequence[str], decimals: Col
     for j, (key_text, v) in enumerate(zip(keys, shown, strict=True)):
         segments += [("text", ("," if j else ',"values":{') + key_text), ("value", v)]
     segments.append(("text", end if keys else ',"values":{' + end))
-    return _json_text(writer, segments, decimals)
+    return _json_text(writer, segments, decimals, strs)
 
 
 def _scalar_text(writer: _Writer, v: str) -> str:
@@ -1063,27 +1074,34 @@ def _scalar_text(writer: _Writer, v: str) -> str:
 Segment = tuple[str, str]
 
 
-def _json_text(writer: _Writer, segments: Sequence[Segment], decimals: Collection[str] = ()) -> str:
+def _json_text(
+    writer: _Writer, segments: Sequence[Segment], decimals: Collection[str] = (), strs: dict[str, str] | None = None
+) -> str:
     """The expression joining ``segments`` into one text (adjacent constant texts merged). The
     values in ``decimals`` (locals whose expression is a number: usually a Decimal) are written
     with their quotes merged into the constant texts around them, ``str(v)`` alone, in one join,
     when all of them are Decimals; otherwise (or when none may be) every value is written by
     :func:`_scalar_text` as before. The same text either way, and the same errors: a value of a
-    class the writers do not know raises KeyError in both."""
+    class the writers do not know raises KeyError in both. ``strs``: the locals holding the text
+    (``str(v)``) of values, written already (:func:`_message`)."""
     decimal = [v for kind, v in segments if kind == "value" and v in decimals and v not in writer.known]
     decimal = list(dict.fromkeys(decimal))
     parts = _merged(writer, segments, ())
     general = " + ".join(parts) if len(parts) < 4 else f"''.join([{', '.join(parts)}])"
     if not decimal:
         return general
-    fast = _merged(writer, segments, decimal)
+    fast = _merged(writer, segments, decimal, strs or {})
     test = " and ".join(f"{v}.__class__ is D" for v in decimal)
     return f"(''.join([{', '.join(fast)}]) if {test} else {general})"
 
 
-def _merged(writer: _Writer, segments: Sequence[Segment], decimals: Collection[str]) -> list[str]:
+def _merged(
+    writer: _Writer, segments: Sequence[Segment], decimals: Collection[str], strs: dict[str, str] | None = None
+) -> list[str]:
     """The source of each part of ``segments``, adjacent constant texts as one constant; a value in
-    ``decimals`` (a Decimal there) as ``str(v)`` with its quotes in the texts around it."""
+    ``decimals`` (a Decimal there) as ``str(v)`` (or the local in ``strs`` holding it) with its
+    quotes in the texts around it."""
+    strs = strs or {}
     out: list[str] = []
     pending: list[str] = []  # constant text not yet written
     for kind, s in segments:
@@ -1091,7 +1109,8 @@ def _merged(writer: _Writer, segments: Sequence[Segment], decimals: Collection[s
             pending.append(s)
         elif kind == "value" and s in decimals:
             pending.append('"')
-            out += [writer.const("".join(pending)), f"str({s})"] if "".join(pending) else [f"str({s})"]
+            text = strs.get(s) or f"str({s})"
+            out += [writer.const("".join(pending)), text] if "".join(pending) else [text]
             pending = ['"']
         else:
             if "".join(pending):
