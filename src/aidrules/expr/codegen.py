@@ -1062,10 +1062,19 @@ def _shape_text(
 
 
 def _scalar_text(writer: _Writer, v: str) -> str:
-    """The expression writing the value in ``v`` as a compact JSON scalar (an amount inline; an
-    Unknown ``null`` by ``SC``; a class ``SC`` does not know raises KeyError)."""
+    """The expression writing the value in ``v`` as a compact JSON scalar (an amount inline, a
+    yes/no value inline when ``SC`` writes it ``true``/``false``; an Unknown ``null`` by ``SC``; a
+    class ``SC`` does not know raises KeyError)."""
     if v in writer.known:
         return f"SC[{v}.__class__]({v})"
+    scalars = writer.namespace.get("SC") or {}
+    write_bool = scalars.get(bool)
+    if write_bool is not None and write_bool(True) == "true" and write_bool(False) == "false":
+        # a yes/no value inline too (the writer's own texts), without its writer's call
+        return (
+            f"('\"' + str({v}) + '\"' if {v}.__class__ is D else "
+            f"'true' if {v} is True else 'false' if {v} is False else SC[{v}.__class__]({v}))"
+        )
     return f"('\"' + str({v}) + '\"' if {v}.__class__ is D else SC[{v}.__class__]({v}))"
 
 
