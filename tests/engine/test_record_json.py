@@ -244,3 +244,34 @@ def test_the_summaries_of_unknown_outcomes_are_kept_by_their_facts(reference: Co
             assert lazy.to_json(compact=True) == _pydantic_texts(reference.evaluate(case, lang=lang))[1]
         assert len(prep.summary_texts_unknown[lang]) == 2
         assert not prep.summary_texts_by_outcomes[lang]
+
+
+def test_the_message_of_an_unknown_outcome_is_kept_by_its_facts(reference: CompiledRuleSet) -> None:
+    """Catches the kept message of a condition whose outcome is unknown (its title and the facts
+    that would settle it, ``Assembly.unknown_message``) taken for another language or other facts,
+    or written again each time: cases missing different facts, in each language, twice, write
+    pydantic's bytes with their reasons made afresh, and the messages are kept."""
+    prep = prepared(reference)
+    fixture = load_fixture(FIXTURES[1])
+    cases = []
+    for missing in ("incomes", "debts"):
+        case = dict(fixture.case)
+        del case[missing]
+        cases.append(case)
+    prep.forget()
+    for lang in LANGS:
+        for case in (*cases, *cases):
+            _forget_condition_reasons(prep)
+            # written with the messages kept from the case and language before (made afresh below)
+            written = reference.evaluate(case, lang=lang).to_json(compact=True)
+            assert prep.unknown_messages
+            _forget_condition_reasons(prep)
+            prep.unknown_messages.clear()
+            assert written == _pydantic_texts(reference.evaluate(case, lang=lang))[1], (lang, case.keys())
+
+
+def _forget_condition_reasons(prep: Any) -> None:
+    """Every condition's reasons made afresh (their messages too, unless kept apart)."""
+    for cond in prep.conditions:
+        cond.memo.entries.clear()
+        cond.unknown_memo.entries.clear()

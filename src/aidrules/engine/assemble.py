@@ -431,6 +431,22 @@ class Assembly:
             shape,
         )
 
+    def unknown_message(self, cond: PreparedCondition, outcome: Unknown, facts: list[str]) -> str:
+        """The message of ``cond``'s reason when its outcome is unknown and it has no message of its
+        own (its title and the facts that would settle it), kept by condition, language and facts
+        (``PreparedRuleSet.unknown_messages``): a reason that shows a case's amounts is made again
+        for each case, its message is not."""
+        lang = self.lang
+        key = (cond.id, lang, outcome.facts)
+        messages = self.prep.unknown_messages
+        found = messages.get(key)
+        if found is None:
+            found = ui("unknown_outcome", lang, title=cond.title.get(lang), facts=facts_text(facts, lang))
+            if len(messages) >= self.prep.MAX_OUTCOMES:
+                messages.clear()
+            messages[key] = found
+        return found
+
     def condition_reason(self, cond: PreparedCondition, outcome: Outcome) -> Reason:
         return self.condition_fragment(cond, outcome).reason
 
@@ -467,11 +483,7 @@ class Assembly:
         raw, parts = read[: cond.width], read[cond.width :]
         if unknown:
             facts = sorted(outcome.facts)  # type: ignore[union-attr]
-            message = (
-                text.render(parts, lang)
-                if text is not None
-                else ui("unknown_outcome", lang, title=cond.title.get(lang), facts=facts_text(facts, lang))
-            )
+            message = text.render(parts, lang) if text is not None else self.unknown_message(cond, outcome, facts)  # type: ignore[arg-type]
         else:
             facts = []
             assert text is not None

@@ -508,6 +508,9 @@ class PreparedRuleSet:
         self._changes = sorted({v.valid_from for spec in rs.parameters.values() for v in spec.values})
         self._days: dict[int, tuple[dict[str, Any], tuple[DatedValue, ...]]] = {}
         self.cache: dict[tuple[Any, ...], Fragment] = {}
+        #: the messages of conditions' reasons with an unknown outcome and no message of their own,
+        #: by condition, language and the facts that would settle it (``Assembly.unknown_message``)
+        self.unknown_messages: dict[tuple[str, str, frozenset[str]], str] = {}
         self._lock = threading.Lock()
         self.rs = rs
         #: whether each expression the reasons read is a number, by its intermediate form (``is_number``)
@@ -604,6 +607,7 @@ class PreparedRuleSet:
     def forget(self) -> None:
         """Empty every cache of reasons (the shared reasons, the summaries, each rule's memo)."""
         self.cache.clear()
+        self.unknown_messages.clear()
         for by_outcomes in self.summaries_by_outcomes.values():
             by_outcomes.clear()
         for by_texts in (*self.summary_texts_by_outcomes.values(), *self.summary_texts_unknown.values()):
