@@ -183,3 +183,33 @@ def test_an_error_in_an_action_message_fails_in_the_generated_loop_as_in_the_rea
     assert written.value.diagnostics == read.value.diagnostics
     assert written.value.diagnostics[0].path == "actions.ask.explain"
     assert "division by zero" in written.value.diagnostics[0].message
+
+
+def test_an_undetermined_actions_reason_is_kept_apart_from_its_proposed_ones(reference: CompiledRuleSet) -> None:
+    """Catches an undetermined action's reason made again for every decision when the action's
+    own cache keeps nothing (its proposed reasons show each case's amounts): it is kept in a cache
+    of its own (``PreparedRuleSet.undetermined_memos``) and found the next times, with the same
+    texts from the generated loop and from the interpreted assembly."""
+    prep = prepared(reference)
+    case = copy.deepcopy(load_fixture(FIXTURE).case)
+    del case["incomes"]  # the income unknown: actions whose when reads it are undetermined
+    record = compiled(reference).record(case, None, lang="nl")
+    undetermined = [i for i, w in enumerate(record.whens) if w.__class__ is Unknown]
+    assert undetermined
+    saved = [(m.cap, m.hits, m.misses, dict(m.entries)) for m in prep.undetermined_memos]
+    try:
+        for m in prep.undetermined_memos:
+            m.cap, m.hits, m.misses = m.MAX_SIZE, 0, 0
+            m.entries.clear()
+        with caches_keeping(prep, 0), localcontext(DECIMAL_CONTEXT):
+            generated = [Assembly(record, prep).action_texts(BASE) for _ in range(2)]
+            interpreted = _interpreted(Assembly(record, prep))
+            proposed_hits = [prep.action_memos[i].hits for i in undetermined]  # before they are put back
+        assert generated == [interpreted, interpreted]
+        assert [prep.undetermined_memos[i].hits for i in undetermined] == [2] * len(undetermined)
+        assert proposed_hits == [0] * len(undetermined)
+    finally:
+        for m, (kept, hits, misses, entries) in zip(prep.undetermined_memos, saved, strict=True):
+            m.cap, m.hits, m.misses = kept, hits, misses
+            m.entries.clear()
+            m.entries.update(entries)

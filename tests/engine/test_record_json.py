@@ -223,3 +223,55 @@ def test_the_compact_values_written_from_the_record_are_pydantics(reference: Com
     values = dict(record.ctx.values)
     values[prep.derived[0]] = 1.5  # a float: no writer of the contract's scalars
     assert layout.values_text(values) is None
+
+
+def test_the_summaries_of_unknown_outcomes_are_kept_by_their_facts(reference: CompiledRuleSet) -> None:
+    """Catches the summaries of forms and principles whose outcome is unknown taken from another
+    decision's (kept by the outcomes, an Unknown equal to another by its facts only) or not kept
+    at all: two cases missing different facts, each decided twice, write pydantic's bytes, and
+    each has its entry in the table of unknown outcomes (``summary_texts_unknown``)."""
+    prep = prepared(reference)
+    fixture = load_fixture(FIXTURES[1])
+    cases = []
+    for missing in ("incomes", "debts"):
+        case = dict(fixture.case)
+        del case[missing]
+        cases.append(case)
+    for lang in LANGS:
+        prep.forget()
+        for case in (*cases, *cases):
+            lazy = reference.evaluate(case, lang=lang)
+            assert lazy.to_json(compact=True) == _pydantic_texts(reference.evaluate(case, lang=lang))[1]
+        assert len(prep.summary_texts_unknown[lang]) == 2
+        assert not prep.summary_texts_by_outcomes[lang]
+
+
+def test_the_message_of_an_unknown_outcome_is_kept_by_its_facts(reference: CompiledRuleSet) -> None:
+    """Catches the kept message of a condition whose outcome is unknown (its title and the facts
+    that would settle it, ``Assembly.unknown_message``) taken for another language or other facts,
+    or written again each time: cases missing different facts, in each language, twice, write
+    pydantic's bytes with their reasons made afresh, and the messages are kept."""
+    prep = prepared(reference)
+    fixture = load_fixture(FIXTURES[1])
+    cases = []
+    for missing in ("incomes", "debts"):
+        case = dict(fixture.case)
+        del case[missing]
+        cases.append(case)
+    prep.forget()
+    for lang in LANGS:
+        for case in (*cases, *cases):
+            _forget_condition_reasons(prep)
+            # written with the messages kept from the case and language before (made afresh below)
+            written = reference.evaluate(case, lang=lang).to_json(compact=True)
+            assert prep.unknown_messages
+            _forget_condition_reasons(prep)
+            prep.unknown_messages.clear()
+            assert written == _pydantic_texts(reference.evaluate(case, lang=lang))[1], (lang, case.keys())
+
+
+def _forget_condition_reasons(prep: Any) -> None:
+    """Every condition's reasons made afresh (their messages too, unless kept apart)."""
+    for cond in prep.conditions:
+        cond.memo.entries.clear()
+        cond.unknown_memo.entries.clear()

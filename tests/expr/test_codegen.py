@@ -24,7 +24,7 @@ from aidrules.engine.decision import compact_values_text, encode_string
 from aidrules.engine.prepare import COMPACT_SCALARS
 from aidrules.expr import codegen, ir
 from aidrules.expr import types as t
-from aidrules.expr.compiler import CompiledExpression, _and, _const, _or, _value, compile_expression
+from aidrules.expr.compiler import CompiledExpression, _and, _const, _fact, _or, _value, compile_expression
 from aidrules.expr.runtime import DECIMAL_CONTEXT, Context, ExpressionFailure, Unknown
 from aidrules.facts.parse import parse_facts
 from aidrules.facts.tree import fact_tree
@@ -386,7 +386,7 @@ def test_the_values_text_generated_with_the_plan_writes_the_bytes_of_compact_val
     KeyError for a value missing or of a class it does not know (its caller then falls back)."""
     names = ["amount", "count", "flag", "unknown", "negative", "name"]
     heads = [("," if i else "{") + encode_string(n) + ":" for i, n in enumerate(names)]
-    plan, values_text = codegen.generate_plan_and_values_text(
+    plan, values_text, _ = codegen.generate_plan_and_values_text(
         [ir.Step("amount", _value("a"), True)], [], names, heads, COMPACT_SCALARS
     )
     values: dict[str, Any] = {"a": Decimal("1.505")}
@@ -405,3 +405,33 @@ def test_the_values_text_generated_with_the_plan_writes_the_bytes_of_compact_val
         values_text({n: values[n] for n in names[:-1]})
     with pytest.raises(KeyError):
         values_text(values | {"count": 1.5j})
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [
+        {},
+        {"client": None, "debts": None},
+        {"client": {}, "debts": []},
+        {"client": {"a": 1}, "debts": [{"amount": Decimal("2.50")}]},
+        {"client": {"a": None, "b": {"c": True}}},
+        {"client": {"b": None}},
+        {"client": {"b": {}}},
+    ],
+)
+def test_a_fact_section_read_once_gives_what_each_read_gave(tree: dict[str, Any]) -> None:
+    """Catches a fact whose first section is read once at the top of the plan (``_Writer.hoist``)
+    giving another value than its own reads (the closures): a section absent (the fact's own
+    unknown), known to be absent (None), a fact absent inside it, deeper paths, a fact read alone."""
+    facts = [("client", "a"), ("client", "b", "c"), ("client", "a"), ("debts",), ("debts",), ("other", "x")]
+    nodes = [_fact(parts, ".".join(parts)) for parts in facts]
+    steps = [ir.Step(f"s{i}", node, False) for i, node in enumerate(nodes)]
+    writer = codegen._plan_writer(steps, [])
+    assert sum(1 for line in writer.lines if "NOFACT)" in line) == 2  # client and debts, read twice or more
+    plan = codegen.generate_plan(steps, [])
+    values: dict[str, Any] = {}
+    plan(Context(tree, values, date(2025, 3, 1)), [0])
+    ctx = Context(tree, {}, date(2025, 3, 1))
+    assert [_outcome(lambda ctx, v=values[f"s{i}"]: v, ctx) for i in range(len(nodes))] == [
+        _outcome(node.fn, ctx) for node in nodes
+    ]

@@ -237,20 +237,31 @@ class Assembly:
         """The statuses of the forms and of the principles, and the compact texts of the reasons
         that sum them up (:meth:`summaries`: the forms', the principles' as part of a form, None
         for a principle in no form, the principles'), kept per language by the outcomes of the
-        forms and principles when all are known."""
+        forms and principles (those with an unknown outcome apart: ``summary_texts_unknown``)."""
         prep = self.prep
         outcomes = prep.group_outcomes(self.values)
         by_outcomes = prep.summary_texts_by_outcomes[self.lang]
         found = by_outcomes.get(outcomes)
         if found is not None:
             return found
+        known = all(o is True or o is False for o in outcomes)
+        if not known:  # an unknown outcome: its summaries name its facts (an Unknown is equal by them)
+            by_outcomes = prep.summary_texts_unknown[self.lang]
+            found = by_outcomes.get(outcomes)
+            if found is not None:
+                return found
         form_statuses, principle_statuses, form_summaries, in_forms, principle_summaries = self.summaries()
         texts = [
             None if f is None else f.compact or f.fill_compact()
             for f in (*form_summaries, *in_forms, *principle_summaries)
         ]
         found = (form_statuses, principle_statuses, texts)
-        if len(by_outcomes) < prep.MAX_OUTCOMES and all(o is True or o is False for o in outcomes):
+        if known:
+            if len(by_outcomes) < prep.MAX_OUTCOMES:
+                by_outcomes[outcomes] = found
+        else:
+            if len(by_outcomes) >= prep.MAX_OUTCOMES:
+                by_outcomes.clear()
             by_outcomes[outcomes] = found
         return found
 
@@ -324,12 +335,13 @@ class Assembly:
         out: list[tuple[str, str, dict[str, Any], Fragment]] = []
         lang, prep, values = self.lang, self.prep, self.values
         ctx = self.ctx
-        for a, when, texts, shown_fns, memo, shape, names in zip(
+        for a, when, texts, shown_fns, memo, undetermined, shape, names in zip(
             self.rs.actions,
             self.record.whens,
             prep.action_texts,
             prep.action_shown,
             prep.action_memos,
+            prep.undetermined_memos,
             prep.action_shapes,
             prep.action_value_names,
             strict=True,
@@ -341,7 +353,7 @@ class Assembly:
             except (ExpressionFailure, ArithmeticError):
                 shown = self.shown(a.shown, f"actions.{a.id}.when")  # raises, naming the value that failed
             if when.__class__ is Unknown:
-                out.append((a.id, "undetermined", {}, self.undetermined_fragment(a, when, shown, memo)))
+                out.append((a.id, "undetermined", {}, self.undetermined_fragment(a, when, shown, undetermined)))
                 continue
             assert texts is not None
             text = texts[lang]
@@ -379,10 +391,11 @@ class Assembly:
             shown = [fn(ctx) for fn in prep.action_shown[index]]
         except (ExpressionFailure, ArithmeticError):
             shown = self.shown(a.shown, f"actions.{a.id}.when")  # raises, naming the value that failed
-        return self.undetermined_fragment(a, self.record.whens[index], shown, prep.action_memos[index])
+        return self.undetermined_fragment(a, self.record.whens[index], shown, prep.undetermined_memos[index])
 
     def undetermined_fragment(self, a: ActionSpec, when: Unknown, shown: list[Any], memo: Memo) -> Fragment:
-        """The reason of the action ``a`` whose ``when`` is unknown, showing ``shown``."""
+        """The reason of the action ``a`` whose ``when`` is unknown, showing ``shown``, from or into
+        ``memo`` (the action's cache of undetermined reasons, ``PreparedRuleSet.undetermined_memos``)."""
         lang = self.lang
         key: tuple[Any, ...] = (lang, when, *map(_key, shown))
         found = memo.get(key)
@@ -417,6 +430,22 @@ class Assembly:
             [],
             shape,
         )
+
+    def unknown_message(self, cond: PreparedCondition, outcome: Unknown, facts: list[str]) -> str:
+        """The message of ``cond``'s reason when its outcome is unknown and it has no message of its
+        own (its title and the facts that would settle it), kept by condition, language and facts
+        (``PreparedRuleSet.unknown_messages``): a reason that shows a case's amounts is made again
+        for each case, its message is not."""
+        lang = self.lang
+        key = (cond.id, lang, outcome.facts)
+        messages = self.prep.unknown_messages
+        found = messages.get(key)
+        if found is None:
+            found = ui("unknown_outcome", lang, title=cond.title.get(lang), facts=facts_text(facts, lang))
+            if len(messages) >= self.prep.MAX_OUTCOMES:
+                messages.clear()
+            messages[key] = found
+        return found
 
     def condition_reason(self, cond: PreparedCondition, outcome: Outcome) -> Reason:
         return self.condition_fragment(cond, outcome).reason
@@ -454,11 +483,7 @@ class Assembly:
         raw, parts = read[: cond.width], read[cond.width :]
         if unknown:
             facts = sorted(outcome.facts)  # type: ignore[union-attr]
-            message = (
-                text.render(parts, lang)
-                if text is not None
-                else ui("unknown_outcome", lang, title=cond.title.get(lang), facts=facts_text(facts, lang))
-            )
+            message = text.render(parts, lang) if text is not None else self.unknown_message(cond, outcome, facts)  # type: ignore[arg-type]
         else:
             facts = []
             assert text is not None

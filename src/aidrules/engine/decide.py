@@ -16,7 +16,7 @@ from typing import Any
 
 from aidrules.engine.admit import failure
 from aidrules.engine.prepare import PreparedRuleSet
-from aidrules.engine.record import EvaluationRecord
+from aidrules.engine.record import EvaluationRecord, new_record
 from aidrules.errors import Diagnostic, EvaluationError
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.expr.runtime import Context, ExpressionFailure, Unknown, as_type
@@ -61,24 +61,40 @@ class Evaluation:
 
     # -- deciding (the reference semantics) ----------------------------------------------------
     def decide(self) -> None:
+        """The plan, the recommendation rows and the actions' ``when``, each one generated function
+        (``PreparedRuleSet.plan``, ``rows_fn``, ``whens_fn``); an expression that fails is named
+        (EV002) as :meth:`recommend` and :meth:`interpreted_whens` name it."""
         prep, ctx = self.prep, self.ctx
         at = [0]
         try:
             prep.plan(ctx, at)  # values, conditions, principles, forms (see PreparedRuleSet)
         except (ExpressionFailure, ArithmeticError) as exc:
             raise failure(prep.step_ids[at[0]], exc) from None
-        self.rec = self.recommend()
+        try:
+            hits, unknown = prep.rows_fn(ctx, at)
+        except (ExpressionFailure, ArithmeticError) as exc:
+            raise failure(f"recommendation.{self.rs.rows[at[0]].recommend}", exc) from None
+        self.rec = self.choose(hits, frozenset() if unknown is None else unknown.facts)
+        try:
+            self.whens = prep.whens_fn(ctx, at)
+        except (ExpressionFailure, ArithmeticError) as exc:
+            raise failure(f"actions.{self.rs.actions[at[0]].id}", exc) from None
+
+    def interpreted_whens(self) -> list[Outcome]:
+        """Each action's ``when``, one expression's function after the other: the reference
+        ``PreparedRuleSet.whens_fn`` is compared with (``tests/engine/test_decide_tail.py``)."""
         whens: list[Outcome] = []
         try:
-            for fn in prep.when_fns:
-                whens.append(fn(ctx))
+            for fn in self.prep.when_fns:
+                whens.append(fn(self.ctx))
         except (ExpressionFailure, ArithmeticError) as exc:
             raise failure(f"actions.{self.rs.actions[len(whens)].id}", exc) from None
-        self.whens = whens
+        return whens
 
     def recommend(self) -> tuple[str, int, frozenset[str]]:
         """The recommendation rows in order (up to the first that holds when the hit policy is
-        ``first``): :meth:`choose` with the rows that hold and the facts that left rows unknown."""
+        ``first``): :meth:`choose` with the rows that hold and the facts that left rows unknown.
+        The reference ``PreparedRuleSet.rows_fn`` (what :meth:`decide` runs) is compared with."""
         rs, ctx = self.rs, self.ctx
         first = rs.hit_policy == "first"
         unknown: Unknown | None = None
@@ -129,9 +145,10 @@ class Evaluation:
             raise failure(where, exc) from None
 
     # -- the record ----------------------------------------------------------------------------
-    def record(self) -> EvaluationRecord:
-        """The record of what was decided, with the values of every action that is not ruled out
-        (``actions.X.Y``; an action whose ``when`` is unknown computes none)."""
+    def interpreted_action_values(self) -> None:
+        """The values of the actions that are not ruled out (``actions.X.Y``), one expression's
+        function after the other: the reference ``PreparedRuleSet.action_values_fn`` (what
+        :meth:`record` runs) is compared with."""
         values, ctx = self.values, self.ctx
         actions = zip(self.rs.actions, self.whens, self.prep.action_values, self.prep.layout.action_values, strict=True)
         for a, when, value_fns, keys in actions:
@@ -143,15 +160,17 @@ class Evaluation:
                 except (ExpressionFailure, ArithmeticError) as exc:
                     raise failure(key, exc) from None
                 values[key] = as_type(found, v.type)
+
+    def record(self) -> EvaluationRecord:
+        """The record of what was decided, with the values of every action that is not ruled out
+        (``actions.X.Y``; an action whose ``when`` is unknown computes none)."""
+        prep = self.prep
+        at = [0]
+        try:  # one generated function (``PreparedRuleSet.action_values_fn``): :meth:`interpreted_action_values`
+            prep.action_values_fn(self.ctx, self.whens, at)
+        except (ExpressionFailure, ArithmeticError) as exc:
+            raise failure(prep.action_value_keys[at[0]], exc) from None
         chosen, index, unknown = self.rec
-        return EvaluationRecord(
-            layout=self.prep.layout,
-            day=self.day,
-            lang=self.lang,
-            ctx=self.ctx,
-            dated=self.parameters,
-            recommendation=chosen,
-            row=index,
-            unknown=unknown,
-            whens=tuple(self.whens),
+        return new_record(
+            prep.layout, self.day, self.lang, self.ctx, self.parameters, chosen, index, unknown, tuple(self.whens)
         )

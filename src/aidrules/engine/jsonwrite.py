@@ -18,6 +18,7 @@ a message's expression (EV002, naming the rule) are those of
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from operator import attrgetter, itemgetter
 from typing import Any, Protocol
 
@@ -192,17 +193,13 @@ def _action_head(aid: str, status: str, values: dict[str, Any]) -> str:
 def _middle(missing: list[str], values: str, prep: PreparedRuleSet, record: EvaluationRecord) -> str:
     """The unindented JSON from ``,"missing_facts"`` to ``"lang"``, the same in a batch line and in
     the compact form (both write the compact stamp)."""
+    layout: CompactLayout = prep.compact_layout or _layout(prep)
     return (
         ',"missing_facts":['
         + ",".join([_string(f) for f in missing])
         + '],"values":'
         + values
-        + ',"ruleset":'
-        + prep.stamp_compact
-        + ',"on":"'
-        + record.day.isoformat()
-        + '","lang":'
-        + _string(record.lang)
+        + layout.tail(record.day, record.lang)
     )
 
 
@@ -299,6 +296,8 @@ class CompactLayout:
         "_principles",
         "_reasons",
         "_rest",
+        "_stamp",
+        "_tails",
         "_value_keys",
         "_values_text",
         "base",
@@ -371,6 +370,9 @@ class CompactLayout:
         #: the texts of the forms and of the principles by their statuses (at most MAX_TEXTS of each)
         self._forms: dict[tuple[str, ...], str] = {}
         self._principles: dict[tuple[str, ...], str] = {}
+        #: the texts of the stamp, date and language by date and language (``tail``)
+        self._stamp = prep.stamp_compact
+        self._tails: dict[tuple[date, str], str] = {}
 
     def forms_text(self, statuses: list[str]) -> str:
         """The forms of a decision whose forms have ``statuses`` (inside the braces)."""
@@ -409,6 +411,18 @@ class CompactLayout:
             return self._values_text(values)
         except (KeyError, TypeError):  # a value of another class (pydantic's encoders know it)
             return None
+
+    def tail(self, day: date, lang: str) -> str:
+        """The compact text from ``,"ruleset":`` to the language (stamp, date, language), kept by
+        date and language (at most MAX_TEXTS)."""
+        key = (day, lang)
+        found = self._tails.get(key)
+        if found is None:
+            found = ',"ruleset":' + self._stamp + ',"on":"' + day.isoformat() + '","lang":' + _string(lang)
+            if len(self._tails) >= self.MAX_TEXTS:
+                self._tails.clear()
+            self._tails[key] = found
+        return found
 
     def reasons(self, actions: int) -> str:
         """The decision's ``reasons`` as references, when it proposes ``actions`` actions."""

@@ -365,7 +365,7 @@ class PreparedRuleSet:
         #: JSON object from the record's values, generated with the plan (``jsonwrite.CompactLayout``)
         self.derived: tuple[str, ...] = tuple(item.id for item in rs.plan if item.kind == "derived")
         heads = [("," if i else "{") + encode_string(n) + ":" for i, n in enumerate(self.derived)]
-        self.plan, self.values_text = generate_plan_and_values_text(
+        self.plan, self.values_text, tail = generate_plan_and_values_text(
             tuple(
                 ir.Step(
                     item.id,
@@ -382,7 +382,26 @@ class PreparedRuleSet:
             self.derived,
             heads,
             COMPACT_SCALARS,
+            [item.kind == "derived" and isinstance(item.type, t.Number) for item in rs.plan if item.kind == "derived"],
+            (
+                [row.when.ir for row in rs.rows],
+                rs.hit_policy == "first",
+                [a.when.ir for a in rs.actions],
+                [
+                    [
+                        (f"actions.{a.id}.{v.id}", v.expr.ir, isinstance(v.type, t.Number) and v.type.money)
+                        for v in a.values
+                    ]
+                    for a in rs.actions
+                ],
+            ),
         )
+        assert tail is not None
+        #: what is decided after the plan, generated with it (``codegen.TailFns``, ``decide.Evaluation``):
+        #: the recommendation rows that hold, the actions' ``when``, the proposed actions' values
+        self.rows_fn, self.whens_fn, self.action_values_fn = tail
+        #: the name of each value of the actions, all actions' in order (what ``action_values_fn`` names)
+        self.action_value_keys = tuple(f"actions.{a.id}.{v.id}" for a in rs.actions for v in a.values)
         self.conditions = tuple(PreparedCondition(item) for item in rs.plan if item.kind == "condition")
         self.principles = tuple((p, f"principles.{p.id}", p.requires) for p in rs.principles)
         self.forms = tuple(
@@ -404,6 +423,10 @@ class PreparedRuleSet:
         #: per language, the statuses and the summaries' compact texts (``Assembly.summary_texts``)
         #: by the same outcomes
         self.summary_texts_by_outcomes: dict[str, dict[tuple[Any, ...], SummaryTexts]] = {lang: {} for lang in LANGS}
+        #: per language, the same when an outcome is unknown (by the facts that left it unknown: the
+        #: summaries name them), in a table of their own, emptied when it holds MAX_OUTCOMES: the
+        #: combinations of unknown facts are many more, and must not crowd out the known ones
+        self.summary_texts_unknown: dict[str, dict[tuple[Any, ...], SummaryTexts]] = {lang: {} for lang in LANGS}
         group_keys = [key for _, key, _ in self.forms] + [key for _, key, _ in self.principles]
         #: ``group_outcomes(values)``: the outcomes of the forms, then the principles, as a tuple
         self.group_outcomes: Callable[[dict[str, Any]], tuple[Any, ...]] = (
@@ -413,6 +436,10 @@ class PreparedRuleSet:
         self.compact_layout: Any = None
         self.action_texts = tuple(message_texts(a.message) for a in rs.actions)
         self.action_memos = tuple(Memo() for _ in rs.actions)
+        #: each action's reasons when its ``when`` is unknown, in a cache of their own: they repeat
+        #: (their shown values are mostly unknown too) where its proposed reasons show each case's
+        #: amounts and its cache keeps none of them
+        self.undetermined_memos = tuple(Memo() for _ in rs.actions)
         #: per language, the compact JSON of the actions as one generated function (:meth:`action_loop`)
         self.action_loops: dict[str, ActionLoop] = {}
         # Everything else that is evaluated for every case, generated in one module: one function
@@ -481,6 +508,9 @@ class PreparedRuleSet:
         self._changes = sorted({v.valid_from for spec in rs.parameters.values() for v in spec.values})
         self._days: dict[int, tuple[dict[str, Any], tuple[DatedValue, ...]]] = {}
         self.cache: dict[tuple[Any, ...], Fragment] = {}
+        #: the messages of conditions' reasons with an unknown outcome and no message of their own,
+        #: by condition, language and the facts that would settle it (``Assembly.unknown_message``)
+        self.unknown_messages: dict[tuple[str, str, frozenset[str]], str] = {}
         self._lock = threading.Lock()
         self.rs = rs
         #: whether each expression the reasons read is a number, by its intermediate form (``is_number``)
@@ -577,14 +607,19 @@ class PreparedRuleSet:
     def forget(self) -> None:
         """Empty every cache of reasons (the shared reasons, the summaries, each rule's memo)."""
         self.cache.clear()
+        self.unknown_messages.clear()
         for by_outcomes in self.summaries_by_outcomes.values():
             by_outcomes.clear()
-        for by_texts in self.summary_texts_by_outcomes.values():
+        for by_texts in (*self.summary_texts_by_outcomes.values(), *self.summary_texts_unknown.values()):
             by_texts.clear()
         for known in self.summaries_known.values():
             for pair in known:
                 pair[0] = pair[1] = None
-        for memo in (*(m for c in self.conditions for m in (c.memo, c.unknown_memo)), *self.action_memos):
+        for memo in (
+            *(m for c in self.conditions for m in (c.memo, c.unknown_memo)),
+            *self.action_memos,
+            *self.undetermined_memos,
+        ):
             memo.entries.clear()
 
     def parameters_at(self, day: date) -> tuple[dict[str, Any], tuple[DatedValue, ...]]:

@@ -21,7 +21,8 @@ a generated loop and an aggregation with such a node inside; an expression neste
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, Overflow
 from functools import partial
 from json.encoder import encode_basestring
@@ -39,6 +40,9 @@ MAX_DEPTH = 40
 #: loops in one function).
 MAX_LOOPS = 8
 
+#: What a hoisted read of a fact's first section holds when the case has no such section
+#: (:meth:`_Writer.hoist`): never a value of a fact tree.
+_NOFACT = object()
 _COMPARE = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _ARITH = {"+": "+", "-": "-", "*": "*"}
 
@@ -51,6 +55,7 @@ class _Writer:
             "Failure": ExpressionFailure,
             "Overflow": Overflow,
             "bounded": bounded,
+            "NOFACT": _NOFACT,
         }
         self.count = 0
         self._consts: dict[int, str] = {}
@@ -65,6 +70,9 @@ class _Writer:
         #: the depth of the statements that always run (the plan's body), where a named value
         #: read once is kept for the rest of the function (None: no value is kept)
         self.top: int | None = None
+        #: the first sections of fact paths read once at the top of the function being written
+        #: (:meth:`hoist`): section -> local
+        self.heads: dict[str, str] = {}
 
     def temp(self) -> str:
         self.count += 1
@@ -251,11 +259,38 @@ class _Writer:
     def _fact(self, depth: int, node: ir.Fact) -> str:
         parts = node.parts
         out, m = self.temp(), self.const(node.missing)
-        self.line(depth, f"{out} = facts.get({self.const(parts[0])}, {m})")
-        for i, part in enumerate(parts[1:]):
+        head = self.heads.get(parts[0])
+        if head is None:
+            self.line(depth, f"{out} = facts.get({self.const(parts[0])}, {m})")
+            rest = parts[1:]
+        elif len(parts) == 1:  # read already (:meth:`hoist`)
+            self.line(depth, f"{out} = {m} if {head} is NOFACT else {head}")
+            rest = ()
+        else:  # its first section read already (:meth:`hoist`): absent gives ``missing``, None gives None
+            self.line(
+                depth,
+                f"{out} = {m} if {head} is NOFACT else ({head} if {head} is None "
+                f"else {head}.get({self.const(parts[1])}, {m}))",
+            )
+            rest = parts[2:]
+        for i, part in enumerate(rest):
             self.line(depth + i, f"if {out} is not {m} and {out} is not None:")
             self.line(depth + i + 1, f"{out} = {out}.get({self.const(part)}, {m})")
         return out
+
+    def hoist(self, depth: int, exprs: Iterable[ir.Expr]) -> None:
+        """Start a function's fact reads: the first section of the fact paths that ``exprs`` read
+        more than once (``client`` of ``client.x`` and ``client.y``, ``debts`` read by two sums) is
+        read once, here (at the top of the function, ``NOFACT`` when absent), and each of those
+        facts then looks in it (:meth:`_fact`): one ``get`` fewer per read. Every function that
+        reads facts through this writer calls it first (the sections of another function are
+        forgotten)."""
+        counts = Counter(node.parts[0] for e in exprs for node in e.walk() if isinstance(node, ir.Fact))
+        self.heads = {}
+        for head, n in counts.items():
+            if n > 1:
+                name = self.heads[head] = f"h{len(self.heads)}"
+                self.line(depth, f"{name} = facts.get({self.const(head)}, NOFACT)")
 
     def _table(self, depth: int, node: ir.TableEntry) -> str:
         name = node.name
@@ -328,7 +363,7 @@ class _Writer:
 
     def _compare(self, depth: int, node: ir.Compare) -> str:
         a, b, out = self.binary(depth, node.left, node.right)
-        self.line(depth + 1, f"{out} = bool({a} {_COMPARE[node.op]} {b})")
+        self.line(depth + 1, f"{out} = {a} {_COMPARE[node.op]} {b}")  # a bool: the values' classes compare to one
         return out
 
     def _kleene(self, depth: int, operands: Sequence[Callable[[int], str]], stop: bool) -> str:
@@ -506,23 +541,127 @@ def generate_plan_and_values_text(
     names: Sequence[str],
     heads: Sequence[str],
     scalars: dict[type, Callable[[Any], str]],
-) -> tuple[Callable[[Context, list[int]], None], Callable[[dict[str, Any]], str]]:
+    numbers: Sequence[bool] = (),
+    tail: Tail | None = None,
+) -> tuple[Callable[[Context, list[int]], None], Callable[[dict[str, Any]], str], TailFns | None]:
     """:func:`generate_plan`, and in the same source (compiled and cached with it: alone it would
     be too short to cache) ``values_text(values)``: the values ``names`` of a record's values as
     one compact JSON object, each value's text after its text in ``heads`` (``{"name":`` for the
     first, ``,"name":`` after it), in one join (an amount inline, any other value written by
     ``scalars`` by its class: an Unknown ``null``). A value missing, or of a class ``scalars``
-    does not know, raises KeyError (the caller writes those values another way)."""
+    does not know, raises KeyError (the caller writes those values another way). ``numbers``
+    tells which values are numbers (usually Decimals: :func:`_json_text` writes them with their
+    quotes in the texts around them when all are). With ``tail``, the functions deciding what
+    follows the plan (:func:`_tail`), in the same source."""
     writer = _plan_writer(steps, conjunctions)
     writer.namespace["SC"] = scalars
+    writer.heads = {}  # reads no facts
     writer.line(0, "def values_text(values):")
-    out = []
+    segments: list[Segment] = []
+    decimals = []
     for i, (name, head) in enumerate(zip(names, heads, strict=True)):
         writer.line(1, f"v{i} = values[{writer.const(name)}]")
-        out += [writer.const(head), _scalar_text(writer, f"v{i}")]
-    writer.line(1, f"return ''.join([{', '.join([*out, repr('}')])}])")
+        segments += [("text", head), ("value", f"v{i}")]
+        if i < len(numbers) and numbers[i]:
+            decimals.append(f"v{i}")
+    segments.append(("text", "}"))
+    writer.line(1, f"return {_json_text(writer, segments, decimals)}")
+    if tail is not None:
+        _tail(writer, tail)
     namespace = _run(writer, "plan")
-    return namespace["plan"], namespace["values_text"]
+    fns = None if tail is None else (namespace["rows"], namespace["whens"], namespace["action_values"])
+    return namespace["plan"], namespace["values_text"], fns
+
+
+#: What is decided after the plan (:func:`generate_plan_and_values_text`'s ``tail``): the
+#: recommendation rows' conditions, whether the first row that holds decides (hit policy
+#: ``first``), each action's ``when``, and each action's values as ``(name, expr, money)``.
+Tail = tuple[Sequence[ir.Expr], bool, Sequence[ir.Expr], Sequence[Sequence[tuple[str, ir.Expr, bool]]]]
+#: The functions of a :data:`Tail`: ``rows(ctx, at)`` gives the indexes of the rows that hold, in
+#: order, and the Unknown merged from the rows left unknown (or None); ``whens(ctx, at)`` each
+#: action's ``when``; ``action_values(ctx, whens, at)`` stores the values of the actions whose
+#: ``when`` holds in ``ctx.values``. An expression that fails sets ``at[0]`` to the index of its
+#: row, of its action, or of its value among all actions' values, before the error goes on.
+TailFns = tuple[
+    Callable[[Context, list[int]], tuple[list[int], Any]],
+    Callable[[Context, list[int]], list[Any]],
+    Callable[[Context, Sequence[Any], list[int]], None],
+]
+
+
+def _tail(writer: _Writer, tail: Tail) -> None:
+    """The three functions of :data:`TailFns`, written after the plan: the same values, in the same
+    order, as ``engine/decide.py``'s interpreted ``recommend``, ``when_fns`` and ``record`` (rows
+    after the first that holds not evaluated when it decides; an action's values only when its
+    ``when`` is true; an amount rounded to the cent, half up), without a call per expression.
+    Each names its failing part as the plan names its step: by the line the error came through."""
+    rows, first, whens, action_values = tail
+    writer.computed = {}  # the plan's locals are not this function's
+    writer.top = None
+    starts: list[int] = []
+    writer.line(0, "def rows(ctx, at):")
+    writer.line(1, "hits = []")
+    writer.line(1, "unknown = None")
+    writer.line(1, "try:")
+    writer.line(2, "values = ctx.values")
+    writer.line(2, "facts = ctx.facts")
+    writer.hoist(2, rows)
+    for i, expr in enumerate(rows):
+        depth = 2
+        if first and i:  # the first row that holds decides: the rows after it are not evaluated
+            writer.line(2, "if not hits:")
+            depth = 3
+        starts.append(len(writer.lines) + 1)
+        v = writer.emit(expr, depth)
+        writer.line(depth, f"if {v}.__class__ is U:")
+        writer.line(depth + 1, f"unknown = {v} if unknown is None else unknown.merge({v})")
+        writer.line(depth, f"elif {v} is True:")
+        writer.line(depth + 1, f"hits.append({i})")
+    _failing(writer, starts)
+    writer.line(1, "return hits, unknown")
+    starts = []
+    writer.line(0, "def whens(ctx, at):")
+    writer.line(1, "try:")
+    writer.line(2, "values = ctx.values")
+    writer.line(2, "facts = ctx.facts")
+    writer.hoist(2, whens)
+    outs = []
+    for expr in whens:
+        starts.append(len(writer.lines) + 1)
+        outs.append(writer.emit(expr, 2))
+    _failing(writer, starts)
+    writer.line(1, f"return [{', '.join(outs)}]")
+    starts = []
+    writer.line(0, "def action_values(ctx, whens, at):")
+    writer.line(1, "try:")
+    writer.line(2, "values = ctx.values")
+    writer.line(2, "facts = ctx.facts")
+    writer.hoist(2, [expr for found in action_values for _, expr, _ in found])
+    for i, found in enumerate(action_values):
+        if not found:
+            continue
+        writer.line(2, f"w = whens[{i}]")
+        writer.line(2, "if w is not False and w.__class__ is not U:")
+        for name, expr, money in found:
+            starts.append(len(writer.lines) + 1)
+            v = writer.emit(expr, 3)
+            if money:  # ``as_type``: an amount is a Decimal rounded to the cent (half up)
+                writer.line(3, f"if {v}.__class__ is D:")
+                writer.line(4, f"{v} = {v}.quantize(CENT, HALF_UP)")
+                writer.line(3, f"elif {v}.__class__ is int:")
+                writer.line(4, f"{v} = D({v}).quantize(CENT, HALF_UP)")
+            writer.line(3, f"values[{writer.const(name)}] = {v}")
+    _failing(writer, starts)
+
+
+def _failing(writer: _Writer, starts: list[int]) -> None:
+    """The end of a function's ``try``: an error sets ``at[0]`` to the index of the part whose
+    first line (``starts``, numbered from 1) is the last before the line the error came through."""
+    if not starts:  # nothing evaluated: nothing fails
+        writer.line(2, "pass")
+    writer.line(1, "except BaseException as exc:")
+    writer.line(2, f"at[0] = max(0, bisect({writer.const(tuple(starts))}, exc.__traceback__.tb_lineno or 0) - 1)")
+    writer.line(2, "raise")
 
 
 def _plan_writer(steps: Sequence[ir.Step], conjunctions: Sequence[ir.Conjunction]) -> _Writer:
@@ -534,6 +673,7 @@ def _plan_writer(steps: Sequence[ir.Step], conjunctions: Sequence[ir.Conjunction
     writer.top = 2
     writer.line(2, "values = ctx.values")
     writer.line(2, "facts = ctx.facts")
+    writer.hoist(2, [step.expr for step in steps])
     starts = []  # the first line (numbered from 1) of each step
     for step in steps:
         starts.append(len(writer.lines) + 1)
@@ -636,6 +776,7 @@ def generate_condition_loop(
     writer.line(0, "def conditions(ctx, lang, made):")
     writer.line(1, "values = ctx.values")
     writer.line(1, "facts = ctx.facts")
+    writer.hoist(1, [e for row in rows for exprs in row[3] for e in exprs])
     if not compact:
         writer.line(1, "reasons = {}")
     outs = []
@@ -652,17 +793,14 @@ def generate_condition_loop(
             )
             writer.line(2, "else:")
             width = len(names)
-            message = _message(writer, pieces, read[width:], tail)
+            strs: dict[str, str] = {}
+            message = _message(writer, pieces, read[width:], tail, strs)
             fragment = _fragment(
                 writer, make, k, "'condition'", writer.const(outcome), names, read[:width], source, shape
             )
             # the compact text of the reason, from its shape: values in order, an amount inline
-            start, keys, end = shape[0], shape[1], shape[2]
-            text = [writer.const(start), "S(msg)"]
-            for j, (key_text, v) in enumerate(zip(keys, read[:width], strict=True)):
-                text.append(writer.const(("," if j else ',"values":{') + key_text))
-                text.append(_scalar_text(writer, v))
-            text.append(writer.const(end if keys else ',"values":{' + end))
+            decimals = {v for expr, v in zip(by_outcome[outcome], read, strict=True) if numbers(expr)}
+            text = _shape_text(writer, shape, read[:width], decimals, strs)
             writer.line(3, f"if {m}.cap:")
             parts = ["lang", writer.const(outcome), *_key_parts(writer, by_outcome[outcome], read, numbers)]
             writer.line(4, f"key = ({', '.join(parts)},)")
@@ -672,7 +810,7 @@ def generate_condition_loop(
             if compact:  # made with its compact text, then kept
                 writer.line(5, f"found = {fragment}")
                 writer.line(5, "try:")
-                writer.line(6, f"found.compact = {' + '.join(text)}")
+                writer.line(6, f"found.compact = {text}")
                 writer.line(5, "except (KeyError, TypeError):  # a value of a class the writers do not know")
                 writer.line(6, "found.fill_compact()")
                 writer.line(5, f"{out} = {m}.keep(key, found).compact")
@@ -688,7 +826,7 @@ def generate_condition_loop(
                 writer.line(4, f"{out} = {fragment}")
                 continue
             writer.line(4, "try:")
-            writer.line(5, f"{out} = {' + '.join(text)}")
+            writer.line(5, f"{out} = {text}")
             writer.line(4, "except (KeyError, TypeError):  # a value of a class the writers do not know")
             writer.line(5, f"{out} = {fragment}.fill_compact()")
         # an unknown outcome: its reason looked up by the key (lang, None, *values, outcome); the
@@ -749,6 +887,7 @@ def generate_action_loop(
     writer.line(0, "def actions(ctx, lang, whens, base, undetermined):")
     writer.line(1, "values = ctx.values")
     writer.line(1, "facts = ctx.facts")
+    writer.hoist(1, [e for row in rows for e in row[1]])
     whens = [f"w{i}" for i in range(len(rows))]
     if rows:
         writer.line(1, f"{', '.join(whens)}{',' if len(rows) == 1 else ''} = whens")
@@ -766,7 +905,8 @@ def generate_action_loop(
         m, r = writer.const(memo), writer.const(rule)
         read = _guarded_reads(writer, exprs, "return None")
         width = len(shown_names)
-        message = _message(writer, pieces, read[width:], tail)
+        strs: dict[str, str] = {}
+        message = _message(writer, pieces, read[width:], tail, strs)
         fragment = _fragment(writer, make, r, "'action'", "True", shown_names, read[:width], source, shape)
         writer.line(2, f"if {m}.cap:")
         parts = ["lang", "True", *_key_parts(writer, exprs, read, numbers)]
@@ -781,26 +921,23 @@ def generate_action_loop(
         writer.line(2, "else:")
         _skip(writer, 3, m, memo)
         writer.line(3, f"msg = {message}")
-        text = [writer.const(shape[0]), "S(msg)"]
-        for j, (key_text, v) in enumerate(zip(shape[1], read[:width], strict=True)):
-            text.append(writer.const(("," if j else ',"values":{') + key_text))
-            text.append(_scalar_text(writer, v))
-        text.append(writer.const(shape[2] if shape[1] else ',"values":{' + shape[2]))
+        decimals = {v for expr, v in zip(exprs, read, strict=True) if numbers(expr)}
         writer.line(3, "try:")
-        writer.line(4, f"table.append({' + '.join(text)})")
+        writer.line(4, f"table.append({_shape_text(writer, shape, read[:width], decimals, strs)})")
         writer.line(3, "except (KeyError, TypeError):  # a value of a class the writers do not know")
         writer.line(4, f"table.append({fragment}.fill_compact())")
         # the action itself: its values as the record holds them (an unknown one is null)
-        text = [writer.const(head)]
+        segments: list[Segment] = [("text", head)]
         for j, name in enumerate(names):
             v = writer.temp()
             writer.line(2, f"{v} = values[{writer.const(name)}]")
             if j:
-                text.append(writer.const(keys[j - 1]))
-            text.append(_scalar_text(writer, v))
+                segments.append(("text", keys[j - 1]))
+            segments.append(("value", v))
+        segments += [("text", '},"reasons":['), ("expr", "str(base + len(out))"), ("text", "]}")]
         writer.line(2, "try:")
-        text += [writer.const('},"reasons":['), "str(base + len(out))", writer.const("]}")]
-        writer.line(3, f"out.append({' + '.join(text)})")
+        # an action's values are mostly amounts: written as Decimals when all are
+        writer.line(3, f"out.append({_json_text(writer, segments, [v for kind, v in segments if kind == 'value'])})")
         writer.line(2, "except (KeyError, TypeError):  # a value of a class the writers do not know")
         writer.line(3, "return None")
     writer.line(1, "return out, table")
@@ -890,25 +1027,108 @@ def _emit_all(writer: _Writer, exprs: Sequence[ir.Expr], depth: int) -> list[str
     return out
 
 
-def _message(writer: _Writer, pieces: Pieces, read: Sequence[str], tail: str) -> str:
+def _message(writer: _Writer, pieces: Pieces, read: Sequence[str], tail: str, strs: dict[str, str]) -> str:
     """The expression writing a message: each literal text and its value's text (an amount the
-    writer has written before looked up inline, ``texts.get(str(v)) or write(v)``), then ``tail``."""
+    writer has written before looked up inline, ``texts.get(str(v)) or write(v)``), then ``tail``.
+    The text of an amount is kept in a local (``strs``: value's local -> that local), for the
+    reason's compact text written after the message (:func:`_json_text`): one ``str(v)``."""
     out = []
     for (literal, write, texts), v in zip(pieces, read, strict=True):
         text = f"{writer.const(write)}({v})"
         if texts is not None:
-            text = f"({writer.const(texts)}.get(str({v})) or {text})"
+            found = strs.get(v)
+            if found is None:
+                found = strs[v] = writer.temp()
+                text = f"({writer.const(texts)}.get({found} := str({v})) or {text})"
+            else:
+                text = f"({writer.const(texts)}.get({found}) or {text})"
         out.append(f"{writer.const(literal)} + {text}")
     out.append(writer.const(tail))
     return " + ".join(out)
 
 
+def _shape_text(
+    writer: _Writer, shape: Any, shown: Sequence[str], decimals: Collection[str], strs: dict[str, str]
+) -> str:
+    """The expression writing a reason's compact text from its shape (``start``, the shown
+    values' keys, ``end``: ``engine/decision.py``'s ``Shape``), its message in the local ``msg``
+    and its values in ``shown`` (:func:`_json_text`: an amount inline)."""
+    start, keys, end = shape[0], shape[1], shape[2]
+    segments: list[Segment] = [("text", start), ("expr", "S(msg)")]
+    for j, (key_text, v) in enumerate(zip(keys, shown, strict=True)):
+        segments += [("text", ("," if j else ',"values":{') + key_text), ("value", v)]
+    segments.append(("text", end if keys else ',"values":{' + end))
+    return _json_text(writer, segments, decimals, strs)
+
+
 def _scalar_text(writer: _Writer, v: str) -> str:
-    """The expression writing the value in ``v`` as a compact JSON scalar (an amount inline; an
-    Unknown ``null`` by ``SC``; a class ``SC`` does not know raises KeyError)."""
+    """The expression writing the value in ``v`` as a compact JSON scalar (an amount inline, a
+    yes/no value inline when ``SC`` writes it ``true``/``false``; an Unknown ``null`` by ``SC``; a
+    class ``SC`` does not know raises KeyError)."""
     if v in writer.known:
         return f"SC[{v}.__class__]({v})"
+    scalars = writer.namespace.get("SC") or {}
+    write_bool = scalars.get(bool)
+    if write_bool is not None and write_bool(True) == "true" and write_bool(False) == "false":
+        # a yes/no value inline too (the writer's own texts), without its writer's call
+        return (
+            f"('\"' + str({v}) + '\"' if {v}.__class__ is D else "
+            f"'true' if {v} is True else 'false' if {v} is False else SC[{v}.__class__]({v}))"
+        )
     return f"('\"' + str({v}) + '\"' if {v}.__class__ is D else SC[{v}.__class__]({v}))"
+
+
+#: A part of a JSON text written by :func:`_json_text`: ``("text", constant text)``,
+#: ``("expr", source of an expression giving a text)`` or ``("value", local holding a JSON scalar)``.
+Segment = tuple[str, str]
+
+
+def _json_text(
+    writer: _Writer, segments: Sequence[Segment], decimals: Collection[str] = (), strs: dict[str, str] | None = None
+) -> str:
+    """The expression joining ``segments`` into one text (adjacent constant texts merged). The
+    values in ``decimals`` (locals whose expression is a number: usually a Decimal) are written
+    with their quotes merged into the constant texts around them, ``str(v)`` alone, in one join,
+    when all of them are Decimals; otherwise (or when none may be) every value is written by
+    :func:`_scalar_text` as before. The same text either way, and the same errors: a value of a
+    class the writers do not know raises KeyError in both. ``strs``: the locals holding the text
+    (``str(v)``) of values, written already (:func:`_message`)."""
+    decimal = [v for kind, v in segments if kind == "value" and v in decimals and v not in writer.known]
+    decimal = list(dict.fromkeys(decimal))
+    parts = _merged(writer, segments, ())
+    general = " + ".join(parts) if len(parts) < 4 else f"''.join([{', '.join(parts)}])"
+    if not decimal:
+        return general
+    fast = _merged(writer, segments, decimal, strs or {})
+    test = " and ".join(f"{v}.__class__ is D" for v in decimal)
+    return f"(''.join([{', '.join(fast)}]) if {test} else {general})"
+
+
+def _merged(
+    writer: _Writer, segments: Sequence[Segment], decimals: Collection[str], strs: dict[str, str] | None = None
+) -> list[str]:
+    """The source of each part of ``segments``, adjacent constant texts as one constant; a value in
+    ``decimals`` (a Decimal there) as ``str(v)`` (or the local in ``strs`` holding it) with its
+    quotes in the texts around it."""
+    strs = strs or {}
+    out: list[str] = []
+    pending: list[str] = []  # constant text not yet written
+    for kind, s in segments:
+        if kind == "text":
+            pending.append(s)
+        elif kind == "value" and s in decimals:
+            pending.append('"')
+            text = strs.get(s) or f"str({s})"
+            out += [writer.const("".join(pending)), text] if "".join(pending) else [text]
+            pending = ['"']
+        else:
+            if "".join(pending):
+                out.append(writer.const("".join(pending)))
+            pending = []
+            out.append(_scalar_text(writer, s) if kind == "value" else s)
+    if "".join(pending):
+        out.append(writer.const("".join(pending)))
+    return out
 
 
 def generate(exprs: Sequence[ir.Expr]) -> list[Fn]:
