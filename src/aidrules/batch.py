@@ -34,11 +34,15 @@ Example:
 from __future__ import annotations
 
 import codecs
+import contextlib
 import gc
 import itertools
 import json
 import multiprocessing
 import os
+import pickle
+import selectors
+import signal
 import stat
 import sys
 import tempfile
@@ -545,6 +549,19 @@ def run_batch(
     if target is not None and count > 1 and _placeable(target):
         out.flush()  # anything written to ``out`` before stays before
         offset = os.lseek(target, 0, os.SEEK_CUR)
+    if offset is not None and target is not None and _start_method() == "fork":
+        source_fd = _input_file(source)
+        ran = (
+            None
+            if source_fd is None
+            else _run_forked(source_fd, target, offset, options or Options(), count, on_progress)
+        )
+        if ran is not None:
+            summary, end = ran
+            os.lseek(target, end, os.SEEK_SET)  # what is written to ``out`` next goes after the lines
+            source.seek(0, os.SEEK_END)  # the input is read, as when it is read as a text stream
+            summary.seconds = time.perf_counter() - started
+            return summary
     with tempfile.TemporaryDirectory(prefix="aidrules-batch-") as spool:
         blocks = _blocks(
             numbered,
@@ -674,3 +691,375 @@ def count_lines(path: Path) -> int:
             if raw.strip():
                 total += 1
     return total
+
+
+# -- forked workers that read their own ranges of the input file ----------------------------------------
+#: Bytes of the input read at once when it is scanned before the workers start.
+_SCAN = 1 << 20
+#: Seconds a worker sleeps while it waits for the chunks before its own to be placed.
+_NAP = 0.0005
+
+
+class _Shared:
+    """What forked workers share while each reads its own ranges of the input file and writes its
+    output lines at their place in the output file; the command only waits for them.
+
+    **Input.** Under ``feed_lock`` a worker takes the next range (``feed``: its start in the
+    input, the number of its first line, the chunk's number): about ``size`` bytes from there,
+    cut after a newline, read with ``pread``; the next range starts after it, its first line
+    numbered from the newlines counted in this one (``bytes.count``). Ranges are taken in order,
+    so the work stays balanced whichever worker is faster.
+
+    **Output.** Chunk ``k``'s lines start where chunk ``k - 1``'s end (as in :class:`_Places`).
+    Under ``place_lock`` a ring of ``ring`` slots holds, for each chunk done, its number
+    (``index``), its end (``end`` ≥ 0) or, while the chunk before it has no place, its size
+    (``end`` = -1 - size), and whether its lines are in the output (``written``); ``placed`` is
+    the number of leading chunks that have a place. A worker whose chunk gets its place when it
+    is done writes it there (``pwrite``); otherwise it keeps the chunk's bytes, and the worker
+    that places the chunk before it places it too (its size is in the ring); the owner writes it
+    at the next look. A chunk is taken only when the slot it reuses is free (the chunk ``ring``
+    before it written, the one after that placed), so a worker keeps at most ``ring`` chunks.
+    """
+
+    def __init__(
+        self, context: Any, *, source: int, size: int, step: int, target: int, start: int, workers: int
+    ) -> None:
+        self.source, self.length, self.step, self.target = source, size, step, target
+        self.feed_lock = context.Lock()
+        self.place_lock = context.Lock()
+        self.feed = context.RawArray("q", [0, 1, 0])  # next range's start, its first line, its chunk
+        self.ring = workers * WINDOW_PER_WORKER + 2
+        self.index = context.RawArray("q", [-2] * self.ring)  # -2: no chunk
+        self.end = context.RawArray("q", self.ring)
+        self.written = context.RawArray("b", self.ring)
+        self.placed = context.RawValue("q", 0)
+        last = -1 % self.ring  # the chunk before the first ends where the output's lines start
+        self.index[last], self.end[last], self.written[last] = -1, start, 1
+        self.stop = context.RawValue("b", 0)  # set by the command when a worker died
+        self.done = context.RawArray("q", workers)  # lines decided by each worker (for progress)
+        self.current = context.RawArray("q", workers)  # the first line of each worker's chunk
+
+    def take(self, me: int) -> tuple[int, int, bytes] | bool:
+        """The next range as (chunk, its first line's number, its bytes); False at the end of
+        the input, True when the ring has no free slot for it yet (try again)."""
+        feed = self.feed
+        with self.feed_lock:
+            offset, first, chunk = feed[0], feed[1], feed[2]
+            if offset >= self.length:
+                return False
+            reused = chunk - self.ring
+            with self.place_lock:
+                if reused + 1 >= self.placed.value:
+                    return True
+                if reused >= -1 and not (self.index[reused % self.ring] == reused and self.written[reused % self.ring]):
+                    return True
+            data = os.pread(self.source, min(self.step, self.length - offset), offset)
+            while offset + len(data) < self.length:  # cut after the range's last newline
+                cut = data.rfind(b"\n") + 1
+                if cut:
+                    data = data[:cut]
+                    break
+                more = os.pread(self.source, min(self.step, self.length - offset - len(data)), offset + len(data))
+                if not more:
+                    break
+                data += more
+            feed[0], feed[1], feed[2] = offset + len(data), first + data.count(b"\n"), chunk + 1
+            self.current[me] = first
+        return chunk, first, data
+
+    def claim(self, chunk: int, size: int) -> int | None:
+        """Where chunk ``chunk`` (``size`` bytes) starts, or None while the chunk before it has
+        no place (see :meth:`_Places.claim`)."""
+        ring, index, end = self.ring, self.index, self.end
+        with self.place_lock:
+            before = (chunk - 1) % ring
+            if index[before] != chunk - 1 or end[before] < 0:
+                index[chunk % ring], end[chunk % ring], self.written[chunk % ring] = chunk, -1 - size, 0
+                return None
+            start: int = end[before]
+            index[chunk % ring], end[chunk % ring], self.written[chunk % ring] = chunk, start + size, 0
+            last, after = start + size, chunk + 1
+            while index[after % ring] == after and end[after % ring] < 0:  # kept by their workers: placed now
+                end[after % ring] = last = last - 1 - end[after % ring]
+                after += 1
+            self.placed.value = after
+            return start
+
+    def write(self, chunk: int, data: bytes, start: int) -> None:
+        """Write chunk ``chunk``'s lines at ``start`` in the output and say so in the ring."""
+        _write_at(self.target, data, start)
+        with self.place_lock:
+            self.written[chunk % self.ring] = 1
+
+    def flush(self, kept: list[tuple[int, bytes]]) -> None:
+        """Write the chunks ``kept`` (by this worker, in order) that have a place now."""
+        while kept:
+            chunk, data = kept[0]
+            with self.place_lock:
+                end = self.end[chunk % self.ring]
+            if end < 0:
+                return
+            self.write(chunk, data, end - len(data))
+            kept.pop(0)
+
+    def output_end(self) -> int:
+        """Where the last chunk's lines end in the output (after every worker has finished)."""
+        last = self.feed[2] - 1
+        return int(self.end[last % self.ring])
+
+
+def _lines_of(first: int, data: bytes) -> Iterator[tuple[int, str]]:
+    """The numbered non-blank lines of a range that starts with line ``first``, without their
+    newline, as a text file read in universal-newline mode gives them (the range holds no
+    carriage return: :func:`_scan`)."""
+    texts = data.decode("utf-8").split("\n")
+    if texts[-1] == "":
+        texts.pop()
+    for number, text in enumerate(texts, start=first):
+        if text.strip():
+            yield number, text
+
+
+def _forked_worker(shared: _Shared, me: int, options: Options, preloaded: list[Any]) -> tuple[int, int, list[Any]]:
+    """Decide ranges of the input until there are none left: (lines, decided, problems)."""
+    gc.freeze()  # what this process inherited lives as long as it: out of the collector, untouched
+    decider = _Decider(options, own_process=True, loaded=preloaded)
+    kept: list[tuple[int, bytes]] = []
+    lines = decided = 0
+    problems: list[tuple[int, bool, str]] = []
+    while not shared.stop.value:
+        taken = shared.take(me)
+        if taken is False:
+            break
+        if taken is True:  # the ring is full: the chunks before ours are still under way
+            shared.flush(kept)
+            time.sleep(_NAP)
+            continue
+        chunk, first, data = taken
+        texts = []
+        count = 0
+        for number, text in _lines_of(first, data):
+            result = decider.decide(number, text)
+            texts.append(result.text)
+            count += 1
+            if result.ok:
+                decided += 1
+            else:
+                problems.append((number, result.internal, result.message))
+        texts.append("")
+        block = "\n".join(texts).encode("utf-8") if count else b""
+        start = shared.claim(chunk, len(block))
+        if start is None:
+            kept.append((chunk, block))
+        else:
+            shared.write(chunk, block, start)
+        shared.flush(kept)
+        lines += count
+        shared.done[me] += count
+    while kept and not shared.stop.value:  # the chunks before these are being decided by others
+        shared.flush(kept)
+        if kept:
+            time.sleep(_NAP)
+    return lines, decided, problems
+
+
+def _scan(source: int, size: int) -> bool:
+    """Whether the input's lines can be read by byte ranges as its text stream reads them: no
+    carriage return (a text file's universal newlines would end lines there) and UTF-8 throughout
+    (a text stream stops at the first invalid byte)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    while offset < size:
+        piece = os.pread(source, min(_SCAN, size - offset), offset)
+        if not piece:
+            return False
+        if b"\r" in piece:
+            return False
+        if not piece.isascii():
+            try:
+                decoder.decode(piece)
+            except UnicodeDecodeError:
+                return False
+        offset += len(piece)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _first_lines(source: int, size: int) -> tuple[list[tuple[int, str]], int]:
+    """The first chunk's numbered lines (for :func:`_preload`) and the size of the input's ranges:
+    the bytes of that many lines (at least 4 KB)."""
+    data = b""
+    while len(data) < size and data.count(b"\n") < CHUNK:
+        more = os.pread(source, min(1 << 16, size - len(data)), len(data))
+        if not more:
+            break
+        data += more
+    lines = data.split(b"\n")
+    head = b"\n".join(lines[:CHUNK]) + b"\n"
+    chunk = list(_lines_of(1, head))
+    return chunk, max(4096, len(head))
+
+
+def _run_forked(
+    source: int, target: int, start: int, options: Options, workers: int, on_progress: Callable[[int], None] | None
+) -> tuple[Summary, int] | None:
+    """Decide the input file ``source`` into the output file ``target`` from ``start`` with
+    ``workers`` forked workers that read their own ranges of the input (:class:`_Shared`): the
+    summary and where the output's lines end; None when the input cannot be read by ranges
+    (:func:`_scan`), then the caller reads it as a text stream."""
+    size = os.fstat(source).st_size
+    if not _scan(source, size):
+        return None
+    summary = Summary()
+    if size == 0:  # nothing to decide: no worker to start
+        return summary, start
+    first, step = _first_lines(source, size)
+    if options.engine == "durable":  # say how to install it before starting any process
+        load_durable()
+    preloaded = _preload(first, options)
+    context = multiprocessing.get_context("fork")
+    shared = _Shared(context, source=source, size=size, step=step, target=target, start=start, workers=workers)
+    children: dict[int, tuple[int, int]] = {}  # read end of its pipe -> (pid, worker)
+    try:
+        for me in range(workers):
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the worker: never returns into the caller's code
+                code = 1
+                try:
+                    for other in children:
+                        os.close(other)
+                    os.close(read)
+                    try:
+                        outcome: tuple[str, Any] = ("done", _forked_worker(shared, me, options, preloaded))
+                        code = 0
+                    except BaseException as exc:  # reported to the command, which stops
+                        outcome = ("failed", f"{type(exc).__name__}: {exc}")
+                    payload = memoryview(pickle.dumps(outcome))
+                    while payload:
+                        payload = payload[os.write(write, payload) :]
+                finally:
+                    os._exit(code)
+            os.close(write)
+            children[read] = (pid, me)
+        results, failures = _collect(shared, children, on_progress)
+    except BaseException:
+        shared.stop.value = 1
+        _end(children)
+        raise
+    for lines, decided, problems in results:
+        summary.lines += lines
+        summary.decided += decided
+        for line, internal, message in problems:
+            (summary.internal if internal else summary.invalid).append((line, message))
+    summary.internal.extend(failures)
+    summary.invalid.sort()
+    summary.internal.sort()
+    if failures:  # the output stops somewhere: what follows the batch goes after what was written
+        return summary, os.lseek(target, 0, os.SEEK_END)
+    return summary, shared.output_end()
+
+
+def _collect(
+    shared: _Shared, children: dict[int, tuple[int, int]], on_progress: Callable[[int], None] | None
+) -> tuple[list[tuple[int, int, list[tuple[int, bool, str]]]], list[tuple[int, str]]]:
+    """Wait for the workers (``children``: the read end of each one's pipe -> its process and
+    number) and read what each sends when it ends: their outcomes, and for a worker that failed
+    or died, the first line of the chunk it was deciding and why it stopped. When one stops, the
+    others are stopped too (the output cannot be completed). With ``on_progress``, the lines
+    decided so far are read ten times a second; otherwise this process sleeps until they end."""
+    selector = selectors.DefaultSelector()
+    received = {fd: bytearray() for fd in children}
+    for fd in children:
+        selector.register(fd, selectors.EVENT_READ)
+    results: list[tuple[int, int, list[tuple[int, bool, str]]]] = []
+    failures: list[tuple[int, str]] = []
+    stopped: set[int] = set()  # workers this process stopped because another one failed
+    reported = 0
+    try:
+        while selector.get_map():
+            for key, _ in selector.select(0.1 if on_progress is not None else None):
+                fd = int(key.fd)
+                data = os.read(fd, 1 << 16)
+                if data:
+                    received[fd] += data
+                    continue
+                selector.unregister(fd)
+                os.close(fd)
+                pid, me = children.pop(fd)
+                status = os.waitpid(pid, 0)[1]
+                outcome = _outcome(received.pop(fd))
+                if os.waitstatus_to_exitcode(status) == 0 and outcome is not None and outcome[0] == "done":
+                    results.append(outcome[1])
+                    continue
+                if me in stopped:
+                    continue
+                failures.append((int(shared.current[me]), _why(status, outcome)))
+                shared.stop.value = 1
+                for other_pid, other in children.values():
+                    stopped.add(other)
+                    _kill(other_pid)
+            if on_progress is not None:
+                done = sum(shared.done)
+                if done > reported:
+                    on_progress(done - reported)
+                    reported = done
+    finally:
+        selector.close()
+    return results, failures
+
+
+def _outcome(data: bytes | bytearray) -> tuple[str, Any] | None:
+    """What a worker sent when it ended, or None when it sent nothing whole (it died)."""
+    try:
+        outcome = pickle.loads(data)
+    except Exception:  # a worker that died mid-way left part of it
+        return None
+    return cast(tuple[str, Any], outcome) if isinstance(outcome, tuple) and len(outcome) == 2 else None
+
+
+def _why(status: int, outcome: tuple[str, Any] | None) -> str:
+    """Why a worker stopped, for the summary: its error, or how its process ended."""
+    if outcome is not None and outcome[0] == "failed":
+        reason = str(outcome[1])
+    else:
+        code = os.waitstatus_to_exitcode(status)
+        reason = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+    return f"internal error: a worker process stopped ({reason}); the output ends before this line"
+
+
+def _kill(pid: int) -> None:
+    """Stop a worker at once (it may be waiting on a lock a dead worker held)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def _end(children: dict[int, tuple[int, int]]) -> None:
+    """Stop and reap the workers still running, and close their pipes (when this process is
+    interrupted)."""
+    for fd, (pid, _) in children.items():
+        _kill(pid)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+        os.close(fd)
+    children.clear()
+
+
+def _input_file(source: IO[str]) -> int | None:
+    """The file descriptor under ``source`` when workers can read its lines by byte ranges
+    themselves: a UTF-8 text stream (strict) over a regular file, nothing read from it yet."""
+    encoding = getattr(source, "encoding", None)
+    if getattr(source, "buffer", None) is None or encoding is None or codecs.lookup(encoding).name != "utf-8":
+        return None
+    if getattr(source, "errors", None) != "strict":
+        return None
+    try:
+        fd = source.fileno()
+        if not stat.S_ISREG(os.fstat(fd).st_mode) or not source.seekable() or source.tell() != 0:
+            return None
+    except (OSError, ValueError):
+        return None
+    return fd
