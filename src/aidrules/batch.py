@@ -705,10 +705,11 @@ class _Shared:
     output lines at their place in the output file; the command only waits for them.
 
     **Input.** Under ``feed_lock`` a worker takes the next range (``feed``: its start in the
-    input, the number of its first line, the chunk's number): about ``size`` bytes from there,
-    cut after a newline, read with ``pread``; the next range starts after it, its first line
-    numbered from the newlines counted in this one (``bytes.count``). Ranges are taken in order,
-    so the work stays balanced whichever worker is faster.
+    input, the number of its first line, the chunk's number): about ``step`` bytes from there
+    (less near the end of the input, so that the workers end together), cut after a newline,
+    read with ``pread``; the next range starts after it, its first line numbered from the
+    newlines counted in this one (``bytes.count``). Ranges are taken in order, so the work stays
+    balanced whichever worker is faster.
 
     **Output.** Chunk ``k``'s lines start where chunk ``k - 1``'s end (as in :class:`_Places`).
     Under ``place_lock`` a ring of ``ring`` slots holds, for each chunk done, its number
@@ -724,7 +725,7 @@ class _Shared:
     def __init__(
         self, context: Any, *, source: int, size: int, step: int, target: int, start: int, workers: int
     ) -> None:
-        self.source, self.length, self.step, self.target = source, size, step, target
+        self.source, self.length, self.step, self.target, self.workers = source, size, step, target, workers
         self.feed_lock = context.Lock()
         self.place_lock = context.Lock()
         self.feed = context.RawArray("q", [0, 1, 0])  # next range's start, its first line, its chunk
@@ -753,7 +754,9 @@ class _Shared:
                     return True
                 if reused >= -1 and not (self.index[reused % self.ring] == reused and self.written[reused % self.ring]):
                     return True
-            data = os.pread(self.source, min(self.step, self.length - offset), offset)
+            # Near the end ranges get smaller, down to an eighth, so that the workers end together.
+            step = min(self.step, max(self.step // 8, (self.length - offset) // (2 * self.workers)))
+            data = os.pread(self.source, min(step, self.length - offset), offset)
             while offset + len(data) < self.length:  # cut after the range's last newline
                 cut = data.rfind(b"\n") + 1
                 if cut:
