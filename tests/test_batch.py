@@ -508,3 +508,37 @@ def test_a_worker_takes_no_range_while_the_ring_has_no_free_slot_for_its_chunk(t
         assert isinstance(following, tuple) and following[0] == ring
     finally:
         os.close(fd)
+
+
+@pytest.mark.parametrize("to_file", [False, True])
+def test_a_worker_that_dies_under_the_executor_is_an_internal_error_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, to_file: bool
+) -> None:
+    """Catches a worker that dies where the input is read as a text stream (stdin, spawned
+    workers) ending the batch with the executor's BrokenProcessPool instead of an internal error
+    on the first line not written (exit code 1)."""
+    monkeypatch.setattr(batch, "_start_method", lambda: "fork")
+    parent = os.getpid()
+    real = batch._Decider.decide
+
+    def dying(self: batch._Decider, line: int, text: str) -> batch.LineResult:
+        if line == 500 and os.getpid() != parent:
+            os._exit(3)
+        return real(self, line, text)
+
+    monkeypatch.setattr(batch._Decider, "decide", dying)
+    source = io.StringIO("\n".join([json.dumps(GOOD[0])] * 1000) + "\n")
+    if to_file:
+        with (tmp_path / "out.jsonl").open("w", encoding="utf-8") as out:
+            summary = run_batch(source, out, workers=2)
+            out.write("after\n")
+        assert (tmp_path / "out.jsonl").read_bytes().endswith(b"}\nafter\n")
+    else:
+        summary = run_batch(source, io.StringIO(), workers=2)
+    assert summary.exit_code == 1
+    [(line, message)] = summary.internal
+    assert line <= 500 < line + CHUNK
+    assert (
+        message
+        == "internal error: a worker process stopped (the process ended abruptly); the output ends before this line"
+    )

@@ -51,6 +51,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -176,6 +177,15 @@ class Summary:
         if self.internal:
             text += f", {len(self.internal)} internal error(s)"
         return text + f"; {self.seconds:.1f} s ({rate:,.0f} per second)"
+
+
+class WorkerStopped(RuntimeError):
+    """A worker process stopped before it had decided its lines (it was killed, or failed
+    outside any line): the output is incomplete. ``line`` is the first line it did not write."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"internal error: a worker process stopped ({reason}); the output ends before this line")
+        self.line = line
 
 
 # -- deciding one line (in a worker) ------------------------------------------------------------------
@@ -481,6 +491,7 @@ def _blocks(
     # thread reads each result when it wakes up.
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs)
     pending: deque[tuple[list[int], Future[_Block]]] = deque()
+    numbers: list[int] = []
     try:
         for at, part in enumerate(itertools.chain([first], parts)):
             pending.append(([number for number, _ in part], pool.submit(_decide_block, at, part)))
@@ -490,6 +501,8 @@ def _blocks(
         while pending:
             numbers, result = pending.popleft()
             yield numbers, result.result()
+    except BrokenProcessPool:
+        raise WorkerStopped(numbers[0], "the process ended abruptly") from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -572,28 +585,47 @@ def run_batch(
             spool=spool if target is not None and count > 1 else None,
             output=(target, offset) if target is not None and offset is not None else None,
         )
-        for numbers, block in blocks:
-            if offset is not None and target is not None:
-                if block.spooled is not None:
-                    _copy_at(block.spooled, target, offset)
-                elif not block.written:
-                    _write_at(target, block.data, offset)
-                offset += block.size
-            elif block.spooled is not None and target is not None:
-                out.flush()  # anything written to ``out`` before stays before
-                _copy_out(block.spooled, target)
-            else:
-                write(block.data)
-            summary.lines += len(numbers)
-            summary.decided += block.decided
-            for line, internal, message in block.problems:
-                (summary.internal if internal else summary.invalid).append((line, message))
-            if on_progress is not None:
-                on_progress(len(numbers))
+        try:
+            for numbers, block in blocks:
+                _take(summary, numbers, block, out, target, offset, write)
+                if on_progress is not None:
+                    on_progress(len(numbers))
+                if offset is not None:
+                    offset += block.size
+        except WorkerStopped as stopped:  # what follows the batch goes after what was written
+            summary.internal.append((stopped.line, str(stopped)))
+            offset = None if offset is None or target is None else os.lseek(target, 0, os.SEEK_END)
     if offset is not None and target is not None:
         os.lseek(target, offset, os.SEEK_SET)  # what is written to ``out`` next goes after the blocks
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _take(
+    summary: Summary,
+    numbers: list[int],
+    block: _Block,
+    out: IO[str],
+    target: int | None,
+    offset: int | None,
+    write: Callable[[bytes], Any],
+) -> None:
+    """Put a chunk's block into the output (at ``offset`` in the file ``target`` when its place is
+    known, after what is there when it is spooled, else through ``write``) and count it."""
+    if offset is not None and target is not None:
+        if block.spooled is not None:
+            _copy_at(block.spooled, target, offset)
+        elif not block.written:
+            _write_at(target, block.data, offset)
+    elif block.spooled is not None and target is not None:
+        out.flush()  # anything written to ``out`` before stays before
+        _copy_out(block.spooled, target)
+    else:
+        write(block.data)
+    summary.lines += len(numbers)
+    summary.decided += block.decided
+    for line, internal, message in block.problems:
+        (summary.internal if internal else summary.invalid).append((line, message))
 
 
 def _file_of(out: IO[str]) -> int | None:
@@ -698,6 +730,10 @@ def count_lines(path: Path) -> int:
 _SCAN = 1 << 20
 #: Seconds a worker sleeps while it waits for the chunks before its own to be placed.
 _NAP = 0.0005
+#: Seconds between two looks at the lines decided, for a progress bar (a redraw of the command's
+#: bar costs it about half a millisecond of CPU, taken from the workers: once per chunk of 64
+#: lines, as under the executor, that is about 0.13 s on 20,000 cases).
+_PROGRESS_EVERY = 0.2
 
 
 class _Shared:
@@ -973,7 +1009,7 @@ def _collect(
     number) and read what each sends when it ends: their outcomes, and for a worker that failed
     or died, the first line of the chunk it was deciding and why it stopped. When one stops, the
     others are stopped too (the output cannot be completed). With ``on_progress``, the lines
-    decided so far are read ten times a second; otherwise this process sleeps until they end."""
+    decided so far are read five times a second; otherwise this process sleeps until they end."""
     selector = selectors.DefaultSelector()
     received = {fd: bytearray() for fd in children}
     for fd in children:
@@ -984,7 +1020,7 @@ def _collect(
     reported = 0
     try:
         while selector.get_map():
-            for key, _ in selector.select(0.1 if on_progress is not None else None):
+            for key, _ in selector.select(_PROGRESS_EVERY if on_progress is not None else None):
                 fd = int(key.fd)
                 data = os.read(fd, 1 << 16)
                 if data:
@@ -1000,7 +1036,8 @@ def _collect(
                     continue
                 if me in stopped:
                     continue
-                failures.append((int(shared.current[me]), _why(status, outcome)))
+                line = int(shared.current[me])
+                failures.append((line, str(WorkerStopped(line, _why(status, outcome)))))
                 shared.stop.value = 1
                 for other_pid, other in children.values():
                     stopped.add(other)
@@ -1025,13 +1062,11 @@ def _outcome(data: bytes | bytearray) -> tuple[str, Any] | None:
 
 
 def _why(status: int, outcome: tuple[str, Any] | None) -> str:
-    """Why a worker stopped, for the summary: its error, or how its process ended."""
+    """Why a worker stopped: its error, or how its process ended."""
     if outcome is not None and outcome[0] == "failed":
-        reason = str(outcome[1])
-    else:
-        code = os.waitstatus_to_exitcode(status)
-        reason = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
-    return f"internal error: a worker process stopped ({reason}); the output ends before this line"
+        return str(outcome[1])
+    code = os.waitstatus_to_exitcode(status)
+    return f"killed by signal {-code}" if code < 0 else f"exit code {code}"
 
 
 def _kill(pid: int) -> None:
