@@ -532,13 +532,18 @@ def test_a_worker_that_dies_under_the_executor_is_an_internal_error_not_a_traceb
         with (tmp_path / "out.jsonl").open("w", encoding="utf-8") as out:
             summary = run_batch(source, out, workers=2)
             out.write("after\n")
-        assert (tmp_path / "out.jsonl").read_bytes().endswith(b"}\nafter\n")
+        written = (tmp_path / "out.jsonl").read_bytes()
+        assert written.endswith(b"}\nafter\n")
     else:
-        summary = run_batch(source, io.StringIO(), workers=2)
+        text = io.StringIO()
+        summary = run_batch(source, text, workers=2)
+        written = text.getvalue().encode("utf-8")
     assert summary.exit_code == 1
     [(line, message)] = summary.internal
-    assert line <= 500 < line + CHUNK
+    assert line <= 500 and line % CHUNK == 1  # the first chunk not written, in input order
     assert (
         message
         == "internal error: a worker process stopped (the process ended abruptly); the output ends before this line"
     )
+    before = [json.loads(text)["line"] for text in written.split(b"\n")[: line - 1]]
+    assert before == list(range(1, line))  # every line before it is there

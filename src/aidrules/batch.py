@@ -50,13 +50,12 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
+from aidrules._extras import lazy_module
 from aidrules.engine.assemble import Assembly
 from aidrules.engine.compiled import compiled, prepared
 from aidrules.engine.durable.runtime import load_durable
@@ -69,6 +68,12 @@ from aidrules.ruleset.shipped import load
 
 if sys.platform == "linux":  # where blocks are written at their place in the output (workers are forked)
     import fcntl
+
+if TYPE_CHECKING:
+    import concurrent.futures.process as futures_process
+    from concurrent.futures import Future
+else:  # the executor runs the workers only where they cannot read the input themselves (4 ms to load)
+    futures_process = lazy_module("concurrent.futures.process")
 
 #: Cases sent to a worker at once, and chunks under way per worker (bounds memory).
 CHUNK = 64
@@ -489,7 +494,9 @@ def _blocks(
     # result is waiting and spins until another thread has read it (a tenth of a second of this
     # process's CPU on 6,000 cases, taken from the workers on two cores); the executor's one
     # thread reads each result when it wakes up.
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs)
+    pool = futures_process.ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=initargs
+    )
     pending: deque[tuple[list[int], Future[_Block]]] = deque()
     numbers: list[int] = []
     try:
@@ -501,7 +508,7 @@ def _blocks(
         while pending:
             numbers, result = pending.popleft()
             yield numbers, result.result()
-    except BrokenProcessPool:
+    except futures_process.BrokenProcessPool:
         raise WorkerStopped(numbers[0], "the process ended abruptly") from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
