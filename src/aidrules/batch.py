@@ -498,18 +498,23 @@ def _blocks(
         workers, mp_context=context, initializer=_start_worker, initargs=initargs
     )
     pending: deque[tuple[list[int], Future[_Block]]] = deque()
-    numbers: list[int] = []
+    line = first[0][0]  # the first line of the chunk being handed out
     try:
         for at, part in enumerate(itertools.chain([first], parts)):
+            line = part[0][0]
             pending.append(([number for number, _ in part], pool.submit(_decide_block, at, part)))
             if len(pending) >= window:
-                numbers, result = pending.popleft()
-                yield numbers, result.result()
+                numbers, result = pending[0]
+                block = result.result()
+                pending.popleft()
+                yield numbers, block
         while pending:
-            numbers, result = pending.popleft()
-            yield numbers, result.result()
-    except futures_process.BrokenProcessPool:
-        raise WorkerStopped(numbers[0], "the process ended abruptly") from None
+            numbers, result = pending[0]
+            block = result.result()
+            pending.popleft()
+            yield numbers, block
+    except futures_process.BrokenProcessPool:  # the first line not given to the caller
+        raise WorkerStopped(pending[0][0][0] if pending else line, "the process ended abruptly") from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -599,9 +604,10 @@ def run_batch(
                     on_progress(len(numbers))
                 if offset is not None:
                     offset += block.size
-        except WorkerStopped as stopped:  # what follows the batch goes after what was written
+        except WorkerStopped as stopped:
             summary.internal.append((stopped.line, str(stopped)))
-            offset = None if offset is None or target is None else os.lseek(target, 0, os.SEEK_END)
+            if offset is not None and target is not None:  # the lines before it, nothing after them
+                os.ftruncate(target, offset)
     if offset is not None and target is not None:
         os.lseek(target, offset, os.SEEK_SET)  # what is written to ``out`` next goes after the blocks
     summary.seconds = time.perf_counter() - started
@@ -782,6 +788,9 @@ class _Shared:
         self.stop = context.RawValue("b", 0)  # set by the command when a worker died
         self.done = context.RawArray("q", workers)  # lines decided by each worker (for progress)
         self.current = context.RawArray("q", workers)  # the first line of each worker's chunk
+        self.taken = context.RawArray("q", [-1] * workers)  # each worker's chunk
+        self.firsts = context.RawArray("q", self.ring)  # the first line of each chunk in the ring
+        self.lead = context.RawArray("q", [0, start])  # the first chunk not written, where it starts
 
     def take(self, me: int) -> tuple[int, int, bytes] | bool:
         """The next range as (chunk, its first line's number, its bytes); False at the end of
@@ -800,24 +809,37 @@ class _Shared:
             # Near the end ranges get smaller, down to an eighth, so that the workers end together.
             step = min(self.step, max(self.step // 8, (self.length - offset) // (2 * self.workers)))
             data = os.pread(self.source, min(step, self.length - offset), offset)
-            while offset + len(data) < self.length:  # cut after the range's last newline
+            if offset + len(data) < self.length:  # cut after the range's last newline
                 cut = data.rfind(b"\n") + 1
-                if cut:
-                    data = data[:cut]
-                    break
-                more = os.pread(self.source, min(self.step, self.length - offset - len(data)), offset + len(data))
-                if not more:
-                    break
-                data += more
+                data = data[:cut] if cut else self._rest_of_line(offset, data)
             feed[0], feed[1], feed[2] = offset + len(data), first + data.count(b"\n"), chunk + 1
-            self.current[me] = first
+            self.current[me], self.taken[me] = first, chunk
         return chunk, first, data
 
-    def claim(self, chunk: int, size: int) -> int | None:
-        """Where chunk ``chunk`` (``size`` bytes) starts, or None while the chunk before it has
-        no place (see :meth:`_Places.claim`)."""
+    def _rest_of_line(self, offset: int, data: bytes) -> bytes:
+        """``data`` (read from ``offset``, no newline in it) and the rest of its line: a line
+        longer than a range, read in pieces that double in size, so a long line is read in time
+        proportional to its length."""
+        pieces = [data]
+        end = offset + len(data)
+        while end < self.length:
+            more = os.pread(self.source, min(max(self.step, end - offset), self.length - end), end)
+            if not more:
+                break
+            end += len(more)
+            cut = more.find(b"\n") + 1
+            if cut:
+                pieces.append(more[:cut])
+                break
+            pieces.append(more)
+        return b"".join(pieces)
+
+    def claim(self, chunk: int, size: int, first: int) -> int | None:
+        """Where chunk ``chunk`` (``size`` bytes, from line ``first``) starts, or None while the
+        chunk before it has no place (see :meth:`_Places.claim`)."""
         ring, index, end = self.ring, self.index, self.end
         with self.place_lock:
+            self.firsts[chunk % ring] = first
             before = (chunk - 1) % ring
             if index[before] != chunk - 1 or end[before] < 0:
                 index[chunk % ring], end[chunk % ring], self.written[chunk % ring] = chunk, -1 - size, 0
@@ -832,10 +854,26 @@ class _Shared:
             return start
 
     def write(self, chunk: int, data: bytes, start: int) -> None:
-        """Write chunk ``chunk``'s lines at ``start`` in the output and say so in the ring."""
+        """Write chunk ``chunk``'s lines at ``start`` in the output and say so in the ring (and
+        in ``lead``: the first chunk not written and where it starts, all before it written)."""
         _write_at(self.target, data, start)
+        ring, lead = self.ring, self.lead
         with self.place_lock:
-            self.written[chunk % self.ring] = 1
+            self.written[chunk % ring] = 1
+            while self.index[lead[0] % ring] == lead[0] and self.written[lead[0] % ring]:
+                lead[1] = self.end[lead[0] % ring]
+                lead[0] += 1
+
+    def written_up_to(self) -> tuple[int, int]:
+        """The first line not in the output and where the output's lines before it end, every
+        line before it being there (after the workers ended, some of them abruptly)."""
+        chunk, end = self.lead[0], self.lead[1]
+        if self.index[chunk % self.ring] == chunk:  # decided, not written
+            return int(self.firsts[chunk % self.ring]), int(end)
+        for me, taken in enumerate(self.taken):  # being decided
+            if taken == chunk:
+                return int(self.current[me]), int(end)
+        return int(self.feed[1]), int(end)  # not taken yet
 
     def flush(self, kept: list[tuple[int, bytes]]) -> None:
         """Write the chunks ``kept`` (by this worker, in order) that have a place now."""
@@ -894,7 +932,7 @@ def _forked_worker(shared: _Shared, me: int, options: Options, preloaded: list[A
                 problems.append((number, result.internal, result.message))
         texts.append("")
         block = "\n".join(texts).encode("utf-8") if count else b""
-        start = shared.claim(chunk, len(block))
+        start = shared.claim(chunk, len(block), first)
         if start is None:
             kept.append((chunk, block))
         else:
@@ -935,18 +973,22 @@ def _scan(source: int, size: int) -> bool:
 
 
 def _first_lines(source: int, size: int) -> tuple[list[tuple[int, str]], int]:
-    """The first chunk's numbered lines (for :func:`_preload`) and the size of the input's ranges:
-    the bytes of that many lines (at least 4 KB)."""
-    data = b""
-    while len(data) < size and data.count(b"\n") < CHUNK:
-        more = os.pread(source, min(1 << 16, size - len(data)), len(data))
+    """The first chunk's numbered lines (for :func:`_preload`; those in the first megabyte) and the
+    size of the input's ranges: the bytes of those lines (at least 4 KB)."""
+    pieces: list[bytes] = []
+    done = newlines = 0
+    while done < min(size, _SCAN) and newlines < CHUNK:
+        more = os.pread(source, min(1 << 16, size - done), done)
         if not more:
             break
-        data += more
-    lines = data.split(b"\n")
-    head = b"\n".join(lines[:CHUNK]) + b"\n"
-    chunk = list(_lines_of(1, head))
-    return chunk, max(4096, len(head))
+        pieces.append(more)
+        done += len(more)
+        newlines += more.count(b"\n")
+    lines = b"".join(pieces).split(b"\n")
+    if done < size:  # the last one goes on
+        lines.pop()
+    head = b"".join(line + b"\n" for line in lines[:CHUNK])
+    return list(_lines_of(1, head)), max(4096, len(head))
 
 
 def _run_forked(
@@ -1001,20 +1043,23 @@ def _run_forked(
         summary.decided += decided
         for line, internal, message in problems:
             (summary.internal if internal else summary.invalid).append((line, message))
-    summary.internal.extend(failures)
     summary.invalid.sort()
     summary.internal.sort()
-    if failures:  # the output stops somewhere: what follows the batch goes after what was written
-        return summary, os.lseek(target, 0, os.SEEK_END)
+    if failures:  # the output holds the lines before the first one not written, nothing after them
+        line, end = shared.written_up_to()
+        os.ftruncate(target, end)
+        summary.internal.append((line, str(WorkerStopped(line, failures[0]))))
+        summary.internal.sort()
+        return summary, end
     return summary, shared.output_end()
 
 
 def _collect(
     shared: _Shared, children: dict[int, tuple[int, int]], on_progress: Callable[[int], None] | None
-) -> tuple[list[tuple[int, int, list[tuple[int, bool, str]]]], list[tuple[int, str]]]:
+) -> tuple[list[tuple[int, int, list[tuple[int, bool, str]]]], list[str]]:
     """Wait for the workers (``children``: the read end of each one's pipe -> its process and
     number) and read what each sends when it ends: their outcomes, and for a worker that failed
-    or died, the first line of the chunk it was deciding and why it stopped. When one stops, the
+    or died, why it stopped. When one stops, the
     others are stopped too (the output cannot be completed). With ``on_progress``, the lines
     decided so far are read five times a second; otherwise this process sleeps until they end."""
     selector = selectors.DefaultSelector()
@@ -1022,7 +1067,7 @@ def _collect(
     for fd in children:
         selector.register(fd, selectors.EVENT_READ)
     results: list[tuple[int, int, list[tuple[int, bool, str]]]] = []
-    failures: list[tuple[int, str]] = []
+    failures: list[str] = []
     stopped: set[int] = set()  # workers this process stopped because another one failed
     reported = 0
     try:
@@ -1043,8 +1088,7 @@ def _collect(
                     continue
                 if me in stopped:
                     continue
-                line = int(shared.current[me])
-                failures.append((line, str(WorkerStopped(line, _why(status, outcome)))))
+                failures.append(_why(status, outcome))
                 shared.stop.value = 1
                 for other_pid, other in children.values():
                     stopped.add(other)
