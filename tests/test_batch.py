@@ -562,3 +562,19 @@ def test_a_line_longer_than_the_first_megabyte_is_read_whole_by_range_reading_wo
     assert used == [True]
     assert written == _expected_output(lines)
     assert [line for line, _ in summary.invalid][:2] == [1, 3]
+
+
+@linux_only
+def test_an_input_cut_short_while_it_is_read_ends_the_ranges_instead_of_taking_empty_ones(tmp_path: Path) -> None:
+    """Catches a worker taking empty ranges for ever when the input file is shorter than it was
+    when the batch started (another program truncated it)."""
+    cases = tmp_path / "cases.jsonl"
+    cases.write_bytes(b"1\n2\n")
+    fd = os.open(cases, os.O_RDONLY)
+    try:
+        context = multiprocessing.get_context("fork")
+        shared = batch._Shared(context, source=fd, size=1000, step=4096, target=-1, start=0, workers=1)
+        assert shared.take(0) == (0, 1, b"1\n2\n")
+        assert shared.take(0) is False
+    finally:
+        os.close(fd)

@@ -533,6 +533,7 @@ def decide_lines(
     call this under ``if __name__ == "__main__":`` in a script); memory stays bounded (a few chunks
     per worker). ``resolver`` (with ``workers=1`` only) gives the rule set for a date instead of the
     registry. :func:`run_batch` writes the workers' blocks without splitting them into results.
+    A worker process that dies raises :class:`WorkerStopped` (naming the first line not given).
     """
     options = options or Options()
     if workers <= 1:
@@ -809,6 +810,9 @@ class _Shared:
             # Near the end ranges get smaller, down to an eighth, so that the workers end together.
             step = min(self.step, max(self.step // 8, (self.length - offset) // (2 * self.workers)))
             data = os.pread(self.source, min(step, self.length - offset), offset)
+            if not data:  # the file was cut short while it was read: its end is here
+                feed[0] = self.length
+                return False
             if offset + len(data) < self.length:  # cut after the range's last newline
                 cut = data.rfind(b"\n") + 1
                 data = data[:cut] if cut else self._rest_of_line(offset, data)
