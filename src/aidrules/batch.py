@@ -11,8 +11,13 @@ line numbers are the input's). Memory stays bounded whatever the input's size: c
 sent to the workers and written in chunks, with a fixed number of chunks under way.
 
 Workers are processes; each loads the rule set once (per version in force on the cases' dates)
-and keeps it. A worker writes its decisions itself. Into an output file (a regular file, not
-opened to append), a forked worker writes a chunk's output lines at their place (``pwrite``) as
+and keeps it. A worker writes its decisions itself. From an input file into an output file
+(regular files, the output not opened to append, on Linux, this process running one thread),
+the workers also read the input themselves: this process forks them and waits
+(:func:`_run_forked`); each takes the next byte range of the input, decides its lines and writes
+them at their place in the output (:class:`_Shared`). Otherwise this process reads the input as
+a text stream and hands chunks out to workers run by an executor. Into an output file (a
+regular file, not opened to append), such a forked worker writes a chunk's output lines at their place (``pwrite``) as
 soon as the chunks before it are decided and their sizes known (:class:`_Places`); a chunk that
 is done before the one ahead of it goes into a file of its own in a spool folder, and this
 process copies it to its place. Into another file (a pipe), the workers spool every chunk and
@@ -186,7 +191,8 @@ class Summary:
 
 class WorkerStopped(RuntimeError):
     """A worker process stopped before it had decided its lines (it was killed, or failed
-    outside any line): the output is incomplete. ``line`` is the first line it did not write."""
+    outside any line): the output is incomplete. ``line`` is the first line not written, in
+    input order (every line before it is in the output)."""
 
     def __init__(self, line: int, reason: str) -> None:
         super().__init__(f"internal error: a worker process stopped ({reason}); the output ends before this line")
