@@ -578,3 +578,20 @@ def test_an_input_cut_short_while_it_is_read_ends_the_ranges_instead_of_taking_e
         assert shared.take(0) is False
     finally:
         os.close(fd)
+
+
+def test_the_command_shows_its_progress_bar_where_standard_error_is_a_terminal(tmp_path: Path) -> None:
+    """Catches the bar's modules, loaded only when a bar is shown, failing to load or to draw
+    (the rest of the suite runs the command without a terminal, hence without a bar)."""
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("\n".join(_lines() * 30) + "\n", encoding="utf-8")
+    out = tmp_path / "decisions.jsonl"
+    command = ["batch", str(cases), "--out", str(out), "--workers", "2", "--lang", "en"]
+    shown = CliRunner().invoke(app, command, env={"TTY_COMPATIBLE": "1"})
+    assert shown.exit_code == 2, shown.output
+    assert "deciding" in shown.output and "180/180" in shown.output
+    decide = line_decider(Options(lang="en"))
+    expected = [decide(n, text).text for n, text in enumerate(_lines() * 30, start=1) if text.strip()]
+    assert out.read_text(encoding="utf-8") == "".join(text + "\n" for text in expected)
+    hidden = CliRunner().invoke(app, [*command, "--no-progress"], env={"TTY_COMPATIBLE": "1"})
+    assert hidden.exit_code == 2 and "deciding" not in hidden.output
