@@ -4,7 +4,8 @@ Writes a seeded synthetic population (``population.py``) as JSON Lines, then run
 ``aidrules batch CASES --out OUT --workers W`` as a whole process for each ``W`` (default 1 and 2,
 ``--workers 1,2,3`` for more), twice each, alternating, and keeps the faster run of each. It
 reports wall time, decisions per second, the ratio to one worker and whether every output is
-byte-identical to the one-worker output. Also the CPU time of the command's own process (the
+byte-identical to the one-worker output (and the output's SHA-256, to compare with a run of
+another checkout's code, ``--src``). Also the CPU time of the command's own process (the
 parent: reading, splitting, copying the workers' output) and of its workers, the parent's CPU as a
 share of the wall time, the startup (a one-case run: interpreter, imports, rule set; serial
 whatever the number of workers) with the ratio it leaves possible on free cores (Amdahl), and the
@@ -130,7 +131,9 @@ def main() -> None:
             for w, (wall, own, workers_cpu) in best.items()
         },
     }
+    figures["output_sha256"] = digests[counts[0]]
     print(f"{count} cases, {os.cpu_count()} cores, load {load_before[0]:.2f} before, {load_after[0]:.2f} after")
+    print(f"  output SHA-256 {digests[counts[0]][:16]} (equal for another --src: the same bytes)")
     print(f"  startup (one case, one worker): {startup:.2f} s wall")
     for w, row in figures["runs"].items():
         print(

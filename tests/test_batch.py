@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -325,3 +326,272 @@ def test_an_error_in_a_message_is_reported_on_its_line_and_the_batch_goes_on() -
     results = list(decide_lines(enumerate(lines, start=1), resolver=lambda day: rules))
     assert [r.ok for r in results] == [False, True]
     assert json.loads(results[0].text)["errors"][0]["code"] == "EV002"
+
+
+# -- forked workers reading their own ranges of the input file (Linux) ----------------------------------
+linux_only = pytest.mark.skipif(
+    sys.platform != "linux", reason="workers read the input by ranges where they are forked"
+)
+
+
+def _run_files(tmp_path: Path, data: bytes, workers: int, **kwargs: object) -> tuple[batch.Summary, bytes]:
+    """Decide the input ``data`` from a file into a file, as the command does."""
+    cases = tmp_path / "cases.jsonl"
+    cases.write_bytes(data)
+    target = tmp_path / "out.jsonl"
+    with cases.open(encoding="utf-8") as source, target.open("w", encoding="utf-8") as out:
+        summary = run_batch(source, out, workers=workers, **kwargs)  # type: ignore[arg-type]
+    return summary, target.read_bytes()
+
+
+def _ranges_used(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Records whether each run_batch read its input by ranges (True) or as a text stream."""
+    used: list[bool] = []
+    real = batch._run_forked
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        ran = real(*args, **kwargs)
+        used.append(ran is not None)
+        return ran
+
+    monkeypatch.setattr(batch, "_run_forked", recording)
+    return used
+
+
+@linux_only
+@pytest.mark.parametrize("workers", [2, 3])
+def test_workers_reading_their_own_ranges_write_the_same_bytes_as_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """Catches the workers that read ranges of the input themselves numbering lines wrongly (blank
+    lines, a range cut inside a line, a line longer than a range, a last line without newline),
+    losing or repeating a line at a range's edge, or writing the chunks out of order."""
+    monkeypatch.setattr(batch, "_start_method", lambda: "fork")
+    used = _ranges_used(monkeypatch)
+    long_line = json.dumps({"on": "2025-03-01", "client": {"consents": True}, "note": "x" * 9000})
+    lines = _lines() * 150 + [long_line, "", "  "] + _lines() * 20 + [json.dumps(GOOD[2])]
+    data = ("\n".join(lines)).encode("utf-8")  # no newline after the last line
+    summary, written = _run_files(tmp_path, data, workers)
+    assert used == [True]
+    assert written == _expected_output(lines)
+    one, _ = _run_files(tmp_path, data, 1)
+    assert (summary.lines, summary.decided, summary.invalid) == (one.lines, one.decided, one.invalid)
+    assert summary.exit_code == 2
+
+
+@linux_only
+def test_an_input_with_carriage_returns_or_bad_utf8_is_read_as_a_text_stream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Catches ranges split at newlines only where the text stream also ends lines at a carriage
+    return (universal newlines), and ranges decoded where the text stream stops at a bad byte."""
+    monkeypatch.setattr(batch, "_start_method", lambda: "fork")
+    used = _ranges_used(monkeypatch)
+    lines = _lines() * 30
+    data = ("\r\n".join(lines) + "\r" + json.dumps(GOOD[0]) + "\r\n").encode("utf-8")
+    _, written = _run_files(tmp_path, data, 2)
+    assert used == [False]
+    assert written == _expected_output([*lines, json.dumps(GOOD[0])])
+    fd = os.open(tmp_path / "cases.jsonl", os.O_RDONLY)
+    try:
+        assert not batch._scan(fd, os.fstat(fd).st_size)
+    finally:
+        os.close(fd)
+    (tmp_path / "bad.jsonl").write_bytes(json.dumps(GOOD[0]).encode() + b"\n\xff\n")
+    (tmp_path / "good.jsonl").write_bytes(json.dumps({"note": "é" * 100_000}, ensure_ascii=False).encode())
+    for name, readable in (("bad.jsonl", False), ("good.jsonl", True)):
+        fd = os.open(tmp_path / name, os.O_RDONLY)
+        try:  # the good one has two-byte characters across the scan's pieces
+            assert batch._scan(fd, os.fstat(fd).st_size) is readable
+        finally:
+            os.close(fd)
+
+
+@linux_only
+def test_the_lines_decided_by_range_reading_workers_are_reported_as_progress(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batch, "_start_method", lambda: "fork")
+    heard: list[int] = []
+    lines = _lines() * 60
+    summary, _ = _run_files(tmp_path, "\n".join(lines).encode(), 2, on_progress=heard.append)
+    assert sum(heard) == summary.lines == 6 * 60
+
+
+@linux_only
+@pytest.mark.parametrize(("how", "said"), [("kill", "killed by signal 9"), ("exit", "exit code 3")])
+def test_a_worker_that_dies_is_an_internal_error_not_a_hang_or_a_success(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str, said: str
+) -> None:
+    """Catches a batch that waits forever for a dead worker's chunk, or ends with exit code 0 and
+    a file without that worker's lines."""
+    monkeypatch.setattr(batch, "_start_method", lambda: "fork")
+    parent = os.getpid()
+    real = batch._Decider.decide
+
+    def dying(self: batch._Decider, line: int, text: str) -> batch.LineResult:
+        if line == 700 and os.getpid() != parent:
+            if how == "kill":
+                os.kill(os.getpid(), 9)
+            os._exit(3)
+        return real(self, line, text)
+
+    monkeypatch.setattr(batch._Decider, "decide", dying)
+    lines = [json.dumps(GOOD[0])] * 1500
+    summary, written = _run_files(tmp_path, "\n".join(lines).encode(), 2)
+    assert summary.exit_code == 1
+    assert [message for _, message in summary.internal] == [
+        f"internal error: a worker process stopped ({said}); the output ends before this line"
+    ]
+    [(line, _)] = summary.internal
+    assert line <= 700  # the first line not written, in input order
+    assert written == _expected_output(lines[: line - 1])  # the lines before it, nothing after them
+
+
+@linux_only
+def test_the_command_exits_1_and_says_so_when_a_worker_dies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "_start_method", lambda: "fork")
+    parent = os.getpid()
+    real = batch._Decider.decide
+
+    def dying(self: batch._Decider, line: int, text: str) -> batch.LineResult:
+        if line == 300 and os.getpid() != parent:
+            os.kill(os.getpid(), 9)
+        return real(self, line, text)
+
+    monkeypatch.setattr(batch._Decider, "decide", dying)
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("\n".join([json.dumps(GOOD[0])] * 600) + "\n", encoding="utf-8")
+    out = tmp_path / "decisions.jsonl"
+    result = CliRunner().invoke(app, ["batch", str(cases), "--out", str(out), "--workers", "2", "--lang", "en"])
+    assert result.exit_code == 1
+    assert "a worker process stopped (killed by signal 9)" in result.output
+    assert "Traceback" not in result.output
+
+
+@linux_only
+def test_a_worker_takes_no_range_while_the_ring_has_no_free_slot_for_its_chunk(tmp_path: Path) -> None:
+    """Catches the bound on memory: a worker whose chunks cannot be placed yet (the chunk before
+    them is slow) keeps their lines, so it may run ahead by at most the ring's chunks; and the
+    ranges cover the input, cut after newlines, numbered from the newlines before them."""
+    cases = tmp_path / "cases.jsonl"
+    cases.write_bytes(b"".join(b"%d\n" % n for n in range(1, 2001)))
+    fd = os.open(cases, os.O_RDONLY)
+    try:
+        shared = batch._Shared(
+            multiprocessing.get_context("fork"),
+            source=fd,
+            size=os.fstat(fd).st_size,
+            step=40,
+            target=-1,
+            start=0,
+            workers=1,
+        )
+        ring = shared.ring
+        taken = [shared.take(0) for _ in range(ring - 1)]  # the last slot holds where chunk 0 starts
+        ranges = [t for t in taken if isinstance(t, tuple)]
+        assert [chunk for chunk, _, _ in ranges] == list(range(ring - 1))
+        for _, first, data in ranges:
+            assert data.endswith(b"\n") and data.split(b"\n")[0] == b"%d" % first
+        assert b"".join(data for _, _, data in ranges) == cases.read_bytes()[: sum(len(r[2]) for r in ranges)]
+        assert shared.take(0) is True  # chunk 0 has no place yet: the ring is full
+        for chunk, first, data in ranges[1:]:
+            assert shared.claim(chunk, len(data), first) is None  # kept by their worker
+        assert shared.claim(0, len(ranges[0][2]), 1) == 0  # placed, and the kept ones after it
+        assert shared.end[(ring - 2) % ring] == sum(len(data) for _, _, data in ranges)
+        after = shared.take(0)
+        assert isinstance(after, tuple) and after[0] == ring - 1
+        assert after[1] == ranges[-1][1] + ranges[-1][2].count(b"\n")
+        assert shared.take(0) is True  # chunk 0 placed but not written yet: its slot is not free
+        shared.written[0] = 1
+        following = shared.take(0)
+        assert isinstance(following, tuple) and following[0] == ring
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.parametrize("to_file", [False, True])
+def test_a_worker_that_dies_under_the_executor_is_an_internal_error_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, to_file: bool
+) -> None:
+    """Catches a worker that dies where the input is read as a text stream (stdin, spawned
+    workers) ending the batch with the executor's BrokenProcessPool instead of an internal error
+    on the first line not written (exit code 1)."""
+    monkeypatch.setattr(batch, "_start_method", lambda: "fork")
+    parent = os.getpid()
+    real = batch._Decider.decide
+
+    def dying(self: batch._Decider, line: int, text: str) -> batch.LineResult:
+        if line == 500 and os.getpid() != parent:
+            os._exit(3)
+        return real(self, line, text)
+
+    monkeypatch.setattr(batch._Decider, "decide", dying)
+    source = io.StringIO("\n".join([json.dumps(GOOD[0])] * 1000) + "\n")
+    if to_file:
+        with (tmp_path / "out.jsonl").open("w", encoding="utf-8") as out:
+            summary = run_batch(source, out, workers=2)
+            out.write("after\n")
+        written = (tmp_path / "out.jsonl").read_bytes().removesuffix(b"after\n")
+    else:
+        text = io.StringIO()
+        summary = run_batch(source, text, workers=2)
+        written = text.getvalue().encode("utf-8")
+    assert summary.exit_code == 1
+    [(line, message)] = summary.internal
+    assert line <= 500 and line % CHUNK == 1  # the first chunk not written, in input order
+    assert (
+        message
+        == "internal error: a worker process stopped (the process ended abruptly); the output ends before this line"
+    )
+    assert written == _expected_output(source.getvalue().splitlines()[: line - 1])  # nothing after them
+
+
+@linux_only
+def test_a_line_longer_than_the_first_megabyte_is_read_whole_by_range_reading_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Catches the range reader cutting a very long line (longer than a range and than what is
+    read to size the ranges) or losing the lines after it; the long line itself is refused by
+    the size limit, on its line."""
+    monkeypatch.setattr(batch, "_start_method", lambda: "fork")
+    used = _ranges_used(monkeypatch)
+    huge = json.dumps({"on": "2025-03-01", "note": "x" * 3_000_000})
+    lines = [huge, *(_lines() * 20), huge, json.dumps(GOOD[1])]
+    summary, written = _run_files(tmp_path, "\n".join(lines).encode("utf-8"), 2)
+    assert used == [True]
+    assert written == _expected_output(lines)
+    assert [line for line, _ in summary.invalid][:2] == [1, 3]
+
+
+@linux_only
+def test_an_input_cut_short_while_it_is_read_ends_the_ranges_instead_of_taking_empty_ones(tmp_path: Path) -> None:
+    """Catches a worker taking empty ranges for ever when the input file is shorter than it was
+    when the batch started (another program truncated it)."""
+    cases = tmp_path / "cases.jsonl"
+    cases.write_bytes(b"1\n2\n")
+    fd = os.open(cases, os.O_RDONLY)
+    try:
+        context = multiprocessing.get_context("fork")
+        shared = batch._Shared(context, source=fd, size=1000, step=4096, target=-1, start=0, workers=1)
+        assert shared.take(0) == (0, 1, b"1\n2\n")
+        assert shared.take(0) is False
+    finally:
+        os.close(fd)
+
+
+def test_the_command_shows_its_progress_bar_where_standard_error_is_a_terminal(tmp_path: Path) -> None:
+    """Catches the bar's modules, loaded only when a bar is shown, failing to load or to draw
+    (the rest of the suite runs the command without a terminal, hence without a bar)."""
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("\n".join(_lines() * 30) + "\n", encoding="utf-8")
+    out = tmp_path / "decisions.jsonl"
+    command = ["batch", str(cases), "--out", str(out), "--workers", "2", "--lang", "en"]
+    shown = CliRunner().invoke(app, command, env={"TTY_COMPATIBLE": "1"})
+    assert shown.exit_code == 2, shown.output
+    assert "deciding" in shown.output and "180/180" in shown.output
+    decide = line_decider(Options(lang="en"))
+    expected = [decide(n, text).text for n, text in enumerate(_lines() * 30, start=1) if text.strip()]
+    assert out.read_text(encoding="utf-8") == "".join(text + "\n" for text in expected)
+    hidden = CliRunner().invoke(app, [*command, "--no-progress"], env={"TTY_COMPATIBLE": "1"})
+    assert hidden.exit_code == 2 and "deciding" not in hidden.output

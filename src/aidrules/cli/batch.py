@@ -9,12 +9,11 @@ from __future__ import annotations
 import sys
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from aidrules._extras import lazy_module
 from aidrules.batch import Options, Summary, count_lines, run_batch
 from aidrules.cli.common import DEFAULT_LANG, Engine, EngineOpt, LangOpt, RulesOpt, parse_on
 from aidrules.cli.common import fail as _fail
@@ -22,6 +21,13 @@ from aidrules.cli.help_texts import say, tr
 from aidrules.engine.durable.runtime import load_durable
 from aidrules.errors import AidrulesError, Diagnostic, FactsError
 from aidrules.ruleset.shipped import load
+
+if TYPE_CHECKING:
+    import rich.console as rich_console
+    import rich.progress as rich_progress
+else:  # loaded for a progress bar only: --no-progress starts without them (about 25 ms)
+    rich_console = lazy_module("rich.console")
+    rich_progress = lazy_module("rich.progress")
 
 app = typer.Typer()  # these commands; cli/main.py puts them on the command line
 
@@ -63,11 +69,17 @@ def batch(
         except OSError as exc:
             message = say("cannot open {path}: {reason}", lang.value, path=exc.filename, reason=exc.strerror)
             _fail(FactsError(message, [Diagnostic("BA002", message, path=str(exc.filename))]))
-        console = Console(stderr=True)
-        shown = progress and console.is_terminal
-        # The bar's total reads the whole file once more before any case is decided: only for a bar.
-        total = count_lines(Path(cases)) if shown and cases != "-" else None
-        summary = _run(source, sink, options, workers, total, shown, console, lang.value)
+        if progress:
+            console = rich_console.Console(stderr=True)
+            shown = console.is_terminal
+        else:
+            shown = False
+        if shown:
+            # The bar's total reads the whole file once more before any case is decided: only for a bar.
+            total = count_lines(Path(cases)) if cases != "-" else None
+            summary = _run(source, sink, options, workers, total, console, lang.value)
+        else:
+            summary = run_batch(source, sink, options, workers=workers)
     for line, message in summary.invalid:
         typer.echo(say("line {line}: {message}", lang.value, line=line, message=message), err=True)
     for line, message in summary.internal:
@@ -82,15 +94,20 @@ def _run(
     options: Options,
     workers: int | None,
     total: int | None,
-    show: bool,
-    console: Console,
+    console: rich_console.Console,
     lang: str,
 ) -> Summary:
+    """Decide the batch under a progress bar on ``console``."""
     label = say("deciding", lang)
-    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    # Redrawn after each chunk by this thread, not by rich's refresh thread: with one thread,
-    # workers can be forked (they start with the rule set this process loaded).
-    with Progress(*columns, console=console, disable=not show, auto_refresh=False) as bar:
+    columns = (
+        rich_progress.TextColumn(label),
+        rich_progress.BarColumn(),
+        rich_progress.MofNCompleteColumn(),
+        rich_progress.TimeRemainingColumn(),
+    )
+    # Redrawn when the batch reports progress, by this thread, not by rich's refresh thread: with
+    # one thread, workers can be forked (they start with the rule set this process loaded).
+    with rich_progress.Progress(*columns, console=console, auto_refresh=False) as bar:
         task = bar.add_task(label, total=total)
 
         def advance(done: int) -> None:
