@@ -16,6 +16,7 @@ from typing import Any
 import pydantic
 import pytest
 import typer
+import yaml
 
 from aidrules import _extras
 from aidrules.cli.main import COMMANDS, main
@@ -307,6 +308,24 @@ def test_evaluate_freezes_its_objects_at_exit_and_prints_the_same_decision(
         main()
     assert done.value.code in (0, None)
     assert out == capsys.readouterr().out and "NOORD-LIMBURG" in out.upper()
+
+
+def test_batch_freezes_its_objects_at_exit_and_writes_every_line(tmp_path: Path) -> None:
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data["on"] = data.pop(True)  # YAML 1.1 reads the key `on` as true
+    case = json.dumps(data, default=str)  # dates as ISO texts
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(f"{case}\n{{}}\n{case}\n", encoding="utf-8")
+    out = tmp_path / "decisions.jsonl"
+    args = ("batch", str(cases), "--out", str(out), "--workers", "1", "--no-progress")
+    args += ("--rules", "noord-limburg-budgethulp")
+    done = subprocess.run([sys.executable, "-c", _FROZEN_AT_EXIT, *args], capture_output=True, text=True)
+    assert done.returncode == 2, done.stderr  # the empty case is refused, the other two decided
+    counts = [int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("frozen ")]
+    assert len(counts) == 1 and counts[0] > 10_000, done.stderr
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]  # written to the end
+    assert [line["line"] for line in lines] == [1, 2, 3]
+    assert ["decision" in line for line in lines] == [True, False, True]
 
 
 def test_every_other_command_leaves_the_final_collection_as_it_is() -> None:

@@ -78,6 +78,11 @@ ONE_SHOT = frozenset({"evaluate"})
 #: Whether :func:`main` paused the collector (and so must resume it).
 _collector_paused = False
 
+#: Commands whose process ends with them and whose objects are left out of the interpreter's
+#: final collection (:func:`_freeze_at_exit`): the one-shot ones, and ``batch``, whose parent ends
+#: holding the loaded rule sets as ``evaluate`` does (its workers end with ``os._exit``).
+FROZEN_AT_EXIT = ONE_SHOT | {"batch"}
+
 #: Whether :func:`gc.freeze` is registered to run when the interpreter exits (once per process).
 _freeze_registered = False
 
@@ -90,7 +95,7 @@ def _resume_collector(command: str) -> None:
 
 
 def _freeze_at_exit(command: str) -> None:
-    """For a command in :data:`ONE_SHOT`, freeze the collector's objects when the interpreter exits
+    """For a command in :data:`FROZEN_AT_EXIT`, freeze the collector's objects when the interpreter exits
     (``aidrules --help`` looks every command up, so it ends so too).
 
     As the interpreter ends, after tearing the modules down, Python runs a full collection (in
@@ -102,10 +107,12 @@ def _freeze_at_exit(command: str) -> None:
     that collection, and the operating system takes the memory back at once; the standard streams
     are flushed as always. What is left out is the ``__del__`` of objects alive at exit, which
     Python does not promise to run anyway; ``evaluate`` leaves no open file or connection behind
-    (the per-user cache closes each entry it writes).
+    (the per-user cache closes each entry it writes), and ``batch`` closes its input and output
+    before it returns. For ``batch`` it is serial time after the workers end, which bounds what
+    two workers gain (``docs/performance.md``, "Batch evaluation").
     """
     global _freeze_registered
-    if command in ONE_SHOT and not _freeze_registered:
+    if command in FROZEN_AT_EXIT and not _freeze_registered:
         _freeze_registered = True
         atexit.register(gc.freeze)
 
