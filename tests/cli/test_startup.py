@@ -250,16 +250,26 @@ KEPT_DATACLASSES = {
     "aidrules.words.document.Document",
 }
 
-# Runs a command line in a fresh interpreter, then prints the dataclasses of our own it defined.
-_DATACLASSES = """
-import contextlib, dataclasses, io, json, sys
+# Runs the command line of the script's arguments, its output dropped (a script below goes on
+# from there and prints what it measured).
+_RUN_QUIETLY = """
+import contextlib, io, sys
 from aidrules.cli.main import app
 with contextlib.redirect_stdout(io.StringIO()):
     try:
         app(sys.argv[1:])
     except SystemExit as exit:
         assert exit.code in (0, None), exit.code
-found = {
+"""
+
+
+# Runs a command line in a fresh interpreter, then prints the dataclasses of our own it defined.
+_DATACLASSES = (
+    """
+import contextlib, dataclasses, io, json, sys
+"""
+    + _RUN_QUIETLY
+    + """found = {
     f"{value.__module__}.{value.__qualname__}"
     for name, module in list(sys.modules.items()) if name.startswith("aidrules") and module is not None
     for value in list(vars(module).values())
@@ -267,6 +277,7 @@ found = {
 }
 print(json.dumps(sorted(found)))
 """
+)
 
 
 def test_evaluate_defines_no_dataclass_beyond_the_kept_ones() -> None:
@@ -335,16 +346,14 @@ def test_every_other_command_leaves_the_final_collection_as_it_is() -> None:
 
 
 # Runs a command line in a fresh interpreter, then prints how many patterns the tokenizer compiled.
-_TOKENIZER = """
+_TOKENIZER = (
+    """
 import contextlib, io, sys, tokenize
-from aidrules.cli.main import app
-with contextlib.redirect_stdout(io.StringIO()):
-    try:
-        app(sys.argv[1:])
-    except SystemExit as exit:
-        assert exit.code in (0, None), exit.code
-print(tokenize._compile.cache_info().misses)
 """
+    + _RUN_QUIETLY
+    + """print(tokenize._compile.cache_info().misses)
+"""
+)
 
 
 def test_evaluate_does_not_compile_the_tokenizers_pattern() -> None:
@@ -389,7 +398,8 @@ def test_no_model_a_decision_validates_has_a_built_in_class_as_default_factory()
 
 
 # Runs a command line in a fresh interpreter, then prints the names of the commands Typer built.
-_BUILT_COMMANDS = """
+_BUILT_COMMANDS = (
+    """
 import contextlib, io, json, sys
 import typer.main
 built = []
@@ -399,14 +409,11 @@ def recording(info, **options):
     built.append(made.name)
     return made
 typer.main.get_command_from_info = recording
-from aidrules.cli.main import app
-with contextlib.redirect_stdout(io.StringIO()):
-    try:
-        app(sys.argv[1:])
-    except SystemExit as exit:
-        assert exit.code in (0, None), exit.code
-print(json.dumps(built))
 """
+    + _RUN_QUIETLY
+    + """print(json.dumps(built))
+"""
+)
 
 
 def test_evaluate_builds_its_own_command_alone() -> None:

@@ -225,18 +225,20 @@ def test_the_compact_values_written_from_the_record_are_pydantics(reference: Com
     assert layout.values_text(values) is None
 
 
+def _cases_missing_a_fact() -> list[dict[str, Any]]:
+    """A reference fixture's case without its incomes, and without its debts: outcomes unknown
+    by different facts."""
+    fixture = load_fixture(FIXTURES[1])
+    return [{key: value for key, value in fixture.case.items() if key != missing} for missing in ("incomes", "debts")]
+
+
 def test_the_summaries_of_unknown_outcomes_are_kept_by_their_facts(reference: CompiledRuleSet) -> None:
     """Catches the summaries of forms and principles whose outcome is unknown taken from another
     decision's (kept by the outcomes, an Unknown equal to another by its facts only) or not kept
     at all: two cases missing different facts, each decided twice, write pydantic's bytes, and
     each has its entry in the table of unknown outcomes (``summary_texts_unknown``)."""
     prep = prepared(reference)
-    fixture = load_fixture(FIXTURES[1])
-    cases = []
-    for missing in ("incomes", "debts"):
-        case = dict(fixture.case)
-        del case[missing]
-        cases.append(case)
+    cases = _cases_missing_a_fact()
     for lang in LANGS:
         prep.forget()
         for case in (*cases, *cases):
@@ -252,12 +254,7 @@ def test_the_message_of_an_unknown_outcome_is_kept_by_its_facts(reference: Compi
     or written again each time: cases missing different facts, in each language, twice, write
     pydantic's bytes with their reasons made afresh, and the messages are kept."""
     prep = prepared(reference)
-    fixture = load_fixture(FIXTURES[1])
-    cases = []
-    for missing in ("incomes", "debts"):
-        case = dict(fixture.case)
-        del case[missing]
-        cases.append(case)
+    cases = _cases_missing_a_fact()
     prep.forget()
     for lang in LANGS:
         for case in (*cases, *cases):
