@@ -12,8 +12,7 @@ fail as it does (EV002).
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date
 from decimal import localcontext
 from pathlib import Path
@@ -27,13 +26,14 @@ import aidrules
 from aidrules.engine import jsonwrite
 from aidrules.engine.assemble import Assembly
 from aidrules.engine.compiled import compiled, prepared
-from aidrules.engine.prepare import COMPACT_SCALARS, PreparedRuleSet
+from aidrules.engine.prepare import COMPACT_SCALARS, Memo, PreparedRuleSet
 from aidrules.errors import EvaluationError
 from aidrules.expr.codegen import generate_action_loop
 from aidrules.expr.runtime import DECIMAL_CONTEXT, Unknown
 from aidrules.ruleset.compile import compile_text
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.testing import load_fixture
+from memo_caches import memos_keeping
 from properties.strategies import case_and_partial
 from security.helpers import minimal_text
 
@@ -46,20 +46,10 @@ BASE = 7  # the number of the first action's reason (any: the layout's base in a
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-@contextmanager
-def caches_keeping(prep: PreparedRuleSet, cap: int) -> Iterator[None]:
-    """Every action's cache set to keep ``cap`` reasons (0: none), then put back as it was."""
-    saved = [(m.cap, m.hits, m.misses, dict(m.entries)) for m in prep.action_memos]
-    try:
-        for m in prep.action_memos:
-            m.cap, m.hits, m.misses = cap, 0, 0
-            m.entries.clear()
-        yield
-    finally:
-        for m, (kept, hits, misses, entries) in zip(prep.action_memos, saved, strict=True):
-            m.cap, m.hits, m.misses = kept, hits, misses
-            m.entries.clear()
-            m.entries.update(entries)
+def caches_keeping(prep: PreparedRuleSet, cap: int) -> AbstractContextManager[None]:
+    """Every action's caches (of its proposed and of its undetermined reasons) set to keep ``cap``
+    reasons (0: none), then put back as they were."""
+    return memos_keeping([*prep.action_memos, *prep.undetermined_memos], cap)
 
 
 def _interpreted(assembly: Assembly) -> tuple[list[str], list[str]]:
@@ -196,20 +186,13 @@ def test_an_undetermined_actions_reason_is_kept_apart_from_its_proposed_ones(ref
     record = compiled(reference).record(case, None, lang="nl")
     undetermined = [i for i, w in enumerate(record.whens) if w.__class__ is Unknown]
     assert undetermined
-    saved = [(m.cap, m.hits, m.misses, dict(m.entries)) for m in prep.undetermined_memos]
-    try:
-        for m in prep.undetermined_memos:
-            m.cap, m.hits, m.misses = m.MAX_SIZE, 0, 0
-            m.entries.clear()
-        with caches_keeping(prep, 0), localcontext(DECIMAL_CONTEXT):
+    # the undetermined reasons kept, the proposed ones made afresh
+    with memos_keeping(prep.undetermined_memos, Memo.MAX_SIZE), memos_keeping(prep.action_memos, 0):
+        with localcontext(DECIMAL_CONTEXT):
             generated = [Assembly(record, prep).action_texts(BASE) for _ in range(2)]
             interpreted = _interpreted(Assembly(record, prep))
-            proposed_hits = [prep.action_memos[i].hits for i in undetermined]  # before they are put back
-        assert generated == [interpreted, interpreted]
-        assert [prep.undetermined_memos[i].hits for i in undetermined] == [2] * len(undetermined)
-        assert proposed_hits == [0] * len(undetermined)
-    finally:
-        for m, (kept, hits, misses, entries) in zip(prep.undetermined_memos, saved, strict=True):
-            m.cap, m.hits, m.misses = kept, hits, misses
-            m.entries.clear()
-            m.entries.update(entries)
+            proposed_hits = [prep.action_memos[i].hits for i in undetermined]
+        undetermined_hits = [prep.undetermined_memos[i].hits for i in undetermined]  # before they are put back
+    assert generated == [interpreted, interpreted]
+    assert undetermined_hits == [2] * len(undetermined)
+    assert proposed_hits == [0] * len(undetermined)

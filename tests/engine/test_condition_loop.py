@@ -14,8 +14,7 @@ compact texts.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date
 from decimal import localcontext
 from typing import Any
@@ -33,6 +32,7 @@ from aidrules.expr.codegen import generate_condition_loop
 from aidrules.expr.runtime import DECIMAL_CONTEXT, Unknown
 from aidrules.ruleset.compile import compile_text
 from aidrules.ruleset.compiled import CompiledRuleSet
+from memo_caches import memos_keeping
 from properties.strategies import case_and_partial
 from security.helpers import with_derived
 
@@ -41,22 +41,10 @@ ON = date(2025, 3, 1)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-@contextmanager
-def caches_keeping(prep: PreparedRuleSet, cap: int) -> Iterator[None]:
+def caches_keeping(prep: PreparedRuleSet, cap: int) -> AbstractContextManager[None]:
     """Every condition's caches (of reasons with a known and with an unknown outcome) set to keep
     ``cap`` reasons (0: none, each reason made afresh), then put back as they were."""
-    memos = _memos(prep)
-    saved = [(m.cap, m.hits, m.misses, dict(m.entries)) for m in memos]
-    try:
-        for m in memos:
-            m.cap, m.hits, m.misses = cap, 0, 0
-            m.entries.clear()
-        yield
-    finally:
-        for m, (kept, hits, misses, entries) in zip(memos, saved, strict=True):
-            m.cap, m.hits, m.misses = kept, hits, misses
-            m.entries.clear()
-            m.entries.update(entries)
+    return memos_keeping(_memos(prep), cap)
 
 
 def _memos(prep: PreparedRuleSet) -> list[Memo]:
