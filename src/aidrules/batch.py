@@ -149,21 +149,26 @@ class _Places:
     def claim(self, chunk: int, size: int) -> int | None:
         """Where chunk ``chunk`` (``size`` bytes) starts, or None (its size left) while the chunk
         before it has no place."""
-        ring, index, end = self.size, self.index, self.end
         with self.lock:
-            before = (chunk - 1) % ring
-            if index[before] != chunk - 1 or end[before] < 0:
-                index[chunk % ring] = chunk
-                end[chunk % ring] = -1 - size
-                return None
-            start: int = end[before]
+            return self.claim_locked(chunk, size)[0]
+
+    def claim_locked(self, chunk: int, size: int) -> tuple[int | None, int]:
+        """:meth:`claim` with :attr:`lock` held: where the chunk starts (or None), and the first
+        chunk after it that has no place yet (when it got its own)."""
+        ring, index, end = self.size, self.index, self.end
+        before = (chunk - 1) % ring
+        if index[before] != chunk - 1 or end[before] < 0:
             index[chunk % ring] = chunk
-            end[chunk % ring] = last = start + size
-            after = chunk + 1
-            while index[after % ring] == after and end[after % ring] < 0:  # spooled: placed now
-                end[after % ring] = last = last - 1 - end[after % ring]
-                after += 1
-            return start
+            end[chunk % ring] = -1 - size
+            return None, chunk
+        start: int = end[before]
+        index[chunk % ring] = chunk
+        end[chunk % ring] = last = start + size
+        after = chunk + 1
+        while index[after % ring] == after and end[after % ring] < 0:  # spooled: placed now
+            end[after % ring] = last = last - 1 - end[after % ring]
+            after += 1
+        return start, after
 
 
 @dataclass
@@ -180,6 +185,14 @@ class Summary:
         if self.internal:
             return 1
         return 2 if self.invalid else 0
+
+    def count(self, lines: int, decided: int, problems: Iterable[tuple[int, bool, str]]) -> None:
+        """Add ``lines`` read, of which ``decided`` decided, and the problems of the others as
+        (line, internal, message)."""
+        self.lines += lines
+        self.decided += decided
+        for line, internal, message in problems:
+            (self.internal if internal else self.invalid).append((line, message))
 
     def report(self) -> str:
         rate = self.lines / self.seconds if self.seconds > 0 else 0.0
@@ -300,12 +313,9 @@ class _Decider:
         decision = rules.evaluate(data, day, lang=lang, engine=self.options.engine)
         return decision.model_dump_json(), decision.recommendation
 
-    def block(
-        self, chunk: list[tuple[int, str]], spool: str | None = None, places: _Places | None = None, at: int = 0
-    ) -> _Block:
-        """Decide a chunk of lines and write their output lines into one block of bytes: into the
-        output at their place when ``places`` has it (the chunk's number is ``at``), else into a
-        new file in the folder ``spool``, when given."""
+    def lines(self, chunk: Iterable[tuple[int, str]]) -> tuple[bytes, int, list[tuple[int, bool, str]]]:
+        """Decide numbered lines: their output lines (each ending in a newline) as bytes, how many
+        were decided, and the problems of the others as (line, internal, message)."""
         texts = []
         decided = 0
         problems = []
@@ -317,7 +327,15 @@ class _Decider:
             else:
                 problems.append((line, result.internal, result.message))
         texts.append("")  # every line ends in a newline
-        data = "\n".join(texts).encode("utf-8")
+        return "\n".join(texts).encode("utf-8"), decided, problems
+
+    def block(
+        self, chunk: list[tuple[int, str]], spool: str | None = None, places: _Places | None = None, at: int = 0
+    ) -> _Block:
+        """Decide a chunk of lines and write their output lines into one block of bytes: into the
+        output at their place when ``places`` has it (the chunk's number is ``at``), else into a
+        new file in the folder ``spool``, when given."""
+        data, decided, problems = self.lines(chunk)
         size = len(data)
         if spool is None:
             return _Block(data, decided, problems, size=size)
@@ -642,10 +660,7 @@ def _take(
         _copy_out(block.spooled, target)
     else:
         write(block.data)
-    summary.lines += len(numbers)
-    summary.decided += block.decided
-    for line, internal, message in block.problems:
-        (summary.internal if internal else summary.invalid).append((line, message))
+    summary.count(len(numbers), block.decided, block.problems)
 
 
 def _file_of(out: IO[str]) -> int | None:
@@ -767,10 +782,11 @@ class _Shared:
     newlines counted in this one (``bytes.count``). Ranges are taken in order, so the work stays
     balanced whichever worker is faster.
 
-    **Output.** Chunk ``k``'s lines start where chunk ``k - 1``'s end (as in :class:`_Places`).
-    Under ``place_lock`` a ring of ``ring`` slots holds, for each chunk done, its number
-    (``index``), its end (``end`` ≥ 0) or, while the chunk before it has no place, its size
-    (``end`` = -1 - size), and whether its lines are in the output (``written``); ``placed`` is
+    **Output.** Chunk ``k``'s lines start where chunk ``k - 1``'s end, placed by a
+    :class:`_Places` (``places``): under its lock (``place_lock``) a ring of ``ring`` slots holds,
+    for each chunk done, its number (``index``), its end (``end`` ≥ 0) or, while the chunk before
+    it has no place, its size (``end`` = -1 - size); beside it, whether its lines are in the
+    output (``written``) and its first line (``firsts``); ``placed`` is
     the number of leading chunks that have a place. A worker whose chunk gets its place when it
     is done writes it there (``pwrite``); otherwise it keeps the chunk's bytes, and the worker
     that places the chunk before it places it too (its size is in the ring); the owner writes it
@@ -783,15 +799,14 @@ class _Shared:
     ) -> None:
         self.source, self.length, self.step, self.target, self.workers = source, size, step, target, workers
         self.feed_lock = context.Lock()
-        self.place_lock = context.Lock()
         self.feed = context.RawArray("q", [0, 1, 0])  # next range's start, its first line, its chunk
-        self.ring = workers * WINDOW_PER_WORKER + 2
-        self.index = context.RawArray("q", [-2] * self.ring)  # -2: no chunk
-        self.end = context.RawArray("q", self.ring)
+        #: the chunks' places in the output: the ring's ``index`` and ``end`` (and its lock)
+        self.places = _Places(context, target, start, workers * WINDOW_PER_WORKER)
+        self.ring, self.index, self.end = self.places.size, self.places.index, self.places.end
+        self.place_lock = self.places.lock
         self.written = context.RawArray("b", self.ring)
         self.placed = context.RawValue("q", 0)
-        last = -1 % self.ring  # the chunk before the first ends where the output's lines start
-        self.index[last], self.end[last], self.written[last] = -1, start, 1
+        self.written[-1 % self.ring] = 1  # the chunk before the first, where the output's lines start
         self.stop = context.RawValue("b", 0)  # set by the command when a worker died
         self.done = context.RawArray("q", workers)  # lines decided by each worker (for progress)
         self.current = context.RawArray("q", workers)  # the first line of each worker's chunk
@@ -847,20 +862,12 @@ class _Shared:
     def claim(self, chunk: int, size: int, first: int) -> int | None:
         """Where chunk ``chunk`` (``size`` bytes, from line ``first``) starts, or None while the
         chunk before it has no place (see :meth:`_Places.claim`)."""
-        ring, index, end = self.ring, self.index, self.end
         with self.place_lock:
-            self.firsts[chunk % ring] = first
-            before = (chunk - 1) % ring
-            if index[before] != chunk - 1 or end[before] < 0:
-                index[chunk % ring], end[chunk % ring], self.written[chunk % ring] = chunk, -1 - size, 0
-                return None
-            start: int = end[before]
-            index[chunk % ring], end[chunk % ring], self.written[chunk % ring] = chunk, start + size, 0
-            last, after = start + size, chunk + 1
-            while index[after % ring] == after and end[after % ring] < 0:  # kept by their workers: placed now
-                end[after % ring] = last = last - 1 - end[after % ring]
-                after += 1
-            self.placed.value = after
+            self.firsts[chunk % self.ring] = first
+            self.written[chunk % self.ring] = 0
+            start, after = self.places.claim_locked(chunk, size)  # chunks kept by their workers: placed too
+            if start is not None:
+                self.placed.value = after
             return start
 
     def write(self, chunk: int, data: bytes, start: int) -> None:
@@ -930,18 +937,11 @@ def _forked_worker(shared: _Shared, me: int, options: Options, preloaded: list[A
             time.sleep(_NAP)
             continue
         chunk, first, data = taken
-        texts = []
-        count = 0
-        for number, text in _lines_of(first, data):
-            result = decider.decide(number, text)
-            texts.append(result.text)
-            count += 1
-            if result.ok:
-                decided += 1
-            else:
-                problems.append((number, result.internal, result.message))
-        texts.append("")
-        block = "\n".join(texts).encode("utf-8") if count else b""
+        numbered = list(_lines_of(first, data))
+        block, done, found = decider.lines(numbered)
+        count = len(numbered)
+        decided += done
+        problems += found
         start = shared.claim(chunk, len(block), first)
         if start is None:
             kept.append((chunk, block))
@@ -1049,10 +1049,7 @@ def _run_forked(
         _end(children)
         raise
     for lines, decided, problems in results:
-        summary.lines += lines
-        summary.decided += decided
-        for line, internal, message in problems:
-            (summary.internal if internal else summary.invalid).append((line, message))
+        summary.count(lines, decided, problems)
     summary.invalid.sort()
     summary.internal.sort()
     if failures:  # the output holds the lines before the first one not written, nothing after them
