@@ -98,8 +98,8 @@ def read_json_case(text: str, name: str, limits: Limits) -> Any:
         data = _at_once(text, name, limits)
         if data is not _IN_FULL:
             return data
-    elif text.count("{") + text.count("[") > limits.max_depth:  # fewer brackets cannot nest deeper
-        _check_nesting(text, name, limits)
+    else:
+        _measure_nesting(text, name, limits)
     return _in_full(text, name, limits)
 
 
@@ -190,8 +190,7 @@ def _at_once(text: str, name: str, limits: Limits) -> Any:
     try:
         raw = text.encode()
     except UnicodeEncodeError:  # a lone surrogate in the text itself
-        if text.count("{") + text.count("[") > limits.max_depth:
-            _check_nesting(text, name, limits)
+        _measure_nesting(text, name, limits)
         return _IN_FULL
     marks = raw.translate(_MARKS)
     if marks.count(b"[") > limits.max_depth:  # fewer brackets cannot nest deeper
@@ -208,6 +207,13 @@ def _at_once(text: str, name: str, limits: Limits) -> Any:
 def _fail(name: str, message: str, span: Span) -> Any:
     d = Diagnostic("CF005", f"{name}: {message}", span, hint=_HINT, path=name)
     raise FactsError(str(d), [d])
+
+
+def _measure_nesting(text: str, name: str, limits: Limits) -> None:
+    """:func:`_check_nesting` when ``text`` has more opening brackets than ``max_depth`` (fewer
+    cannot nest deeper)."""
+    if text.count("{") + text.count("[") > limits.max_depth:
+        _check_nesting(text, name, limits)
 
 
 def _check_nesting(text: str, name: str, limits: Limits) -> None:
