@@ -1,4 +1,4 @@
-"""A message's amount written from its text (``engine/messages.py``'s ``cents_text``).
+"""A message's amount written from its text (``_Locale.money_of_text``, ``words/formatting.py``).
 
 A message's amount writer writes a new amount (one the writer has not kept the text of) from
 ``str(v)`` when that is plain digits with two decimals, instead of ``locale.money(v)``
@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aidrules.engine.messages import cents_text
 from aidrules.words.formatting import locale_of
 
 LANGS = ("nl", "fr", "en")
@@ -43,9 +42,9 @@ EDGES = [
 
 
 def _same(v: Decimal, lang: str) -> bool:
-    """``cents_text`` of ``str(v)`` is None or ``locale.money(v)``; True when it wrote it."""
+    """``money_of_text`` of ``str(v)`` is None or ``locale.money(v)``; True when it wrote it."""
     locale = locale_of(lang)
-    written = cents_text(str(v), locale)
+    written = locale.money_of_text(str(v))
     if written is not None:
         assert written == locale.money(v), (str(v), lang)
     return written is not None

@@ -11,7 +11,7 @@ from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.expr.runtime import Context
 from aidrules.ruleset.compiled import Template
-from aidrules.words.formatting import _Locale, locale_of
+from aidrules.words.formatting import locale_of
 from aidrules.words.formatting import value as format_value
 
 Fn = Callable[[Context], Any]
@@ -72,28 +72,6 @@ _MAX_MONEY_TEXTS = 4096
 AMOUNT_TEXTS: dict[Callable[[Any], str], dict[str, str]] = {}
 
 
-def cents_text(text: str, locale: _Locale) -> str | None:
-    """``locale.money(v)`` of the amount whose ``str(v)`` is ``text``, written from that text, when
-    it is plain digits with two decimals (``[-]d+.dd``, at most 18 digits before the point: an
-    amount of the plan, rounded to the cent) and the locale writes amounts itself; else None (the
-    caller calls ``locale.money``). The same text without ``format(v, ",.2f")`` and the checks
-    of a Decimal (a new amount of each case is written this way: ``tests/engine/test_messages.py``)."""
-    if not locale.fast_money or len(text) < 4 or text[-3] != ".":
-        return None
-    whole = text[:-3]
-    negative = whole[0] == "-"
-    digits = whole[1:] if negative else whole
-    if not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
-        return None
-    if len(digits) > 3:
-        digits = format(int(digits), ",").replace(",", locale.group)
-    if negative:
-        if locale.sign_first:
-            return "-" + locale.prefix + digits + locale.decimal + text[-2:] + locale.suffix
-        digits = "-" + digits
-    return locale.prefix + digits + locale.decimal + text[-2:] + locale.suffix
-
-
 def _writer(typ: t.Type, lang: str) -> Callable[[Any], str]:
     """How a value of ``typ`` is written in ``lang``: ``format_value``, with the common case first."""
     locale = locale_of(lang)
@@ -108,7 +86,7 @@ def _writer(typ: t.Type, lang: str) -> Callable[[Any], str]:
             if found is None:
                 if len(texts) >= _MAX_MONEY_TEXTS:
                     texts.clear()
-                found = texts[key] = cents_text(key, locale) or locale.money(v)
+                found = texts[key] = locale.money_of_text(key) or locale.money(v)
             return found
 
         AMOUNT_TEXTS[money] = texts

@@ -186,7 +186,26 @@ class _Locale:
             or value != value.quantize(_CENT, context=_QUANTIZE)
         ):
             return money(value, self.lang)
-        text = format(value, ",.2f")  # ends in ".dd"; cheaper than translate()
+        return self._cents(format(value, ",.2f"))  # ends in ".dd"; cheaper than translate()
+
+    def money_of_text(self, text: str) -> str | None:
+        """:meth:`money` of the amount whose ``str(v)`` is ``text``, written from that text, when it
+        is plain digits with two decimals (``[-]d+.dd``, at most 18 digits before the point: an
+        amount of the plan, rounded to the cent) and this locale writes amounts itself; else None
+        (the caller calls :meth:`money`). The same text without ``format(v, ",.2f")`` and the
+        checks of a Decimal (``tests/engine/test_messages.py``)."""
+        if not self.fast_money or len(text) < 4 or text[-3] != ".":
+            return None
+        negative = text[0] == "-"
+        digits = text[1:-3] if negative else text[:-3]
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
+            return None
+        if len(digits) > 3:
+            digits = format(int(digits), ",")
+        return self._cents(("-" if negative else "") + digits + text[-3:])
+
+    def _cents(self, text: str) -> str:
+        """An amount written as ``format(v, ",.2f")`` writes it (``-1,234.56``), in this locale."""
         if self.sign_first and text[0] == "-":
             return "-" + self.prefix + text[1:-3].replace(",", self.group) + self.decimal + text[-2:] + self.suffix
         return self.prefix + text[:-3].replace(",", self.group) + self.decimal + text[-2:] + self.suffix
