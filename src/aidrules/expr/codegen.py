@@ -278,6 +278,13 @@ class _Writer:
             self.line(depth + i + 1, f"{out} = {out}.get({self.const(part)}, {m})")
         return out
 
+    def begin(self, depth: int, exprs: Iterable[ir.Expr] = ()) -> None:
+        """Start a function's body (at ``depth``) that reads the case through ``ctx``: its
+        ``values`` and ``facts`` as locals, then the fact sections ``exprs`` share (:meth:`hoist`)."""
+        self.line(depth, "values = ctx.values")
+        self.line(depth, "facts = ctx.facts")
+        self.hoist(depth, exprs)
+
     def hoist(self, depth: int, exprs: Iterable[ir.Expr]) -> None:
         """Start a function's fact reads: the first section of the fact paths that ``exprs`` read
         more than once (``client`` of ``client.x`` and ``client.y``, ``debts`` read by two sums) is
@@ -603,9 +610,7 @@ def _tail(writer: _Writer, tail: Tail) -> None:
     writer.line(1, "hits = []")
     writer.line(1, "unknown = None")
     writer.line(1, "try:")
-    writer.line(2, "values = ctx.values")
-    writer.line(2, "facts = ctx.facts")
-    writer.hoist(2, rows)
+    writer.begin(2, rows)
     for i, expr in enumerate(rows):
         depth = 2
         if first and i:  # the first row that holds decides: the rows after it are not evaluated
@@ -622,9 +627,7 @@ def _tail(writer: _Writer, tail: Tail) -> None:
     starts = []
     writer.line(0, "def whens(ctx, at):")
     writer.line(1, "try:")
-    writer.line(2, "values = ctx.values")
-    writer.line(2, "facts = ctx.facts")
-    writer.hoist(2, whens)
+    writer.begin(2, whens)
     outs = []
     for expr in whens:
         starts.append(len(writer.lines) + 1)
@@ -634,9 +637,7 @@ def _tail(writer: _Writer, tail: Tail) -> None:
     starts = []
     writer.line(0, "def action_values(ctx, whens, at):")
     writer.line(1, "try:")
-    writer.line(2, "values = ctx.values")
-    writer.line(2, "facts = ctx.facts")
-    writer.hoist(2, [expr for found in action_values for _, expr, _ in found])
+    writer.begin(2, [expr for found in action_values for _, expr, _ in found])
     for i, found in enumerate(action_values):
         if not found:
             continue
@@ -646,12 +647,18 @@ def _tail(writer: _Writer, tail: Tail) -> None:
             starts.append(len(writer.lines) + 1)
             v = writer.emit(expr, 3)
             if money:  # ``as_type``: an amount is a Decimal rounded to the cent (half up)
-                writer.line(3, f"if {v}.__class__ is D:")
-                writer.line(4, f"{v} = {v}.quantize(CENT, HALF_UP)")
-                writer.line(3, f"elif {v}.__class__ is int:")
-                writer.line(4, f"{v} = D({v}).quantize(CENT, HALF_UP)")
+                _to_cent(writer, 3, v)
             writer.line(3, f"values[{writer.const(name)}] = {v}")
     _failing(writer, starts)
+
+
+def _to_cent(writer: _Writer, depth: int, v: str) -> None:
+    """An amount in the local ``v`` rounded to the cent, half up: a Decimal as it is (no copy made
+    first), an int made one; anything else (an Unknown) left as it is."""
+    writer.line(depth, f"if {v}.__class__ is D:")
+    writer.line(depth + 1, f"{v} = {v}.quantize(CENT, HALF_UP)")
+    writer.line(depth, f"elif {v}.__class__ is int:")
+    writer.line(depth + 1, f"{v} = D({v}).quantize(CENT, HALF_UP)")
 
 
 def _failing(writer: _Writer, starts: list[int]) -> None:
@@ -671,18 +678,13 @@ def _plan_writer(steps: Sequence[ir.Step], conjunctions: Sequence[ir.Conjunction
     writer.line(0, "def plan(ctx, at):")
     writer.line(1, "try:")
     writer.top = 2
-    writer.line(2, "values = ctx.values")
-    writer.line(2, "facts = ctx.facts")
-    writer.hoist(2, [step.expr for step in steps])
+    writer.begin(2, [step.expr for step in steps])
     starts = []  # the first line (numbered from 1) of each step
     for step in steps:
         starts.append(len(writer.lines) + 1)
         result = writer.emit(step.expr, 2)
-        if step.money:  # a Decimal is rounded as it is (no copy made first); an int becomes one
-            writer.line(2, f"if {result}.__class__ is D:")
-            writer.line(3, f"{result} = {result}.quantize(CENT, HALF_UP)")
-            writer.line(2, f"elif {result}.__class__ is int:")
-            writer.line(3, f"{result} = D({result}).quantize(CENT, HALF_UP)")
+        if step.money:
+            _to_cent(writer, 2, result)
         writer.line(2, f"values[{writer.const(step.name)}] = {result}")
         writer.computed[step.name] = result
     for conjunction in conjunctions:
@@ -705,8 +707,7 @@ def generate_keys(
     writer.namespace["D"] = Decimal
     for i, (outcome, exprs) in enumerate(rows):
         writer.line(0, f"def r{i}(ctx, lang):")
-        writer.line(1, "values = ctx.values")
-        writer.line(1, "facts = ctx.facts")
+        writer.begin(1)
         parts = ["lang", writer.const(outcome)]
         for expr in exprs:
             v = writer.emit(expr, 1)
@@ -774,9 +775,7 @@ def generate_condition_loop(
     writer = _Writer()
     writer.namespace.update({"D": Decimal, "S": encode_basestring, "SC": scalars})
     writer.line(0, "def conditions(ctx, lang, made):")
-    writer.line(1, "values = ctx.values")
-    writer.line(1, "facts = ctx.facts")
-    writer.hoist(1, [e for row in rows for exprs in row[3] for e in exprs])
+    writer.begin(1, [e for row in rows for exprs in row[3] for e in exprs])
     if not compact:
         writer.line(1, "reasons = {}")
     outs = []
@@ -885,9 +884,7 @@ def generate_action_loop(
     writer = _Writer()
     writer.namespace.update({"D": Decimal, "S": encode_basestring, "SC": scalars})
     writer.line(0, "def actions(ctx, lang, whens, base, undetermined):")
-    writer.line(1, "values = ctx.values")
-    writer.line(1, "facts = ctx.facts")
-    writer.hoist(1, [e for row in rows for e in row[1]])
+    writer.begin(1, [e for row in rows for e in row[1]])
     whens = [f"w{i}" for i in range(len(rows))]
     if rows:
         writer.line(1, f"{', '.join(whens)}{',' if len(rows) == 1 else ''} = whens")
@@ -1146,8 +1143,7 @@ def generate(exprs: Sequence[ir.Expr]) -> list[Fn]:
         name = f"e{i}"
         names.append(name)
         writer.line(0, f"def {name}(ctx):")
-        writer.line(1, "values = ctx.values")
-        writer.line(1, "facts = ctx.facts")
+        writer.begin(1)
         result = writer.emit(expr, 1)
         writer.line(1, f"return {result}")
     if not writer.lines:
