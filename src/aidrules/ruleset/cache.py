@@ -23,6 +23,7 @@ cache is asked. Only rule files are cached, never cases.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import astuple
 from functools import cache
 from pathlib import Path
@@ -63,6 +64,15 @@ def code_key(code: tuple[str, ...]) -> bytes:
     """What a value derived by the code in the files ``code`` depends on besides its input:
     aidrules' version, the reader's code, Python's version and those files' code."""
     return _code_fingerprint(*code)
+
+
+def chain_key(kind: bytes, code: tuple[str, ...], limits: Limits, files: Iterable[tuple[str, str]]) -> str:
+    """The per-user cache key of a value of ``kind`` derived from rule files (``files``: each
+    file's name and text, in the chain's order) under ``limits`` by the code in the files ``code``."""
+    parts = [code_key(code), repr(astuple(limits)).encode()]
+    for file, text in files:
+        parts += [file.encode("utf-8", "surrogatepass"), text.encode("utf-8", "surrogatepass")]
+    return usercache.key(kind, *parts)
 
 
 def fingerprint(text: str, file: str, limits: Limits, *, code: tuple[str, ...] = ()) -> str:

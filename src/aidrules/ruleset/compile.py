@@ -14,7 +14,6 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import astuple
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -54,7 +53,7 @@ from aidrules.registry.layers import (
 from aidrules.ruleset import compiled as compiled_module
 from aidrules.ruleset import cost as cost_module
 from aidrules.ruleset import schema as schema_module
-from aidrules.ruleset.cache import code_key as cache_code_key
+from aidrules.ruleset.cache import chain_key
 from aidrules.ruleset.compiled import (
     ActionSpec,
     ActionValueSpec,
@@ -175,15 +174,13 @@ def checked_cost(rs: CompiledRuleSet, limits: Limits, texts: dict[str, str]) -> 
     if not usercache.enabled():
         _check_cost(rs, limits, found)
         return found
-    parts = [cache_code_key(_COST_CODE), repr(astuple(limits)).encode()]
-    for file, text in texts.items():
-        parts += [file.encode("utf-8", "surrogatepass"), text.encode("utf-8", "surrogatepass")]
 
     def check() -> list[Diagnostic]:
         _check_cost(rs, limits, found)
         return found
 
-    return usercache.cached_value("cost", usercache.key(b"cost", *parts), check, _accept_cost)
+    key = chain_key(b"cost", _COST_CODE, limits, texts.items())
+    return usercache.cached_value("cost", key, check, _accept_cost)
 
 
 def _accept_cost(value: object) -> list[Diagnostic] | None:

@@ -19,7 +19,6 @@ signature is checked (``verify``): the layers are then read and checked each tim
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import astuple
 from pathlib import Path
 
 from aidrules._frozen import Frozen
@@ -29,7 +28,7 @@ from aidrules.readers import usercache
 from aidrules.registry import index
 from aidrules.registry import layers as layers_module
 from aidrules.registry.layers import MAX_LAYERS, Merged, Verify, layer_from_text, load_chain, merge
-from aidrules.ruleset.cache import code_key, document_of, flat_document
+from aidrules.ruleset.cache import chain_key, document_of, flat_document
 
 Finder = Callable[[str], Path]
 
@@ -144,10 +143,7 @@ def _chain_files(text: str, file: str, find: Finder) -> list[tuple[str, str]] | 
 
 
 def _key(chain: list[tuple[str, str]], limits: Limits) -> str:
-    parts = [code_key(_CODE), repr(astuple(limits)).encode()]
-    for file, text in chain:
-        parts += [file.encode("utf-8", "surrogatepass"), text.encode("utf-8", "surrogatepass")]
-    return usercache.key(b"merged", *parts)
+    return chain_key(b"merged", _CODE, limits, chain)
 
 
 def _flat(front: Front) -> tuple[object, ...]:
