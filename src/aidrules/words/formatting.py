@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Context, Decimal
 from functools import lru_cache
 from importlib.util import find_spec
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -154,6 +155,9 @@ class _Locale:
         # before the currency sign, as it does for en (``-€1,400.50``).
         self.sign_first = negative == "-" + self.prefix + body + self.suffix and not self.prefix.startswith("-")
         self.fast_money = self.sign_first or negative == self.prefix + "-" + body + self.suffix
+        #: whether the amounts written here (:meth:`money_of_text`) are JSON string contents as
+        #: they are (no ``"``, ``\\`` or control character among the signs and separators)
+        self.plain = all(encode_basestring(text)[1:-1] == text for text in (self.prefix, self.suffix, group, decimal))
         self.number_table = str.maketrans({",": probe_number[1]}) if len(probe_number) == 9 else None
         self.months = months
         #: the long date pattern as literal texts and fields (``d``, ``MMMM``, ``y``), or None
@@ -186,29 +190,36 @@ class _Locale:
             or value != value.quantize(_CENT, context=_QUANTIZE)
         ):
             return money(value, self.lang)
-        return self._cents(format(value, ",.2f"))  # ends in ".dd"; cheaper than translate()
+        return self.money_of_text(format(value, ".2f")) or money(value, self.lang)
 
     def money_of_text(self, text: str) -> str | None:
         """:meth:`money` of the amount whose ``str(v)`` is ``text``, written from that text, when it
         is plain digits with two decimals (``[-]d+.dd``, at most 18 digits before the point: an
         amount of the plan, rounded to the cent) and this locale writes amounts itself; else None
-        (the caller calls :meth:`money`). The same text without ``format(v, ",.2f")`` and the
-        checks of a Decimal (``tests/engine/test_messages.py``)."""
-        if not self.fast_money or len(text) < 4 or text[-3] != ".":
+        (the caller calls :meth:`money`). :meth:`money` writes its amounts through it, from
+        ``format(v, ".2f")``; the generated messages call it with the ``str(v)`` they have
+        already, without a Decimal's checks (``tests/engine/test_messages.py`` compares it with
+        Babel). One f-string builds the text (a run of ``+`` would make a text per step), and
+        below a million the group separator is put in by slicing, not ``format(int(digits), ",")``."""
+        if not self.fast_money or text[-3:-2] != ".":
             return None
-        negative = text[0] == "-"
-        digits = text[1:-3] if negative else text[:-3]
-        if not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
+        if text[0] == "-":
+            sign, digits = "-", text[1:-3]
+        else:
+            sign, digits = "", text[:-3]
+        if not (digits.isascii() and digits.isdigit()):
             return None
-        if len(digits) > 3:
-            digits = format(int(digits), ",")
-        return self._cents(("-" if negative else "") + digits + text[-3:])
-
-    def _cents(self, text: str) -> str:
-        """An amount written as ``format(v, ",.2f")`` writes it (``-1,234.56``), in this locale."""
-        if self.sign_first and text[0] == "-":
-            return "-" + self.prefix + text[1:-3].replace(",", self.group) + self.decimal + text[-2:] + self.suffix
-        return self.prefix + text[:-3].replace(",", self.group) + self.decimal + text[-2:] + self.suffix
+        n = len(digits)
+        if n > 3:
+            if n <= 6:
+                digits = f"{digits[:-3]}{self.group}{digits[-3:]}"
+            elif n <= 18:
+                digits = format(int(digits), ",").replace(",", self.group)
+            else:
+                return None
+        if sign and self.sign_first:
+            return f"-{self.prefix}{digits}{self.decimal}{text[-2:]}{self.suffix}"
+        return f"{self.prefix}{sign}{digits}{self.decimal}{text[-2:]}{self.suffix}"
 
     def integer(self, value: int) -> str:
         if self.number_table is None or abs(value) >= 10**18:
