@@ -2,11 +2,12 @@
 
 ``to_json(compact=True)`` writes the actions of a decision and their reasons' compact texts with
 one generated function per rule set and language, which reads each proposed action's values
-inline, finds its reason in the action's cache (a key not found: made inline and kept) or, when
-the cache keeps nothing, writes the reason's text without making it. It must give the texts the
-interpreted assembly gives (``Assembly.action_parts``, written by ``jsonwrite._action_texts``),
-whether the caches keep reasons or not (an undetermined action's reason is the assembly's), and
-fail as it does (EV002).
+inline and writes its reason's text without making it when its message names amounts only (as
+cheap as finding it in a cache), else finds its reason in the action's cache (a key not found:
+made inline and kept) or, when the cache keeps nothing, writes the reason's text without making
+it. It must give the texts the interpreted assembly gives (``Assembly.action_parts``, written by
+``jsonwrite._action_texts``), whether the caches keep reasons or not (an undetermined action's
+reason is the assembly's), and fail as it does (EV002).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from aidrules.engine.assemble import Assembly
 from aidrules.engine.compiled import compiled, prepared
 from aidrules.engine.prepare import COMPACT_SCALARS, Memo, PreparedRuleSet
 from aidrules.errors import EvaluationError
-from aidrules.expr.codegen import generate_action_loop
+from aidrules.expr.codegen import cheap_to_write, generate_action_loop
 from aidrules.expr.runtime import DECIMAL_CONTEXT, Unknown
 from aidrules.ruleset.compile import compile_text
 from aidrules.ruleset.compiled import CompiledRuleSet
@@ -101,9 +102,12 @@ def _proposing(reference: CompiledRuleSet) -> Any:
 
 def test_the_generated_actions_count_hits_and_misses_as_the_interpreted_ones(reference: CompiledRuleSet) -> None:
     """Catches the generated loop not counting a reason found in a cache or made without a key
-    (a cache that never counts shrinks to nothing, or never tries again)."""
+    (a cache that never counts shrinks to nothing, or never tries again), and a reason whose
+    message names amounts only being looked up at all (its text costs as much to find)."""
     prep = prepared(reference)
     record = _proposing(reference)
+    cheap = [made is not None and cheap_to_write(made[1][2]) for _, _, made, *_ in prep.action_rows("fr")]
+    assert 0 < sum(cheap) < len(cheap)  # the reference rule set has both kinds
     counts = []
     with localcontext(DECIMAL_CONTEXT):
         for run in (_interpreted, lambda a: a.action_texts(BASE)):
@@ -112,9 +116,10 @@ def test_the_generated_actions_count_hits_and_misses_as_the_interpreted_ones(ref
                     for _ in range(3):
                         run(Assembly(record, prep))
                     counts.append([(m.hits, m.misses, len(m.entries)) for m in prep.action_memos])
-    assert counts[:2] == counts[2:]
     assert counts[0] == [(0, 3, 0)] * len(prep.action_memos)  # cap 0: each reason made, counted a miss
     assert counts[1] == [(2, 1, 1)] * len(prep.action_memos)  # cap 128: made, kept, found twice
+    for interpreted, generated in zip(counts[:2], counts[2:], strict=True):
+        assert generated == [(0, 0, 0) if c else found for found, c in zip(interpreted, cheap, strict=True)]
 
 
 def test_a_value_the_compact_writers_do_not_know_is_left_to_the_interpreted_writers(

@@ -8,8 +8,8 @@ reasons the interpreted loop (``Assembly.interpreted_condition_fragments``, each
 generated key function) gives,
 whether the caches keep reasons or not, and fail as it does (EV002). The same loop generated to
 give the reasons' compact texts (``Assembly.condition_texts``, what ``to_json(compact=True)``
-reads; a reason made afresh is written without being made) must give the interpreted reasons'
-compact texts.
+reads; a reason made afresh, or whose message names amounts only, is written without being made
+or looked up) must give the interpreted reasons' compact texts.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from aidrules.engine.assemble import Assembly
 from aidrules.engine.compiled import compiled, prepared
 from aidrules.engine.prepare import COMPACT_SCALARS, Fragment, Memo, PreparedRuleSet
 from aidrules.errors import EvaluationError
-from aidrules.expr.codegen import generate_condition_loop
+from aidrules.expr.codegen import cheap_to_write, generate_condition_loop
 from aidrules.expr.runtime import DECIMAL_CONTEXT, Unknown
 from aidrules.ruleset.compile import compile_text
 from aidrules.ruleset.compiled import CompiledRuleSet
@@ -98,9 +98,10 @@ def test_the_generated_condition_loop_counts_hits_and_misses_as_the_interpreted_
 ) -> None:
     """Catches the generated loop not counting a reason found in a cache (a cache that never
     counts hits shrinks to nothing) or a reason made without a key (a cache that keeps nothing
-    must try again after ``PROBE_AFTER`` of them)."""
+    must try again after ``PROBE_AFTER`` of them), and the loop writing compact texts looking up
+    a reason whose message names amounts only (its text costs as much to find as to write)."""
     prep = prepared(reference)
-    case = {"client": {"motivation": 3}, "incomes": [{"monthly_net": "1000.00"}]}
+    case = {"client": {"motivation": 3, "consents": True}, "incomes": [{"monthly_net": "1000.00"}]}
     record = compiled(reference).record(case, ON, lang="nl")
     counts = []
     runs = ("interpreted_condition_fragments", "condition_fragments", "condition_texts")
@@ -111,7 +112,16 @@ def test_the_generated_condition_loop_counts_hits_and_misses_as_the_interpreted_
                     for _ in range(3):
                         getattr(Assembly(record, prep), run)()
                     counts.append([(m.hits, m.misses, len(m.entries)) for m in _memos(prep)])
-    assert counts[:2] == counts[2:4] == counts[4:]
+    assert counts[:2] == counts[2:4]
+    cheap = [
+        outcome.__class__ is bool and cheap_to_write(specs[outcome][2])
+        for c, (*_, specs) in zip(prep.conditions, prep.loop_rows("nl"), strict=True)
+        for outcome in (record.values[c.id],)
+    ]
+    assert 0 < sum(cheap) < len(cheap)  # both kinds met
+    untouched = [flag for c in cheap for flag in (c, False)]  # a condition's known-outcome cache, not its other
+    for interpreted, texts in zip(counts[:2], counts[4:], strict=True):
+        assert texts == [(0, 0, 0) if skip else found for found, skip in zip(interpreted, untouched, strict=True)]
     # each condition's reason is in one of its two caches (the other: nothing counted)
     assert sorted(set(counts[0])) == [(0, 0, 0), (0, 3, 0)]  # cap 0: each reason made, counted a miss
     assert sorted(set(counts[1])) == [(0, 0, 0), (2, 1, 1)]  # cap 128: made, kept, found twice

@@ -8,6 +8,7 @@ built in full, and the compact form that decision writes.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import aidrules
-from aidrules.engine import jsonwrite
+from aidrules.engine import jsonwrite, messages
 from aidrules.engine.assemble import Assembly
 from aidrules.engine.compiled import compiled, prepared
 from aidrules.engine.decision import Decision, compact_json, compact_values_text
@@ -26,8 +27,10 @@ from aidrules.errors import EvaluationError
 from aidrules.ruleset.compile import compile_text
 from aidrules.ruleset.compiled import CompiledRuleSet
 from aidrules.testing import load_fixture
+from aidrules.words import formatting
+from memo_caches import memos_keeping
 from properties.strategies import case_and_partial
-from security.helpers import with_derived
+from security.helpers import with_derived, with_message
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = sorted((ROOT / "fixtures" / "reference").glob("*.yaml"))
@@ -272,3 +275,65 @@ def _forget_condition_reasons(prep: Any) -> None:
     for cond in prep.conditions:
         cond.memo.entries.clear()
         cond.unknown_memo.entries.clear()
+
+
+#: Messages whose texts JSON must escape (quotes, a backslash) around an amount: one naming amounts
+#: only (its compact text written without making the reason), one naming a whole number too (its
+#: reason found in or kept in its cache).
+ESCAPED = {
+    "amounts only": 'Inkomen "{total_income}" \\ volstaat, café €',
+    "an amount and a number": 'Inkomen "{total_income}" \\ en motivatie {client.motivation}',
+}
+ESCAPED_CASE = {"client": {"motivation": 3}, "incomes": [{"monthly_net": "1234.50"}]}
+
+
+def _escaping_rules(message: str) -> CompiledRuleSet:
+    """The minimal rule set whose condition (if true, in Dutch) and one action explain themselves
+    with ``message``; the action's value is the income (a fresh rule set: its writers chosen now)."""
+    quoted = json.dumps(message, ensure_ascii=False)
+    action = (
+        "actions:\n  follow_up:\n    title: {nl: Opvolging, fr: Suivi, en: Follow-up}\n"
+        "    when: client.motivation >= 1\n    source: test\n"
+        f"    explain: {{nl: {quoted}, fr: {quoted}, en: {quoted}}}\n"
+        "    values:\n      amount: {title: {nl: Bedrag, fr: Montant, en: Amount}, type: money, expr: total_income}\n"
+    )
+    return compile_text(with_message(message) + action, "escaping.yaml")
+
+
+def _all_memos(rules: CompiledRuleSet) -> list[Any]:
+    prep = prepared(rules)
+    return [*(m for c in prep.conditions for m in (c.memo, c.unknown_memo)), *prep.action_memos]
+
+
+@pytest.mark.parametrize("message", list(ESCAPED.values()), ids=list(ESCAPED))
+@pytest.mark.parametrize("cap", [0, 128])
+def test_a_message_json_must_escape_is_written_as_pydantic_writes_it(message: str, cap: int) -> None:
+    """Catches the compact texts of reasons, whose messages are written as JSON in pieces (literal
+    texts escaped once, amounts put in as they are), escaping a message otherwise than pydantic
+    does, in a condition's and an action's reason, with caches that keep reasons or none."""
+    rules = _escaping_rules(message)
+    with memos_keeping(_all_memos(rules), cap):
+        for _ in range(2):  # made, then (cap 128) found
+            assert _assert_same_bytes(rules, ESCAPED_CASE, ON, "nl", message)
+            compact = json.loads(rules.evaluate(ESCAPED_CASE, ON).to_json(compact=True))
+            written = message.replace("{total_income}", "€\xa01.234,50").replace("{client.motivation}", "3")
+            messages_written = [r["message"] for r in compact["reason_table"]]
+            assert messages_written.count(written) == 2  # the condition's and the action's
+
+
+def test_amounts_json_must_escape_are_escaped_and_never_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Catches an amount whose text needs escaping in JSON (a locale whose group separator is a
+    quote) being kept among the amount texts that the compact texts put in as they are, or written
+    unescaped: the compact JSON stays pydantic's and no kept text holds a quote."""
+    probe, negative, number_probe, pattern, months = formatting.formats("nl")
+    odd = formatting._Locale("nl", (probe.replace(".", '"'), negative.replace(".", '"'), number_probe, pattern, months))
+    assert odd.fast_money and not odd.plain
+    monkeypatch.setitem(formatting._LOCALES, "nl", odd)
+    monkeypatch.setitem(messages._MONEY_TEXTS, "nl", {})
+    rules = _escaping_rules("Inkomen {total_income}.")
+    for cap in (0, 128):
+        with memos_keeping(_all_memos(rules), cap):
+            assert _assert_same_bytes(rules, ESCAPED_CASE, ON, "nl", "odd locale")
+    compact = json.loads(rules.evaluate(ESCAPED_CASE, ON).to_json(compact=True))
+    assert 'Inkomen €\xa01"234,50.' in [r["message"] for r in compact["reason_table"]]
+    assert not any('"' in text for text in messages._MONEY_TEXTS["nl"].values())

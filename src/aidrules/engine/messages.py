@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from json.encoder import encode_basestring
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
@@ -67,9 +69,14 @@ _MONEY_TEXTS: dict[str, dict[str, str]] = {}
 _MAX_MONEY_TEXTS = 4096
 
 
-#: The amount texts a writer of amounts keeps (by the amount's text), by the writer: the generated
-#: loops look an amount up there before they call its writer (``texts.get(str(v)) or write(v)``).
-AMOUNT_TEXTS: dict[Callable[[Any], str], dict[str, str]] = {}
+#: The amount texts a writer of amounts keeps (by the amount's text) and its writer of an amount
+#: whose text is known, by the writer: the generated loops look an amount up there before they
+#: write it (``texts.get(key := str(v)) or write_text(key, v)``). A text kept there needs no
+#: escaping in JSON (its JSON string is itself between quotes): a generated loop writing a compact
+#: reason puts a kept text into the JSON as it is. (Held weakly: a rule set's writers go with it.)
+AMOUNT_TEXTS: WeakKeyDictionary[Callable[[Any], str], tuple[dict[str, str], Callable[[str, Any], str]]] = (
+    WeakKeyDictionary()
+)
 
 
 def _writer(typ: t.Type, lang: str) -> Callable[[Any], str]:
@@ -78,18 +85,29 @@ def _writer(typ: t.Type, lang: str) -> Callable[[Any], str]:
     if isinstance(typ, t.Number) and typ.money:
         texts = _MONEY_TEXTS.setdefault(lang, {})
 
+        def money_text(key: str, v: Any) -> str:
+            """The text of ``v`` whose ``str(v)`` is ``key``, which ``texts`` does not hold."""
+            if v.__class__ is not Decimal:
+                return format_value(v, typ, lang)
+            found = locale.money_of_text(key)
+            if found is None:
+                found = locale.money(v)
+                if encode_basestring(found)[1:-1] != found:  # Babel's: kept only when JSON needs no escape
+                    return found
+            elif not locale.plain:
+                return found
+            if len(texts) >= _MAX_MONEY_TEXTS:
+                texts.clear()
+            texts[key] = found
+            return found
+
         def money(v: Any) -> str:
             if v.__class__ is not Decimal:
                 return format_value(v, typ, lang)
             key = str(v)
-            found = texts.get(key)
-            if found is None:
-                if len(texts) >= _MAX_MONEY_TEXTS:
-                    texts.clear()
-                found = texts[key] = locale.money_of_text(key) or locale.money(v)
-            return found
+            return texts.get(key) or money_text(key, v)
 
-        AMOUNT_TEXTS[money] = texts
+        AMOUNT_TEXTS[money] = (texts, money_text)
         return money
     if isinstance(typ, t.Number) and typ.integer:
 

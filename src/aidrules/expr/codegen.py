@@ -725,9 +725,10 @@ def generate_keys(
 #: ``shape`` is the reason's compact texts that are the same for its rule and outcome (the text up
 #: to the message, each shown value's key, the end: ``engine/decision.py``'s ``Shape``).
 FreshSpec = tuple[Callable[..., Any], tuple[str, ...], "Pieces", str, Any, Any]
-#: A message's literal texts before its values, each value's writer and the texts of amounts the
-#: writer keeps by the amount's text (looked up inline before the writer is called), or None.
-Pieces = tuple[tuple[str, Callable[[Any], str], dict[str, str] | None], ...]
+#: A message's literal texts before its values, each value's writer, and for a writer of amounts
+#: the texts it keeps by the amount's text (looked up inline first; each needs no escaping in JSON)
+#: with its writer of an amount whose text is known (``write_text(str(v), v)``), or None.
+Pieces = tuple[tuple[str, Callable[[Any], str], tuple[dict[str, str], Callable[[str, Any], str]] | None], ...]
 #: A row of :func:`generate_condition_loop`: ``(cond, id, (memo, unknown memo), (exprs if false,
 #: exprs if true, exprs if unknown), (spec if false, spec if true))``.
 ConditionRow = tuple[
@@ -792,21 +793,23 @@ def generate_condition_loop(
             )
             writer.line(2, "else:")
             width = len(names)
-            strs: dict[str, str] = {}
-            message = _message(writer, pieces, read[width:], tail, strs)
             fragment = _fragment(
                 writer, make, k, "'condition'", writer.const(outcome), names, read[:width], source, shape
             )
-            # the compact text of the reason, from its shape: values in order, an amount inline
-            decimals = {v for expr, v in zip(by_outcome[outcome], read, strict=True) if numbers(expr)}
-            text = _shape_text(writer, shape, read[:width], decimals, strs)
+            exprs = by_outcome[outcome]
+            if compact and cheap_to_write(pieces):  # written from the reason's shape, the reason not made
+                _written(writer, 3, out, shape, pieces, tail, exprs, read, width, numbers, fragment)
+                continue
+            message = _message(writer, pieces, read[width:], tail, {})
             writer.line(3, f"if {m}.cap:")
-            parts = ["lang", writer.const(outcome), *_key_parts(writer, by_outcome[outcome], read, numbers)]
+            parts = ["lang", writer.const(outcome), *_key_parts(writer, exprs, read, numbers)]
             writer.line(4, f"key = ({', '.join(parts)},)")
             writer.line(4, f"found = {m}.entries.get(key)")
             writer.line(4, "if found is None:")
             writer.line(5, f"msg = {message}")
             if compact:  # made with its compact text, then kept
+                decimals = {v for expr, v in zip(exprs, read, strict=True) if numbers(expr)}
+                text = _shape_text(writer, shape, [("expr", "S(msg)")], read[:width], decimals, {})
                 writer.line(5, f"found = {fragment}")
                 writer.line(5, "try:")
                 writer.line(6, f"found.compact = {text}")
@@ -820,14 +823,11 @@ def generate_condition_loop(
             writer.line(5, f"{out} = found.compact or found.fill_compact()" if compact else f"{out} = found")
             writer.line(3, "else:")
             _skip(writer, 4, m, memo)
-            writer.line(4, f"msg = {message}")
-            if not compact:
+            if compact:
+                _written(writer, 4, out, shape, pieces, tail, exprs, read, width, numbers, fragment)
+            else:
+                writer.line(4, f"msg = {message}")
                 writer.line(4, f"{out} = {fragment}")
-                continue
-            writer.line(4, "try:")
-            writer.line(5, f"{out} = {text}")
-            writer.line(4, "except (KeyError, TypeError):  # a value of a class the writers do not know")
-            writer.line(5, f"{out} = {fragment}.fill_compact()")
         # an unknown outcome: its reason looked up by the key (lang, None, *values, outcome); the
         # rest (a key not found, a cache that keeps nothing, a value that fails) made by ``made``
         made_text = f"made({c}, o)"
@@ -899,30 +899,30 @@ def generate_action_loop(
             writer.line(2, "return None")
             continue
         rule, (make, shown_names, pieces, tail, source, shape) = made
-        m, r = writer.const(memo), writer.const(rule)
         read = _guarded_reads(writer, exprs, "return None")
         width = len(shown_names)
-        strs: dict[str, str] = {}
-        message = _message(writer, pieces, read[width:], tail, strs)
-        fragment = _fragment(writer, make, r, "'action'", "True", shown_names, read[:width], source, shape)
-        writer.line(2, f"if {m}.cap:")
-        parts = ["lang", "True", *_key_parts(writer, exprs, read, numbers)]
-        writer.line(3, f"key = ({', '.join(parts)},)")
-        writer.line(3, f"found = {m}.entries.get(key)")
-        writer.line(3, "if found is None:")
-        writer.line(4, f"msg = {message}")
-        writer.line(4, f"found = {m}.keep(key, {fragment})")
-        writer.line(3, "else:")
-        writer.line(4, f"{m}.hits += 1")
-        writer.line(3, "table.append(found.compact or found.fill_compact())")
-        writer.line(2, "else:")
-        _skip(writer, 3, m, memo)
-        writer.line(3, f"msg = {message}")
-        decimals = {v for expr, v in zip(exprs, read, strict=True) if numbers(expr)}
-        writer.line(3, "try:")
-        writer.line(4, f"table.append({_shape_text(writer, shape, read[:width], decimals, strs)})")
-        writer.line(3, "except (KeyError, TypeError):  # a value of a class the writers do not know")
-        writer.line(4, f"table.append({fragment}.fill_compact())")
+        fragment = _fragment(
+            writer, make, writer.const(rule), "'action'", "True", shown_names, read[:width], source, shape
+        )
+        reason = writer.temp()
+        if cheap_to_write(pieces):  # written from the reason's shape, the reason not made
+            _written(writer, 2, reason, shape, pieces, tail, exprs, read, width, numbers, fragment)
+        else:
+            m = writer.const(memo)
+            writer.line(2, f"if {m}.cap:")
+            parts = ["lang", "True", *_key_parts(writer, exprs, read, numbers)]
+            writer.line(3, f"key = ({', '.join(parts)},)")
+            writer.line(3, f"found = {m}.entries.get(key)")
+            writer.line(3, "if found is None:")
+            writer.line(4, f"msg = {_message(writer, pieces, read[width:], tail, {})}")
+            writer.line(4, f"found = {m}.keep(key, {fragment})")
+            writer.line(3, "else:")
+            writer.line(4, f"{m}.hits += 1")
+            writer.line(3, f"{reason} = found.compact or found.fill_compact()")
+            writer.line(2, "else:")
+            _skip(writer, 3, m, memo)
+            _written(writer, 3, reason, shape, pieces, tail, exprs, read, width, numbers, fragment)
+        writer.line(2, f"table.append({reason})")
         # the action itself: its values as the record holds them (an unknown one is null)
         segments: list[Segment] = [("text", head)]
         for j, name in enumerate(names):
@@ -942,6 +942,43 @@ def generate_action_loop(
         writer, "compact action loop"
     )["actions"]
     return loop
+
+
+def cheap_to_write(pieces: Pieces) -> bool:
+    """Whether a reason's compact text is written as cheaply as it is found in a cache (its key
+    is the same values' texts): its message names amounts only (each looked up among the texts
+    its writer keeps), or nothing. A message naming another value (a date, a label) is written
+    by a call that a cache saves."""
+    return all(kept is not None for _, _, kept in pieces)
+
+
+def _written(
+    writer: _Writer,
+    depth: int,
+    out: str,
+    shape: Any,
+    pieces: Pieces,
+    tail: str,
+    exprs: Sequence[ir.Expr],
+    read: Sequence[str],
+    width: int,
+    numbers: Callable[[ir.Expr], bool],
+    fragment: str,
+) -> None:
+    """The lines setting ``out`` to the compact text of a reason with a known outcome, written from
+    its ``shape``, its message's ``pieces`` and ``tail`` and the values in ``read`` (of ``exprs``;
+    the first ``width`` shown), without making the reason or looking in a cache: the text of a
+    cached reason would cost as much to find (its key is the same values' texts). A value of a
+    class the writers do not know has the reason made (``fragment``, its message in ``msg``) and
+    written by pydantic."""
+    strs: dict[str, str] = {}
+    message = _message_segments(writer, pieces, read[width:], tail, strs)
+    decimals = {v for expr, v in zip(exprs, read, strict=True) if numbers(expr)}
+    writer.line(depth, "try:")
+    writer.line(depth + 1, f"{out} = {_shape_text(writer, shape, message, read[:width], decimals, strs)}")
+    writer.line(depth, "except (KeyError, TypeError):  # a value of a class the writers do not know")
+    writer.line(depth + 1, f"msg = {_message(writer, pieces, read[width:], tail, {})}")
+    writer.line(depth + 1, f"{out} = {fragment}.fill_compact()")
 
 
 def _skip(writer: _Writer, depth: int, m: str, memo: Any) -> None:
@@ -1025,33 +1062,69 @@ def _emit_all(writer: _Writer, exprs: Sequence[ir.Expr], depth: int) -> list[str
 
 
 def _message(writer: _Writer, pieces: Pieces, read: Sequence[str], tail: str, strs: dict[str, str]) -> str:
-    """The expression writing a message: each literal text and its value's text (an amount the
-    writer has written before looked up inline, ``texts.get(str(v)) or write(v)``), then ``tail``.
-    The text of an amount is kept in a local (``strs``: value's local -> that local), for the
-    reason's compact text written after the message (:func:`_json_text`): one ``str(v)``."""
-    out = []
-    for (literal, write, texts), v in zip(pieces, read, strict=True):
-        text = f"{writer.const(write)}({v})"
-        if texts is not None:
-            found = strs.get(v)
-            if found is None:
-                found = strs[v] = writer.temp()
-                text = f"({writer.const(texts)}.get({found} := str({v})) or {text})"
-            else:
-                text = f"({writer.const(texts)}.get({found}) or {text})"
-        out.append(f"{writer.const(literal)} + {text}")
+    """The expression writing a message: each literal text and its value's text (:func:`_piece`),
+    then ``tail``."""
+    out = [
+        f"{writer.const(literal)} + {_piece(writer, write, kept, v, strs, False)}"
+        for (literal, write, kept), v in zip(pieces, read, strict=True)
+    ]
     out.append(writer.const(tail))
     return " + ".join(out)
 
 
+def _message_segments(
+    writer: _Writer, pieces: Pieces, read: Sequence[str], tail: str, strs: dict[str, str]
+) -> list[Segment]:
+    """The segments of a message as a JSON string: its quotes, each literal text escaped now and
+    each value's text (:func:`_piece`, escaped unless it is an amount text its writer keeps, which
+    needs no escaping), then ``tail``. Joined with the reason's other texts, the message is not
+    written apart first and then escaped whole."""
+    out: list[Segment] = [("text", '"')]
+    for (literal, write, kept), v in zip(pieces, read, strict=True):
+        out += [("text", encode_basestring(literal)[1:-1]), ("expr", _piece(writer, write, kept, v, strs, True))]
+    out.append(("text", encode_basestring(tail)[1:-1] + '"'))
+    return out
+
+
+def _piece(
+    writer: _Writer,
+    write: Callable[[Any], str],
+    kept: tuple[dict[str, str], Callable[[str, Any], str]] | None,
+    v: str,
+    strs: dict[str, str],
+    escaped: bool,
+) -> str:
+    """The expression writing the value in ``v`` with ``write`` (``escaped``: as JSON string
+    content, ``S(text)[1:-1]``). An amount whose writer keeps texts is looked up there first,
+    ``texts.get(key := str(v)) or write_text(key, v)`` (a kept text needs no escaping); the
+    amount's text is kept in a local (``strs``: value's local -> that local), for the reason's
+    compact text written after the message (:func:`_json_text`): one ``str(v)``."""
+    if kept is None:
+        made = f"{writer.const(write)}({v})"
+        return f"S({made})[1:-1]" if escaped else made
+    texts, write_text = kept
+    found = strs.get(v)
+    key = found
+    if found is None:
+        found = strs[v] = writer.temp()
+        key = f"({found} := str({v}))"
+    made = f"{writer.const(write_text)}({found}, {v})"
+    return f"({writer.const(texts)}.get({key}) or {f'S({made})[1:-1]' if escaped else made})"
+
+
 def _shape_text(
-    writer: _Writer, shape: Any, shown: Sequence[str], decimals: Collection[str], strs: dict[str, str]
+    writer: _Writer,
+    shape: Any,
+    message: Sequence[Segment],
+    shown: Sequence[str],
+    decimals: Collection[str],
+    strs: dict[str, str],
 ) -> str:
     """The expression writing a reason's compact text from its shape (``start``, the shown
-    values' keys, ``end``: ``engine/decision.py``'s ``Shape``), its message in the local ``msg``
-    and its values in ``shown`` (:func:`_json_text`: an amount inline)."""
+    values' keys, ``end``: ``engine/decision.py``'s ``Shape``), its ``message``
+    (:func:`_message_segments`) and its values in ``shown`` (:func:`_json_text`: an amount inline)."""
     start, keys, end = shape[0], shape[1], shape[2]
-    segments: list[Segment] = [("text", start), ("expr", "S(msg)")]
+    segments: list[Segment] = [("text", start), *message]
     for j, (key_text, v) in enumerate(zip(keys, shown, strict=True)):
         segments += [("text", ("," if j else ',"values":{') + key_text), ("value", v)]
     segments.append(("text", end if keys else ',"values":{' + end))
