@@ -803,24 +803,22 @@ def generate_condition_loop(
             message = _message(writer, pieces, read[width:], tail, {})
             writer.line(3, f"if {m}.cap:")
             parts = ["lang", writer.const(outcome), *_key_parts(writer, exprs, read, numbers)]
-            writer.line(4, f"key = ({', '.join(parts)},)")
-            writer.line(4, f"found = {m}.entries.get(key)")
-            writer.line(4, "if found is None:")
-            writer.line(5, f"msg = {message}")
             if compact:  # made with its compact text, then kept
                 decimals = {v for expr, v in zip(exprs, read, strict=True) if numbers(expr)}
                 text = _shape_text(writer, shape, [("expr", "S(msg)")], read[:width], decimals, {})
-                writer.line(5, f"found = {fragment}")
-                writer.line(5, "try:")
-                writer.line(6, f"found.compact = {text}")
-                writer.line(5, "except (KeyError, TypeError):  # a value of a class the writers do not know")
-                writer.line(6, "found.fill_compact()")
-                writer.line(5, f"{out} = {m}.keep(key, found).compact")
+                missing = [
+                    (0, f"msg = {message}"),
+                    (0, f"found = {fragment}"),
+                    (0, "try:"),
+                    (1, f"found.compact = {text}"),
+                    (0, "except (KeyError, TypeError):  # a value of a class the writers do not know"),
+                    (1, "found.fill_compact()"),
+                    (0, f"{out} = {m}.keep(key, found).compact"),
+                ]
+                _looked_up(writer, 4, m, parts, missing, f"{out} = found.compact or found.fill_compact()")
             else:
-                writer.line(5, f"{out} = {m}.keep(key, {fragment})")
-            writer.line(4, "else:")
-            writer.line(5, f"{m}.hits += 1")
-            writer.line(5, f"{out} = found.compact or found.fill_compact()" if compact else f"{out} = found")
+                missing = [(0, f"msg = {message}"), (0, f"{out} = {m}.keep(key, {fragment})")]
+                _looked_up(writer, 4, m, parts, missing, f"{out} = found")
             writer.line(3, "else:")
             _skip(writer, 4, m, memo)
             if compact:
@@ -838,14 +836,8 @@ def generate_condition_loop(
         writer.line(1, f"elif o.__class__ is U and {um}.cap:")
         read = _guarded_reads(writer, by_outcome[2], f"{out} = {made_text}")
         writer.line(2, "else:")
-        parts = ["lang", "None", *_key_parts(writer, by_outcome[2], read, numbers)]
-        writer.line(3, f"key = ({', '.join([*parts, 'o'])},)")
-        writer.line(3, f"found = {um}.entries.get(key)")
-        writer.line(3, "if found is None:")
-        writer.line(4, f"{out} = {made_text}")
-        writer.line(3, "else:")
-        writer.line(4, f"{um}.hits += 1")
-        writer.line(4, f"{out} = {found_text}")
+        parts = ["lang", "None", *_key_parts(writer, by_outcome[2], read, numbers), "o"]
+        _looked_up(writer, 3, um, parts, [(0, f"{out} = {made_text}")], f"{out} = {found_text}")
         writer.line(1, "else:")
         writer.line(2, f"{out} = {made_text}")
     writer.line(1, f"return [{', '.join(outs)}]" if compact else "return reasons")
@@ -911,13 +903,11 @@ def generate_action_loop(
             m = writer.const(memo)
             writer.line(2, f"if {m}.cap:")
             parts = ["lang", "True", *_key_parts(writer, exprs, read, numbers)]
-            writer.line(3, f"key = ({', '.join(parts)},)")
-            writer.line(3, f"found = {m}.entries.get(key)")
-            writer.line(3, "if found is None:")
-            writer.line(4, f"msg = {_message(writer, pieces, read[width:], tail, {})}")
-            writer.line(4, f"found = {m}.keep(key, {fragment})")
-            writer.line(3, "else:")
-            writer.line(4, f"{m}.hits += 1")
+            missing = [
+                (0, f"msg = {_message(writer, pieces, read[width:], tail, {})}"),
+                (0, f"found = {m}.keep(key, {fragment})"),
+            ]
+            _looked_up(writer, 3, m, parts, missing)
             writer.line(3, f"{reason} = found.compact or found.fill_compact()")
             writer.line(2, "else:")
             _skip(writer, 3, m, memo)
@@ -942,6 +932,23 @@ def generate_action_loop(
         writer, "compact action loop"
     )["actions"]
     return loop
+
+
+def _looked_up(
+    writer: _Writer, depth: int, m: str, parts: Sequence[str], missing: Sequence[tuple[int, str]], found: str = ""
+) -> None:
+    """The lines looking a reason up in the cache ``m`` by the key of ``parts`` (in ``found``):
+    a key not found runs the lines ``missing`` (each with its depth below this one), a reason
+    found counts a hit and runs the line ``found`` (when given)."""
+    writer.line(depth, f"key = ({', '.join(parts)},)")
+    writer.line(depth, f"found = {m}.entries.get(key)")
+    writer.line(depth, "if found is None:")
+    for deeper, line in missing:
+        writer.line(depth + 1 + deeper, line)
+    writer.line(depth, "else:")
+    writer.line(depth + 1, f"{m}.hits += 1")
+    if found:
+        writer.line(depth + 1, found)
 
 
 def cheap_to_write(pieces: Pieces) -> bool:
