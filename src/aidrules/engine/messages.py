@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from json.encoder import encode_basestring
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -13,7 +12,7 @@ from aidrules.expr import types as t
 from aidrules.expr.compiler import CompiledExpression
 from aidrules.expr.runtime import Context
 from aidrules.ruleset.compiled import Template
-from aidrules.words.formatting import locale_of
+from aidrules.words.formatting import locale_of, plain_json
 from aidrules.words.formatting import value as format_value
 
 Fn = Callable[[Context], Any]
@@ -92,7 +91,7 @@ def _writer(typ: t.Type, lang: str) -> Callable[[Any], str]:
             found = locale.money_of_text(key)
             if found is None:
                 found = locale.money(v)
-                if encode_basestring(found)[1:-1] != found:  # Babel's: kept only when JSON needs no escape
+                if not plain_json(found):  # Babel's: kept only when JSON needs no escape
                     return found
             elif not locale.plain:
                 return found

@@ -669,7 +669,8 @@ def _fresh_spec(cond: PreparedCondition, outcome: bool, lang: str) -> FreshSpec:
 
 
 def _kept(pieces: tuple[tuple[str, Callable[[Any], str]], ...]) -> Pieces:
-    """A message's pieces with the amount texts each writer keeps (``messages.AMOUNT_TEXTS``)."""
+    """A message's pieces, each with the amount texts its writer keeps and its writer of an amount
+    whose text is known (``messages.AMOUNT_TEXTS``; None for a writer of other values)."""
     return tuple((literal, write, AMOUNT_TEXTS.get(write)) for literal, write in pieces)
 
 

@@ -157,7 +157,7 @@ class _Locale:
         self.fast_money = self.sign_first or negative == self.prefix + "-" + body + self.suffix
         #: whether the amounts written here (:meth:`money_of_text`) are JSON string contents as
         #: they are (no ``"``, ``\\`` or control character among the signs and separators)
-        self.plain = all(encode_basestring(text)[1:-1] == text for text in (self.prefix, self.suffix, group, decimal))
+        self.plain = all(map(plain_json, (self.prefix, self.suffix, group, decimal)))
         self.number_table = str.maketrans({",": probe_number[1]}) if len(probe_number) == 9 else None
         self.months = months
         #: the long date pattern as literal texts and fields (``d``, ``MMMM``, ``y``), or None
@@ -225,6 +225,12 @@ class _Locale:
         if self.number_table is None or abs(value) >= 10**18:
             return number(value, self.lang)
         return format(value, ",").translate(self.number_table)
+
+
+def plain_json(text: str) -> bool:
+    """Whether ``text`` is its own JSON string contents (no ``"``, ``\\`` or control character:
+    nothing to escape), so a JSON writer may put it between quotes as it is."""
+    return encode_basestring(text)[1:-1] == text
 
 
 _CENT = Decimal("0.01")
